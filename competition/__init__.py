@@ -1,0 +1,49 @@
+"""Anugerah: award competitions for Indonesian regional governments."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from competition.config import load_config
+from competition.extensions import bootstrap, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite enforces foreign keys only when asked, on every connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.close()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    instance_path = os.environ.get("ANUGERAH_INSTANCE_PATH", str(ROOT / "instance"))
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    bootstrap.init_app(app)
+
+    from competition import models  # noqa: F401  (registers the tables)
+    from competition.cli import register_commands
+    from competition.web import register_blueprints
+
+    register_blueprints(app)
+    register_commands(app)
+    return app

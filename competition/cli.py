@@ -1,0 +1,165 @@
+"""``flask --app wsgi ...`` commands, grouped per area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.models import Competition, Entry, Organisation, Region
+from workflows import WorkflowError, get_workflow, load_workflows
+
+
+def _fail(error: Exception) -> click.ClickException:
+    problems = getattr(error, "problems", None) or getattr(error, "reasons", None)
+    if problems and len(problems) > 1:
+        return click.ClickException("\n  " + "\n  ".join(problems))
+    return click.ClickException(str(error))
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has competitions.")
+def demo_command(if_empty: bool) -> None:
+    """Load a realistic Kota with its OPDs, two competitions and innovations in every status."""
+    from competition.services.demo import load_demo
+
+    if db.session.scalar(select(func.count()).select_from(Competition)):
+        if if_empty:
+            click.echo("The database already has data; the demo was not loaded.")
+            return
+        raise click.ClickException("the database already has competitions; the demo needs an empty one")
+    try:
+        demo = load_demo()
+    except AnugerahError as error:
+        raise _fail(error) from error
+    click.echo(f"Demo loaded: {demo.region}, {demo.organisations} organisations, "
+               f"{demo.entries} innovations in {demo.competitions} competitions.")
+    click.echo("Sign in with (e-mail / password):")
+    for role, email, password in demo.credentials:
+        click.echo(f"  {role:<10} {email:<36} {password}")
+
+
+@click.command("import-organisations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--region", "region_name", required=True, help="The region the organisations belong to.")
+@click.option("--region-kind", type=click.Choice(["provinsi", "kabupaten", "kota"]),
+              help="Create the region with this kind if it does not exist.")
+def import_organisations_command(file: Path, region_name: str, region_kind: str | None) -> None:
+    """Import OPDs from a CSV or XLSX file with columns name, short_name, parent."""
+    from competition.services.organisations import get_or_create_region, import_organisations
+
+    try:
+        region = get_or_create_region(region_name, region_kind)
+        report = import_organisations(file, region)
+    except AnugerahError as error:
+        raise _fail(error) from error
+    click.echo(f"{len(report.created)} organisations imported into {region.name}, "
+               f"{len(report.unchanged)} already there.")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--organisation", "organisation_name", help="Name of the user's organisation (OPD).")
+@click.option("--region", "region_name", help="Region of the organisation, when names repeat.")
+@click.option("--competition", "competition_id", type=int, help="Competition to grant roles in.")
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice(["organiser", "verifier", "judge", "submitter"]),
+              help="Role in --competition; repeat for several.")
+def create_user_command(email: str, name: str, password: str, organisation_name: str | None,
+                        region_name: str | None, competition_id: int | None, roles: tuple[str, ...]) -> None:
+    """Create a user, optionally with roles in a competition."""
+    from competition.services.users import create_user, grant_role
+
+    if roles and competition_id is None:
+        raise click.ClickException("--role needs --competition")
+    organisation = None
+    if organisation_name:
+        query = select(Organisation).where(Organisation.name == organisation_name)
+        if region_name:
+            query = query.join(Region).where(Region.name == region_name)
+        found = db.session.scalars(query).all()
+        if not found:
+            raise click.ClickException(f"there is no organisation called {organisation_name!r}")
+        if len(found) > 1:
+            raise click.ClickException(f"{organisation_name!r} exists in several regions; add --region")
+        organisation = found[0]
+    competition = None
+    if competition_id is not None:
+        competition = db.session.get(Competition, competition_id)
+        if competition is None:
+            raise click.ClickException(f"there is no competition with id {competition_id}")
+    try:
+        user = create_user(email=email, name=name, password=password, organisation=organisation)
+        for role in roles:
+            assert competition is not None
+            grant_role(user, competition, role)
+    except AnugerahError as error:
+        raise _fail(error) from error
+    click.echo(f"Created {user.email}" + (f" with {', '.join(roles)} in {competition.name}"
+                                          if competition and roles else ""))
+
+
+@click.group("workflow")
+def workflow_group() -> None:
+    """Inspect workflow definitions."""
+
+
+@workflow_group.command("list")
+def workflow_list() -> None:
+    """The workflows this installation knows."""
+    for name, workflow in load_workflows().items():
+        click.echo(f"{name:<14} {workflow.definition.label_en} ({len(workflow.definition.states)} states, "
+                   f"{len(workflow.definition.transitions)} transitions)")
+
+
+@workflow_group.command("show")
+@click.argument("name")
+def workflow_show(name: str) -> None:
+    """States, transitions and the Mermaid diagram of workflow NAME."""
+    try:
+        workflow = get_workflow(name)
+    except WorkflowError as error:
+        raise _fail(error) from error
+    definition = workflow.definition
+    click.echo(f"{definition.label_en} / {definition.label_id} ({definition.source})")
+    click.echo(f"\nStates (initial: {definition.initial}):")
+    for state in definition.states:
+        click.echo(f"  {state.name:<14} {state.kind:<10} {state.label_id} / {state.label_en}")
+    click.echo("\nTransitions:")
+    for t in definition.transitions:
+        extras = [f"roles: {', '.join(sorted(t.roles))}"]
+        if t.phases:
+            extras.append(f"phases: {', '.join(sorted(t.phases))}")
+        if t.guards:
+            extras.append(f"guards: {', '.join(t.guards)}")
+        if t.comment_required:
+            extras.append("comment required")
+        click.echo(f"  {t.trigger:<20} {', '.join(t.sources)} -> {t.dest}")
+        click.echo(f"  {'':<20} {'; '.join(extras)}")
+    click.echo("\nDiagram (Mermaid):\n")
+    click.echo(workflow.diagram())
+
+
+@click.command("status")
+def status_command() -> None:
+    """Competitions and their innovations by status."""
+    for competition in db.session.scalars(select(Competition).order_by(Competition.id)):
+        counts = dict(db.session.execute(
+            select(Entry.status, func.count()).where(Entry.competition_id == competition.id)
+            .group_by(Entry.status)).tuples().all())
+        click.echo(f"[{competition.id}] {competition.name} ({competition.year}) phase={competition.phase}")
+        for state in get_workflow("innovation").definition.state_names:
+            if counts.get(state):
+                click.echo(f"    {state:<10} {counts[state]}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (demo_command, import_organisations_command, create_user_command,
+                    workflow_group, status_command):
+        app.cli.add_command(command)

@@ -1,0 +1,46 @@
+"""Configuration: defaults, then ``ANUGERAH_*`` environment variables, then a test override."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULT_EVIDENCE_TYPES = "pdf,jpg,jpeg,png,mp4,docx,xlsx,pptx"
+
+
+def database_url(url: str) -> str:
+    """Pick the psycopg 3 driver for plain ``postgres://`` and ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """The secret key kept in the instance folder, generated on first use."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Settings from the environment, each with a working default."""
+    env = os.environ if environ is None else environ
+    evidence_dir = Path(env.get("ANUGERAH_EVIDENCE_DIR", instance_path / "evidence"))
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            env.get("ANUGERAH_DATABASE_URL", f"sqlite:///{instance_path / 'anugerah.db'}")),
+        "SECRET_KEY": env.get("ANUGERAH_SECRET_KEY") or instance_secret_key(instance_path),
+        "EVIDENCE_DIR": evidence_dir,
+        "EVIDENCE_MAX_BYTES": int(env.get("ANUGERAH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)),
+        "EVIDENCE_TYPES": tuple(
+            t.strip().lower() for t in env.get("ANUGERAH_EVIDENCE_TYPES", DEFAULT_EVIDENCE_TYPES).split(",")
+            if t.strip()),
+        "DISPLAY_TIMEZONE": env.get("ANUGERAH_TIMEZONE", "Asia/Jakarta"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+    }

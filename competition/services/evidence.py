@@ -1,0 +1,147 @@
+"""Evidence (data dukung): uploaded files kept by their SHA-256, and links."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlparse
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from competition.errors import InvalidInput, NotFound, NotPermitted
+from competition.extensions import db
+from competition.models import Entry, Evidence, User
+from competition.permissions import can_edit_entry
+
+# Extension -> (media type, check of the file's first bytes).
+FILE_TYPES: dict[str, tuple[str, bytes | None]] = {
+    "pdf": ("application/pdf", b"%PDF-"),
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    "mp4": ("video/mp4", None),  # checked by its "ftyp" box below
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", b"PK\x03\x04"),
+}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _content_matches(extension: str, head: bytes) -> bool:
+    if extension == "mp4":
+        return head[4:8] == b"ftyp"
+    magic = FILE_TYPES[extension][1]
+    return magic is not None and head.startswith(magic)
+
+
+def evidence_path(sha256: str) -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"]) / sha256[:2] / sha256
+
+
+def _store(data: bytes, sha256: str) -> None:
+    path = evidence_path(sha256)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+        handle.write(data)
+    os.replace(handle.name, path)
+
+
+def _check_editable(entry: Entry, user: User) -> None:
+    if not can_edit_entry(user, entry):
+        raise NotPermitted(f"{user.name} may not change the evidence of '{entry.title}' "
+                           f"in status '{entry.status}'")
+
+
+def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: BinaryIO,
+                      title: str = "", indicator: str = "") -> Evidence:
+    """Attach an uploaded file to a draft or returned entry.
+
+    The type is taken from the file name and must match the file's content; files over the
+    configured size limit are refused without being stored.
+    """
+    try:
+        _check_editable(entry, user)
+        allowed = current_app.config["EVIDENCE_TYPES"]
+        limit = current_app.config["EVIDENCE_MAX_BYTES"]
+        name = os.path.basename(filename or "").strip()
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if not name:
+            raise InvalidInput("file: no file name given")
+        if extension not in allowed or extension not in FILE_TYPES:
+            raise InvalidInput(f"file: {name} is not an allowed type; allowed: "
+                               f"{', '.join(t.upper() for t in allowed)}")
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise InvalidInput(f"file: {name} is larger than the limit of {_megabytes(limit)}")
+        if not data:
+            raise InvalidInput(f"file: {name} is empty")
+        if not _content_matches(extension, data[:16]):
+            raise InvalidInput(f"file: {name} does not look like a {extension.upper()} file")
+        sha256 = hashlib.sha256(data).hexdigest()
+        evidence = Evidence(entry=entry, kind="file", title=(title.strip() or name)[:200],
+                            indicator=indicator.strip()[:120], sha256=sha256, size_bytes=len(data),
+                            media_type=FILE_TYPES[extension][0], original_name=name[:255],
+                            uploaded_by=user)
+        db.session.add(evidence)
+        db.session.flush()
+        _store(data, sha256)
+        db.session.commit()
+        return evidence
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def add_evidence_link(entry: Entry, user: User, *, url: str, title: str,
+                      indicator: str = "") -> Evidence:
+    """Attach a link (a video, a published page, a shared folder) to a draft or returned entry."""
+    try:
+        _check_editable(entry, user)
+        url = url.strip()
+        parsed = urlparse(url)
+        problems = []
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            problems.append(f"url: {url!r} is not an http(s) address")
+        if len(url) > 1000:
+            problems.append("url: at most 1000 characters")
+        if not title.strip():
+            problems.append("title: must not be empty")
+        if problems:
+            raise InvalidInput(problems)
+        evidence = Evidence(entry=entry, kind="link", url=url, title=title.strip()[:200],
+                            indicator=indicator.strip()[:120], uploaded_by=user)
+        db.session.add(evidence)
+        db.session.commit()
+        return evidence
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def remove_evidence(evidence_id: int, user: User) -> None:
+    """Remove evidence from a draft or returned entry; the file goes once nothing refers to it."""
+    try:
+        evidence = db.session.get(Evidence, evidence_id)
+        if evidence is None:
+            raise NotFound(f"there is no evidence with id {evidence_id}")
+        _check_editable(evidence.entry, user)
+        sha256 = evidence.sha256
+        db.session.delete(evidence)
+        db.session.flush()
+        still_used = sha256 is not None and db.session.scalar(
+            select(func.count()).select_from(Evidence).where(Evidence.sha256 == sha256))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    if sha256 is not None and not still_used:
+        evidence_path(sha256).unlink(missing_ok=True)

@@ -1,0 +1,60 @@
+"""Creating users and granting them roles in competitions."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from competition.errors import InvalidInput
+from competition.extensions import db
+from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+
+
+def create_user(*, email: str, name: str, password: str,
+                organisation: Organisation | None = None) -> User:
+    problems = []
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        problems.append(f"email: {email!r} is not an e-mail address")
+    elif db.session.scalar(select(User.id).where(User.email == email)):
+        problems.append(f"email: {email} is already registered")
+    if not name.strip():
+        problems.append("name: must not be empty")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    if problems:
+        raise InvalidInput(problems)
+    try:
+        user = User(email=email, name=name.strip(), organisation=organisation)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def grant_role(user: User, competition: Competition, role: str) -> Membership:
+    """Give ``user`` ``role`` in ``competition``; granting a role held already changes nothing."""
+    if role not in MEMBERSHIP_ROLES:
+        raise InvalidInput(f"role: {role!r} is not one of {', '.join(MEMBERSHIP_ROLES)}")
+    if role == "submitter" and user.organisation_id is None:
+        raise InvalidInput(f"role: {user.email} has no organisation, so cannot submit for one")
+    existing = db.session.scalar(select(Membership).where(
+        Membership.user_id == user.id, Membership.competition_id == competition.id,
+        Membership.role == role))
+    if existing:
+        return existing
+    try:
+        membership = Membership(user=user, competition=competition, role=role)
+        db.session.add(membership)
+        db.session.commit()
+        return membership
+    except BaseException:
+        db.session.rollback()
+        raise

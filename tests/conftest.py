@@ -1,0 +1,105 @@
+"""Fixtures: one database per test run (SQLite, or PostgreSQL when ANUGERAH_TEST_DATABASE_URL
+is set), tables created once, every row removed after each test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from competition import create_app
+from competition.config import database_url
+from competition.extensions import db
+
+SERVER_URL = os.environ.get("ANUGERAH_TEST_DATABASE_URL")
+
+
+def on_postgres() -> bool:
+    return SERVER_URL is not None
+
+
+def create_database(name_hint: str, tmp_dir: Path) -> str:
+    """An empty database of the kind under test; returns its URL."""
+    if SERVER_URL is None:
+        return f"sqlite:///{tmp_dir / (name_hint + '.db')}"
+    server = make_url(database_url(SERVER_URL))
+    name = f"anugerah_test_{name_hint}_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    if SERVER_URL is None:
+        return
+    name = make_url(url).database
+    engine = create_engine(make_url(database_url(SERVER_URL)), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The run's database, with every table created from the models."""
+    url = create_database("run", tmp_path_factory.mktemp("db"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own, for tests that build the schema themselves."""
+    url = create_database("fresh", tmp_path)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(autouse=True)
+def _instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANUGERAH_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("ANUGERAH_SECRET_KEY", "test-secret")
+
+
+@pytest.fixture
+def app(database: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": database,
+        "TESTING": True,
+        "EVIDENCE_DIR": tmp_path / "evidence",
+    })
+    with app.app_context():
+        yield app
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()

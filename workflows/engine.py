@@ -1,0 +1,208 @@
+"""The workflow engine: definitions compiled once into shared ``transitions`` machines.
+
+One :class:`Workflow` exists per definition per process. Its machine has no models attached
+(``Machine(model=None)``); events are triggered against a row explicitly, so loading a row never
+resets its stored status and no row carries a machine of its own.
+
+The engine decides; it never writes to the database. The service that calls :meth:`Workflow.fire`
+owns the transaction and the audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from transitions import Machine, MachineError
+from transitions.extensions import GraphMachine
+
+from workflows.definition import TransitionDef, WorkflowDef, load_workflow_file
+from workflows.guards import GUARDS, Guard, GuardContext
+
+DEFINITIONS_DIR = Path(__file__).parent
+# Workflows whose states other workflows use as phases are loaded first.
+LOAD_ORDER = ("competition", "innovation")
+
+
+class WorkflowError(Exception):
+    """Base class for refusals by the engine; the message is meant for the person acting."""
+
+
+class UnknownTrigger(WorkflowError):
+    def __init__(self, workflow: str, trigger: str, known: list[str]):
+        self.trigger = trigger
+        super().__init__(f"'{trigger}' is not an action of the {workflow} workflow; "
+                         f"known actions: {', '.join(known)}")
+
+
+class TriggerRefused(WorkflowError):
+    """The trigger exists but may not be fired now; ``reasons`` lists every reason."""
+
+    def __init__(self, trigger: str, reasons: list[str]):
+        self.trigger = trigger
+        self.reasons = reasons
+        super().__init__(f"'{trigger}' refused: " + "; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who fires a trigger, as the engine needs to know them: their roles in the subject's
+    competition and their organisation."""
+
+    user_id: int | None
+    name: str
+    roles: frozenset[str]
+    organisation_id: int | None = None
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(user_id=None, name="system", roles=frozenset({"system"}))
+
+
+class Workflow:
+    """A compiled workflow definition."""
+
+    def __init__(self, definition: WorkflowDef, guards: Mapping[str, Guard] = GUARDS):
+        self.definition = definition
+        self.name = definition.name
+        self._guards = {name: guards[name] for t in definition.transitions for name in t.guards}
+        self._transitions = {t.trigger: t for t in definition.transitions}
+        self.machine = Machine(
+            model=None,
+            states=list(definition.state_names),
+            initial=definition.initial,
+            transitions=[self._machine_transition(t) for t in definition.transitions],
+            model_attribute="status",
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=False,
+        )
+
+    @staticmethod
+    def _machine_transition(transition: TransitionDef) -> dict[str, Any]:
+        return {"trigger": transition.trigger, "source": list(transition.sources),
+                "dest": transition.dest}
+
+    @property
+    def triggers(self) -> list[str]:
+        return list(self._transitions)
+
+    def transition(self, trigger: str) -> TransitionDef:
+        try:
+            return self._transitions[trigger]
+        except KeyError:
+            raise UnknownTrigger(self.name, trigger, self.triggers) from None
+
+    def refusals(self, subject: Any, trigger: str, actor: Actor, *, comment: str | None = None,
+                 phase: str | None = None, now: datetime) -> list[str]:
+        """Every reason ``actor`` may not fire ``trigger`` on ``subject`` now; empty if allowed.
+
+        :param phase: the competition's phase, for workflows whose transitions name phases.
+        :raises UnknownTrigger: if the workflow has no such trigger.
+        """
+        transition = self.transition(trigger)
+        reasons: list[str] = []
+        status = subject.status
+        if status not in transition.sources:
+            reasons.append(f"not possible from status '{status}' "
+                           f"(only from {', '.join(transition.sources)})")
+        if not (actor.roles & transition.roles):
+            reasons.append(f"needs the role {' or '.join(sorted(transition.roles))}; "
+                           f"{actor.name} has {', '.join(sorted(actor.roles)) or 'no role'} here")
+        if transition.phases is not None and phase not in transition.phases:
+            reasons.append(f"not allowed while the competition is in phase '{phase}' "
+                           f"(only in {', '.join(sorted(transition.phases))})")
+        if transition.comment_required and not (comment or "").strip():
+            reasons.append("a comment giving the reason is required")
+        context = GuardContext(subject=subject, actor=actor, now=now, phase=phase)
+        for name in transition.guards:
+            reason = self._guards[name](context)
+            if reason:
+                reasons.append(reason)
+        return reasons
+
+    def available_triggers(self, subject: Any, actor: Actor, *, phase: str | None = None,
+                           now: datetime) -> list[str]:
+        """The triggers ``actor`` could fire on ``subject`` now, in definition order.
+
+        A trigger that needs a comment counts as available: the comment is asked for when fired.
+        """
+        candidates = set(self.machine.get_triggers(subject.status))
+        return [t for t in self.triggers if t in candidates and not [
+            r for r in self.refusals(subject, t, actor, comment="-", phase=phase, now=now)]]
+
+    def fire(self, subject: Any, trigger: str, actor: Actor, *, comment: str | None = None,
+             phase: str | None = None, now: datetime) -> tuple[str, str]:
+        """Move ``subject`` along ``trigger``; returns (from_status, to_status).
+
+        Changes only ``subject.status``; the caller persists it and writes the audit row.
+
+        :raises UnknownTrigger: no such trigger.
+        :raises TriggerRefused: with every reason it may not be fired now.
+        """
+        reasons = self.refusals(subject, trigger, actor, comment=comment, phase=phase, now=now)
+        if reasons:
+            raise TriggerRefused(trigger, reasons)
+        from_status = subject.status
+        try:
+            moved = self.machine.events[trigger].trigger(subject)
+        except MachineError as exc:  # the refusals above check the source state first
+            raise TriggerRefused(trigger, [str(exc)]) from exc
+        if not moved:
+            raise TriggerRefused(trigger, ["the state machine did not move"])
+        return from_status, subject.status
+
+    def replay(self, triggers: list[str]) -> str:
+        """The status reached by firing ``triggers`` in order from the initial state, ignoring
+        who fired them; used to check an audit trail against a stored status."""
+
+        class _Replay:
+            status = self.definition.initial
+
+        subject = _Replay()
+        for trigger in triggers:
+            self.machine.events[self.transition(trigger).trigger].trigger(subject)
+        return subject.status
+
+    def label(self, state: str, language: str = "id") -> str:
+        state_def = self.definition.state(state)
+        return state_def.label_id if language == "id" else state_def.label_en
+
+    def diagram(self) -> str:
+        """The workflow as a Mermaid state diagram (drawn by ``transitions``, no system package)."""
+        model = type("_DiagramModel", (), {})()
+        GraphMachine(
+            model=model, states=list(self.definition.state_names),
+            initial=self.definition.initial,
+            transitions=[self._machine_transition(t) for t in self.definition.transitions],
+            auto_transitions=False, graph_engine="mermaid", show_state_attributes=False,
+            title=self.definition.label_en,
+        )
+        return model.get_graph().source
+
+
+@cache
+def load_workflows(directory: Path = DEFINITIONS_DIR) -> dict[str, Workflow]:
+    """Load, validate and compile every workflow in ``directory``, once per process."""
+    definitions: dict[str, WorkflowDef] = {}
+    paths = {p.stem: p for p in sorted(directory.glob("*.toml"))}
+    ordered = [n for n in LOAD_ORDER if n in paths] + sorted(set(paths) - set(LOAD_ORDER))
+    for name in ordered:
+        definition = load_workflow_file(
+            paths[name], guard_names=frozenset(GUARDS),
+            phase_names={n: d.state_names for n, d in definitions.items()})
+        definitions[definition.name] = definition
+    return {name: Workflow(definition) for name, definition in definitions.items()}
+
+
+def get_workflow(name: str) -> Workflow:
+    """The compiled workflow called ``name``."""
+    workflows = load_workflows()
+    try:
+        return workflows[name]
+    except KeyError:
+        raise WorkflowError(f"no workflow called '{name}'; known: {', '.join(sorted(workflows))}") from None

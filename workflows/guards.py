@@ -1,0 +1,102 @@
+"""Named guards that workflow files may list on a transition.
+
+A guard takes a :class:`GuardContext` and returns ``None`` when the transition may go ahead, or
+a sentence saying why not. Guards only read: they never change the subject or the database.
+They rely on a small protocol on the subject (an entry or a competition) rather than on the
+models module, so the engine stays independent of the web application:
+
+- an entry has ``organisation_id``, ``organisation_lineage_ids()``, ``missing_for_submission()``
+  and ``competition`` (with ``submission_opens_at``, ``submission_closes_at``,
+  ``verification_closes_at``);
+- a competition has ``count_entries_awaiting_verification()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workflows.engine import Actor
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    subject: Any
+    actor: Actor
+    now: datetime
+    phase: str | None = None
+
+
+Guard = Callable[[GuardContext], "str | None"]
+GUARDS: dict[str, Guard] = {}
+
+
+def guard(name: str) -> Callable[[Guard], Guard]:
+    def register(func: Guard) -> Guard:
+        GUARDS[name] = func
+        return func
+    return register
+
+
+@guard("actor_in_entry_organisation")
+def actor_in_entry_organisation(context: GuardContext) -> str | None:
+    """The actor works in the entry's organisation or in an organisation above it."""
+    entry = context.subject
+    if "system" in context.actor.roles:
+        return None
+    if context.actor.organisation_id not in entry.organisation_lineage_ids():
+        return f"{context.actor.name} does not belong to the organisation that owns this innovation"
+    return None
+
+
+@guard("actor_not_in_entry_organisation")
+def actor_not_in_entry_organisation(context: GuardContext) -> str | None:
+    """A verifier never checks their own organisation's innovation."""
+    entry = context.subject
+    if context.actor.organisation_id is not None and \
+            context.actor.organisation_id in entry.organisation_lineage_ids():
+        return f"{context.actor.name} belongs to the organisation that owns this innovation " \
+               "(conflict of interest)"
+    return None
+
+
+@guard("entry_complete")
+def entry_complete(context: GuardContext) -> str | None:
+    """Every field the verifier needs is filled in and evidence is attached."""
+    missing = context.subject.missing_for_submission()
+    if missing:
+        return "incomplete: " + "; ".join(missing)
+    return None
+
+
+def _format(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@guard("submission_window_open")
+def submission_window_open(context: GuardContext) -> str | None:
+    competition = context.subject.competition
+    if context.now < competition.submission_opens_at:
+        return f"submission opens at {_format(competition.submission_opens_at)}"
+    if context.now >= competition.submission_closes_at:
+        return f"submission closed at {_format(competition.submission_closes_at)}"
+    return None
+
+
+@guard("verification_window_open")
+def verification_window_open(context: GuardContext) -> str | None:
+    competition = context.subject.competition
+    if context.now >= competition.verification_closes_at:
+        return f"verification closed at {_format(competition.verification_closes_at)}"
+    return None
+
+
+@guard("no_entries_awaiting_verification")
+def no_entries_awaiting_verification(context: GuardContext) -> str | None:
+    waiting = context.subject.count_entries_awaiting_verification()
+    if waiting:
+        return f"{waiting} innovation(s) are still submitted and awaiting verification"
+    return None
