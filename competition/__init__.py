@@ -18,11 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite enforces foreign keys only when asked, on every connection."""
+    """SQLite enforces foreign keys only when asked, on every connection; write-ahead logging
+    lets pages be read while an entry is being changed."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
 

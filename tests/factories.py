@@ -7,6 +7,8 @@ from datetime import timedelta
 from itertools import count
 from typing import Any
 
+from werkzeug.security import generate_password_hash
+
 from competition.extensions import db
 from competition.models import (
     Category,
@@ -22,6 +24,8 @@ from competition.models.types import utcnow
 
 _numbers = count(1)
 PASSWORD = "rahasia-123"
+# Hashing is deliberately slow; tests share one hash of PASSWORD.
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
 def words(n: int, seed: str = "inovasi") -> str:
@@ -66,7 +70,7 @@ def make_user(competition: Competition | None = None, *roles: str,
     number = next(_numbers)
     user = User(email=f"user{number}@example.go.id", name=name or f"Pengguna {number}",
                 organisation=organisation)
-    user.set_password(PASSWORD)
+    user.password_hash = _PASSWORD_HASH
     db.session.add(user)
     for role in roles:
         assert competition is not None

@@ -29,10 +29,9 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
         problems.append(f"year: {year} is not a plausible competition year")
     moments = [("submission_opens_at", submission_opens_at), ("submission_closes_at", submission_closes_at),
                ("verification_closes_at", verification_closes_at), ("judging_closes_at", judging_closes_at)]
-    for label, moment in moments:
-        if moment.tzinfo is None:
-            problems.append(f"{label}: give a time zone")
-    if not problems:
+    naive = [label for label, moment in moments if moment.tzinfo is None]
+    problems.extend(f"{label}: give a time zone" for label in naive)
+    if not naive:
         if submission_opens_at >= submission_closes_at:
             problems.append("submission_closes_at: must be after submission opens")
         if verification_closes_at < submission_closes_at:

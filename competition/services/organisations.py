@@ -92,6 +92,11 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def _row_number(problem: str) -> int:
+    """The row number in "file row N: ..." messages, for listing problems in file order."""
+    return int(problem.split(" row ", 1)[1].split(":", 1)[0])
+
+
 def import_organisations(path: Path, region: Region) -> ImportReport:
     """Import organisations into ``region`` from a CSV or XLSX file with columns
     name, short_name and parent (the name of an organisation in the file or already in the region).
@@ -141,7 +146,7 @@ def import_organisations(path: Path, region: Region) -> ImportReport:
             chain.add(step)
             step = file_parents[step]
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidInput(sorted(problems, key=_row_number))
 
     report = ImportReport()
     try:

@@ -1,0 +1,91 @@
+"""The flask commands, as an operator runs them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Membership, Organisation, User
+from tests.factories import make_competition, make_organisation, make_region
+
+
+def test_workflow_show_prints_states_transitions_and_diagram(runner):
+    result = runner.invoke(args=["workflow", "show", "innovation"])
+    assert result.exit_code == 0, result.output
+    assert "Innovation lifecycle / Siklus inovasi (innovation.toml)" in result.output
+    assert "returned       editable   Dikembalikan / Returned" in result.output
+    assert "return_for_revision  submitted -> returned" in result.output
+    assert "roles: verifier; phases: open, verification; guards: actor_not_in_entry_organisation; " \
+           "comment required" in result.output
+    assert "stateDiagram-v2" in result.output
+
+
+def test_workflow_show_unknown_name(runner):
+    result = runner.invoke(args=["workflow", "show", "inovasi"])
+    assert result.exit_code == 1
+    assert "Error: no workflow called 'inovasi'; known: competition, innovation" in result.output
+
+
+def test_workflow_list(runner):
+    result = runner.invoke(args=["workflow", "list"])
+    assert "innovation     Innovation lifecycle (8 states, 8 transitions)" in result.output
+    assert "competition    Competition phases (6 states, 5 transitions)" in result.output
+
+
+def test_import_organisations_creates_the_region(runner, tmp_path):
+    path = tmp_path / "opd.csv"
+    path.write_text("name,short_name,parent\nDinas Kesehatan,Dinkes,\nPuskesmas Balowerti,,Dinas Kesehatan\n",
+                    encoding="utf-8")
+    result = runner.invoke(args=["import-organisations", str(path), "--region", "Kota Kediri",
+                                 "--region-kind", "kota"])
+    assert result.exit_code == 0, result.output
+    assert "2 organisations imported into Kota Kediri, 0 already there." in result.output
+
+
+def test_import_organisations_reports_bad_rows_and_imports_nothing(runner, tmp_path):
+    make_region("Kota Kediri")
+    path = tmp_path / "opd.csv"
+    path.write_text("name,parent\nDinas Sosial,\n,\nUPT Parkir,Dinas Perhubungan\n", encoding="utf-8")
+    result = runner.invoke(args=["import-organisations", str(path), "--region", "Kota Kediri"])
+    assert result.exit_code == 1
+    assert "opd.csv row 4: parent 'Dinas Perhubungan' is neither in the file nor in Kota Kediri" \
+        in result.output
+    assert db.session.scalars(select(Organisation)).all() == []
+
+
+def test_import_organisations_unknown_region(runner, tmp_path):
+    path = tmp_path / "opd.csv"
+    path.write_text("name\nDinas Sosial\n", encoding="utf-8")
+    result = runner.invoke(args=["import-organisations", str(path), "--region", "Kota Blitar"])
+    assert result.exit_code == 1
+    assert "there is no region called 'Kota Blitar'; give its kind" in result.output
+
+
+def test_create_user_with_roles(runner):
+    competition = make_competition()
+    organisation = make_organisation(competition.region, "Bappeda")
+    result = runner.invoke(args=[
+        "create-user", "--email", "Rina@Kedirikota.go.id", "--name", "Rina Wulandari",
+        "--password", "kata-sandi-rahasia", "--organisation", "Bappeda",
+        "--competition", str(competition.id), "--role", "organiser", "--role", "verifier"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "rina@kedirikota.go.id"))
+    assert user.organisation_id == organisation.id
+    assert user.check_password("kata-sandi-rahasia")
+    assert sorted(m.role for m in db.session.scalars(select(Membership))) == ["organiser", "verifier"]
+
+
+def test_create_user_bad_input_changes_nothing(runner):
+    result = runner.invoke(args=["create-user", "--email", "bukan-email", "--name", "X",
+                                 "--password", "pendek"])
+    assert result.exit_code == 1
+    assert "email: 'bukan-email' is not an e-mail address" in result.output
+    assert "password: at least 8 characters" in result.output
+    assert db.session.scalars(select(User)).all() == []
+
+
+def test_create_user_role_without_competition(runner):
+    result = runner.invoke(args=["create-user", "--email", "a@b.go.id", "--name", "A",
+                                 "--password", "12345678", "--role", "judge"])
+    assert result.exit_code == 1
+    assert "--role needs --competition" in result.output

@@ -1,0 +1,40 @@
+"""Configuration from ANUGERAH_* variables, with working defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from competition.config import database_url, load_config
+
+
+def test_defaults_use_sqlite_in_the_instance_folder_and_keep_one_secret(tmp_path: Path):
+    first = load_config(tmp_path, environ={})
+    second = load_config(tmp_path, environ={})
+    assert first["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'anugerah.db'}"
+    assert len(first["SECRET_KEY"]) == 64
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert first["EVIDENCE_DIR"] == tmp_path / "evidence"
+    assert first["EVIDENCE_MAX_BYTES"] == 20 * 1024 * 1024
+
+
+def test_environment_overrides(tmp_path: Path):
+    config = load_config(tmp_path, environ={
+        "ANUGERAH_DATABASE_URL": "postgresql://anugerah@db/anugerah",
+        "ANUGERAH_SECRET_KEY": "s3cret",
+        "ANUGERAH_EVIDENCE_MAX_BYTES": "1048576",
+        "ANUGERAH_EVIDENCE_TYPES": "pdf, PNG",
+        "ANUGERAH_TIMEZONE": "Asia/Makassar",
+    })
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://anugerah@db/anugerah"
+    assert config["SECRET_KEY"] == "s3cret"
+    assert not (tmp_path / "secret_key").exists()
+    assert config["EVIDENCE_MAX_BYTES"] == 1048576
+    assert config["EVIDENCE_TYPES"] == ("pdf", "png")
+    assert config["DISPLAY_TIMEZONE"] == "Asia/Makassar"
+
+
+def test_database_url_picks_psycopg():
+    assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert database_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
