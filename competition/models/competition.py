@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from competition.extensions import db
+from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 COMPETITION_PHASES = ("setup", "open", "verification", "judging", "results", "closed")
 
 
-class Competition(db.Model):
+class Competition(Model):
     """An award competition run by a region for one year, with its timeline and phase."""
 
     __tablename__ = "competition"
@@ -79,7 +79,7 @@ class Competition(db.Model):
         return f"<Competition {self.name} {self.year}>"
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "category"
     __table_args__ = (
         UniqueConstraint("competition_id", "name"),
@@ -94,7 +94,7 @@ class Category(db.Model):
     competition: Mapped[Competition] = relationship(back_populates="categories")
 
 
-class CompetitionEvent(db.Model):
+class CompetitionEvent(Model):
     """The audit row of one phase change."""
 
     __tablename__ = "competition_event"

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from competition.extensions import db
+from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ RANCANG_BANGUN_MIN_WORDS = 300
 EVIDENCE_KINDS = ("file", "link")
 
 
-class Entry(db.Model):
+class Entry(Model):
     """An innovation entered by an organisation into a competition."""
 
     __tablename__ = "entry"
@@ -124,7 +124,7 @@ class Entry(db.Model):
         return f"<Entry {self.id} {self.title!r} {self.status}>"
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """A supporting document: an uploaded file (stored by its SHA-256) or a link."""
 
     __tablename__ = "evidence"
@@ -156,7 +156,7 @@ class Evidence(db.Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
-class EntryEvent(db.Model):
+class EntryEvent(Model):
     """The audit row of one status change, written by ``change_entry_status`` only."""
 
     __tablename__ = "entry_event"

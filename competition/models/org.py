@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from competition.extensions import db
+from competition.extensions import Model
 from competition.models.types import one_of
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 REGION_KINDS = ("provinsi", "kabupaten", "kota")
 
 
-class Region(db.Model):
+class Region(Model):
     """A regional government: a provinsi, kabupaten or kota."""
 
     __tablename__ = "region"
@@ -37,7 +37,7 @@ class Region(db.Model):
         return f"<Region {self.name}>"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """An OPD, or a bidang or UPT under one (``parent``)."""
 
     __tablename__ = "organisation"

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from competition.extensions import db
+from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 MEMBERSHIP_ROLES = ("organiser", "verifier", "judge", "submitter")
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user_account"
     __table_args__ = (
         CheckConstraint("email = lower(email)", name="email_lowercase"),
@@ -47,7 +47,7 @@ class User(db.Model):
         return f"<User {self.email}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role in one competition."""
 
     __tablename__ = "membership"

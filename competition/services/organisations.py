@@ -134,7 +134,8 @@ def import_organisations(path: Path, region: Region) -> ImportReport:
         if parent == name:
             problems.append(f"{where}: {name!r} cannot be its own parent")
         if name in existing:
-            current = existing[name].parent.name if existing[name].parent else ""
+            current_parent = existing[name].parent
+            current = current_parent.name if current_parent is not None else ""
             if current != parent:
                 problems.append(f"{where}: {name!r} exists already with parent {current or '(none)'!r}")
         # A chain of parents inside the file must not loop back.
@@ -161,7 +162,7 @@ def import_organisations(path: Path, region: Region) -> ImportReport:
             db.session.add(organisation)
             report.created.append(row["name"])
         for _, row in rows:
-            parent = row.get("parent")
+            parent = row.get("parent", "")
             if row["name"] in created and parent:
                 created[row["name"]].parent = created.get(parent) or existing[parent]
         db.session.commit()
