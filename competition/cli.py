@@ -27,11 +27,12 @@ def demo_command(if_empty: bool) -> None:
     """Load a realistic Kota with its OPDs, two competitions and innovations in every status."""
     from competition.services.demo import load_demo
 
-    if db.session.scalar(select(func.count()).select_from(Competition)):
+    if db.session.scalar(select(func.count()).select_from(Competition)) or \
+            db.session.scalar(select(func.count()).select_from(Region)):
         if if_empty:
             click.echo("The database already has data; the demo was not loaded.")
             return
-        raise click.ClickException("the database already has competitions; the demo needs an empty one")
+        raise click.ClickException("the database already has data; the demo needs an empty one")
     try:
         demo = load_demo()
     except AnugerahError as error:

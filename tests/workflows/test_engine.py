@@ -33,7 +33,7 @@ ROLES = {
 }
 PHASES = {
     "submit": {"open"}, "resubmit": {"open", "verification"},
-    "withdraw": {"setup", "open", "verification"},
+    "withdraw": {"open", "verification"},
     "return_for_revision": {"open", "verification"}, "verify": {"open", "verification"},
     "reject": {"open", "verification"}, "complete_scoring": {"judging"}, "award": {"results"},
 }
