@@ -1,0 +1,164 @@
+"""Awards: scoring subjects (an innovation, an organisation, a region) and filling positions.
+
+An organisation's or region's score comes from the scores of its innovations under the award's
+policy:
+
+- ``sum``: the scores added up (rewards many innovations);
+- ``mean``: their average (rewards quality alone);
+- ``index``: ``Σ scores / max(k, n) + bonus × min(n, cap)``, the regional innovation index's
+  shape: fewer than k innovations is penalised, and each innovation earns a bonus up to a cap.
+
+With "one award per organisation" on, awards are filled in their defined order and an
+organisation that already holds a position in an earlier award is passed over in later ones
+(shown, but without a place).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from competition.ranking.tiebreaks import Contender, Placing, rank
+
+SUBJECTS = ("innovation", "organisation", "region")
+POLICIES = ("sum", "mean", "index")
+
+
+@dataclass(frozen=True)
+class AwardSpec:
+    id: int
+    name: str
+    subject: str = "organisation"
+    category_id: int | None = None
+    positions: int = 5
+    policy: str = "index"
+    index_floor: int = 3
+    count_bonus: float = 1.0
+    count_bonus_cap: int = 5
+
+
+@dataclass(frozen=True)
+class EntryOutcome:
+    """What an award needs to know of one scored innovation."""
+
+    entry_id: int
+    organisation_id: int
+    region_id: int
+    category_id: int | None
+    score: float
+    stage: int
+    tiebreak: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    subject_id: int
+    score: float
+    entries: int
+    place: int | None        # None when passed over for an earlier award
+    position: int | None     # the place, when it is within the award's positions
+    separated_by: str | None
+    shared: bool
+    passed_over: bool
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    award_id: int
+    rows: tuple[AwardRow, ...]
+
+
+def subject_score(policy: str, scores: Sequence[float], *, index_floor: int = 3,
+                  count_bonus: float = 1.0, count_bonus_cap: int = 5) -> float:
+    n = len(scores)
+    if n == 0:
+        return 0.0
+    if policy == "sum":
+        return sum(scores)
+    if policy == "mean":
+        return sum(scores) / n
+    if policy == "index":
+        return sum(scores) / max(index_floor, n) + count_bonus * min(n, count_bonus_cap)
+    raise ValueError(f"unknown award policy {policy!r}; expected one of {', '.join(POLICIES)}")
+
+
+def _group_tiebreak(members: list[EntryOutcome]) -> dict[str, float | None]:
+    """Tie-break values of a group of innovations: the mean heaviest-criterion value, all their
+    top marks, and their earliest submission."""
+    def values(rule: str) -> list[float]:
+        return [v for m in members if (v := m.tiebreak.get(rule)) is not None]
+
+    heaviest, top, earliest = values("heaviest_criterion"), values("top_marks"), values("earlier_submission")
+    return {
+        "heaviest_criterion": statistics.fmean(heaviest) if heaviest else None,
+        "top_marks": sum(top) if top else None,
+        "earlier_submission": max(earliest) if earliest else None,
+    }
+
+
+def _subject_of(award: AwardSpec, outcome: EntryOutcome) -> int:
+    return {"innovation": outcome.entry_id, "organisation": outcome.organisation_id,
+            "region": outcome.region_id}[award.subject]
+
+
+def _organisation_of(award: AwardSpec, subject: int, organisation_of_entry: Mapping[int, int]) -> int | None:
+    """The organisation a subject belongs to, for "one award per organisation"."""
+    if award.subject == "innovation":
+        return organisation_of_entry[subject]
+    return subject if award.subject == "organisation" else None
+
+
+def award_results(awards: Sequence[AwardSpec], outcomes: Sequence[EntryOutcome], *,
+                  chain: Sequence[str], decisions: Mapping[int, Mapping[int, int]] | None = None,
+                  one_award_per_organisation: bool = True) -> list[AwardResult]:
+    """Rank every award's subjects and fill its positions.
+
+    :param decisions: per award id, the organiser's recorded order for subjects left level
+        (subject id -> rank, 1 first).
+    """
+    decisions = decisions or {}
+    organisation_of_entry = {o.entry_id: o.organisation_id for o in outcomes}
+    awarded_organisations: set[int] = set()
+    results = []
+    for award in awards:
+        if award.subject not in SUBJECTS:
+            raise ValueError(f"award {award.name!r}: unknown subject {award.subject!r}")
+        eligible = [o for o in outcomes if award.category_id is None or o.category_id == award.category_id]
+        groups: dict[int, list[EntryOutcome]] = defaultdict(list)
+        for outcome in eligible:
+            groups[_subject_of(award, outcome)].append(outcome)
+        award_decisions = decisions.get(award.id, {})
+        contenders, passed_over = [], []
+        for subject, members in groups.items():
+            if award.subject == "innovation":
+                score, stage, tiebreak = members[0].score, members[0].stage, dict(members[0].tiebreak)
+            else:
+                score = subject_score(award.policy, [m.score for m in members],
+                                      index_floor=award.index_floor, count_bonus=award.count_bonus,
+                                      count_bonus_cap=award.count_bonus_cap)
+                stage, tiebreak = 1, _group_tiebreak(members)
+            decision = award_decisions.get(subject)
+            tiebreak["organiser_decision"] = None if decision is None else -float(decision)
+            contender = Contender(key=subject, score=score, stage=stage, tiebreak=tiebreak)
+            owner = _organisation_of(award, subject, organisation_of_entry)
+            if one_award_per_organisation and owner in awarded_organisations:
+                passed_over.append((contender, len(members)))
+            else:
+                contenders.append((contender, len(members)))
+        sizes = {c.key: n for c, n in contenders + passed_over}
+        placings: list[Placing] = rank([c for c, _ in contenders], chain)
+        rows = [AwardRow(subject_id=p.key, score=p.score, entries=sizes[p.key], place=p.place,
+                         position=p.place if p.place <= award.positions else None,
+                         separated_by=p.separated_by, shared=p.shared, passed_over=False)
+                for p in placings]
+        rows += [AwardRow(subject_id=c.key, score=c.score, entries=n, place=None, position=None,
+                          separated_by=None, shared=False, passed_over=True)
+                 for c, n in sorted(passed_over, key=lambda item: (-item[0].score, item[0].key))]
+        for row in rows:
+            organisation = _organisation_of(award, row.subject_id, organisation_of_entry)
+            if row.position is not None and organisation is not None:
+                awarded_organisations.add(organisation)
+        results.append(AwardResult(award_id=award.id, rows=tuple(rows)))
+    return results
