@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
+from competition.ranking.bands import IID_BANDS
+from competition.ranking.tiebreaks import DEFAULT_CHAIN
 
 if TYPE_CHECKING:
     from competition.models.entry import Entry
+    from competition.models.judging import Round
     from competition.models.org import Region
+    from competition.models.results import Award
     from competition.models.user import Membership, User
 
 # The states of workflows/competition.toml; a test keeps the two in step.
@@ -33,6 +47,7 @@ class Competition(Model):
                         name="verification_after_submission"),
         CheckConstraint("verification_closes_at <= judging_closes_at", name="judging_after_verification"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        CheckConstraint("disagreement_threshold >= 0", name="disagreement_threshold_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +61,12 @@ class Competition(Model):
     judging_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How results are worked out; see competition.ranking.
+    tie_break_chain: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_CHAIN))
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=lambda: [{"label": b.label, "minimum": b.minimum} for b in IID_BANDS])
+    disagreement_threshold: Mapped[float] = mapped_column(Float, default=20.0)
+    one_award_per_organisation: Mapped[bool] = mapped_column(default=True)
 
     region: Mapped[Region] = relationship()
     categories: Mapped[list[Category]] = relationship(
@@ -54,6 +75,8 @@ class Competition(Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="competition")
     events: Mapped[list[CompetitionEvent]] = relationship(
         back_populates="competition", order_by="CompetitionEvent.id")
+    rounds: Mapped[list[Round]] = relationship(back_populates="competition", order_by="Round.position")
+    awards: Mapped[list[Award]] = relationship(back_populates="competition", order_by="Award.position")
 
     __mapper_args__ = {"version_id_col": version}
 
