@@ -28,7 +28,7 @@ def test_workflow_show_unknown_name(runner):
 
 def test_workflow_list(runner):
     result = runner.invoke(args=["workflow", "list"])
-    assert "innovation     Innovation lifecycle (8 states, 8 transitions)" in result.output
+    assert "innovation     Innovation lifecycle (8 states, 9 transitions)" in result.output
     assert "competition    Competition phases (6 states, 5 transitions)" in result.output
 
 

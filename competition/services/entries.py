@@ -136,6 +136,23 @@ def update_entry(entry: Entry, user: User, *, expected_version: int | None = Non
         raise
 
 
+def apply_entry_transition(entry: Entry, trigger: str, acting: Actor, *, comment: str | None,
+                           now: datetime) -> EntryEvent:
+    """The body of :func:`change_entry_status` without the commit, for services that change
+    several entries in one transaction of their own. Raises as :func:`change_entry_status`."""
+    cleaned_comment = (comment or "").strip() or None
+    from_status, to_status = get_workflow(ENTRY_WORKFLOW).fire(
+        entry, trigger, acting, comment=cleaned_comment, phase=entry.competition.phase, now=now)
+    if to_status == "submitted":
+        entry.submitted_at = now
+    event = EntryEvent(entry=entry, entry_version=entry.version + 1, trigger=trigger,
+                       from_status=from_status, to_status=to_status, actor_id=acting.user_id,
+                       comment=cleaned_comment, created_at=now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
 def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *,
                         comment: str | None = None, expected_version: int | None = None,
                         now: datetime | None = None) -> EntryEvent:
@@ -150,6 +167,9 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
     - ``entry.submitted_at`` is set to ``now`` on submit and resubmit;
     - one :class:`EntryEvent` records the trigger, both statuses, the actor, the comment, the
       time and the entry's new version.
+
+    Services that move several entries at once (closing a judging round) use
+    :func:`apply_entry_transition` inside their own transaction instead.
 
     :param actor: the user acting, or :meth:`Actor.system` for the application itself.
     :param expected_version: the version the actor saw; a different stored version is a conflict.
@@ -168,17 +188,8 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
             raise ConcurrentChange(
                 f"'{entry.title}' was changed by someone else (now version {entry.version}, "
                 f"you saw version {expected_version}); reload it and try again")
-        competition = entry.competition
-        acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
-        cleaned_comment = (comment or "").strip() or None
-        from_status, to_status = get_workflow(ENTRY_WORKFLOW).fire(
-            entry, trigger, acting, comment=cleaned_comment, phase=competition.phase, now=now)
-        if to_status == "submitted":
-            entry.submitted_at = now
-        event = EntryEvent(entry=entry, entry_version=entry.version + 1, trigger=trigger,
-                           from_status=from_status, to_status=to_status, actor_id=acting.user_id,
-                           comment=cleaned_comment, created_at=now)
-        session.add(event)
+        acting = actor if isinstance(actor, Actor) else actor_for(actor, entry.competition)
+        event = apply_entry_transition(entry, trigger, acting, comment=comment, now=now)
         session.commit()
         return event
     except (StaleDataError, IntegrityError) as exc:

@@ -12,7 +12,7 @@ from workflows import Actor, TriggerRefused, UnknownTrigger, get_workflow
 
 STATES = ["draft", "submitted", "returned", "verified", "scored", "awarded", "rejected", "withdrawn"]
 TRIGGERS = ["submit", "resubmit", "withdraw", "return_for_revision", "verify", "reject",
-            "complete_scoring", "award"]
+            "complete_scoring", "reopen_scoring", "award"]
 # Every allowed (state, trigger) pair and where it leads; every other pair is refused.
 ALLOWED = {
     ("draft", "submit"): "submitted",
@@ -24,18 +24,21 @@ ALLOWED = {
     ("submitted", "verify"): "verified",
     ("submitted", "reject"): "rejected",
     ("verified", "complete_scoring"): "scored",
+    ("scored", "reopen_scoring"): "verified",
     ("scored", "award"): "awarded",
 }
 ROLES = {
     "submit": {"submitter"}, "resubmit": {"submitter"}, "withdraw": {"submitter"},
     "return_for_revision": {"verifier"}, "verify": {"verifier"}, "reject": {"verifier"},
-    "complete_scoring": {"organiser", "system"}, "award": {"organiser", "system"},
+    "complete_scoring": {"organiser", "system"}, "reopen_scoring": {"organiser", "system"},
+    "award": {"organiser", "system"},
 }
 PHASES = {
     "submit": {"open"}, "resubmit": {"open", "verification"},
     "withdraw": {"open", "verification"},
     "return_for_revision": {"open", "verification"}, "verify": {"open", "verification"},
-    "reject": {"open", "verification"}, "complete_scoring": {"judging"}, "award": {"results"},
+    "reject": {"open", "verification"}, "complete_scoring": {"judging"},
+    "reopen_scoring": {"judging"}, "award": {"results"},
 }
 SOURCE = {trigger: state for (state, trigger) in ALLOWED}
 NOW = datetime(2026, 5, 1, 3, 0, tzinfo=UTC)
@@ -132,11 +135,11 @@ def test_phases_allowed_per_trigger(trigger, phase):
             f"(only in {', '.join(sorted(PHASES[trigger]))})"]
 
 
-@pytest.mark.parametrize("trigger", ["return_for_revision", "reject"])
+@pytest.mark.parametrize("trigger", ["return_for_revision", "reject", "reopen_scoring"])
 @pytest.mark.parametrize("comment", [None, "", "   "])
 def test_return_and_reject_need_a_comment(trigger, comment):
     with pytest.raises(TriggerRefused) as refused:
-        fire(FakeEntry(status="submitted"), trigger, comment=comment)
+        fire(FakeEntry(status=SOURCE[trigger]), trigger, comment=comment)
     assert refused.value.reasons == ["a comment giving the reason is required"]
 
 
