@@ -153,7 +153,7 @@ def status_command() -> None:
     for competition in db.session.scalars(select(Competition).order_by(Competition.id)):
         counts = dict(db.session.execute(
             select(Entry.status, func.count()).where(Entry.competition_id == competition.id)
-            .group_by(Entry.status)).tuples().all())
+            .group_by(Entry.status)).all())
         click.echo(f"[{competition.id}] {competition.name} ({competition.year}) phase={competition.phase}")
         for state in get_workflow("innovation").definition.state_names:
             if counts.get(state):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Membership, Organisation, User
-from tests.factories import make_competition, make_organisation, make_region
+from tests.factories import make_competition, make_entry, make_organisation, make_region
 
 
 def test_workflow_show_prints_states_transitions_and_diagram(runner):
@@ -89,3 +89,15 @@ def test_create_user_role_without_competition(runner):
                                  "--password", "12345678", "--role", "judge"])
     assert result.exit_code == 1
     assert "--role needs --competition" in result.output
+
+
+def test_status_lists_competitions_and_their_entries(runner):
+    competition = make_competition(name="Lomba Inovasi 2026")
+    organisation = make_organisation(competition.region)
+    make_entry(competition, organisation, status="submitted")
+    make_entry(competition, organisation, status="submitted")
+    make_entry(competition, organisation)
+    result = runner.invoke(args=["status"])
+    assert result.exit_code == 0, result.output
+    assert f"[{competition.id}] Lomba Inovasi 2026 ({competition.year}) phase=open" in result.output
+    assert "    draft      1\n    submitted  2\n" in result.output

@@ -102,7 +102,7 @@ class Results:
     awards: tuple[AwardResult, ...]
 
 
-def _round_scores(round_: RoundSpec, sheets: list[ScoreSheet],
+def round_scores(round_: RoundSpec, sheets: list[ScoreSheet],
                   threshold: float) -> dict[int, RoundScore]:
     totals = {(s.entry_id, s.judge_id): judge_total(s.values, round_.criteria) for s in sheets}
     if round_.normalise:
@@ -132,7 +132,7 @@ def compute_results(inputs: CompetitionInputs) -> Results:
     sheets_by_round: dict[int, list[ScoreSheet]] = defaultdict(list)
     for sheet in inputs.sheets:
         sheets_by_round[sheet.round_id].append(sheet)
-    round_scores = {r.id: _round_scores(r, sheets_by_round[r.id], inputs.disagreement_threshold)
+    scores_by_round = {r.id: round_scores(r, sheets_by_round[r.id], inputs.disagreement_threshold)
                     for r in rounds}
     maxima = {c.id: c.max_value for r in rounds for c in r.criteria}
     top_marks: dict[int, int] = defaultdict(int)
@@ -143,7 +143,7 @@ def compute_results(inputs: CompetitionInputs) -> Results:
     outcomes: dict[int, EntryOutcome] = {}
     entry_rounds: dict[int, tuple[RoundScore, ...]] = {}
     for entry_id in sorted(facts):
-        scored = [(r, round_scores[r.id][entry_id]) for r in rounds if entry_id in round_scores[r.id]]
+        scored = [(r, scores_by_round[r.id][entry_id]) for r in rounds if entry_id in scores_by_round[r.id]]
         if not scored:
             continue
         total_weight = sum(r.weight for r, _ in scored)

@@ -1,0 +1,372 @@
+"""Setting judging up: rounds, rubrics, panels, conflicts of interest and assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from competition.errors import InvalidInput, NotPermitted
+from competition.extensions import db
+from competition.judging.assignment import plan_assignments
+from competition.judging.conflicts import organisation_conflict
+from competition.models import (
+    Assignment,
+    Category,
+    Competition,
+    ConflictOfInterest,
+    Criterion,
+    CriterionLevel,
+    Entry,
+    Organisation,
+    Panel,
+    PanelMember,
+    Round,
+    RoundOutcome,
+    User,
+)
+from competition.models.judging import ADVANCEMENT_RULES, AGGREGATIONS
+from competition.permissions import roles_in
+
+# The 2023 IGA presentation rubric (Permendagri 104/2018 process, presentation stage).
+RUBRIC_TEMPLATES: dict[str, list[dict[str, Any]]] = {
+    "iga_2023": [
+        {"name": "Kebaharuan", "weight": 30,
+         "guidance": "Seberapa baru inovasi ini dibanding praktik sebelumnya dan di daerah lain."},
+        {"name": "Kemanfaatan", "weight": 25,
+         "guidance": "Manfaat yang terukur bagi masyarakat atau pemerintah daerah, dengan data."},
+        {"name": "Replikasi dan aplikatif", "weight": 20,
+         "guidance": "Dapat ditiru OPD atau daerah lain dan sudah diterapkan, bukan sekadar konsep."},
+        {"name": "Kewenangan daerah dan kolaborasi", "weight": 15,
+         "guidance": "Sesuai kewenangan daerah dan melibatkan pihak lain (OPD, swasta, masyarakat)."},
+        {"name": "Penguasaan materi dan penyajian", "weight": 10,
+         "guidance": "Penyaji menguasai materi dan menyampaikannya dengan jelas dalam waktu."},
+    ],
+}
+
+
+def require_organiser(user: User, competition: Competition) -> None:
+    if "organiser" not in roles_in(user, competition):
+        raise NotPermitted(f"{user.name} is not an organiser of {competition.name}")
+
+
+def _require_round_in_setup(round_: Round) -> None:
+    if round_.status != "setup":
+        raise InvalidInput(f"round '{round_.name}' is {round_.status}; its set-up can no longer change")
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def add_round(competition: Competition, organiser: User, *, name: str, blind: bool = False,
+              aggregation: str = "mean", normalise: bool = False, advancement: str = "all",
+              advancement_count: int | None = None, advancement_min_score: float | None = None,
+              weight: float = 1.0, judges_per_entry: int = 3, judge_cap: int | None = None) -> Round:
+    """Add the next judging round of ``competition``."""
+    try:
+        require_organiser(organiser, competition)
+        problems = []
+        if not name.strip():
+            problems.append("name: must not be empty")
+        elif any(r.name == name.strip() for r in competition.rounds):
+            problems.append(f"name: {competition.name} already has a round called {name.strip()!r}")
+        if aggregation not in AGGREGATIONS:
+            problems.append(f"aggregation: {aggregation!r} is not one of {', '.join(AGGREGATIONS)}")
+        if advancement not in ADVANCEMENT_RULES:
+            problems.append(f"advancement: {advancement!r} is not one of {', '.join(ADVANCEMENT_RULES)}")
+        if advancement in ("top_n", "top_n_per_category") and not (advancement_count or 0) > 0:
+            problems.append("advancement_count: top N needs a number of entries above zero")
+        if advancement == "min_score" and advancement_min_score is None:
+            problems.append("advancement_min_score: a minimum score is needed")
+        if weight <= 0:
+            problems.append("weight: must be above zero")
+        if judges_per_entry < 1:
+            problems.append("judges_per_entry: at least one")
+        if judge_cap is not None and judge_cap < 1:
+            problems.append("judge_cap: at least one, or no cap")
+        if competition.phase in ("results", "closed"):
+            problems.append(f"{competition.name} is in phase '{competition.phase}'; no rounds can be added")
+        if problems:
+            raise InvalidInput(problems)
+        round_ = Round(competition=competition, position=len(competition.rounds) + 1, name=name.strip(),
+                       blind=blind, aggregation=aggregation, normalise=normalise,
+                       advancement=advancement, advancement_count=advancement_count,
+                       advancement_min_score=advancement_min_score, weight=weight,
+                       judges_per_entry=judges_per_entry, judge_cap=judge_cap)
+        db.session.add(round_)
+        db.session.commit()
+        return round_
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, guidance: str = "",
+                  scale: str = "numeric", min_value: float = 0, max_value: float = 100,
+                  step: float | None = 1, independent: bool = False,
+                  levels: Sequence[tuple[float, str]] = ()) -> Criterion:
+    """Add a criterion to a round's rubric: numeric (min, max, step) or labelled levels."""
+    try:
+        require_organiser(organiser, round_.competition)
+        _require_round_in_setup(round_)
+        problems = []
+        if not name.strip():
+            problems.append("name: must not be empty")
+        elif any(c.name == name.strip() for c in round_.criteria):
+            problems.append(f"name: the rubric already has a criterion called {name.strip()!r}")
+        if weight < 0 or (weight == 0 and not independent):
+            problems.append("weight: must be above zero (only an independent criterion weighs nothing)")
+        if scale == "levels":
+            if len(levels) < 2:
+                problems.append("levels: a levelled criterion needs at least two labelled levels")
+            values = [v for v, _ in levels]
+            if len(set(values)) != len(values):
+                problems.append("levels: each level needs its own value")
+            if any(not label.strip() for _, label in levels):
+                problems.append("levels: every level needs a label")
+            if values and min(values) < 0:
+                problems.append("levels: values must not be negative")
+            if values and max(values) <= 0:
+                problems.append("levels: the top level must be above zero")
+            min_value, max_value, step = (min(values), max(values), None) if values else (0, 1, None)
+        elif scale == "numeric":
+            if min_value < 0 or max_value <= min_value:
+                problems.append(f"range: needs 0 ≤ min < max (got {min_value} to {max_value})")
+            if step is not None and step <= 0:
+                problems.append("step: must be above zero")
+        else:
+            problems.append(f"scale: {scale!r} is not numeric or levels")
+        if problems:
+            raise InvalidInput(problems)
+        criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
+                              guidance=guidance.strip(), weight=weight, scale=scale,
+                              min_value=min_value, max_value=max_value, step=step,
+                              independent=independent)
+        criterion.levels = [CriterionLevel(value=v, label=label.strip()) for v, label in levels]
+        db.session.add(criterion)
+        db.session.commit()
+        return criterion
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def apply_rubric_template(round_: Round, organiser: User, template: str = "iga_2023") -> list[Criterion]:
+    """Fill an empty rubric from a template (scores 0–100, step 1)."""
+    if template not in RUBRIC_TEMPLATES:
+        raise InvalidInput(f"template: {template!r} is not one of {', '.join(RUBRIC_TEMPLATES)}")
+    if round_.criteria:
+        raise InvalidInput(f"round '{round_.name}' already has a rubric")
+    return [add_criterion(round_, organiser, **spec) for spec in RUBRIC_TEMPLATES[template]]
+
+
+def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[User],
+                 category: Category | None = None) -> Panel:
+    """A panel of judges for a round, optionally for one category."""
+    try:
+        competition = round_.competition
+        require_organiser(organiser, competition)
+        if round_.status == "closed":
+            raise InvalidInput(f"round '{round_.name}' is closed")
+        problems = []
+        if not name.strip():
+            problems.append("name: must not be empty")
+        elif any(p.name == name.strip() for p in round_.panels):
+            problems.append(f"name: round '{round_.name}' already has a panel called {name.strip()!r}")
+        if not judges:
+            problems.append("judges: a panel needs at least one judge")
+        for judge in judges:
+            if "judge" not in roles_in(judge, competition):
+                problems.append(f"judges: {judge.name} is not a judge of {competition.name}")
+        if category is not None and category.competition_id != competition.id:
+            problems.append(f"category: {category.name!r} is not a category of {competition.name}")
+        if problems:
+            raise InvalidInput(problems)
+        panel = Panel(round=round_, name=name.strip(), category=category)
+        panel.members = [PanelMember(judge=j) for j in {j.id: j for j in judges}.values()]
+        db.session.add(panel)
+        db.session.commit()
+        return panel
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+# -- who judges what ------------------------------------------------------------------------------
+
+def round_entries(round_: Round) -> list[Entry]:
+    """The entries a round judges: verified entries in the first round, afterwards those that
+    advanced from the round before."""
+    query = select(Entry).options(selectinload(Entry.organisation).selectinload(Organisation.parent))
+    if round_.position == 1:
+        query = query.where(Entry.competition_id == round_.competition_id,
+                            Entry.status.in_(("verified", "scored")))
+    else:
+        previous = db.session.scalar(select(Round).where(
+            Round.competition_id == round_.competition_id, Round.position == round_.position - 1))
+        query = query.join(RoundOutcome, RoundOutcome.entry_id == Entry.id).where(
+            RoundOutcome.round_id == (previous.id if previous else -1), RoundOutcome.advanced.is_(True))
+    return list(db.session.scalars(query.order_by(Entry.id)))
+
+
+def declared_conflicts(competition: Competition) -> set[tuple[int, int]]:
+    """(entry id, judge id) pairs with a declared conflict in ``competition``."""
+    return {(entry_id, judge_id) for entry_id, judge_id in db.session.execute(
+        select(ConflictOfInterest.entry_id, ConflictOfInterest.judge_id)
+        .join(Entry, Entry.id == ConflictOfInterest.entry_id)
+        .where(Entry.competition_id == competition.id))}
+
+
+def is_conflicted(judge: User, entry: Entry, declared: set[tuple[int, int]] | None = None) -> bool:
+    """The judge may neither see nor score the entry: they declared a conflict, or they work in
+    the entry's organisation, above it or below it."""
+    if declared is None:
+        declared = declared_conflicts(entry.competition)
+    if (entry.id, judge.id) in declared:
+        return True
+    judge_lineage = judge.organisation.lineage_ids() if judge.organisation else []
+    return organisation_conflict(judge_lineage, entry.organisation.lineage_ids())
+
+
+def eligible_judges(round_: Round, entry: Entry, declared: set[tuple[int, int]]) -> list[User]:
+    """Members of the round's panels for the entry's category (or for every category), without
+    the conflicted ones."""
+    judges: dict[int, User] = {}
+    for panel in round_.panels:
+        if panel.category_id in (None, entry.category_id):
+            for member in panel.members:
+                judges[member.judge_id] = member.judge
+    return [j for j in judges.values() if not is_conflicted(j, entry, declared)]
+
+
+@dataclass(frozen=True)
+class AssignmentReport:
+    added: int
+    load: dict[str, int]          # judge name -> entries assigned in the round
+    short: dict[str, int]         # entry title -> judges still missing
+    conflicts_avoided: int
+
+
+def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: int | None = None,
+                         cap: int | None = None) -> AssignmentReport:
+    """Give every entry of the round its judges, never a conflicted one, within the load cap.
+
+    Assignments made before (by hand or by an earlier run) are kept and counted.
+    """
+    try:
+        competition = round_.competition
+        require_organiser(organiser, competition)
+        if round_.status == "closed":
+            raise InvalidInput(f"round '{round_.name}' is closed")
+        if not round_.panels:
+            raise InvalidInput(f"round '{round_.name}' has no panel of judges yet")
+        per_entry = judges_per_entry or round_.judges_per_entry
+        cap = cap if cap is not None else round_.judge_cap
+        entries = round_entries(round_)
+        declared = declared_conflicts(competition)
+        existing: dict[int, list[int]] = {}
+        for assignment in round_.assignments:
+            existing.setdefault(assignment.entry_id, []).append(assignment.judge_id)
+        eligible: dict[int, list[int]] = {}
+        conflicts_avoided = 0
+        for entry in entries:
+            members = {m.judge_id for p in round_.panels if p.category_id in (None, entry.category_id)
+                       for m in p.members}
+            allowed = [j.id for j in eligible_judges(round_, entry, declared)]
+            conflicts_avoided += len(members) - len(allowed)
+            eligible[entry.id] = allowed
+        plan = plan_assignments(eligible, per_entry=per_entry, cap=cap, existing=existing)
+        panel_of: dict[tuple[int | None, int], int] = {}
+        for panel in round_.panels:
+            for member in panel.members:
+                panel_of.setdefault((panel.category_id, member.judge_id), panel.id)
+        category_of = {e.id: e.category_id for e in entries}
+        for entry_id, judge_id in plan.new_pairs:
+            panel_id = panel_of.get((category_of[entry_id], judge_id)) or panel_of.get((None, judge_id))
+            db.session.add(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
+                                      panel_id=panel_id, source="auto"))
+        db.session.commit()
+        names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(plan.load)))}
+        titles = {e.id: e.title for e in entries}
+        return AssignmentReport(added=len(plan.new_pairs),
+                                load={names[j]: n for j, n in sorted(plan.load.items())},
+                                short={titles[e]: n for e, n in sorted(plan.short.items())},
+                                conflicts_avoided=conflicts_avoided)
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> Assignment:
+    """Assign a judge by hand (overriding the automatic plan); conflicts are still refused."""
+    try:
+        require_organiser(organiser, round_.competition)
+        if round_.status == "closed":
+            raise InvalidInput(f"round '{round_.name}' is closed")
+        if entry.id not in {e.id for e in round_entries(round_)}:
+            raise InvalidInput(f"'{entry.title}' is not judged in round '{round_.name}'")
+        if "judge" not in roles_in(judge, round_.competition):
+            raise InvalidInput(f"{judge.name} is not a judge of {round_.competition.name}")
+        if is_conflicted(judge, entry):
+            raise InvalidInput(f"{judge.name} has a conflict of interest with '{entry.title}'")
+        assignment = Assignment(round=round_, entry=entry, judge=judge, source="manual")
+        db.session.add(assignment)
+        db.session.commit()
+        return assignment
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise InvalidInput(f"{judge.name} is already assigned to '{entry.title}' in this round") from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def remove_assignment(assignment: Assignment, organiser: User) -> None:
+    """Take a judge off an entry (their draft scores go with it); confirmed scores must be
+    reopened first."""
+    try:
+        require_organiser(organiser, assignment.round.competition)
+        if assignment.confirmed_at is not None:
+            raise InvalidInput(f"{assignment.judge.name} has confirmed the scores for "
+                               f"'{assignment.entry.title}'; reopen them first")
+        db.session.delete(assignment)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfInterest:
+    """A judge declares a conflict of interest with an entry: the entry leaves their list and
+    any unconfirmed assignment (with its draft scores) is removed."""
+    try:
+        if "judge" not in roles_in(judge, entry.competition):
+            raise NotPermitted(f"{judge.name} is not a judge of {entry.competition.name}")
+        if not reason.strip():
+            raise InvalidInput("reason: say why there is a conflict of interest")
+        assignments = db.session.scalars(select(Assignment).where(
+            Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)).all()
+        if any(a.confirmed_at is not None for a in assignments):
+            raise InvalidInput(f"you have confirmed scores for '{entry.title}'; ask the organiser to "
+                               "reopen them before declaring a conflict")
+        for assignment in assignments:
+            db.session.delete(assignment)
+        conflict = ConflictOfInterest(entry=entry, judge=judge, reason=reason.strip())
+        db.session.add(conflict)
+        db.session.commit()
+        return conflict
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise InvalidInput(f"a conflict with '{entry.title}' is already declared") from exc
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -1,0 +1,356 @@
+"""Judges' scores, and the rounds they are given in: opening, confirming, reopening, closing.
+
+When every judge assigned to an entry in a round has confirmed, judging of that entry in that
+round is over: in the last round the entry moves verified → scored; in an earlier round whose
+rule can be applied to one entry alone (everyone advances, or a minimum score, without
+normalisation) the entry advances or stops there and then. Rules that compare entries (top N)
+and normalised rounds are decided when the organiser closes the round.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
+from competition.extensions import db
+from competition.models import (
+    Assignment,
+    Criterion,
+    Entry,
+    Round,
+    RoundOutcome,
+    Score,
+    ScoringEvent,
+    User,
+)
+from competition.models.types import utcnow
+from competition.permissions import actor_for
+from competition.ranking.results import RoundSpec, ScoreSheet, round_scores
+from competition.ranking.tiebreaks import Contender, rank
+from competition.ranking.totals import CriterionSpec
+from competition.services.entries import apply_entry_transition
+from competition.services.judging import is_conflicted, require_organiser, round_entries
+from workflows import Actor
+
+ScoreInput = float | tuple[float, str]
+
+
+def round_spec(round_: Round) -> RoundSpec:
+    return RoundSpec(id=round_.id, position=round_.position, weight=round_.weight,
+                     aggregation=round_.aggregation, normalise=round_.normalise,
+                     criteria=tuple(CriterionSpec(id=c.id, weight=c.weight, min_value=c.min_value,
+                                                  max_value=c.max_value, independent=c.independent)
+                                    for c in round_.criteria))
+
+
+def confirmed_sheets(round_: Round, entry_ids: list[int] | None = None) -> list[ScoreSheet]:
+    """The confirmed scores of a round as sheets, one per judge and entry."""
+    query = (select(Assignment.entry_id, Assignment.judge_id, Score.criterion_id, Score.value)
+             .join(Score, Score.assignment_id == Assignment.id)
+             .where(Assignment.round_id == round_.id, Assignment.confirmed_at.is_not(None)))
+    if entry_ids is not None:
+        query = query.where(Assignment.entry_id.in_(entry_ids))
+    values: dict[tuple[int, int], dict[int, float]] = {}
+    for entry_id, judge_id, criterion_id, value in db.session.execute(query):
+        values.setdefault((entry_id, judge_id), {})[criterion_id] = value
+    return [ScoreSheet(round_id=round_.id, entry_id=e, judge_id=j, values=v)
+            for (e, j), v in sorted(values.items())]
+
+
+def _load_assignment(assignment: Assignment | int) -> Assignment:
+    if isinstance(assignment, Assignment):
+        return assignment
+    loaded = db.session.get(Assignment, assignment)
+    if loaded is None:
+        raise NotFound(f"there is no assignment with id {assignment}")
+    return loaded
+
+
+def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
+    if assignment.judge_id != judge.id:
+        raise NotPermitted(f"{judge.name} is not assigned to '{assignment.entry.title}' in round "
+                           f"'{assignment.round.name}'")
+    if assignment.round.status != "open":
+        raise InvalidInput(f"round '{assignment.round.name}' is {assignment.round.status}; "
+                           "scores can only be given while it is open")
+    if is_conflicted(judge, assignment.entry):
+        raise NotPermitted(f"{judge.name} has a conflict of interest with '{assignment.entry.title}'")
+    if assignment.confirmed_at is not None:
+        raise InvalidInput(f"the scores for '{assignment.entry.title}' are confirmed and locked")
+
+
+def _value_problem(criterion: Criterion, value: float) -> str | None:
+    label = f"{criterion.name}: {value:g}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return f"{criterion.name}: {value!r} is not a number"
+    if criterion.scale == "levels":
+        allowed = [level.value for level in criterion.levels]
+        if value not in allowed:
+            return f"{label} is not one of the levels {', '.join(f'{v:g}' for v in allowed)}"
+        return None
+    if not criterion.min_value <= value <= criterion.max_value:
+        return f"{label} is off the scale {criterion.min_value:g}–{criterion.max_value:g}"
+    if criterion.step:
+        steps = (value - criterion.min_value) / criterion.step
+        if abs(steps - round(steps)) > 1e-9:
+            return f"{label} is not on a step of {criterion.step:g} from {criterion.min_value:g}"
+    return None
+
+
+def save_scores(assignment: Assignment | int, judge: User,
+                values: Mapping[int, ScoreInput]) -> list[Score]:
+    """Save a judge's draft values (and comments) for some or all criteria.
+
+    Saving the same values twice, or from two tabs at once, stores one score per criterion: the
+    database holds one row per judge, entry, round and criterion, and a lost race is retried as
+    an update.
+
+    :param values: criterion id -> value, or (value, comment).
+    """
+    for attempt in (1, 2):
+        try:
+            loaded = _load_assignment(assignment)
+            _check_judge_may_score(loaded, judge)
+            criteria = {c.id: c for c in loaded.round.criteria}
+            problems = []
+            cleaned: dict[int, tuple[float, str]] = {}
+            for criterion_id, given in values.items():
+                value, comment = given if isinstance(given, tuple) else (given, "")
+                criterion = criteria.get(criterion_id)
+                if criterion is None:
+                    problems.append(f"criterion {criterion_id} is not in the rubric of round "
+                                    f"'{loaded.round.name}'")
+                    continue
+                problem = _value_problem(criterion, value)
+                if problem:
+                    problems.append(problem)
+                cleaned[criterion_id] = (float(value), (comment or "").strip())
+            if problems:
+                raise InvalidInput(problems)
+            existing = {s.criterion_id: s for s in loaded.scores}
+            for criterion_id, (value, comment) in cleaned.items():
+                score = existing.get(criterion_id)
+                if score is None:
+                    db.session.add(Score(assignment=loaded, criterion_id=criterion_id, value=value,
+                                         comment=comment))
+                else:
+                    score.value, score.comment = value, comment
+            db.session.commit()
+            return sorted(loaded.scores, key=lambda s: s.criterion_id)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise ConcurrentChange("these scores were saved elsewhere at the same moment; "
+                                       "reload and try again") from None
+            assignment = assignment.id if isinstance(assignment, Assignment) else assignment
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
+def confirm_scores(assignment: Assignment | int, judge: User, *,
+                   now: datetime | None = None) -> ScoringEvent | None:
+    """Make a judge's scores for an entry final and lock them.
+
+    Confirming twice changes nothing the second time (and returns ``None``). When this was the
+    entry's last open assignment in the round, judging of the entry in the round ends as the
+    module describes, in the same transaction.
+    """
+    now = now or utcnow()
+    try:
+        loaded = _load_assignment(assignment)
+        if loaded.confirmed_at is not None and loaded.judge_id == judge.id:
+            return None
+        _check_judge_may_score(loaded, judge)
+        scored = {s.criterion_id for s in loaded.scores}
+        missing = [c.name for c in loaded.round.criteria if c.id not in scored]
+        if missing:
+            raise InvalidInput(f"give a score for every criterion first: {', '.join(missing)} "
+                               "still empty")
+        # Only the first of two simultaneous confirmations changes the row.
+        result = db.session.execute(
+            update(Assignment).where(Assignment.id == loaded.id, Assignment.confirmed_at.is_(None))
+            .values(confirmed_at=now).execution_options(synchronize_session=False))
+        changed = getattr(result, "rowcount", 0)
+        if not changed:
+            db.session.rollback()
+            return None
+        db.session.refresh(loaded)
+        event = ScoringEvent(assignment=loaded, action="confirm", actor_id=judge.id, created_at=now)
+        db.session.add(event)
+        _finish_entry_if_complete(loaded.round, loaded.entry, now)
+        db.session.commit()
+        return event
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
+                  now: datetime | None = None) -> ScoringEvent:
+    """Unlock a judge's confirmed scores, with a reason that is audited. An outcome already
+    decided for the entry in the round is undone, and a scored entry goes back to verified."""
+    now = now or utcnow()
+    try:
+        loaded = _load_assignment(assignment)
+        round_ = loaded.round
+        require_organiser(organiser, round_.competition)
+        if not reason.strip():
+            raise InvalidInput("reason: say why the scores are reopened")
+        if loaded.confirmed_at is None:
+            raise InvalidInput(f"the scores of {loaded.judge.name} for '{loaded.entry.title}' are "
+                               "not confirmed")
+        if round_.status != "open":
+            raise InvalidInput(f"round '{round_.name}' is {round_.status}; scores can only be "
+                               "reopened while it is open")
+        loaded.confirmed_at = None
+        event = ScoringEvent(assignment=loaded, action="reopen", actor_id=organiser.id,
+                             reason=reason.strip(), created_at=now)
+        db.session.add(event)
+        outcome = db.session.scalar(select(RoundOutcome).where(
+            RoundOutcome.round_id == round_.id, RoundOutcome.entry_id == loaded.entry_id))
+        if outcome is not None:
+            db.session.delete(outcome)
+        if loaded.entry.status == "scored":
+            apply_entry_transition(loaded.entry, "reopen_scoring",
+                                   actor_for(organiser, round_.competition), comment=reason, now=now)
+        db.session.commit()
+        return event
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+# -- rounds ---------------------------------------------------------------------------------------
+
+def _is_last(round_: Round) -> bool:
+    return round_.position == max(r.position for r in round_.competition.rounds)
+
+
+def _decide(round_: Round, entry: Entry, score: float | None, advanced: bool, now: datetime) -> None:
+    db.session.add(RoundOutcome(round=round_, entry=entry, score=score, advanced=advanced, decided_at=now))
+    if not advanced and entry.status == "verified":
+        apply_entry_transition(entry, "complete_scoring", Actor.system(), comment=None, now=now)
+
+
+def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> None:
+    assignments = db.session.scalars(select(Assignment).where(
+        Assignment.round_id == round_.id, Assignment.entry_id == entry.id)).all()
+    if any(a.confirmed_at is None for a in assignments):
+        return
+    decidable_alone = _is_last(round_) or (
+        not round_.normalise and round_.advancement in ("all", "min_score"))
+    if not decidable_alone:
+        return
+    scores = round_scores(round_spec(round_), confirmed_sheets(round_, [entry.id]),
+                          round_.competition.disagreement_threshold)
+    score = scores[entry.id].score if entry.id in scores else None
+    if _is_last(round_):
+        advanced = False
+    elif round_.advancement == "all":
+        advanced = score is not None
+    else:
+        advanced = score is not None and score >= (round_.advancement_min_score or 0)
+    _decide(round_, entry, score, advanced, now)
+
+
+def open_round(round_: Round, organiser: User) -> Round:
+    """Open a round for scoring: the competition is judging, the round before is closed, and
+    the round has a rubric and a panel."""
+    try:
+        competition = round_.competition
+        require_organiser(organiser, competition)
+        problems = []
+        if round_.status != "setup":
+            problems.append(f"round '{round_.name}' is already {round_.status}")
+        if competition.phase != "judging":
+            problems.append(f"{competition.name} is in phase '{competition.phase}', not judging")
+        earlier = [r for r in competition.rounds if r.position < round_.position and r.status != "closed"]
+        if earlier:
+            problems.append(f"round '{earlier[0].name}' must be closed first")
+        if not round_.criteria:
+            problems.append(f"round '{round_.name}' has no rubric")
+        if not round_.panels:
+            problems.append(f"round '{round_.name}' has no panel of judges")
+        if problems:
+            raise InvalidInput(problems)
+        round_.status = "open"
+        db.session.commit()
+        return round_
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+@dataclass(frozen=True)
+class RoundClosure:
+    advanced: list[str]
+    stopped: list[str]
+    not_judged: list[str]
+
+
+def close_round(round_: Round, organiser: User, *, force: bool = False,
+                now: datetime | None = None) -> RoundClosure:
+    """Close a round and decide every outcome still open: who advances under the round's rule,
+    and which entries' judging is over (they move verified → scored). In the last round every
+    entry's judging is over.
+
+    Unconfirmed assignments make closing refuse, naming how many, unless ``force`` is given; their
+    drafts then do not count. Entries that advance with equal scores at the cut-off all advance.
+    """
+    now = now or utcnow()
+    try:
+        require_organiser(organiser, round_.competition)
+        if round_.status != "open":
+            raise InvalidInput(f"round '{round_.name}' is {round_.status}, not open")
+        open_assignments = [a for a in round_.assignments if a.confirmed_at is None]
+        if open_assignments and not force:
+            raise InvalidInput(f"{len(open_assignments)} assignment(s) in round '{round_.name}' are "
+                               "not confirmed yet; close anyway to ignore their drafts")
+        entries = {e.id: e for e in round_entries(round_)}
+        decided = set(db.session.scalars(select(RoundOutcome.entry_id).where(
+            RoundOutcome.round_id == round_.id)))
+        scores = round_scores(round_spec(round_), confirmed_sheets(round_),
+                              round_.competition.disagreement_threshold)
+        undecided = [e for e in entries.values() if e.id not in decided]
+        advancing = _advancing(round_, undecided, {e: s.score for e, s in scores.items()})
+        closure = RoundClosure(advanced=[], stopped=[], not_judged=[])
+        for entry in sorted(undecided, key=lambda e: e.id):
+            score = scores[entry.id].score if entry.id in scores else None
+            advanced = entry.id in advancing
+            _decide(round_, entry, score, advanced, now)
+            (closure.not_judged if score is None else
+             closure.advanced if advanced else closure.stopped).append(entry.title)
+        round_.status = "closed"
+        db.session.commit()
+        return closure
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _advancing(round_: Round, entries: list[Entry], scores: Mapping[int, float]) -> set[int]:
+    judged = [e for e in entries if e.id in scores]
+    if _is_last(round_):
+        return set()
+    if round_.advancement == "all":
+        return {e.id for e in judged}
+    if round_.advancement == "min_score":
+        return {e.id for e in judged if scores[e.id] >= (round_.advancement_min_score or 0)}
+    groups: dict[int | None, list[Entry]] = {}
+    for entry in judged:
+        key = entry.category_id if round_.advancement == "top_n_per_category" else None
+        groups.setdefault(key, []).append(entry)
+    count = round_.advancement_count or 0
+    advancing: set[int] = set()
+    for members in groups.values():
+        placings = rank([Contender(key=e.id, score=scores[e.id]) for e in members], chain=())
+        advancing |= {p.key for p in placings if p.place <= count}
+    return advancing
