@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from competition.extensions import db
 from competition.models import (
+    Award,
     Category,
     Competition,
     Entry,
@@ -60,6 +61,7 @@ def make_competition(region: Region | None = None, phase: str = "open",
     values.update(fields)
     competition = Competition(region=region or make_region(), **values)
     competition.categories = [Category(name=c) for c in categories]
+    competition.awards = [Award(position=1, name="OPD Terinovatif")]  # as create_competition does
     db.session.add(competition)
     db.session.commit()
     return competition

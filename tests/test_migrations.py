@@ -46,5 +46,7 @@ def test_existing_competitions_get_the_result_defaults(fresh_database):
                                      {"label": "Inovatif", "minimum": 35.0},
                                      {"label": "Kurang Inovatif", "minimum": 0.01}]
         assert (competition.disagreement_threshold, competition.one_award_per_organisation) == (20.0, True)
+        assert [(a.name, a.subject, a.positions, a.policy) for a in competition.awards] == [
+            ("OPD Terinovatif", "organisation", 5, "index")]
         db.session.remove()
         db.engine.dispose()

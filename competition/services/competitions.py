@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
-from competition.models import Category, Competition, CompetitionEvent, Region, User
+from competition.models import Award, Category, Competition, CompetitionEvent, Region, User
 from competition.models.types import utcnow
 from competition.permissions import actor_for
 from workflows import Actor, get_workflow
@@ -54,6 +54,10 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
             submission_opens_at=submission_opens_at, submission_closes_at=submission_closes_at,
             verification_closes_at=verification_closes_at, judging_closes_at=judging_closes_at)
         competition.categories = [Category(name=c) for c in names]
+        # "OPD Terinovatif", positions 1–5, is every competition's award until the organiser
+        # defines others.
+        competition.awards = [Award(position=1, name="OPD Terinovatif", citation=(
+            "Atas komitmen dan capaian inovasi daerah yang berdampak bagi masyarakat."))]
         db.session.add(competition)
         db.session.commit()
         return competition

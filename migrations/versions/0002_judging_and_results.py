@@ -285,6 +285,12 @@ def upgrade():
         batch_op.add_column(sa.Column('one_award_per_organisation', sa.Boolean(), nullable=False,
                                       server_default=sa.true()))
 
+    # Every competition has "OPD Terinovatif", positions 1-5, until its organiser defines others.
+    op.execute(
+        "INSERT INTO award (competition_id, position, name, subject, positions, policy, index_floor, "
+        "count_bonus, count_bonus_cap, citation) "
+        "SELECT id, 1, 'OPD Terinovatif', 'organisation', 5, 'index', 3, 1.0, 5, "
+        "'Atas komitmen dan capaian inovasi daerah yang berdampak bagi masyarakat.' FROM competition")
     # ### end Alembic commands ###
 
 

@@ -1,0 +1,401 @@
+"""Awards and results: draft previews, sealed versions, publication and verification.
+
+A preview is computed from the database each time it is asked for. Sealing stores an immutable
+snapshot: the ranked rows and every input behind them in canonical form, with their SHA-256,
+who sealed it and when. Publishing the latest sealed version moves the winning innovations to
+awarded. ``verify_result_set`` recomputes a sealed version from its stored inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from competition.errors import InvalidInput, NotFound
+from competition.extensions import db
+from competition.models import (
+    Assignment,
+    Award,
+    Category,
+    Competition,
+    Entry,
+    Evidence,
+    Organisation,
+    Region,
+    ResultSet,
+    Round,
+    Score,
+    TieDecision,
+    User,
+)
+from competition.models.results import AWARD_POLICIES, AWARD_SUBJECTS
+from competition.models.types import utcnow
+from competition.permissions import actor_for
+from competition.ranking.awards import AwardSpec
+from competition.ranking.bands import Band
+from competition.ranking.results import (
+    CompetitionInputs,
+    EntryFacts,
+    Results,
+    ScoreSheet,
+    compute_results,
+    inputs_from_data,
+    inputs_to_data,
+    results_to_data,
+    seal_hash,
+)
+from competition.ranking.tiebreaks import validate_chain
+from competition.services.entries import apply_entry_transition
+from competition.services.judging import require_organiser
+from competition.services.scoring import round_spec
+
+DEFAULT_AWARD = "OPD Terinovatif"
+DEFAULT_CITATION = "Atas komitmen dan capaian inovasi daerah yang berdampak bagi masyarakat."
+
+
+def add_award(competition: Competition, organiser: User, *, name: str, subject: str = "organisation",
+              category: Category | None = None, positions: int = 5, policy: str = "index",
+              index_floor: int = 3, count_bonus: float = 1.0, count_bonus_cap: int = 5,
+              citation: str = "") -> Award:
+    """Define an award; awards are filled in the order they are defined."""
+    try:
+        require_organiser(organiser, competition)
+        problems = []
+        if not name.strip():
+            problems.append("name: must not be empty")
+        elif any(a.name == name.strip() for a in competition.awards):
+            problems.append(f"name: {competition.name} already has an award called {name.strip()!r}")
+        if subject not in AWARD_SUBJECTS:
+            problems.append(f"subject: {subject!r} is not one of {', '.join(AWARD_SUBJECTS)}")
+        if policy not in AWARD_POLICIES:
+            problems.append(f"policy: {policy!r} is not one of {', '.join(AWARD_POLICIES)}")
+        if positions < 1:
+            problems.append("positions: at least one")
+        if index_floor < 1:
+            problems.append("index_floor: at least one")
+        if count_bonus < 0 or count_bonus_cap < 0:
+            problems.append("count_bonus: must not be negative")
+        if category is not None and category.competition_id != competition.id:
+            problems.append(f"category: {category.name!r} is not a category of {competition.name}")
+        if problems:
+            raise InvalidInput(problems)
+        award = Award(competition=competition, position=len(competition.awards) + 1, name=name.strip(),
+                      subject=subject, category=category, positions=positions, policy=policy,
+                      index_floor=index_floor, count_bonus=count_bonus, count_bonus_cap=count_bonus_cap,
+                      citation=citation.strip())
+        db.session.add(award)
+        db.session.commit()
+        return award
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def ensure_default_award(competition: Competition, organiser: User) -> Award:
+    """The competition's awards, or "OPD Terinovatif" (OPDs, positions 1–5) when it has none."""
+    if competition.awards:
+        return competition.awards[0]
+    return add_award(competition, organiser, name=DEFAULT_AWARD, citation=DEFAULT_CITATION)
+
+
+def update_result_rules(competition: Competition, organiser: User, *,
+                        tie_break_chain: Sequence[str] | None = None,
+                        bands: Sequence[tuple[str, float]] | None = None,
+                        disagreement_threshold: float | None = None,
+                        one_award_per_organisation: bool | None = None) -> Competition:
+    try:
+        require_organiser(organiser, competition)
+        problems = []
+        if tie_break_chain is not None:
+            try:
+                validate_chain(tie_break_chain)
+            except ValueError as error:
+                problems.append(f"tie_break_chain: {error}")
+        if bands is not None:
+            labels = [label for label, _ in bands]
+            if len(set(labels)) != len(labels) or any(not label.strip() for label in labels):
+                problems.append("bands: every band needs its own label")
+            if any(minimum <= 0 for _, minimum in bands):
+                problems.append("bands: minimums must be above zero (zero is 'Tidak Dapat Dinilai')")
+        if disagreement_threshold is not None and disagreement_threshold < 0:
+            problems.append("disagreement_threshold: must not be negative")
+        if problems:
+            raise InvalidInput(problems)
+        if tie_break_chain is not None:
+            competition.tie_break_chain = list(tie_break_chain)
+        if bands is not None:
+            competition.bands = [{"label": label.strip(), "minimum": float(minimum)}
+                                 for label, minimum in sorted(bands, key=lambda b: -b[1])]
+        if disagreement_threshold is not None:
+            competition.disagreement_threshold = disagreement_threshold
+        if one_award_per_organisation is not None:
+            competition.one_award_per_organisation = one_award_per_organisation
+        db.session.commit()
+        return competition
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def record_tie_decision(award: Award, organiser: User, subject_ids: Sequence[int], reason: str) -> None:
+    """Record the organiser's order for subjects of ``award`` that no rule could separate
+    (best first), replacing earlier decisions for them."""
+    try:
+        require_organiser(organiser, award.competition)
+        if len(subject_ids) < 2 or len(set(subject_ids)) != len(subject_ids):
+            raise InvalidInput("order: name at least two different subjects, best first")
+        if not reason.strip():
+            raise InvalidInput("reason: record why they are placed in this order")
+        existing = {d.subject_id: d for d in db.session.scalars(
+            select(TieDecision).where(TieDecision.award_id == award.id))}
+        for rank, subject_id in enumerate(subject_ids, start=1):
+            decision = existing.get(subject_id) or TieDecision(award=award, subject_id=subject_id)
+            decision.rank, decision.reason, decision.decided_by_id = rank, reason.strip(), organiser.id
+            decision.decided_at = utcnow()
+            db.session.add(decision)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+# -- computing ------------------------------------------------------------------------------------
+
+def build_inputs(competition: Competition) -> CompetitionInputs:
+    """Everything the results depend on, read from the database in a few set-based queries."""
+    rounds = db.session.scalars(select(Round).where(Round.competition_id == competition.id)
+                                .order_by(Round.position)).all()
+    sheets: dict[tuple[int, int, int], dict[int, float]] = {}
+    query = (select(Assignment.round_id, Assignment.entry_id, Assignment.judge_id, Score.criterion_id,
+                    Score.value)
+             .join(Score, Score.assignment_id == Assignment.id)
+             .join(Round, Round.id == Assignment.round_id)
+             .where(Round.competition_id == competition.id, Assignment.confirmed_at.is_not(None)))
+    for round_id, entry_id, judge_id, criterion_id, value in db.session.execute(query):
+        sheets.setdefault((round_id, entry_id, judge_id), {})[criterion_id] = value
+    with_evidence = set(db.session.scalars(
+        select(Evidence.entry_id).join(Entry, Entry.id == Evidence.entry_id)
+        .where(Entry.competition_id == competition.id).group_by(Evidence.entry_id)))
+    entries = db.session.execute(
+        select(Entry.id, Entry.organisation_id, Organisation.region_id, Entry.category_id,
+               Entry.submitted_at)
+        .join(Organisation, Organisation.id == Entry.organisation_id)
+        .where(Entry.competition_id == competition.id,
+               Entry.status.in_(("verified", "scored", "awarded")))
+        .order_by(Entry.id)).all()
+    awards = db.session.scalars(select(Award).where(Award.competition_id == competition.id)
+                                .order_by(Award.position)).all()
+    decisions: dict[int, dict[int, int]] = {}
+    for decision in db.session.scalars(select(TieDecision).join(Award).where(
+            Award.competition_id == competition.id)):
+        decisions.setdefault(decision.award_id, {})[decision.subject_id] = decision.rank
+    return CompetitionInputs(
+        rounds=tuple(round_spec(r) for r in rounds),
+        sheets=tuple(ScoreSheet(round_id=r, entry_id=e, judge_id=j, values=dict(sorted(v.items())))
+                     for (r, e, j), v in sorted(sheets.items())),
+        entries=tuple(EntryFacts(id=e.id, organisation_id=e.organisation_id, region_id=e.region_id,
+                                 category_id=e.category_id,
+                                 submitted_at=e.submitted_at.timestamp() if e.submitted_at else None,
+                                 has_evidence=e.id in with_evidence)
+                      for e in entries),
+        awards=tuple(AwardSpec(id=a.id, name=a.name, subject=a.subject, category_id=a.category_id,
+                               positions=a.positions, policy=a.policy, index_floor=a.index_floor,
+                               count_bonus=a.count_bonus, count_bonus_cap=a.count_bonus_cap)
+                     for a in awards),
+        chain=tuple(competition.tie_break_chain),
+        bands=tuple(Band(label=b["label"], minimum=b["minimum"]) for b in competition.bands),
+        disagreement_threshold=competition.disagreement_threshold,
+        one_award_per_organisation=competition.one_award_per_organisation,
+        decisions=decisions,
+    )
+
+
+def preview_results(competition: Competition) -> Results:
+    """The draft results as they stand now; they change as scores change."""
+    return compute_results(build_inputs(competition))
+
+
+def seal_results(competition: Competition, organiser: User, *, now: datetime | None = None) -> ResultSet:
+    """Seal the results as a new version: the ranked rows and every input, hashed."""
+    now = now or utcnow()
+    try:
+        require_organiser(organiser, competition)
+        if competition.phase != "results":
+            raise InvalidInput(f"{competition.name} is in phase '{competition.phase}'; results are sealed "
+                               "once judging is closed (phase 'results')")
+        still_judged = db.session.scalar(select(func.count()).select_from(Entry).where(
+            Entry.competition_id == competition.id, Entry.status == "verified"))
+        if still_judged:
+            raise InvalidInput(f"{still_judged} verified innovation(s) have not finished judging; "
+                               "close their rounds first")
+        inputs = build_inputs(competition)
+        inputs_data = inputs_to_data(inputs)
+        # Computed from the stored form, so verifying later repeats exactly this computation.
+        results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
+        version = (db.session.scalar(select(func.max(ResultSet.version)).where(
+            ResultSet.competition_id == competition.id)) or 0) + 1
+        result_set = ResultSet(competition=competition, version=version, status="sealed",
+                               sha256=seal_hash(inputs_data, results_data), inputs=inputs_data,
+                               results=results_data, sealed_by_id=organiser.id, sealed_at=now)
+        db.session.add(result_set)
+        db.session.commit()
+        return result_set
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def latest_result_set(competition: Competition) -> ResultSet | None:
+    return db.session.scalar(select(ResultSet).where(ResultSet.competition_id == competition.id)
+                             .order_by(ResultSet.version.desc()).limit(1))
+
+
+def winning_entries(result_set: ResultSet) -> list[int]:
+    """Entries that earned a position: the innovation itself, or the innovations that gave an
+    organisation or region its position under the award's category filter."""
+    inputs = result_set.inputs
+    awards = {a["id"]: a for a in inputs["awards"]}
+    winners: set[int] = set()
+    scored = {e["entry_id"] for e in result_set.results["entries"]}
+    for award_result in result_set.results["awards"]:
+        award = awards[award_result["award_id"]]
+        for row in award_result["rows"]:
+            if row["position"] is None:
+                continue
+            if award["subject"] == "innovation":
+                winners.add(row["subject_id"])
+                continue
+            key = "organisation_id" if award["subject"] == "organisation" else "region_id"
+            winners |= {e["id"] for e in inputs["entries"] if e[key] == row["subject_id"]
+                        and e["id"] in scored
+                        and (award["category_id"] is None or e["category_id"] == award["category_id"])}
+    return sorted(winners)
+
+
+def publish_results(result_set: ResultSet, organiser: User, *, now: datetime | None = None) -> list[int]:
+    """Publish the latest sealed version: its winning innovations move to awarded. Returns
+    their ids."""
+    now = now or utcnow()
+    try:
+        competition = result_set.competition
+        require_organiser(organiser, competition)
+        latest = latest_result_set(competition)
+        if latest is None or latest.id != result_set.id:
+            raise InvalidInput(f"version {result_set.version} is not the latest sealed version; "
+                               f"publish version {latest.version if latest else '-'}")
+        if result_set.status == "published":
+            raise InvalidInput(f"version {result_set.version} is already published")
+        if competition.phase != "results":
+            raise InvalidInput(f"{competition.name} is in phase '{competition.phase}', not results")
+        problems = verify_result_set(result_set)
+        if problems:
+            raise InvalidInput(["the sealed version does not verify:", *problems])
+        acting = actor_for(organiser, competition)
+        winners = winning_entries(result_set)
+        for entry in db.session.scalars(select(Entry).where(Entry.id.in_(winners))):
+            if entry.status == "scored":
+                apply_entry_transition(entry, "award", acting, comment=f"Hasil versi {result_set.version}",
+                                       now=now)
+        result_set.status = "published"
+        result_set.published_at, result_set.published_by_id = now, organiser.id
+        db.session.commit()
+        return winners
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def verify_result_set(result_set: ResultSet) -> list[str]:
+    """Recompute a sealed version from its stored inputs; every difference, or nothing."""
+    problems = []
+    stored_hash = seal_hash(result_set.inputs, result_set.results)
+    if stored_hash != result_set.sha256:
+        problems.append(f"the stored inputs and rows hash to {stored_hash}, "
+                        f"not the sealed {result_set.sha256}")
+    recomputed = results_to_data(compute_results(inputs_from_data(result_set.inputs)))
+    problems += _differences(result_set.results, recomputed)
+    return problems
+
+
+def _differences(stored: dict[str, Any], recomputed: dict[str, Any]) -> list[str]:
+    problems = []
+    stored_entries = {e["entry_id"]: e for e in stored["entries"]}
+    fresh_entries = {e["entry_id"]: e for e in recomputed["entries"]}
+    for entry_id in sorted(set(stored_entries) | set(fresh_entries)):
+        before, after = stored_entries.get(entry_id), fresh_entries.get(entry_id)
+        if before != after:
+            problems.append(f"innovation {entry_id}: sealed {_summary(before)}, recomputed {_summary(after)}")
+    stored_awards = {a["award_id"]: a for a in stored["awards"]}
+    for award in recomputed["awards"]:
+        before_rows = stored_awards.get(award["award_id"], {}).get("rows")
+        if before_rows != award["rows"]:
+            problems.append(f"award {award['award_id']}: the sealed ranking differs from the recomputed one")
+    return problems
+
+
+def _summary(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "absent"
+    return f"place {row['place']} score {row['score']:.4f}"
+
+
+@dataclass(frozen=True)
+class AwardStanding:
+    """One row of an award as people read it."""
+
+    position: int | None
+    place: int | None
+    subject: str
+    organisation: str
+    innovation: str
+    score: float
+    shared: bool
+    separated_by: str | None
+    passed_over: bool
+
+
+def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]:
+    """An award's rows of a sealed version with the names of OPDs, innovations and regions."""
+    inputs, results = result_set.inputs, result_set.results
+    award = next((a for a in inputs["awards"] if a["id"] == award_id), None)
+    award_result = next((a for a in results["awards"] if a["award_id"] == award_id), None)
+    if award is None or award_result is None:
+        raise NotFound(f"award {award_id} is not in version {result_set.version}")
+    entry_ids = [e["id"] for e in inputs["entries"]]
+    rows = db.session.execute(
+        select(Entry.id, Entry.title, Organisation.id, Organisation.name, Organisation.region_id)
+        .join(Organisation, Organisation.id == Entry.organisation_id).where(Entry.id.in_(entry_ids))).all()
+    titles = {r[0]: r[1] for r in rows}
+    organisation_names = {r[2]: r[3] for r in rows}
+    entry_organisation = {r[0]: r[3] for r in rows}
+    score_of = {e["entry_id"]: e["score"] for e in results["entries"]}
+    best_entry: dict[tuple[str, int], int] = {}
+    for e in inputs["entries"]:
+        if e["id"] not in score_of:
+            continue
+        for key, subject in (("organisation", e["organisation_id"]), ("region", e["region_id"])):
+            current = best_entry.get((key, subject))
+            if current is None or score_of[e["id"]] > score_of[current]:
+                best_entry[(key, subject)] = e["id"]
+    regions = {r.id: r.name for r in db.session.scalars(select(Region))}
+    standings = []
+    for row in award_result["rows"]:
+        subject_id = row["subject_id"]
+        if award["subject"] == "innovation":
+            subject, organisation, innovation = titles[subject_id], entry_organisation[subject_id], \
+                titles[subject_id]
+        else:
+            best = best_entry.get((award["subject"], subject_id))
+            subject = (organisation_names[subject_id] if award["subject"] == "organisation"
+                       else regions[subject_id])
+            organisation = subject if award["subject"] == "organisation" else ""
+            innovation = titles[best] if best is not None else ""
+        standings.append(AwardStanding(position=row["position"], place=row["place"], subject=subject,
+                                       organisation=organisation, innovation=innovation,
+                                       score=row["score"], shared=row["shared"],
+                                       separated_by=row["separated_by"], passed_over=row["passed_over"]))
+    return standings
