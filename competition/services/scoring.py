@@ -85,7 +85,7 @@ def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
         raise InvalidInput(f"the scores for '{assignment.entry.title}' are confirmed and locked")
 
 
-def _value_problem(criterion: Criterion, value: float) -> str | None:
+def value_problem(criterion: Criterion, value: float) -> str | None:
     label = f"{criterion.name}: {value:g}"
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return f"{criterion.name}: {value!r} is not a number"
@@ -127,7 +127,7 @@ def save_scores(assignment: Assignment | int, judge: User,
                     problems.append(f"criterion {criterion_id} is not in the rubric of round "
                                     f"'{loaded.round.name}'")
                     continue
-                problem = _value_problem(criterion, value)
+                problem = value_problem(criterion, value)
                 if problem:
                     problems.append(problem)
                 cleaned[criterion_id] = (float(value), (comment or "").strip())

@@ -16,6 +16,22 @@ def format_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def format_decimal(value: float | None, places: int = 2) -> str:
+    """80.5 -> '80,50'; 1234.5 -> '1.234,50'."""
+    if value is None:
+        return "–"
+    whole, _, fraction = f"{value:,.{places}f}".partition(".")
+    return whole.replace(",", ".") + ("," + fraction if fraction else "")
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def juara(position: int) -> str:
+    """3 -> 'Juara III'."""
+    return f"Juara {ROMAN[position - 1]}" if 1 <= position <= len(ROMAN) else f"Peringkat {position}"
+
+
 def format_rupiah(value: int | None) -> str:
     return "–" if value is None else f"Rp {format_number(value)}"
 
@@ -41,6 +57,8 @@ def format_datetime(value: datetime | None, timezone: str = "Asia/Jakarta") -> s
 def register_filters(app: Flask) -> None:
     timezone = app.config["DISPLAY_TIMEZONE"]
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_decimal, "decimal")
+    app.add_template_filter(juara, "juara")
     app.add_template_filter(format_rupiah, "rupiah")
     app.add_template_filter(lambda v: format_date(v, timezone), "tanggal")
     app.add_template_filter(lambda v: format_datetime(v, timezone), "waktu")

@@ -1,24 +1,18 @@
-"""``flask --app wsgi ...`` commands, grouped per area."""
+"""Commands for setting up: the demo, organisations, users, workflows, competitions and entries."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import Flask
 from sqlalchemy import func, select
 
+from competition.cli.common import fail as _fail
+from competition.cli.common import get_competition, get_user
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Competition, Entry, Organisation, Region
 from workflows import WorkflowError, get_workflow, load_workflows
-
-
-def _fail(error: Exception) -> click.ClickException:
-    problems = getattr(error, "problems", None) or getattr(error, "reasons", None)
-    if problems and len(problems) > 1:
-        return click.ClickException("\n  " + "\n  ".join(problems))
-    return click.ClickException(str(error))
 
 
 @click.command("demo")
@@ -160,7 +154,56 @@ def status_command() -> None:
                 click.echo(f"    {state:<10} {counts[state]}")
 
 
-def register_commands(app: Flask) -> None:
-    for command in (demo_command, import_organisations_command, create_user_command,
-                    workflow_group, status_command):
-        app.cli.add_command(command)
+@click.group("competition")
+def competition_group() -> None:
+    """Move competitions through their phases."""
+
+
+@competition_group.command("phase")
+@click.argument("competition_id", type=int)
+@click.argument("trigger")
+@click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
+@click.option("--comment", default=None)
+def competition_phase(competition_id: int, trigger: str, actor_email: str, comment: str | None) -> None:
+    """Fire TRIGGER (open_submissions, close_submissions, start_judging, close_judging,
+    close_competition) on a competition."""
+    from competition.services.competitions import change_competition_phase
+
+    competition = get_competition(competition_id)
+    try:
+        event = change_competition_phase(competition, trigger, get_user(actor_email), comment=comment)
+    except (AnugerahError, WorkflowError) as error:
+        raise _fail(error) from error
+    click.echo(f"{competition.name}: {event.from_phase} -> {event.to_phase}")
+
+
+@click.group("entry")
+def entry_group() -> None:
+    """Act on innovations."""
+
+
+@entry_group.command("fire")
+@click.argument("entry_ids", type=int, nargs=-1, required=True)
+@click.option("--trigger", required=True, help="For example verify, return_for_revision, reject.")
+@click.option("--as", "actor_email", required=True, help="E-mail of the person acting.")
+@click.option("--comment", default=None)
+def entry_fire(entry_ids: tuple[int, ...], trigger: str, actor_email: str, comment: str | None) -> None:
+    """Fire a workflow trigger on one or more innovations, each in its own transaction."""
+    from competition.services.entries import change_entry_status
+
+    actor = get_user(actor_email)
+    failures = 0
+    for entry_id in entry_ids:
+        try:
+            event = change_entry_status(entry_id, trigger, actor, comment=comment)
+        except (AnugerahError, WorkflowError) as error:
+            failures += 1
+            click.echo(f"innovation {entry_id}: {error}", err=True)
+        else:
+            click.echo(f"innovation {entry_id}: {event.from_status} -> {event.to_status}")
+    if failures:
+        raise click.ClickException(f"{failures} of {len(entry_ids)} innovation(s) refused")
+
+
+COMMANDS = (demo_command, import_organisations_command, create_user_command, workflow_group,
+            status_command, competition_group, entry_group)

@@ -1,0 +1,49 @@
+"""Helpers shared by the command groups."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Award, Competition, Round, User
+
+
+def fail(error: Exception) -> click.ClickException:
+    """A command error carrying every problem the service named, one per line."""
+    problems = getattr(error, "problems", None) or getattr(error, "reasons", None)
+    if problems and len(problems) > 1:
+        return click.ClickException("\n  " + "\n  ".join(problems))
+    return click.ClickException(str(error))
+
+
+def get_user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"there is no user with e-mail {email}")
+    return user
+
+
+def get_competition(competition_id: int) -> Competition:
+    competition = db.session.get(Competition, competition_id)
+    if competition is None:
+        raise click.ClickException(f"there is no competition with id {competition_id}")
+    return competition
+
+
+def get_round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"there is no judging round with id {round_id}")
+    return round_
+
+
+def get_award(competition: Competition, award_id: int | None) -> Award:
+    if award_id is None:
+        if not competition.awards:
+            raise click.ClickException(f"{competition.name} has no award")
+        return competition.awards[0]
+    award = db.session.get(Award, award_id)
+    if award is None or award.competition_id != competition.id:
+        raise click.ClickException(f"{competition.name} has no award with id {award_id}")
+    return award
