@@ -8,19 +8,33 @@
   academic judge with no organisation, the Diskominfo operator as submitter), plus one operator
   per other OPD that has innovations, since only an OPD's own operators may enter and submit its
   innovations (these share one password hash, see ``_DemoLoader._operator``);
-- last year's competition, taken through its whole timeline: twelve innovations submitted and
-  verified (two after a revision), two rejected, the rest scored, five awarded at the Hari Jadi
-  Kota Kediri ceremony, and the competition then **closed** (a year later nothing about it is
-  still open, so leaving it in "results" would be the unrealistic choice);
+- last year's competition, taken through its whole timeline: twelve innovations submitted, ten
+  verified (two after a revision) and two rejected; the ten judged for real in one round,
+  "Presentasi dan wawancara" (the 2023 IGA rubric, three judges: the demo judge, another
+  academic and a practitioner, the last two not among the printed sign-ins), each judge saving
+  and confirming scores per criterion, with comments here and there and one entry on which the
+  judges clearly disagree; the results sealed, then published at the Hari Jadi Kota Kediri
+  ceremony, where the award "OPD Terinovatif" went to, in this order, Dinas Komunikasi dan
+  Informatika, Puskesmas Ngletih, Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu, Badan
+  Perencanaan Pembangunan Daerah and Dinas Pendidikan (see ``LAST_YEAR_WINNERS``): their
+  innovations are awarded, the other five stay scored. The competition was then **closed** (a
+  year later nothing about it is still open, so leaving it in "results" would be the
+  unrealistic choice);
 - this year's competition, open for submissions around ``now``, with forty innovations from
   twenty-eight OPDs in draft, submitted, returned, verified, rejected and withdrawn.
 
-Every phase and status change goes through ``change_competition_phase`` and
-``change_entry_status`` with a ``now`` inside the right window, fired in chronological order
-across all entries, on working days and in office hours (WIB). The services stamp creation
-times with the real clock, so at the end the creation and edit times of the demo rows
-(competitions, users, memberships, entries, evidence) are set to the same story's moments with
-plain UPDATEs that do not touch the entries' versions.
+Every phase and status change goes through ``change_competition_phase``,
+``change_entry_status`` or the judging and results services (``confirm_scores``,
+``close_round``, ``seal_results``, ``publish_results``) with a ``now`` inside the right window,
+fired in chronological order across all entries, on working days and in office hours (WIB). The
+services stamp creation times with the real clock, so at the end the creation and edit times of
+the demo rows (competitions, users, memberships, entries, evidence, judges' assignments and
+scores) are set to the same story's moments with plain UPDATEs that do not touch the entries'
+versions.
+
+The judges' values are chosen, from a seeded generator, around the score the panel gives each
+innovation in ``_PANEL``, so the ranking the services compute is the one the story tells; the
+loader checks this and fails rather than tell another story.
 
 Content is deterministic: texts, dates relative to ``now`` and the order of events come from
 seeded :class:`random.Random` instances. Each service call commits, so a failure part-way leaves
@@ -43,21 +57,37 @@ from werkzeug.security import generate_password_hash
 from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import (
+    Assignment,
     Competition,
     Entry,
     Evidence,
     Membership,
     Organisation,
     Region,
+    ResultSet,
+    Round,
+    Score,
     User,
 )
 from competition.models.types import utcnow
 from competition.services.competitions import change_competition_phase, create_competition
 from competition.services.entries import change_entry_status, create_entry, update_entry
 from competition.services.evidence import add_evidence_link
+from competition.services.judging import (
+    add_round,
+    apply_rubric_template,
+    assign_automatically,
+    create_panel,
+)
 from competition.services.organisations import get_or_create_region
+from competition.services.results import (
+    award_standings,
+    ensure_default_award,
+    publish_results,
+    seal_results,
+)
+from competition.services.scoring import ScoreInput, close_round, confirm_scores, open_round, save_scores
 from competition.services.users import create_user, grant_role
-from workflows import Actor
 
 REGION_NAME = "Kota Kediri"
 DEMO_PASSWORD = "anugerah-demo"
@@ -137,6 +167,14 @@ _ROLE_USERS: tuple[tuple[str, str, str, str | None], ...] = (
     ("verifier", "verifier", "Agus Setiawan, S.H.", "inspektorat"),
     ("judge", "judge", "Prof. Dr. Sri Wahyuni, M.Si.", None),
     ("submitter", "submitter", "Dimas Prasetyo, S.Kom.", "diskominfo"),
+)
+
+# Last year's two other judges, with no organisation and not among the printed sign-ins:
+# (e-mail local part, name). The demo judge is an academic; these are a lecturer in public
+# administration and a practitioner of public-service innovation.
+_EXTRA_JUDGES: tuple[tuple[str, str], ...] = (
+    ("juri.hadi", "Dr. Hadi Purnomo, M.A.P."),
+    ("juri.ratna", "Ratna Dewi Anggraeni, S.Sos., M.Si."),
 )
 
 # Operators of the other OPDs with innovations, given out in order of first appearance.
@@ -1835,10 +1873,17 @@ _PATHS: dict[str, tuple[str, ...]] = {
     "withdrawn_draft": ("create", "fill", "withdraw"),
     "withdrawn_submitted": (*_FILLED, "submit", "withdraw"),
     "withdrawn_returned": (*_FILLED, "submit", "return", "withdraw"),
-    "scored": (*_FILLED, "submit", "verify", "score"),
-    "returned_scored": (*_FILLED, "submit", "return", "fix", "resubmit", "verify", "score"),
-    "awarded": (*_FILLED, "submit", "verify", "score", "award"),
+    # Last year's judging (``_PANEL``) takes these further: to scored when the last judge
+    # confirms, to awarded when the results are published.
+    "scored": (*_FILLED, "submit", "verify"),
+    "returned_scored": (*_FILLED, "submit", "return", "fix", "resubmit", "verify"),
+    "awarded": (*_FILLED, "submit", "verify"),
 }
+# The status each path ends in, when it is not the path's own name.
+_PATH_STATUS = {"returned": "returned", "resubmitted": "submitted", "returned_twice": "returned",
+                "returned_verified": "verified", "withdrawn_draft": "withdrawn",
+                "withdrawn_submitted": "withdrawn", "withdrawn_returned": "withdrawn",
+                "returned_scored": "scored"}
 # What a draft has done so far, by what it still lacks.
 _DRAFT_ACTIONS = {"": _FILLED, "category": _FILLED, "short": ("create", "fill"),
                   "evidence": ("create", "fill"), "fields": ("create",)}
@@ -1846,18 +1891,169 @@ _DRAFT_ACTIONS = {"": _FILLED, "category": _FILLED, "short": ("create", "fill"),
 _GAPS = {"fill": (0.3, 1.5), "evidence": (0.05, 0.5), "submit": (0.5, 3.0),
          "return": (1.0, 4.0), "return2": (1.0, 3.0), "verify": (1.0, 4.0),
          "reject": (1.0, 4.0), "fix": (0.5, 2.5), "resubmit": (0.1, 0.8),
-         "withdraw": (1.0, 5.0), "score": (0.5, 1.5), "award": (0.5, 1.5)}
+         "withdraw": (1.0, 5.0)}
 # Last year's actions by the phase they happen in; this year everything happens while open.
 _LAST_YEAR_SEGMENTS = {"create": "open", "fill": "open", "evidence": "open", "submit": "open",
                        "return": "verification", "fix": "verification",
                        "resubmit": "verification", "verify": "verification",
-                       "reject": "verification", "score": "judging", "award": "results"}
+                       "reject": "verification"}
 _VERIFY_COMMENTS = (
     "Data dukung sesuai dengan klaim pada formulir.",
     "Seluruh indikator telah dicocokkan dengan data dukung; layak dinilai.",
     "Terverifikasi: SK tim inovasi dan bukti penerapan lengkap.",
     "",
 )
+
+
+# --------------------------------------------------------------------------------------------
+# Last year's judging: one round, "Presentasi dan wawancara", three judges.
+# --------------------------------------------------------------------------------------------
+
+# Winners of "OPD Terinovatif" last year, position 1 to 5, as the module docstring tells it.
+LAST_YEAR_WINNERS = (
+    "Dinas Komunikasi dan Informatika",
+    "Puskesmas Ngletih",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+    "Badan Perencanaan Pembangunan Daerah",
+    "Dinas Pendidikan",
+)
+ROUND_NAME = "Presentasi dan wawancara"
+PANEL_NAME = "Dewan Juri Lomba Inovasi Daerah"
+
+# How each judge leans overall (the demo judge, then _EXTRA_JUDGES): the professor marks
+# strictly, the practitioner generously.
+_LENIENCY = (-2.0, 0.0, 2.0)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """What the panel made of one innovation.
+
+    ``score`` is the panel's mean total (0–100) the judges' values are tuned to; ``profile`` the
+    innovation's strengths per criterion of the 2023 IGA rubric (kebaharuan, kemanfaatan,
+    replikasi, kewenangan dan kolaborasi, penyajian) as points above or below that score;
+    ``views`` how far each judge's total sits from the panel's; ``comments`` (judge, criterion,
+    text) with the judge and criterion as indexes.
+    """
+
+    score: float
+    profile: tuple[int, int, int, int, int]
+    views: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    comments: tuple[tuple[int, int, str], ...] = ()
+
+
+# Every verified innovation of last year, by title, best first. The index of an OPD with one
+# innovation is its score / 3 + 1, so the OPDs rank as their innovations do.
+_PANEL: dict[str, _Judged] = {
+    "Lapor Mas Wali: Kanal Pengaduan Warga Terpadu": _Judged(
+        86.2, (-2, 4, 1, 3, -1), (0.0, -2.0, 2.0), (
+            (0, 1, "Penurunan waktu tindak lanjut dari 12 menjadi 3,4 hari didukung rekap dasbor; "
+                   "dampaknya jelas."),
+            (1, 0, "Kanal pengaduan terpadu sudah banyak ditiru daerah lain; kebaruannya ada pada "
+                   "tenggat jawaban yang diumumkan kepada pelapor."),
+            (2, 3, "Kolaborasi lintas OPD sampai tingkat kelurahan berjalan, bukan hanya di atas "
+                   "kertas."),
+        )),
+    "Posyandu Digital Balita Sehat": _Judged(
+        83.5, (-1, 4, 3, 0, -2), (1.0, 1.0, -2.0), (
+            (0, 1, "Data cakupan D/S dan waktu kunjungan bidan sebelum dan sesudah sangat "
+                   "meyakinkan."),
+            (1, 4, "Penyaji menjawab pertanyaan tentang validasi data kader dengan baik."),
+            (2, 2, "Mudah direplikasi ke puskesmas lain; aplikasinya sederhana dan kader sudah "
+                   "terlatih."),
+        )),
+    "Si-Cantik: Sistem Cepat Antar Izin Terpadu": _Judged(
+        80.9, (-4, 3, 2, 3, 1), (-3.0, 2.0, 1.0), (
+            (0, 0, "Perizinan daring sudah diwajibkan secara nasional; pembedanya layanan antar "
+                   "dokumen izin."),
+            (1, 1, "Lama proses turun dari 14 menjadi 5 hari kerja; sebaiknya dipisahkan antara "
+                   "izin berusaha dan nonberusaha."),
+            (2, 3, "Kerja sama dengan BSrE dan PT Pos Indonesia menjadi nilai tambah."),
+        )),
+    "Si-Monik: Sistem Monitoring Kinerja Pembangunan": _Judged(
+        77.6, (1, -3, 2, 5, 0), (2.0, 3.0, -5.0), (
+            (0, 3, "Melibatkan seluruh perangkat daerah dan BPKAD, dengan evaluasi yang dipimpin "
+                   "Sekretaris Daerah."),
+            (1, 2, "Sudah dipakai semua perangkat daerah dan mudah diadopsi kabupaten sekitar."),
+            (2, 1, "Manfaat langsung bagi warga belum tampak; yang terasa baru manfaat internal "
+                   "pemerintah."),
+        )),
+    "Serali: Sekolah Ramah Literasi Digital": _Judged(
+        75.1, (0, -1, 4, 0, -3), (1.0, -6.0, 5.0), (
+            (0, 4, "Presentasi runtut, tetapi waktu habis sebelum sesi tanya jawab selesai."),
+            (1, 1, "Kenaikan literasi dari 58 ke 71 persen perlu dibandingkan dengan sekolah "
+                   "yang bukan percontohan."),
+            (2, 2, "Direplikasi 35 sekolah secara mandiri; bukti kuat keberlanjutan."),
+        )),
+    "Si Jebol: Jemput Bola Adminduk Lansia dan Disabilitas": _Judged(
+        72.4, (-6, 6, 2, 1, -2), (4.0, 0.0, -4.0), (
+            (0, 1, "Sangat bermanfaat bagi kelompok rentan; rekap per kelurahan sudah "
+                   "dilampirkan."),
+            (2, 0, "Jemput bola adminduk sudah umum; kebaruannya terbatas pada sasaran "
+                   "penyandang disabilitas."),
+        )),
+    "Antrean Poliklinik Daring Tanpa Kertas": _Judged(
+        70.3, (-5, 4, 3, 0, 1), (-1.0, -2.0, 3.0), (
+            (0, 1, "Waktu tunggu turun nyata; mohon sertakan data per poliklinik."),
+            (1, 0, "Antrean daring rumah sakit sudah jamak; integrasi dengan WhatsApp cukup "
+                   "baik."),
+        )),
+    "Pelita Warung: Bayar PBB di Warung Tetangga": _Judged(
+        67.8, (2, -2, 1, 4, -3), (-2.0, -3.0, 5.0), (
+            (1, 1, "Kontribusi agen terhadap realisasi PBB belum dipisahkan dari faktor lain."),
+            (2, 3, "Kolaborasi dengan Bank Jatim dan warung agen laku pandai menarik."),
+        )),
+    "Si-Banksa: Bank Sampah Berbasis Aplikasi": _Judged(
+        64.6, (1, -3, 2, 4, -2), (6.0, -9.0, 3.0), (
+            (0, 3, "Inisiatif warga yang difasilitasi DLH; kolaborasinya kuat."),
+            (1, 1, "Angka 38 ton per bulan belum diverifikasi pihak ketiga; data tonase perlu "
+                   "dicek ulang."),
+        )),
+    # The judges disagree here: the professor sees nothing new in a mobile service still on
+    # trial, the practitioner a cheap service any kecamatan can copy.
+    "Klik Keliling: Klinik Administrasi Kelurahan Keliling": _Judged(
+        58.9, (-7, -3, 9, 2, 1), (-12.0, -1.0, 13.0), (
+            (0, 0, "Layanan keliling bukan hal baru; belum terlihat pembaruan yang berarti."),
+            (0, 1, "Masih uji coba enam bulan; dampaknya belum dapat diukur dengan baik."),
+            (1, 4, "Camat menyajikan sendiri dan menguasai persoalan di lapangan."),
+            (2, 1, "Pekerja harian sangat terbantu oleh layanan pada sore hari."),
+            (2, 2, "Tanpa anggaran khusus dan mudah ditiru kecamatan lain; sangat aplikatif."),
+        )),
+}
+
+
+def _panel_values(judged: _Judged, weights: list[float], rng: random.Random) -> list[list[int]]:
+    """Each judge's values (0–100, step 1) per criterion, tuned so the mean of the judges'
+    totals is within a hair of ``judged.score``.
+
+    Values start at the score, moved by the innovation's profile, the judge's leniency and view,
+    and a little noise; then, from the heaviest criterion to the lightest, one judge after
+    another moves a value by one point towards the score while that brings the mean closer.
+    """
+    judges = len(_LENIENCY)
+    values = [[min(100, max(0, round(judged.score + judged.profile[c] + _LENIENCY[j]
+                                     + judged.views[j] + rng.randint(-4, 4))))
+               for c in range(len(weights))] for j in range(judges)]
+    total_weight = sum(weights)
+
+    def gap() -> float:
+        mean = sum(w * v[c] for v in values for c, w in enumerate(weights)) / total_weight / judges
+        return judged.score - mean
+
+    for c in sorted(range(len(weights)), key=lambda c: -weights[c]):
+        step = weights[c] / total_weight / judges
+        j = 0
+        for _ in range(100):
+            difference = gap()
+            if abs(difference) <= step / 2:
+                break
+            direction = 1 if difference > 0 else -1
+            if 0 <= values[j][c] + direction <= 100:
+                values[j][c] += direction
+            j = (j + 1) % judges
+    return values
+
+
 _WORK_START = time(1, 0)  # 08:00 WIB
 _WORK_MINUTES = 8 * 60
 
@@ -1931,7 +2127,6 @@ class _Plan:
     evidence: list[tuple[str, str, str]]  # (title, indicator, url)
     actions: tuple[str, ...]
     rng: random.Random
-    rank: int | None = None
     entry: Entry | None = None
     entry_id: int | None = None
     created_at: datetime | None = None
@@ -1949,6 +2144,12 @@ class _DemoLoader:
         self.plans: list[_Plan] = []
         self.created: dict[int, datetime] = {}  # competition id -> when it was set up
         self.operator_hash: str | None = None
+        self.judges: list[User] = []  # the demo judge, then _EXTRA_JUDGES
+        self.round: Round | None = None
+        self.assignments: dict[tuple[int, int], int] = {}  # (entry id, judge id) -> assignment id
+        self.assigned_at: datetime | None = None
+        self.confirmed: list[tuple[int, datetime]] = []  # (assignment id, when confirmed)
+        self.result_set: ResultSet | None = None
 
     # -- the public story ----------------------------------------------------------------
 
@@ -1956,11 +2157,13 @@ class _DemoLoader:
         region = get_or_create_region(REGION_NAME, "kota")
         self._organisations(region)
         self._role_users()
+        self._extra_judges()
         year = self.now.year
         last = self._last_year(region, year - 1)
         this = self._this_year(region, year)
         for _, _, run in sorted(self.steps, key=lambda step: (step[0], step[1])):
             run()
+        self._check_last_year(last)
         self._backdate(last)
         organisations = db.session.scalar(
             select(func.count()).select_from(Organisation)
@@ -1994,6 +2197,29 @@ class _DemoLoader:
                 organisation=self.orgs[org_key] if org_key else None)
         self.operators["diskominfo"] = self.users["submitter"]
 
+    def _shared_hash(self) -> str:
+        if self.operator_hash is None:
+            self.operator_hash = generate_password_hash(DEMO_PASSWORD)
+        return self.operator_hash
+
+    def _add_user(self, user: User) -> User:
+        try:
+            db.session.add(user)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return user
+
+    def _extra_judges(self) -> None:
+        """Last year's other two judges: rows sharing the operators' hash (see ``_operator``),
+        with no organisation, as the demo judge."""
+        self.judges = [self.users["judge"]]
+        for local, name in _EXTRA_JUDGES:
+            self.judges.append(self._add_user(User(
+                email=f"{local}@{EMAIL_DOMAIN}", name=name, organisation=None,
+                password_hash=self._shared_hash())))
+
     def _operator(self, org: _Org) -> User:
         """The OPD's operator (submitter), created on first use.
 
@@ -2002,18 +2228,10 @@ class _DemoLoader:
         for 28 operators would more than double the load time.
         """
         if org.key not in self.operators:
-            if self.operator_hash is None:
-                self.operator_hash = generate_password_hash(DEMO_PASSWORD)
-            user = User(email=f"operator.{_slug(org.label)}@{EMAIL_DOMAIN}",
-                        name=_OPERATOR_NAMES[len(self.operators) - 1],
-                        organisation=self.orgs[org.key], password_hash=self.operator_hash)
-            try:
-                db.session.add(user)
-                db.session.commit()
-            except BaseException:
-                db.session.rollback()
-                raise
-            self.operators[org.key] = user
+            self.operators[org.key] = self._add_user(User(
+                email=f"operator.{_slug(org.label)}@{EMAIL_DOMAIN}",
+                name=_OPERATOR_NAMES[len(self.operators) - 1],
+                organisation=self.orgs[org.key], password_hash=self._shared_hash()))
         return self.operators[org.key]
 
     def _grant(self, competition: Competition, ideas: tuple[_Idea, ...]) -> None:
@@ -2043,6 +2261,8 @@ class _DemoLoader:
             categories=[_CATEGORIES["tata_kelola"], _CATEGORIES["pelayanan_publik"]])
         self.created[competition.id] = datetime(year, 2, 17, 2, 0, tzinfo=UTC)
         self._grant(competition, _LAST_YEAR)
+        for judge in self.judges[1:]:
+            grant_role(judge, competition, "judge")
         organiser = self.users["organiser"]
         for at, trigger, comment in (
             (_at(open_day, 0, 30), "open_submissions",
@@ -2061,26 +2281,128 @@ class _DemoLoader:
         segments = {
             "open": _Segment.between(open_day, date(year, 4, 11)),
             "verification": _Segment.between(close_day, date(year, 5, 22)),
-            "judging": _Segment.between(judging_day, date(year, 6, 26)),
         }
-        rank = 0
         for idea in _LAST_YEAR:
             plan = self._plan(idea, competition, open_day)
-            if "award" in plan.actions:
-                rank += 1
-                plan.rank = rank
             by_segment: dict[str, list[str]] = {}
             for action in plan.actions:
                 by_segment.setdefault(_LAST_YEAR_SEGMENTS[action], []).append(action)
             for name, actions in by_segment.items():
-                if name == "results":
-                    moments = [ceremony + timedelta(minutes=12 * (plan.rank or 0))]
-                else:
-                    segment = segments[name]
-                    moments = [segment.moment(f) for f in _fractions(actions, plan.rng)]
+                segment = segments[name]
+                moments = [segment.moment(f) for f in _fractions(actions, plan.rng)]
                 for action, at in zip(actions, moments, strict=True):
                     self._schedule(plan, action, at)
+        self._judging(competition, judging_day, results_day, ceremony)
         return competition
+
+    # -- last year: judging and results ----------------------------------------------------
+
+    def _judging(self, competition: Competition, judging_day: date, results_day: date,
+                 ceremony: datetime) -> None:
+        """Schedule last year's round: set up late in verification, opened and assigned when
+        judging starts, presentations over three days in June with each judge confirming after
+        each presentation (now and then the next morning), closed, then the results sealed after
+        the plenary and published at the ceremony."""
+        year = competition.year
+        self._step(_at(_weekday_on_or_after(date(year, 5, 13)), 2, 0),
+                   partial(self._set_up_round, competition))
+        self.assigned_at = _at(judging_day, 1, 0)
+        self._step(self.assigned_at, partial(self._open_and_assign))
+        rng = random.Random(f"{SEED}/{year}/{ROUND_NAME}")
+        judged = [plan for plan in self.plans
+                  if plan.competition is competition and plan.idea.title in _PANEL]
+        if len(judged) != len(_PANEL):  # pragma: no cover - a title changed in one place only
+            raise ValueError("every innovation in _PANEL must be one of last year's")
+        rng.shuffle(judged)
+        days = [_weekday_on_or_after(date(year, 6, 10))]
+        while len(days) < 4:
+            days.append(_weekday_on_or_after(days[-1] + timedelta(days=1)))
+        finished = days[0]
+        slots: dict[int, int] = {}
+        for number, plan in enumerate(judged):
+            day_number = number * 3 // len(judged)  # four presentations, then three and three
+            slot = slots[day_number] = slots.get(day_number, -1) + 1
+            start = _at(days[day_number], 1, 30) + timedelta(minutes=60 * slot)  # from 08:30 WIB
+            for judge in range(len(self.judges)):
+                if rng.random() < 0.15:  # finished reading the evidence the next morning
+                    at = _at(days[day_number + 1], 1) + timedelta(minutes=rng.randint(0, 90))
+                else:
+                    at = start + timedelta(minutes=40 + rng.randint(2, 18))
+                finished = max(finished, at.date())
+                self._step(at, partial(self._score, plan, judge, at))
+        closed = _weekday_on_or_after(max(date(year, 6, 20), finished + timedelta(days=1)))
+        self._step(_at(closed, 3, 0), partial(self._close_round, _at(closed, 3, 0)))
+        sealed = _at(results_day, 6, 0)  # the afternoon after the plenary
+        self._step(sealed, partial(self._seal, competition, sealed))
+        self._step(ceremony, partial(self._publish, ceremony))
+
+    def _set_up_round(self, competition: Competition) -> None:
+        organiser = self.users["organiser"]
+        ensure_default_award(competition, organiser)
+        self.round = add_round(competition, organiser, name=ROUND_NAME, judges_per_entry=3,
+                               aggregation="mean")
+        apply_rubric_template(self.round, organiser, "iga_2023")
+        create_panel(self.round, organiser, name=PANEL_NAME, judges=self.judges)
+
+    def _open_and_assign(self) -> None:
+        assert self.round is not None
+        organiser = self.users["organiser"]
+        open_round(self.round, organiser)
+        report = assign_automatically(self.round, organiser)
+        if report.short or report.added != len(_PANEL) * len(self.judges):
+            raise RuntimeError(f"demo: automatic assignment left judges missing: {report}")
+        for assignment in db.session.scalars(
+                select(Assignment).where(Assignment.round_id == self.round.id)):
+            self.assignments[(assignment.entry_id, assignment.judge_id)] = assignment.id
+
+    def _score(self, plan: _Plan, judge_number: int, at: datetime) -> None:
+        """One judge scores one innovation: values and comments saved, then confirmed."""
+        assert self.round is not None and plan.entry_id is not None
+        judge = self.judges[judge_number]
+        judged = _PANEL[plan.idea.title]
+        criteria = list(self.round.criteria)
+        values = _panel_values(judged, [c.weight for c in criteria],
+                               random.Random(f"{SEED}/{plan.competition.year}/{plan.idea.title}"
+                                             f"/nilai"))[judge_number]
+        comments = {c: text for j, c, text in judged.comments if j == judge_number}
+        given: dict[int, ScoreInput] = {
+            criterion.id: (value, comments[n]) if n in comments else value
+            for n, (criterion, value) in enumerate(zip(criteria, values, strict=True))}
+        assignment = self.assignments[(plan.entry_id, judge.id)]
+        save_scores(assignment, judge, given)
+        confirm_scores(assignment, judge, now=at)
+        self.confirmed.append((assignment, at))
+        plan.last_change = max(at, plan.last_change or at)
+
+    def _close_round(self, at: datetime) -> None:
+        assert self.round is not None
+        close_round(self.round, self.users["organiser"], now=at)
+
+    def _seal(self, competition: Competition, at: datetime) -> None:
+        self.result_set = seal_results(competition, self.users["organiser"], now=at)
+
+    def _publish(self, at: datetime) -> None:
+        assert self.result_set is not None
+        winners = set(publish_results(self.result_set, self.users["organiser"], now=at))
+        for plan in self.plans:
+            if plan.entry_id in winners:
+                plan.last_change = at
+
+    def _check_last_year(self, competition: Competition) -> None:
+        """The ranking the services computed is the one the story tells, and every innovation
+        ended in the status its path names."""
+        assert self.result_set is not None
+        award = competition.awards[0]
+        placed = [s.subject for s in award_standings(self.result_set, award.id)
+                  if s.position is not None]
+        if tuple(placed) != LAST_YEAR_WINNERS:
+            raise RuntimeError(f"demo: {award.name} went to {placed}, not {LAST_YEAR_WINNERS}")
+        for plan in self.plans:
+            if plan.competition is competition and plan.entry is not None:
+                expected = _PATH_STATUS.get(plan.idea.path, plan.idea.path)
+                if plan.entry.status != expected:
+                    raise RuntimeError(f"demo: {plan.idea.title!r} ended {plan.entry.status}, "
+                                       f"not {expected}")
 
     # -- this year: open for submissions around now --------------------------------------
 
@@ -2206,13 +2528,6 @@ class _DemoLoader:
             elif action == "withdraw":
                 reason = idea.note2 if idea.path == "withdrawn_returned" else idea.note
                 change_entry_status(entry, "withdraw", operator, comment=reason, now=at)
-            elif action == "score":
-                change_entry_status(entry, "complete_scoring", Actor.system(), now=at)
-            elif action == "award":
-                change_entry_status(
-                    entry, "award", self.users["organiser"], now=at,
-                    comment=f"Peringkat {plan.rank} Lomba Inovasi Daerah Kota Kediri "
-                            f"{plan.competition.year}.")
             else:  # pragma: no cover - a typo in _PATHS
                 raise ValueError(f"unknown demo action {action!r}")
         plan.last_change = at
@@ -2232,7 +2547,8 @@ class _DemoLoader:
                 db.session.execute(update(Membership)
                                    .where(Membership.competition_id == competition_id)
                                    .values(created_at=moment + timedelta(days=1)))
-            user_ids = [u.id for u in (*self.users.values(), *self.operators.values())]
+            user_ids = [u.id for u in (*self.users.values(), *self.operators.values(),
+                                       *self.judges)]
             db.session.execute(update(User).where(User.id.in_(user_ids))
                                .values(created_at=self.created[last.id] - timedelta(days=7)))
             for plan in self.plans:
@@ -2243,6 +2559,13 @@ class _DemoLoader:
                 for evidence_id, moment in plan.evidence_times:
                     db.session.execute(update(Evidence).where(Evidence.id == evidence_id)
                                        .values(created_at=moment))
+            if self.assignments:
+                db.session.execute(update(Assignment)
+                                   .where(Assignment.id.in_(list(self.assignments.values())))
+                                   .values(created_at=self.assigned_at))
+            for assignment_id, moment in self.confirmed:
+                db.session.execute(update(Score).where(Score.assignment_id == assignment_id)
+                                   .values(updated_at=moment))
             db.session.commit()
         except BaseException:
             db.session.rollback()

@@ -4,23 +4,32 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from itertools import combinations
 
 from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import (
+    Assignment,
     Competition,
     CompetitionEvent,
     Entry,
     EntryEvent,
     Organisation,
     Region,
+    ResultSet,
+    Round,
+    ScoringEvent,
     User,
 )
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.models.types import utcnow
 from competition.permissions import roles_in, works_for
-from competition.services.demo import load_demo
+from competition.ranking.totals import CriterionSpec, judge_total
+from competition.services import demo
+from competition.services.demo import LAST_YEAR_WINNERS, load_demo
+from competition.services.judging import RUBRIC_TEMPLATES
+from competition.services.results import award_standings, verify_result_set
 from workflows import get_workflow
 
 # Statuses an entry can only reach by having been submitted complete.
@@ -84,7 +93,7 @@ def test_demo_timeline_and_people_are_plausible(app):
         "draft", "submitted", "returned", "verified", "rejected", "withdrawn"}
 
     # The audit rows were written in the order they happened, all before now.
-    for model in (EntryEvent, CompetitionEvent):
+    for model in (EntryEvent, CompetitionEvent, ScoringEvent):
         moments = list(db.session.scalars(select(model.created_at).order_by(model.id)))
         assert moments == sorted(moments)
         assert moments[-1] < now
@@ -124,3 +133,93 @@ def test_demo_command_loads_once(runner):
     assert refused.exit_code != 0
     assert "already has" in refused.output
     assert count(Entry) == entries
+
+
+def test_last_year_is_judged_sealed_and_published_through_the_services(app):
+    now = datetime(2025, 6, 11, 3, 15, tzinfo=UTC)
+    summary = load_demo(now=now)
+    last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
+    events = {e.trigger: e.created_at for e in db.session.scalars(
+        select(CompetitionEvent).where(CompetitionEvent.competition_id == last.id))}
+
+    # One round with the 2023 IGA rubric, judged by a panel of three judges without an
+    # organisation; only the demo judge is printed and judges this year too.
+    (round_,) = db.session.scalars(select(Round).where(Round.competition_id == last.id)).all()
+    assert not db.session.scalars(select(Round).where(Round.competition_id == this.id)).all()
+    assert (round_.name, round_.status, round_.judges_per_entry, round_.aggregation) == (
+        "Presentasi dan wawancara", "closed", 3, "mean")
+    assert [(c.name, c.weight, c.min_value, c.max_value, c.step) for c in round_.criteria] == [
+        (c["name"], c["weight"], 0, 100, 1) for c in RUBRIC_TEMPLATES["iga_2023"]]
+    (panel,) = round_.panels
+    judges = [member.judge for member in panel.members]
+    assert len(judges) == 3
+    printed = {email for _, email, _ in summary.credentials}
+    assert sum(judge.email in printed for judge in judges) == 1
+    for judge in judges:
+        assert judge.organisation is None
+        assert "judge" in roles_in(judge, last)
+        assert ("judge" in roles_in(judge, this)) == (judge.email in printed)
+
+    # Entries scored or awarded have confirmed scores from all three judges, on every
+    # criterion, on the rubric's scale, confirmed while judging; the rejected ones none.
+    criteria = {c.id: c for c in round_.criteria}
+    specs = tuple(CriterionSpec(id=c.id, weight=c.weight, min_value=c.min_value,
+                                max_value=c.max_value) for c in round_.criteria)
+    totals: dict[int, list[float]] = {}
+    comments = 0
+    for entry in last.entries:
+        assignments = db.session.scalars(select(Assignment).where(
+            Assignment.round_id == round_.id, Assignment.entry_id == entry.id)).all()
+        if entry.status == "rejected":
+            assert assignments == []
+            continue
+        assert entry.status in ("scored", "awarded"), entry.title
+        assert {a.judge_id for a in assignments} == {j.id for j in judges}, entry.title
+        for assignment in assignments:
+            assert assignment.confirmed_at is not None
+            assert events["start_judging"] < assignment.confirmed_at < last.judging_closes_at
+            assert assignment.created_at <= assignment.confirmed_at
+            values = {s.criterion_id: s.value for s in assignment.scores}
+            assert set(values) == set(criteria)
+            assert all(0 <= v <= 100 and v == int(v) for v in values.values())
+            comments += sum(bool(s.comment.strip()) for s in assignment.scores)
+            totals.setdefault(entry.id, []).append(judge_total(values, specs))
+        scoring = [e for e in entry.events if e.trigger == "complete_scoring"]
+        assert [e.created_at for e in scoring] == [max(a.confirmed_at for a in assignments)]
+    assert len(totals) == 10
+    assert 0 < comments < 10 * 3 * len(criteria)
+    # Judges' values vary, and at least two judges disagree clearly on some innovation.
+    assert len({round(t, 2) for ts in totals.values() for t in ts}) > 20
+    assert any(abs(a - b) > last.disagreement_threshold
+               for ts in totals.values() for a, b in combinations(ts, 2))
+
+    # Exactly one result set: sealed in phase results, published at the ceremony, verifying.
+    (result_set,) = db.session.scalars(select(ResultSet).where(
+        ResultSet.competition_id == last.id)).all()
+    assert (result_set.version, result_set.status) == (1, "published")
+    assert verify_result_set(result_set) == []
+    assert events["close_judging"] < result_set.sealed_at < result_set.published_at
+    assert result_set.published_at < events["close_competition"] < now
+    assert any(e["rounds"][0]["disagreement"] for e in result_set.results["entries"])
+
+    # "OPD Terinovatif" went to the five OPDs the story names, in its order.
+    (award,) = last.awards
+    assert award.name == "OPD Terinovatif"
+    standings = award_standings(result_set, award.id)
+    placed = [s for s in standings if s.position is not None]
+    assert [(s.position, s.subject) for s in placed] == list(enumerate(LAST_YEAR_WINNERS, start=1))
+    assert [s.organisation for s in placed] == [
+        "Dinas Komunikasi dan Informatika", "Puskesmas Ngletih",
+        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+        "Badan Perencanaan Pembangunan Daerah", "Dinas Pendidikan"]
+    assert not any(s.shared for s in standings)
+    docstring = " ".join((demo.__doc__ or "").split())
+    story = [docstring.index(name) for name in LAST_YEAR_WINNERS]
+    assert story == sorted(story)
+    # Every awarded innovation's OPD holds a position; the others' OPDs do not.
+    holders = {s.subject for s in placed}
+    for entry in last.entries:
+        if entry.status in ("awarded", "scored"):
+            assert (entry.organisation.name in holders) == (entry.status == "awarded"), entry.title
+    awarded = [e for e in last.entries if e.status == "awarded"]
+    assert all(e.events[-1].created_at == result_set.published_at for e in awarded)
