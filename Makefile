@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck clean
+.PHONY: install run test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# National-scale results benchmark: SQLite, and PostgreSQL when ANUGERAH_BENCH_DATABASE_URL is set.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/results_benchmark.py
+	@if [ -n "$$ANUGERAH_BENCH_DATABASE_URL" ]; then \
+		$(BIN)/python benchmarks/results_benchmark.py "$$ANUGERAH_BENCH_DATABASE_URL"; \
+	fi
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -21,6 +21,7 @@ from competition.models import (
     Region,
     User,
 )
+from competition.models.results import DEFAULT_AWARD_NAME
 from competition.models.types import utcnow
 
 _numbers = count(1)
@@ -61,7 +62,7 @@ def make_competition(region: Region | None = None, phase: str = "open",
     values.update(fields)
     competition = Competition(region=region or make_region(), **values)
     competition.categories = [Category(name=c) for c in categories]
-    competition.awards = [Award(position=1, name="OPD Terinovatif")]  # as create_competition does
+    competition.awards = [Award(position=1, name=DEFAULT_AWARD_NAME)]  # as create_competition does
     db.session.add(competition)
     db.session.commit()
     return competition

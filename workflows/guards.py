@@ -8,7 +8,7 @@ models module, so the engine stays independent of the web application:
 - an entry has ``organisation_id``, ``organisation_lineage_ids()``, ``missing_for_submission()``
   and ``competition`` (with ``submission_opens_at``, ``submission_closes_at``,
   ``verification_closes_at``);
-- a competition has ``count_entries_awaiting_verification()``.
+- a competition has ``count_entries_awaiting_verification()`` and ``open_round_names()``.
 """
 
 from __future__ import annotations
@@ -99,4 +99,13 @@ def no_entries_awaiting_verification(context: GuardContext) -> str | None:
     waiting = context.subject.count_entries_awaiting_verification()
     if waiting:
         return f"{waiting} innovation(s) are still submitted and awaiting verification"
+    return None
+
+
+@guard("all_rounds_closed")
+def all_rounds_closed(context: GuardContext) -> str | None:
+    """Judging ends only when no round is still being scored."""
+    still_open = context.subject.open_round_names()
+    if still_open:
+        return f"judging round(s) {', '.join(still_open)} are not closed yet"
     return None

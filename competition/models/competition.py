@@ -98,6 +98,10 @@ class Competition(Model):
             select(func.count()).select_from(Entry)
             .where(Entry.competition_id == self.id, Entry.status == "submitted")) or 0
 
+    def open_round_names(self) -> list[str]:
+        """Judging rounds set up or open, not yet closed."""
+        return [r.name for r in self.rounds if r.status != "closed"]
+
     def __repr__(self) -> str:
         return f"<Competition {self.name} {self.year}>"
 

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 AWARD_SUBJECTS = ("innovation", "organisation", "region")
 AWARD_POLICIES = ("sum", "mean", "index")
 RESULT_SET_STATUSES = ("sealed", "published")
+# Every competition's award until its organiser defines others.
+DEFAULT_AWARD_NAME = "OPD Terinovatif"
+DEFAULT_AWARD_CITATION = "Atas komitmen dan capaian inovasi daerah yang berdampak bagi masyarakat."
 
 
 class Award(Model):

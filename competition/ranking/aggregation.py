@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ def combine(method: str, values: list[float]) -> float:
     raise ValueError(f"unknown aggregation method {method!r}; expected one of {', '.join(METHODS)}")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Spread:
     judges: int
     std_dev: float      # population standard deviation of the judges' totals
@@ -37,7 +38,16 @@ class Spread:
     disagreement: bool  # range above the competition's threshold
 
 
+def population_std_dev(values: list[float]) -> float:
+    """The population standard deviation, in floating point (statistics.pstdev works in exact
+    fractions, far too slowly for national-scale results)."""
+    if not values:
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+
+
 def spread(values: list[float], threshold: float) -> Spread:
     value_range = max(values) - min(values) if values else 0.0
-    return Spread(judges=len(values), std_dev=statistics.pstdev(values) if values else 0.0,
-                  range=value_range, disagreement=value_range > threshold)
+    return Spread(judges=len(values), std_dev=population_std_dev(values), range=value_range,
+                  disagreement=value_range > threshold)

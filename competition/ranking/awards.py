@@ -39,7 +39,7 @@ class AwardSpec:
     count_bonus_cap: int = 5
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntryOutcome:
     """What an award needs to know of one scored innovation."""
 
@@ -52,7 +52,7 @@ class EntryOutcome:
     tiebreak: Mapping[str, float | None]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AwardRow:
     subject_id: int
     score: float
@@ -133,14 +133,12 @@ def award_results(awards: Sequence[AwardSpec], outcomes: Sequence[EntryOutcome],
         contenders, passed_over = [], []
         for subject, members in groups.items():
             if award.subject == "innovation":
-                score, stage, tiebreak = members[0].score, members[0].stage, dict(members[0].tiebreak)
+                score, stage, tiebreak = members[0].score, members[0].stage, members[0].tiebreak
             else:
                 score = subject_score(award.policy, [m.score for m in members],
                                       index_floor=award.index_floor, count_bonus=award.count_bonus,
                                       count_bonus_cap=award.count_bonus_cap)
                 stage, tiebreak = 1, _group_tiebreak(members)
-            decision = award_decisions.get(subject)
-            tiebreak["organiser_decision"] = None if decision is None else -float(decision)
             contender = Contender(key=subject, score=score, stage=stage, tiebreak=tiebreak)
             owner = _organisation_of(award, subject, organisation_of_entry)
             if one_award_per_organisation and owner in awarded_organisations:
@@ -148,7 +146,7 @@ def award_results(awards: Sequence[AwardSpec], outcomes: Sequence[EntryOutcome],
             else:
                 contenders.append((contender, len(members)))
         sizes = {c.key: n for c, n in contenders + passed_over}
-        placings: list[Placing] = rank([c for c, _ in contenders], chain)
+        placings: list[Placing] = rank([c for c, _ in contenders], chain, award_decisions)
         rows = [AwardRow(subject_id=p.key, score=p.score, entries=sizes[p.key], place=p.place,
                          position=p.place if p.place <= award.positions else None,
                          separated_by=p.separated_by, shared=p.shared, passed_over=False)

@@ -12,6 +12,8 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping
 
+from competition.ranking.aggregation import population_std_dev
+
 
 def normalise_by_judge(totals: Mapping[tuple[int, int], float],
                        bounds: tuple[float, float]) -> dict[tuple[int, int], float]:
@@ -20,11 +22,11 @@ def normalise_by_judge(totals: Mapping[tuple[int, int], float],
     if not totals:
         return {}
     pooled_mean = statistics.fmean(totals.values())
-    pooled_sd = statistics.pstdev(totals.values())
+    pooled_sd = population_std_dev(list(totals.values()))
     by_judge: dict[int, list[float]] = defaultdict(list)
     for (_, judge), value in totals.items():
         by_judge[judge].append(value)
-    judge_stats = {judge: (statistics.fmean(v), statistics.pstdev(v)) for judge, v in by_judge.items()}
+    judge_stats = {judge: (statistics.fmean(v), population_std_dev(v)) for judge, v in by_judge.items()}
     low, high = bounds
     normalised = {}
     for (entry, judge), value in totals.items():

@@ -1,7 +1,8 @@
 """The whole results computation for a competition, from plain inputs to ranked rows.
 
-Round by round, each judge's confirmed sheet becomes a total (:func:`judge_total`); totals are
-optionally normalised per judge, then combined across judges with the round's method. An
+Round by round, each judge's confirmed sheet is summarised (its total, the share given on the
+heaviest criterion, its top marks: :func:`summarise_sheet`, or the same sums done by the database);
+totals are optionally normalised per judge, then combined across judges with the round's method. An
 innovation's final score is the weighted combination of the rounds it was scored in; innovations
 are ranked first by how many rounds they reached, then by final score, then by the tie-break
 chain. Bands and awards follow.
@@ -15,9 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import statistics
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from competition.ranking.awards import AwardResult, AwardSpec, EntryOutcome, awa
 from competition.ranking.bands import IID_BANDS, Band, predikat
 from competition.ranking.normalisation import normalise_by_judge
 from competition.ranking.tiebreaks import DEFAULT_CHAIN, Contender, rank
-from competition.ranking.totals import CriterionSpec, judge_total, rubric_range
+from competition.ranking.totals import CriterionSpec, SheetSummary, rubric_range, summarise_sheet
 
 RESULT_DECIMALS = 6
 
@@ -64,7 +64,7 @@ class EntryFacts:
 @dataclass(frozen=True)
 class CompetitionInputs:
     rounds: tuple[RoundSpec, ...]
-    sheets: tuple[ScoreSheet, ...]
+    sheets: tuple[SheetSummary, ...]
     entries: tuple[EntryFacts, ...]
     awards: tuple[AwardSpec, ...] = ()
     chain: tuple[str, ...] = DEFAULT_CHAIN
@@ -74,7 +74,7 @@ class CompetitionInputs:
     decisions: Mapping[int, Mapping[int, int]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RoundScore:
     round_id: int
     score: float
@@ -84,7 +84,7 @@ class RoundScore:
     disagreement: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntryResult:
     entry_id: int
     score: float
@@ -102,9 +102,17 @@ class Results:
     awards: tuple[AwardResult, ...]
 
 
-def round_scores(round_: RoundSpec, sheets: list[ScoreSheet],
-                  threshold: float) -> dict[int, RoundScore]:
-    totals = {(s.entry_id, s.judge_id): judge_total(s.values, round_.criteria) for s in sheets}
+def summarise(sheets: Iterable[ScoreSheet], rounds: Iterable[RoundSpec]) -> tuple[SheetSummary, ...]:
+    """Summaries of raw score sheets, in (round, entry, judge) order."""
+    criteria = {r.id: r.criteria for r in rounds}
+    return tuple(sorted((summarise_sheet(s.round_id, s.entry_id, s.judge_id, s.values, criteria[s.round_id])
+                         for s in sheets), key=lambda s: (s.round_id, s.entry_id, s.judge_id)))
+
+
+def round_scores(round_: RoundSpec, sheets: Iterable[SheetSummary],
+                 threshold: float) -> dict[int, RoundScore]:
+    """Each entry's score in one round from its judges' summaries."""
+    totals = {(s.entry_id, s.judge_id): s.total for s in sheets}
     if round_.normalise:
         totals = normalise_by_judge(totals, rubric_range(round_.criteria))
     by_entry: dict[int, list[float]] = defaultdict(list)
@@ -119,25 +127,17 @@ def round_scores(round_: RoundSpec, sheets: list[ScoreSheet],
     return scores
 
 
-def _heaviest_criterion_value(round_: RoundSpec, sheets: list[ScoreSheet]) -> float | None:
-    counted = [c for c in round_.criteria if c.counts]
-    if not counted or not sheets:
-        return None
-    heaviest = max(counted, key=lambda c: (c.weight, -c.id))
-    return statistics.fmean(s.values[heaviest.id] / heaviest.max_value for s in sheets)
-
-
 def compute_results(inputs: CompetitionInputs) -> Results:
     rounds = sorted(inputs.rounds, key=lambda r: r.position)
-    sheets_by_round: dict[int, list[ScoreSheet]] = defaultdict(list)
-    for sheet in inputs.sheets:
-        sheets_by_round[sheet.round_id].append(sheet)
-    scores_by_round = {r.id: round_scores(r, sheets_by_round[r.id], inputs.disagreement_threshold)
-                    for r in rounds}
-    maxima = {c.id: c.max_value for r in rounds for c in r.criteria}
+    by_round: dict[int, list[SheetSummary]] = defaultdict(list)
+    heaviest: dict[tuple[int, int], list[float]] = defaultdict(list)
     top_marks: dict[int, int] = defaultdict(int)
     for sheet in inputs.sheets:
-        top_marks[sheet.entry_id] += sum(1 for cid, v in sheet.values.items() if v >= maxima[cid])
+        by_round[sheet.round_id].append(sheet)
+        if sheet.heaviest_share is not None:
+            heaviest[(sheet.round_id, sheet.entry_id)].append(sheet.heaviest_share)
+        top_marks[sheet.entry_id] += sheet.top_marks
+    scores_by_round = {r.id: round_scores(r, by_round[r.id], inputs.disagreement_threshold) for r in rounds}
 
     facts = {e.id: e for e in inputs.entries}
     outcomes: dict[int, EntryOutcome] = {}
@@ -147,16 +147,14 @@ def compute_results(inputs: CompetitionInputs) -> Results:
         if not scored:
             continue
         total_weight = sum(r.weight for r, _ in scored)
-        final = sum(r.weight * s.score for r, s in scored) / total_weight if total_weight else \
-            statistics.fmean(s.score for _, s in scored)
-        last_round = scored[-1][0]
+        final = sum(r.weight * s.score for r, s in scored) / total_weight
+        shares = heaviest.get((scored[-1][0].id, entry_id))
         entry = facts[entry_id]
         outcomes[entry_id] = EntryOutcome(
             entry_id=entry_id, organisation_id=entry.organisation_id, region_id=entry.region_id,
             category_id=entry.category_id, score=final, stage=len(scored),
             tiebreak={
-                "heaviest_criterion": _heaviest_criterion_value(
-                    last_round, [s for s in sheets_by_round[last_round.id] if s.entry_id == entry_id]),
+                "heaviest_criterion": sum(shares) / len(shares) if shares else None,
                 "top_marks": float(top_marks[entry_id]),
                 "earlier_submission": None if entry.submitted_at is None else -entry.submitted_at,
             })
@@ -196,8 +194,6 @@ def results_to_data(results: Results) -> dict[str, Any]:
 
 def inputs_to_data(inputs: CompetitionInputs) -> dict[str, Any]:
     data = asdict(inputs)
-    data["sheets"] = [dict(s, values={str(k): v for k, v in sorted(s["values"].items())})
-                      for s in data["sheets"]]
     data["decisions"] = {str(a): {str(s): r for s, r in sorted(d.items())}
                          for a, d in sorted(inputs.decisions.items())}
     return data
@@ -207,9 +203,7 @@ def inputs_from_data(data: Mapping[str, Any]) -> CompetitionInputs:
     return CompetitionInputs(
         rounds=tuple(RoundSpec(**{**r, "criteria": tuple(CriterionSpec(**c) for c in r["criteria"])})
                      for r in data["rounds"]),
-        sheets=tuple(ScoreSheet(round_id=s["round_id"], entry_id=s["entry_id"], judge_id=s["judge_id"],
-                                values={int(k): v for k, v in s["values"].items()})
-                     for s in data["sheets"]),
+        sheets=tuple(SheetSummary(**s) for s in data["sheets"]),
         entries=tuple(EntryFacts(**e) for e in data["entries"]),
         awards=tuple(AwardSpec(**a) for a in data["awards"]),
         chain=tuple(data["chain"]),

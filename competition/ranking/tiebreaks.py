@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
 
 TIE_BREAK_RULES = ("heaviest_criterion", "top_marks", "earlier_submission", "organiser_decision")
 DEFAULT_CHAIN = TIE_BREAK_RULES
 SCORE_DECIMALS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Contender:
     key: int
     score: float
@@ -27,7 +26,7 @@ class Contender:
     tiebreak: Mapping[str, float | None] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Placing:
     key: int
     place: int
@@ -44,41 +43,67 @@ def validate_chain(chain: Sequence[str]) -> None:
                          f"expected some of {', '.join(TIE_BREAK_RULES)}")
 
 
-def _split(group: list[Contender], chain: Sequence[str],
-           settled_by: dict[int, str]) -> list[list[Contender]]:
+def _value(contender: Contender, rule: str, decisions: Mapping[int, int]) -> float | None:
+    if rule == "organiser_decision":
+        decision = decisions.get(contender.key)
+        return None if decision is None else -float(decision)
+    return contender.tiebreak.get(rule)
+
+
+def _split(group: list[Contender], chain: Sequence[str], settled_by: dict[int, str],
+           decisions: Mapping[int, int]) -> list[list[Contender]]:
     """Order a level group with the chain; returns sub-groups, best first."""
-    if len(group) < 2 or not chain:
-        return [group]
-    rule, rest = chain[0], chain[1:]
-    values = [c.tiebreak.get(rule) for c in group]
-    if any(v is None for v in values) or len(set(values)) == 1:
-        return _split(group, rest, settled_by)
-    ordered = sorted(group, key=lambda c: c.tiebreak[rule], reverse=True)  # type: ignore[arg-type, return-value]
-    result: list[list[Contender]] = []
-    for _, members in groupby(ordered, key=lambda c: c.tiebreak[rule]):
-        subgroup = list(members)
-        for contender in subgroup:
-            settled_by[contender.key] = rule
-        result.extend(_split(subgroup, rest, settled_by))
-    return result
+    for index, rule in enumerate(chain):
+        values = [_value(c, rule, decisions) for c in group]
+        if None in values or all(v == values[0] for v in values):
+            continue  # this rule cannot separate the group
+        order = sorted(range(len(group)), key=values.__getitem__, reverse=True)  # type: ignore[arg-type]
+        result: list[list[Contender]] = []
+        position = 0
+        while position < len(order):
+            value = values[order[position]]
+            subgroup = []
+            while position < len(order) and values[order[position]] == value:
+                subgroup.append(group[order[position]])
+                position += 1
+            for contender in subgroup:
+                settled_by[contender.key] = rule
+            result.extend(_split(subgroup, chain[index + 1:], settled_by, decisions)
+                          if len(subgroup) > 1 else [subgroup])
+        return result
+    return [group]
 
 
-def rank(contenders: Sequence[Contender], chain: Sequence[str] = DEFAULT_CHAIN) -> list[Placing]:
-    """Places for every contender, best first; ties broken by ``chain`` in order."""
+def rank(contenders: Sequence[Contender], chain: Sequence[str] = DEFAULT_CHAIN,
+         decisions: Mapping[int, int] | None = None) -> list[Placing]:
+    """Places for every contender, best first; ties broken by ``chain`` in order.
+
+    :param decisions: the organiser's recorded order (contender key -> rank, 1 first), used by
+        the "organiser_decision" rule.
+    """
+    decisions = decisions or {}
     validate_chain(chain)
-
-    def level(c: Contender) -> tuple[int, float]:
-        return (-c.stage, -round(c.score, SCORE_DECIMALS))
-
-    ordered = sorted(contenders, key=lambda c: (level(c), c.key))
+    # (level, key, contender): keys are unique, so tuples never compare contenders.
+    ordered = sorted((-c.stage, -round(c.score, SCORE_DECIMALS), c.key, c) for c in contenders)
     settled_by: dict[int, str] = {}
     placings: list[Placing] = []
-    for _, members in groupby(ordered, key=level):
-        for subgroup in _split(list(members), list(chain), settled_by):
-            place = len(placings) + 1
-            shared = len(subgroup) > 1
-            for contender in sorted(subgroup, key=lambda c: c.key):
-                placings.append(Placing(
-                    key=contender.key, place=place, score=contender.score, stage=contender.stage,
-                    separated_by=None if shared else settled_by.get(contender.key), shared=shared))
+    start, count = 0, len(ordered)
+    while start < count:
+        stage, score = ordered[start][0], ordered[start][1]
+        end = start + 1
+        while end < count and ordered[end][0] == stage and ordered[end][1] == score:
+            end += 1
+        if end - start == 1:  # nobody level: the common case
+            contender = ordered[start][3]
+            placings.append(Placing(contender.key, len(placings) + 1, contender.score, contender.stage,
+                                    None, False))
+        else:
+            members = [item[3] for item in ordered[start:end]]
+            for subgroup in _split(members, list(chain), settled_by, decisions):
+                place = len(placings) + 1
+                shared = len(subgroup) > 1
+                for contender in sorted(subgroup, key=lambda c: c.key):
+                    placings.append(Placing(contender.key, place, contender.score, contender.stage,
+                                            None if shared else settled_by.get(contender.key), shared))
+        start = end
     return placings

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
 from competition.models import Award, Category, Competition, CompetitionEvent, Region, User
+from competition.models.results import DEFAULT_AWARD_CITATION, DEFAULT_AWARD_NAME
 from competition.models.types import utcnow
 from competition.permissions import actor_for
 from workflows import Actor, get_workflow
@@ -56,8 +57,7 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
         competition.categories = [Category(name=c) for c in names]
         # "OPD Terinovatif", positions 1–5, is every competition's award until the organiser
         # defines others.
-        competition.awards = [Award(position=1, name="OPD Terinovatif", citation=(
-            "Atas komitmen dan capaian inovasi daerah yang berdampak bagi masyarakat."))]
+        competition.awards = [Award(position=1, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)]
         db.session.add(competition)
         db.session.commit()
         return competition

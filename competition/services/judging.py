@@ -251,7 +251,7 @@ def eligible_judges(round_: Round, entry: Entry, declared: set[tuple[int, int]])
 @dataclass(frozen=True)
 class AssignmentReport:
     added: int
-    load: dict[str, int]          # judge name -> entries assigned in the round
+    load: dict[str, int]          # "judge name <e-mail>" -> entries assigned in the round
     short: dict[str, int]         # entry title -> judges still missing
     conflicts_avoided: int
 
@@ -295,7 +295,8 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
             db.session.add(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
                                       panel_id=panel_id, source="auto"))
         db.session.commit()
-        names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(plan.load)))}
+        names = {u.id: f"{u.name} <{u.email}>"
+                 for u in db.session.scalars(select(User).where(User.id.in_(plan.load)))}
         titles = {e.id: e.title for e in entries}
         return AssignmentReport(added=len(plan.new_pairs),
                                 load={names[j]: n for j, n in sorted(plan.load.items())},

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import zip_longest
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,7 +19,6 @@ from sqlalchemy import func, select
 from competition.errors import InvalidInput, NotFound
 from competition.extensions import db
 from competition.models import (
-    Assignment,
     Award,
     Category,
     Competition,
@@ -28,11 +28,15 @@ from competition.models import (
     Region,
     ResultSet,
     Round,
-    Score,
     TieDecision,
     User,
 )
-from competition.models.results import AWARD_POLICIES, AWARD_SUBJECTS
+from competition.models.results import (
+    AWARD_POLICIES,
+    AWARD_SUBJECTS,
+    DEFAULT_AWARD_CITATION,
+    DEFAULT_AWARD_NAME,
+)
 from competition.models.types import utcnow
 from competition.permissions import actor_for
 from competition.ranking.awards import AwardSpec
@@ -47,14 +51,12 @@ from competition.ranking.results import (
     inputs_to_data,
     results_to_data,
     seal_hash,
+    summarise,
 )
 from competition.ranking.tiebreaks import validate_chain
 from competition.services.entries import apply_entry_transition
 from competition.services.judging import require_organiser
-from competition.services.scoring import round_spec
-
-DEFAULT_AWARD = "OPD Terinovatif"
-DEFAULT_CITATION = "Atas komitmen dan capaian inovasi daerah yang berdampak bagi masyarakat."
+from competition.services.sheets import raw_sheets, round_spec, sheet_summaries
 
 
 def add_award(competition: Competition, organiser: User, *, name: str, subject: str = "organisation",
@@ -99,7 +101,7 @@ def ensure_default_award(competition: Competition, organiser: User) -> Award:
     """The competition's awards, or "OPD Terinovatif" (OPDs, positions 1–5) when it has none."""
     if competition.awards:
         return competition.awards[0]
-    return add_award(competition, organiser, name=DEFAULT_AWARD, citation=DEFAULT_CITATION)
+    return add_award(competition, organiser, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)
 
 
 def update_result_rules(competition: Competition, organiser: User, *,
@@ -167,16 +169,8 @@ def record_tie_decision(award: Award, organiser: User, subject_ids: Sequence[int
 
 def build_inputs(competition: Competition) -> CompetitionInputs:
     """Everything the results depend on, read from the database in a few set-based queries."""
-    rounds = db.session.scalars(select(Round).where(Round.competition_id == competition.id)
-                                .order_by(Round.position)).all()
-    sheets: dict[tuple[int, int, int], dict[int, float]] = {}
-    query = (select(Assignment.round_id, Assignment.entry_id, Assignment.judge_id, Score.criterion_id,
-                    Score.value)
-             .join(Score, Score.assignment_id == Assignment.id)
-             .join(Round, Round.id == Assignment.round_id)
-             .where(Round.competition_id == competition.id, Assignment.confirmed_at.is_not(None)))
-    for round_id, entry_id, judge_id, criterion_id, value in db.session.execute(query):
-        sheets.setdefault((round_id, entry_id, judge_id), {})[criterion_id] = value
+    rounds = tuple(round_spec(r) for r in db.session.scalars(
+        select(Round).where(Round.competition_id == competition.id).order_by(Round.position)))
     with_evidence = set(db.session.scalars(
         select(Evidence.entry_id).join(Entry, Entry.id == Evidence.entry_id)
         .where(Entry.competition_id == competition.id).group_by(Evidence.entry_id)))
@@ -194,9 +188,8 @@ def build_inputs(competition: Competition) -> CompetitionInputs:
             Award.competition_id == competition.id)):
         decisions.setdefault(decision.award_id, {})[decision.subject_id] = decision.rank
     return CompetitionInputs(
-        rounds=tuple(round_spec(r) for r in rounds),
-        sheets=tuple(ScoreSheet(round_id=r, entry_id=e, judge_id=j, values=dict(sorted(v.items())))
-                     for (r, e, j), v in sorted(sheets.items())),
+        rounds=rounds,
+        sheets=tuple(sheet_summaries(rounds)),
         entries=tuple(EntryFacts(id=e.id, organisation_id=e.organisation_id, region_id=e.region_id,
                                  category_id=e.category_id,
                                  submitted_at=e.submitted_at.timestamp() if e.submitted_at else None,
@@ -234,6 +227,10 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
                                "close their rounds first")
         inputs = build_inputs(competition)
         inputs_data = inputs_to_data(inputs)
+        # The raw scores behind the summaries, so that verification can work them out again.
+        inputs_data["scores"] = [
+            [s.round_id, s.entry_id, s.judge_id, {str(c): v for c, v in s.values.items()}]
+            for s in raw_sheets([r.id for r in inputs.rounds])]
         # Computed from the stored form, so verifying later repeats exactly this computation.
         results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
         version = (db.session.scalar(select(func.max(ResultSet.version)).where(
@@ -316,7 +313,15 @@ def verify_result_set(result_set: ResultSet) -> list[str]:
     if stored_hash != result_set.sha256:
         problems.append(f"the stored inputs and rows hash to {stored_hash}, "
                         f"not the sealed {result_set.sha256}")
-    recomputed = results_to_data(compute_results(inputs_from_data(result_set.inputs)))
+    inputs = inputs_from_data(result_set.inputs)
+    raw = [ScoreSheet(round_id=r, entry_id=e, judge_id=j, values={int(c): v for c, v in values.items()})
+           for r, e, j, values in result_set.inputs.get("scores", [])]
+    for stored, fresh in zip_longest(inputs.sheets, summarise(raw, inputs.rounds)):
+        if stored != fresh:
+            where = stored or fresh
+            problems.append(f"the summary of judge {where.judge_id} for innovation {where.entry_id} in "
+                            f"round {where.round_id} does not follow from the stored scores")
+    recomputed = results_to_data(compute_results(inputs))
     problems += _differences(result_set.results, recomputed)
     return problems
 

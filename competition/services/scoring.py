@@ -31,36 +31,14 @@ from competition.models import (
 )
 from competition.models.types import utcnow
 from competition.permissions import actor_for
-from competition.ranking.results import RoundSpec, ScoreSheet, round_scores
+from competition.ranking.results import round_scores
 from competition.ranking.tiebreaks import Contender, rank
-from competition.ranking.totals import CriterionSpec
 from competition.services.entries import apply_entry_transition
 from competition.services.judging import is_conflicted, require_organiser, round_entries
+from competition.services.sheets import round_spec, sheet_summaries
 from workflows import Actor
 
 ScoreInput = float | tuple[float, str]
-
-
-def round_spec(round_: Round) -> RoundSpec:
-    return RoundSpec(id=round_.id, position=round_.position, weight=round_.weight,
-                     aggregation=round_.aggregation, normalise=round_.normalise,
-                     criteria=tuple(CriterionSpec(id=c.id, weight=c.weight, min_value=c.min_value,
-                                                  max_value=c.max_value, independent=c.independent)
-                                    for c in round_.criteria))
-
-
-def confirmed_sheets(round_: Round, entry_ids: list[int] | None = None) -> list[ScoreSheet]:
-    """The confirmed scores of a round as sheets, one per judge and entry."""
-    query = (select(Assignment.entry_id, Assignment.judge_id, Score.criterion_id, Score.value)
-             .join(Score, Score.assignment_id == Assignment.id)
-             .where(Assignment.round_id == round_.id, Assignment.confirmed_at.is_not(None)))
-    if entry_ids is not None:
-        query = query.where(Assignment.entry_id.in_(entry_ids))
-    values: dict[tuple[int, int], dict[int, float]] = {}
-    for entry_id, judge_id, criterion_id, value in db.session.execute(query):
-        values.setdefault((entry_id, judge_id), {})[criterion_id] = value
-    return [ScoreSheet(round_id=round_.id, entry_id=e, judge_id=j, values=v)
-            for (e, j), v in sorted(values.items())]
 
 
 def _load_assignment(assignment: Assignment | int) -> Assignment:
@@ -249,7 +227,8 @@ def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> Non
         not round_.normalise and round_.advancement in ("all", "min_score"))
     if not decidable_alone:
         return
-    scores = round_scores(round_spec(round_), confirmed_sheets(round_, [entry.id]),
+    spec = round_spec(round_)
+    scores = round_scores(spec, sheet_summaries([spec], [entry.id]),
                           round_.competition.disagreement_threshold)
     score = scores[entry.id].score if entry.id in scores else None
     if _is_last(round_):
@@ -317,8 +296,8 @@ def close_round(round_: Round, organiser: User, *, force: bool = False,
         entries = {e.id: e for e in round_entries(round_)}
         decided = set(db.session.scalars(select(RoundOutcome.entry_id).where(
             RoundOutcome.round_id == round_.id)))
-        scores = round_scores(round_spec(round_), confirmed_sheets(round_),
-                              round_.competition.disagreement_threshold)
+        spec = round_spec(round_)
+        scores = round_scores(spec, sheet_summaries([spec]), round_.competition.disagreement_threshold)
         undecided = [e for e in entries.values() if e.id not in decided]
         advancing = _advancing(round_, undecided, {e: s.score for e, s in scores.items()})
         closure = RoundClosure(advanced=[], stopped=[], not_judged=[])

@@ -16,6 +16,7 @@ from competition.ranking.results import (
     inputs_to_data,
     results_to_data,
     seal_hash,
+    summarise,
 )
 from competition.ranking.totals import CriterionSpec
 
@@ -44,7 +45,7 @@ ENTRIES = (EntryFacts(1, organisation_id=10, region_id=1, category_id=None, subm
            EntryFacts(2, organisation_id=10, region_id=1, category_id=None, submitted_at=900.0),
            EntryFacts(3, organisation_id=20, region_id=1, category_id=None, submitted_at=1100.0))
 INPUTS = CompetitionInputs(
-    rounds=(ROUND_1, ROUND_2), sheets=SHEETS, entries=ENTRIES,
+    rounds=(ROUND_1, ROUND_2), sheets=summarise(SHEETS, (ROUND_1, ROUND_2)), entries=ENTRIES,
     awards=(AwardSpec(id=1, name="OPD Terinovatif", subject="organisation", positions=2, policy="mean"),))
 
 
@@ -69,18 +70,18 @@ def test_organisation_award_from_entry_scores():
 
 
 def test_top_marks_and_heaviest_criterion_feed_the_tie_break():
-    tied = CompetitionInputs(rounds=(ROUND_1,), entries=ENTRIES[:2], sheets=(
+    tied = CompetitionInputs(rounds=(ROUND_1,), entries=ENTRIES[:2], sheets=summarise((
         sheet(1, 1, 1, 100, 50),   # 80 with one top mark; heaviest criterion share 1.0
         sheet(1, 2, 1, 80, 80),    # 80, no top mark; heaviest criterion share 0.8
-    ))
+    ), (ROUND_1,)))
     results = compute_results(tied)
     assert [(e.entry_id, e.place, e.separated_by) for e in results.entries] == [
         (1, 1, "heaviest_criterion"), (2, 2, "heaviest_criterion")]
 
 
 def test_earlier_submission_when_all_else_is_level():
-    tied = CompetitionInputs(rounds=(ROUND_1,), entries=ENTRIES[:2], sheets=(
-        sheet(1, 1, 1, 80, 80), sheet(1, 2, 1, 80, 80)))
+    tied = CompetitionInputs(rounds=(ROUND_1,), entries=ENTRIES[:2], sheets=summarise((
+        sheet(1, 1, 1, 80, 80), sheet(1, 2, 1, 80, 80)), (ROUND_1,)))
     assert [(e.entry_id, e.separated_by) for e in compute_results(tied).entries] == [
         (2, "earlier_submission"), (1, "earlier_submission")]
 
@@ -94,9 +95,17 @@ def test_inputs_survive_storage_and_the_hash_is_stable():
     first = seal_hash(data, results)
     assert first == seal_hash(inputs_to_data(inputs_from_data(data)), results)
     changed = inputs_to_data(CompetitionInputs(
-        rounds=INPUTS.rounds, sheets=(*SHEETS[:-1], sheet(2, 3, 3, 9)), entries=ENTRIES,
+        rounds=INPUTS.rounds, sheets=summarise((*SHEETS[:-1], sheet(2, 3, 3, 9)), INPUTS.rounds),
+        entries=ENTRIES,
         awards=INPUTS.awards))
     assert seal_hash(changed, results_to_data(compute_results(inputs_from_data(changed)))) != first
+
+
+def test_a_summary_counts_top_marks_and_the_heaviest_share():
+    [summary] = summarise([sheet(1, 3, 2, 100, 100)], (ROUND_1,))
+    assert (summary.total, summary.heaviest_share, summary.top_marks) == (100.0, 1.0, 2)
+    [levels] = summarise([sheet(2, 1, 1, 7)], (ROUND_2,))
+    assert (levels.total, levels.heaviest_share, levels.top_marks) == (70.0, 0.7, 0)
 
 
 def test_canonical_json_is_compact_and_sorted():

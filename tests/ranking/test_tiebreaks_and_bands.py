@@ -50,13 +50,13 @@ def test_earlier_submission_next():
 
 def test_organiser_decision_last():
     level = {"heaviest_criterion": 0.5, "top_marks": 1, "earlier_submission": -5.0}
-    placings = rank([Contender(1, 80, tiebreak={**level, "organiser_decision": -2.0}),
-                     Contender(2, 80, tiebreak={**level, "organiser_decision": -1.0})])
+    placings = rank([Contender(1, 80, tiebreak=level), Contender(2, 80, tiebreak=level)],
+                    decisions={1: 2, 2: 1})
     assert places(placings) == [(2, 1, "organiser_decision", False), (1, 2, "organiser_decision", False)]
 
 
 def test_a_rule_that_cannot_value_everyone_does_not_split():
-    placings = rank([Contender(1, 80, tiebreak={"organiser_decision": -1.0}), Contender(2, 80)])
+    placings = rank([Contender(1, 80), Contender(2, 80)], decisions={1: 1})
     assert places(placings) == [(1, 1, None, True), (2, 1, None, True)]
 
 

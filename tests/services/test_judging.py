@@ -361,3 +361,17 @@ def test_rounds_open_in_order_and_only_while_judging(app):
         f"{judging.competition.name} is in phase 'verification', not judging",
         "round 'Dokumen' must be closed first"]
     assert first.status == "setup"
+
+
+def test_judging_closes_only_when_every_round_is_closed(judging):
+    from competition.services.competitions import change_competition_phase
+    from workflows import TriggerRefused
+
+    round_ = judging.round(judges_per_entry=1)
+    with pytest.raises(TriggerRefused, match="judging round\\(s\\) Penilaian are not closed yet"):
+        change_competition_phase(judging.competition, "close_judging", judging.organiser)
+    assign_automatically(round_, judging.organiser)
+    open_round(round_, judging.organiser)
+    close_round(round_, judging.organiser, force=True)
+    change_competition_phase(judging.competition, "close_judging", judging.organiser)
+    assert judging.competition.phase == "results"

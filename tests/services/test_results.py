@@ -20,6 +20,7 @@ from competition.ranking.results import (
     inputs_to_data,
     results_to_data,
     seal_hash,
+    summarise,
 )
 from competition.services.competitions import change_competition_phase
 from competition.services.judging import add_round, apply_rubric_template, assign_judge, create_panel
@@ -32,13 +33,8 @@ from competition.services.results import (
     seal_results,
     verify_result_set,
 )
-from competition.services.scoring import (
-    close_round,
-    confirm_scores,
-    open_round,
-    round_spec,
-    save_scores,
-)
+from competition.services.scoring import close_round, confirm_scores, open_round, save_scores
+from competition.services.sheets import round_spec
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.services.test_judging import Judging
 
@@ -122,8 +118,8 @@ def test_sealing_waits_for_the_results_phase_and_finished_judging(scored):
     assert seal_results(scored.competition, scored.organiser).version == 1
 
 
-def expected_inputs(scored: Scored) -> CompetitionInputs:
-    """The same inputs written out in Python, with no database involved."""
+def expected_inputs(scored: Scored) -> tuple[CompetitionInputs, list[ScoreSheet]]:
+    """The same inputs written out in Python, with no database involved, and the raw scores."""
     criteria = scored.criteria(scored.presentation)
     sheets = []
     for number, entry in enumerate(scored.entries, start=1):
@@ -133,24 +129,43 @@ def expected_inputs(scored: Scored) -> CompetitionInputs:
                                                      strict=True))))
     return CompetitionInputs(
         rounds=(round_spec(scored.presentation),),
-        sheets=tuple(sorted(sheets, key=lambda s: (s.round_id, s.entry_id, s.judge_id))),
+        sheets=summarise(sheets, (round_spec(scored.presentation),)),
         entries=tuple(EntryFacts(id=e.id, organisation_id=e.organisation_id,
                                  region_id=scored.competition.region_id, category_id=None,
                                  submitted_at=(SUBMITTED + timedelta(hours=n)).timestamp())
                       for n, e in enumerate(scored.entries, start=1)),
         awards=(AwardSpec(id=scored.competition.awards[0].id, name="OPD Terinovatif"),),
         bands=IID_BANDS,
-    )
+    ), sheets
 
 
 def test_sealed_hash_is_the_hash_of_the_inputs_whatever_the_database(scored):
     scored.finish()
     result_set = seal_results(scored.competition, scored.organiser)
-    inputs = expected_inputs(scored)
-    assert result_set.sha256 == seal_hash(inputs_to_data(inputs), results_to_data(compute_results(inputs)))
+    inputs, raw = expected_inputs(scored)
+    data = inputs_to_data(inputs)
+    data["scores"] = [[s.round_id, s.entry_id, s.judge_id, {str(c): v for c, v in s.values.items()}]
+                      for s in sorted(raw, key=lambda s: (s.round_id, s.entry_id, s.judge_id))]
+    assert result_set.sha256 == seal_hash(data, results_to_data(compute_results(inputs)))
     assert (result_set.version, result_set.status, result_set.sealed_by_id) == (
         1, "sealed", scored.organiser.id)
     assert verify_result_set(result_set) == []
+
+
+def test_verify_finds_scores_that_do_not_match_their_summaries(scored):
+    scored.finish()
+    result_set = seal_results(scored.competition, scored.organiser)
+    inputs = dict(result_set.inputs)
+    first = inputs["scores"][0]
+    criterion = next(iter(first[3]))
+    inputs["scores"] = [[*first[:3], dict(first[3], **{criterion: first[3][criterion] - 10})],
+                        *inputs["scores"][1:]]
+    db.session.execute(update(ResultSet).where(ResultSet.id == result_set.id).values(inputs=inputs))
+    db.session.commit()
+    db.session.expire_all()
+    problems = verify_result_set(db.session.get(ResultSet, result_set.id))
+    assert problems[1] == (f"the summary of judge {first[2]} for innovation {first[1]} in round {first[0]} "
+                           "does not follow from the stored scores")
 
 
 def test_verify_names_tampered_rows_and_inputs(scored):

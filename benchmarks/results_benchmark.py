@@ -1,0 +1,242 @@
+"""Results at national scale: the whole computation against one SQL query.
+
+Generates a competition the size of the national index in an empty database — 40,000 innovations
+from 550 regions, 3 judges per innovation, 6 criteria, 720,000 scores — then, in a fresh process
+on the same database, times:
+
+- full: everything the results need (reading the inputs, judge totals, aggregation, the
+  innovation ranking with tie-breaks, predikat bands, and three awards: the best innovation,
+  OPD Terinovatif and the most innovative region);
+- scan: one hand-written SQL query computing each innovation's weighted mean, the least any
+  results computation must do.
+
+Each time is the best of three runs. The last line per database reads
+``results <db>: full=<s> s scan=<s> s ratio=<x> peak=<MB> MB``; peak is the measuring process's
+maximum resident memory.
+
+    python benchmarks/results_benchmark.py                      # SQLite in a temporary folder
+    python benchmarks/results_benchmark.py postgresql://...     # a server: makes and drops its own database
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REGIONS, ENTRIES, JUDGES_PER_ENTRY, CRITERIA, JUDGES = 550, 40_000, 3, 6, 600
+ORGANISATIONS_PER_REGION = 24
+SCAN_SQL = """
+SELECT a.entry_id, SUM(c.weight * s.value / c.max_value) / SUM(c.weight) AS weighted_mean
+FROM score s
+JOIN assignment a ON a.id = s.assignment_id
+JOIN criterion c ON c.id = s.criterion_id
+WHERE a.round_id = :round_id AND a.confirmed_at IS NOT NULL
+GROUP BY a.entry_id
+"""
+
+
+def make_app(url: str):
+    os.environ.setdefault("ANUGERAH_INSTANCE_PATH", tempfile.mkdtemp(prefix="anugerah-bench-"))
+    os.environ.setdefault("ANUGERAH_SECRET_KEY", "benchmark")
+    from competition import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url})
+
+
+def generate(url: str) -> None:
+    """Fill an empty database with the national-scale competition."""
+    from sqlalchemy import insert
+
+    from competition.extensions import db
+    from competition.models import (
+        Assignment,
+        Award,
+        Category,
+        Competition,
+        Criterion,
+        Entry,
+        Organisation,
+        Region,
+        Round,
+        Score,
+        User,
+    )
+
+    rng = random.Random(2025)
+    app = make_app(url)
+    now = datetime(2025, 11, 1, tzinfo=UTC)
+    with app.app_context():
+        db.create_all()
+        session = db.session
+
+        def bulk(model, rows: list[dict], batch: int = 20_000) -> None:
+            for start in range(0, len(rows), batch):
+                session.execute(insert(model), rows[start:start + batch])
+
+        bulk(Region, [{"id": r, "name": f"Daerah {r:03d}", "kind": "kota" if r % 5 == 0 else "kabupaten"}
+                      for r in range(1, REGIONS + 1)])
+        organisations = [{"id": (r - 1) * ORGANISATIONS_PER_REGION + o, "region_id": r,
+                          "name": f"OPD {o:02d} Daerah {r:03d}", "active": True}
+                         for r in range(1, REGIONS + 1) for o in range(1, ORGANISATIONS_PER_REGION + 1)]
+        bulk(Organisation, organisations)
+        bulk(Competition, [{
+            "id": 1, "name": "Innovative Government Award", "year": 2025, "region_id": 1, "phase": "results",
+            "submission_opens_at": now - timedelta(days=200),
+            "submission_closes_at": now - timedelta(days=150),
+            "verification_closes_at": now - timedelta(days=100),
+            "judging_closes_at": now - timedelta(days=50),
+            "version": 1, "created_at": now, "tie_break_chain": ["heaviest_criterion", "top_marks",
+                                                                 "earlier_submission", "organiser_decision"],
+            "bands": [{"label": "Sangat Inovatif", "minimum": 60.01}, {"label": "Inovatif", "minimum": 35.0},
+                      {"label": "Kurang Inovatif", "minimum": 0.01}],
+            "disagreement_threshold": 20.0, "one_award_per_organisation": True}])
+        bulk(Category, [{"id": 1, "competition_id": 1, "name": "Tata Kelola", "description": ""},
+                        {"id": 2, "competition_id": 1, "name": "Pelayanan Publik", "description": ""}])
+        bulk(Award, [
+            {"id": 1, "competition_id": 1, "position": 1, "name": "Inovasi Terbaik", "subject": "innovation",
+             "positions": 10, "policy": "mean", "index_floor": 1, "count_bonus": 0, "count_bonus_cap": 0,
+             "citation": ""},
+            {"id": 2, "competition_id": 1, "position": 2, "name": "OPD Terinovatif",
+             "subject": "organisation",
+             "positions": 5, "policy": "index", "index_floor": 3, "count_bonus": 1.0, "count_bonus_cap": 5,
+             "citation": ""},
+            {"id": 3, "competition_id": 1, "position": 3, "name": "Daerah Terinovatif", "subject": "region",
+             "positions": 5, "policy": "index", "index_floor": 10, "count_bonus": 0.5, "count_bonus_cap": 20,
+             "citation": ""}])
+        bulk(Round, [{"id": 1, "competition_id": 1, "position": 1, "name": "Pengukuran", "blind": False,
+                      "aggregation": "mean", "normalise": False, "advancement": "all", "weight": 1.0,
+                      "judges_per_entry": JUDGES_PER_ENTRY, "status": "closed"}])
+        weights = [3, 2, 2, 1, 1, 1]
+        bulk(Criterion, [{"id": c, "round_id": 1, "position": c, "name": f"Indikator {c}", "guidance": "",
+                          "weight": weights[c - 1], "scale": "levels" if c > 3 else "numeric",
+                          "min_value": 1.0 if c > 3 else 0.0, "max_value": 3.0 if c > 3 else 100.0,
+                          "step": None if c > 3 else 1.0, "independent": False}
+                         for c in range(1, CRITERIA + 1)])
+        bulk(User, [{"id": j, "email": f"juri{j}@iga.go.id", "name": f"Juri {j}", "password_hash": "-",
+                     "active": True, "created_at": now} for j in range(1, JUDGES + 1)])
+        entries, assignments, scores = [], [], []
+        assignment_id = score_id = 0
+        for e in range(1, ENTRIES + 1):
+            region = rng.randint(1, REGIONS)
+            organisation = (region - 1) * ORGANISATIONS_PER_REGION + rng.randint(1, ORGANISATIONS_PER_REGION)
+            entries.append({"id": e, "competition_id": 1, "organisation_id": organisation,
+                            "category_id": 1 + e % 2, "title": f"Inovasi {e}", "inisiator": "asn",
+                            "tahapan": "penerapan", "jenis": "digital", "bentuk": "pelayanan_publik",
+                            "urusan": "Kesehatan", "urusan_terkait": "", "rancang_bangun": "", "tujuan": "",
+                            "manfaat": "", "hasil": "", "status": "scored", "version": 3,
+                            "submitted_at": now - timedelta(days=160, minutes=rng.randint(0, 60_000)),
+                            "created_at": now - timedelta(days=170), "updated_at": now})
+            quality = rng.uniform(0.2, 0.95)
+            for judge in rng.sample(range(1, JUDGES + 1), JUDGES_PER_ENTRY):
+                assignment_id += 1
+                assignments.append({"id": assignment_id, "round_id": 1, "entry_id": e, "judge_id": judge,
+                                    "source": "auto", "confirmed_at": now - timedelta(days=60),
+                                    "created_at": now - timedelta(days=90)})
+                for c in range(1, CRITERIA + 1):
+                    score_id += 1
+                    if c > 3:
+                        value = float(min(3, max(1, round(1 + 2 * quality + rng.uniform(-0.6, 0.6)))))
+                    else:
+                        value = float(min(100, max(0, round(100 * quality + rng.gauss(0, 8)))))
+                    scores.append({"id": score_id, "assignment_id": assignment_id, "criterion_id": c,
+                                   "value": value, "comment": "", "updated_at": now - timedelta(days=61)})
+        bulk(Entry, entries)
+        bulk(Assignment, assignments)
+        bulk(Score, scores)
+        session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("COMMIT")
+                connection.exec_driver_sql("ANALYZE")
+        print(f"generated: {len(entries):,} innovations, {REGIONS} regions, "
+              f"{len(organisations):,} organisations, {len(assignments):,} assignments, "
+              f"{len(scores):,} scores")
+
+
+def best_of(runs: int, work) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def measure(url: str, label: str) -> None:
+    """Time the full computation and the scan; runs in its own process for a clean memory peak."""
+    from sqlalchemy import text
+
+    from competition.extensions import db
+    from competition.models import Competition
+    from competition.services.results import preview_results
+
+    app = make_app(url)
+    with app.app_context():
+        competition = db.session.get(Competition, 1)
+
+        def full():
+            db.session.expire_all()
+            return preview_results(competition)
+
+        def scan():
+            return db.session.execute(text(SCAN_SQL), {"round_id": 1}).all()
+
+        full_time, results = best_of(3, full)
+        scan_time, rows = best_of(3, scan)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        top = results.awards[1].rows[0]
+        print(f"checked: {len(results.entries):,} innovations ranked, {len(rows):,} weighted means; "
+              f"OPD Terinovatif 1 = organisation {top.subject_id} ({top.score:.2f})")
+        print(f"results {label}: full={full_time:.3f} s scan={scan_time:.3f} s "
+              f"ratio={full_time / scan_time:.2f} peak={peak_mb:.0f} MB")
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--measure":
+        measure(sys.argv[2], sys.argv[3])
+        return
+    server = sys.argv[1] if len(sys.argv) > 1 else None
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from competition.config import database_url
+
+    drop = None
+    if server:
+        base = make_url(database_url(server))
+        name = f"anugerah_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url, label = base.set(database=name).render_as_string(hide_password=False), "postgresql"
+
+        def drop() -> None:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+    else:
+        folder = tempfile.mkdtemp(prefix="anugerah-bench-")
+        url, label = f"sqlite:///{folder}/bench.db", "sqlite"
+    try:
+        start = time.perf_counter()
+        generate(url)
+        print(f"generation took {time.perf_counter() - start:.1f} s")
+        subprocess.run([sys.executable, __file__, "--measure", url, label], check=True)
+    finally:
+        if drop:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
