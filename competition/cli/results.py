@@ -32,6 +32,19 @@ def _result_set(competition: Competition, version: int | None) -> ResultSet:
     return result_set
 
 
+def _winners(competition_id: int, award_id: int | None, version: int | None):
+    """The competition, sealed version, award and run-sheet rows a ceremony export works from."""
+    from competition.services.ceremony import run_sheet
+
+    competition = get_competition(competition_id)
+    result_set = _result_set(competition, version)
+    award = get_award(competition, award_id)
+    try:
+        return competition, result_set, award, run_sheet(result_set, award)
+    except ERRORS as error:
+        raise fail(error) from error
+
+
 @results_group.command("add-award")
 @click.argument("competition_id", type=int)
 @click.option("--name", required=True)
@@ -184,15 +197,9 @@ def history_command(competition_id: int) -> None:
 def export_command(competition_id: int, award_id: int | None, version: int | None, file_format: str,
                    output: Path) -> None:
     """Export an award's run-sheet (susunan acara penganugerahan) as CSV, XLSX or an A4 PDF."""
-    from competition.services.ceremony import run_sheet, run_sheet_csv, run_sheet_pdf, run_sheet_xlsx
+    from competition.services.ceremony import run_sheet_csv, run_sheet_pdf, run_sheet_xlsx
 
-    competition = get_competition(competition_id)
-    result_set = _result_set(competition, version)
-    award = get_award(competition, award_id)
-    try:
-        rows = run_sheet(result_set, award)
-    except ERRORS as error:
-        raise fail(error) from error
+    competition, result_set, award, rows = _winners(competition_id, award_id, version)
     if file_format == "csv":
         output.write_text(run_sheet_csv(rows), encoding="utf-8")
     elif file_format == "xlsx":
@@ -210,14 +217,8 @@ def export_command(competition_id: int, award_id: int | None, version: int | Non
 def certificates_command(competition_id: int, award_id: int | None, version: int | None,
                          output: Path) -> None:
     """Certificates (piagam penghargaan) as one PDF, numbered as on the run-sheet."""
-    from competition.services.ceremony import certificates_pdf, run_sheet
+    from competition.services.ceremony import certificates_pdf
 
-    competition = get_competition(competition_id)
-    result_set = _result_set(competition, version)
-    award = get_award(competition, award_id)
-    try:
-        rows = run_sheet(result_set, award)
-    except ERRORS as error:
-        raise fail(error) from error
+    _, result_set, award, rows = _winners(competition_id, award_id, version)
     output.write_bytes(certificates_pdf(result_set, award, rows))
     click.echo(f"{len(rows)} certificate(s) written to {output}")
