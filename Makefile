@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install translations translations-update run test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +17,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Bahasa Indonesia and English catalogues, compiled from competition/translations/*/LC_MESSAGES/*.po.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d competition/translations >/dev/null
+
+# After adding or changing texts: extract them and merge them into both catalogues.
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o competition/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update -i competition/translations/messages.pot -d competition/translations --no-location --width 100
+
+run: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: translations
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -11,7 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from competition.config import load_config
-from competition.extensions import bootstrap, db, migrate
+from competition.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from competition.i18n import select_locale, select_timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     bootstrap.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(ROOT / "competition" / "translations"))
+    login_manager.init_app(app)
 
     from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_commands

@@ -43,4 +43,7 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
             if t.strip()),
         "DISPLAY_TIMEZONE": env.get("ANUGERAH_TIMEZONE", "Asia/Jakarta"),
         "BOOTSTRAP_SERVE_LOCAL": True,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }

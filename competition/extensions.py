@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -27,6 +30,9 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 bootstrap = Bootstrap5()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
 
 # Models subclass ``Model``: at run time Flask-SQLAlchemy's ``db.Model`` (which adds the
 # query helpers and table naming), for type checkers the typed declarative base it extends.

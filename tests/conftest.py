@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from competition import create_app
 from competition.config import database_url
 from competition.extensions import db
+from competition.i18n import compile_catalogues
 
 SERVER_URL = os.environ.get("ANUGERAH_TEST_DATABASE_URL")
 
@@ -46,6 +47,12 @@ def drop_database(url: str) -> None:
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues() -> None:
+    """The message catalogues, compiled as the build does, so pytest alone works too."""
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +87,7 @@ def app(database: str, tmp_path: Path) -> Iterator[Flask]:
         "SQLALCHEMY_DATABASE_URI": database,
         "TESTING": True,
         "EVIDENCE_DIR": tmp_path / "evidence",
+        "WTF_CSRF_ENABLED": False,  # tests/web/test_auth.py checks CSRF with it on
     })
     with app.app_context():
         yield app

@@ -37,6 +37,22 @@ class User(Model):
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
+    # Flask-Login's view of a user: deactivated users cannot sign in or stay signed in.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 

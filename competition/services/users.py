@@ -58,3 +58,15 @@ def grant_role(user: User, competition: Competition, role: str) -> Membership:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password (the caller has checked the current one)."""
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        user.set_password(new_password)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -1,30 +1,53 @@
-"""Indonesian formatting of numbers, money and dates for templates."""
+"""Numbers, money and dates as people read them: "1.234,56", "Rp 1.250.000", "21 Maret 2022",
+times in the display time zone with "WIB". Templates get them as filters in the user's language;
+documents such as certificates call them with Indonesian."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask
+from flask_babel import get_locale
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-             "September", "Oktober", "November", "Desember")
-
-
-def format_number(value: int) -> str:
-    """1234567 -> '1.234.567'."""
-    return f"{value:,}".replace(",", ".")
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
-def format_decimal(value: float | None, places: int = 2) -> str:
+def format_number(value: int | None, locale: str = "id") -> str:
+    """1234567 -> '1.234.567' (Indonesian) or '1,234,567' (English)."""
+    return "–" if value is None else babel_format_decimal(value, format="#,##0", locale=locale)
+
+
+def format_decimal(value: float | None, places: int = 2, locale: str = "id") -> str:
     """80.5 -> '80,50'; 1234.5 -> '1.234,50'."""
     if value is None:
         return "–"
-    whole, _, fraction = f"{value:,.{places}f}".partition(".")
-    return whole.replace(",", ".") + ("," + fraction if fraction else "")
+    return babel_format_decimal(value, format="#,##0." + "0" * places, locale=locale)
 
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+def format_rupiah(value: int | None, locale: str = "id") -> str:
+    return "–" if value is None else f"Rp {format_number(value, locale)}"
+
+
+def format_date(value: date | datetime | None, timezone: str = "Asia/Jakarta", locale: str = "id") -> str:
+    """'21 Maret 2022'; a moment is first put in the display time zone."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(timezone)).date()
+    return babel_format_date(value, "d MMMM y", locale=locale)
+
+
+def format_datetime(value: datetime | None, timezone: str = "Asia/Jakarta", locale: str = "id") -> str:
+    """'21 Maret 2022 14.30 WIB'."""
+    if value is None:
+        return "–"
+    local = value.astimezone(ZoneInfo(timezone))
+    clock = f"{local:%H.%M}" if locale == "id" else f"{local:%H:%M}"
+    return f"{format_date(local, timezone, locale)} {clock} {ZONE_NAMES.get(timezone, '')}".rstrip()
 
 
 def juara(position: int) -> str:
@@ -32,33 +55,15 @@ def juara(position: int) -> str:
     return f"Juara {ROMAN[position - 1]}" if 1 <= position <= len(ROMAN) else f"Peringkat {position}"
 
 
-def format_rupiah(value: int | None) -> str:
-    return "–" if value is None else f"Rp {format_number(value)}"
-
-
-def format_date(value: date | datetime | None, timezone: str = "Asia/Jakarta") -> str:
-    """'21 Maret 2022'; a moment is first shown in the display time zone."""
-    if value is None:
-        return "–"
-    if isinstance(value, datetime):
-        value = value.astimezone(ZoneInfo(timezone)).date()
-    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
-
-
-def format_datetime(value: datetime | None, timezone: str = "Asia/Jakarta") -> str:
-    """'21 Maret 2022 14.30 WIB'."""
-    if value is None:
-        return "–"
-    local = value.astimezone(ZoneInfo(timezone))
-    zone = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(timezone, "")
-    return f"{format_date(local, timezone)} {local:%H.%M} {zone}".rstrip()
-
-
 def register_filters(app: Flask) -> None:
     timezone = app.config["DISPLAY_TIMEZONE"]
-    app.add_template_filter(format_number, "number")
-    app.add_template_filter(format_decimal, "decimal")
+
+    def language() -> str:
+        return str(get_locale() or "id")
+
+    app.add_template_filter(lambda v: format_number(v, language()), "number")
+    app.add_template_filter(lambda v, places=2: format_decimal(v, places, language()), "decimal")
+    app.add_template_filter(lambda v: format_rupiah(v, language()), "rupiah")
+    app.add_template_filter(lambda v: format_date(v, timezone, language()), "tanggal")
+    app.add_template_filter(lambda v: format_datetime(v, timezone, language()), "waktu")
     app.add_template_filter(juara, "juara")
-    app.add_template_filter(format_rupiah, "rupiah")
-    app.add_template_filter(lambda v: format_date(v, timezone), "tanggal")
-    app.add_template_filter(lambda v: format_datetime(v, timezone), "waktu")

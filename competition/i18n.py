@@ -1,0 +1,40 @@
+"""Languages: Bahasa Indonesia first, English one click away; times in the display time zone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, has_request_context, session
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    if has_request_context():
+        language = session.get("language")
+        if language in LANGUAGES:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+def select_timezone() -> str:
+    return current_app.config["DISPLAY_TIMEZONE"]
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
+    """Compile every messages.po that is newer than its messages.mo; returns what was compiled."""
+    compiled = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        compiled.append(mo_path)
+    return compiled

@@ -1,0 +1,45 @@
+"""Error pages in the user's language, and service errors turned into them."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from competition.errors import AnugerahError
+
+MESSAGES = {
+    400: (_l("Request not understood"), _l("The form could not be read. Reload the page and try again.")),
+    403: (_l("Not allowed"), _l("You do not have access to this page or action.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist or has been moved.")),
+    409: (_l("Changed by someone else"),
+          _l("Someone else changed this at the same moment. Reload the page and try again.")),
+    500: (_l("Something went wrong"),
+          _l("The error has been recorded. Try again in a moment; "
+             "if it keeps happening, tell the organiser.")),
+}
+
+
+def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           detail=detail), status
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return error_page(400, str(_l("The form had expired. Reload the page and send it again.")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        return error_page(error.code or 500)
+
+    @app.errorhandler(AnugerahError)
+    def service_error(error: AnugerahError) -> tuple[str, int]:
+        return error_page(error.http_status, str(error))
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        return error_page(500)
