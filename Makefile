@@ -19,12 +19,12 @@ install: $(STAMP)
 
 # Bahasa Indonesia and English catalogues, compiled from competition/translations/*/LC_MESSAGES/*.po.
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d competition/translations >/dev/null
+	$(BIN)/pybabel compile -d competition/translations >/dev/null
 
 # After adding or changing texts: extract them and merge them into both catalogues.
 translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o competition/translations/messages.pot . >/dev/null
-	$(BIN)/pybabel update -i competition/translations/messages.pot -d competition/translations --no-location --width 100
+	$(BIN)/pybabel update -i competition/translations/messages.pot -d competition/translations --omit-header --width 100
 
 run: translations
 	$(FLASK) db upgrade

@@ -98,6 +98,11 @@ class Entry(Model):
     def rancang_bangun_words(self) -> int:
         return len(self.rancang_bangun.split())
 
+    def completeness(self) -> tuple[int, int]:
+        """(checks passed, checks in all) of what submission needs, for a completeness meter."""
+        checks = 8 + (1 if self.competition.categories else 0)
+        return checks - len(self.missing_for_submission()), checks
+
     def missing_for_submission(self) -> list[str]:
         """What must still be filled in before the entry can be submitted, in form order."""
         missing = []

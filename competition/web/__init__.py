@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale, refresh
+from flask_login import current_user
 
 from competition.i18n import LANGUAGES
 
@@ -14,12 +15,14 @@ def register_blueprints(app: Flask) -> None:
     from competition.web.auth import bp as auth_bp
     from competition.web.errors import register_error_pages
     from competition.web.formatting import register_filters
+    from competition.web.innovations import bp as innovations_bp
     from competition.web.public import bp as public_bp
 
     register_filters(app)
     register_error_pages(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(innovations_bp)
 
     @app.before_request
     def choose_language() -> None:
@@ -29,5 +32,11 @@ def register_blueprints(app: Flask) -> None:
 
     @app.context_processor
     def layout() -> dict[str, Any]:
+        # Documents (run-sheets, certificates) are rendered from the command line too, with no
+        # request and no signed-in user.
+        in_request = has_request_context()
+        roles: set[str] = set()
+        if in_request and current_user.is_authenticated:
+            roles = {m.role for m in current_user.memberships}
         return {"languages": LANGUAGES, "current_language": str(get_locale() or "id"),
-                "current_path": request.full_path.rstrip("?") if request else "/"}
+                "current_path": request.full_path.rstrip("?") if in_request else "/", "my_roles": roles}

@@ -1,0 +1,167 @@
+"""The OPD operator's pages through the HTTP client: drafting, evidence, submitting, and who may
+see what."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Entry, Evidence
+from competition.services.entries import change_entry_status
+from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user, words
+
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+class Opd:
+    def __init__(self):
+        self.competition = make_competition(name="Lomba Inovasi 2026", categories=("Pelayanan Publik",))
+        region = self.competition.region
+        self.dinkes = make_organisation(region, "Dinas Kesehatan")
+        self.kominfo = make_organisation(region, "Dinas Komunikasi dan Informatika")
+        self.operator = make_user(self.competition, "submitter", organisation=self.dinkes,
+                                  name="Operator Dinkes")
+        self.other = make_user(self.competition, "submitter", organisation=self.kominfo,
+                               name="Operator Kominfo")
+        self.verifier = make_user(self.competition, "verifier",
+                                  organisation=make_organisation(region, "Inspektorat"))
+
+
+@pytest.fixture
+def opd(app):
+    return Opd()
+
+
+def sign_in(client, user):
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def draft_form(**overrides):
+    values = {"title": "Posyandu Digital", "category_id": "", "inisiator": "perangkat_daerah",
+              "tahapan": "penerapan", "jenis": "digital", "bentuk": "pelayanan_publik", "urusan": "Kesehatan",
+              "urusan_terkait": "", "trial_started_on": "2025-01-06", "implemented_on": "2025-06-02",
+              "rancang_bangun": words(320, "posyandu"), "tujuan": "Balita terpantau.",
+              "manfaat": "Kader mencatat lebih cepat.", "hasil": "Cakupan naik 20%.",
+              "anggaran_rupiah": "12.500.000"}
+    values.update(overrides)
+    return values
+
+
+def test_our_innovations_lists_the_opds_entries_only(client, opd):
+    make_entry(opd.competition, opd.dinkes, title="Si-Sehat")
+    make_entry(opd.competition, opd.kominfo, title="Lapor Mas Wali")
+    sign_in(client, opd.operator)
+    listing = page(client.get("/innovations"))
+    assert "Inovasi kami" in listing and "Si-Sehat" in listing and "Lapor Mas Wali" not in listing
+    assert "Inovasi baru" in listing
+
+
+def test_drafting_uploading_and_submitting(client, opd):
+    sign_in(client, opd.operator)
+    form = draft_form(category_id=str(opd.competition.categories[0].id))
+    response = client.post(f"/innovations/new/{opd.competition.id}", data=form)
+    entry = db.session.scalar(select(Entry))
+    assert response.headers["Location"] == f"/innovations/{entry.id}"
+    assert (entry.status, entry.anggaran_rupiah, entry.organisation_id) == (
+        "draft", 12_500_000, opd.dinkes.id)
+
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    assert "no evidence (data dukung) attached" in shown            # shown before the button is pressed
+    assert "disabled" in shown.split("Ajukan</button>")[0].rsplit("<button", 1)[1]
+
+    upload = client.post(f"/innovations/{entry.id}/evidence", content_type="multipart/form-data",
+                         data={"files": [(io.BytesIO(PDF), "SK Inovasi.pdf"),
+                                         (io.BytesIO(b"MZ"), "virus.exe")],
+                               "url": "", "title": "", "indicator": "Regulasi"}, follow_redirects=True)
+    assert "1 data dukung ditambahkan." in page(upload)
+    assert "virus.exe is not an allowed type" in page(upload)
+    [evidence] = db.session.scalars(select(Evidence)).all()
+    with client.get(f"/innovations/evidence/{evidence.id}") as download:
+        assert download.data == PDF and download.mimetype == "application/pdf"
+
+    submitted = client.post(f"/innovations/{entry.id}/submit", data={"version": entry.version},
+                            follow_redirects=True)
+    assert "Selesai: inovasi sekarang diajukan." in page(submitted)
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).status == "submitted"
+    assert client.get(f"/innovations/{entry.id}/edit").status_code == 403
+
+
+def test_returned_notes_are_shown_and_the_entry_can_be_revised(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat",
+                       category_id=opd.competition.categories[0].id)
+    change_entry_status(entry, "submit", opd.operator)
+    change_entry_status(entry, "return_for_revision", opd.verifier,
+                        comment="SK belum ditandatangani kepala dinas")
+    sign_in(client, opd.operator)
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    assert "SK belum ditandatangani kepala dinas" in shown and "Dikembalikan" in shown
+    edited = client.post(f"/innovations/{entry.id}/edit",
+                         data=draft_form(title="Si-Sehat", category_id=str(entry.category_id),
+                                         version=entry.version, hasil="Cakupan naik 35%."))
+    assert edited.status_code == 302
+    resubmitted = client.post(f"/innovations/{entry.id}/resubmit", data={}, follow_redirects=True)
+    assert "sekarang diajukan" in page(resubmitted)
+
+
+def test_a_refused_action_names_every_reason(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, complete=False, title="Setengah jadi")
+    sign_in(client, opd.operator)
+    response = client.post(f"/innovations/{entry.id}/submit", data={}, follow_redirects=True)
+    assert "incomplete:" in page(response) and "choose a category" in page(response)
+    assert db.session.get(Entry, entry.id).status == "draft"
+
+
+def test_a_stale_form_is_a_conflict_not_an_overwrite(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat")
+    sign_in(client, opd.operator)
+    response = client.post(f"/innovations/{entry.id}/edit",
+                           data=draft_form(title="Versi lama", version=entry.version + 5),
+                           follow_redirects=True)
+    assert "was changed by someone else" in page(response)
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).title == "Si-Sehat"
+
+
+@pytest.mark.parametrize("path", ["/innovations/{id}", "/innovations/{id}/edit"])
+def test_another_opd_never_sees_a_draft(client, opd, path):
+    entry = make_entry(opd.competition, opd.dinkes, title="Rahasia Dinkes")
+    sign_in(client, opd.other)
+    response = client.get(path.format(id=entry.id))
+    assert response.status_code == 404
+    assert "Rahasia Dinkes" not in page(response)
+
+
+def test_verifiers_see_submitted_entries_but_cannot_edit_or_act_for_the_opd(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat",
+                       category_id=opd.competition.categories[0].id)
+    sign_in(client, opd.verifier)
+    assert client.get(f"/innovations/{entry.id}").status_code == 404       # still a draft
+    change_entry_status(entry, "submit", opd.operator)
+    assert client.get(f"/innovations/{entry.id}").status_code == 200
+    assert client.get(f"/innovations/{entry.id}/edit").status_code == 403
+    response = client.post(f"/innovations/{entry.id}/withdraw", data={}, follow_redirects=True)
+    assert "needs the role submitter" in page(response)
+    assert client.post(f"/innovations/new/{opd.competition.id}", data=draft_form()).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/innovations", "/innovations/1", "/innovations/new/1"])
+def test_visitors_are_sent_to_sign_in(client, app, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_the_form_in_english(client, opd):
+    sign_in(client, opd.operator)
+    client.post("/language", data={"language": "en", "next": "/"})
+    form = page(client.get(f"/innovations/new/{opd.competition.id}"))
+    assert "Name of the innovation" in form and "Save draft" in form
+    assert "At least 300 words" in form
