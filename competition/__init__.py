@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 
 from competition.config import load_config
 from competition.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-from competition.i18n import select_locale, select_timezone
+from competition.i18n import select_locale, select_timezone, translate
+from workflows.messages import set_translator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(ROOT / "competition" / "translations"))
     login_manager.init_app(app)
+    set_translator(translate)
 
     from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_commands

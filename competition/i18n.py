@@ -6,7 +6,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, has_request_context, session
+from flask import current_app, has_app_context, has_request_context, session
+from flask_babel import gettext
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -14,11 +15,17 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def select_locale() -> str:
+    """The visitor's choice, Bahasa Indonesia by default; English outside requests (the command
+    line speaks to operators, and documents choose their words themselves)."""
     if has_request_context():
         language = session.get("language")
-        if language in LANGUAGES:
-            return language
-    return DEFAULT_LANGUAGE
+        return language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return "en"
+
+
+def translate(message: str) -> str:
+    """The workflow engine's translator: Flask-Babel's, once an application is running."""
+    return gettext(message) if has_app_context() else message
 
 
 def select_timezone() -> str:

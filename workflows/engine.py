@@ -22,6 +22,7 @@ from transitions.extensions import GraphMachine
 
 from workflows.definition import TransitionDef, WorkflowDef, load_workflow_file
 from workflows.guards import GUARDS, Guard, GuardContext
+from workflows.messages import t
 
 DEFINITIONS_DIR = Path(__file__).parent
 # Workflows whose states other workflows use as phases are loaded first.
@@ -108,16 +109,17 @@ class Workflow:
         reasons: list[str] = []
         status = subject.status
         if status not in transition.sources:
-            reasons.append(f"not possible from status '{status}' "
-                           f"(only from {', '.join(transition.sources)})")
+            reasons.append(t("not possible from status '%(status)s' (only from %(sources)s)",
+                             status=status, sources=", ".join(transition.sources)))
         if not (actor.roles & transition.roles):
-            reasons.append(f"needs the role {' or '.join(sorted(transition.roles))}; "
-                           f"{actor.name} has {', '.join(sorted(actor.roles)) or 'no role'} here")
+            reasons.append(t("needs the role %(roles)s; %(name)s has %(held)s here",
+                             roles=t(" or ").join(sorted(transition.roles)), name=actor.name,
+                             held=", ".join(sorted(actor.roles)) or t("no role")))
         if transition.phases is not None and phase not in transition.phases:
-            reasons.append(f"not allowed while the competition is in phase '{phase}' "
-                           f"(only in {', '.join(sorted(transition.phases))})")
+            reasons.append(t("not allowed while the competition is in phase '%(phase)s' (only in %(phases)s)",
+                             phase=phase, phases=", ".join(sorted(transition.phases))))
         if transition.comment_required and not (comment or "").strip():
-            reasons.append("a comment giving the reason is required")
+            reasons.append(t("a comment giving the reason is required"))
         context = GuardContext(subject=subject, actor=actor, now=now, phase=phase)
         for name in transition.guards:
             reason = self._guards[name](context)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from workflows.messages import t
+
 if TYPE_CHECKING:
     from workflows.engine import Actor
 
@@ -48,7 +50,8 @@ def actor_in_entry_organisation(context: GuardContext) -> str | None:
     if "system" in context.actor.roles:
         return None
     if context.actor.organisation_id not in entry.organisation_lineage_ids():
-        return f"{context.actor.name} does not belong to the organisation that owns this innovation"
+        return t("%(name)s does not belong to the organisation that owns this innovation",
+                 name=context.actor.name)
     return None
 
 
@@ -58,8 +61,8 @@ def actor_not_in_entry_organisation(context: GuardContext) -> str | None:
     entry = context.subject
     if context.actor.organisation_id is not None and \
             context.actor.organisation_id in entry.organisation_lineage_ids():
-        return f"{context.actor.name} belongs to the organisation that owns this innovation " \
-               "(conflict of interest)"
+        return t("%(name)s belongs to the organisation that owns this innovation "
+                 "(conflict of interest)", name=context.actor.name)
     return None
 
 
@@ -68,7 +71,7 @@ def entry_complete(context: GuardContext) -> str | None:
     """Every field the verifier needs is filled in and evidence is attached."""
     missing = context.subject.missing_for_submission()
     if missing:
-        return "incomplete: " + "; ".join(missing)
+        return t("incomplete: %(missing)s", missing="; ".join(missing))
     return None
 
 
@@ -80,9 +83,9 @@ def _format(moment: datetime) -> str:
 def submission_window_open(context: GuardContext) -> str | None:
     competition = context.subject.competition
     if context.now < competition.submission_opens_at:
-        return f"submission opens at {_format(competition.submission_opens_at)}"
+        return t("submission opens at %(moment)s", moment=_format(competition.submission_opens_at))
     if context.now >= competition.submission_closes_at:
-        return f"submission closed at {_format(competition.submission_closes_at)}"
+        return t("submission closed at %(moment)s", moment=_format(competition.submission_closes_at))
     return None
 
 
@@ -90,7 +93,8 @@ def submission_window_open(context: GuardContext) -> str | None:
 def verification_window_open(context: GuardContext) -> str | None:
     competition = context.subject.competition
     if context.now >= competition.verification_closes_at:
-        return f"verification closed at {_format(competition.verification_closes_at)}"
+        return t("verification closed at %(moment)s",
+                 moment=_format(competition.verification_closes_at))
     return None
 
 
@@ -98,7 +102,7 @@ def verification_window_open(context: GuardContext) -> str | None:
 def no_entries_awaiting_verification(context: GuardContext) -> str | None:
     waiting = context.subject.count_entries_awaiting_verification()
     if waiting:
-        return f"{waiting} innovation(s) are still submitted and awaiting verification"
+        return t("%(count)s innovation(s) are still submitted and awaiting verification", count=waiting)
     return None
 
 
@@ -107,5 +111,5 @@ def all_rounds_closed(context: GuardContext) -> str | None:
     """Judging ends only when no round is still being scored."""
     still_open = context.subject.open_round_names()
     if still_open:
-        return f"judging round(s) {', '.join(still_open)} are not closed yet"
+        return t("judging round(s) %(rounds)s are not closed yet", rounds=", ".join(still_open))
     return None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
+from workflows.messages import t
 
 if TYPE_CHECKING:
     from competition.models.competition import Category, Competition
@@ -107,22 +108,25 @@ class Entry(Model):
         """What must still be filled in before the entry can be submitted, in form order."""
         missing = []
         if self.competition.categories and self.category_id is None:
-            missing.append("choose a category")
+            missing.append(t("choose a category"))
         if not self.urusan.strip():
-            missing.append("urusan pemerintahan is empty")
+            missing.append(t("urusan pemerintahan is empty"))
         if self.tahapan in ("uji_coba", "penerapan") and self.trial_started_on is None:
-            missing.append("waktu uji coba (trial date) is empty")
+            missing.append(t("waktu uji coba (trial date) is empty"))
         if self.tahapan == "penerapan" and self.implemented_on is None:
-            missing.append("waktu penerapan (implementation date) is empty")
+            missing.append(t("waktu penerapan (implementation date) is empty"))
         words = self.rancang_bangun_words()
         if words < RANCANG_BANGUN_MIN_WORDS:
-            missing.append(f"rancang bangun has {words} words; "
-                           f"at least {RANCANG_BANGUN_MIN_WORDS} are needed")
-        for field, label in (("tujuan", "tujuan"), ("manfaat", "manfaat"), ("hasil", "hasil")):
-            if not getattr(self, field).strip():
-                missing.append(f"{label} is empty")
+            missing.append(t("rancang bangun has %(words)s words; at least %(minimum)s are needed",
+                             words=words, minimum=RANCANG_BANGUN_MIN_WORDS))
+        if not self.tujuan.strip():
+            missing.append(t("tujuan is empty"))
+        if not self.manfaat.strip():
+            missing.append(t("manfaat is empty"))
+        if not self.hasil.strip():
+            missing.append(t("hasil is empty"))
         if not self.evidence:
-            missing.append("no evidence (data dukung) attached")
+            missing.append(t("no evidence (data dukung) attached"))
         return missing
 
     def __repr__(self) -> str:

@@ -74,7 +74,7 @@ def test_drafting_uploading_and_submitting(client, opd):
         "draft", 12_500_000, opd.dinkes.id)
 
     shown = page(client.get(f"/innovations/{entry.id}"))
-    assert "no evidence (data dukung) attached" in shown            # shown before the button is pressed
+    assert "belum ada data dukung" in shown            # shown before the button is pressed
     assert "disabled" in shown.split("Ajukan</button>")[0].rsplit("<button", 1)[1]
 
     upload = client.post(f"/innovations/{entry.id}/evidence", content_type="multipart/form-data",
@@ -116,7 +116,7 @@ def test_a_refused_action_names_every_reason(client, opd):
     entry = make_entry(opd.competition, opd.dinkes, complete=False, title="Setengah jadi")
     sign_in(client, opd.operator)
     response = client.post(f"/innovations/{entry.id}/submit", data={}, follow_redirects=True)
-    assert "incomplete:" in page(response) and "choose a category" in page(response)
+    assert "belum lengkap:" in page(response) and "pilih kategori" in page(response)
     assert db.session.get(Entry, entry.id).status == "draft"
 
 
@@ -149,7 +149,7 @@ def test_verifiers_see_submitted_entries_but_cannot_edit_or_act_for_the_opd(clie
     assert client.get(f"/innovations/{entry.id}").status_code == 200
     assert client.get(f"/innovations/{entry.id}/edit").status_code == 403
     response = client.post(f"/innovations/{entry.id}/withdraw", data={}, follow_redirects=True)
-    assert "needs the role submitter" in page(response)
+    assert "memerlukan peran submitter" in page(response)
     assert client.post(f"/innovations/new/{opd.competition.id}", data=draft_form()).status_code == 403
 
 
