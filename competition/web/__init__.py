@@ -17,12 +17,14 @@ def register_blueprints(app: Flask) -> None:
     from competition.web.formatting import register_filters
     from competition.web.innovations import bp as innovations_bp
     from competition.web.public import bp as public_bp
+    from competition.web.verification import bp as verification_bp
 
     register_filters(app)
     register_error_pages(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(innovations_bp)
+    app.register_blueprint(verification_bp)
 
     @app.before_request
     def choose_language() -> None:

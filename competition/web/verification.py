@@ -1,0 +1,126 @@
+"""The verifier's pages: the queue of submitted innovations and the review of one, with the
+evidence in place, a checklist with notes, and verify / return for revision / reject."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.models import Competition, Entry, EntryEvent, Membership, Organisation
+from competition.permissions import ENTRY_WORKFLOW, roles_in, works_for
+from competition.services.entries import change_entry_status, triggers_for
+from workflows import WorkflowError, get_workflow
+
+bp = Blueprint("verification", __name__, url_prefix="/verification")
+
+QUEUE_STATUSES = ("submitted", "returned", "verified", "rejected")
+VERIFIER_TRIGGERS = ("verify", "return_for_revision", "reject")
+# What a verifier checks on every innovation; a note on an item goes into the comment.
+CHECKLIST = (
+    ("identity", _l("Name, OPD and category are right")),
+    ("novelty", _l("It is new here and not another innovation's text")),
+    ("design", _l("The rancang bangun describes this innovation in enough detail")),
+    ("dates", _l("Trial and implementation dates are backed by a decree")),
+    ("evidence", _l("Every claim has evidence that opens and matches it")),
+    ("budget", _l("The budget is backed by a budget document")),
+    ("authority", _l("It falls within the region's authority")),
+)
+
+
+class DecisionForm(FlaskForm):
+    pass
+
+
+def _verifier_competitions() -> list[Competition]:
+    return list(db.session.scalars(
+        select(Competition).join(Membership, Membership.competition_id == Competition.id)
+        .where(Membership.user_id == current_user.id, Membership.role == "verifier")
+        .order_by(Competition.year.desc())))
+
+
+@bp.get("")
+@login_required
+def queue() -> str:
+    """Innovations to verify, oldest first, filtered by status, OPD and category."""
+    competitions = _verifier_competitions()
+    if not competitions:
+        abort(403)
+    status = request.args.get("status", "submitted")
+    if status not in QUEUE_STATUSES:
+        status = "submitted"
+    organisation_id = request.args.get("organisation", type=int)
+    category_id = request.args.get("category", type=int)
+    competition_ids = [c.id for c in competitions]
+    query = (select(Entry).where(Entry.competition_id.in_(competition_ids), Entry.status == status)
+             .options(selectinload(Entry.organisation).selectinload(Organisation.parent),
+                      selectinload(Entry.category), selectinload(Entry.competition),
+                      selectinload(Entry.evidence))
+             .order_by(Entry.submitted_at, Entry.id))
+    if organisation_id:
+        query = query.where(Entry.organisation_id == organisation_id)
+    if category_id:
+        query = query.where(Entry.category_id == category_id)
+    entries = [e for e in db.session.scalars(query) if not works_for(current_user, e.organisation)]
+    organisations = db.session.scalars(
+        select(Organisation).join(Entry, Entry.organisation_id == Organisation.id)
+        .where(Entry.competition_id.in_(competition_ids))
+        .distinct().order_by(Organisation.name)).all()
+    categories = [c for competition in competitions for c in competition.categories]
+    return render_template("verification/queue.html", entries=entries, status=status,
+                           statuses=QUEUE_STATUSES, organisations=organisations, categories=categories,
+                           organisation_id=organisation_id, category_id=category_id,
+                           workflow=get_workflow(ENTRY_WORKFLOW))
+
+
+def _reviewable(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or (entry.status == "draft" and entry.submitted_at is None):
+        abort(404)
+    if "verifier" not in roles_in(current_user, entry.competition):
+        abort(403)
+    return entry
+
+
+@bp.get("/<int:entry_id>")
+@login_required
+def review(entry_id: int) -> str:
+    entry = _reviewable(entry_id)
+    events = db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                                .options(selectinload(EntryEvent.actor)).order_by(EntryEvent.id)).all()
+    return render_template("verification/review.html", entry=entry, events=events,
+                           workflow=get_workflow(ENTRY_WORKFLOW), checklist=CHECKLIST,
+                           available=[t for t in triggers_for(entry, current_user) if t in VERIFIER_TRIGGERS],
+                           conflict=works_for(current_user, entry.organisation), form=DecisionForm())
+
+
+@bp.post("/<int:entry_id>/<trigger>")
+@login_required
+def decide(entry_id: int, trigger: str) -> Response:
+    entry = _reviewable(entry_id)
+    if trigger not in VERIFIER_TRIGGERS:
+        abort(404)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    notes = [f"{label}: {request.form.get('note-' + key, '').strip()}"
+             for key, label in CHECKLIST if request.form.get("note-" + key, "").strip()]
+    general = request.form.get("comment", "").strip()
+    comment = "\n".join([*([general] if general else []), *notes]) or None
+    try:
+        event = change_entry_status(entry, trigger, current_user, comment=comment,
+                                    expected_version=request.form.get("version", type=int))
+    except (WorkflowError, AnugerahError) as error:
+        for reason in getattr(error, "reasons", None) or [str(error)]:
+            flash(reason, "danger")
+        return redirect(url_for("verification.review", entry_id=entry_id))
+    label = get_workflow(ENTRY_WORKFLOW).label(event.to_status, str(get_locale()))
+    flash(_("'%(title)s' is now %(status)s.", title=entry.title, status=label.lower()), "success")
+    return redirect(url_for("verification.queue"))
