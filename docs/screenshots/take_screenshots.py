@@ -1,0 +1,54 @@
+"""Screenshots of the key pages, desktop and phone width, from a running demo.
+
+    make run                                  # in one terminal (the demo on :5000)
+    .venv/bin/python docs/screenshots/take_screenshots.py [http://127.0.0.1:5000]
+
+Drives Debian's Chromium (/usr/bin/chromium) with Playwright; writes PNGs beside this file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+HERE = Path(__file__).parent
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", "anugerah-demo")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+
+def main() -> None:
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for size, viewport in SIZES.items():
+            page = browser.new_page(viewport=viewport)
+            page.goto(f"{base}/")
+            page.screenshot(path=HERE / f"competitions-{size}.png", full_page=True)
+            sign_in(page, base, "submitter@demo.anugerah.id")
+            page.goto(f"{base}/innovations")
+            page.screenshot(path=HERE / f"our-innovations-{size}.png", full_page=True)
+            page.goto(base + page.locator("a.list-group-item").first.get_attribute("href"))
+            page.screenshot(path=HERE / f"innovation-{size}.png", full_page=True)
+            page.context.clear_cookies()
+            sign_in(page, base, "verifier@demo.anugerah.id")
+            page.goto(f"{base}/verification")
+            page.screenshot(path=HERE / f"verification-queue-{size}.png", full_page=True)
+            page.goto(base + page.locator("main a[href^='/verification/']").first.get_attribute("href"))
+            page.screenshot(path=HERE / f"verification-review-{size}.png", full_page=True)
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
