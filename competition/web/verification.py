@@ -37,7 +37,7 @@ CHECKLIST = (
 
 
 class DecisionForm(FlaskForm):
-    pass
+    """Only the CSRF token; the checklist notes and the comment are read from the form as sent."""
 
 
 def _verifier_competitions() -> list[Competition]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -32,10 +33,7 @@ def world(app):
     kominfo = make_organisation(region, "Dinas Komunikasi dan Informatika")
     inspektorat = make_organisation(region, "Inspektorat")
 
-    class World:
-        pass
-
-    w = World()
+    w = SimpleNamespace()
     w.competition, w.dinkes, w.kominfo = competition, dinkes, kominfo
     w.operator = make_user(competition, "submitter", organisation=dinkes, name="Operator Dinkes")
     w.other_operator = make_user(competition, "submitter", organisation=kominfo, name="Operator Kominfo")
