@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,6 +15,7 @@ from competition.models import Category, Competition, Entry, EntryEvent, Organis
 from competition.models.entry import BENTUK, INISIATOR, JENIS, TAHAPAN
 from competition.models.types import utcnow
 from competition.permissions import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
+from competition.similarity import similarity
 from workflows import Actor, get_workflow
 
 _CHOICES = {"inisiator": INISIATOR, "tahapan": TAHAPAN, "jenis": JENIS, "bentuk": BENTUK}
@@ -218,3 +220,18 @@ def refusal_reasons(entry: Entry, trigger: str, user: User, now: datetime | None
     return get_workflow(ENTRY_WORKFLOW).refusals(
         entry, trigger, actor_for(user, entry.competition), comment="-",
         phase=entry.competition.phase, now=now or utcnow())
+
+
+NEAR_DUPLICATE = 0.5
+
+
+def near_duplicates(entry: Entry, threshold: float = NEAR_DUPLICATE) -> list[tuple[Entry, float]]:
+    """Other innovations of the same competition whose rancang bangun is at least ``threshold``
+    alike (shared five-word runs), most alike first."""
+    if not entry.rancang_bangun.strip():
+        return []
+    others = db.session.scalars(select(Entry).where(
+        Entry.competition_id == entry.competition_id, Entry.id != entry.id,
+        Entry.status != "withdrawn", Entry.rancang_bangun != ""))
+    alike = [(other, similarity(entry.rancang_bangun, other.rancang_bangun)) for other in others]
+    return sorted([(o, score) for o, score in alike if score >= threshold], key=lambda pair: -pair[1])

@@ -21,10 +21,17 @@ from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Competition, Entry, EntryEvent, Evidence, Membership, Organisation
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
-from competition.permissions import ENTRY_WORKFLOW, can_create_entry, can_edit_entry, can_view_entry
+from competition.permissions import (
+    ENTRY_WORKFLOW,
+    can_create_entry,
+    can_edit_entry,
+    can_view_entry,
+    works_for,
+)
 from competition.services.entries import (
     change_entry_status,
     create_entry,
+    near_duplicates,
     refusal_reasons,
     triggers_for,
     update_entry,
@@ -205,9 +212,13 @@ def show(entry_id: int) -> str:
     own_triggers = [t for t in ("submit", "resubmit", "withdraw")
                     if entry.status in workflow.transition(t).sources]
     blocked = {t: refusal_reasons(entry, t, current_user) for t in own_triggers}
+    editable = can_edit_entry(current_user, entry)
+    # Another OPD's innovation is named only by how alike it is, never by its title.
+    alike = [(other.title if works_for(current_user, other.organisation) else None, round(100 * score))
+             for other, score in near_duplicates(entry)] if editable else []
     return render_template("innovations/show.html", entry=entry, events=events, workflow=workflow,
                            available=triggers_for(entry, current_user), blocked=blocked,
-                           editable=can_edit_entry(current_user, entry),
+                           editable=editable, alike=alike,
                            missing=entry.missing_for_submission(), evidence_form=EvidenceForm(),
                            action_form=ActionForm())
 
