@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from competition.cli import judging, results, setup
+    from competition.cli import judging, mail, results, setup
 
-    for command in (*setup.COMMANDS, judging.judging_group, results.results_group):
+    for command in (*setup.COMMANDS, judging.judging_group, results.results_group, mail.mail_group):
         app.cli.add_command(command)

@@ -19,12 +19,14 @@ from competition.models.judging import (
     Score,
     ScoringEvent,
 )
+from competition.models.notifications import Notification, OutboxMessage
 from competition.models.org import Organisation, Region
 from competition.models.results import Award, ResultSet, TieDecision
 from competition.models.user import MEMBERSHIP_ROLES, Membership, User
 
 __all__ = [
-    "Assignment", "Award", "ConflictOfInterest", "Criterion", "CriterionLevel", "Panel", "PanelMember",
+    "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
+    "CriterionLevel", "Panel", "PanelMember",
     "ResultSet", "Round", "RoundOutcome", "Score", "ScoringEvent", "TieDecision",
     "COMPETITION_PHASES", "Category", "Competition", "CompetitionEvent", "ENTRY_STATUSES", "Entry",
     "EntryEvent", "Evidence", "MEMBERSHIP_ROLES", "Membership", "Organisation", "Region", "User",

@@ -15,6 +15,7 @@ from competition.models import Category, Competition, Entry, EntryEvent, Organis
 from competition.models.entry import BENTUK, INISIATOR, JENIS, TAHAPAN
 from competition.models.types import utcnow
 from competition.permissions import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
+from competition.services.notifications import queue_entry_notifications
 from competition.similarity import similarity
 from workflows import Actor, get_workflow
 
@@ -152,6 +153,7 @@ def apply_entry_transition(entry: Entry, trigger: str, acting: Actor, *, comment
                        comment=cleaned_comment, created_at=now)
     db.session.add(event)
     db.session.flush()
+    queue_entry_notifications(entry, event)
     return event
 
 
@@ -168,7 +170,9 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
       changes exactly one succeeds and the other raises :class:`ConcurrentChange`;
     - ``entry.submitted_at`` is set to ``now`` on submit and resubmit;
     - one :class:`EntryEvent` records the trigger, both statuses, the actor, the comment, the
-      time and the entry's new version.
+      time and the entry's new version;
+    - on a return, verification, rejection or award, an e-mail (in the outbox) and an in-app
+      notification for each of the OPD's operators.
 
     Services that move several entries at once (closing a judging round) use
     :func:`apply_entry_transition` inside their own transaction instead.

@@ -7,8 +7,11 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale, refresh
 from flask_login import current_user
+from sqlalchemy import func, select
 
+from competition.extensions import db
 from competition.i18n import LANGUAGES
+from competition.models.notifications import Notification
 
 
 def register_blueprints(app: Flask) -> None:
@@ -16,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.web.errors import register_error_pages
     from competition.web.formatting import register_filters
     from competition.web.innovations import bp as innovations_bp
+    from competition.web.notifications import bp as notifications_bp
     from competition.web.public import bp as public_bp
     from competition.web.verification import bp as verification_bp
 
@@ -25,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(innovations_bp)
     app.register_blueprint(verification_bp)
+    app.register_blueprint(notifications_bp)
 
     @app.before_request
     def choose_language() -> None:
@@ -38,7 +43,11 @@ def register_blueprints(app: Flask) -> None:
         # request and no signed-in user.
         in_request = has_request_context()
         roles: set[str] = set()
+        unread = 0
         if in_request and current_user.is_authenticated:
             roles = {m.role for m in current_user.memberships}
+            unread = db.session.scalar(select(func.count()).select_from(Notification).where(
+                Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
         return {"languages": LANGUAGES, "current_language": str(get_locale() or "id"),
-                "current_path": request.full_path.rstrip("?") if in_request else "/", "my_roles": roles}
+                "current_path": request.full_path.rstrip("?") if in_request else "/", "my_roles": roles,
+                "unread_notifications": unread}

@@ -1,0 +1,146 @@
+"""E-mail and in-app notifications.
+
+Mail goes through an outbox: a message is queued in the same transaction as the change that
+causes it, so a request never waits on the mail server and nothing is sent for a change that
+rolled back. ``send_outbox`` (``flask --app wsgi mail send``, from cron or a worker) delivers
+it; a failed send is retried later with a growing delay, never lost.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Competition, Entry, EntryEvent, Membership, User
+from competition.models.notifications import Notification, OutboxMessage
+from competition.models.types import utcnow
+
+# Subject and first line per status an OPD hears about, in Bahasa Indonesia.
+ENTRY_MESSAGES = {
+    "returned": ("Inovasi \"{title}\" dikembalikan untuk perbaikan",
+                 "Verifikator mengembalikan inovasi \"{title}\" untuk diperbaiki."),
+    "verified": ("Inovasi \"{title}\" terverifikasi", "Inovasi \"{title}\" telah diverifikasi."),
+    "rejected": ("Inovasi \"{title}\" ditolak", "Inovasi \"{title}\" ditolak oleh verifikator."),
+    "awarded": ("Selamat! Inovasi \"{title}\" meraih penghargaan",
+                "Inovasi \"{title}\" meraih penghargaan dalam {competition}."),
+}
+MAX_DELAY_MINUTES = 24 * 60
+
+
+def opd_operators(competition: Competition, organisation_ids: list[int]) -> list[User]:
+    """Active operators (submitters) of ``competition`` working in one of the organisations."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.competition_id == competition.id, Membership.role == "submitter",
+               User.active.is_(True), User.organisation_id.in_(organisation_ids))
+        .order_by(User.id)))
+
+
+def _queue(recipient: User, subject: str, body: str, *, entry: Entry | None = None,
+           dedupe_key: str | None = None, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    db.session.add(OutboxMessage(recipient=recipient.email, subject=f"[Anugerah] {subject}", body=body,
+                                 dedupe_key=dedupe_key, created_at=now, send_after=now))
+    db.session.add(Notification(user_id=recipient.id, entry=entry, message=subject, created_at=now))
+
+
+def queue_entry_notifications(entry: Entry, event: EntryEvent) -> None:
+    """Tell the entry's OPD operators about a return, verification, rejection or award.
+    Called inside the transaction that makes the change; commits nothing itself."""
+    if event.to_status not in ENTRY_MESSAGES:
+        return
+    subject_template, opening = ENTRY_MESSAGES[event.to_status]
+    values = {"title": entry.title, "competition": entry.competition.name}
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/innovations/{entry.id}"
+    lines = [opening.format(**values)]
+    if event.comment:
+        lines += ["", "Catatan:", event.comment]
+    lines += ["", f"Buka inovasi: {link}", "", "— Anugerah"]
+    for operator in opd_operators(entry.competition, entry.organisation_lineage_ids()):
+        _queue(operator, subject_template.format(**values), "\n".join(lines), entry=entry,
+               now=event.created_at)
+
+
+def queue_deadline_reminders(competition: Competition, days: int, *, now: datetime | None = None) -> int:
+    """Remind the operators of OPDs with unfinished drafts, or with nothing submitted, when the
+    submission deadline is at most ``days`` away. One reminder per operator per day; returns how
+    many were queued."""
+    now = now or utcnow()
+    left = competition.submission_closes_at - now
+    if competition.phase != "open" or left < timedelta(0) or left > timedelta(days=days):
+        return 0
+    entries = db.session.scalars(select(Entry).where(Entry.competition_id == competition.id)).all()
+    submitted_orgs = {e.organisation_id for e in entries
+                      if e.status not in ("draft", "returned", "withdrawn")}
+    unfinished_orgs = {e.organisation_id for e in entries if e.status in ("draft", "returned")}
+    operators = db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.competition_id == competition.id, Membership.role == "submitter",
+               User.active.is_(True))).all()
+    queued = 0
+    deadline = competition.submission_closes_at.strftime("%d-%m-%Y %H:%M UTC")
+    for operator in operators:
+        unfinished = operator.organisation_id in unfinished_orgs
+        nothing = operator.organisation_id not in submitted_orgs
+        if not (unfinished or nothing):
+            continue
+        key = f"reminder:{competition.id}:{operator.id}:{now.date().isoformat()}"
+        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            continue
+        reason = ("Masih ada draf yang belum diajukan." if unfinished
+                  else "OPD Anda belum mengajukan inovasi.")
+        _queue(operator, f"Batas waktu pengajuan {competition.name}: {left.days} hari lagi",
+               f"{reason}\nBatas waktu pengajuan: {deadline}.\n\n— Anugerah", dedupe_key=key, now=now)
+        queued += 1
+    db.session.commit()
+    return queued
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int
+    failed: int
+
+
+def _email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    return email
+
+
+def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
+    """Send what is due, each message committed on its own; failures wait 2, 4, 8… minutes
+    (at most a day) before the next try."""
+    now = now or utcnow()
+    config = current_app.config
+    due = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.send_after <= now)
+        .order_by(OutboxMessage.id).limit(limit)).all()
+    sent = failed = 0
+    for message in due:
+        try:
+            with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+                if config["SMTP_STARTTLS"]:
+                    smtp.starttls()
+                if config["SMTP_USER"]:
+                    smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+                smtp.send_message(_email(message))
+        except (OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            message.send_after = now + timedelta(minutes=min(2 ** message.attempts, MAX_DELAY_MINUTES))
+            failed += 1
+        else:
+            message.sent_at = now
+            sent += 1
+        db.session.commit()
+    return SendReport(sent=sent, failed=failed)
