@@ -144,3 +144,13 @@ def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
             sent += 1
         db.session.commit()
     return SendReport(sent=sent, failed=failed)
+
+
+def queue_password_reset(user: User, link: str) -> None:
+    """E-mail a password-reset link (no in-app line: the user cannot sign in)."""
+    db.session.add(OutboxMessage(
+        recipient=user.email, subject="[Anugerah] Atur ulang kata sandi",
+        body=(f"Seseorang (semoga Anda) meminta pengaturan ulang kata sandi untuk {user.email}.\n\n"
+              f"Buka tautan ini dalam satu jam untuk memilih kata sandi baru:\n{link}\n\n"
+              "Abaikan surel ini bila Anda tidak memintanya; kata sandi Anda tidak berubah.\n\n— Anugerah")))
+    db.session.commit()

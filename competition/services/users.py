@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from competition.errors import InvalidInput
@@ -70,3 +72,28 @@ def change_password(user: User, new_password: str) -> None:
     except BaseException:
         db.session.rollback()
         raise
+
+
+RESET_MAX_AGE_SECONDS = 3600
+_RESET_SALT = "anugerah-password-reset"
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def password_reset_token(user: User) -> str:
+    """A signed token for one password reset: it names the user and the password hash it
+    was made for, so it stops working once the password changes, and it expires in an hour."""
+    return _reset_serializer().dumps({"user": user.id, "hash": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str, max_age: int = RESET_MAX_AGE_SECONDS) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except BadSignature:  # also SignatureExpired
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.password_hash[-16:] != data.get("hash"):
+        return None
+    return user

@@ -17,7 +17,13 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from competition.extensions import db, login_manager
 from competition.i18n import LANGUAGES
 from competition.models import User
-from competition.services.users import MIN_PASSWORD_LENGTH, change_password
+from competition.services.notifications import queue_password_reset
+from competition.services.users import (
+    MIN_PASSWORD_LENGTH,
+    change_password,
+    password_reset_token,
+    user_for_reset_token,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -39,6 +45,16 @@ class LoginForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired()])
+
+
+class ResetPasswordForm(FlaskForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     repeat = PasswordField(_l("Repeat the new password"),
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
@@ -94,6 +110,36 @@ def password() -> str | Response:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> str | Response:
+    """Ask for a reset link by e-mail. The answer is the same whether or not the address is
+    known, so the page cannot be used to find out who has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and user.active:
+            link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
+            queue_password_reset(user, link)
+        flash(_("If the address belongs to an account, a link to choose a new password is on its way. "
+                "It works for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    user = user_for_reset_token(token)
+    if user is None:
+        flash(_("This link has expired or has already been used. Ask for a new one."), "danger")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        change_password(user, form.new.data)
+        flash(_("Your password has been changed. Sign in with the new one."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
 
 
 @bp.post("/language")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from competition import create_app
 from competition.extensions import db
+from competition.models import OutboxMessage
+from competition.services.users import password_reset_token, user_for_reset_token
 from tests.factories import PASSWORD, make_user
 
 
@@ -122,3 +125,41 @@ def test_every_asset_is_served_by_the_app(client, app):
                   "/bootstrap/static/umd/popper.min.js"):
         with client.get(asset) as response:
             assert response.status_code == 200, asset
+
+
+def reset_link_in_outbox() -> str:
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.subject == "[Anugerah] Atur ulang kata sandi"
+    link = next(line for line in message.body.splitlines() if "/password/reset/" in line)
+    return link.split("localhost")[1]
+
+
+def test_forgotten_password_by_e_mail_link(client, user):
+    response = client.post("/password/forgot", data={"email": user.email.upper()}, follow_redirects=True)
+    assert "Jika alamat tersebut terdaftar" in text(response)
+    link = reset_link_in_outbox()
+    assert "Pilih kata sandi baru" in text(client.get(link))
+    done = client.post(link, data={"new": "sandi-baru-123", "repeat": "sandi-baru-123"},
+                       follow_redirects=True)
+    assert "Kata sandi Anda telah diganti. Silakan masuk" in text(done)
+    assert "Selamat datang" in text(sign_in(client, user.email, "sandi-baru-123"))
+    client.post("/logout")
+    again = client.get(link, follow_redirects=True)                # the link worked once
+    assert "Tautan ini sudah kedaluwarsa atau sudah dipakai" in text(again)
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, user):
+    response = client.post("/password/forgot", data={"email": "tidak.ada@example.go.id"},
+                           follow_redirects=True)
+    assert "Jika alamat tersebut terdaftar" in text(response)
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_reset_tokens_expire_and_cannot_be_forged(user):
+    token = password_reset_token(user)
+    assert user_for_reset_token(token).id == user.id
+    assert user_for_reset_token(token, max_age=-1) is None
+    assert user_for_reset_token(token[:-2] + "xx") is None
+    user.active = False
+    db.session.commit()
+    assert user_for_reset_token(token) is None
