@@ -99,10 +99,9 @@ class Entry(Model):
     def rancang_bangun_words(self) -> int:
         return len(self.rancang_bangun.split())
 
-    def completeness(self) -> tuple[int, int]:
-        """(checks passed, checks in all) of what submission needs, for a completeness meter."""
-        checks = 8 + (1 if self.competition.categories else 0)
-        return checks - len(self.missing_for_submission()), checks
+    def submission_check_count(self) -> int:
+        """How many checks ``missing_for_submission`` makes, for a completeness meter."""
+        return 8 + (1 if self.competition.categories else 0)
 
     def missing_for_submission(self) -> list[str]:
         """What must still be filled in before the entry can be submitted, in form order."""

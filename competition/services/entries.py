@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
@@ -210,6 +211,12 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
     except BaseException:
         session.rollback()
         raise
+
+
+def entry_timeline(entry: Entry) -> list[EntryEvent]:
+    """The entry's audit trail, oldest first, with the people who acted."""
+    return list(db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                                   .options(selectinload(EntryEvent.actor)).order_by(EntryEvent.id)))
 
 
 def triggers_for(entry: Entry, user: User, now: datetime | None = None) -> list[str]:

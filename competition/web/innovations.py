@@ -4,7 +4,6 @@ acting on it (submit, withdraw, revise and resubmit) with its timeline in view."
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.models import Competition, Entry, EntryEvent, Evidence, Membership, Organisation
+from competition.models import Competition, Entry, Evidence, Membership, Organisation
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.permissions import (
     ENTRY_WORKFLOW,
@@ -29,11 +28,10 @@ from competition.permissions import (
     works_for,
 )
 from competition.services.entries import (
-    change_entry_status,
     create_entry,
+    entry_timeline,
     near_duplicates,
     refusal_reasons,
-    triggers_for,
     update_entry,
 )
 from competition.services.evidence import (
@@ -42,7 +40,8 @@ from competition.services.evidence import (
     evidence_path,
     remove_evidence,
 )
-from workflows import WorkflowError, get_workflow
+from competition.web.actions import fire_from_page
+from workflows import get_workflow
 
 bp = Blueprint("innovations", __name__, url_prefix="/innovations")
 
@@ -206,8 +205,7 @@ def edit(entry_id: int) -> str | Response:
 @login_required
 def show(entry_id: int) -> str:
     entry = _entry_or_404(entry_id)
-    events = db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
-                                .options(selectinload(EntryEvent.actor)).order_by(EntryEvent.id)).all()
+    events = entry_timeline(entry)
     workflow = get_workflow(ENTRY_WORKFLOW)
     own_triggers = [t for t in ("submit", "resubmit", "withdraw")
                     if entry.status in workflow.transition(t).sources]
@@ -217,9 +215,9 @@ def show(entry_id: int) -> str:
     alike = [(other.title if works_for(current_user, other.organisation) else None, round(100 * score))
              for other, score in near_duplicates(entry)] if editable else []
     return render_template("innovations/show.html", entry=entry, events=events, workflow=workflow,
-                           available=triggers_for(entry, current_user), blocked=blocked,
-                           editable=editable, alike=alike,
-                           missing=entry.missing_for_submission(), evidence_form=EvidenceForm(),
+                           blocked=blocked, editable=editable, alike=alike,
+                           missing=entry.missing_for_submission(),
+                           checks=entry.submission_check_count(), evidence_form=EvidenceForm(),
                            action_form=ActionForm())
 
 
@@ -289,13 +287,8 @@ def act(entry_id: int, trigger: str) -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        event = change_entry_status(entry, trigger, current_user, comment=form.comment.data,
-                                    expected_version=int(request.form.get("version", 0)) or None)
-    except (WorkflowError, AnugerahError) as error:
-        for reason in getattr(error, "reasons", None) or [str(error)]:
-            flash(reason, "danger")
-    else:
-        label = get_workflow(ENTRY_WORKFLOW).label(event.to_status, str(get_locale()))
-        flash(_("Done: the innovation is now %(status)s.", status=label.lower()), "success")
+    status = fire_from_page(entry, trigger, comment=form.comment.data,
+                            expected_version=int(request.form.get("version", 0)) or None)
+    if status is not None:
+        flash(_("Done: the innovation is now %(status)s.", status=status), "success")
     return redirect(url_for("innovations.show", entry_id=entry_id))

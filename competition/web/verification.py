@@ -4,7 +4,6 @@ evidence in place, a checklist with notes, and verify / return for revision / re
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.models import Competition, Entry, EntryEvent, Membership, Organisation
+from competition.models import Competition, Entry, Membership, Organisation
 from competition.permissions import ENTRY_WORKFLOW, roles_in, works_for
-from competition.services.entries import change_entry_status, triggers_for
-from workflows import WorkflowError, get_workflow
+from competition.services.entries import entry_timeline, triggers_for
+from competition.web.actions import fire_from_page
+from workflows import get_workflow
 
 bp = Blueprint("verification", __name__, url_prefix="/verification")
 
@@ -94,9 +93,7 @@ def _reviewable(entry_id: int) -> Entry:
 @login_required
 def review(entry_id: int) -> str:
     entry = _reviewable(entry_id)
-    events = db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
-                                .options(selectinload(EntryEvent.actor)).order_by(EntryEvent.id)).all()
-    return render_template("verification/review.html", entry=entry, events=events,
+    return render_template("verification/review.html", entry=entry, events=entry_timeline(entry),
                            workflow=get_workflow(ENTRY_WORKFLOW), checklist=CHECKLIST,
                            available=[t for t in triggers_for(entry, current_user) if t in VERIFIER_TRIGGERS],
                            conflict=works_for(current_user, entry.organisation), form=DecisionForm())
@@ -114,13 +111,9 @@ def decide(entry_id: int, trigger: str) -> Response:
              for key, label in CHECKLIST if request.form.get("note-" + key, "").strip()]
     general = request.form.get("comment", "").strip()
     comment = "\n".join([*([general] if general else []), *notes]) or None
-    try:
-        event = change_entry_status(entry, trigger, current_user, comment=comment,
-                                    expected_version=request.form.get("version", type=int))
-    except (WorkflowError, AnugerahError) as error:
-        for reason in getattr(error, "reasons", None) or [str(error)]:
-            flash(reason, "danger")
+    status = fire_from_page(entry, trigger, comment=comment,
+                            expected_version=request.form.get("version", type=int))
+    if status is None:
         return redirect(url_for("verification.review", entry_id=entry_id))
-    label = get_workflow(ENTRY_WORKFLOW).label(event.to_status, str(get_locale()))
-    flash(_("'%(title)s' is now %(status)s.", title=entry.title, status=label.lower()), "success")
+    flash(_("'%(title)s' is now %(status)s.", title=entry.title, status=status), "success")
     return redirect(url_for("verification.queue"))
