@@ -51,3 +51,22 @@ def can_view_entry(user: User, entry: Entry) -> bool:
     if roles & {"organiser", "verifier"}:
         return entry.status != "draft" or entry.submitted_at is not None
     return False
+
+
+def organised_competitions(user: User) -> list[Competition]:
+    """The competitions ``user`` organises, newest first."""
+    if not user.active:
+        return []
+    competitions = {m.competition.id: m.competition for m in user.memberships if m.role == "organiser"}
+    return sorted(competitions.values(), key=lambda c: (-c.year, c.id))
+
+
+def can_manage_user(organiser: User, user: User) -> bool:
+    """Organisers look after the people of their competitions' regions and anyone holding a role
+    in their competitions."""
+    competitions = organised_competitions(organiser)
+    if not competitions:
+        return False
+    if user.organisation is not None and user.organisation.region_id in {c.region_id for c in competitions}:
+        return True
+    return any(m.competition_id in {c.id for c in competitions} for m in user.memberships)

@@ -16,6 +16,7 @@ from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
 from competition.permissions import can_edit_entry
+from workflows.messages import t
 
 # Extension -> (media type, check of the file's first bytes).
 FILE_TYPES: dict[str, tuple[str, bytes | None]] = {
@@ -57,8 +58,8 @@ def _store(data: bytes, sha256: str) -> None:
 
 def _check_editable(entry: Entry, user: User) -> None:
     if not can_edit_entry(user, entry):
-        raise NotPermitted(f"{user.name} may not change the evidence of '{entry.title}' "
-                           f"in status '{entry.status}'")
+        raise NotPermitted(t("%(user)s may not change the evidence of '%(title)s' in status '%(status)s'",
+                             user=user.name, title=entry.title, status=entry.status))
 
 
 def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: BinaryIO,
@@ -75,17 +76,19 @@ def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: Binary
         name = os.path.basename(filename or "").strip()
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if not name:
-            raise InvalidInput("file: no file name given")
+            raise InvalidInput(t("file: no file name given"))
         if extension not in allowed or extension not in FILE_TYPES:
-            raise InvalidInput(f"file: {name} is not an allowed type; allowed: "
-                               f"{', '.join(t.upper() for t in allowed)}")
+            raise InvalidInput(t("file: %(name)s is not an allowed type; allowed: %(types)s", name=name,
+                                 types=", ".join(kind.upper() for kind in allowed)))
         data = stream.read(limit + 1)
         if len(data) > limit:
-            raise InvalidInput(f"file: {name} is larger than the limit of {_megabytes(limit)}")
+            raise InvalidInput(t("file: %(name)s is larger than the limit of %(limit)s", name=name,
+                                 limit=_megabytes(limit)))
         if not data:
-            raise InvalidInput(f"file: {name} is empty")
+            raise InvalidInput(t("file: %(name)s is empty", name=name))
         if not _content_matches(extension, data[:16]):
-            raise InvalidInput(f"file: {name} does not look like a {extension.upper()} file")
+            raise InvalidInput(t("file: %(name)s does not look like a %(type)s file", name=name,
+                                 type=extension.upper()))
         sha256 = hashlib.sha256(data).hexdigest()
         evidence = Evidence(entry=entry, kind="file", title=(title.strip() or name)[:200],
                             indicator=indicator.strip()[:120], sha256=sha256, size_bytes=len(data),
@@ -110,11 +113,11 @@ def add_evidence_link(entry: Entry, user: User, *, url: str, title: str,
         parsed = urlparse(url)
         problems = []
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            problems.append(f"url: {url!r} is not an http(s) address")
+            problems.append(t("url: %(url)r is not an http(s) address", url=url))
         if len(url) > 1000:
-            problems.append("url: at most 1000 characters")
+            problems.append(t("url: at most 1000 characters"))
         if not title.strip():
-            problems.append("title: must not be empty")
+            problems.append(t("title: must not be empty"))
         if problems:
             raise InvalidInput(problems)
         evidence = Evidence(entry=entry, kind="link", url=url, title=title.strip()[:200],
@@ -132,7 +135,7 @@ def remove_evidence(evidence_id: int, user: User) -> None:
     try:
         evidence = db.session.get(Evidence, evidence_id)
         if evidence is None:
-            raise NotFound(f"there is no evidence with id {evidence_id}")
+            raise NotFound(t("there is no evidence with id %(id)s", id=evidence_id))
         _check_editable(evidence.entry, user)
         sha256 = evidence.sha256
         db.session.delete(evidence)

@@ -154,3 +154,14 @@ def queue_password_reset(user: User, link: str) -> None:
               f"Buka tautan ini dalam satu jam untuk memilih kata sandi baru:\n{link}\n\n"
               "Abaikan surel ini bila Anda tidak memintanya; kata sandi Anda tidak berubah.\n\n— Anugerah")))
     db.session.commit()
+
+
+def queue_invitation(user: User, link: str, invited_by: User) -> None:
+    """E-mail a new account's owner a link to choose their password (valid for a week)."""
+    db.session.add(OutboxMessage(
+        recipient=user.email, subject="[Anugerah] Undangan: akun Anda telah dibuat",
+        body=(f"Yth. {user.name},\n\n{invited_by.name} telah membuatkan akun Anugerah untuk {user.email}"
+              f"{' (' + user.organisation.name + ')' if user.organisation else ''}.\n\n"
+              f"Buka tautan ini dalam tujuh hari untuk memilih kata sandi Anda, lalu masuk:\n{link}\n\n"
+              "— Anugerah")))
+    db.session.commit()

@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.web.formatting import register_filters
     from competition.web.innovations import bp as innovations_bp
     from competition.web.notifications import bp as notifications_bp
+    from competition.web.people import bp as people_bp
     from competition.web.public import bp as public_bp
     from competition.web.verification import bp as verification_bp
 
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(innovations_bp)
     app.register_blueprint(verification_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(people_bp)
 
     @app.before_request
     def choose_language() -> None:

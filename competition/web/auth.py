@@ -139,7 +139,23 @@ def reset_password(token: str) -> str | Response:
         change_password(user, form.new.data)
         flash(_("Your password has been changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form)
+    return render_template("auth/reset.html", form=form, welcome=False)
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token: str) -> str | Response:
+    """The invitation link of a new account: its owner chooses a password."""
+    user = user_for_reset_token(token, purpose="invitation")
+    if user is None:
+        flash(_("This invitation has expired or has already been used. Ask for a password reset "
+                "link instead."), "danger")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        change_password(user, form.new.data)
+        flash(_("Your password is set. Sign in with it."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, welcome=True, user=user)
 
 
 @bp.post("/language")

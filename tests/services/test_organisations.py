@@ -107,8 +107,8 @@ def test_reimport_reports_unchanged(app, tmp_path):
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("opd.csv", "nama,induk\nDinas,\n", "opd.csv row 1: columns must be name, short_name, parent "
-                                        "('name' required); unknown: nama, induk"),
+    ("opd.csv", "nama,induk\nDinas,\n", "opd.csv row 1: the columns must be name, short_name, parent "
+                                        "(name required); unknown: nama, induk"),
     ("opd.csv", "", "opd.csv: the file is empty"),
     ("opd.txt", "name\nA\n", "opd.txt: expected a .csv or .xlsx file"),
     ("opd.xlsx", "name\nA\n", "opd.xlsx: not a readable spreadsheet"),
