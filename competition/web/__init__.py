@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, refresh
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -35,9 +35,11 @@ def register_blueprints(app: Flask) -> None:
 
     @app.before_request
     def choose_language() -> None:
-        # Flask-Babel keeps the locale on the application context; requests that share one (the
-        # test client inside an app context) must not keep the previous request's language.
+        # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;
+        # requests that share one (the test client inside an app context) must not keep the
+        # previous request's language or user.
         refresh()
+        g.pop("_login_user", None)
 
     @app.context_processor
     def layout() -> dict[str, Any]:

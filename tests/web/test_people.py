@@ -21,7 +21,8 @@ class Office:
         self.bappeda = make_organisation(region, "Bappeda")
         self.dinkes = make_organisation(region, "Dinas Kesehatan")
         self.organiser = make_user(self.competition, "organiser", organisation=self.bappeda, name="Panitia")
-        self.operator = make_user(self.competition, "submitter", organisation=self.dinkes, name="Operator Dinkes")
+        self.operator = make_user(self.competition, "submitter", organisation=self.dinkes,
+                                  name="Operator Dinkes")
         self.judge = make_user(self.competition, "judge", name="Juri Kampus")
         elsewhere = make_competition(name="Lomba Kabupaten Tetangga")
         self.stranger = make_user(elsewhere, "submitter", organisation=make_organisation(elsewhere.region),
@@ -127,7 +128,8 @@ def test_creating_a_user_refuses_bad_input_and_keeps_nothing(client, office):
         "name": "Lain", "email": "lain@kota.go.id", "organisation": office.dinkes.id,
         "competition": make_competition().id, "roles": ["verifier"]})
     assert "Choose one of your competitions." in page(response)
-    assert db.session.scalar(select(User).where(User.email.in_(["lepas@kota.go.id", "lain@kota.go.id"]))) is None
+    refused = ["lepas@kota.go.id", "lain@kota.go.id"]
+    assert db.session.scalar(select(User).where(User.email.in_(refused))) is None
 
 
 def test_roles_are_granted_and_revoked_per_competition(client, office):
@@ -149,17 +151,21 @@ def test_roles_are_granted_and_revoked_per_competition(client, office):
 
 
 def test_a_deactivated_user_cannot_sign_in(client, office):
+    def set_active(user, value):
+        return page(client.post(f"/people/{user.id}/active", data={"active": value}, follow_redirects=True))
+
+    def operator_signs_in():
+        return client.post("/login", data={"email": office.operator.email, "password": PASSWORD}).status_code
+
     sign_in(client, office.organiser)
-    response = client.post(f"/people/{office.operator.id}/active", data={"active": "0"}, follow_redirects=True)
-    assert "can no longer sign in" in page(response)
-    response = client.post(f"/people/{office.organiser.id}/active", data={"active": "0"}, follow_redirects=True)
-    assert "You cannot deactivate your own account." in page(response)
+    assert "can no longer sign in" in set_active(office.operator, "0")
+    assert "You cannot deactivate your own account." in set_active(office.organiser, "0")
     client.post("/logout")
-    assert client.post("/login", data={"email": office.operator.email, "password": PASSWORD}).status_code == 200
+    assert operator_signs_in() == 200  # the form again, with the refusal
     sign_in(client, office.organiser)
-    client.post(f"/people/{office.operator.id}/active", data={"active": "1"})
+    set_active(office.operator, "1")
     client.post("/logout")
-    assert client.post("/login", data={"email": office.operator.email, "password": PASSWORD}).status_code == 302
+    assert operator_signs_in() == 302
 
 
 def upload(client, kind, name, content, competition):
