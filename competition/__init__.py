@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -56,4 +57,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     register_commands(app)
+    _send_mail_in_the_background(app)
     return app
+
+
+def _send_mail_in_the_background(app: Flask) -> None:
+    """With MAIL_SEND_INTERVAL set, the first request of each web process starts the thread that
+    sends the outbox (not at start-up: a server that forks workers would lose it)."""
+    lock = threading.Lock()
+
+    @app.before_request
+    def start_mail_thread_once() -> None:
+        interval = app.config["MAIL_SEND_INTERVAL"]
+        if interval <= 0 or "anugerah.mail_thread" in app.extensions:
+            return
+        with lock:
+            if "anugerah.mail_thread" not in app.extensions:
+                from competition.services.notifications import MailThread
+
+                thread = MailThread(app, interval)
+                thread.start()
+                app.extensions["anugerah.mail_thread"] = thread

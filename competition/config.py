@@ -50,6 +50,8 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "SMTP_PASSWORD": env.get("ANUGERAH_SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": env.get("ANUGERAH_SMTP_STARTTLS", "") in ("1", "true", "yes"),
         "MAIL_FROM": env.get("ANUGERAH_MAIL_FROM", "Anugerah <no-reply@anugerah.local>"),
+        # Seconds between sends by a background thread of the web process; 0: cron or a worker sends.
+        "MAIL_SEND_INTERVAL": float(env.get("ANUGERAH_MAIL_SEND_INTERVAL", 0)),
         "BABEL_DEFAULT_LOCALE": "id",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

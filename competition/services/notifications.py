@@ -2,19 +2,21 @@
 
 Mail goes through an outbox: a message is queued in the same transaction as the change that
 causes it, so a request never waits on the mail server and nothing is sent for a change that
-rolled back. ``send_outbox`` (``flask --app wsgi mail send``, from cron or a worker) delivers
-it; a failed send is retried later with a growing delay, never lost.
+rolled back. ``send_outbox`` (``flask --app wsgi mail send``, from cron or a worker, or the
+background thread that ``ANUGERAH_MAIL_SEND_INTERVAL`` turns on) delivers it; a failed send is
+retried later with a growing delay, never lost.
 """
 
 from __future__ import annotations
 
 import smtplib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app
-from sqlalchemy import select
+from flask import Flask, current_app
+from sqlalchemy import select, update
 
 from competition.extensions import db
 from competition.models import Competition, Entry, EntryEvent, Membership, User
@@ -117,16 +119,36 @@ def _email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
+# While one sender has a message in hand, others leave it alone for this long; a sender that
+# dies mid-send leaves it to be tried again once the claim runs out.
+CLAIM_MINUTES = 10
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take a due message for this sender; False when another sender took it first."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+               OutboxMessage.send_after <= now)
+        .values(send_after=now + timedelta(minutes=CLAIM_MINUTES)))
+    db.session.commit()
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+
 def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
     """Send what is due, each message committed on its own; failures wait 2, 4, 8… minutes
-    (at most a day) before the next try."""
+    (at most a day) before the next try. Several senders (cron, a worker, the background
+    thread) may run at once: each message is claimed first, so none is sent twice."""
     now = now or utcnow()
     config = current_app.config
-    due = db.session.scalars(select(OutboxMessage).where(
+    due = db.session.scalars(select(OutboxMessage.id).where(
         OutboxMessage.sent_at.is_(None), OutboxMessage.send_after <= now)
         .order_by(OutboxMessage.id).limit(limit)).all()
     sent = failed = 0
-    for message in due:
+    for message_id in due:
+        if not _claim(message_id, now):
+            continue
+        message = db.session.get_one(OutboxMessage, message_id)
         try:
             with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
                 if config["SMTP_STARTTLS"]:
@@ -144,6 +166,31 @@ def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
             sent += 1
         db.session.commit()
     return SendReport(sent=sent, failed=failed)
+
+
+class MailThread(threading.Thread):
+    """Sends the outbox every ``interval_seconds`` from a daemon thread of this process, for
+    installations without cron or a worker (``ANUGERAH_MAIL_SEND_INTERVAL``)."""
+
+    def __init__(self, app: Flask, interval_seconds: float):
+        super().__init__(name="anugerah-mail", daemon=True)
+        self.app, self.interval = app, interval_seconds
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            with self.app.app_context():
+                try:
+                    send_outbox()
+                except Exception:  # a database hiccup must not end the thread
+                    self.app.logger.exception("sending the outbox failed; trying again later")
+                finally:
+                    db.session.remove()
+            self.stopping.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
 
 
 def queue_password_reset(user: User, link: str) -> None:

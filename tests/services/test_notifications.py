@@ -132,3 +132,38 @@ def test_the_in_app_list(client, smtp, opd):
     assert 'Notifikasi\n                <span class="badge' in page            # the unread count
     client.post("/notifications/read")
     assert db.session.scalar(select(Notification).where(Notification.user_id == operators[1].id)).read_at
+
+
+def test_a_message_claimed_by_one_sender_is_left_alone_by_another(smtp, app):
+    from competition.services.notifications import _claim
+
+    message = OutboxMessage(recipient="op@kota.go.id", subject="Uji", body="Isi")
+    db.session.add(message)
+    db.session.commit()
+    now = utcnow()
+    assert _claim(message.id, now) is True
+    assert _claim(message.id, now) is False  # the second sender finds it taken
+    assert send_outbox(now=now).sent == 0 and smtp.messages == []
+    # A sender that died mid-send leaves it to be tried again once the claim runs out.
+    assert send_outbox(now=now + timedelta(minutes=11)).sent == 1
+    assert [to for to, _ in smtp.messages] == [["op@kota.go.id"]]
+
+
+def test_the_background_thread_sends_the_outbox_when_configured(smtp, app, client):
+    import time
+
+    app.config["MAIL_SEND_INTERVAL"] = 0.05
+    db.session.add(OutboxMessage(recipient="op@kota.go.id", subject="Lewat utas", body="Isi"))
+    db.session.commit()
+    assert "anugerah.mail_thread" not in app.extensions  # created only by the first request
+    client.get("/login")
+    thread = app.extensions["anugerah.mail_thread"]
+    try:
+        deadline = time.monotonic() + 10
+        while not smtp.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        thread.stop()
+    assert [m["Subject"] for _, m in smtp.messages] == ["Lewat utas"]
+    client.get("/login")
+    assert app.extensions["anugerah.mail_thread"] is thread  # one thread per process
