@@ -91,16 +91,21 @@ def app(database: str, tmp_path: Path) -> Iterator[Flask]:
     })
     with app.app_context():
         yield app
-        db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
-        db.engine.dispose()
+        empty_tables()
+
+
+def empty_tables() -> None:
+    """Remove every row of the current app's database and close its connections."""
+    db.session.remove()
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+    db.engine.dispose()
 
 
 @pytest.fixture
