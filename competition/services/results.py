@@ -8,6 +8,7 @@ awarded. ``verify_result_set`` recomputes a sealed version from its stored input
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ from competition.models import (
     Award,
     Category,
     Competition,
+    Criterion,
     Entry,
     Evidence,
     Organisation,
@@ -54,6 +56,7 @@ from competition.ranking.results import (
     summarise,
 )
 from competition.ranking.tiebreaks import validate_chain
+from competition.ranking.totals import SCALE_TOP
 from competition.services.entries import apply_entry_transition
 from competition.services.judging import require_organiser
 from competition.services.sheets import raw_sheets, round_spec, sheet_summaries
@@ -251,6 +254,14 @@ def latest_result_set(competition: Competition) -> ResultSet | None:
                              .order_by(ResultSet.version.desc()).limit(1))
 
 
+def latest_published_result_set(competition: Competition) -> ResultSet | None:
+    """What the public has been told: the newest published version (a later version sealed but
+    not yet published does not replace it)."""
+    return db.session.scalar(select(ResultSet).where(ResultSet.competition_id == competition.id,
+                                                     ResultSet.status == "published")
+                             .order_by(ResultSet.version.desc()).limit(1))
+
+
 def winning_entries(result_set: ResultSet) -> list[int]:
     """Entries that earned a position: the innovation itself, or the innovations that gave an
     organisation or region its position under the award's category filter."""
@@ -404,3 +415,149 @@ def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]
                                        score=row["score"], shared=row["shared"],
                                        separated_by=row["separated_by"], passed_over=row["passed_over"]))
     return standings
+
+
+# -- one innovation's sealed result ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CriterionBreakdown:
+    """One criterion of a round's rubric and the innovation's value on it, averaged across the
+    judges whose confirmed scores were sealed."""
+
+    criterion_id: int
+    name: str
+    weight: float
+    min_value: float
+    max_value: float
+    counts: bool          # independent and weightless criteria are recorded but weigh nothing
+    mean: float | None    # None when no judge's value for it was sealed
+    judges: int
+
+
+@dataclass(frozen=True)
+class RoundBreakdown:
+    """The innovation's score in one round and what it was made of."""
+
+    round_id: int
+    name: str
+    position: int
+    weight: float
+    aggregation: str
+    normalise: bool
+    score: float                   # the round score as sealed
+    judges: int
+    weighted_mean: float | None    # 100 × Σ wᵢ·(meanᵢ / maxᵢ) / Σ wᵢ over the counted criteria
+    criteria: tuple[CriterionBreakdown, ...]
+
+
+@dataclass(frozen=True)
+class AwardPlacing:
+    """Where the innovation, or the OPD or region it counts for, stands in one award."""
+
+    award_id: int
+    name: str
+    subject: str           # "innovation", "organisation" or "region": whose place it is
+    place: int | None      # None when passed over for an earlier award
+    position: int | None   # the place, when it is within the award's positions
+    positions: int
+    shared: bool
+    passed_over: bool
+    score: float
+    ranked: int            # subjects the award placed
+
+
+@dataclass(frozen=True)
+class EntryBreakdown:
+    """One innovation's result in a sealed version of the results."""
+
+    entry_id: int
+    version: int
+    score: float
+    place: int
+    shared: bool
+    ranked: int            # innovations in the overall ranking
+    band: str | None       # None when the competition has no predikat bands
+    won: bool
+    awards: tuple[AwardPlacing, ...]
+    rounds: tuple[RoundBreakdown, ...]
+
+
+def entry_result(result_set: ResultSet, entry_id: int) -> EntryBreakdown | None:
+    """What ``result_set`` holds for one innovation: its final score, place and band, its place in
+    every award it takes part in, and per round the judges' values on each criterion averaged,
+    worked out from the sealed raw scores. ``None`` when the version gives it no score.
+
+    Everything comes from the sealed inputs and rows; only the names of rounds and criteria,
+    which the sealed inputs do not carry, are read from the rubric."""
+    inputs, results = result_set.inputs, result_set.results
+    row = next((e for e in results["entries"] if e["entry_id"] == entry_id), None)
+    facts = next((e for e in inputs["entries"] if e["id"] == entry_id), None)
+    if row is None or facts is None:
+        return None
+
+    placings = []
+    award_results = {a["award_id"]: a for a in results["awards"]}
+    for award in inputs["awards"]:
+        if award["category_id"] is not None and award["category_id"] != facts["category_id"]:
+            continue
+        subject_id = {"innovation": entry_id, "organisation": facts["organisation_id"],
+                      "region": facts["region_id"]}[award["subject"]]
+        rows = award_results.get(award["id"], {}).get("rows", [])
+        mine = next((r for r in rows if r["subject_id"] == subject_id), None)
+        if mine is None:
+            continue
+        placings.append(AwardPlacing(
+            award_id=award["id"], name=award["name"], subject=award["subject"], place=mine["place"],
+            position=mine["position"], positions=award["positions"], shared=mine["shared"],
+            passed_over=mine["passed_over"], score=mine["score"],
+            ranked=sum(1 for r in rows if r["place"] is not None)))
+
+    specs = {r["id"]: r for r in inputs["rounds"]}
+    round_ids = [s["round_id"] for s in row["rounds"]]
+    names: dict[tuple[str, int], str] = {}
+    if round_ids:
+        for round_id, round_name, criterion_id, criterion_name in db.session.execute(
+                select(Round.id, Round.name, Criterion.id, Criterion.name)
+                .outerjoin(Criterion, Criterion.round_id == Round.id).where(Round.id.in_(round_ids))):
+            names[("round", round_id)] = round_name
+            if criterion_id is not None:
+                names[("criterion", criterion_id)] = criterion_name
+    sheets: dict[int, list[dict[str, float]]] = {}
+    for round_id, sheet_entry_id, _judge_id, values in inputs.get("scores", []):
+        if sheet_entry_id == entry_id:
+            sheets.setdefault(round_id, []).append(values)
+
+    rounds = []
+    for sealed in sorted(row["rounds"], key=lambda s: specs[s["round_id"]]["position"]):
+        spec = specs[sealed["round_id"]]
+        criteria = []
+        for criterion in spec["criteria"]:
+            values = [float(v[str(criterion["id"])]) for v in sheets.get(spec["id"], [])
+                      if str(criterion["id"]) in v]
+            criteria.append(CriterionBreakdown(
+                criterion_id=criterion["id"], name=names.get(("criterion", criterion["id"]),
+                                                             f"#{criterion['id']}"),
+                weight=criterion["weight"], min_value=criterion["min_value"],
+                max_value=criterion["max_value"],
+                counts=not criterion["independent"] and criterion["weight"] > 0,
+                mean=math.fsum(values) / len(values) if values else None, judges=len(values)))
+        rounds.append(RoundBreakdown(
+            round_id=spec["id"], name=names.get(("round", spec["id"]), f"#{spec['position']}"),
+            position=spec["position"], weight=spec["weight"], aggregation=spec["aggregation"],
+            normalise=spec["normalise"], score=sealed["score"], judges=sealed["judges"],
+            weighted_mean=_weighted_mean(criteria), criteria=tuple(criteria)))
+
+    return EntryBreakdown(
+        entry_id=entry_id, version=result_set.version, score=row["score"], place=row["place"],
+        shared=row["shared"], ranked=len(results["entries"]),
+        band=row["band"] if inputs["bands"] else None,
+        won=any(p.position is not None for p in placings), awards=tuple(placings), rounds=tuple(rounds))
+
+
+def _weighted_mean(criteria: Sequence[CriterionBreakdown]) -> float | None:
+    """The criterion means combined as a judge's total is (0–100); ``None`` if one is missing."""
+    counted = [c for c in criteria if c.counts]
+    total_weight = math.fsum(c.weight for c in counted)
+    if not counted or total_weight <= 0 or any(c.mean is None for c in counted):
+        return None
+    return SCALE_TOP * math.fsum(c.weight * (c.mean or 0.0) / c.max_value for c in counted) / total_weight

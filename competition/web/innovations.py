@@ -3,6 +3,8 @@ acting on it (submit, withdraw, revise and resubmit) with its timeline in view."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +27,7 @@ from competition.permissions import (
     can_create_entry,
     can_edit_entry,
     can_view_entry,
+    roles_in,
     works_for,
 )
 from competition.services.entries import (
@@ -40,6 +43,7 @@ from competition.services.evidence import (
     evidence_path,
     remove_evidence,
 )
+from competition.services.results import EntryBreakdown, entry_result, latest_published_result_set
 from competition.web.actions import fire_from_page
 from workflows import get_workflow
 
@@ -215,10 +219,23 @@ def show(entry_id: int) -> str:
     alike = [(other.title if works_for(current_user, other.organisation) else None, round(100 * score))
              for other, score in near_duplicates(entry)] if editable else []
     return render_template("innovations/show.html", entry=entry, events=events, workflow=workflow,
-                           blocked=blocked, editable=editable, alike=alike,
+                           blocked=blocked, editable=editable, alike=alike, result=_published_result(entry),
                            missing=entry.missing_for_submission(),
                            checks=entry.submission_check_count(), evidence_form=EvidenceForm(),
                            action_form=ActionForm())
+
+
+def _published_result(entry: Entry) -> tuple[EntryBreakdown, datetime | None] | None:
+    """The innovation's result in the competition's newest published version, for its own OPD and
+    the organisers; nothing before publication or for anyone else."""
+    if not (works_for(current_user, entry.organisation)
+            or "organiser" in roles_in(current_user, entry.competition)):
+        return None
+    result_set = latest_published_result_set(entry.competition)
+    if result_set is None:
+        return None
+    result = entry_result(result_set, entry.id)
+    return None if result is None else (result, result_set.published_at)
 
 
 @bp.post("/<int:entry_id>/evidence")

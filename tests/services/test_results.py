@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from competition.errors import InvalidInput
 from competition.extensions import db
-from competition.models import Entry, ResultSet
+from competition.models import Entry, ResultSet, Score
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import IID_BANDS
 from competition.ranking.results import (
@@ -23,10 +23,17 @@ from competition.ranking.results import (
     summarise,
 )
 from competition.services.competitions import change_competition_phase
-from competition.services.judging import add_round, apply_rubric_template, assign_judge, create_panel
+from competition.services.judging import (
+    add_criterion,
+    add_round,
+    apply_rubric_template,
+    assign_judge,
+    create_panel,
+)
 from competition.services.results import (
     add_award,
     award_standings,
+    entry_result,
     preview_results,
     publish_results,
     record_tie_decision,
@@ -244,3 +251,123 @@ def test_the_organiser_settles_a_tie_no_rule_can(app):
         (b.id, 1, "organiser_decision"), (a.id, 2, "organiser_decision")]
     with pytest.raises(InvalidInput, match="reason: record why"):
         record_tie_decision(award, organiser, [a.id, b.id], "")
+
+
+class SmallRubric:
+    """Two OPDs' innovations, Si-Sehat (Dinas Kesehatan) and Sekolah Pintar (Dinas Pendidikan),
+    judged by two judges on a rubric of two criteria, Kebaharuan (weight 3) and Kemanfaatan
+    (weight 1), both 0–100. The competition's one award, OPD Terinovatif, has one position."""
+
+    def __init__(self):
+        self.competition = make_competition(phase="judging")
+        region = self.competition.region
+        self.dinkes = make_organisation(region, "Dinas Kesehatan")
+        self.disdik = make_organisation(region, "Dinas Pendidikan")
+        self.organiser = make_user(self.competition, "organiser", name="Panitia Bappeda")
+        self.judges = [make_user(self.competition, "judge", name=f"Juri {i}") for i in (1, 2)]
+        self.operator = make_user(self.competition, "submitter", organisation=self.dinkes,
+                                  name="Operator Dinkes")
+        self.si_sehat = make_entry(self.competition, self.dinkes, status="verified", title="Si-Sehat",
+                                   submitted_at=SUBMITTED)
+        self.pintar = make_entry(self.competition, self.disdik, status="verified", title="Sekolah Pintar",
+                                 submitted_at=SUBMITTED + timedelta(hours=1))
+        self.competition.awards[0].positions = 1
+        db.session.commit()
+
+    def round(self, name, weight=1.0):
+        round_ = add_round(self.competition, self.organiser, name=name, weight=weight, judges_per_entry=2)
+        add_criterion(round_, self.organiser, name="Kebaharuan", weight=3)
+        add_criterion(round_, self.organiser, name="Kemanfaatan", weight=1)
+        create_panel(round_, self.organiser, name="Tim penilai", judges=self.judges)
+        return round_
+
+    def judge(self, round_, values):
+        """``values``: entry -> (judge 1's values, judge 2's values), in criterion order."""
+        for entry in values:
+            for judge in self.judges:
+                assign_judge(round_, entry, judge, self.organiser)
+        open_round(round_, self.organiser)
+        criteria = [c.id for c in round_.criteria]
+        for assignment in list(round_.assignments):
+            given = values[assignment.entry][self.judges.index(assignment.judge)]
+            save_scores(assignment, assignment.judge, dict(zip(criteria, given, strict=True)))
+            confirm_scores(assignment, assignment.judge)
+        close_round(round_, self.organiser)
+
+    def one_round(self):
+        """Si-Sehat: judge 1 gives 80 and 60, judge 2 gives 70 and 100. Sekolah Pintar: judge 1
+        gives 50 and 50, judge 2 gives 60 and 40."""
+        self.judge(self.round("Presentasi"), {self.si_sehat: ([80, 60], [70, 100]),
+                                              self.pintar: ([50, 50], [60, 40])})
+
+    def seal(self, *, publish=True):
+        change_competition_phase(self.competition, "close_judging", self.organiser)
+        result_set = seal_results(self.competition, self.organiser)
+        if publish:
+            publish_results(result_set, self.organiser)
+        return result_set
+
+
+@pytest.fixture
+def rubric(app):
+    return SmallRubric()
+
+
+def test_an_innovations_result_with_its_score_per_criterion(rubric):
+    rubric.one_round()
+    result_set = rubric.seal()
+    result = entry_result(result_set, rubric.si_sehat.id)
+    # Kebaharuan: (80 + 70) / 2 = 75; Kemanfaatan: (60 + 100) / 2 = 80.
+    # Weighted: 100 × (3 × 75/100 + 1 × 80/100) / 4 = 76.25, the mean of the judges' totals
+    # (3 × 80 + 60) / 4 = 75 and (3 × 70 + 100) / 4 = 77.5.
+    [round_] = result.rounds
+    assert [(c.name, c.weight, c.mean, c.judges, c.counts) for c in round_.criteria] == [
+        ("Kebaharuan", 3, 75.0, 2, True), ("Kemanfaatan", 1, 80.0, 2, True)]
+    assert (round_.name, round_.score, round_.judges) == ("Presentasi", 76.25, 2)
+    assert round_.weighted_mean == pytest.approx(76.25)
+    assert (result.score, result.place, result.ranked, result.shared) == (76.25, 1, 2, False)
+    assert (result.band, result.won, result.version) == ("Sangat Inovatif", True, 1)
+    # OPD Terinovatif (index): Dinkes 76.25 / 3 + 1 = 26.42, first of two and its one position.
+    [award] = result.awards
+    assert (award.name, award.subject, award.place, award.position, award.ranked) == (
+        "OPD Terinovatif", "organisation", 1, 1, 2)
+    assert award.score == pytest.approx(76.25 / 3 + 1, abs=1e-6)
+
+
+def test_the_runner_up_did_not_win_and_its_band_follows_its_score(rubric):
+    rubric.one_round()
+    result = entry_result(rubric.seal(), rubric.pintar.id)
+    # Kebaharuan (50 + 60) / 2 = 55, Kemanfaatan (50 + 40) / 2 = 45; 100 × (3 × .55 + .45) / 4 = 52.5.
+    assert [c.mean for c in result.rounds[0].criteria] == [55.0, 45.0]
+    assert (result.score, result.place, result.band, result.won) == (52.5, 2, "Inovatif", False)
+    [award] = result.awards
+    assert (award.place, award.position) == (2, None)
+
+
+def test_several_rounds_are_broken_down_one_by_one(rubric):
+    desk = rubric.round("Penilaian dokumen", weight=1)
+    presentation = rubric.round("Presentasi", weight=3)
+    rubric.judge(desk, {rubric.si_sehat: ([80, 60], [70, 100]), rubric.pintar: ([50, 50], [60, 40])})
+    rubric.judge(presentation, {rubric.si_sehat: ([90, 90], [100, 80]),
+                                rubric.pintar: ([50, 50], [50, 50])})
+    result = entry_result(rubric.seal(), rubric.si_sehat.id)
+    # Desk 76.25 as above. Presentation: Kebaharuan (90 + 100) / 2 = 95, Kemanfaatan (90 + 80) / 2
+    # = 85; 100 × (3 × .95 + .85) / 4 = 92.5. Final: (1 × 76.25 + 3 × 92.5) / 4 = 88.4375.
+    assert [(r.name, r.weight, r.score, [c.mean for c in r.criteria]) for r in result.rounds] == [
+        ("Penilaian dokumen", 1, 76.25, [75.0, 80.0]), ("Presentasi", 3, 92.5, [95.0, 85.0])]
+    assert result.score == pytest.approx(88.4375)
+
+
+def test_the_breakdown_is_what_was_sealed_not_what_the_tables_say_now(rubric):
+    rubric.one_round()
+    result_set = rubric.seal()
+    db.session.execute(update(Score).values(value=0))
+    db.session.commit()
+    result = entry_result(result_set, rubric.si_sehat.id)
+    assert [c.mean for c in result.rounds[0].criteria] == [75.0, 80.0] and result.score == 76.25
+
+
+def test_an_innovation_without_a_score_has_no_result(rubric):
+    rubric.one_round()
+    late = make_entry(rubric.competition, rubric.dinkes, status="submitted", title="Terlambat")
+    assert entry_result(rubric.seal(), late.id) is None

@@ -82,7 +82,7 @@ def test_drafting_uploading_and_submitting(client, opd):
                                          (io.BytesIO(b"MZ"), "virus.exe")],
                                "url": "", "title": "", "indicator": "Regulasi"}, follow_redirects=True)
     assert "1 data dukung ditambahkan." in page(upload)
-    assert "virus.exe is not an allowed type" in page(upload)
+    assert "berkas: jenis virus.exe tidak diizinkan" in page(upload)
     [evidence] = db.session.scalars(select(Evidence)).all()
     with client.get(f"/innovations/evidence/{evidence.id}") as download:
         assert download.data == PDF and download.mimetype == "application/pdf"
@@ -165,3 +165,56 @@ def test_the_form_in_english(client, opd):
     form = page(client.get(f"/innovations/new/{opd.competition.id}"))
     assert "Name of the innovation" in form and "Save draft" in form
     assert "At least 300 words" in form
+
+
+@pytest.fixture
+def rubric(app):
+    from tests.services.test_results import SmallRubric
+
+    rubric = SmallRubric()
+    rubric.one_round()
+    return rubric
+
+
+def result_card(response) -> str:
+    shown = page(response)
+    assert response.status_code == 200
+    return shown.split('id="result"', 1)[1].split("</section>", 1)[0] if 'id="result"' in shown else ""
+
+
+def test_after_publication_the_opd_sees_its_score_per_criterion(client, rubric):
+    rubric.seal()
+    sign_in(client, rubric.operator)
+    card = result_card(client.get(f"/innovations/{rubric.si_sehat.id}"))
+    # Final score 76.25; Kebaharuan (80 + 70) / 2 = 75, Kemanfaatan (60 + 100) / 2 = 80; weights 3 and 1.
+    assert "<strong class=\"fs-5\" data-score>76,25</strong>" in card
+    assert "Kebaharuan" in card and "Kemanfaatan" in card
+    assert ">75,00 <" in card and ">80,00 <" in card
+    assert "Sangat Inovatif" in card and "OPD Terinovatif" in card
+    client.post("/language", data={"language": "en", "next": "/"})
+    card = result_card(client.get(f"/innovations/{rubric.si_sehat.id}"))
+    assert "Published result" in card and "Final score" in card and "Winner" in card
+    assert "data-score>76.25<" in card and ">75.00 <" in card and "1 of 2" in card
+    assert "Each value is the average of 2 judges' scores." in card
+
+
+def test_before_publication_the_opd_sees_no_score(client, rubric):
+    rubric.seal(publish=False)
+    sign_in(client, rubric.operator)
+    response = client.get(f"/innovations/{rubric.si_sehat.id}")
+    assert result_card(response) == ""
+    assert "76,25" not in page(response) and "Kebaharuan" not in page(response)
+
+
+def test_the_published_breakdown_is_for_the_opd_itself(client, rubric):
+    rubric.seal()
+    verifier = make_user(rubric.competition, "verifier",
+                         organisation=make_organisation(rubric.competition.region, "Inspektorat"))
+    sign_in(client, verifier)
+    assert result_card(client.get(f"/innovations/{rubric.si_sehat.id}")) == ""
+    other = make_user(rubric.competition, "submitter", organisation=rubric.disdik)
+    client.post("/logout")
+    sign_in(client, other)
+    assert client.get(f"/innovations/{rubric.si_sehat.id}").status_code == 404
+    card = result_card(client.get(f"/innovations/{rubric.pintar.id}"))
+    assert "data-score>52,50<" in card and "76,25" not in card
