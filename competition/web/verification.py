@@ -1,23 +1,33 @@
 """The verifier's pages: the queue of submitted innovations and the review of one, with the
-evidence in place, a checklist with notes, and verify / return for revision / reject."""
+evidence in place, a checklist with notes, and verify / return for revision / reject.
+
+Several innovations may be verified at once from the queue, after a confirmation page; returning
+and rejecting need notes or a reason for each innovation, so they are only done one by one."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from competition.errors import AnugerahError, ConcurrentChange
 from competition.extensions import db
 from competition.models import Competition, Entry, Membership, Organisation
 from competition.permissions import ENTRY_WORKFLOW, roles_in, works_for
-from competition.services.entries import entry_timeline, triggers_for
+from competition.services.entries import (
+    change_entry_status,
+    entry_timeline,
+    refusal_reasons,
+    triggers_for,
+)
 from competition.web.actions import fire_from_page
-from workflows import get_workflow
+from workflows import WorkflowError, get_workflow
 
 bp = Blueprint("verification", __name__, url_prefix="/verification")
 
@@ -116,4 +126,94 @@ def decide(entry_id: int, trigger: str) -> Response:
     if status is None:
         return redirect(url_for("verification.review", entry_id=entry_id))
     flash(_("'%(title)s' is now %(status)s.", title=entry.title, status=status), "success")
+    return redirect(url_for("verification.queue"))
+
+
+def _chosen_ids(values: list[str]) -> list[int]:
+    """The innovation ids chosen, each once, in the order given; anything else is ignored."""
+    ids: list[int] = []
+    for value in values:
+        if value.isdigit() and int(value) not in ids:
+            ids.append(int(value))
+    return ids
+
+
+def _chosen_entries(ids: list[int], competitions: list[Competition]) -> list[Entry]:
+    """The chosen innovations the verifier may see, in queue order (oldest submission first)."""
+    if not ids:
+        return []
+    entries = db.session.scalars(
+        select(Entry).where(Entry.id.in_(ids), Entry.competition_id.in_([c.id for c in competitions]))
+        .options(selectinload(Entry.organisation).selectinload(Organisation.parent),
+                 selectinload(Entry.competition))
+        .order_by(Entry.submitted_at, Entry.id))
+    return [e for e in entries if e.status != "draft" or e.submitted_at is not None]
+
+
+def _back_to_queue_empty() -> Response:
+    flash(_("Select at least one innovation to verify."), "warning")
+    return redirect(url_for("verification.queue"))
+
+
+@bp.get("/verify-several")
+@login_required
+def bulk_confirm() -> str | Response:
+    """The innovations chosen on the queue, each with whether it can be verified now, and one
+    button to verify those that can."""
+    competitions = _verifier_competitions()
+    if not competitions:
+        abort(403)
+    ids = _chosen_ids(request.args.getlist("entry"))
+    if not ids:
+        return _back_to_queue_empty()
+    entries = _chosen_entries(ids, competitions)
+    reasons = {e.id: refusal_reasons(e, "verify", current_user) for e in entries}
+    return render_template("verification/bulk_confirm.html", entries=entries, reasons=reasons,
+                           ready=[e for e in entries if not reasons[e.id]], unknown=len(ids) - len(entries),
+                           workflow=get_workflow(ENTRY_WORKFLOW), form=DecisionForm())
+
+
+@bp.post("/verify-several")
+@login_required
+def bulk_verify() -> Response:
+    """Verify each confirmed innovation on its own, as the single action does: each is checked by
+    the workflow against the version shown on the confirmation page, audited, and reported."""
+    competitions = _verifier_competitions()
+    if not competitions:
+        abort(403)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    ids = _chosen_ids(request.form.getlist("entry"))
+    if not ids:
+        return _back_to_queue_empty()
+    entries = {e.id: e for e in _chosen_entries(ids, competitions)}
+    titles = {entry_id: entry.title for entry_id, entry in entries.items()}
+    verified: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for entry_id in ids:
+        entry = entries.get(entry_id)
+        if entry is None:
+            refused.append((f"#{entry_id}", _("not found among the innovations you verify")))
+            continue
+        version = request.form.get(f"version-{entry_id}", type=int)
+        if version is None:
+            refused.append((titles[entry_id], _("it was not on the confirmation page")))
+            continue
+        try:
+            change_entry_status(entry, "verify", current_user, expected_version=version)
+        except ConcurrentChange:
+            refused.append((titles[entry_id], _("it was changed after the confirmation page was shown; "
+                                                "open it and decide again")))
+        except (WorkflowError, AnugerahError) as error:
+            refused.append((titles[entry_id], "; ".join(getattr(error, "reasons", None) or [str(error)])))
+        else:
+            verified.append(titles[entry_id])
+    if refused:
+        details = "; ".join(f"{title} — {reason}" for title, reason in refused)
+        flash(_("%(verified)s verified; %(refused)s not verified: %(details)s",
+                verified=len(verified), refused=len(refused), details=details),
+              "warning" if verified else "danger")
+    else:
+        flash(ngettext("%(num)s innovation verified.", "%(num)s innovations verified.", len(verified)),
+              "success")
     return redirect(url_for("verification.queue"))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
 
+from competition import create_app
 from competition.extensions import db
 from competition.models import Entry, EntryEvent
 from competition.models.types import utcnow
+from competition.services.entries import change_entry_status
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
 
 
@@ -110,3 +115,134 @@ def test_others_are_refused(client, desk, who):
 def test_drafts_are_not_reviewable(client, desk):
     sign_in(client, desk.verifier)
     assert client.get(f"/verification/{desk.draft.id}").status_code == 404
+
+
+def in_english(client):
+    """English from now on; following the redirect also shows (and clears) the welcome message."""
+    client.post("/language", data={"language": "en", "next": "/"}, follow_redirects=True)
+
+
+def flashed(response) -> list[str]:
+    return [part.split("<button", 1)[0].strip()
+            for part in page(response).split('role="alert">')[1:]]
+
+
+def confirmation(client, *entries):
+    response = client.get("/verification/verify-several", query_string={"entry": [e.id for e in entries]})
+    assert response.status_code == 200
+    return page(response)
+
+
+def versions_on(confirmation_page: str) -> MultiDict:
+    """The form the confirm button sends: the innovations and the versions shown."""
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', confirmation_page)
+    return MultiDict([(name, value) for name, value in fields
+                      if name == "entry" or name.startswith("version-")])
+
+
+def test_the_queue_offers_selection_with_labels_and_select_all(client, desk):
+    sign_in(client, desk.verifier)
+    in_english(client)
+    queue = page(client.get("/verification"))
+    assert f'<label class="visually-hidden" for="pick-{desk.older.id}">Select Lapor Mas Wali</label>' in queue
+    assert '<label class="form-check-label" for="select-all">Select all</label>' in queue
+    assert "Returning and rejecting need notes or a reason for each innovation" in queue
+    assert 'name="entry"' not in page(client.get("/verification", query_string={"status": "verified"}))
+
+
+def test_bulk_verify_two_innovations(client, desk):
+    sign_in(client, desk.verifier)
+    in_english(client)
+    shown = confirmation(client, desk.newer, desk.older)
+    assert shown.index("Lapor Mas Wali") < shown.index("Si-Sehat")
+    assert "Dinas Kesehatan" in shown and "Dinas Komunikasi dan Informatika" in shown
+    assert "Verify 2 innovations</button>" in shown
+    response = client.post("/verification/verify-several", data=versions_on(shown), follow_redirects=True)
+    assert flashed(response) == ["2 innovations verified."]
+    db.session.expire_all()
+    for entry in (desk.newer, desk.older):
+        assert db.session.get(Entry, entry.id).status == "verified"
+        [event] = db.session.query(EntryEvent).filter_by(entry_id=entry.id).all()
+        assert (event.trigger, event.actor_id, event.entry_version) == ("verify", desk.verifier.id, 2)
+
+
+def test_an_innovation_of_the_verifiers_own_opd_is_refused(client, desk):
+    sign_in(client, desk.kominfo_verifier)
+    in_english(client)
+    shown = confirmation(client, desk.newer, desk.older)
+    own = shown.split(f'id="entry-{desk.older.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "conflict of interest" in own and 'type="hidden"' not in own
+    assert "Verify 1 innovation</button>" in shown
+    # Sent anyway, it is refused by the workflow and reported; the other is verified.
+    data = versions_on(shown)
+    data.add("entry", desk.older.id)
+    data.add(f"version-{desk.older.id}", desk.older.version)
+    response = client.post("/verification/verify-several", data=data, follow_redirects=True)
+    [message] = flashed(response)
+    assert message.startswith("1 verified; 1 not verified: Lapor Mas Wali — ")
+    assert "conflict of interest" in message
+    db.session.expire_all()
+    assert db.session.get(Entry, desk.older.id).status == "submitted"
+    assert db.session.get(Entry, desk.newer.id).status == "verified"
+
+
+def test_an_innovation_changed_after_the_confirmation_page_is_refused_and_reported(client, desk):
+    sign_in(client, desk.verifier)
+    in_english(client)
+    shown = confirmation(client, desk.newer, desk.older)
+    change_entry_status(desk.newer, "return_for_revision", desk.kominfo_verifier, comment="Lengkapi SK.")
+    response = client.post("/verification/verify-several", data=versions_on(shown), follow_redirects=True)
+    assert flashed(response) == [
+        "1 verified; 1 not verified: Si-Sehat — it was changed after the confirmation page was shown; "
+        "open it and decide again"]
+    db.session.expire_all()
+    assert db.session.get(Entry, desk.newer.id).status == "returned"
+    assert db.session.get(Entry, desk.older.id).status == "verified"
+
+
+def test_bulk_verify_is_for_verifiers_only(client, desk):
+    sign_in(client, desk.operator)
+    chosen = {"entry": desk.older.id}
+    assert client.get("/verification/verify-several", query_string=chosen).status_code == 403
+    response = client.post("/verification/verify-several",
+                           data={"entry": desk.older.id, f"version-{desk.older.id}": desk.older.version})
+    assert response.status_code == 403
+    assert db.session.get(Entry, desk.older.id).status == "submitted"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_empty_selection_says_so(client, desk, method):
+    sign_in(client, desk.verifier)
+    in_english(client)
+    response = getattr(client, method)("/verification/verify-several", follow_redirects=True)
+    assert flashed(response) == ["Select at least one innovation to verify."]
+
+
+def test_the_confirmation_page_needs_the_same_queries_for_2_or_6_innovations(client, desk, app):
+    sign_in(client, desk.verifier)
+    more = [make_entry(desk.competition, make_organisation(desk.competition.region), status="submitted")
+            for _ in range(4)]
+    queries: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        queries.append(statement)
+
+    def count(entries) -> int:
+        queries.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            confirmation(client, *entries)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(queries)
+
+    assert count([desk.newer, desk.older]) == count([desk.newer, desk.older, *more])
+
+
+def test_confirming_needs_the_csrf_token(database, desk):
+    chosen = {"entry": desk.older.id, f"version-{desk.older.id}": desk.older.version}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "TESTING": True, "WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        response = app.test_client().post("/verification/verify-several", data=chosen)
+        assert response.status_code == 400
+        db.engine.dispose()
