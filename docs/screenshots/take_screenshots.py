@@ -16,6 +16,12 @@ from playwright.sync_api import Page, sync_playwright
 HERE = Path(__file__).parent
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# An import with mistakes, to show the row-by-row report.
+BAD_USER_FILE = ("email,name,organisation,role\n"
+                 "operator.baru@kedirikota.go.id,Operator Baru,Dinkes,submitter\n"
+                 "sekretariat-bappeda,Sekretariat Bappeda,Bappeda,verifier\n"
+                 "juri.tamu@unair.ac.id,,,judge\n"
+                 "operator.lain@kedirikota.go.id,Operator Lain,Dinas Pariwisata,operator\n")
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -46,6 +52,16 @@ def main() -> None:
             page.screenshot(path=HERE / f"verification-queue-{size}.png", full_page=True)
             page.goto(base + page.locator("main a[href^='/verification/']").first.get_attribute("href"))
             page.screenshot(path=HERE / f"verification-review-{size}.png", full_page=True)
+            page.context.clear_cookies()
+            sign_in(page, base, "organiser@demo.anugerah.id")
+            page.goto(f"{base}/people")
+            page.screenshot(path=HERE / f"users-{size}.png", full_page=True)
+            page.goto(f"{base}/people/import")
+            page.set_input_files("#file", files=[{"name": "pengguna.csv", "mimeType": "text/csv",
+                                                  "buffer": BAD_USER_FILE.encode()}])
+            page.click("main button[type=submit]")
+            page.wait_for_selector("#import-result .alert")
+            page.screenshot(path=HERE / f"user-import-{size}.png", full_page=True)
             page.close()
         browser.close()
 
