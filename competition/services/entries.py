@@ -19,6 +19,7 @@ from competition.permissions import ENTRY_WORKFLOW, actor_for, can_create_entry,
 from competition.services.notifications import queue_entry_notifications
 from competition.similarity import similarity
 from workflows import Actor, get_workflow
+from workflows.messages import t
 
 _CHOICES = {"inisiator": INISIATOR, "tahapan": TAHAPAN, "jenis": JENIS, "bentuk": BENTUK}
 _TEXTS = {"title": 250, "urusan": 120, "urusan_terkait": 250, "rancang_bangun": None,
@@ -37,19 +38,21 @@ def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict
     clean: dict[str, Any] = {}
     unknown = set(fields) - ENTRY_FIELDS
     if unknown:
-        problems.append(f"unknown field(s): {', '.join(sorted(unknown))}")
+        problems.append(t("unknown field(s): %(names)s", names=", ".join(sorted(unknown))))
     for name, value in fields.items():
         if name in _TEXTS:
             text = "" if value is None else str(value).strip()
             limit = _TEXTS[name]
             if limit and len(text) > limit:
-                problems.append(f"{name}: at most {limit} characters (got {len(text)})")
+                problems.append(t("%(field)s: at most %(limit)s characters (got %(count)s)", field=name,
+                                  limit=limit, count=len(text)))
             if name == "title" and not text:
-                problems.append("title: must not be empty")
+                problems.append(t("title: must not be empty"))
             clean[name] = text
         elif name in _CHOICES:
             if value not in _CHOICES[name]:
-                problems.append(f"{name}: {value!r} is not one of {', '.join(_CHOICES[name])}")
+                problems.append(t("%(field)s: %(value)r is not one of %(choices)s", field=name, value=value,
+                                  choices=", ".join(_CHOICES[name])))
             clean[name] = value
         elif name in _DATES:
             if value in (None, ""):
@@ -60,7 +63,8 @@ def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict
                 try:
                     clean[name] = date.fromisoformat(str(value))
                 except ValueError:
-                    problems.append(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+                    problems.append(t("%(field)s: %(value)r is not a date (YYYY-MM-DD)", field=name,
+                                      value=value))
         elif name == "anggaran_rupiah":
             if value in (None, ""):
                 clean[name] = None
@@ -68,10 +72,11 @@ def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict
                 try:
                     amount = int(str(value).replace(".", "").replace(" ", ""))
                 except ValueError:
-                    problems.append(f"anggaran_rupiah: {value!r} is not a whole number of rupiah")
+                    problems.append(t("anggaran_rupiah: %(value)r is not a whole number of rupiah",
+                                      value=value))
                 else:
                     if amount < 0:
-                        problems.append("anggaran_rupiah: must not be negative")
+                        problems.append(t("anggaran_rupiah: must not be negative"))
                     clean[name] = amount
         elif name == "category_id":
             if value in (None, ""):
@@ -79,11 +84,12 @@ def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict
             else:
                 category = db.session.get(Category, int(value))
                 if category is None or category.competition_id != competition.id:
-                    problems.append(f"category_id: {value!r} is not a category of this competition")
+                    problems.append(t("category_id: %(value)r is not a category of this competition",
+                                      value=value))
                 clean[name] = int(value)
     trial, implemented = clean.get("trial_started_on"), clean.get("implemented_on")
     if trial and implemented and implemented < trial:
-        problems.append("implemented_on: the implementation date is before the trial date")
+        problems.append(t("implemented_on: the implementation date is before the trial date"))
     if problems:
         raise InvalidInput(problems)
     return clean
@@ -94,13 +100,14 @@ def create_entry(competition: Competition, organisation: Organisation, user: Use
     """A new draft innovation of ``organisation``, created by one of its operators."""
     try:
         if not can_create_entry(user, competition, organisation):
-            raise NotPermitted(
-                f"{user.name} may not enter innovations for {organisation.name} in "
-                f"{competition.name} now (needs the submitter role in that organisation while "
-                f"the competition is open; it is in phase '{competition.phase}')")
+            raise NotPermitted(t(
+                "%(user)s may not enter innovations for %(organisation)s in %(competition)s now (needs "
+                "the submitter role in that organisation while the competition is open; it is in phase "
+                "'%(phase)s')", user=user.name, organisation=organisation.name, competition=competition.name,
+                phase=competition.phase))
         clean = clean_entry_fields(competition, fields)
         if "title" not in clean:
-            raise InvalidInput("title: must not be empty")
+            raise InvalidInput(t("title: must not be empty"))
         entry = Entry(competition=competition, organisation=organisation, created_by=user,
                       status=get_workflow(ENTRY_WORKFLOW).definition.initial, **clean)
         db.session.add(entry)
@@ -108,8 +115,9 @@ def create_entry(competition: Competition, organisation: Organisation, user: Use
         return entry
     except IntegrityError as exc:
         db.session.rollback()
-        raise InvalidInput(f"title: {organisation.name} already has an innovation called "
-                           f"{fields.get('title')!r} in this competition") from exc
+        raise InvalidInput(t("title: %(organisation)s already has an innovation called %(title)r in this "
+                             "competition", organisation=organisation.name,
+                             title=fields.get("title"))) from exc
     except BaseException:
         db.session.rollback()
         raise
@@ -120,21 +128,24 @@ def update_entry(entry: Entry, user: User, *, expected_version: int | None = Non
     """Change a draft's or returned entry's fields."""
     try:
         if not can_edit_entry(user, entry):
-            raise NotPermitted(f"{user.name} may not edit '{entry.title}' in status '{entry.status}'")
+            raise NotPermitted(t("%(user)s may not edit '%(title)s' in status '%(status)s'", user=user.name,
+                                 title=entry.title, status=entry.status))
         if expected_version is not None and entry.version != expected_version:
-            raise ConcurrentChange(f"'{entry.title}' was changed by someone else "
-                                   f"(version {entry.version}, you had {expected_version}); reload it")
+            raise ConcurrentChange(t("'%(title)s' was changed by someone else (version %(version)s, you had "
+                                     "%(expected)s); reload it", title=entry.title, version=entry.version,
+                                     expected=expected_version))
         for name, value in clean_entry_fields(entry.competition, fields).items():
             setattr(entry, name, value)
         db.session.commit()
         return entry
     except StaleDataError as exc:
         db.session.rollback()
-        raise ConcurrentChange(f"'{entry.title}' was changed by someone else; reload it") from exc
+        raise ConcurrentChange(t("'%(title)s' was changed by someone else; reload it",
+                                 title=entry.title)) from exc
     except IntegrityError as exc:
         db.session.rollback()
-        raise InvalidInput(f"title: this organisation already has an innovation called "
-                           f"{fields.get('title')!r}") from exc
+        raise InvalidInput(t("title: this organisation already has an innovation called %(title)r",
+                             title=fields.get("title"))) from exc
     except BaseException:
         db.session.rollback()
         raise
@@ -189,12 +200,13 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
         if isinstance(entry, int):
             loaded = session.get(Entry, entry)
             if loaded is None:
-                raise NotFound(f"there is no innovation with id {entry}")
+                raise NotFound(t("there is no innovation with id %(id)s", id=entry))
             entry = loaded
         if expected_version is not None and entry.version != expected_version:
-            raise ConcurrentChange(
-                f"'{entry.title}' was changed by someone else (now version {entry.version}, "
-                f"you saw version {expected_version}); reload it and try again")
+            raise ConcurrentChange(t(
+                "'%(title)s' was changed by someone else (now version %(version)s, you saw version "
+                "%(expected)s); reload it and try again", title=entry.title, version=entry.version,
+                expected=expected_version))
         acting = actor if isinstance(actor, Actor) else actor_for(actor, entry.competition)
         event = apply_entry_transition(entry, trigger, acting, comment=comment, now=now)
         session.commit()
@@ -205,9 +217,9 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
         # another change of this entry committed first. Any other integrity error is a bug.
         if isinstance(exc, IntegrityError) and "entry_version" not in str(exc.orig):
             raise
-        raise ConcurrentChange(
+        raise ConcurrentChange(t(
             "this innovation was changed by someone else at the same moment; reload it and try again"
-        ) from exc
+        )) from exc
     except BaseException:
         session.rollback()
         raise
