@@ -107,6 +107,25 @@ def test_every_catalogue_entry_is_translated_with_the_same_placeholders():
     assert not problems, "\n".join(problems)
 
 
+def test_every_text_in_the_code_is_in_the_catalogue():
+    """``make translations-update`` has been run since the last new text."""
+    from babel.messages.extract import extract_from_dir
+
+    root = Path(__file__).parents[2]
+    method_map = [("competition/**.py", "python"), ("workflows/**.py", "python"),
+                  ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "t": None,
+                "lazy_gettext": None}
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(root, method_map, keywords=keywords,
+                                                options_map={"templates/**.html": {}}):
+        found.add(message if isinstance(message, str) else message[0])
+    with (CATALOGUES / "id" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogue = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle, locale="id") if m.id}
+    assert "Skip to content" in found and "Our innovations" in found  # templates are read too
+    assert sorted(found - catalogue) == []
+
+
 @pytest.fixture
 def demo(app: Flask):
     load_demo(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
