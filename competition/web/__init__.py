@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.i18n import LANGUAGES
+from competition.models import Competition
 from competition.models.notifications import Notification
+from workflows import get_workflow
 
 
 def register_blueprints(app: Flask) -> None:
@@ -19,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.web.errors import register_error_pages
     from competition.web.formatting import register_filters
     from competition.web.innovations import bp as innovations_bp
+    from competition.web.manage import manage_tabs
     from competition.web.notifications import bp as notifications_bp
     from competition.web.people import bp as people_bp
     from competition.web.public import bp as public_bp
@@ -26,6 +29,10 @@ def register_blueprints(app: Flask) -> None:
 
     register_filters(app)
     register_error_pages(app)
+    app.add_template_global(manage_tabs)
+    app.add_template_global(
+        lambda phase: get_workflow("competition").label(phase, str(get_locale() or "id")),
+        "competition_phase_label")
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(innovations_bp)
@@ -47,11 +54,14 @@ def register_blueprints(app: Flask) -> None:
         # request and no signed-in user.
         in_request = has_request_context()
         roles: set[str] = set()
+        organised: list[Competition] = []
         unread = 0
         if in_request and current_user.is_authenticated:
             roles = {m.role for m in current_user.memberships}
+            organised = sorted({m.competition for m in current_user.memberships if m.role == "organiser"},
+                               key=lambda c: (-c.year, -c.id))
             unread = db.session.scalar(select(func.count()).select_from(Notification).where(
                 Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
         return {"languages": LANGUAGES, "current_language": str(get_locale() or "id"),
                 "current_path": request.full_path.rstrip("?") if in_request else "/", "my_roles": roles,
-                "unread_notifications": unread}
+                "my_organised_competitions": organised, "unread_notifications": unread}
