@@ -6,7 +6,11 @@ predicates here cover everything else and build the :class:`~workflows.Actor` th
 
 from __future__ import annotations
 
-from competition.models import Competition, Entry, Organisation, User
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
+from competition.judging.conflicts import organisation_conflict
+from competition.models import Assignment, Competition, ConflictOfInterest, Entry, Organisation, User
 from workflows import Actor, get_workflow
 
 ENTRY_WORKFLOW = "innovation"
@@ -70,3 +74,24 @@ def can_manage_user(organiser: User, user: User) -> bool:
     if user.organisation is not None and user.organisation.region_id in {c.region_id for c in competitions}:
         return True
     return any(m.competition_id in {c.id for c in competitions} for m in user.memberships)
+
+
+def can_see_evidence(user: User, entry: Entry) -> bool:
+    """Whoever may view an entry sees its evidence; so does a judge assigned to score the entry,
+    unless they have a conflict of interest with it (declared, or by working in its OPD, above it
+    or below it)."""
+    if can_view_entry(user, entry):
+        return True
+    if "judge" not in roles_in(user, entry.competition):
+        return False
+    session = object_session(entry)
+    if session is None:
+        return False
+    assigned = session.scalar(select(Assignment.id).where(
+        Assignment.entry_id == entry.id, Assignment.judge_id == user.id).limit(1))
+    declared = session.scalar(select(ConflictOfInterest.id).where(
+        ConflictOfInterest.entry_id == entry.id, ConflictOfInterest.judge_id == user.id).limit(1))
+    if assigned is None or declared is not None:
+        return False
+    judge_lineage = user.organisation.lineage_ids() if user.organisation else []
+    return not organisation_conflict(judge_lineage, entry.organisation.lineage_ids())

@@ -20,12 +20,15 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.models import Competition, Entry, Evidence, Membership, Organisation
+from competition.models import Competition, Entry, EntryEvent, Evidence, Membership, Organisation
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
+from competition.models.notifications import Notification
+from competition.models.types import utcnow
 from competition.permissions import (
     ENTRY_WORKFLOW,
     can_create_entry,
     can_edit_entry,
+    can_see_evidence,
     can_view_entry,
     roles_in,
     works_for,
@@ -45,6 +48,7 @@ from competition.services.evidence import (
 )
 from competition.services.results import EntryBreakdown, entry_result, latest_published_result_set
 from competition.web.actions import fire_from_page
+from competition.web.formatting import format_number
 from workflows import get_workflow
 
 bp = Blueprint("innovations", __name__, url_prefix="/innovations")
@@ -191,7 +195,9 @@ def edit(entry_id: int) -> str | Response:
     form.category_id.choices = _category_choices(entry.competition)
     if request.method == "GET":
         form.category_id.data = str(entry.category_id or "")
-        form.anggaran_rupiah.data = "" if entry.anggaran_rupiah is None else str(entry.anggaran_rupiah)
+        # With thousands dots, as people type it ("150.000.000"); saving it back reads the same amount.
+        budget = entry.anggaran_rupiah
+        form.anggaran_rupiah.data = "" if budget is None else format_number(budget)
     if form.validate_on_submit():
         try:
             update_entry(entry, current_user, expected_version=int(request.form.get("version", 0)) or None,
@@ -202,13 +208,34 @@ def edit(entry_id: int) -> str | Response:
             flash(_("The draft has been saved."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))
     return render_template("innovations/form.html", form=form, competition=entry.competition, entry=entry,
-                           guidance=GUIDANCE)
+                           guidance=GUIDANCE, returned=_latest_return(entry))
+
+
+def _latest_return(entry: Entry) -> EntryEvent | None:
+    """While the entry is returned, the verifier's return that put it there, with its notes."""
+    if entry.status != "returned":
+        return None
+    return next((event for event in reversed(entry_timeline(entry))
+                 if event.trigger == "return_for_revision"), None)
+
+
+def _mark_notifications_read(entry: Entry) -> None:
+    """The signed-in user's unread notifications about ``entry``: opening it reads them."""
+    unread = db.session.scalars(select(Notification).where(
+        Notification.user_id == current_user.id, Notification.entry_id == entry.id,
+        Notification.read_at.is_(None))).all()
+    if unread:
+        now = utcnow()
+        for notification in unread:
+            notification.read_at = now
+        db.session.commit()
 
 
 @bp.get("/<int:entry_id>")
 @login_required
 def show(entry_id: int) -> str:
     entry = _entry_or_404(entry_id)
+    _mark_notifications_read(entry)
     events = entry_timeline(entry)
     workflow = get_workflow(ENTRY_WORKFLOW)
     own_triggers = [t for t in ("submit", "resubmit", "withdraw")
@@ -222,7 +249,8 @@ def show(entry_id: int) -> str:
                            blocked=blocked, editable=editable, alike=alike, result=_published_result(entry),
                            missing=entry.missing_for_submission(),
                            checks=entry.submission_check_count(), evidence_form=EvidenceForm(),
-                           action_form=ActionForm())
+                           action_form=ActionForm(),
+                           choices={name: dict(pairs) for name, pairs in CHOICES.items()})
 
 
 def _published_result(entry: Entry) -> tuple[EntryBreakdown, datetime | None] | None:
@@ -287,7 +315,7 @@ def delete_evidence(entry_id: int, evidence_id: int) -> Response:
 @login_required
 def evidence_file(evidence_id: int) -> Response:
     evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or evidence.kind != "file" or not can_view_entry(current_user, evidence.entry):
+    if evidence is None or evidence.kind != "file" or not can_see_evidence(current_user, evidence.entry):
         abort(404)
     assert evidence.sha256 is not None
     inline = evidence.media_type in ("application/pdf", "image/png", "image/jpeg")

@@ -33,7 +33,8 @@ bp = Blueprint("verification", __name__, url_prefix="/verification")
 
 QUEUE_STATUSES = ("submitted", "returned", "verified", "rejected")
 VERIFIER_TRIGGERS = ("verify", "return_for_revision", "reject")
-# What a verifier checks on every innovation; a note on an item goes into the comment.
+# What a verifier checks on every innovation; the items ticked (marked ✓) and the notes on items go
+# into the comment, in the verifier's language.
 CHECKLIST = (
     ("identity", _l("Name, OPD and category are right")),
     ("novelty", _l("It is new here and not another innovation's text")),
@@ -46,7 +47,7 @@ CHECKLIST = (
 
 
 class DecisionForm(FlaskForm):
-    """Only the CSRF token; the checklist notes and the comment are read from the form as sent."""
+    """Only the CSRF token; the checklist, its notes and the comment are read from the form as sent."""
 
 
 def _verifier_competitions() -> list[Competition]:
@@ -102,29 +103,48 @@ def _reviewable(entry_id: int) -> Entry:
 @bp.get("/<int:entry_id>")
 @login_required
 def review(entry_id: int) -> str:
-    entry = _reviewable(entry_id)
+    return _review_page(_reviewable(entry_id))
+
+
+def _review_page(entry: Entry, sent: dict[str, str] | None = None) -> str:
+    """The review of ``entry``; ``sent`` is a refused decision's form, shown again as it was filled in."""
     return render_template("verification/review.html", entry=entry, events=entry_timeline(entry),
                            workflow=get_workflow(ENTRY_WORKFLOW), checklist=CHECKLIST,
                            available=[t for t in triggers_for(entry, current_user) if t in VERIFIER_TRIGGERS],
-                           conflict=works_for(current_user, entry.organisation), form=DecisionForm())
+                           conflict=works_for(current_user, entry.organisation), form=DecisionForm(),
+                           sent=sent or {})
+
+
+def checklist_lines(sent: dict[str, str]) -> list[str]:
+    """One line per checklist item ticked or noted: "✓ <item>" when ticked, then ": <note>" if any."""
+    lines = []
+    for key, label in CHECKLIST:
+        ticked = bool(sent.get("check-" + key))
+        note = sent.get("note-" + key, "").strip()
+        if ticked or note:
+            lines.append(("✓ " if ticked else "") + (f"{label}: {note}" if note else str(label)))
+    return lines
 
 
 @bp.post("/<int:entry_id>/<trigger>")
 @login_required
-def decide(entry_id: int, trigger: str) -> Response:
+def decide(entry_id: int, trigger: str) -> str | Response:
     entry = _reviewable(entry_id)
     if trigger not in VERIFIER_TRIGGERS:
         abort(404)
     if not DecisionForm().validate_on_submit():
         abort(400)
-    notes = [f"{label}: {request.form.get('note-' + key, '').strip()}"
-             for key, label in CHECKLIST if request.form.get("note-" + key, "").strip()]
-    general = request.form.get("comment", "").strip()
-    comment = "\n".join([*([general] if general else []), *notes]) or None
+    sent = request.form.to_dict()
+    general = sent.get("comment", "").strip()
+    comment = "\n".join([*([general] if general else []), *checklist_lines(sent)]) or None
+    noted = general or any(sent.get("note-" + key, "").strip() for key, _label in CHECKLIST)
+    if not noted and get_workflow(ENTRY_WORKFLOW).transition(trigger).comment_required:
+        comment = None  # ticks alone are no reason to return or reject: the workflow asks for one
     status = fire_from_page(entry, trigger, comment=comment,
                             expected_version=request.form.get("version", type=int))
     if status is None:
-        return redirect(url_for("verification.review", entry_id=entry_id))
+        # Shown again as filled in, under the reasons it was refused.
+        return _review_page(entry, sent)
     flash(_("'%(title)s' is now %(status)s.", title=entry.title, status=status), "success")
     return redirect(url_for("verification.queue"))
 

@@ -25,6 +25,7 @@ RANCANG_BANGUN = " ".join(
     for n in range(1, 16))
 RETURN_NOTES = "Lengkapi SK penetapan inovasi."
 EVIDENCE_CHECK = "Setiap klaim memiliki data dukung yang dapat dibuka dan sesuai"
+IDENTITY_CHECK = "Nama, OPD, dan kategori sudah benar"
 EVIDENCE_NOTE = "Foto kegiatan belum dilampirkan."
 REVISED_HASIL = "Waktu tunggu turun dari 95 menjadi 40 menit; foto kegiatan dilampirkan sebagai tautan."
 # A one-page PDF, enough for the type check on upload and for the browser's viewer.
@@ -130,8 +131,10 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     open_from_queue(page)
     expect(page.get_by_title("sk-penerapan.pdf")).to_be_visible()   # the PDF shown in place
     give_back = page.get_by_role("button", name="Kembalikan untuk perbaikan")
+    page.get_by_label(IDENTITY_CHECK, exact=True).check()
     give_back.click()
     expect(flash(page, "alasan wajib diisi")).to_be_visible()
+    expect(page.get_by_label(IDENTITY_CHECK, exact=True)).to_be_checked()   # kept for the second try
     page.get_by_label(f"Catatan: {EVIDENCE_CHECK}", exact=True).fill(EVIDENCE_NOTE)
     page.get_by_label("Alasan / catatan untuk OPD", exact=True).fill(RETURN_NOTES)
     give_back.click()
@@ -148,11 +151,17 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     expect(listed).to_contain_text("Dikembalikan")
     listed.click()
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()   # read by opening it
     expect(timeline(page)).to_contain_text(RETURN_NOTES)
+    expect(timeline(page)).to_contain_text(f"✓ {IDENTITY_CHECK}")
     expect(timeline(page)).to_contain_text(f"{EVIDENCE_CHECK}: {EVIDENCE_NOTE}")
     expect(timeline(page)).to_contain_text("Verifikator Inspektorat")
     page.get_by_role("link", name="Ubah", exact=True).click()
     expect(page.get_by_role("heading", name="Ubah draf", level=1)).to_be_visible()
+    return_notes = page.locator("#return-notes")          # the verifier's notes above the form
+    expect(return_notes).to_contain_text(RETURN_NOTES)
+    expect(return_notes).to_contain_text(f"{EVIDENCE_CHECK}: {EVIDENCE_NOTE}")
+    expect(return_notes).to_contain_text("Verifikator Inspektorat")
     expect(page.get_by_label("Rancang bangun", exact=True)).to_have_value(RANCANG_BANGUN)
     page.get_by_label("Hasil", exact=True).fill(REVISED_HASIL)
     page.get_by_role("button", name="Simpan draf").click()
@@ -196,19 +205,22 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     returned_body = returned.get_content()
     assert f'Verifikator mengembalikan inovasi "{TITLE}" untuk diperbaiki.' in returned_body
     assert RETURN_NOTES in returned_body and f"{EVIDENCE_CHECK}: {EVIDENCE_NOTE}" in returned_body
+    assert f"✓ {IDENTITY_CHECK}" in returned_body
     assert f"Buka inovasi: {link}" in returned_body
     verified_body = verified.get_content()
     assert f'Inovasi "{TITLE}" telah diverifikasi.' in verified_body
     assert f"Buka inovasi: {link}" in verified_body
 
-    # The link in the e-mail opens the innovation; the in-app list has both.
+    # The link in the e-mail opens the innovation, which reads its news; the in-app list has both.
     sign_in(page, operator)
+    expect(page.get_by_role("link", name="Notifikasi 1 belum dibaca", exact=True)).to_be_visible()
     page.goto(link)
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
     expect(page.locator("main .badge").first).to_have_text("Terverifikasi")
-    page.get_by_role("link", name="Notifikasi 2 belum dibaca", exact=True).click()
+    page.get_by_role("link", name="Notifikasi", exact=True).click()
     expect(page.get_by_role("heading", name="Notifikasi", level=1)).to_be_visible()
     expect(page.locator("main .list-group-item")).to_contain_text([
         f'Inovasi "{TITLE}" terverifikasi', f'Inovasi "{TITLE}" dikembalikan untuk perbaikan'])
+    expect(page.locator("main .list-group-item.fw-semibold")).to_have_count(0)
     page.get_by_role("button", name="Tandai semua sudah dibaca").click()
     expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()

@@ -4,12 +4,15 @@ see what."""
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Entry, Evidence
+from competition.models import Entry, EntryEvent, Evidence
+from competition.models.notifications import Notification
 from competition.services.entries import change_entry_status
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user, words
 
@@ -218,3 +221,185 @@ def test_the_published_breakdown_is_for_the_opd_itself(client, rubric):
     assert client.get(f"/innovations/{rubric.si_sehat.id}").status_code == 404
     card = result_card(client.get(f"/innovations/{rubric.pintar.id}"))
     assert "data-score>52,50<" in card and "76,25" not in card
+
+
+def in_english(client):
+    client.post("/language", data={"language": "en", "next": "/"}, follow_redirects=True)
+
+
+def returned_entry(opd, comment="SK belum ditandatangani kepala dinas"):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat",
+                       category_id=opd.competition.categories[0].id)
+    change_entry_status(entry, "submit", opd.operator)
+    change_entry_status(entry, "return_for_revision", opd.verifier, comment=comment)
+    return entry
+
+
+def part(shown: str, start: str, end: str) -> str:
+    """The page from ``start`` to the next ``end``."""
+    assert start in shown, start
+    return shown.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_the_timeline_keeps_the_lines_of_the_verifiers_notes(client, opd):
+    entry = returned_entry(opd, comment="Lengkapi SK.\nSetiap klaim ...: Foto kegiatan tidak terbaca")
+    sign_in(client, opd.operator)
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    assert ('<div class="border-start border-3 ps-2 mt-1" style="white-space: pre-line">'
+            "Lengkapi SK.\nSetiap klaim ...: Foto kegiatan tidak terbaca</div>") in shown
+
+
+def test_each_action_keeps_its_own_inputs(client, opd):
+    entry = returned_entry(opd)
+    sign_in(client, opd.operator)
+    in_english(client)
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    resubmit = part(shown, 'id="action-resubmit"', "</form>")
+    assert "Note to the verifier (optional)" in resubmit and 'name="comment"' in resubmit
+    assert "Revise and resubmit</button>" in resubmit and "Reason (optional)" not in resubmit
+    withdraw = part(shown, 'class="border border-danger-subtle rounded p-2 mt-3" id="action-withdraw">',
+                    "</details>")
+    assert "<summary" in withdraw and "Reason (optional)" in withdraw and "Withdraw</button>" in withdraw
+    assert "cannot be submitted again" in withdraw
+
+
+def test_resubmitting_with_a_note_to_the_verifier(client, opd):
+    entry = returned_entry(opd)
+    sign_in(client, opd.operator)
+    response = client.post(f"/innovations/{entry.id}/resubmit",
+                           data={"version": entry.version,
+                                 "comment": "  SK sudah ditandatangani.\nLihat lampiran. "},
+                           follow_redirects=True)
+    assert "sekarang diajukan" in page(response)
+    last = db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                              .order_by(EntryEvent.id.desc())).first()
+    assert (last.trigger, last.comment) == ("resubmit", "SK sudah ditandatangani.\nLihat lampiran.")
+    assert "SK sudah ditandatangani." in page(client.get(f"/innovations/{entry.id}"))
+
+
+def test_resubmitting_without_a_note_records_none(client, opd):
+    entry = returned_entry(opd)
+    sign_in(client, opd.operator)
+    client.post(f"/innovations/{entry.id}/resubmit", data={"version": entry.version, "comment": ""})
+    last = db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                              .order_by(EntryEvent.id.desc())).first()
+    assert (last.trigger, last.comment) == ("resubmit", None)
+
+
+def test_each_delete_button_names_its_evidence(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat")
+    db.session.add(Evidence(entry=entry, kind="link", url="https://example.go.id/foto",
+                            title='Foto "kegiatan"'))
+    db.session.commit()
+    sign_in(client, opd.operator)
+    in_english(client)
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    assert 'aria-label="Delete evidence SK Inovasi">Delete</button>' in shown
+    assert 'aria-label="Delete evidence Foto &#34;kegiatan&#34;">Delete</button>' in shown
+
+
+def test_the_status_page_shows_the_whole_innovation(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat", urusan_terkait="Kependudukan",
+                       category_id=opd.competition.categories[0].id,
+                       rancang_bangun=words(320, "posyandu") + "\n\nLangkah kedua.",
+                       tujuan="Balita terpantau.",
+                       manfaat="Kader mencatat lebih cepat.", hasil="Cakupan naik 20%.",
+                       anggaran_rupiah=150_000_000, trial_started_on=date(2025, 1, 6),
+                       implemented_on=date(2025, 6, 2))
+    change_entry_status(entry, "submit", opd.operator)
+    sign_in(client, opd.operator)
+    in_english(client)
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    facts = part(shown, "<dl", "</dl>")
+    for text in ("Regional work unit", "Implemented", "Digital", "Public service innovation", "Kesehatan",
+                 "Kependudukan", "6 January 2025", "2 June 2025", "Rp 150,000,000", "322 words"):
+        assert text in facts, text
+    content = part(shown, '<details class="mt-3" id="content">', "</details>")
+    assert "Content of the innovation</summary>" in content
+    for label, text in (("Design (rancang bangun)", entry.rancang_bangun), ("Goals", "Balita terpantau."),
+                        ("Benefits", "Kader mencatat lebih cepat."), ("Results", "Cakupan naik 20%.")):
+        text_block = f'<p class="small mb-0" style="white-space: pre-line">{text}</p>'
+        assert f"{label}</h3>\n            {text_block}" in content
+
+
+def test_the_edit_form_shows_the_verifiers_latest_return(client, opd):
+    entry = returned_entry(opd, comment="Lengkapi SK.")
+    change_entry_status(entry, "resubmit", opd.operator)
+    change_entry_status(entry, "return_for_revision", opd.verifier, comment="Foto kegiatan\ntidak terbaca.")
+    sign_in(client, opd.operator)
+    in_english(client)
+    form = page(client.get(f"/innovations/{entry.id}/edit"))
+    notes = part(form, '<section class="alert alert-warning" id="return-notes"', "</section>")
+    assert "The verifier's notes" in notes and opd.verifier.name in notes
+    assert '<div style="white-space: pre-line">Foto kegiatan\ntidak terbaca.</div>' in notes
+    assert "Lengkapi SK." not in notes
+    assert form.index('id="return-notes"') < form.index('<form method="post" novalidate')
+
+
+def test_a_draft_has_no_return_notes(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat")
+    sign_in(client, opd.operator)
+    assert 'id="return-notes"' not in page(client.get(f"/innovations/{entry.id}/edit"))
+
+
+def test_the_form_describes_fields_only_by_what_is_on_the_page(client, opd):
+    sign_in(client, opd.operator)
+    for response in (client.get(f"/innovations/new/{opd.competition.id}"),
+                     client.post(f"/innovations/new/{opd.competition.id}", data=draft_form(title=""))):
+        form = page(response)
+        described = re.findall(r'aria-describedby="([^"]+)"', form)
+        assert described
+        for ids in described:
+            for id_ in ids.split():
+                assert f'id="{id_}"' in form, id_
+        assert 'id="inisiator"' in form and 'aria-describedby="inisiator-help"' not in form
+    assert 'aria-describedby="title-help title-error"' in form and 'id="title-error"' in form
+
+
+@pytest.mark.parametrize("typed", ["150.000.000", "150000000"])
+def test_the_budget_is_edited_with_thousands_dots(client, opd, typed):
+    sign_in(client, opd.operator)
+    client.post(f"/innovations/new/{opd.competition.id}", data=draft_form(anggaran_rupiah=typed))
+    entry = db.session.scalar(select(Entry))
+    assert entry.anggaran_rupiah == 150_000_000
+    for language in ("id", "en"):
+        client.post("/language", data={"language": language, "next": "/"})
+        form = page(client.get(f"/innovations/{entry.id}/edit"))
+        assert 'name="anggaran_rupiah" type="text" value="150.000.000"' in form
+    # Saved again as shown, it is the same amount.
+    response = client.post(f"/innovations/{entry.id}/edit",
+                           data=draft_form(version=entry.version, anggaran_rupiah="150.000.000"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).anggaran_rupiah == 150_000_000
+
+
+def test_opening_an_innovation_reads_its_notifications(client, opd):
+    colleague = make_user(opd.competition, "submitter", organisation=opd.dinkes)
+    entry = returned_entry(opd)
+    other = make_entry(opd.competition, opd.dinkes, title="Lain", status="submitted")
+    change_entry_status(other, "return_for_revision", opd.verifier, comment="Lengkapi.")
+
+    def unread(user, about):
+        return db.session.scalars(select(Notification).where(
+            Notification.user_id == user.id, Notification.entry_id == about.id,
+            Notification.read_at.is_(None))).all()
+
+    assert len(unread(opd.operator, entry)) == 1 and len(unread(opd.operator, other)) == 1
+    assert len(unread(colleague, entry)) == 1
+    sign_in(client, opd.operator)
+    assert '2<span class="visually-hidden"> belum dibaca</span>' in page(client.get("/innovations"))
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    assert '1<span class="visually-hidden"> belum dibaca</span>' in shown   # only the other one is left
+    db.session.expire_all()
+    assert unread(opd.operator, entry) == [] and len(unread(opd.operator, other)) == 1
+    assert len(unread(colleague, entry)) == 1                          # someone else's stay unread
+
+
+def test_every_page_has_the_apps_own_icon(client, opd):
+    sign_in(client, opd.operator)
+    shown = page(client.get("/innovations"))
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in shown
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert icon.data.startswith(b"<svg")

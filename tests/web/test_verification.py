@@ -246,3 +246,49 @@ def test_confirming_needs_the_csrf_token(database, desk):
         response = app.test_client().post("/verification/verify-several", data=chosen)
         assert response.status_code == 400
         db.engine.dispose()
+
+
+def test_the_items_ticked_are_recorded_with_the_decision(client, desk):
+    sign_in(client, desk.verifier)
+    client.post(f"/verification/{desk.newer.id}/return_for_revision",
+                data={"comment": "Lengkapi SK.", "check-identity": "on", "check-evidence": "on",
+                      "note-evidence": "Foto kegiatan tidak terbaca", "note-budget": "Tanpa DPA"})
+    [event] = db.session.query(EntryEvent).filter_by(entry_id=desk.newer.id).all()
+    assert event.comment.split("\n") == [
+        "Lengkapi SK.",
+        "✓ Nama, OPD, dan kategori sudah benar",
+        "✓ Setiap klaim memiliki data dukung yang dapat dibuka dan sesuai: Foto kegiatan tidak terbaca",
+        "Anggaran didukung dokumen anggaran: Tanpa DPA",
+    ]
+
+
+def test_a_verification_with_ticks_only_records_them_in_the_verifiers_language(client, desk):
+    sign_in(client, desk.verifier)
+    in_english(client)
+    client.post(f"/verification/{desk.older.id}/verify", data={"check-dates": "on", "check-authority": "on"})
+    [event] = db.session.query(EntryEvent).filter_by(entry_id=desk.older.id).all()
+    assert (event.to_status, event.comment) == (
+        "verified", "✓ Trial and implementation dates are backed by a decree\n"
+                    "✓ It falls within the region's authority")
+
+
+def test_a_refused_decision_keeps_what_was_filled_in(client, desk):
+    sign_in(client, desk.verifier)
+    # Ticks alone are no reason to return it; what was filled in is shown again with the refusal.
+    response = client.post(f"/verification/{desk.newer.id}/return_for_revision",
+                           data={"check-identity": "on", "note-evidence": "  ", "comment": " "})
+    shown = page(response)
+    assert response.status_code == 200 and "alasan wajib diisi" in shown
+    assert 'id="check-identity" name="check-identity" checked>' in shown
+    assert 'id="check-novelty" name="check-novelty">' in shown
+    assert "alasan wajib diisi" not in page(client.get(f"/verification/{desk.newer.id}"))  # said once
+    # Decided on a page older than the innovation: refused, with the notes kept.
+    response = client.post(f"/verification/{desk.newer.id}/return_for_revision",
+                           data={"version": desk.newer.version + 1, "check-budget": "on",
+                                 "note-evidence": "Foto <buram>", "comment": "Lengkapi SK.\nSegera."})
+    shown = page(response)
+    assert response.status_code == 200 and "was changed by someone else" in shown
+    assert 'id="check-budget" name="check-budget" checked>' in shown
+    assert 'name="note-evidence"' in shown and 'value="Foto &lt;buram&gt;"' in shown
+    assert 'aria-describedby="comment-help">Lengkapi SK.\nSegera.</textarea>' in shown
+    assert db.session.query(EntryEvent).filter_by(entry_id=desk.newer.id).count() == 0
