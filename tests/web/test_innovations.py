@@ -129,7 +129,7 @@ def test_a_stale_form_is_a_conflict_not_an_overwrite(client, opd):
     response = client.post(f"/innovations/{entry.id}/edit",
                            data=draft_form(title="Versi lama", version=entry.version + 5),
                            follow_redirects=True)
-    assert "was changed by someone else" in page(response)
+    assert "telah diubah orang lain" in page(response)
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).title == "Si-Sehat"
 

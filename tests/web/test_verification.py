@@ -287,7 +287,7 @@ def test_a_refused_decision_keeps_what_was_filled_in(client, desk):
                            data={"version": desk.newer.version + 1, "check-budget": "on",
                                  "note-evidence": "Foto <buram>", "comment": "Lengkapi SK.\nSegera."})
     shown = page(response)
-    assert response.status_code == 200 and "was changed by someone else" in shown
+    assert response.status_code == 200 and "telah diubah orang lain" in shown
     assert 'id="check-budget" name="check-budget" checked>' in shown
     assert 'name="note-evidence"' in shown and 'value="Foto &lt;buram&gt;"' in shown
     assert 'aria-describedby="comment-help">Lengkapi SK.\nSegera.</textarea>' in shown
