@@ -47,7 +47,8 @@ def main() -> None:
             page.goto(base + page.locator("a.list-group-item").first.get_attribute("href"))
             page.screenshot(path=HERE / f"innovation-{size}.png", full_page=True)
             page.goto(f"{base}/innovations")
-            page.goto(base + page.locator("a.list-group-item:has(.status-awarded)").first.get_attribute("href"))
+            awarded = page.locator("a.list-group-item:has(.status-awarded)").first
+            page.goto(base + awarded.get_attribute("href"))
             page.screenshot(path=HERE / f"innovation-result-{size}.png", full_page=True)
             page.context.clear_cookies()
             sign_in(page, base, "verifier@demo.anugerah.id")
