@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from flask import render_template
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from sqlalchemy import select
 
 from competition.errors import InvalidInput
+from competition.extensions import db
 from competition.models import Award, ResultSet
 from competition.models.types import utcnow
 from competition.services.results import award_standings
@@ -120,3 +122,28 @@ def certificates_pdf(result_set: ResultSet, award: Award, rows: list[RunSheetRow
                            signed=format_date(result_set.published_at or result_set.sealed_at),
                            decimal=format_decimal, juara=juara)
     return _pdf(html)
+
+
+@dataclass(frozen=True)
+class AwardProgramme:
+    """One award of a sealed version and its run-sheet; no rows when nobody won it."""
+
+    award: Award
+    rows: list[RunSheetRow]
+
+
+def ceremony_programme(result_set: ResultSet) -> list[AwardProgramme]:
+    """Every award of ``result_set``, in the order the awards were defined, with its run-sheet."""
+    award_ids = [a["id"] for a in result_set.inputs["awards"]]
+    awards = {a.id: a for a in db.session.scalars(select(Award).where(Award.id.in_(award_ids)))}
+    programme = []
+    for award_id in award_ids:
+        award = awards.get(award_id)
+        if award is None:
+            continue
+        try:
+            rows = run_sheet(result_set, award)
+        except InvalidInput:
+            rows = []
+        programme.append(AwardProgramme(award=award, rows=rows))
+    return programme

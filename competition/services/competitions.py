@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
-from competition.models import Award, Category, Competition, CompetitionEvent, Region, User
+from competition.models import Award, Category, Competition, CompetitionEvent, Entry, Panel, Region, User
 from competition.models.results import DEFAULT_AWARD_CITATION, DEFAULT_AWARD_NAME
 from competition.models.types import utcnow
 from competition.permissions import actor_for
+from competition.services.judging import require_organiser
 from workflows import Actor, get_workflow
+from workflows.messages import t
 
 COMPETITION_WORKFLOW = "competition"
 
@@ -90,6 +92,168 @@ def change_competition_phase(competition: Competition, trigger: str, actor: User
         if isinstance(exc, IntegrityError):
             raise
         raise ConcurrentChange(f"{competition.name} was changed by someone else; reload it") from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+# -- changing a competition's set-up --------------------------------------------------------------
+
+# The timeline in order, with the last phase in which each moment may still change: once a phase
+# is over, the moment that ended it is history.
+TIMELINE = ("submission_opens_at", "submission_closes_at", "verification_closes_at", "judging_closes_at")
+TIMELINE_CHANGEABLE_UNTIL = {"submission_opens_at": "setup", "submission_closes_at": "open",
+                             "verification_closes_at": "verification", "judging_closes_at": "judging"}
+# Phases in which categories may be added or removed (entries choose them while submitting).
+CATEGORY_PHASES = ("setup", "open")
+
+
+def _timeline_label(field: str) -> str:
+    return {"submission_opens_at": t("submission opens"), "submission_closes_at": t("submission closes"),
+            "verification_closes_at": t("verification closes"),
+            "judging_closes_at": t("judging closes")}[field]
+
+
+def timeline_problems(moments: dict[str, datetime]) -> list[str]:
+    """What is wrong with a timeline: every moment given with its time zone, in the order
+    submission opens < submission closes < verification closes < judging closes."""
+    problems = [t("%(moment)s: give a date and time with its time zone", moment=_timeline_label(field))
+                for field in TIMELINE if moments[field].tzinfo is None]
+    if problems:
+        return problems
+    for earlier, later in zip(TIMELINE, TIMELINE[1:], strict=False):
+        if moments[later] <= moments[earlier]:
+            problems.append(t("%(later)s must come after %(earlier)s",
+                              later=_timeline_label(later).capitalize(), earlier=_timeline_label(earlier)))
+    return problems
+
+
+def update_timeline(competition: Competition, organiser: User, *, submission_opens_at: datetime,
+                    submission_closes_at: datetime, verification_closes_at: datetime,
+                    judging_closes_at: datetime, now: datetime | None = None) -> Competition:
+    """Change the competition's timeline.
+
+    The moments stay in order. A moment whose phase is over no longer changes (the opening once
+    submissions are open, the submission deadline once verification has begun, and so on), and
+    after set-up a moment that still may change cannot be moved into the past: closing early is
+    done with the phase change, not by backdating the deadline.
+    """
+    now = now or utcnow()
+    try:
+        require_organiser(organiser, competition)
+        moments = {"submission_opens_at": submission_opens_at, "submission_closes_at": submission_closes_at,
+                   "verification_closes_at": verification_closes_at, "judging_closes_at": judging_closes_at}
+        problems = timeline_problems(moments)
+        if not problems:
+            phases = get_workflow(COMPETITION_WORKFLOW).definition.state_names
+            current = phases.index(competition.phase)
+            for field in TIMELINE:
+                if moments[field] == getattr(competition, field):
+                    continue
+                if current > phases.index(TIMELINE_CHANGEABLE_UNTIL[field]):
+                    problems.append(_timeline_locked(field))
+                elif competition.phase != "setup" and moments[field] < now:
+                    problems.append(t("%(moment)s cannot be moved into the past while the competition "
+                                      "runs", moment=_timeline_label(field).capitalize()))
+        if problems:
+            raise InvalidInput(problems)
+        for field in TIMELINE:
+            if moments[field] != getattr(competition, field):
+                setattr(competition, field, moments[field])
+        db.session.commit()
+        return competition
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
+                                 name=competition.name)) from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _timeline_locked(field: str) -> str:
+    return {"submission_opens_at": t("Submissions are already open; the opening can no longer change."),
+            "submission_closes_at": t("Submissions are closed; their deadline can no longer change."),
+            "verification_closes_at": t("Verification is over; its deadline can no longer change."),
+            "judging_closes_at": t("Judging is over; its deadline can no longer change.")}[field]
+
+
+def _category_name_problems(competition: Competition, name: str, *,
+                            keep: Category | None = None) -> list[str]:
+    cleaned = name.strip()
+    if not cleaned:
+        return [t("The category needs a name.")]
+    if len(cleaned) > 120:
+        return [t("A category name has at most %(count)s characters.", count=120)]
+    if any(c.name.casefold() == cleaned.casefold() and c is not keep for c in competition.categories):
+        return [t("%(competition)s already has a category called '%(name)s'.",
+                  competition=competition.name, name=cleaned)]
+    return []
+
+
+def add_category(competition: Competition, organiser: User, name: str) -> Category:
+    """A new category, while innovations can still choose one (set-up and open phases)."""
+    try:
+        require_organiser(organiser, competition)
+        problems = _category_name_problems(competition, name)
+        if competition.phase not in CATEGORY_PHASES:
+            problems.append(t("Categories can only be added before submissions close."))
+        if problems:
+            raise InvalidInput(problems)
+        category = Category(competition=competition, name=name.strip())
+        db.session.add(category)
+        db.session.commit()
+        return category
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def rename_category(category: Category, organiser: User, name: str) -> Category:
+    """Give a category a new name; innovations, panels and awards keep it."""
+    try:
+        competition = category.competition
+        require_organiser(organiser, competition)
+        problems = _category_name_problems(competition, name, keep=category)
+        if competition.phase == "closed":
+            problems.append(t("The competition is closed; its categories no longer change."))
+        if problems:
+            raise InvalidInput(problems)
+        category.name = name.strip()
+        db.session.commit()
+        return category
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def remove_category(category: Category, organiser: User) -> None:
+    """Remove a category that no innovation, panel or award uses, before submissions close."""
+    try:
+        competition = category.competition
+        require_organiser(organiser, competition)
+        problems = []
+        if competition.phase not in CATEGORY_PHASES:
+            problems.append(t("Categories can only be removed before submissions close."))
+        entries = db.session.scalar(select(func.count()).select_from(Entry)
+                                    .where(Entry.category_id == category.id)) or 0
+        if entries:
+            problems.append(t("'%(name)s' is the category of %(count)s innovation(s).",
+                              name=category.name, count=entries))
+        panels = db.session.scalar(select(func.count()).select_from(Panel)
+                                   .where(Panel.category_id == category.id)) or 0
+        if panels:
+            problems.append(t("'%(name)s' has %(count)s panel(s) of judges.", name=category.name,
+                              count=panels))
+        awards = db.session.scalar(select(func.count()).select_from(Award)
+                                   .where(Award.category_id == category.id)) or 0
+        if awards:
+            problems.append(t("'%(name)s' has %(count)s award(s).", name=category.name, count=awards))
+        if problems:
+            raise InvalidInput(problems)
+        competition.categories.remove(category)
+        db.session.delete(category)
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise

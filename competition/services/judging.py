@@ -371,3 +371,26 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
     except BaseException:
         db.session.rollback()
         raise
+
+
+def remove_criterion(criterion: Criterion, organiser: User) -> None:
+    """Take a criterion out of a rubric that is still being set up; the criteria after it move up."""
+    from workflows.messages import t
+
+    try:
+        round_ = criterion.round
+        require_organiser(organiser, round_.competition)
+        if round_.status != "setup":
+            raise InvalidInput(t("Round '%(name)s' is no longer being set up; its rubric cannot change.",
+                                 name=round_.name))
+        following = [c for c in round_.criteria if c.position > criterion.position]
+        round_.criteria.remove(criterion)
+        db.session.flush()
+        # One at a time, in order, so no two criteria ever share a position.
+        for later in sorted(following, key=lambda c: c.position):
+            later.position -= 1
+            db.session.flush()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

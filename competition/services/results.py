@@ -43,6 +43,7 @@ from competition.models.types import utcnow
 from competition.permissions import actor_for
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import Band
+from competition.ranking.normalisation import normalise_by_judge
 from competition.ranking.results import (
     CompetitionInputs,
     EntryFacts,
@@ -56,7 +57,7 @@ from competition.ranking.results import (
     summarise,
 )
 from competition.ranking.tiebreaks import validate_chain
-from competition.ranking.totals import SCALE_TOP
+from competition.ranking.totals import SCALE_TOP, rubric_range
 from competition.services.entries import apply_entry_transition
 from competition.services.judging import require_organiser
 from competition.services.sheets import raw_sheets, round_spec, sheet_summaries
@@ -561,3 +562,176 @@ def _weighted_mean(criteria: Sequence[CriterionBreakdown]) -> float | None:
     if not counted or total_weight <= 0 or any(c.mean is None for c in counted):
         return None
     return SCALE_TOP * math.fsum(c.weight * (c.mean or 0.0) / c.max_value for c in counted) / total_weight
+
+
+# -- the organiser's draft, with names and every judge's sheet --------------------------------------
+
+@dataclass(frozen=True)
+class CriterionColumn:
+    """A criterion as the preview's breakdown shows it."""
+
+    id: int
+    name: str
+    weight: float
+    max_value: float
+    counts: bool
+
+
+@dataclass(frozen=True)
+class RoundColumns:
+    """A round and its rubric, as the preview's breakdown shows them."""
+
+    id: int
+    name: str
+    position: int
+    weight: float
+    aggregation: str
+    normalise: bool
+    criteria: tuple[CriterionColumn, ...]
+
+
+@dataclass(frozen=True)
+class JudgeLine:
+    """One judge's confirmed sheet for one innovation in one round."""
+
+    judge_id: int
+    judge: str
+    values: dict[int, float]        # criterion id -> the value given
+    total: float                    # the judge's total, 0–100
+    normalised: float | None        # that total after per-judge normalisation, when the round normalises
+
+
+@dataclass(frozen=True)
+class EntryNames:
+    title: str
+    organisation_id: int
+    organisation: str
+    region_id: int
+
+
+@dataclass(frozen=True)
+class ResultsPreview:
+    """The draft results with what a person needs to read them: names, each judge's sheet and the
+    innovations behind every award row."""
+
+    results: Results
+    rounds: tuple[RoundColumns, ...]
+    sheets: dict[tuple[int, int], tuple[JudgeLine, ...]]   # (round id, entry id) -> judges' sheets
+    entries: dict[int, EntryNames]
+    awards: tuple[Award, ...]                              # in the order of ``results.awards``
+    subjects: dict[tuple[str, int], str]                   # (subject kind, id) -> name
+    members: dict[tuple[int, int], tuple[int, ...]]        # (award id, subject id) -> entry ids, best first
+    chain: tuple[str, ...]
+    decisions: dict[tuple[int, int], TieDecision]          # (award id, subject id) -> recorded decision
+
+    def subject_name(self, award: Award, subject_id: int) -> str:
+        if award.subject == "innovation":
+            return self.entries[subject_id].title
+        return self.subjects.get((award.subject, subject_id), f"#{subject_id}")
+
+
+def results_preview(competition: Competition) -> ResultsPreview:
+    """:func:`preview_results` with the names and sheets behind it, in a fixed number of queries
+    however many innovations there are."""
+    inputs = build_inputs(competition)
+    results = compute_results(inputs)
+    round_ids = [r.id for r in inputs.rounds]
+
+    names: dict[tuple[str, int], str] = {}
+    if round_ids:
+        for round_id, round_name, criterion_id, criterion_name in db.session.execute(
+                select(Round.id, Round.name, Criterion.id, Criterion.name)
+                .outerjoin(Criterion, Criterion.round_id == Round.id).where(Round.id.in_(round_ids))):
+            names[("round", round_id)] = round_name
+            if criterion_id is not None:
+                names[("criterion", criterion_id)] = criterion_name
+    rounds = tuple(
+        RoundColumns(id=r.id, name=names.get(("round", r.id), f"#{r.position}"), position=r.position,
+                     weight=r.weight, aggregation=r.aggregation, normalise=r.normalise,
+                     criteria=tuple(CriterionColumn(id=c.id, name=names.get(("criterion", c.id), f"#{c.id}"),
+                                                    weight=c.weight, max_value=c.max_value, counts=c.counts)
+                                    for c in r.criteria))
+        for r in sorted(inputs.rounds, key=lambda r: r.position))
+
+    normalised: dict[tuple[int, int, int], float] = {}
+    for spec in inputs.rounds:
+        if spec.normalise:
+            totals = {(s.entry_id, s.judge_id): s.total for s in inputs.sheets if s.round_id == spec.id}
+            adjusted = normalise_by_judge(totals, rubric_range(spec.criteria))
+            for (entry_id, judge_id), value in adjusted.items():
+                normalised[(spec.id, entry_id, judge_id)] = value
+    totals_by_sheet = {(s.round_id, s.entry_id, s.judge_id): s.total for s in inputs.sheets}
+    raw = raw_sheets(round_ids) if round_ids else []
+    judge_names = dict(db.session.execute(select(User.id, User.name).where(
+        User.id.in_({s.judge_id for s in raw}))).all()) if raw else {}
+    sheets: dict[tuple[int, int], list[JudgeLine]] = {}
+    for sheet in raw:
+        key = (sheet.round_id, sheet.entry_id, sheet.judge_id)
+        sheets.setdefault((sheet.round_id, sheet.entry_id), []).append(JudgeLine(
+            judge_id=sheet.judge_id, judge=judge_names.get(sheet.judge_id, f"#{sheet.judge_id}"),
+            values=dict(sheet.values), total=totals_by_sheet.get(key, 0.0), normalised=normalised.get(key)))
+
+    entries = {row.id: EntryNames(title=row.title, organisation_id=row.organisation_id,
+                                  organisation=row.name, region_id=row.region_id)
+               for row in db.session.execute(
+                   select(Entry.id, Entry.title, Entry.organisation_id, Organisation.name,
+                          Organisation.region_id)
+                   .join(Organisation, Organisation.id == Entry.organisation_id)
+                   .where(Entry.competition_id == competition.id))}
+    awards = tuple(db.session.scalars(select(Award).where(Award.competition_id == competition.id)
+                                      .order_by(Award.position)))
+    subjects: dict[tuple[str, int], str] = {
+        ("organisation", e.organisation_id): e.organisation for e in entries.values()}
+    if any(a.subject == "region" for a in awards):
+        subjects.update({("region", region_id): name for region_id, name in db.session.execute(
+            select(Region.id, Region.name).where(Region.id.in_({e.region_id for e in entries.values()})))})
+
+    score_of = {e.entry_id: e.score for e in results.entries}
+    facts = {e.id: e for e in inputs.entries}
+    members: dict[tuple[int, int], list[int]] = {}
+    for award in awards:
+        for entry_id in score_of:
+            fact = facts[entry_id]
+            if award.category_id is not None and fact.category_id != award.category_id:
+                continue
+            subject_id = {"innovation": entry_id, "organisation": fact.organisation_id,
+                          "region": fact.region_id}[award.subject]
+            members.setdefault((award.id, subject_id), []).append(entry_id)
+    decisions = {(d.award_id, d.subject_id): d for d in db.session.scalars(
+        select(TieDecision).join(Award).where(Award.competition_id == competition.id))}
+    return ResultsPreview(
+        results=results, rounds=rounds,
+        sheets={key: tuple(lines) for key, lines in sheets.items()}, entries=entries, awards=awards,
+        subjects=subjects,
+        members={key: tuple(sorted(ids, key=lambda i: (-score_of[i], i))) for key, ids in members.items()},
+        chain=tuple(competition.tie_break_chain), decisions=decisions)
+
+
+def remove_award(award: Award, organiser: User) -> None:
+    """Remove an award the organiser defined; the awards after it move up. Not once results are
+    being decided, nor when a tie decision for it is recorded. With no award left, "OPD
+    Terinovatif" is used again (see :func:`ensure_default_award`)."""
+    from workflows.messages import t
+
+    try:
+        competition = award.competition
+        require_organiser(organiser, competition)
+        problems = []
+        if competition.phase in ("results", "closed"):
+            problems.append(t("Awards can no longer be removed once judging is closed."))
+        if db.session.scalar(select(func.count()).select_from(TieDecision)
+                             .where(TieDecision.award_id == award.id)):
+            problems.append(t("A tie decision is recorded for '%(name)s'.", name=award.name))
+        if problems:
+            raise InvalidInput(problems)
+        following = [a for a in competition.awards if a.position > award.position]
+        competition.awards.remove(award)
+        db.session.delete(award)
+        db.session.flush()
+        for later in sorted(following, key=lambda a: a.position):
+            later.position -= 1
+            db.session.flush()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -10,7 +10,7 @@ and normalised rounds are decided when the organiser closes the round.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -333,3 +333,32 @@ def _advancing(round_: Round, entries: list[Entry], scores: Mapping[int, float])
         placings = rank([Contender(key=e.id, score=scores[e.id]) for e in members], chain=())
         advancing |= {p.key for p in placings if p.place <= count}
     return advancing
+
+
+# -- drafts from the judge's page ----------------------------------------------------------------
+
+def save_draft(assignment: Assignment | int, judge: User, values: Mapping[int, ScoreInput],
+               cleared: Iterable[int] = ()) -> list[Score]:
+    """Save a judge's draft as their scoring page holds it: ``values`` as :func:`save_scores`
+    saves them, and the criteria in ``cleared`` (emptied on the page) without a value again.
+
+    All of it or nothing: a refused value keeps the cleared scores too. Only while the judge may
+    score (assigned, round open, no conflict, not confirmed).
+    """
+    cleared_ids = set(cleared) - set(values)
+    try:
+        loaded = _load_assignment(assignment)
+        _check_judge_may_score(loaded, judge)
+        unknown = sorted(cleared_ids - {c.id for c in loaded.round.criteria})
+        if unknown:
+            raise InvalidInput([f"criterion {criterion_id} is not in the rubric of round "
+                                f"'{loaded.round.name}'" for criterion_id in unknown])
+        for score in [s for s in loaded.scores if s.criterion_id in cleared_ids]:
+            loaded.scores.remove(score)  # deleted with the assignment's delete-orphan cascade
+        db.session.flush()
+    except BaseException:
+        db.session.rollback()
+        raise
+    # save_scores commits the removals with the values, or rolls both back. (Should it lose a race
+    # with another tab and retry, it retries the values alone: the other tab's page is as recent.)
+    return save_scores(loaded, judge, values)
