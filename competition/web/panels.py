@@ -1,0 +1,669 @@
+"""The organiser's judging pages, per round: its status with opening and closing, its panels and
+a form for a new one, automatic assignment with its figures (load per judge, judges per
+innovation, conflicts of interest avoided), and the assignments table (innovation × judge) where
+judges are added and removed by hand and confirmed scores are reopened with a reason.
+
+The figures are worked out afresh from the round's assignments on every visit, so what the page
+shows after an automatic assignment stays visible, and stays true after changes by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.judging.conflicts import organisation_conflict
+from competition.models import (
+    Assignment,
+    Category,
+    Competition,
+    ConflictOfInterest,
+    Criterion,
+    Entry,
+    Membership,
+    Organisation,
+    Panel,
+    PanelMember,
+    Round,
+    Score,
+    ScoringEvent,
+    User,
+)
+from competition.services.judging import (
+    assign_automatically,
+    assign_judge,
+    create_panel,
+    remove_assignment,
+    round_entries,
+)
+from competition.services.scoring import close_round, open_round, reopen_scores
+from competition.web.manage import organised_competition
+from workflows import WorkflowError, get_workflow
+
+bp = Blueprint("panels", __name__, url_prefix="/manage")
+
+ROUND_STATUS_LABELS = {"setup": _l("Being set up"), "open": _l("Open for scoring"), "closed": _l("Closed")}
+SCORING_STATE_LABELS = {"not_started": _l("Not started"), "draft": _l("Draft"), "confirmed": _l("Confirmed"),
+                        "conflict": _l("Conflict of interest")}
+SCORING_ACTION_LABELS = {"confirm": _l("Confirmed"), "reopen": _l("Reopened")}
+HISTORY_LENGTH = 20
+ERRORS = (AnugerahError, WorkflowError)
+
+
+# -- forms ----------------------------------------------------------------------------------------
+
+class PanelForm(FlaskForm):
+    name = StringField(_l("Panel name"), validators=[
+        DataRequired(_l("Give the panel a name.")), Length(max=120)])
+    judges = SelectMultipleField(_l("Judges"), coerce=int,
+                                 validators=[DataRequired(_l("Choose at least one judge."))],
+                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    category = SelectField(_l("Category"), coerce=int, validate_choice=False, default=0)
+
+
+class AutoAssignForm(FlaskForm):
+    judges_per_entry = IntegerField(_l("Judges per innovation"), validators=[
+        Optional(), NumberRange(min=1, max=99, message=_l("Between 1 and 99."))])
+    cap = IntegerField(_l("Most innovations per judge"), validators=[
+        Optional(), NumberRange(min=1, message=_l("At least 1, or leave it empty for no cap."))])
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(_l("Say why the scores are reopened: the reason is kept in the audit trail.")),
+        Length(max=2000)])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token, for the buttons that change a round or an assignment."""
+
+
+# -- service refusals in the reader's language ----------------------------------------------------
+
+# The judging and scoring services name each refusal in English; these put the ones these pages
+# can meet into the reader's language, with the same names and numbers.
+_SERVICE_MESSAGES = tuple((re.compile(pattern), message) for pattern, message in (
+    (r"round '(?P<round>.+)' is closed", _l("round '%(round)s' is closed")),
+    (r"name: must not be empty", _l("name: must not be empty")),
+    (r"name: round '(?P<round>.+)' already has a panel called ['\"](?P<name>.+)['\"]",
+     _l("name: round '%(round)s' already has a panel called '%(name)s'")),
+    (r"judges: a panel needs at least one judge", _l("judges: a panel needs at least one judge")),
+    (r"judges: (?P<judge>.+) is not a judge of (?P<competition>.+)",
+     _l("judges: %(judge)s is not a judge of %(competition)s")),
+    (r"category: ['\"](?P<category>.+)['\"] is not a category of (?P<competition>.+)",
+     _l("category: '%(category)s' is not a category of %(competition)s")),
+    (r"round '(?P<round>.+)' has no panel of judges yet", _l("round '%(round)s' has no panel of judges yet")),
+    (r"'(?P<title>.+)' is not judged in round '(?P<round>.+)'",
+     _l("'%(title)s' is not judged in round '%(round)s'")),
+    (r"(?P<judge>.+) is not a judge of (?P<competition>.+)",
+     _l("%(judge)s is not a judge of %(competition)s")),
+    (r"(?P<judge>.+) has a conflict of interest with '(?P<title>.+)'",
+     _l("%(judge)s has a conflict of interest with '%(title)s'")),
+    (r"(?P<judge>.+) is already assigned to '(?P<title>.+)' in this round",
+     _l("%(judge)s is already assigned to '%(title)s' in this round")),
+    (r"(?P<judge>.+) has confirmed the scores for '(?P<title>.+)'; reopen them first",
+     _l("%(judge)s has confirmed the scores for '%(title)s'; reopen them first")),
+    (r"reason: say why the scores are reopened", _l("reason: say why the scores are reopened")),
+    (r"the scores of (?P<judge>.+) for '(?P<title>.+)' are not confirmed",
+     _l("the scores of %(judge)s for '%(title)s' are not confirmed")),
+    (r"round '(?P<round>.+)' is (?P<status>\w+); scores can only be reopened while it is open",
+     _l("round '%(round)s' is %(status)s; scores can only be reopened while it is open")),
+    (r"round '(?P<round>.+)' is already (?P<status>\w+)", _l("round '%(round)s' is already %(status)s")),
+    (r"(?P<competition>.+) is in phase '(?P<phase>\w+)', not judging",
+     _l("%(competition)s is in phase '%(phase)s', not judging")),
+    (r"round '(?P<round>.+)' must be closed first", _l("round '%(round)s' must be closed first")),
+    (r"round '(?P<round>.+)' has no rubric", _l("round '%(round)s' has no rubric")),
+    (r"round '(?P<round>.+)' has no panel of judges", _l("round '%(round)s' has no panel of judges")),
+    (r"round '(?P<round>.+)' is (?P<status>\w+), not open", _l("round '%(round)s' is %(status)s, not open")),
+    (r"(?P<count>\d+) assignment\(s\) in round '(?P<round>.+)' are not confirmed yet; close anyway to "
+     r"ignore their drafts",
+     _l("%(count)s assignment(s) in round '%(round)s' are not confirmed yet; close anyway to ignore "
+        "their drafts")),
+))
+
+
+def service_message(problem: str) -> tuple[str, dict[str, str]] | None:
+    """The catalogue's message for a service's refusal, and its values, or ``None`` when these
+    pages do not know it."""
+    for pattern, message in _SERVICE_MESSAGES:
+        match = pattern.fullmatch(problem)
+        if match:
+            return str(message), match.groupdict()
+    return None
+
+
+def translated(problem: str) -> str:
+    """A service's refusal in the reader's language; one these pages do not know stays as it is."""
+    found = service_message(problem)
+    if found is None:
+        return problem
+    message, values = found
+    if "status" in values:
+        values["status"] = str(ROUND_STATUS_LABELS.get(values["status"], values["status"])).lower()
+    if "phase" in values:
+        values["phase"] = get_workflow("competition").label(values["phase"], _language())
+    return message % values
+
+
+def _language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "id")
+
+
+def _flash_refusal(error: Exception) -> None:
+    for problem in getattr(error, "problems", None) or getattr(error, "reasons", None) or [str(error)]:
+        flash(translated(str(problem)), "danger")
+
+
+# -- what a round's pages show --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why a judge may not judge an innovation: declared (``detail`` is the judge's reason) or
+    from the organisation tree (``detail`` is where the judge works, ``relation`` is how that
+    stands to the innovation's OPD: same, above or below)."""
+
+    judge: User
+    entry: Entry
+    kind: str
+    detail: str
+    relation: str = ""
+
+
+@dataclass
+class Cell:
+    """One judge on one innovation in the assignments table."""
+
+    judge: User
+    assignment: Assignment | None = None
+    state: str | None = None          # not_started, draft, confirmed; None when not assigned
+    scored: int = 0                   # criteria with a score
+    conflict: Conflict | None = None
+    on_panel: bool = False            # a panel of the round covers the innovation's category
+    addable: bool = False             # on a panel, no conflict, not assigned
+
+
+@dataclass
+class Shortfall:
+    entry: Entry
+    assigned: int
+    missing: int
+    reason: str
+
+
+@dataclass
+class Figures:
+    """The automatic assignment's result, worked out from the round as it stands."""
+
+    per_entry: int
+    cap: int | None
+    entries: int
+    assignments: int
+    load: list[tuple[User, int]]
+    max_load: int
+    complete: int
+    short: list[Shortfall]
+    conflicts: list[Conflict]
+
+
+@dataclass
+class RoundView:
+    """A round's innovations, panels, assignments, score counts and declared conflicts, each
+    loaded with one query whatever the number of innovations."""
+
+    round: Round
+    entries: list[Entry] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    score_counts: dict[int, int] = field(default_factory=dict)
+    declared: dict[tuple[int, int], str] = field(default_factory=dict)
+    criteria: int = 0
+    categories: dict[int, Category] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, round_: Round) -> RoundView:
+        view = cls(round=round_)
+        view.panels = list(db.session.scalars(
+            select(Panel).where(Panel.round_id == round_.id).order_by(Panel.name)
+            .options(selectinload(Panel.category),
+                     selectinload(Panel.members).selectinload(PanelMember.judge)
+                     .selectinload(User.organisation).selectinload(Organisation.parent))))
+        view.assignments = list(db.session.scalars(
+            select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.id)
+            .options(selectinload(Assignment.judge).selectinload(User.organisation)
+                     .selectinload(Organisation.parent))))
+        entries = round_entries(round_)
+        # An innovation judged in the round stays in its table after moving on (awarded, say).
+        known = {e.id for e in entries}
+        others = {a.entry_id for a in view.assignments} - known
+        if others:
+            entries += db.session.scalars(
+                select(Entry).where(Entry.id.in_(others))
+                .options(selectinload(Entry.organisation).selectinload(Organisation.parent)))
+        view.entries = sorted(entries, key=lambda e: e.id)
+        view.score_counts = {assignment_id: count for assignment_id, count in db.session.execute(
+            select(Score.assignment_id, func.count()).join(Assignment, Assignment.id == Score.assignment_id)
+            .where(Assignment.round_id == round_.id).group_by(Score.assignment_id))}
+        view.declared = {(entry_id, judge_id): reason for entry_id, judge_id, reason in db.session.execute(
+            select(ConflictOfInterest.entry_id, ConflictOfInterest.judge_id, ConflictOfInterest.reason)
+            .join(Entry, Entry.id == ConflictOfInterest.entry_id)
+            .where(Entry.competition_id == round_.competition_id))}
+        view.criteria = db.session.scalar(
+            select(func.count()).select_from(Criterion).where(Criterion.round_id == round_.id)) or 0
+        view.categories = {c.id: c for c in db.session.scalars(
+            select(Category).where(Category.competition_id == round_.competition_id))}
+        return view
+
+    # Who is who.
+    def judges(self) -> list[User]:
+        """Every judge on a panel of the round or assigned in it, by name."""
+        judges = {m.judge_id: m.judge for p in self.panels for m in p.members}
+        judges.update({a.judge_id: a.judge for a in self.assignments})
+        return sorted(judges.values(), key=lambda j: (j.name.lower(), j.id))
+
+    def members_for(self, category_id: int | None) -> list[User]:
+        """Judges of the panels for this category or for every category."""
+        judges = {m.judge_id: m.judge for p in self.panels if p.category_id in (None, category_id)
+                  for m in p.members}
+        return sorted(judges.values(), key=lambda j: (j.name.lower(), j.id))
+
+    def category(self, entry: Entry) -> Category | None:
+        return self.categories.get(entry.category_id) if entry.category_id else None
+
+    def by_entry(self) -> dict[int, dict[int, Assignment]]:
+        assigned: dict[int, dict[int, Assignment]] = {}
+        for assignment in self.assignments:
+            assigned.setdefault(assignment.entry_id, {})[assignment.judge_id] = assignment
+        return assigned
+
+    def conflict(self, judge: User, entry: Entry) -> Conflict | None:
+        reason = self.declared.get((entry.id, judge.id))
+        if reason is not None:
+            return Conflict(judge, entry, "declared", reason)
+        if judge.organisation is None:
+            return None
+        judge_lineage = judge.organisation.lineage_ids()
+        entry_lineage = entry.organisation.lineage_ids()
+        if not organisation_conflict(judge_lineage, entry_lineage):
+            return None
+        relation = ("same" if judge_lineage[0] == entry_lineage[0]
+                    else "above" if judge_lineage[0] in entry_lineage else "below")
+        return Conflict(judge, entry, "organisation", judge.organisation.name, relation)
+
+    def state(self, assignment: Assignment) -> str:
+        if assignment.confirmed_at is not None:
+            return "confirmed"
+        return "draft" if self.score_counts.get(assignment.id) else "not_started"
+
+    # The figures.
+    def figures(self, per_entry: int, cap: int | None) -> Figures:
+        assigned = self.by_entry()
+        load = {j.id: 0 for j in self.judges()}
+        for assignment in self.assignments:
+            load[assignment.judge_id] += 1
+        conflicts: list[Conflict] = []
+        short: list[Shortfall] = []
+        complete = 0
+        for entry in self.entries:
+            mine = assigned.get(entry.id, {})
+            eligible = []
+            for judge in self.members_for(entry.category_id):
+                conflict = self.conflict(judge, entry)
+                if conflict is None:
+                    eligible.append(judge)
+                else:
+                    conflicts.append(conflict)
+            if len(mine) >= per_entry:
+                complete += 1
+                continue
+            possible = {j.id for j in eligible} | set(mine)
+            free = [j for j in eligible if j.id not in mine]
+            if len(possible) < per_entry:
+                reason = ngettext("only %(num)s judge on its panels may judge it",
+                                  "only %(num)s judges on its panels may judge it", len(possible))
+            elif cap is not None and all(load[j.id] >= cap for j in free):
+                reason = _("the other judges who may judge it already have %(cap)s innovations, the cap",
+                           cap=cap)
+            else:
+                reason = _("not assigned yet: run the automatic assignment or add a judge by hand")
+            short.append(Shortfall(entry, len(mine), per_entry - len(mine), reason))
+        judges = self.judges()
+        return Figures(per_entry=per_entry, cap=cap, entries=len(self.entries),
+                       assignments=len(self.assignments), load=[(j, load[j.id]) for j in judges],
+                       max_load=max(load.values(), default=0), complete=complete, short=short,
+                       conflicts=conflicts)
+
+    def rows(self, judges: list[User], entries: list[Entry]) -> list[tuple[Entry, list[Cell]]]:
+        """The assignments table: each innovation with one cell per judge."""
+        assigned = self.by_entry()
+        rows = []
+        for entry in entries:
+            members = {j.id for j in self.members_for(entry.category_id)}
+            mine = assigned.get(entry.id, {})
+            cells = []
+            for judge in judges:
+                cell = Cell(judge=judge, assignment=mine.get(judge.id), on_panel=judge.id in members,
+                            conflict=self.conflict(judge, entry))
+                if cell.assignment is not None:
+                    cell.state = self.state(cell.assignment)
+                    cell.scored = self.score_counts.get(cell.assignment.id, 0)
+                cell.addable = cell.on_panel and cell.conflict is None and cell.assignment is None
+                cells.append(cell)
+            rows.append((entry, cells))
+        return rows
+
+
+# -- finding things -------------------------------------------------------------------------------
+
+def _round_of(competition: Competition, round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.competition_id != competition.id:
+        abort(404)
+    return round_
+
+
+def _assignment_of(competition: Competition, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.round.competition_id != competition.id:
+        abort(404)
+    return assignment
+
+
+def _competition_judges(competition: Competition) -> list[User]:
+    """Active users holding the judge role in the competition, by name."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.competition_id == competition.id, Membership.role == "judge", User.active.is_(True))
+        .options(selectinload(User.organisation)).order_by(User.name, User.id)))
+
+
+def _chosen_round(competition: Competition, round_id: int | None) -> Round | None:
+    rounds = competition.rounds
+    chosen = next((r for r in rounds if r.id == round_id), None)
+    return chosen or next((r for r in rounds if r.status != "closed"), rounds[-1] if rounds else None)
+
+
+def _setup_url(competition: Competition) -> str | None:
+    if "setup.overview" in current_app.view_functions:
+        return url_for("setup.overview", competition_id=competition.id)
+    return None
+
+
+def _positive(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+# -- the panels page ------------------------------------------------------------------------------
+
+def _panel_form(competition: Competition) -> PanelForm:
+    form = PanelForm()
+    form.judges.choices = [
+        SelectChoice(j.id, f"{j.name} · {j.organisation.name}" if j.organisation else j.name)
+        for j in _competition_judges(competition)]
+    form.category.choices = [SelectChoice(0, _("All categories")),
+                             *(SelectChoice(c.id, c.name) for c in competition.categories)]
+    return form
+
+
+def _index_page(competition: Competition, round_: Round | None, *, panel_form: PanelForm | None = None,
+                assign_form: AutoAssignForm | None = None, status: int = 200) -> tuple[str, int]:
+    figures = view = None
+    # The figures count with the numbers the last automatic assignment was run with, when given.
+    given = {"judges_per_entry": _positive(request.args.get("per_entry")),
+             "cap": _positive(request.args.get("cap"))}
+    if round_ is not None:
+        view = RoundView.load(round_)
+        per_entry = given["judges_per_entry"] or round_.judges_per_entry
+        cap = given["cap"] if "cap" in request.args else round_.judge_cap
+        figures = view.figures(per_entry, cap)
+    return render_template(
+        "panels/index.html", competition=competition, rounds=competition.rounds, round=round_, view=view,
+        figures=figures, panel_form=panel_form or _panel_form(competition),
+        assign_form=assign_form or AutoAssignForm(formdata=None, data=given), form=ConfirmForm(),
+        setup_url=_setup_url(competition), status_labels=ROUND_STATUS_LABELS), status
+
+
+@bp.get("/<int:competition_id>/panels")
+@login_required
+def index(competition_id: int) -> tuple[str, int]:
+    """Each round (one at a time, chosen with ``?round=``): its status, panels and the figures
+    of its assignment."""
+    competition = organised_competition(competition_id)
+    return _index_page(competition, _chosen_round(competition, request.args.get("round", type=int)))
+
+
+def _to_round(round_: Round, anchor: str | None = None, **arguments: int | None) -> Response:
+    given: dict[str, Any] = {k: v for k, v in arguments.items() if v is not None}
+    return redirect(url_for("panels.index", competition_id=round_.competition_id, round=round_.id,
+                            _anchor=anchor, **given))
+
+
+@bp.post("/<int:competition_id>/panels/rounds/<int:round_id>/panels")
+@login_required
+def new_panel(competition_id: int, round_id: int) -> Response | tuple[str, int]:
+    competition = organised_competition(competition_id)
+    round_ = _round_of(competition, round_id)
+    form = _panel_form(competition)
+    if form.validate_on_submit():
+        judges = [j for j in _competition_judges(competition) if j.id in set(form.judges.data or [])]
+        category = next((c for c in competition.categories if c.id == form.category.data), None)
+        if form.category.data and category is None:
+            form.category.errors = [_("Choose one of the competition's categories.")]
+        else:
+            try:
+                panel = create_panel(round_, current_user, name=form.name.data or "", judges=judges,
+                                     category=category)
+            except ERRORS as error:
+                _flash_refusal(error)
+            else:
+                flash(ngettext("Panel '%(name)s' was created with %(num)s judge.",
+                               "Panel '%(name)s' was created with %(num)s judges.", len(panel.members),
+                               name=panel.name), "success")
+                return _to_round(round_, "panels")
+    return _index_page(competition, round_, panel_form=form, status=422)
+
+
+@bp.post("/<int:competition_id>/panels/rounds/<int:round_id>/assign")
+@login_required
+def assign(competition_id: int, round_id: int) -> Response | tuple[str, int]:
+    """Run the automatic assignment, then show its figures (with the numbers it was run with)."""
+    competition = organised_competition(competition_id)
+    round_ = _round_of(competition, round_id)
+    form = AutoAssignForm()
+    if not form.validate_on_submit():
+        return _index_page(competition, round_, assign_form=form, status=422)
+    try:
+        report = assign_automatically(round_, current_user, judges_per_entry=form.judges_per_entry.data,
+                                      cap=form.cap.data)
+    except ERRORS as error:
+        _flash_refusal(error)
+        return _to_round(round_)
+    flash(ngettext("%(num)s assignment added.", "%(num)s assignments added.", report.added), "success")
+    return _to_round(round_, "report", per_entry=form.judges_per_entry.data, cap=form.cap.data)
+
+
+@bp.post("/<int:competition_id>/panels/rounds/<int:round_id>/open")
+@login_required
+def open_(competition_id: int, round_id: int) -> Response:
+    competition = organised_competition(competition_id)
+    round_ = _round_of(competition, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        open_round(round_, current_user)
+    except ERRORS as error:
+        _flash_refusal(error)
+    else:
+        flash(_("Round '%(name)s' is open: judges can score now.", name=round_.name), "success")
+    return _to_round(round_)
+
+
+@bp.post("/<int:competition_id>/panels/rounds/<int:round_id>/close")
+@login_required
+def close(competition_id: int, round_id: int) -> Response | str:
+    """Close a round; while assignments are unconfirmed, first a page that names them and asks
+    whether to close anyway (their drafts then do not count)."""
+    competition = organised_competition(competition_id)
+    round_ = _round_of(competition, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    force = request.form.get("force") == "1"
+    if round_.status == "open" and not force:
+        unconfirmed = list(db.session.scalars(
+            select(Assignment).where(Assignment.round_id == round_.id, Assignment.confirmed_at.is_(None))
+            .options(selectinload(Assignment.judge), selectinload(Assignment.entry))
+            .order_by(Assignment.entry_id, Assignment.id)))
+        if unconfirmed:
+            view = RoundView(round=round_)
+            view.score_counts = {assignment_id: count for assignment_id, count in db.session.execute(
+                select(Score.assignment_id, func.count())
+                .where(Score.assignment_id.in_([a.id for a in unconfirmed])).group_by(Score.assignment_id))}
+            return render_template("panels/close_confirm.html", competition=competition, round=round_,
+                                   unconfirmed=unconfirmed, view=view, form=ConfirmForm(),
+                                   state_labels=SCORING_STATE_LABELS)
+    try:
+        closure = close_round(round_, current_user, force=force)
+    except ERRORS as error:
+        _flash_refusal(error)
+    else:
+        flash(_("Round '%(name)s' is closed: %(advanced)s moved on, %(stopped)s stopped here, "
+                "%(not_judged)s not judged.", name=round_.name, advanced=len(closure.advanced),
+                stopped=len(closure.stopped), not_judged=len(closure.not_judged)), "success")
+    return _to_round(round_)
+
+
+# -- the assignments table ------------------------------------------------------------------------
+
+@bp.get("/<int:competition_id>/panels/rounds/<int:round_id>/assignments")
+@login_required
+def assignments(competition_id: int, round_id: int) -> str:
+    """Innovation × judge with each scoring state, filtered by panel or category; judges are added
+    and removed here, and confirmed scores reopened. Below, the round's recent scoring events."""
+    competition = organised_competition(competition_id)
+    round_ = _round_of(competition, round_id)
+    view = RoundView.load(round_)
+    panel = next((p for p in view.panels if p.id == request.args.get("panel", type=int)), None)
+    category = view.categories.get(request.args.get("category", type=int) or 0)
+    entries = view.entries
+    if panel is not None and panel.category_id is not None:
+        entries = [e for e in entries if e.category_id == panel.category_id]
+    if category is not None:
+        entries = [e for e in entries if e.category_id == category.id]
+    if panel is not None:
+        judges = sorted((m.judge for m in panel.members), key=lambda j: (j.name.lower(), j.id))
+    elif category is not None:
+        shown = {e.id for e in entries}
+        extra = {a.judge_id: a.judge for a in view.assignments if a.entry_id in shown}
+        judges = sorted({**{j.id: j for j in view.members_for(category.id)}, **extra}.values(),
+                        key=lambda j: (j.name.lower(), j.id))
+    else:
+        judges = view.judges()
+    rows = view.rows(judges, entries)
+    # On phones each innovation lists every judge who is assigned or may be added, whatever the columns.
+    all_judges = view.judges()
+    phone_rows = {entry.id: [c for c in cells if c.assignment or c.addable or c.conflict and c.on_panel]
+                  for entry, cells in view.rows(all_judges, entries)}
+    events = list(db.session.scalars(
+        select(ScoringEvent).join(Assignment, Assignment.id == ScoringEvent.assignment_id)
+        .where(Assignment.round_id == round_.id)
+        .order_by(ScoringEvent.created_at.desc(), ScoringEvent.id.desc()).limit(HISTORY_LENGTH)
+        .options(selectinload(ScoringEvent.actor),
+                 selectinload(ScoringEvent.assignment).selectinload(Assignment.judge),
+                 selectinload(ScoringEvent.assignment).selectinload(Assignment.entry))))
+    confirmed = sum(1 for a in view.assignments if a.confirmed_at is not None)
+    return render_template(
+        "panels/assignments.html", competition=competition, round=round_, view=view, rows=rows,
+        judges=judges, phone_rows=phone_rows, panel=panel, category=category, events=events,
+        confirmed=confirmed, form=ConfirmForm(), state_labels=SCORING_STATE_LABELS,
+        action_labels=SCORING_ACTION_LABELS, status_labels=ROUND_STATUS_LABELS)
+
+
+def _to_assignments(round_: Round, entry_id: int | None = None) -> Response:
+    filters: dict[str, Any] = {key: value for key in ("panel", "category")
+                               if (value := _positive(request.form.get(key))) is not None}
+    return redirect(url_for("panels.assignments", competition_id=round_.competition_id, round_id=round_.id,
+                            _anchor=f"entry-{entry_id}" if entry_id else None, **filters))
+
+
+@bp.post("/<int:competition_id>/panels/rounds/<int:round_id>/assignments")
+@login_required
+def add_assignment(competition_id: int, round_id: int) -> Response:
+    """Assign a judge to an innovation by hand; the service refuses conflicts and duplicates."""
+    competition = organised_competition(competition_id)
+    round_ = _round_of(competition, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    entry = db.session.get(Entry, request.form.get("entry", type=int) or 0)
+    if entry is None or entry.competition_id != competition.id:
+        abort(404)
+    judge = db.session.get(User, request.form.get("judge", type=int) or 0)
+    if judge is None:
+        flash(_("Choose a judge to add to '%(title)s'.", title=entry.title), "danger")
+        return _to_assignments(round_, entry.id)
+    try:
+        assign_judge(round_, entry, judge, current_user)
+    except ERRORS as error:
+        _flash_refusal(error)
+    else:
+        flash(_("%(judge)s now judges '%(title)s'.", judge=judge.name, title=entry.title), "success")
+    return _to_assignments(round_, entry.id)
+
+
+@bp.post("/<int:competition_id>/panels/assignments/<int:assignment_id>/remove")
+@login_required
+def remove(competition_id: int, assignment_id: int) -> Response:
+    competition = organised_competition(competition_id)
+    assignment = _assignment_of(competition, assignment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    round_, entry, judge = assignment.round, assignment.entry, assignment.judge
+    try:
+        remove_assignment(assignment, current_user)
+    except ERRORS as error:
+        _flash_refusal(error)
+    else:
+        flash(_("%(judge)s no longer judges '%(title)s'.", judge=judge.name, title=entry.title), "success")
+    return _to_assignments(round_, entry.id)
+
+
+@bp.route("/<int:competition_id>/panels/assignments/<int:assignment_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(competition_id: int, assignment_id: int) -> Response | tuple[str, int]:
+    """Reopen a judge's confirmed scores, with a reason that goes into the audit trail."""
+    competition = organised_competition(competition_id)
+    assignment = _assignment_of(competition, assignment_id)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            reopen_scores(assignment, current_user, form.reason.data or "")
+        except ERRORS as error:
+            _flash_refusal(error)
+        else:
+            flash(_("The scores of %(judge)s for '%(title)s' are open again.", judge=assignment.judge.name,
+                    title=assignment.entry.title), "success")
+            return _to_assignments(assignment.round, assignment.entry_id)
+    scores = list(db.session.scalars(
+        select(Score).where(Score.assignment_id == assignment.id)
+        .options(selectinload(Score.criterion)).join(Criterion, Criterion.id == Score.criterion_id)
+        .order_by(Criterion.position)))
+    return render_template("panels/reopen.html", competition=competition, round=assignment.round,
+                           assignment=assignment, scores=scores, form=form,
+                           ), 422 if form.errors else 200
