@@ -18,13 +18,19 @@ from workflows import get_workflow
 
 def register_blueprints(app: Flask) -> None:
     from competition.web.auth import bp as auth_bp
+    from competition.web.ceremony import bp as ceremony_bp
+    from competition.web.dashboard import bp as dashboard_bp
     from competition.web.errors import register_error_pages
     from competition.web.formatting import register_filters
     from competition.web.innovations import bp as innovations_bp
     from competition.web.manage import manage_tabs
     from competition.web.notifications import bp as notifications_bp
+    from competition.web.panels import bp as panels_bp
     from competition.web.people import bp as people_bp
     from competition.web.public import bp as public_bp
+    from competition.web.results import bp as results_bp
+    from competition.web.scoring import bp as scoring_bp
+    from competition.web.setup import bp as setup_bp
     from competition.web.verification import bp as verification_bp
 
     register_filters(app)
@@ -39,6 +45,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verification_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(setup_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(ceremony_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(panels_bp)
+    app.register_blueprint(scoring_bp)
 
     @app.before_request
     def choose_language() -> None:
