@@ -66,6 +66,26 @@ def main() -> None:
             page.click("main button[type=submit]")
             page.wait_for_selector("#import-result .alert")
             page.screenshot(path=HERE / f"user-import-{size}.png", full_page=True)
+            # The organiser's competition pages: this year's (open) and last year's (judged).
+            for name, path in (("setup", "/manage/2/setup"), ("dashboard", "/manage/2/dashboard"),
+                               ("dashboard-judging", "/manage/1/dashboard"), ("panels", "/manage/1/panels"),
+                               ("results", "/manage/1/results/versions/1"),
+                               ("ceremony", "/manage/1/ceremony")):
+                page.goto(base + path)
+                page.screenshot(path=HERE / f"{name}-{size}.png", full_page=True)
+            page.goto(f"{base}/manage/1/ceremony/reveal")
+            for _ in range(3):  # the cover, the award's title card, then Juara V
+                page.keyboard.press("PageDown")
+            page.screenshot(path=HERE / f"reveal-{size}.png")
+            page.context.clear_cookies()
+            sign_in(page, base, "judge@demo.anugerah.id")
+            page.goto(f"{base}/scoring")
+            page.screenshot(path=HERE / f"my-scoring-{size}.png", full_page=True)
+            page.goto(base + page.locator("main a[href^='/scoring/']").first.get_attribute("href"))
+            page.screenshot(path=HERE / f"scoring-entry-{size}.png", full_page=True)
+            page.context.clear_cookies()
+            page.goto(f"{base}/competitions/1/results")
+            page.screenshot(path=HERE / f"public-results-{size}.png", full_page=True)
             page.close()
         browser.close()
 
