@@ -3,22 +3,29 @@ starting point; the behaviour under test always goes through the services."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
+from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
 from competition.extensions import db
 from competition.models import (
+    Assignment,
     Award,
     Category,
     Competition,
+    Criterion,
     Entry,
     Evidence,
     Membership,
     Organisation,
+    Panel,
+    PanelMember,
     Region,
+    Round,
+    Score,
     User,
 )
 from competition.models.results import DEFAULT_AWARD_NAME
@@ -102,3 +109,51 @@ def make_entry(competition: Competition, organisation: Organisation, *, complete
                                 title="SK Inovasi"))
     db.session.commit()
     return entry
+
+
+class Crowd:
+    """A competition to grow in bulk, for tests that pages keep their number of queries: 20 OPDs,
+    two categories, a round with two criteria and two judges (on one panel), an organiser, a
+    verifier and an operator of the first OPD. Each innovation added is submitted and in one of
+    five statuses, and both judges have confirmed scores for it."""
+
+    STATUSES = ("submitted", "verified", "returned", "rejected", "withdrawn")
+
+    def __init__(self, submitted_at: datetime | None = None) -> None:
+        self.submitted_at = submitted_at or utcnow() - timedelta(days=3)
+        self.competition = make_competition(categories=("Tata Kelola", "Pelayanan Publik"))
+        region = self.competition.region
+        self.categories = [c.id for c in self.competition.categories]
+        opds = [make_organisation(region, f"Dinas {i:02d}") for i in range(20)]
+        self.opds = [o.id for o in opds]
+        self.organiser = make_user(self.competition, "organiser", name="Panitia")
+        self.verifier = make_user(self.competition, "verifier", name="Verifikator")
+        self.operator = make_user(self.competition, "submitter", organisation=opds[0], name="Operator")
+        judges = [make_user(self.competition, "judge", name=f"Juri {i}") for i in (1, 2)]
+        self.judges = [j.id for j in judges]
+        self.judge = judges[0]
+        self.round = Round(competition=self.competition, position=1, name="Presentasi", status="open")
+        self.criteria = [Criterion(round=self.round, position=1, name="Kebaharuan", weight=3),
+                         Criterion(round=self.round, position=2, name="Kemanfaatan", weight=1)]
+        self.panel = Panel(round=self.round, name="Panel 1",
+                           members=[PanelMember(judge=judge) for judge in judges])
+        db.session.add(self.round)
+        db.session.commit()
+        self.count = 0
+
+    def grow(self, n: int) -> None:
+        rows = [{"competition_id": self.competition.id, "organisation_id": self.opds[i % 20],
+                 "category_id": self.categories[i % 2], "title": f"Inovasi {i}",
+                 "status": self.STATUSES[i % 5], "submitted_at": self.submitted_at,
+                 "rancang_bangun": words(20)}
+                for i in range(self.count, self.count + n)]
+        self.count += n
+        entry_ids = db.session.scalars(insert(Entry).returning(Entry.id), rows).all()
+        assignments = [{"round_id": self.round.id, "panel_id": self.panel.id, "entry_id": entry_id,
+                        "judge_id": judge, "confirmed_at": self.submitted_at + timedelta(days=1)}
+                       for entry_id in entry_ids for judge in self.judges]
+        assignment_ids = db.session.scalars(insert(Assignment).returning(Assignment.id), assignments).all()
+        db.session.execute(insert(Score), [
+            {"assignment_id": a, "criterion_id": c.id, "value": float((a * 7 + c.id * 13) % 101)}
+            for a in assignment_ids for c in self.criteria])
+        db.session.commit()

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -145,9 +145,10 @@ def index() -> str:
         select(Assignment).join(Round, Round.id == Assignment.round_id)
         .where(Assignment.judge_id == current_user.id, Round.competition_id.in_(competition_ids))
         .options(selectinload(Assignment.round).selectinload(Round.competition),
-                 selectinload(Assignment.entry).selectinload(Entry.organisation)
+                 # Joined, not selected in batches: a judge's list may run to hundreds.
+                 joinedload(Assignment.entry).selectinload(Entry.organisation)
                  .selectinload(Organisation.parent),
-                 selectinload(Assignment.entry).selectinload(Entry.category))
+                 joinedload(Assignment.entry).selectinload(Entry.category))
         .order_by(Assignment.entry_id, Assignment.id)).all()
     assignment_ids = [a.id for a in assignments]
     drafted = dict(db.session.execute(

@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, insert
+from sqlalchemy import event
 
 from competition.extensions import db
-from competition.models import Assignment, Criterion, Entry, Round, Score
-from tests.factories import PASSWORD, make_competition, make_organisation, make_user
+from tests.factories import PASSWORD, Crowd, make_competition, make_user
 from tests.services.test_monitoring import NOW, SUBMITTED, Kota
 
 FIGURES = ("entries", "participation", "without-innovation", "target", "judges", "scores",
@@ -202,44 +201,8 @@ def test_the_downloads_speak_the_language_of_the_page(client, office):
 
 # -- the number of queries ------------------------------------------------------------------------
 
-class Crowd:
-    """A competition to grow: 20 OPDs, a round with two criteria and two judges, each entry
-    submitted, verified and scored by both judges, added in bulk."""
-
-    def __init__(self) -> None:
-        self.competition = make_competition(categories=("Tata Kelola", "Pelayanan Publik"))
-        region = self.competition.region
-        self.categories = [c.id for c in self.competition.categories]
-        self.opds = [make_organisation(region, f"Dinas {i:02d}").id for i in range(20)]
-        self.organiser = make_user(self.competition, "organiser", organisation=None, name="Panitia")
-        self.judges = [make_user(self.competition, "judge", name=f"Juri {i}").id for i in (1, 2)]
-        self.round = Round(competition=self.competition, position=1, name="Presentasi", status="open")
-        self.criteria = [Criterion(round=self.round, position=1, name="Kebaharuan", weight=3),
-                         Criterion(round=self.round, position=2, name="Kemanfaatan", weight=1)]
-        db.session.add(self.round)
-        db.session.commit()
-        self.count = 0
-
-    def grow(self, n: int) -> None:
-        statuses = ("submitted", "verified", "returned", "rejected", "withdrawn")
-        rows = [{"competition_id": self.competition.id, "organisation_id": self.opds[i % 20],
-                 "category_id": self.categories[i % 2], "title": f"Inovasi {i}", "status": statuses[i % 5],
-                 "submitted_at": SUBMITTED}
-                for i in range(self.count, self.count + n)]
-        self.count += n
-        entry_ids = db.session.scalars(insert(Entry).returning(Entry.id), rows).all()
-        assignments = [{"round_id": self.round.id, "entry_id": entry_id, "judge_id": judge,
-                        "confirmed_at": NOW - timedelta(hours=judge % 2)}
-                       for entry_id in entry_ids for judge in self.judges]
-        assignment_ids = db.session.scalars(insert(Assignment).returning(Assignment.id), assignments).all()
-        db.session.execute(insert(Score), [
-            {"assignment_id": a, "criterion_id": c.id, "value": float((a * 7 + c.id * 13) % 101)}
-            for a in assignment_ids for c in self.criteria])
-        db.session.commit()
-
-
 def test_the_page_takes_the_same_number_of_queries_for_10_or_1000_innovations(client, app):
-    crowd = Crowd()
+    crowd = Crowd(submitted_at=SUBMITTED)
     sign_in(client, db.session.merge(crowd.organiser))
 
     def count_queries() -> tuple[int, str]:
