@@ -21,6 +21,7 @@ from competition.models import Award, ResultSet
 from competition.models.types import utcnow
 from competition.services.results import award_standings
 from competition.web.formatting import format_date, format_decimal, juara
+from workflows.messages import t
 
 COLUMNS = ("Urutan", "Peringkat", "OPD", "Inovasi", "Nilai", "Kutipan", "Nomor piagam")
 
@@ -42,7 +43,8 @@ def run_sheet(result_set: ResultSet, award: Award) -> list[RunSheetRow]:
     sharing a position are revealed together, in name order."""
     winners = [s for s in award_standings(result_set, award.id) if s.position is not None]
     if not winners:
-        raise InvalidInput(f"award '{award.name}' has no winner in version {result_set.version}")
+        raise InvalidInput(t("award '%(award)s' has no winner in version %(version)s", award=award.name,
+                             version=result_set.version))
     ordered = sorted(winners, key=lambda s: (-(s.position or 0), s.subject))
     year = result_set.competition.year
     rows = []

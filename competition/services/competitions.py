@@ -27,27 +27,28 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
     """A competition in its set-up phase, with its timeline and categories."""
     problems = []
     if not name.strip():
-        problems.append("name: must not be empty")
+        problems.append(t("name: must not be empty"))
     if not 2000 <= year <= 2100:
-        problems.append(f"year: {year} is not a plausible competition year")
+        problems.append(t("year: %(year)s is not a plausible competition year", year=year))
     moments = [("submission_opens_at", submission_opens_at), ("submission_closes_at", submission_closes_at),
                ("verification_closes_at", verification_closes_at), ("judging_closes_at", judging_closes_at)]
     naive = [label for label, moment in moments if moment.tzinfo is None]
-    problems.extend(f"{label}: give a time zone" for label in naive)
+    problems.extend(t("%(field)s: give a time zone", field=label) for label in naive)
     if not naive:
         if submission_opens_at >= submission_closes_at:
-            problems.append("submission_closes_at: must be after submission opens")
+            problems.append(t("submission_closes_at: must be after submission opens"))
         if verification_closes_at < submission_closes_at:
-            problems.append("verification_closes_at: must not be before submission closes")
+            problems.append(t("verification_closes_at: must not be before submission closes"))
         if judging_closes_at < verification_closes_at:
-            problems.append("judging_closes_at: must not be before verification closes")
+            problems.append(t("judging_closes_at: must not be before verification closes"))
     names = [c.strip() for c in categories or []]
     if len(set(names)) != len(names) or any(not c for c in names):
-        problems.append("categories: names must be non-empty and different")
+        problems.append(t("categories: names must be non-empty and different"))
     if db.session.scalar(select(Competition.id).where(
             Competition.region_id == region.id, Competition.name == name.strip(),
             Competition.year == year)):
-        problems.append(f"name: {region.name} already has a competition called {name!r} in {year}")
+        problems.append(t("name: %(region)s already has a competition called %(name)r in %(year)s",
+                          region=region.name, name=name, year=year))
     if problems:
         raise InvalidInput(problems)
     try:
@@ -91,7 +92,8 @@ def change_competition_phase(competition: Competition, trigger: str, actor: User
         db.session.rollback()
         if isinstance(exc, IntegrityError):
             raise
-        raise ConcurrentChange(f"{competition.name} was changed by someone else; reload it") from exc
+        raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
+                                 name=competition.name)) from exc
     except BaseException:
         db.session.rollback()
         raise

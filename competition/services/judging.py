@@ -31,6 +31,7 @@ from competition.models import (
 )
 from competition.models.judging import ADVANCEMENT_RULES, AGGREGATIONS
 from competition.permissions import roles_in
+from workflows.messages import t
 
 # The 2023 IGA presentation rubric (Permendagri 104/2018 process, presentation stage).
 RUBRIC_TEMPLATES: dict[str, list[dict[str, Any]]] = {
@@ -51,12 +52,24 @@ RUBRIC_TEMPLATES: dict[str, list[dict[str, Any]]] = {
 
 def require_organiser(user: User, competition: Competition) -> None:
     if "organiser" not in roles_in(user, competition):
-        raise NotPermitted(f"{user.name} is not an organiser of {competition.name}")
+        raise NotPermitted(t("%(user)s is not an organiser of %(competition)s", user=user.name,
+                             competition=competition.name))
+
+
+def phase_name(phase: str) -> str:
+    """A competition phase as a refusal names it: its code in English, its name in the reader's
+    language otherwise."""
+    return {"setup": t("setup"), "open": t("open"), "verification": t("verification"),
+            "judging": t("judging"), "results": t("results"), "closed": t("closed")}.get(phase, phase)
 
 
 def _require_round_in_setup(round_: Round) -> None:
+    if round_.status == "open":
+        raise InvalidInput(t("round '%(round)s' is open; its set-up can no longer change",
+                             round=round_.name))
     if round_.status != "setup":
-        raise InvalidInput(f"round '{round_.name}' is {round_.status}; its set-up can no longer change")
+        raise InvalidInput(t("round '%(round)s' is closed; its set-up can no longer change",
+                             round=round_.name))
 
 
 def _commit() -> None:
@@ -76,25 +89,29 @@ def add_round(competition: Competition, organiser: User, *, name: str, blind: bo
         require_organiser(organiser, competition)
         problems = []
         if not name.strip():
-            problems.append("name: must not be empty")
+            problems.append(t("name: must not be empty"))
         elif any(r.name == name.strip() for r in competition.rounds):
-            problems.append(f"name: {competition.name} already has a round called {name.strip()!r}")
+            problems.append(t("name: %(competition)s already has a round called %(name)r",
+                              competition=competition.name, name=name.strip()))
         if aggregation not in AGGREGATIONS:
-            problems.append(f"aggregation: {aggregation!r} is not one of {', '.join(AGGREGATIONS)}")
+            problems.append(t("aggregation: %(value)r is not one of %(choices)s", value=aggregation,
+                              choices=", ".join(AGGREGATIONS)))
         if advancement not in ADVANCEMENT_RULES:
-            problems.append(f"advancement: {advancement!r} is not one of {', '.join(ADVANCEMENT_RULES)}")
+            problems.append(t("advancement: %(value)r is not one of %(choices)s", value=advancement,
+                              choices=", ".join(ADVANCEMENT_RULES)))
         if advancement in ("top_n", "top_n_per_category") and not (advancement_count or 0) > 0:
-            problems.append("advancement_count: top N needs a number of entries above zero")
+            problems.append(t("advancement_count: top N needs a number of entries above zero"))
         if advancement == "min_score" and advancement_min_score is None:
-            problems.append("advancement_min_score: a minimum score is needed")
+            problems.append(t("advancement_min_score: a minimum score is needed"))
         if weight <= 0:
-            problems.append("weight: must be above zero")
+            problems.append(t("weight: must be above zero"))
         if judges_per_entry < 1:
-            problems.append("judges_per_entry: at least one")
+            problems.append(t("judges_per_entry: at least one"))
         if judge_cap is not None and judge_cap < 1:
-            problems.append("judge_cap: at least one, or no cap")
+            problems.append(t("judge_cap: at least one, or no cap"))
         if competition.phase in ("results", "closed"):
-            problems.append(f"{competition.name} is in phase '{competition.phase}'; no rounds can be added")
+            problems.append(t("%(competition)s is in phase '%(phase)s'; no rounds can be added",
+                              competition=competition.name, phase=phase_name(competition.phase)))
         if problems:
             raise InvalidInput(problems)
         round_ = Round(competition=competition, position=len(competition.rounds) + 1, name=name.strip(),
@@ -120,31 +137,32 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
         _require_round_in_setup(round_)
         problems = []
         if not name.strip():
-            problems.append("name: must not be empty")
+            problems.append(t("name: must not be empty"))
         elif any(c.name == name.strip() for c in round_.criteria):
-            problems.append(f"name: the rubric already has a criterion called {name.strip()!r}")
+            problems.append(t("name: the rubric already has a criterion called %(name)r", name=name.strip()))
         if weight < 0 or (weight == 0 and not independent):
-            problems.append("weight: must be above zero (only an independent criterion weighs nothing)")
+            problems.append(t("weight: must be above zero (only an independent criterion weighs nothing)"))
         if scale == "levels":
             if len(levels) < 2:
-                problems.append("levels: a levelled criterion needs at least two labelled levels")
+                problems.append(t("levels: a levelled criterion needs at least two labelled levels"))
             values = [v for v, _ in levels]
             if len(set(values)) != len(values):
-                problems.append("levels: each level needs its own value")
+                problems.append(t("levels: each level needs its own value"))
             if any(not label.strip() for _, label in levels):
-                problems.append("levels: every level needs a label")
+                problems.append(t("levels: every level needs a label"))
             if values and min(values) < 0:
-                problems.append("levels: values must not be negative")
+                problems.append(t("levels: values must not be negative"))
             if values and max(values) <= 0:
-                problems.append("levels: the top level must be above zero")
+                problems.append(t("levels: the top level must be above zero"))
             min_value, max_value, step = (min(values), max(values), None) if values else (0, 1, None)
         elif scale == "numeric":
             if min_value < 0 or max_value <= min_value:
-                problems.append(f"range: needs 0 ≤ min < max (got {min_value} to {max_value})")
+                problems.append(t("range: needs 0 ≤ min < max (got %(min)s to %(max)s)", min=min_value,
+                                  max=max_value))
             if step is not None and step <= 0:
-                problems.append("step: must be above zero")
+                problems.append(t("step: must be above zero"))
         else:
-            problems.append(f"scale: {scale!r} is not numeric or levels")
+            problems.append(t("scale: %(scale)r is not numeric or levels", scale=scale))
         if problems:
             raise InvalidInput(problems)
         criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
@@ -163,9 +181,10 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
 def apply_rubric_template(round_: Round, organiser: User, template: str = "iga_2023") -> list[Criterion]:
     """Fill an empty rubric from a template (scores 0–100, step 1)."""
     if template not in RUBRIC_TEMPLATES:
-        raise InvalidInput(f"template: {template!r} is not one of {', '.join(RUBRIC_TEMPLATES)}")
+        raise InvalidInput(t("template: %(value)r is not one of %(choices)s", value=template,
+                             choices=", ".join(RUBRIC_TEMPLATES)))
     if round_.criteria:
-        raise InvalidInput(f"round '{round_.name}' already has a rubric")
+        raise InvalidInput(t("round '%(round)s' already has a rubric", round=round_.name))
     return [add_criterion(round_, organiser, **spec) for spec in RUBRIC_TEMPLATES[template]]
 
 
@@ -176,19 +195,22 @@ def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[
         competition = round_.competition
         require_organiser(organiser, competition)
         if round_.status == "closed":
-            raise InvalidInput(f"round '{round_.name}' is closed")
+            raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
         problems = []
         if not name.strip():
-            problems.append("name: must not be empty")
+            problems.append(t("name: must not be empty"))
         elif any(p.name == name.strip() for p in round_.panels):
-            problems.append(f"name: round '{round_.name}' already has a panel called {name.strip()!r}")
+            problems.append(t("name: round '%(round)s' already has a panel called '%(name)s'",
+                              round=round_.name, name=name.strip()))
         if not judges:
-            problems.append("judges: a panel needs at least one judge")
+            problems.append(t("judges: a panel needs at least one judge"))
         for judge in judges:
             if "judge" not in roles_in(judge, competition):
-                problems.append(f"judges: {judge.name} is not a judge of {competition.name}")
+                problems.append(t("judges: %(judge)s is not a judge of %(competition)s", judge=judge.name,
+                                  competition=competition.name))
         if category is not None and category.competition_id != competition.id:
-            problems.append(f"category: {category.name!r} is not a category of {competition.name}")
+            problems.append(t("category: '%(category)s' is not a category of %(competition)s",
+                              category=category.name, competition=competition.name))
         if problems:
             raise InvalidInput(problems)
         panel = Panel(round=round_, name=name.strip(), category=category)
@@ -266,9 +288,9 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
         competition = round_.competition
         require_organiser(organiser, competition)
         if round_.status == "closed":
-            raise InvalidInput(f"round '{round_.name}' is closed")
+            raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
         if not round_.panels:
-            raise InvalidInput(f"round '{round_.name}' has no panel of judges yet")
+            raise InvalidInput(t("round '%(round)s' has no panel of judges yet", round=round_.name))
         per_entry = judges_per_entry or round_.judges_per_entry
         cap = cap if cap is not None else round_.judge_cap
         entries = round_entries(round_)
@@ -312,20 +334,24 @@ def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> A
     try:
         require_organiser(organiser, round_.competition)
         if round_.status == "closed":
-            raise InvalidInput(f"round '{round_.name}' is closed")
+            raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
         if entry.id not in {e.id for e in round_entries(round_)}:
-            raise InvalidInput(f"'{entry.title}' is not judged in round '{round_.name}'")
+            raise InvalidInput(t("'%(title)s' is not judged in round '%(round)s'", title=entry.title,
+                                 round=round_.name))
         if "judge" not in roles_in(judge, round_.competition):
-            raise InvalidInput(f"{judge.name} is not a judge of {round_.competition.name}")
+            raise InvalidInput(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
+                                 competition=round_.competition.name))
         if is_conflicted(judge, entry):
-            raise InvalidInput(f"{judge.name} has a conflict of interest with '{entry.title}'")
+            raise InvalidInput(t("%(judge)s has a conflict of interest with '%(title)s'", judge=judge.name,
+                                 title=entry.title))
         assignment = Assignment(round=round_, entry=entry, judge=judge, source="manual")
         db.session.add(assignment)
         db.session.commit()
         return assignment
     except IntegrityError as exc:
         db.session.rollback()
-        raise InvalidInput(f"{judge.name} is already assigned to '{entry.title}' in this round") from exc
+        raise InvalidInput(t("%(judge)s is already assigned to '%(title)s' in this round", judge=judge.name,
+                             title=entry.title)) from exc
     except BaseException:
         db.session.rollback()
         raise
@@ -337,8 +363,8 @@ def remove_assignment(assignment: Assignment, organiser: User) -> None:
     try:
         require_organiser(organiser, assignment.round.competition)
         if assignment.confirmed_at is not None:
-            raise InvalidInput(f"{assignment.judge.name} has confirmed the scores for "
-                               f"'{assignment.entry.title}'; reopen them first")
+            raise InvalidInput(t("%(judge)s has confirmed the scores for '%(title)s'; reopen them first",
+                                 judge=assignment.judge.name, title=assignment.entry.title))
         db.session.delete(assignment)
         db.session.commit()
     except BaseException:
@@ -351,14 +377,15 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
     any unconfirmed assignment (with its draft scores) is removed."""
     try:
         if "judge" not in roles_in(judge, entry.competition):
-            raise NotPermitted(f"{judge.name} is not a judge of {entry.competition.name}")
+            raise NotPermitted(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
+                                 competition=entry.competition.name))
         if not reason.strip():
-            raise InvalidInput("reason: say why there is a conflict of interest")
+            raise InvalidInput(t("reason: say why there is a conflict of interest"))
         assignments = db.session.scalars(select(Assignment).where(
             Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)).all()
         if any(a.confirmed_at is not None for a in assignments):
-            raise InvalidInput(f"you have confirmed scores for '{entry.title}'; ask the organiser to "
-                               "reopen them before declaring a conflict")
+            raise InvalidInput(t("you have confirmed scores for '%(title)s'; ask the organiser to reopen "
+                                 "them before declaring a conflict", title=entry.title))
         for assignment in assignments:
             db.session.delete(assignment)
         conflict = ConflictOfInterest(entry=entry, judge=judge, reason=reason.strip())
@@ -367,7 +394,7 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
         return conflict
     except IntegrityError as exc:
         db.session.rollback()
-        raise InvalidInput(f"a conflict with '{entry.title}' is already declared") from exc
+        raise InvalidInput(t("a conflict with '%(title)s' is already declared", title=entry.title)) from exc
     except BaseException:
         db.session.rollback()
         raise
@@ -375,8 +402,6 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
 
 def remove_criterion(criterion: Criterion, organiser: User) -> None:
     """Take a criterion out of a rubric that is still being set up; the criteria after it move up."""
-    from workflows.messages import t
-
     try:
         round_ = criterion.round
         require_organiser(organiser, round_.competition)

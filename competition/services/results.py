@@ -59,8 +59,9 @@ from competition.ranking.results import (
 from competition.ranking.tiebreaks import validate_chain
 from competition.ranking.totals import SCALE_TOP, rubric_range
 from competition.services.entries import apply_entry_transition
-from competition.services.judging import require_organiser
+from competition.services.judging import phase_name, require_organiser
 from competition.services.sheets import raw_sheets, round_spec, sheet_summaries
+from workflows.messages import t
 
 
 def add_award(competition: Competition, organiser: User, *, name: str, subject: str = "organisation",
@@ -72,21 +73,25 @@ def add_award(competition: Competition, organiser: User, *, name: str, subject: 
         require_organiser(organiser, competition)
         problems = []
         if not name.strip():
-            problems.append("name: must not be empty")
+            problems.append(t("name: must not be empty"))
         elif any(a.name == name.strip() for a in competition.awards):
-            problems.append(f"name: {competition.name} already has an award called {name.strip()!r}")
+            problems.append(t("name: %(competition)s already has an award called %(name)r",
+                              competition=competition.name, name=name.strip()))
         if subject not in AWARD_SUBJECTS:
-            problems.append(f"subject: {subject!r} is not one of {', '.join(AWARD_SUBJECTS)}")
+            problems.append(t("subject: %(value)r is not one of %(choices)s", value=subject,
+                              choices=", ".join(AWARD_SUBJECTS)))
         if policy not in AWARD_POLICIES:
-            problems.append(f"policy: {policy!r} is not one of {', '.join(AWARD_POLICIES)}")
+            problems.append(t("policy: %(value)r is not one of %(choices)s", value=policy,
+                              choices=", ".join(AWARD_POLICIES)))
         if positions < 1:
-            problems.append("positions: at least one")
+            problems.append(t("positions: at least one"))
         if index_floor < 1:
-            problems.append("index_floor: at least one")
+            problems.append(t("index_floor: at least one"))
         if count_bonus < 0 or count_bonus_cap < 0:
-            problems.append("count_bonus: must not be negative")
+            problems.append(t("count_bonus: must not be negative"))
         if category is not None and category.competition_id != competition.id:
-            problems.append(f"category: {category.name!r} is not a category of {competition.name}")
+            problems.append(t("category: '%(category)s' is not a category of %(competition)s",
+                              category=category.name, competition=competition.name))
         if problems:
             raise InvalidInput(problems)
         award = Award(competition=competition, position=len(competition.awards) + 1, name=name.strip(),
@@ -120,15 +125,15 @@ def update_result_rules(competition: Competition, organiser: User, *,
             try:
                 validate_chain(tie_break_chain)
             except ValueError as error:
-                problems.append(f"tie_break_chain: {error}")
+                problems.append(t("tie_break_chain: %(problem)s", problem=error))
         if bands is not None:
             labels = [label for label, _ in bands]
             if len(set(labels)) != len(labels) or any(not label.strip() for label in labels):
-                problems.append("bands: every band needs its own label")
+                problems.append(t("bands: every band needs its own label"))
             if any(minimum <= 0 for _, minimum in bands):
-                problems.append("bands: minimums must be above zero (zero is 'Tidak Dapat Dinilai')")
+                problems.append(t("bands: minimums must be above zero (zero is 'Tidak Dapat Dinilai')"))
         if disagreement_threshold is not None and disagreement_threshold < 0:
-            problems.append("disagreement_threshold: must not be negative")
+            problems.append(t("disagreement_threshold: must not be negative"))
         if problems:
             raise InvalidInput(problems)
         if tie_break_chain is not None:
@@ -153,9 +158,9 @@ def record_tie_decision(award: Award, organiser: User, subject_ids: Sequence[int
     try:
         require_organiser(organiser, award.competition)
         if len(subject_ids) < 2 or len(set(subject_ids)) != len(subject_ids):
-            raise InvalidInput("order: name at least two different subjects, best first")
+            raise InvalidInput(t("order: name at least two different subjects, best first"))
         if not reason.strip():
-            raise InvalidInput("reason: record why they are placed in this order")
+            raise InvalidInput(t("reason: record why they are placed in this order"))
         existing = {d.subject_id: d for d in db.session.scalars(
             select(TieDecision).where(TieDecision.award_id == award.id))}
         for rank, subject_id in enumerate(subject_ids, start=1):
@@ -222,13 +227,14 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
     try:
         require_organiser(organiser, competition)
         if competition.phase != "results":
-            raise InvalidInput(f"{competition.name} is in phase '{competition.phase}'; results are sealed "
-                               "once judging is closed (phase 'results')")
+            raise InvalidInput(t("%(competition)s is in phase '%(phase)s'; results are sealed once judging "
+                                 "is closed (phase 'results')", competition=competition.name,
+                                 phase=phase_name(competition.phase)))
         still_judged = db.session.scalar(select(func.count()).select_from(Entry).where(
             Entry.competition_id == competition.id, Entry.status == "verified"))
         if still_judged:
-            raise InvalidInput(f"{still_judged} verified innovation(s) have not finished judging; "
-                               "close their rounds first")
+            raise InvalidInput(t("%(count)s verified innovation(s) have not finished judging; close their "
+                                 "rounds first", count=still_judged))
         inputs = build_inputs(competition)
         inputs_data = inputs_to_data(inputs)
         # The raw scores behind the summaries, so that verification can work them out again.
@@ -294,15 +300,17 @@ def publish_results(result_set: ResultSet, organiser: User, *, now: datetime | N
         require_organiser(organiser, competition)
         latest = latest_result_set(competition)
         if latest is None or latest.id != result_set.id:
-            raise InvalidInput(f"version {result_set.version} is not the latest sealed version; "
-                               f"publish version {latest.version if latest else '-'}")
+            raise InvalidInput(t("version %(version)s is not the latest sealed version; publish version "
+                                 "%(latest)s", version=result_set.version,
+                                 latest=latest.version if latest else "-"))
         if result_set.status == "published":
-            raise InvalidInput(f"version {result_set.version} is already published")
+            raise InvalidInput(t("version %(version)s is already published", version=result_set.version))
         if competition.phase != "results":
-            raise InvalidInput(f"{competition.name} is in phase '{competition.phase}', not results")
+            raise InvalidInput(t("%(competition)s is in phase '%(phase)s', not results",
+                                 competition=competition.name, phase=phase_name(competition.phase)))
         problems = verify_result_set(result_set)
         if problems:
-            raise InvalidInput(["the sealed version does not verify:", *problems])
+            raise InvalidInput([t("the sealed version does not verify:"), *problems])
         acting = actor_for(organiser, competition)
         winners = winning_entries(result_set)
         for entry in db.session.scalars(select(Entry).where(Entry.id.in_(winners))):
@@ -323,16 +331,17 @@ def verify_result_set(result_set: ResultSet) -> list[str]:
     problems = []
     stored_hash = seal_hash(result_set.inputs, result_set.results)
     if stored_hash != result_set.sha256:
-        problems.append(f"the stored inputs and rows hash to {stored_hash}, "
-                        f"not the sealed {result_set.sha256}")
+        problems.append(t("the stored inputs and rows hash to %(hash)s, not the sealed %(sealed)s",
+                          hash=stored_hash, sealed=result_set.sha256))
     inputs = inputs_from_data(result_set.inputs)
     raw = [ScoreSheet(round_id=r, entry_id=e, judge_id=j, values={int(c): v for c, v in values.items()})
            for r, e, j, values in result_set.inputs.get("scores", [])]
     for stored, fresh in zip_longest(inputs.sheets, summarise(raw, inputs.rounds)):
         if stored != fresh:
             where = stored or fresh
-            problems.append(f"the summary of judge {where.judge_id} for innovation {where.entry_id} in "
-                            f"round {where.round_id} does not follow from the stored scores")
+            problems.append(t("the summary of judge %(judge)s for innovation %(entry)s in round %(round)s "
+                              "does not follow from the stored scores", judge=where.judge_id,
+                              entry=where.entry_id, round=where.round_id))
     recomputed = results_to_data(compute_results(inputs))
     problems += _differences(result_set.results, recomputed)
     return problems
@@ -345,19 +354,21 @@ def _differences(stored: dict[str, Any], recomputed: dict[str, Any]) -> list[str
     for entry_id in sorted(set(stored_entries) | set(fresh_entries)):
         before, after = stored_entries.get(entry_id), fresh_entries.get(entry_id)
         if before != after:
-            problems.append(f"innovation {entry_id}: sealed {_summary(before)}, recomputed {_summary(after)}")
+            problems.append(t("innovation %(entry)s: sealed %(sealed)s, recomputed %(recomputed)s",
+                              entry=entry_id, sealed=_summary(before), recomputed=_summary(after)))
     stored_awards = {a["award_id"]: a for a in stored["awards"]}
     for award in recomputed["awards"]:
         before_rows = stored_awards.get(award["award_id"], {}).get("rows")
         if before_rows != award["rows"]:
-            problems.append(f"award {award['award_id']}: the sealed ranking differs from the recomputed one")
+            problems.append(t("award %(award)s: the sealed ranking differs from the recomputed one",
+                              award=award["award_id"]))
     return problems
 
 
 def _summary(row: dict[str, Any] | None) -> str:
     if row is None:
-        return "absent"
-    return f"place {row['place']} score {row['score']:.4f}"
+        return t("absent")
+    return t("place %(place)s score %(score)s", place=row["place"], score=f"{row['score']:.4f}")
 
 
 @dataclass(frozen=True)
@@ -381,7 +392,8 @@ def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]
     award = next((a for a in inputs["awards"] if a["id"] == award_id), None)
     award_result = next((a for a in results["awards"] if a["award_id"] == award_id), None)
     if award is None or award_result is None:
-        raise NotFound(f"award {award_id} is not in version {result_set.version}")
+        raise NotFound(t("award %(award)s is not in version %(version)s", award=award_id,
+                         version=result_set.version))
     entry_ids = [e["id"] for e in inputs["entries"]]
     rows = db.session.execute(
         select(Entry.id, Entry.title, Organisation.id, Organisation.name, Organisation.region_id)
@@ -711,8 +723,6 @@ def remove_award(award: Award, organiser: User) -> None:
     """Remove an award the organiser defined; the awards after it move up. Not once results are
     being decided, nor when a tie decision for it is recorded. With no award left, "OPD
     Terinovatif" is used again (see :func:`ensure_default_award`)."""
-    from workflows.messages import t
-
     try:
         competition = award.competition
         require_organiser(organiser, competition)

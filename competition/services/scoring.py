@@ -10,7 +10,7 @@ and normalised rounds are decided when the organiser closes the round.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,9 +34,10 @@ from competition.permissions import actor_for
 from competition.ranking.results import round_scores
 from competition.ranking.tiebreaks import Contender, rank
 from competition.services.entries import apply_entry_transition
-from competition.services.judging import is_conflicted, require_organiser, round_entries
+from competition.services.judging import is_conflicted, phase_name, require_organiser, round_entries
 from competition.services.sheets import round_spec, sheet_summaries
 from workflows import Actor
+from workflows.messages import t
 
 ScoreInput = float | tuple[float, str]
 
@@ -46,38 +47,53 @@ def _load_assignment(assignment: Assignment | int) -> Assignment:
         return assignment
     loaded = db.session.get(Assignment, assignment)
     if loaded is None:
-        raise NotFound(f"there is no assignment with id {assignment}")
+        raise NotFound(t("there is no assignment with id %(id)s", id=assignment))
     return loaded
 
 
 def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
     if assignment.judge_id != judge.id:
-        raise NotPermitted(f"{judge.name} is not assigned to '{assignment.entry.title}' in round "
-                           f"'{assignment.round.name}'")
+        raise NotPermitted(t("%(judge)s is not assigned to '%(title)s' in round '%(round)s'",
+                             judge=judge.name, title=assignment.entry.title, round=assignment.round.name))
+    if assignment.round.status == "setup":
+        raise InvalidInput(t("round '%(round)s' is setup; scores can only be given while it is open",
+                             round=assignment.round.name))
     if assignment.round.status != "open":
-        raise InvalidInput(f"round '{assignment.round.name}' is {assignment.round.status}; "
-                           "scores can only be given while it is open")
+        raise InvalidInput(t("round '%(round)s' is closed; scores can only be given while it is open",
+                             round=assignment.round.name))
     if is_conflicted(judge, assignment.entry):
-        raise NotPermitted(f"{judge.name} has a conflict of interest with '{assignment.entry.title}'")
+        raise NotPermitted(t("%(judge)s has a conflict of interest with '%(title)s'", judge=judge.name,
+                             title=assignment.entry.title))
     if assignment.confirmed_at is not None:
-        raise InvalidInput(f"the scores for '{assignment.entry.title}' are confirmed and locked")
+        raise InvalidInput(t("the scores for '%(title)s' are confirmed and locked",
+                             title=assignment.entry.title))
 
 
-def value_problem(criterion: Criterion, value: float) -> str | None:
-    label = f"{criterion.name}: {value:g}"
+def _plain(value: float) -> str:
+    return f"{value:g}"
+
+
+def value_problem(criterion: Criterion, value: float,
+                  number: Callable[[float], str] = _plain) -> str | None:
+    """What is wrong with ``value`` for ``criterion``, or ``None``. ``number`` writes the numbers
+    in the message (a web page writes them as its reader does: 7,5 in Bahasa Indonesia)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return f"{criterion.name}: {value!r} is not a number"
+        return t("%(criterion)s: %(value)s is not a number", criterion=criterion.name, value=repr(value))
     if criterion.scale == "levels":
         allowed = [level.value for level in criterion.levels]
         if value not in allowed:
-            return f"{label} is not one of the levels {', '.join(f'{v:g}' for v in allowed)}"
+            return t("%(criterion)s: %(value)s is not one of the levels %(levels)s", criterion=criterion.name,
+                     value=number(value), levels=", ".join(number(v) for v in allowed))
         return None
     if not criterion.min_value <= value <= criterion.max_value:
-        return f"{label} is off the scale {criterion.min_value:g}–{criterion.max_value:g}"
+        return t("%(criterion)s: %(value)s is off the scale %(min)s–%(max)s", criterion=criterion.name,
+                 value=number(value), min=number(criterion.min_value), max=number(criterion.max_value))
     if criterion.step:
         steps = (value - criterion.min_value) / criterion.step
         if abs(steps - round(steps)) > 1e-9:
-            return f"{label} is not on a step of {criterion.step:g} from {criterion.min_value:g}"
+            return t("%(criterion)s: %(value)s is not on a step of %(step)s from %(min)s",
+                     criterion=criterion.name, value=number(value), step=number(criterion.step),
+                     min=number(criterion.min_value))
     return None
 
 
@@ -102,8 +118,8 @@ def save_scores(assignment: Assignment | int, judge: User,
                 value, comment = given if isinstance(given, tuple) else (given, "")
                 criterion = criteria.get(criterion_id)
                 if criterion is None:
-                    problems.append(f"criterion {criterion_id} is not in the rubric of round "
-                                    f"'{loaded.round.name}'")
+                    problems.append(t("criterion %(id)s is not in the rubric of round '%(round)s'",
+                                      id=criterion_id, round=loaded.round.name))
                     continue
                 problem = value_problem(criterion, value)
                 if problem:
@@ -124,8 +140,8 @@ def save_scores(assignment: Assignment | int, judge: User,
         except IntegrityError:
             db.session.rollback()
             if attempt == 2:
-                raise ConcurrentChange("these scores were saved elsewhere at the same moment; "
-                                       "reload and try again") from None
+                raise ConcurrentChange(t("these scores were saved elsewhere at the same moment; "
+                                         "reload and try again")) from None
             assignment = assignment.id if isinstance(assignment, Assignment) else assignment
         except BaseException:
             db.session.rollback()
@@ -150,8 +166,8 @@ def confirm_scores(assignment: Assignment | int, judge: User, *,
         scored = {s.criterion_id for s in loaded.scores}
         missing = [c.name for c in loaded.round.criteria if c.id not in scored]
         if missing:
-            raise InvalidInput(f"give a score for every criterion first: {', '.join(missing)} "
-                               "still empty")
+            raise InvalidInput(t("give a score for every criterion first: %(criteria)s still empty",
+                                 criteria=", ".join(missing)))
         # Only the first of two simultaneous confirmations changes the row.
         result = db.session.execute(
             update(Assignment).where(Assignment.id == loaded.id, Assignment.confirmed_at.is_(None))
@@ -181,13 +197,16 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
         round_ = loaded.round
         require_organiser(organiser, round_.competition)
         if not reason.strip():
-            raise InvalidInput("reason: say why the scores are reopened")
+            raise InvalidInput(t("reason: say why the scores are reopened"))
         if loaded.confirmed_at is None:
-            raise InvalidInput(f"the scores of {loaded.judge.name} for '{loaded.entry.title}' are "
-                               "not confirmed")
+            raise InvalidInput(t("the scores of %(judge)s for '%(title)s' are not confirmed",
+                                 judge=loaded.judge.name, title=loaded.entry.title))
+        if round_.status == "setup":
+            raise InvalidInput(t("round '%(round)s' is setup; scores can only be reopened while it is open",
+                                 round=round_.name))
         if round_.status != "open":
-            raise InvalidInput(f"round '{round_.name}' is {round_.status}; scores can only be "
-                               "reopened while it is open")
+            raise InvalidInput(t("round '%(round)s' is closed; scores can only be reopened while it is open",
+                                 round=round_.name))
         loaded.confirmed_at = None
         event = ScoringEvent(assignment=loaded, action="reopen", actor_id=organiser.id,
                              reason=reason.strip(), created_at=now)
@@ -247,17 +266,20 @@ def open_round(round_: Round, organiser: User) -> Round:
         competition = round_.competition
         require_organiser(organiser, competition)
         problems = []
-        if round_.status != "setup":
-            problems.append(f"round '{round_.name}' is already {round_.status}")
+        if round_.status == "open":
+            problems.append(t("round '%(round)s' is already open", round=round_.name))
+        elif round_.status != "setup":
+            problems.append(t("round '%(round)s' is already closed", round=round_.name))
         if competition.phase != "judging":
-            problems.append(f"{competition.name} is in phase '{competition.phase}', not judging")
+            problems.append(t("%(competition)s is in phase '%(phase)s', not judging",
+                              competition=competition.name, phase=phase_name(competition.phase)))
         earlier = [r for r in competition.rounds if r.position < round_.position and r.status != "closed"]
         if earlier:
-            problems.append(f"round '{earlier[0].name}' must be closed first")
+            problems.append(t("round '%(round)s' must be closed first", round=earlier[0].name))
         if not round_.criteria:
-            problems.append(f"round '{round_.name}' has no rubric")
+            problems.append(t("round '%(round)s' has no rubric", round=round_.name))
         if not round_.panels:
-            problems.append(f"round '{round_.name}' has no panel of judges")
+            problems.append(t("round '%(round)s' has no panel of judges", round=round_.name))
         if problems:
             raise InvalidInput(problems)
         round_.status = "open"
@@ -287,12 +309,15 @@ def close_round(round_: Round, organiser: User, *, force: bool = False,
     now = now or utcnow()
     try:
         require_organiser(organiser, round_.competition)
+        if round_.status == "setup":
+            raise InvalidInput(t("round '%(round)s' is setup, not open", round=round_.name))
         if round_.status != "open":
-            raise InvalidInput(f"round '{round_.name}' is {round_.status}, not open")
+            raise InvalidInput(t("round '%(round)s' is closed, not open", round=round_.name))
         open_assignments = [a for a in round_.assignments if a.confirmed_at is None]
         if open_assignments and not force:
-            raise InvalidInput(f"{len(open_assignments)} assignment(s) in round '{round_.name}' are "
-                               "not confirmed yet; close anyway to ignore their drafts")
+            raise InvalidInput(t("%(count)s assignment(s) in round '%(round)s' are not confirmed yet; close "
+                                 "anyway to ignore their drafts", count=len(open_assignments),
+                                 round=round_.name))
         entries = {e.id: e for e in round_entries(round_)}
         decided = set(db.session.scalars(select(RoundOutcome.entry_id).where(
             RoundOutcome.round_id == round_.id)))
@@ -351,8 +376,8 @@ def save_draft(assignment: Assignment | int, judge: User, values: Mapping[int, S
         _check_judge_may_score(loaded, judge)
         unknown = sorted(cleared_ids - {c.id for c in loaded.round.criteria})
         if unknown:
-            raise InvalidInput([f"criterion {criterion_id} is not in the rubric of round "
-                                f"'{loaded.round.name}'" for criterion_id in unknown])
+            raise InvalidInput([t("criterion %(id)s is not in the rubric of round '%(round)s'",
+                                  id=criterion_id, round=loaded.round.name) for criterion_id in unknown])
         for score in [s for s in loaded.scores if s.criterion_id in cleared_ids]:
             loaded.scores.remove(score)  # deleted with the assignment's delete-orphan cascade
         db.session.flush()

@@ -9,7 +9,6 @@ shows after an automatic assignment stays visible, and stays true after changes 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +54,7 @@ from competition.services.judging import (
 )
 from competition.services.scoring import close_round, open_round, reopen_scores
 from competition.web.manage import organised_competition
-from workflows import WorkflowError, get_workflow
+from workflows import WorkflowError
 
 bp = Blueprint("panels", __name__, url_prefix="/manage")
 
@@ -95,82 +94,12 @@ class ConfirmForm(FlaskForm):
     """Only the CSRF token, for the buttons that change a round or an assignment."""
 
 
-# -- service refusals in the reader's language ----------------------------------------------------
-
-# The judging and scoring services name each refusal in English; these put the ones these pages
-# can meet into the reader's language, with the same names and numbers.
-_SERVICE_MESSAGES = tuple((re.compile(pattern), message) for pattern, message in (
-    (r"round '(?P<round>.+)' is closed", _l("round '%(round)s' is closed")),
-    (r"name: must not be empty", _l("name: must not be empty")),
-    (r"name: round '(?P<round>.+)' already has a panel called ['\"](?P<name>.+)['\"]",
-     _l("name: round '%(round)s' already has a panel called '%(name)s'")),
-    (r"judges: a panel needs at least one judge", _l("judges: a panel needs at least one judge")),
-    (r"judges: (?P<judge>.+) is not a judge of (?P<competition>.+)",
-     _l("judges: %(judge)s is not a judge of %(competition)s")),
-    (r"category: ['\"](?P<category>.+)['\"] is not a category of (?P<competition>.+)",
-     _l("category: '%(category)s' is not a category of %(competition)s")),
-    (r"round '(?P<round>.+)' has no panel of judges yet", _l("round '%(round)s' has no panel of judges yet")),
-    (r"'(?P<title>.+)' is not judged in round '(?P<round>.+)'",
-     _l("'%(title)s' is not judged in round '%(round)s'")),
-    (r"(?P<judge>.+) is not a judge of (?P<competition>.+)",
-     _l("%(judge)s is not a judge of %(competition)s")),
-    (r"(?P<judge>.+) has a conflict of interest with '(?P<title>.+)'",
-     _l("%(judge)s has a conflict of interest with '%(title)s'")),
-    (r"(?P<judge>.+) is already assigned to '(?P<title>.+)' in this round",
-     _l("%(judge)s is already assigned to '%(title)s' in this round")),
-    (r"(?P<judge>.+) has confirmed the scores for '(?P<title>.+)'; reopen them first",
-     _l("%(judge)s has confirmed the scores for '%(title)s'; reopen them first")),
-    (r"reason: say why the scores are reopened", _l("reason: say why the scores are reopened")),
-    (r"the scores of (?P<judge>.+) for '(?P<title>.+)' are not confirmed",
-     _l("the scores of %(judge)s for '%(title)s' are not confirmed")),
-    (r"round '(?P<round>.+)' is (?P<status>\w+); scores can only be reopened while it is open",
-     _l("round '%(round)s' is %(status)s; scores can only be reopened while it is open")),
-    (r"round '(?P<round>.+)' is already (?P<status>\w+)", _l("round '%(round)s' is already %(status)s")),
-    (r"(?P<competition>.+) is in phase '(?P<phase>\w+)', not judging",
-     _l("%(competition)s is in phase '%(phase)s', not judging")),
-    (r"round '(?P<round>.+)' must be closed first", _l("round '%(round)s' must be closed first")),
-    (r"round '(?P<round>.+)' has no rubric", _l("round '%(round)s' has no rubric")),
-    (r"round '(?P<round>.+)' has no panel of judges", _l("round '%(round)s' has no panel of judges")),
-    (r"round '(?P<round>.+)' is (?P<status>\w+), not open", _l("round '%(round)s' is %(status)s, not open")),
-    (r"(?P<count>\d+) assignment\(s\) in round '(?P<round>.+)' are not confirmed yet; close anyway to "
-     r"ignore their drafts",
-     _l("%(count)s assignment(s) in round '%(round)s' are not confirmed yet; close anyway to ignore "
-        "their drafts")),
-))
-
-
-def service_message(problem: str) -> tuple[str, dict[str, str]] | None:
-    """The catalogue's message for a service's refusal, and its values, or ``None`` when these
-    pages do not know it."""
-    for pattern, message in _SERVICE_MESSAGES:
-        match = pattern.fullmatch(problem)
-        if match:
-            return str(message), match.groupdict()
-    return None
-
-
-def translated(problem: str) -> str:
-    """A service's refusal in the reader's language; one these pages do not know stays as it is."""
-    found = service_message(problem)
-    if found is None:
-        return problem
-    message, values = found
-    if "status" in values:
-        values["status"] = str(ROUND_STATUS_LABELS.get(values["status"], values["status"])).lower()
-    if "phase" in values:
-        values["phase"] = get_workflow("competition").label(values["phase"], _language())
-    return message % values
-
-
-def _language() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "id")
-
+# -- service refusals ----------------------------------------------------------------------------
 
 def _flash_refusal(error: Exception) -> None:
+    """Each problem a service or workflow names, already in the reader's language."""
     for problem in getattr(error, "problems", None) or getattr(error, "reasons", None) or [str(error)]:
-        flash(translated(str(problem)), "danger")
+        flash(str(problem), "danger")
 
 
 # -- what a round's pages show --------------------------------------------------------------------

@@ -9,7 +9,6 @@ organisation, not who entered it or uploaded its evidence, not the evidence's or
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -299,23 +298,6 @@ def entry(assignment_id: int) -> tuple[str, int]:
 
 # -- saving drafts ---------------------------------------------------------------------------------
 
-def _problem(criterion: Criterion, value: float) -> str | None:
-    """value_problem's refusal, said in the judge's language."""
-    if value_problem(criterion, value) is None:
-        return None
-    shown = _number(value) if math.isfinite(value) else str(value)
-    if not math.isfinite(value):
-        return _("%(criterion)s: %(value)s is not a number", criterion=criterion.name, value=shown)
-    if criterion.scale == "levels":
-        return _("%(criterion)s: %(value)s is not one of the levels %(levels)s", criterion=criterion.name,
-                 value=shown, levels=", ".join(_number(level.value) for level in criterion.levels))
-    if not criterion.min_value <= value <= criterion.max_value:
-        return _("%(criterion)s: %(value)s is off the scale %(min)s–%(max)s", criterion=criterion.name,
-                 value=shown, min=_number(criterion.min_value), max=_number(criterion.max_value))
-    return _("%(criterion)s: %(value)s is not on a step of %(step)s from %(min)s", criterion=criterion.name,
-             value=shown, step=_number(criterion.step or 0), min=_number(criterion.min_value))
-
-
 @dataclass
 class Sheet:
     """The scores as the form sent them."""
@@ -345,7 +327,7 @@ def read_sheet(criteria: list[Criterion], form: Mapping[str, str]) -> Sheet:
             sheet.errors[criterion.id] = _("%(criterion)s: %(value)s is not a number",
                                            criterion=criterion.name, value=raw)
             continue
-        problem = _problem(criterion, value)
+        problem = value_problem(criterion, value, _number)
         if problem:
             sheet.errors[criterion.id] = problem
         else:

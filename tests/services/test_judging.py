@@ -96,6 +96,26 @@ def test_round_setup_validates_every_field(judging):
         add_round(judging.competition, judging.judges[0], name="Presentasi")
 
 
+def test_refusals_are_in_the_reader_s_language_in_a_request_and_in_english_elsewhere(app, judging):
+    from flask import session
+    from flask_babel import refresh
+
+    round_ = add_round(judging.competition, judging.organiser, name="Presentasi")
+    with app.test_request_context():
+        session["language"] = "id"
+        refresh()
+        with pytest.raises(InvalidInput) as invalid:
+            create_panel(round_, judging.organiser, name=" ", judges=[])
+        assert invalid.value.problems == ["nama: tidak boleh kosong",
+                                          "juri: panel memerlukan sedikitnya satu juri"]
+        with pytest.raises(InvalidInput, match="^tahap 'Presentasi' belum punya panel juri$"):
+            assign_automatically(round_, judging.organiser)
+    refresh()  # the request shared the test's application context, where Flask-Babel keeps its choice
+    with pytest.raises(InvalidInput) as invalid:
+        create_panel(round_, judging.organiser, name=" ", judges=[])
+    assert invalid.value.problems == ["name: must not be empty", "judges: a panel needs at least one judge"]
+
+
 def test_iga_template_and_criteria_scales(judging):
     round_ = add_round(judging.competition, judging.organiser, name="Presentasi")
     criteria = apply_rubric_template(round_, judging.organiser)

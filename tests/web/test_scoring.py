@@ -294,6 +294,19 @@ def test_a_value_off_the_scale_is_refused_naming_the_criterion_and_nothing_is_sa
     assert score_count() == 0
 
 
+def test_in_indonesian_a_refused_value_reads_in_indonesian_with_decimal_commas(client, jury):
+    sign_in(client, jury.judge, language="id")
+    response = client.post(f"/scoring/{jury.first.id}/draft", headers=JSON,
+                           data=jury.values(regulation="2.5", novelty="7,25"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        str(jury.novelty.id): "Kebaharuan: 7,25 tidak sesuai kelipatan 1 dari 0",
+        str(jury.regulation.id): "Regulasi: 2,5 bukan salah satu tingkat 1, 2, 3"}
+    response = client.post(f"/scoring/{jury.first.id}/draft", headers=JSON, data=jury.values(novelty="100,5"))
+    assert response.get_json()["errors"] == {str(jury.novelty.id): "Kebaharuan: 100,5 di luar skala 0–100"}
+    assert score_count() == 0
+
+
 def test_notes_need_a_score(client, jury):
     sign_in(client, jury.judge)
     response = client.post(f"/scoring/{jury.first.id}/draft", headers=JSON,
