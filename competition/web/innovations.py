@@ -319,8 +319,13 @@ def evidence_file(evidence_id: int) -> Response:
         abort(404)
     assert evidence.sha256 is not None
     inline = evidence.media_type in ("application/pdf", "image/png", "image/jpeg")
+    name = evidence.original_name
+    if not can_view_entry(current_user, evidence.entry):
+        # A judge sees it through an assignment; a file name could name the OPD in a blind round.
+        extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "bin"
+        name = f"data-dukung-{evidence.id}.{extension}"
     return send_file(evidence_path(evidence.sha256), mimetype=evidence.media_type,
-                     as_attachment=not inline, download_name=evidence.original_name)
+                     as_attachment=not inline, download_name=name)
 
 
 @bp.post("/<int:entry_id>/<trigger>")

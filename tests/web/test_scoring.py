@@ -214,6 +214,9 @@ def test_an_assigned_judge_opens_the_evidence_and_no_other_judge_does(client, ju
     sign_in(client, jury.judge)
     with client.get(f"/innovations/evidence/{jury.evidence.id}") as response:
         assert response.status_code == 200 and response.data == PDF
+        # The file's own name ("SK Dinas Kesehatan.pdf") could name the OPD: a judge gets a neutral one.
+        disposition = response.headers["Content-Disposition"]
+        assert f"data-dukung-{jury.evidence.id}.pdf" in disposition and "Kesehatan" not in disposition
     client.post("/logout")
     sign_in(client, jury.idle_judge)
     assert client.get(f"/innovations/evidence/{jury.evidence.id}").status_code == 404
