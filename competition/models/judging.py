@@ -67,8 +67,15 @@ class Round(Model):
     judges_per_entry: Mapped[int] = mapped_column(default=3)
     judge_cap: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(12), default="setup")
+    # Who opened and closed the round, and when (empty for rounds closed before this was kept).
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     competition: Mapped[Competition] = relationship(back_populates="rounds")
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan")
     panels: Mapped[list[Panel]] = relationship(back_populates="round", order_by="Panel.name")

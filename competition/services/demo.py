@@ -2307,7 +2307,7 @@ class _DemoLoader:
         self._step(_at(_weekday_on_or_after(date(year, 5, 13)), 2, 0),
                    partial(self._set_up_round, competition))
         self.assigned_at = _at(judging_day, 1, 0)
-        self._step(self.assigned_at, partial(self._open_and_assign))
+        self._step(self.assigned_at, partial(self._open_and_assign, self.assigned_at))
         rng = random.Random(f"{SEED}/{year}/{ROUND_NAME}")
         judged = [plan for plan in self.plans
                   if plan.competition is competition and plan.idea.title in _PANEL]
@@ -2344,10 +2344,10 @@ class _DemoLoader:
         apply_rubric_template(self.round, organiser, "iga_2023")
         create_panel(self.round, organiser, name=PANEL_NAME, judges=self.judges)
 
-    def _open_and_assign(self) -> None:
+    def _open_and_assign(self, at: datetime) -> None:
         assert self.round is not None
         organiser = self.users["organiser"]
-        open_round(self.round, organiser)
+        open_round(self.round, organiser, now=at)
         report = assign_automatically(self.round, organiser)
         if report.short or report.added != len(_PANEL) * len(self.judges):
             raise RuntimeError(f"demo: automatic assignment left judges missing: {report}")

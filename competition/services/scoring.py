@@ -259,9 +259,10 @@ def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> Non
     _decide(round_, entry, score, advanced, now)
 
 
-def open_round(round_: Round, organiser: User) -> Round:
+def open_round(round_: Round, organiser: User, *, now: datetime | None = None) -> Round:
     """Open a round for scoring: the competition is judging, the round before is closed, and
-    the round has a rubric and a panel."""
+    the round has a rubric and a panel. The round records who opened it and when."""
+    now = now or utcnow()
     try:
         competition = round_.competition
         require_organiser(organiser, competition)
@@ -283,6 +284,7 @@ def open_round(round_: Round, organiser: User) -> Round:
         if problems:
             raise InvalidInput(problems)
         round_.status = "open"
+        round_.opened_at, round_.opened_by_id = now, organiser.id
         db.session.commit()
         return round_
     except BaseException:
@@ -333,6 +335,7 @@ def close_round(round_: Round, organiser: User, *, force: bool = False,
             (closure.not_judged if score is None else
              closure.advanced if advanced else closure.stopped).append(entry.title)
         round_.status = "closed"
+        round_.closed_at, round_.closed_by_id = now, organiser.id
         db.session.commit()
         return closure
     except BaseException:

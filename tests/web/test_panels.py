@@ -19,6 +19,7 @@ from competition.services.judging import (
     declare_conflict,
 )
 from competition.services.scoring import confirm_scores, open_round, save_scores
+from competition.web.formatting import format_datetime
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
 
 
@@ -423,6 +424,11 @@ def test_opening_and_closing_a_round(client, judging):
     assert "Round &#39;Presentasi&#39; is closed: 0 moved on, 0 stopped here, 4 not judged." in text
     db.session.refresh(judging.round)
     assert judging.round.status == "closed"
+    # The round keeps who opened and closed it.
+    assert judging.round.opened_by == judging.organiser and judging.round.closed_by == judging.organiser
+    assert judging.round.opened_at <= judging.round.closed_at
+    closed_at = format_datetime(judging.round.closed_at, locale="en")
+    assert f"closed {closed_at} by {judging.organiser.name}" in text
     text = page(client.post(f"{round_url}/open", follow_redirects=True))
     assert "round &#39;Presentasi&#39; is already closed" in text
 
