@@ -21,11 +21,13 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask, got_request_exception
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from competition import create_app
+from competition.models import User
 from tests.conftest import empty_tables
+from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -133,3 +135,24 @@ def browser_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+# -- helpers the journeys share ---------------------------------------------------------------------
+
+def flash(page: Page, text: str) -> Locator:
+    """The flashed message containing ``text``."""
+    return page.get_by_role("alert").filter(has_text=text)
+
+
+def sign_in(page: Page, user: User) -> None:
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(user.email)
+    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(flash(page, f"Selamat datang, {user.name}.")).to_be_visible()
+
+
+def sign_out(page: Page, user: User) -> None:
+    page.get_by_role("button", name=user.name, exact=True).click()   # the menu under the user's name
+    page.get_by_role("button", name="Keluar", exact=True).click()
+    expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()

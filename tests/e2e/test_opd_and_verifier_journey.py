@@ -11,12 +11,12 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Entry, EntryEvent, User
+from competition.models import Entry, EntryEvent
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.models.types import utcnow
 from competition.services.notifications import SendReport, send_outbox
-from tests.e2e.conftest import MAIL_FROM, Inbox, LiveServer
-from tests.factories import PASSWORD, make_competition, make_organisation, make_user
+from tests.e2e.conftest import MAIL_FROM, Inbox, LiveServer, flash, sign_in, sign_out
+from tests.factories import make_competition, make_organisation, make_user
 
 TITLE = "Antrean Puskesmas Daring"
 RANCANG_BANGUN = " ".join(
@@ -33,24 +33,6 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def flash(page: Page, text: str):
-    return page.get_by_role("alert").filter(has_text=text)
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login")
-    page.get_by_label("Email", exact=True).fill(user.email)
-    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(flash(page, f"Selamat datang, {user.name}.")).to_be_visible()
-
-
-def sign_out(page: Page, user: User) -> None:
-    page.get_by_role("button", name=user.name, exact=True).click()   # the menu under the user's name
-    page.get_by_role("button", name="Keluar", exact=True).click()
-    expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
 
 
 def timeline(page: Page):
