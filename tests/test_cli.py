@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Membership, Organisation, User
+from competition.models import Competition, Membership, Organisation, User
 from tests.factories import make_competition, make_entry, make_organisation, make_region
 
 
@@ -101,3 +103,46 @@ def test_status_lists_competitions_and_their_entries(runner):
     assert result.exit_code == 0, result.output
     assert f"[{competition.id}] Lomba Inovasi 2026 ({competition.year}) phase=open" in result.output
     assert "    draft      1\n    submitted  2\n" in result.output
+
+
+def test_a_fresh_region_starts_its_first_competition_from_the_command_line(runner, tmp_path):
+    """Without the demo: the OPDs, the organiser, then the competition; the rest is in the browser."""
+    path = tmp_path / "opd.csv"
+    path.write_text("name,short_name,parent\nBadan Perencanaan Pembangunan Daerah,Bappeda,\n",
+                    encoding="utf-8")
+    assert runner.invoke(args=["import-organisations", str(path), "--region", "Kabupaten Blitar",
+                               "--region-kind", "kabupaten"]).exit_code == 0
+    result = runner.invoke(args=["create-user", "--email", "bappeda@blitarkab.go.id", "--name", "Panitia",
+                                 "--password", "kata-sandi-rahasia", "--organisation",
+                                 "Badan Perencanaan Pembangunan Daerah"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=[
+        "competition", "create", "--region", "Kabupaten Blitar", "--name", "Lomba Inovasi Daerah 2027",
+        "--year", "2027", "--opens", "2027-03-01T08:00", "--closes", "2027-04-15",
+        "--verification-closes", "2027-05-15", "--judging-closes", "2027-06-30",
+        "--category", "Tata Kelola Pemerintahan", "--category", "Pelayanan Publik",
+        "--organiser", "bappeda@blitarkab.go.id"])
+    assert result.exit_code == 0, result.output
+    competition = db.session.scalar(select(Competition))
+    assert "Lomba Inovasi Daerah 2027 (2027) created in Kabupaten Blitar" in result.output
+    assert competition.phase == "setup" and sorted(c.name for c in competition.categories) == [
+        "Pelayanan Publik", "Tata Kelola Pemerintahan"]
+    # Dates are read in WIB (UTC+7); a day alone closes at 23:59.
+    assert competition.submission_opens_at == datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
+    assert competition.submission_closes_at == datetime(2027, 4, 15, 16, 59, tzinfo=UTC)
+    organisers = [(m.user.email, m.role) for m in competition.memberships]
+    assert organisers == [("bappeda@blitarkab.go.id", "organiser")]
+
+
+def test_competition_create_refuses_bad_dates_and_creates_nothing(runner):
+    make_region("Kabupaten Blitar", kind="kabupaten")
+    runner.invoke(args=["create-user", "--email", "p@blitarkab.go.id", "--name", "P",
+                        "--password", "kata-sandi-rahasia"])
+    base = ["competition", "create", "--region", "Kabupaten Blitar", "--name", "Lomba", "--year", "2027",
+            "--organiser", "p@blitarkab.go.id", "--verification-closes", "2027-05-15",
+            "--judging-closes", "2027-06-30"]
+    result = runner.invoke(args=[*base, "--opens", "1 Maret 2027", "--closes", "2027-04-15"])
+    assert result.exit_code != 0 and "'1 Maret 2027' is not a date" in result.output
+    result = runner.invoke(args=[*base, "--opens", "2027-05-01", "--closes", "2027-04-15"])
+    assert result.exit_code != 0 and "submission_closes_at: must be after submission opens" in result.output
+    assert db.session.scalar(select(Competition)) is None

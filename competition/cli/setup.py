@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
+from flask import current_app
 from sqlalchemy import func, select
 
 from competition.cli.common import fail as _fail
@@ -156,7 +159,53 @@ def status_command() -> None:
 
 @click.group("competition")
 def competition_group() -> None:
-    """Move competitions through their phases."""
+    """Create competitions and move them through their phases."""
+
+
+@competition_group.command("create")
+@click.option("--region", "region_name", required=True,
+              help="The region that runs it (import-organisations creates it).")
+@click.option("--name", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--opens", required=True, help="Submission opens, YYYY-MM-DD[THH:MM] in WIB (Asia/Jakarta).")
+@click.option("--closes", required=True, help="Submission closes.")
+@click.option("--verification-closes", required=True)
+@click.option("--judging-closes", required=True)
+@click.option("--category", "categories", multiple=True, help="Repeat for each category.")
+@click.option("--organiser", "organiser_email", required=True,
+              help="E-mail of an existing user who becomes its organiser (create-user makes one).")
+def competition_create(region_name: str, name: str, year: int, opens: str, closes: str,
+                       verification_closes: str, judging_closes: str, categories: tuple[str, ...],
+                       organiser_email: str) -> None:
+    """Create a competition in its set-up phase with an organiser, who carries on in the browser."""
+    from competition.services.competitions import create_competition
+    from competition.services.organisations import get_or_create_region
+    from competition.services.users import grant_role
+
+    organiser = get_user(organiser_email)
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    moments = {}
+    for label, text in (("--opens", opens), ("--closes", closes),
+                        ("--verification-closes", verification_closes), ("--judging-closes", judging_closes)):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise click.BadParameter(f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+                                     param_hint=label) from exc
+        if len(text) == 10 and label != "--opens":  # a day alone means the end of that day
+            moment = moment.replace(hour=23, minute=59)
+        moments[label] = moment.replace(tzinfo=zone)
+    try:
+        competition = create_competition(
+            name=name, year=year, region=get_or_create_region(region_name),
+            submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
+            verification_closes_at=moments["--verification-closes"],
+            judging_closes_at=moments["--judging-closes"], categories=list(categories))
+        grant_role(organiser, competition, "organiser")
+    except AnugerahError as error:
+        raise _fail(error) from error
+    click.echo(f"[{competition.id}] {competition.name} ({competition.year}) created in "
+               f"{competition.region.name}; {organiser.email} organises it.")
 
 
 @competition_group.command("phase")
