@@ -473,9 +473,16 @@ def close(competition_id: int, round_id: int) -> Response | str:
     except ERRORS as error:
         _flash_refusal(error)
     else:
-        flash(_("Round '%(name)s' is closed: %(advanced)s moved on, %(stopped)s stopped here, "
-                "%(not_judged)s not judged.", name=round_.name, advanced=len(closure.advanced),
-                stopped=len(closure.stopped), not_judged=len(closure.not_judged)), "success")
+        last = round_.position == max(r.position for r in round_.competition.rounds)
+        if last and not closure.advanced and not closure.stopped:
+            # In the last round each innovation's judging ends as its scores are confirmed.
+            flash(_("Round '%(name)s' is closed. It is the last round: each innovation's judging "
+                    "ended when its scores were confirmed; %(not_judged)s not judged.",
+                    name=round_.name, not_judged=len(closure.not_judged)), "success")
+        else:
+            flash(_("Round '%(name)s' is closed: %(advanced)s moved on, %(stopped)s stopped here, "
+                    "%(not_judged)s not judged.", name=round_.name, advanced=len(closure.advanced),
+                    stopped=len(closure.stopped), not_judged=len(closure.not_judged)), "success")
     return _to_round(round_)
 
 

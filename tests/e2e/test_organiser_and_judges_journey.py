@@ -366,7 +366,8 @@ def test_a_competition_goes_from_set_up_to_the_ceremony(live_server: LiveServer,
     page.get_by_role("button", name="Tutup tahap", exact=True).click()
     # (In the last round an innovation's judging is over as soon as its judges confirm, so closing
     # has nothing left to decide and its message counts nothing.)
-    expect(flash(page, f"Tahap '{ROUND_2}' ditutup:")).to_be_visible()
+    expect(flash(page, f"Tahap '{ROUND_2}' ditutup. Ini tahap terakhir: penilaian setiap inovasi selesai "
+                       "saat nilainya dikonfirmasi; 0 tidak dinilai.")).to_be_visible()
     expect(page.locator("#round-status")).to_have_text("Ditutup")
     tab(page, "Dasbor")
     progress = page.locator("section").filter(has=heading(page, "Kemajuan penilaian juri", level=2))

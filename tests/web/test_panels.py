@@ -421,7 +421,8 @@ def test_opening_and_closing_a_round(client, judging):
     db.session.refresh(judging.round)
     assert judging.round.status == "open"
     text = page(client.post(f"{round_url}/close", data={"force": "1"}, follow_redirects=True))
-    assert "Round &#39;Presentasi&#39; is closed: 0 moved on, 0 stopped here, 4 not judged." in text
+    assert ("Round &#39;Presentasi&#39; is closed. It is the last round: each innovation&#39;s judging "
+            "ended when its scores were confirmed; 4 not judged.") in text
     db.session.refresh(judging.round)
     assert judging.round.status == "closed"
     # The round keeps who opened and closed it.
