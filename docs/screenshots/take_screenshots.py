@@ -4,6 +4,8 @@
     .venv/bin/python docs/screenshots/take_screenshots.py [http://127.0.0.1:5000]
 
 Drives Debian's Chromium (/usr/bin/chromium) with Playwright; writes PNGs beside this file.
+Pages that need a competition in the middle of judging (a judge scoring, an undecided tie) come
+from the end-to-end journey instead: ANUGERAH_E2E_SCREENSHOTS=docs/screenshots pytest tests/e2e
 """
 
 from __future__ import annotations

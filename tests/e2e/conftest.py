@@ -8,6 +8,7 @@ the sessions of the requests the browser makes: commit before the browser acts, 
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -156,3 +157,21 @@ def sign_out(page: Page, user: User) -> None:
     page.get_by_role("button", name=user.name, exact=True).click()   # the menu under the user's name
     page.get_by_role("button", name="Keluar", exact=True).click()
     expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
+
+
+SCREENSHOT_SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def snapshot(page: Page, name: str) -> None:
+    """With ANUGERAH_E2E_SCREENSHOTS set to a folder, save the page there at desktop and phone
+    width (docs/screenshots takes the pages that need a journey's state this way)."""
+    folder = os.environ.get("ANUGERAH_E2E_SCREENSHOTS")
+    if not folder:
+        return
+    size = page.viewport_size
+    for width, viewport in SCREENSHOT_SIZES.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=Path(folder) / f"{name}-{width}.png", full_page=True)
+    if size:
+        page.set_viewport_size(size)
+
