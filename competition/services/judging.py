@@ -80,6 +80,35 @@ def _commit() -> None:
         raise
 
 
+def _round_setting_problems(competition: Competition, *, name: str, aggregation: str, advancement: str,
+                            advancement_count: int | None, advancement_min_score: float | None,
+                            weight: float, judges_per_entry: int, judge_cap: int | None,
+                            other_rounds: list[Round]) -> list[str]:
+    problems = []
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    elif any(r.name == name.strip() for r in other_rounds):
+        problems.append(t("name: %(competition)s already has a round called %(name)r",
+                          competition=competition.name, name=name.strip()))
+    if aggregation not in AGGREGATIONS:
+        problems.append(t("aggregation: %(value)r is not one of %(choices)s", value=aggregation,
+                          choices=", ".join(AGGREGATIONS)))
+    if advancement not in ADVANCEMENT_RULES:
+        problems.append(t("advancement: %(value)r is not one of %(choices)s", value=advancement,
+                          choices=", ".join(ADVANCEMENT_RULES)))
+    if advancement in ("top_n", "top_n_per_category") and not (advancement_count or 0) > 0:
+        problems.append(t("advancement_count: top N needs a number of entries above zero"))
+    if advancement == "min_score" and advancement_min_score is None:
+        problems.append(t("advancement_min_score: a minimum score is needed"))
+    if weight <= 0:
+        problems.append(t("weight: must be above zero"))
+    if judges_per_entry < 1:
+        problems.append(t("judges_per_entry: at least one"))
+    if judge_cap is not None and judge_cap < 1:
+        problems.append(t("judge_cap: at least one, or no cap"))
+    return problems
+
+
 def add_round(competition: Competition, organiser: User, *, name: str, blind: bool = False,
               aggregation: str = "mean", normalise: bool = False, advancement: str = "all",
               advancement_count: int | None = None, advancement_min_score: float | None = None,
@@ -87,28 +116,11 @@ def add_round(competition: Competition, organiser: User, *, name: str, blind: bo
     """Add the next judging round of ``competition``."""
     try:
         require_organiser(organiser, competition)
-        problems = []
-        if not name.strip():
-            problems.append(t("name: must not be empty"))
-        elif any(r.name == name.strip() for r in competition.rounds):
-            problems.append(t("name: %(competition)s already has a round called %(name)r",
-                              competition=competition.name, name=name.strip()))
-        if aggregation not in AGGREGATIONS:
-            problems.append(t("aggregation: %(value)r is not one of %(choices)s", value=aggregation,
-                              choices=", ".join(AGGREGATIONS)))
-        if advancement not in ADVANCEMENT_RULES:
-            problems.append(t("advancement: %(value)r is not one of %(choices)s", value=advancement,
-                              choices=", ".join(ADVANCEMENT_RULES)))
-        if advancement in ("top_n", "top_n_per_category") and not (advancement_count or 0) > 0:
-            problems.append(t("advancement_count: top N needs a number of entries above zero"))
-        if advancement == "min_score" and advancement_min_score is None:
-            problems.append(t("advancement_min_score: a minimum score is needed"))
-        if weight <= 0:
-            problems.append(t("weight: must be above zero"))
-        if judges_per_entry < 1:
-            problems.append(t("judges_per_entry: at least one"))
-        if judge_cap is not None and judge_cap < 1:
-            problems.append(t("judge_cap: at least one, or no cap"))
+        problems = _round_setting_problems(
+            competition, name=name, aggregation=aggregation, advancement=advancement,
+            advancement_count=advancement_count, advancement_min_score=advancement_min_score,
+            weight=weight, judges_per_entry=judges_per_entry, judge_cap=judge_cap,
+            other_rounds=list(competition.rounds))
         if competition.phase in ("results", "closed"):
             problems.append(t("%(competition)s is in phase '%(phase)s'; no rounds can be added",
                               competition=competition.name, phase=phase_name(competition.phase)))
@@ -120,6 +132,36 @@ def add_round(competition: Competition, organiser: User, *, name: str, blind: bo
                        advancement_min_score=advancement_min_score, weight=weight,
                        judges_per_entry=judges_per_entry, judge_cap=judge_cap)
         db.session.add(round_)
+        db.session.commit()
+        return round_
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def update_round(round_: Round, organiser: User, *, name: str, blind: bool, aggregation: str,
+                 normalise: bool, advancement: str, advancement_count: int | None,
+                 advancement_min_score: float | None, weight: float, judges_per_entry: int,
+                 judge_cap: int | None) -> Round:
+    """Change a round's settings while it is being set up (before judges score in it)."""
+    try:
+        competition = round_.competition
+        require_organiser(organiser, competition)
+        _require_round_in_setup(round_)
+        problems = _round_setting_problems(
+            competition, name=name, aggregation=aggregation, advancement=advancement,
+            advancement_count=advancement_count, advancement_min_score=advancement_min_score,
+            weight=weight, judges_per_entry=judges_per_entry, judge_cap=judge_cap,
+            other_rounds=[r for r in competition.rounds if r.id != round_.id])
+        if problems:
+            raise InvalidInput(problems)
+        round_.name, round_.blind = name.strip(), blind
+        round_.aggregation, round_.normalise = aggregation, normalise
+        round_.advancement, round_.weight = advancement, weight
+        top_n = advancement in ("top_n", "top_n_per_category")
+        round_.advancement_count = advancement_count if top_n else None
+        round_.advancement_min_score = advancement_min_score if advancement == "min_score" else None
+        round_.judges_per_entry, round_.judge_cap = judges_per_entry, judge_cap
         db.session.commit()
         return round_
     except BaseException:

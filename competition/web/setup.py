@@ -65,6 +65,7 @@ from competition.services.judging import (
     add_round,
     apply_rubric_template,
     remove_criterion,
+    update_round,
 )
 from competition.services.results import add_award, remove_award, update_result_rules
 from competition.services.users import grant_role
@@ -602,6 +603,31 @@ def new_round(competition_id: int) -> str | Response | tuple[str, int]:
     status = 422 if request.method == "POST" else 200
     return render_template("setup/round_new.html", competition=competition, form=form,
                            position=len(competition.rounds) + 1, template_summary=_template_summary()), status
+
+
+@bp.route("/<int:competition_id>/setup/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_round(competition_id: int, round_id: int) -> str | Response | tuple[str, int]:
+    """Change a round's settings while it is being set up."""
+    competition = organised_competition(competition_id)
+    round_ = _round_of(competition, round_id)
+    form = RoundForm(obj=round_) if request.method == "GET" else RoundForm()
+    if form.validate_on_submit():
+        try:
+            update_round(
+                round_, current_user, name=form.name.data, blind=form.blind.data,
+                aggregation=form.aggregation.data, normalise=form.normalise.data,
+                advancement=form.advancement.data, advancement_count=form.advancement_count.data,
+                advancement_min_score=form.advancement_min_score.data, weight=_given(form.weight.data),
+                judges_per_entry=form.judges_per_entry.data, judge_cap=form.judge_cap.data)
+        except AnugerahError as error:
+            _flash_error(error)
+        else:
+            flash(_("Round '%(name)s' has been saved.", name=round_.name), "success")
+            return redirect(url_for("setup.round_", competition_id=competition.id, round_id=round_.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("setup/round_new.html", competition=competition, form=form, round=round_,
+                           position=round_.position, template_summary=_template_summary()), status
 
 
 def _template_summary(template: str = "iga_2023") -> str:

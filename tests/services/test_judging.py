@@ -26,6 +26,7 @@ from competition.services.judging import (
     assign_judge,
     create_panel,
     declare_conflict,
+    update_round,
 )
 from competition.services.scoring import (
     close_round,
@@ -395,3 +396,23 @@ def test_judging_closes_only_when_every_round_is_closed(judging):
     close_round(round_, judging.organiser, force=True)
     change_competition_phase(judging.competition, "close_judging", judging.organiser)
     assert judging.competition.phase == "results"
+
+
+def test_a_round_s_settings_change_only_while_it_is_set_up(judging):
+    round_ = judging.round(name="Presentasi")
+    settings = {"name": "Presentasi", "blind": True, "aggregation": "trimmed_mean", "normalise": True,
+                "advancement": "top_n", "advancement_count": 5, "advancement_min_score": 70.0, "weight": 2.0,
+                "judges_per_entry": 4, "judge_cap": None}
+    update_round(round_, judging.organiser, **settings)
+    # A minimum score only belongs to the min_score rule, so it is not kept for a top N.
+    assert (round_.blind, round_.aggregation, round_.advancement_count, round_.advancement_min_score,
+            round_.judges_per_entry) == (True, "trimmed_mean", 5, None, 4)
+    with pytest.raises(InvalidInput) as invalid:
+        update_round(round_, judging.organiser, **{**settings, "advancement_count": 0, "weight": 0})
+    assert invalid.value.problems == ["advancement_count: top N needs a number of entries above zero",
+                                      "weight: must be above zero"]
+    open_round(round_, judging.organiser)
+    with pytest.raises(InvalidInput, match="round 'Presentasi' is open; its set-up can no longer change"):
+        update_round(round_, judging.organiser, **{**settings, "judges_per_entry": 2})
+    db.session.refresh(round_)
+    assert round_.judges_per_entry == 4 and round_.weight == 2.0

@@ -163,6 +163,7 @@ def urls_for(app: Flask) -> dict[str, list[str]]:
         "panels.assignments": [{"competition_id": last_year.id, "round_id": judged.round_id}],
         "panels.reopen": [{"competition_id": last_year.id, "assignment_id": judged.id}],
         "setup.round_": [{"competition_id": last_year.id, "round_id": judged.round_id}],
+        "setup.edit_round": [{"competition_id": last_year.id, "round_id": judged.round_id}],
         "setup.phase": [{"competition_id": this_year.id, "trigger": "close_submissions"}],
         "results.version": [{"competition_id": last_year.id, "version": 1}],
         "results.publish": [{"competition_id": last_year.id, "version": 1}],

@@ -59,8 +59,9 @@ def page(response) -> str:
 def pages(office) -> list[str]:
     base = f"/manage/{office.competition.id}/setup"
     round_ = add_round(office.competition, office.organiser, name="Presentasi")
-    return [base, f"{base}/timeline", f"{base}/rounds/new", f"{base}/rounds/{round_.id}", f"{base}/awards",
-            f"{base}/rules", f"{base}/workflow", f"{base}/phase/open_submissions"]
+    return [base, f"{base}/timeline", f"{base}/rounds/new", f"{base}/rounds/{round_.id}",
+            f"{base}/rounds/{round_.id}/edit", f"{base}/awards", f"{base}/rules", f"{base}/workflow",
+            f"{base}/phase/open_submissions"]
 
 
 def changes(office) -> list[tuple[str, dict]]:
@@ -537,3 +538,36 @@ def test_a_closed_competition_shows_its_set_up_but_keeps_it(client, office):
     assert competition.disagreement_threshold == 20 and competition.tie_break_chain[0] == "heaviest_criterion"
     assert [a.name for a in competition.awards] == ["OPD Terinovatif"]
     assert sorted(c.name for c in competition.categories) == ["Pelayanan Publik", "Tata Kelola"]
+
+
+def test_a_round_in_set_up_can_be_changed_and_an_open_one_cannot(client, office):
+    first = add_round(office.competition, office.organiser, name="Administrasi")
+    second = add_round(office.competition, office.organiser, name="Presentasi", judges_per_entry=3)
+    sign_in(client, office.organiser)
+    url = f"/manage/{office.competition.id}/setup/rounds/{second.id}/edit"
+    form = page(client.get(url))
+    assert 'value="Presentasi"' in form and 'name="template"' not in form  # the rubric is not redone
+    changed = {"name": "Presentasi dan wawancara", "aggregation": "median", "advancement": "min_score",
+               "advancement_min_score": "60", "weight": "2", "judges_per_entry": "5", "judge_cap": "8",
+               "blind": "y"}
+    response = client.post(url, data=changed)
+    assert response.headers["Location"].endswith(f"/setup/rounds/{second.id}")
+    db.session.refresh(second)
+    assert (second.name, second.aggregation, second.advancement, second.advancement_min_score, second.weight,
+            second.judges_per_entry, second.judge_cap, second.blind) == (
+        "Presentasi dan wawancara", "median", "min_score", 60, 2, 5, 8, True)
+    # Another round's name is refused, and nothing changes.
+    refused = client.post(url, data={**changed, "name": "Administrasi"}, follow_redirects=True)
+    assert "already has a round called &#39;Administrasi&#39;" in page(refused)
+    db.session.refresh(second)
+    assert second.name == "Presentasi dan wawancara"
+    # Once a round is open its settings are fixed.
+    first.status, first.opened_at = "open", utcnow()
+    db.session.commit()
+    url = f"/manage/{office.competition.id}/setup/rounds/{first.id}/edit"
+    refused = client.post(url, data={**changed, "name": "Administrasi"}, follow_redirects=True)
+    assert "round &#39;Administrasi&#39; is open; its set-up can no longer change" in page(refused)
+    db.session.refresh(first)
+    assert (first.aggregation, first.judges_per_entry) == ("mean", 3)
+    round_page = page(client.get(f"/manage/{office.competition.id}/setup/rounds/{first.id}"))
+    assert "Change the settings" not in round_page
