@@ -99,6 +99,16 @@
 
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+  /* Whatever was typed before this script ran (a slow connection) is saved like any change. */
+  var typedEarly = Array.prototype.some.call(form.querySelectorAll("input, textarea"), function (field) {
+    if (field.type === "radio" || field.type === "checkbox") {
+      return field.checked !== field.defaultChecked;
+    }
+    return field.type !== "hidden" && field.value !== field.defaultValue;
+  });
+  if (typedEarly) {
+    later();
+  }
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
     if (button && button.hasAttribute("data-confirm")) {
