@@ -15,7 +15,8 @@ from competition.extensions import db
 from competition.models.results import DEFAULT_AWARD_CITATION
 from competition.services.results import publish_results, seal_results
 from tests.factories import make_competition, make_user
-from tests.web.test_results_pages import Contest, page, sign_in
+from tests.web.pages import page, sign_in
+from tests.web.test_results_pages import Contest
 
 CHROMIUM = Path("/usr/bin/chromium")
 

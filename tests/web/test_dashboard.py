@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from competition.extensions import db
-from tests.factories import PASSWORD, Crowd, make_competition, make_user
+from tests.factories import Crowd, make_competition, make_user
 from tests.services.test_monitoring import NOW, SUBMITTED, Kota
+from tests.web.pages import page, sign_in
 
 FIGURES = ("entries", "participation", "without-innovation", "target", "judges", "scores",
            "disagreements", "deadlines")
@@ -35,15 +36,6 @@ def office(app, monkeypatch) -> Office:
     monkeypatch.setattr("competition.web.dashboard.utcnow", lambda: NOW)
     monkeypatch.setattr("competition.services.monitoring.utcnow", lambda: NOW)
     return Office()
-
-
-def sign_in(client, user, language="en"):
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"language": language, "next": "/"})
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def urls(competition_id: int) -> list[str]:

@@ -20,7 +20,8 @@ from competition.services.judging import (
 )
 from competition.services.scoring import confirm_scores, open_round, save_scores
 from competition.web.formatting import format_datetime
-from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
+from tests.factories import make_competition, make_entry, make_organisation, make_user
+from tests.web.pages import page, sign_in
 
 
 class Judging:
@@ -61,15 +62,6 @@ class Judging:
 @pytest.fixture
 def judging(app):
     return Judging()
-
-
-def sign_in(client, user, language="en"):
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"language": language, "next": "/"})
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def loads(text: str) -> dict[str, int]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import Membership, Organisation, OutboxMessage, User
 from tests.factories import PASSWORD, make_competition, make_organisation, make_user
+from tests.web.pages import page, sign_in
 
 
 class Office:
@@ -33,15 +34,6 @@ class Office:
 @pytest.fixture
 def office(app):
     return Office()
-
-
-def sign_in(client, user, language="en"):
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"language": language, "next": "/"})
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def test_only_organisers_reach_the_user_pages(client, office):

@@ -18,7 +18,8 @@ from competition.services.competitions import change_competition_phase
 from competition.services.judging import add_criterion, add_round, assign_judge, create_panel
 from competition.services.results import results_preview, seal_results
 from competition.services.scoring import close_round, confirm_scores, open_round, save_scores
-from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
+from tests.factories import make_competition, make_entry, make_organisation, make_user
+from tests.web.pages import page, sign_in
 
 SUBMITTED = datetime(2026, 5, 4, 2, 30, tzinfo=UTC)
 
@@ -90,15 +91,6 @@ class Contest:
 @pytest.fixture
 def contest(app):
     return Contest()
-
-
-def sign_in(client, user, language="en"):
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"language": language, "next": "/"})
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def section(html: str, element_id: str) -> str:

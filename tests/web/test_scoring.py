@@ -17,7 +17,8 @@ from competition.models.types import utcnow
 from competition.services.evidence import add_evidence_file
 from competition.services.judging import add_criterion, add_round, assign_judge, create_panel
 from competition.services.scoring import open_round
-from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
+from tests.factories import make_competition, make_entry, make_organisation, make_user
+from tests.web.pages import page, sign_in
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -75,15 +76,6 @@ class Jury:
 @pytest.fixture
 def jury(app):
     return Jury()
-
-
-def sign_in(client, user, language="en"):
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"language": language, "next": "/"})
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def score_count() -> int:

@@ -15,7 +15,8 @@ from competition.models.types import utcnow
 from competition.services.judging import add_criterion, add_round
 from competition.services.results import add_award
 from competition.web.diagram import workflow_svg
-from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
+from tests.factories import make_competition, make_entry, make_organisation, make_user
+from tests.web.pages import page, sign_in
 from workflows import get_workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -45,15 +46,6 @@ class Office:
 @pytest.fixture
 def office(app):
     return Office()
-
-
-def sign_in(client, user, language="en"):
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"language": language, "next": "/"})
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def pages(office) -> list[str]:
