@@ -495,6 +495,20 @@ class EntryBreakdown:
     rounds: tuple[RoundBreakdown, ...]
 
 
+def rubric_names(round_ids: Sequence[int]) -> dict[tuple[str, int], str]:
+    """The names of rounds and their criteria, keyed ("round", id) and ("criterion", id), in one
+    query: sealed versions keep ids, the live rubric keeps the names."""
+    names: dict[tuple[str, int], str] = {}
+    if round_ids:
+        for round_id, round_name, criterion_id, criterion_name in db.session.execute(
+                select(Round.id, Round.name, Criterion.id, Criterion.name)
+                .outerjoin(Criterion, Criterion.round_id == Round.id).where(Round.id.in_(round_ids))):
+            names[("round", round_id)] = round_name
+            if criterion_id is not None:
+                names[("criterion", criterion_id)] = criterion_name
+    return names
+
+
 def entry_result(result_set: ResultSet, entry_id: int) -> EntryBreakdown | None:
     """What ``result_set`` holds for one innovation: its final score, place and band, its place in
     every award it takes part in, and per round the judges' values on each criterion averaged,
@@ -527,14 +541,7 @@ def entry_result(result_set: ResultSet, entry_id: int) -> EntryBreakdown | None:
 
     specs = {r["id"]: r for r in inputs["rounds"]}
     round_ids = [s["round_id"] for s in row["rounds"]]
-    names: dict[tuple[str, int], str] = {}
-    if round_ids:
-        for round_id, round_name, criterion_id, criterion_name in db.session.execute(
-                select(Round.id, Round.name, Criterion.id, Criterion.name)
-                .outerjoin(Criterion, Criterion.round_id == Round.id).where(Round.id.in_(round_ids))):
-            names[("round", round_id)] = round_name
-            if criterion_id is not None:
-                names[("criterion", criterion_id)] = criterion_name
+    names = rubric_names(round_ids)
     sheets: dict[int, list[dict[str, float]]] = {}
     for round_id, sheet_entry_id, _judge_id, values in inputs.get("scores", []):
         if sheet_entry_id == entry_id:
@@ -649,14 +656,7 @@ def results_preview(competition: Competition) -> ResultsPreview:
     results = compute_results(inputs)
     round_ids = [r.id for r in inputs.rounds]
 
-    names: dict[tuple[str, int], str] = {}
-    if round_ids:
-        for round_id, round_name, criterion_id, criterion_name in db.session.execute(
-                select(Round.id, Round.name, Criterion.id, Criterion.name)
-                .outerjoin(Criterion, Criterion.round_id == Round.id).where(Round.id.in_(round_ids))):
-            names[("round", round_id)] = round_name
-            if criterion_id is not None:
-                names[("criterion", criterion_id)] = criterion_name
+    names = rubric_names(round_ids)
     rounds = tuple(
         RoundColumns(id=r.id, name=names.get(("round", r.id), f"#{r.position}"), position=r.position,
                      weight=r.weight, aggregation=r.aggregation, normalise=r.normalise,
