@@ -1,21 +1,37 @@
 # Anugerah: `make run` serves the app with demo data, `make test` runs the suite.
-# Needs only python3 and make; everything else goes into .venv.
+# Needs only python3 and make; everything else goes into .venv, exactly as uv.lock pins it.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
+# uv installs from the lock and keeps it in step with pyproject.toml; it lives in a venv of its own.
+UV_VERSION := 0.13.9
+UV_HOME    := .uv
+UV         := $(UV_HOME)/bin/uv
+PORT       ?= 5000
 
-.PHONY: install translations translations-update run test lint typecheck bench clean
+.PHONY: install lock lock-check translations translations-update run test lint typecheck bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install -qq uv==$(UV_VERSION)
+
+# Exactly what uv.lock pins (dev tools included); nothing else stays in .venv.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolve pyproject.toml again and rewrite uv.lock (after changing a dependency).
+lock: $(UV)
+	$(UV) lock
+
+# Fails when uv.lock no longer matches pyproject.toml.
+lock-check: $(UV)
+	$(UV) lock --check
 
 # Bahasa Indonesia and English catalogues, compiled from competition/translations/*/LC_MESSAGES/*.po.
 translations: $(STAMP)
@@ -29,7 +45,7 @@ translations-update: $(STAMP)
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: translations
 	$(BIN)/pytest
@@ -48,4 +64,4 @@ bench: $(STAMP)
 	fi
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) $(UV_HOME) instance .pytest_cache .hypothesis

@@ -39,8 +39,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "EVIDENCE_DIR": evidence_dir,
         "EVIDENCE_MAX_BYTES": int(env.get("ANUGERAH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)),
         "EVIDENCE_TYPES": tuple(
-            t.strip().lower() for t in env.get("ANUGERAH_EVIDENCE_TYPES", DEFAULT_EVIDENCE_TYPES).split(",")
-            if t.strip()),
+            kind.strip().lower()
+            for kind in env.get("ANUGERAH_EVIDENCE_TYPES", DEFAULT_EVIDENCE_TYPES).split(",")
+            if kind.strip()),
         "DISPLAY_TIMEZONE": env.get("ANUGERAH_TIMEZONE", "Asia/Jakarta"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BASE_URL": env.get("ANUGERAH_BASE_URL", "http://127.0.0.1:5000"),

@@ -26,6 +26,20 @@ def on_postgres() -> bool:
     return SERVER_URL is not None
 
 
+def pdf_available() -> bool:
+    """WeasyPrint can load the system's Pango library (a system package, not a Python one)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+needs_pdf = pytest.mark.skipif(
+    not pdf_available(),
+    reason="WeasyPrint cannot load Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 (.ci/run does)")
+
+
 def create_database(name_hint: str, tmp_dir: Path) -> str:
     """An empty database of the kind under test; returns its URL."""
     if SERVER_URL is None:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, Entry, Organisation, ResultSet, Round
+from tests.conftest import needs_pdf
 from tests.factories import make_competition, make_entry, make_region
 
 PASSWORD = "kata-sandi-rahasia"
@@ -57,6 +58,7 @@ def score_forms(round_: Round, values_of) -> str:
     return buffer.getvalue()
 
 
+@needs_pdf
 def test_kota_competition_from_rounds_to_certificates(runner, tmp_path):
     region = make_region("Kota Contoh")
     opd_csv = tmp_path / "opd.csv"

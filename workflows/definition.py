@@ -266,12 +266,12 @@ def parse_workflow(text: str, source: str = "<string>", *, guard_names: frozense
                 reachable.add(transition.dest)
                 frontier.append(transition.dest)
     for state in states:
-        outgoing = [t for t in transitions if state.name in t.sources]
+        outgoing = [move for move in transitions if state.name in move.sources]
         if state.name not in reachable:
             problem(state.line, f"state '{state.name}' is unreachable from the initial state '{initial}'")
         if state.kind == "final" and outgoing:
             problem(state.line, f"final state '{state.name}' has outgoing transitions: "
-                    f"{', '.join(t.trigger for t in outgoing)}")
+                    f"{', '.join(move.trigger for move in outgoing)}")
         if state.kind != "final" and not outgoing:
             problem(state.line, f"state '{state.name}' has no outgoing transition; mark it kind = \"final\"")
     if problems:

@@ -70,13 +70,13 @@ class Workflow:
     def __init__(self, definition: WorkflowDef, guards: Mapping[str, Guard] = GUARDS):
         self.definition = definition
         self.name = definition.name
-        self._guards = {name: guards[name] for t in definition.transitions for name in t.guards}
-        self._transitions = {t.trigger: t for t in definition.transitions}
+        self._guards = {name: guards[name] for move in definition.transitions for name in move.guards}
+        self._transitions = {move.trigger: move for move in definition.transitions}
         self.machine = Machine(
             model=None,
             states=list(definition.state_names),
             initial=definition.initial,
-            transitions=[self._machine_transition(t) for t in definition.transitions],
+            transitions=[self._machine_transition(move) for move in definition.transitions],
             model_attribute="status",
             auto_transitions=False,
             send_event=True,
@@ -134,8 +134,8 @@ class Workflow:
         A trigger that needs a comment counts as available: the comment is asked for when fired.
         """
         candidates = set(self.machine.get_triggers(subject.status))
-        return [t for t in self.triggers if t in candidates and not [
-            r for r in self.refusals(subject, t, actor, comment="-", phase=phase, now=now)]]
+        return [name for name in self.triggers if name in candidates and not [
+            r for r in self.refusals(subject, name, actor, comment="-", phase=phase, now=now)]]
 
     def fire(self, subject: Any, trigger: str, actor: Actor, *, comment: str | None = None,
              phase: str | None = None, now: datetime) -> tuple[str, str]:
@@ -180,7 +180,7 @@ class Workflow:
         GraphMachine(
             model=model, states=list(self.definition.state_names),
             initial=self.definition.initial,
-            transitions=[self._machine_transition(t) for t in self.definition.transitions],
+            transitions=[self._machine_transition(move) for move in self.definition.transitions],
             auto_transitions=False, graph_engine="mermaid", show_state_attributes=False,
             title=self.definition.label_en,
         )

@@ -205,7 +205,10 @@ def export_command(competition_id: int, award_id: int | None, version: int | Non
     elif file_format == "xlsx":
         output.write_bytes(run_sheet_xlsx(rows, f"{award.name} – {competition.name}"))
     else:
-        output.write_bytes(run_sheet_pdf(result_set, award, rows))
+        try:
+            output.write_bytes(run_sheet_pdf(result_set, award, rows))
+        except AnugerahError as error:
+            raise fail(error) from error
     click.echo(f"{len(rows)} winner(s) of {award.name} written to {output}")
 
 
@@ -220,5 +223,8 @@ def certificates_command(competition_id: int, award_id: int | None, version: int
     from competition.services.ceremony import certificates_pdf
 
     _, result_set, award, rows = _winners(competition_id, award_id, version)
-    output.write_bytes(certificates_pdf(result_set, award, rows))
+    try:
+        output.write_bytes(certificates_pdf(result_set, award, rows))
+    except AnugerahError as error:
+        raise fail(error) from error
     click.echo(f"{len(rows)} certificate(s) written to {output}")

@@ -130,15 +130,15 @@ def workflow_show(name: str) -> None:
     for state in definition.states:
         click.echo(f"  {state.name:<14} {state.kind:<10} {state.label_id} / {state.label_en}")
     click.echo("\nTransitions:")
-    for t in definition.transitions:
-        extras = [f"roles: {', '.join(sorted(t.roles))}"]
-        if t.phases:
-            extras.append(f"phases: {', '.join(sorted(t.phases))}")
-        if t.guards:
-            extras.append(f"guards: {', '.join(t.guards)}")
-        if t.comment_required:
+    for move in definition.transitions:
+        extras = [f"roles: {', '.join(sorted(move.roles))}"]
+        if move.phases:
+            extras.append(f"phases: {', '.join(sorted(move.phases))}")
+        if move.guards:
+            extras.append(f"guards: {', '.join(move.guards)}")
+        if move.comment_required:
             extras.append("comment required")
-        click.echo(f"  {t.trigger:<20} {', '.join(t.sources)} -> {t.dest}")
+        click.echo(f"  {move.trigger:<20} {', '.join(move.sources)} -> {move.dest}")
         click.echo(f"  {'':<20} {'; '.join(extras)}")
     click.echo("\nDiagram (Mermaid):\n")
     click.echo(workflow.diagram())

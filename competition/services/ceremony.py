@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
+from competition.documents.pdf import render_pdf
 from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import Award, ResultSet
@@ -102,18 +103,12 @@ def run_sheet_xlsx(rows: list[RunSheetRow], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported when needed: it loads Pango
-
-    return HTML(string=html).write_pdf()
-
-
 def run_sheet_pdf(result_set: ResultSet, award: Award, rows: list[RunSheetRow]) -> bytes:
     """A printable A4 run-sheet for the master of ceremonies."""
     html = render_template("ceremony/run_sheet.html", competition=result_set.competition, award=award,
                            result_set=result_set, rows=rows, printed=format_date(utcnow()),
                            decimal=format_decimal, juara=juara)
-    return _pdf(html)
+    return render_pdf(html)
 
 
 def certificates_pdf(result_set: ResultSet, award: Award, rows: list[RunSheetRow]) -> bytes:
@@ -123,7 +118,7 @@ def certificates_pdf(result_set: ResultSet, award: Award, rows: list[RunSheetRow
                            rows=sorted(rows, key=lambda r: (r.position, r.certificate_number)),
                            signed=format_date(result_set.published_at or result_set.sealed_at),
                            decimal=format_decimal, juara=juara)
-    return _pdf(html)
+    return render_pdf(html)
 
 
 @dataclass(frozen=True)

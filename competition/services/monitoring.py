@@ -357,7 +357,7 @@ class Disagreement:
 
     @property
     def spread(self) -> float:
-        return max(t.total for t in self.totals) - min(t.total for t in self.totals)
+        return max(total.total for total in self.totals) - min(total.total for total in self.totals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,7 +394,8 @@ def disagreements(competition: Competition, rounds: Sequence[Round] | None = Non
     rows = []
     for round_id, entry_id in top:
         entry = entries[entry_id]
-        totals = sorted((JudgeTotal(j, names.get(j, str(j)), t) for j, t in compared[(round_id, entry_id)]),
+        totals = sorted((JudgeTotal(j, names.get(j, str(j)), total)
+                         for j, total in compared[(round_id, entry_id)]),
                         key=lambda judge: (-judge.total, judge.name))
         rows.append(Disagreement(round_id, round_names[round_id], entry_id, entry.title, entry.organisation,
                                  totals))

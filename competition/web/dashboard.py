@@ -183,9 +183,9 @@ def _scores_table(histograms: Sequence[monitoring.CriterionHistogram]) -> Table:
 def _disagreements_table(figure: monitoring.DisagreementFigure) -> Table:
     rows: list[list[Cell]] = []
     for d in figure.rows:
-        for t in d.totals:
-            rows.append([d.round_name, d.title, d.organisation, round(d.spread, 2), t.name,
-                         round(t.total, 2)])
+        for total in d.totals:
+            rows.append([d.round_name, d.title, d.organisation, round(d.spread, 2), total.name,
+                         round(total.total, 2)])
     return Table(str(FIGURES["disagreements"]),
                  [_("Round"), _("Innovation"), _("OPD"), _("Spread"), _("Judge"), _("Judge's total")], rows)
 
@@ -305,7 +305,7 @@ def _charts(figures: monitoring.Dashboard) -> dict[str, Any]:
     made["disagreements"] = charts.range_plot(
         "chart-disagreements", str(FIGURES["disagreements"]),
         _("For each innovation, the judges' totals on the 0–100 scale, joined from lowest to highest."),
-        [(f"{d.title} ({d.organisation})", [(t.name, t.total) for t in d.totals],
+        [(f"{d.title} ({d.organisation})", [(total.name, total.total) for total in d.totals],
           _("spread %(spread)s", spread=_decimal(d.spread))) for d in disagreement.rows],
         colour=RED, fmt=lambda v: _decimal(v, 0 if float(v).is_integer() else 2))
 

@@ -165,7 +165,7 @@ def workflow_svg(definition: WorkflowDef, language: str = "id", *, direction: st
     if direction == "LR" and lanes == 1:
         # A chain: columns just wide enough apart for the longest line of an arrow's label. Arrows
         # that branch run slanted and keep the full width for their labels.
-        arrows = [t.label_en if english else t.label_id for t in definition.transitions]
+        arrows = [move.label_en if english else move.label_id for move in definition.transitions]
         longest = max((len(line) for arrow in arrows for line in wrap(arrow, geometry.edge_wrap)), default=8)
         geometry = replace(geometry, rank_gap=min(max(longest * CHAR_WIDTH[EDGE_FONT] + 30, 96), 150))
     _order_lanes(definition, by_rank, lanes)
@@ -220,8 +220,8 @@ def workflow_svg(definition: WorkflowDef, language: str = "id", *, direction: st
         height = len(lines) * LINE_HEIGHT[EDGE_FONT] + 4
         # The free place nearest the middle of the arrow, or else the least covered one.
         placed, least = None, math.inf
-        for t in LABEL_POSITIONS:
-            x, y = _bezier(start, control, end, t)
+        for where in LABEL_POSITIONS:
+            x, y = _bezier(start, control, end, where)
             candidate = Box(x - width / 2, y - height / 2, width, height)
             covered = sum(candidate.overlap(other) for other in taken)
             if covered < least:
@@ -276,9 +276,9 @@ def workflow_svg(definition: WorkflowDef, language: str = "id", *, direction: st
     title = definition.label_en if english else definition.label_id
     names = ", ".join((s.label_en if english else s.label_id) for s in definition.states)
     moves = "; ".join(
-        f"{(t.label_en if english else t.label_id)}: "
-        f"{', '.join(_state_label(definition, s, english) for s in t.sources)} → "
-        f"{_state_label(definition, t.dest, english)}" for t in definition.transitions)
+        f"{(move.label_en if english else move.label_id)}: "
+        f"{', '.join(_state_label(definition, s, english) for s in move.sources)} → "
+        f"{_state_label(definition, move.dest, english)}" for move in definition.transitions)
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" class="workflow-diagram" '
         + ('style="max-width: 100%; height: auto" ' if fit else "")

@@ -15,6 +15,8 @@ MESSAGES = {
     404: (_l("Page not found"), _l("The page you asked for does not exist or has been moved.")),
     409: (_l("Changed by someone else"),
           _l("Someone else changed this at the same moment. Reload the page and try again.")),
+    503: (_l("Not available on this server"),
+          _l("This server cannot do that yet. Tell the administrator what the message below says.")),
     500: (_l("Something went wrong"),
           _l("The error has been recorded. Try again in a moment; "
              "if it keeps happening, tell the organiser.")),

@@ -238,9 +238,9 @@ def show(entry_id: int) -> str:
     _mark_notifications_read(entry)
     events = entry_timeline(entry)
     workflow = get_workflow(ENTRY_WORKFLOW)
-    own_triggers = [t for t in ("submit", "resubmit", "withdraw")
-                    if entry.status in workflow.transition(t).sources]
-    blocked = {t: refusal_reasons(entry, t, current_user) for t in own_triggers}
+    own_triggers = [name for name in ("submit", "resubmit", "withdraw")
+                    if entry.status in workflow.transition(name).sources]
+    blocked = {name: refusal_reasons(entry, name, current_user) for name in own_triggers}
     editable = can_edit_entry(current_user, entry)
     # Another OPD's innovation is named only by how alike it is, never by its title.
     alike = [(other.title if works_for(current_user, other.organisation) else None, round(100 * score))

@@ -353,11 +353,11 @@ def _phase_transitions(competition: Competition) -> list[dict[str, Any]]:
     actor = actor_for(current_user, competition)
     now = utcnow()
     english = _language() == "en"
-    return [{"trigger": t.trigger, "label": t.label_en if english else t.label_id,
-             "to": workflow.label(t.dest, _language()),
-             "refusals": workflow.refusals(competition, t.trigger, actor, comment="-", now=now)}
-            for t in workflow.definition.transitions
-            if competition.phase in t.sources and "organiser" in t.roles]
+    return [{"trigger": move.trigger, "label": move.label_en if english else move.label_id,
+             "to": workflow.label(move.dest, _language()),
+             "refusals": workflow.refusals(competition, move.trigger, actor, comment="-", now=now)}
+            for move in workflow.definition.transitions
+            if competition.phase in move.sources and "organiser" in move.roles]
 
 
 def _diagram(name: str, *, current: str | None = None, direction: str = "LR", compact: bool = False,
@@ -465,7 +465,7 @@ def overview(competition_id: int) -> str:
 def phase(competition_id: int, trigger: str) -> str | Response:
     """What a phase change does, and making it."""
     competition = organised_competition(competition_id)
-    transition = next((t for t in _phase_transitions(competition) if t["trigger"] == trigger), None)
+    transition = next((move for move in _phase_transitions(competition) if move["trigger"] == trigger), None)
     if transition is None:
         if trigger not in get_workflow(COMPETITION_WORKFLOW).triggers:
             abort(404)
@@ -929,15 +929,15 @@ def workflow(competition_id: int) -> str:
         flow = get_workflow(name)
         tables[name] = {
             "title": flow.definition.label_en if english else flow.definition.label_id,
-            "rows": [{"label": t.label_en if english else t.label_id,
-                      "sources": [flow.label(s, _language()) for s in t.sources],
-                      "dest": flow.label(t.dest, _language()),
+            "rows": [{"label": move.label_en if english else move.label_id,
+                      "sources": [flow.label(s, _language()) for s in move.sources],
+                      "dest": flow.label(move.dest, _language()),
                       "roles": [str(ROLE_LABELS.get(r, SYSTEM_LABEL if r == "system" else r))
-                                for r in sorted(t.roles)],
+                                for r in sorted(move.roles)],
                       "phases": [phase_label(p, _language()) for p in COMPETITION_PHASES
-                                 if p in (t.phases or ())],
-                      "comment": t.comment_required, "guards": len(t.guards)}
-                     for t in flow.definition.transitions],
+                                 if p in (move.phases or ())],
+                      "comment": move.comment_required, "guards": len(move.guards)}
+                     for move in flow.definition.transitions],
             "wide": _diagram(name, current=competition.phase if name == COMPETITION_WORKFLOW else None),
             "narrow": _diagram(name, current=competition.phase if name == COMPETITION_WORKFLOW else None,
                                direction="TB"),

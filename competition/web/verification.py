@@ -110,7 +110,8 @@ def _review_page(entry: Entry, sent: dict[str, str] | None = None) -> str:
     """The review of ``entry``; ``sent`` is a refused decision's form, shown again as it was filled in."""
     return render_template("verification/review.html", entry=entry, events=entry_timeline(entry),
                            workflow=get_workflow(ENTRY_WORKFLOW), checklist=CHECKLIST,
-                           available=[t for t in triggers_for(entry, current_user) if t in VERIFIER_TRIGGERS],
+                           available=[name for name in triggers_for(entry, current_user)
+                                      if name in VERIFIER_TRIGGERS],
                            conflict=works_for(current_user, entry.organisation), form=DecisionForm(),
                            sent=sent or {})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from competition.extensions import db
 from competition.models.results import DEFAULT_AWARD_CITATION
 from competition.services.results import publish_results, seal_results
+from tests.conftest import needs_pdf
 from tests.factories import make_competition, make_user
 from tests.web.pages import page, sign_in
 from tests.web.test_results_pages import Contest
@@ -94,12 +96,37 @@ def test_the_run_sheet_downloads(client, sealed):
     assert [cell.value for cell in sheet[7]][:4] == [5, "Juara I", "Dinas Komunikasi dan Informatika",
                                                      "Sapa Warga"]
 
+
+@needs_pdf
+def test_the_run_sheet_and_certificates_download_as_pdf(client, sealed):
+    sign_in(client, sealed.organiser)
+    base = url(sealed, f"/awards/{sealed.award.id}")
+    name = "lomba-inovasi-daerah-kota-kediri-2026-opd-terinovatif-v1"
     response = client.get(f"{base}/run-sheet.pdf")
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"] == f"attachment; filename=susunan-acara-{name}.pdf"
     response = client.get(f"{base}/certificates.pdf")
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"] == f"attachment; filename=piagam-{name}.pdf"
+
+
+def test_without_pango_a_pdf_is_refused_naming_the_system_package(client, sealed, monkeypatch, runner,
+                                                                   tmp_path):
+    """WeasyPrint needs Pango from the system; without it every page still works and a PDF asked
+    for says which package to install, in the page's language and on the command line."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it could not be imported
+    sign_in(client, sealed.organiser)
+    base = url(sealed, f"/awards/{sealed.award.id}")
+    for link in ("run-sheet.pdf", "certificates.pdf"):
+        response = client.get(f"{base}/{link}")
+        assert response.status_code == 503
+        assert "libpango-1.0-0" in page(response) and "Pango" in page(response)
+    assert client.get(f"{base}/run-sheet.csv").status_code == 200
+    assert client.get(url(sealed, "")).status_code == 200
+    result = runner.invoke(args=["results", "export", str(sealed.competition.id), "--format", "pdf",
+                                 "--output", str(tmp_path / "acara.pdf")])
+    assert result.exit_code == 1 and "apt-get install libpango-1.0-0" in result.output
+    assert not (tmp_path / "acara.pdf").exists()
 
 
 def test_the_reveal_holds_every_position_from_last_to_first_hidden(client, sealed):
