@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from competition import unit_of_work
 from competition.config import load_config
 from competition.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from competition.i18n import select_locale, select_timezone, translate
@@ -30,6 +31,20 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_savepoint_inside_a_transaction(connection: Any, cursor: Any, statement: str, parameters: Any,
+                                           context: Any, executemany: bool) -> None:
+    """Python's sqlite3 opens a transaction before INSERT, UPDATE and DELETE but not before
+    SAVEPOINT; a savepoint opened outside a transaction would then commit on release. Open the
+    transaction first, so an operation's savepoint nests in its unit of work
+    (:mod:`competition.unit_of_work`). An operation is about to write, so it takes the write
+    lock at once (IMMEDIATE): a second writer waits for the first to finish (``busy_timeout``),
+    where a read snapshot taken first could only fail once the other writer had committed."""
+    if (connection.dialect.name == "sqlite" and statement.startswith("SAVEPOINT")
+            and not connection.connection.dbapi_connection.in_transaction):
+        cursor.execute("BEGIN IMMEDIATE")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -57,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     register_commands(app)
+    unit_of_work.init_app(app)
     _send_mail_in_the_background(app)
     return app
 

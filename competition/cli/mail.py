@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from competition.cli.common import get_competition
 from competition.extensions import db
 from competition.models.notifications import OutboxMessage
+from competition.unit_of_work import runs_its_own_units
 
 
 @click.group("mail")
@@ -17,6 +18,7 @@ def mail_group() -> None:
 
 @mail_group.command("send")
 @click.option("--limit", type=int, default=200, help="Most messages to send in this run.")
+@runs_its_own_units
 def send_command(limit: int) -> None:
     """Send the queued e-mail that is due (run it from cron or a worker)."""
     from competition.services.notifications import send_outbox

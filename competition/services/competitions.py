@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from competition.errors import ConcurrentChange, InvalidInput
@@ -15,12 +14,14 @@ from competition.models.results import DEFAULT_AWARD_CITATION, DEFAULT_AWARD_NAM
 from competition.models.types import utcnow
 from competition.permissions import actor_for
 from competition.services.judging import require_organiser
+from competition.unit_of_work import operation
 from workflows import Actor, get_workflow
 from workflows.messages import t
 
 COMPETITION_WORKFLOW = "competition"
 
 
+@operation
 def create_competition(*, name: str, year: int, region: Region, submission_opens_at: datetime,
                        submission_closes_at: datetime, verification_closes_at: datetime,
                        judging_closes_at: datetime, categories: list[str] | None = None) -> Competition:
@@ -51,24 +52,21 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
                           region=region.name, name=name, year=year))
     if problems:
         raise InvalidInput(problems)
-    try:
-        competition = Competition(
-            name=name.strip(), year=year, region=region,
-            phase=get_workflow(COMPETITION_WORKFLOW).definition.initial,
-            submission_opens_at=submission_opens_at, submission_closes_at=submission_closes_at,
-            verification_closes_at=verification_closes_at, judging_closes_at=judging_closes_at)
-        competition.categories = [Category(name=c) for c in names]
-        # "OPD Terinovatif", positions 1–5, is every competition's award until the organiser
-        # defines others.
-        competition.awards = [Award(position=1, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)]
-        db.session.add(competition)
-        db.session.commit()
-        return competition
-    except BaseException:
-        db.session.rollback()
-        raise
+    competition = Competition(
+        name=name.strip(), year=year, region=region,
+        phase=get_workflow(COMPETITION_WORKFLOW).definition.initial,
+        submission_opens_at=submission_opens_at, submission_closes_at=submission_closes_at,
+        verification_closes_at=verification_closes_at, judging_closes_at=judging_closes_at)
+    competition.categories = [Category(name=c) for c in names]
+    # "OPD Terinovatif", positions 1–5, is every competition's award until the organiser
+    # defines others.
+    competition.awards = [Award(position=1, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)]
+    db.session.add(competition)
+    db.session.flush()
+    return competition
 
 
+@operation
 def change_competition_phase(competition: Competition, trigger: str, actor: User | Actor, *,
                              comment: str | None = None, now: datetime | None = None) -> CompetitionEvent:
     """Fire ``trigger`` on the competition workflow: the only way a competition's phase changes.
@@ -77,26 +75,20 @@ def change_competition_phase(competition: Competition, trigger: str, actor: User
     change raises :class:`ConcurrentChange`), and a :class:`CompetitionEvent` is written.
     """
     now = now or utcnow()
+    acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
+    cleaned_comment = (comment or "").strip() or None
+    from_phase, to_phase = get_workflow(COMPETITION_WORKFLOW).fire(
+        competition, trigger, acting, comment=cleaned_comment, now=now)
+    event = CompetitionEvent(competition=competition, trigger=trigger, from_phase=from_phase,
+                             to_phase=to_phase, actor_id=acting.user_id, comment=cleaned_comment,
+                             created_at=now)
+    db.session.add(event)
     try:
-        acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
-        cleaned_comment = (comment or "").strip() or None
-        from_phase, to_phase = get_workflow(COMPETITION_WORKFLOW).fire(
-            competition, trigger, acting, comment=cleaned_comment, now=now)
-        event = CompetitionEvent(competition=competition, trigger=trigger, from_phase=from_phase,
-                                 to_phase=to_phase, actor_id=acting.user_id, comment=cleaned_comment,
-                                 created_at=now)
-        db.session.add(event)
-        db.session.commit()
-        return event
-    except (StaleDataError, IntegrityError) as exc:
-        db.session.rollback()
-        if isinstance(exc, IntegrityError):
-            raise
+        db.session.flush()
+    except StaleDataError as exc:
         raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
                                  name=competition.name)) from exc
-    except BaseException:
-        db.session.rollback()
-        raise
+    return event
 
 
 # -- changing a competition's set-up --------------------------------------------------------------
@@ -130,6 +122,7 @@ def timeline_problems(moments: dict[str, datetime]) -> list[str]:
     return problems
 
 
+@operation
 def update_timeline(competition: Competition, organiser: User, *, submission_opens_at: datetime,
                     submission_closes_at: datetime, verification_closes_at: datetime,
                     judging_closes_at: datetime, now: datetime | None = None) -> Competition:
@@ -141,36 +134,32 @@ def update_timeline(competition: Competition, organiser: User, *, submission_ope
     done with the phase change, not by backdating the deadline.
     """
     now = now or utcnow()
-    try:
-        require_organiser(organiser, competition)
-        moments = {"submission_opens_at": submission_opens_at, "submission_closes_at": submission_closes_at,
-                   "verification_closes_at": verification_closes_at, "judging_closes_at": judging_closes_at}
-        problems = timeline_problems(moments)
-        if not problems:
-            phases = get_workflow(COMPETITION_WORKFLOW).definition.state_names
-            current = phases.index(competition.phase)
-            for field in TIMELINE:
-                if moments[field] == getattr(competition, field):
-                    continue
-                if current > phases.index(TIMELINE_CHANGEABLE_UNTIL[field]):
-                    problems.append(_timeline_locked(field))
-                elif competition.phase != "setup" and moments[field] < now:
-                    problems.append(t("%(moment)s cannot be moved into the past while the competition "
-                                      "runs", moment=_timeline_label(field).capitalize()))
-        if problems:
-            raise InvalidInput(problems)
+    require_organiser(organiser, competition)
+    moments = {"submission_opens_at": submission_opens_at, "submission_closes_at": submission_closes_at,
+               "verification_closes_at": verification_closes_at, "judging_closes_at": judging_closes_at}
+    problems = timeline_problems(moments)
+    if not problems:
+        phases = get_workflow(COMPETITION_WORKFLOW).definition.state_names
+        current = phases.index(competition.phase)
         for field in TIMELINE:
-            if moments[field] != getattr(competition, field):
-                setattr(competition, field, moments[field])
-        db.session.commit()
-        return competition
+            if moments[field] == getattr(competition, field):
+                continue
+            if current > phases.index(TIMELINE_CHANGEABLE_UNTIL[field]):
+                problems.append(_timeline_locked(field))
+            elif competition.phase != "setup" and moments[field] < now:
+                problems.append(t("%(moment)s cannot be moved into the past while the competition "
+                                  "runs", moment=_timeline_label(field).capitalize()))
+    if problems:
+        raise InvalidInput(problems)
+    for field in TIMELINE:
+        if moments[field] != getattr(competition, field):
+            setattr(competition, field, moments[field])
+    try:
+        db.session.flush()
     except StaleDataError as exc:
-        db.session.rollback()
         raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
                                  name=competition.name)) from exc
-    except BaseException:
-        db.session.rollback()
-        raise
+    return competition
 
 
 def _timeline_locked(field: str) -> str:
@@ -193,69 +182,60 @@ def _category_name_problems(competition: Competition, name: str, *,
     return []
 
 
+@operation
 def add_category(competition: Competition, organiser: User, name: str) -> Category:
     """A new category, while innovations can still choose one (set-up and open phases)."""
-    try:
-        require_organiser(organiser, competition)
-        problems = _category_name_problems(competition, name)
-        if competition.phase not in CATEGORY_PHASES:
-            problems.append(t("Categories can only be added before submissions close."))
-        if problems:
-            raise InvalidInput(problems)
-        category = Category(competition=competition, name=name.strip())
-        db.session.add(category)
-        db.session.commit()
-        return category
-    except BaseException:
-        db.session.rollback()
-        raise
+    require_organiser(organiser, competition)
+    problems = _category_name_problems(competition, name)
+    if competition.phase not in CATEGORY_PHASES:
+        problems.append(t("Categories can only be added before submissions close."))
+    if problems:
+        raise InvalidInput(problems)
+    category = Category(competition=competition, name=name.strip())
+    db.session.add(category)
+    db.session.flush()
+    return category
 
 
+@operation
 def rename_category(category: Category, organiser: User, name: str) -> Category:
     """Give a category a new name; innovations, panels and awards keep it."""
-    try:
-        competition = category.competition
-        require_organiser(organiser, competition)
-        problems = _category_name_problems(competition, name, keep=category)
-        if competition.phase == "closed":
-            problems.append(t("The competition is closed; its categories no longer change."))
-        if problems:
-            raise InvalidInput(problems)
-        category.name = name.strip()
-        db.session.commit()
-        return category
-    except BaseException:
-        db.session.rollback()
-        raise
+    competition = category.competition
+    require_organiser(organiser, competition)
+    problems = _category_name_problems(competition, name, keep=category)
+    if competition.phase == "closed":
+        problems.append(t("The competition is closed; its categories no longer change."))
+    if problems:
+        raise InvalidInput(problems)
+    category.name = name.strip()
+    db.session.flush()
+    return category
 
 
+@operation
 def remove_category(category: Category, organiser: User) -> None:
     """Remove a category that no innovation, panel or award uses, before submissions close."""
-    try:
-        competition = category.competition
-        require_organiser(organiser, competition)
-        problems = []
-        if competition.phase not in CATEGORY_PHASES:
-            problems.append(t("Categories can only be removed before submissions close."))
-        entries = db.session.scalar(select(func.count()).select_from(Entry)
-                                    .where(Entry.category_id == category.id)) or 0
-        if entries:
-            problems.append(t("'%(name)s' is the category of %(count)s innovation(s).",
-                              name=category.name, count=entries))
-        panels = db.session.scalar(select(func.count()).select_from(Panel)
-                                   .where(Panel.category_id == category.id)) or 0
-        if panels:
-            problems.append(t("'%(name)s' has %(count)s panel(s) of judges.", name=category.name,
-                              count=panels))
-        awards = db.session.scalar(select(func.count()).select_from(Award)
-                                   .where(Award.category_id == category.id)) or 0
-        if awards:
-            problems.append(t("'%(name)s' has %(count)s award(s).", name=category.name, count=awards))
-        if problems:
-            raise InvalidInput(problems)
-        competition.categories.remove(category)
-        db.session.delete(category)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    competition = category.competition
+    require_organiser(organiser, competition)
+    problems = []
+    if competition.phase not in CATEGORY_PHASES:
+        problems.append(t("Categories can only be removed before submissions close."))
+    entries = db.session.scalar(select(func.count()).select_from(Entry)
+                                .where(Entry.category_id == category.id)) or 0
+    if entries:
+        problems.append(t("'%(name)s' is the category of %(count)s innovation(s).",
+                          name=category.name, count=entries))
+    panels = db.session.scalar(select(func.count()).select_from(Panel)
+                               .where(Panel.category_id == category.id)) or 0
+    if panels:
+        problems.append(t("'%(name)s' has %(count)s panel(s) of judges.", name=category.name,
+                          count=panels))
+    awards = db.session.scalar(select(func.count()).select_from(Award)
+                               .where(Award.category_id == category.id)) or 0
+    if awards:
+        problems.append(t("'%(name)s' has %(count)s award(s).", name=category.name, count=awards))
+    if problems:
+        raise InvalidInput(problems)
+    competition.categories.remove(category)
+    db.session.delete(category)
+    db.session.flush()

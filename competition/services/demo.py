@@ -88,6 +88,7 @@ from competition.services.results import (
 )
 from competition.services.scoring import ScoreInput, close_round, confirm_scores, open_round, save_scores
 from competition.services.users import create_user, grant_role
+from competition.unit_of_work import operation
 
 REGION_NAME = "Kota Kediri"
 DEMO_PASSWORD = "anugerah-demo"
@@ -2179,16 +2180,12 @@ class _DemoLoader:
     # -- set-up ----------------------------------------------------------------------------
 
     def _organisations(self, region: Region) -> None:
-        try:
-            for spec in _ORGANISATIONS:
-                organisation = Organisation(region=region, name=spec.name, short_name=spec.short,
-                                            parent=self.orgs[spec.parent] if spec.parent else None)
-                db.session.add(organisation)
-                self.orgs[spec.key] = organisation
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+        for spec in _ORGANISATIONS:
+            organisation = Organisation(region=region, name=spec.name, short_name=spec.short,
+                                        parent=self.orgs[spec.parent] if spec.parent else None)
+            db.session.add(organisation)
+            self.orgs[spec.key] = organisation
+        db.session.flush()
 
     def _role_users(self) -> None:
         for role, local, name, org_key in _ROLE_USERS:
@@ -2203,12 +2200,8 @@ class _DemoLoader:
         return self.operator_hash
 
     def _add_user(self, user: User) -> User:
-        try:
-            db.session.add(user)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+        db.session.add(user)
+        db.session.flush()
         return user
 
     def _extra_judges(self) -> None:
@@ -2540,41 +2533,38 @@ class _DemoLoader:
         Plain UPDATEs on the tables: the entries' versions (and so their audit sequence) stay
         as the services left them.
         """
-        try:
-            for competition_id, moment in self.created.items():
-                db.session.execute(update(Competition).where(Competition.id == competition_id)
+        for competition_id, moment in self.created.items():
+            db.session.execute(update(Competition).where(Competition.id == competition_id)
+                               .values(created_at=moment))
+            db.session.execute(update(Membership)
+                               .where(Membership.competition_id == competition_id)
+                               .values(created_at=moment + timedelta(days=1)))
+        user_ids = [u.id for u in (*self.users.values(), *self.operators.values(),
+                                   *self.judges)]
+        db.session.execute(update(User).where(User.id.in_(user_ids))
+                           .values(created_at=self.created[last.id] - timedelta(days=7)))
+        for plan in self.plans:
+            if plan.entry_id is None:
+                continue
+            db.session.execute(update(Entry).where(Entry.id == plan.entry_id)
+                               .values(created_at=plan.created_at, updated_at=plan.last_change))
+            for evidence_id, moment in plan.evidence_times:
+                db.session.execute(update(Evidence).where(Evidence.id == evidence_id)
                                    .values(created_at=moment))
-                db.session.execute(update(Membership)
-                                   .where(Membership.competition_id == competition_id)
-                                   .values(created_at=moment + timedelta(days=1)))
-            user_ids = [u.id for u in (*self.users.values(), *self.operators.values(),
-                                       *self.judges)]
-            db.session.execute(update(User).where(User.id.in_(user_ids))
-                               .values(created_at=self.created[last.id] - timedelta(days=7)))
-            for plan in self.plans:
-                if plan.entry_id is None:
-                    continue
-                db.session.execute(update(Entry).where(Entry.id == plan.entry_id)
-                                   .values(created_at=plan.created_at, updated_at=plan.last_change))
-                for evidence_id, moment in plan.evidence_times:
-                    db.session.execute(update(Evidence).where(Evidence.id == evidence_id)
-                                       .values(created_at=moment))
-            if self.assignments:
-                db.session.execute(update(Assignment)
-                                   .where(Assignment.id.in_(list(self.assignments.values())))
-                                   .values(created_at=self.assigned_at))
-            for assignment_id, moment in self.confirmed:
-                db.session.execute(update(Score).where(Score.assignment_id == assignment_id)
-                                   .values(updated_at=moment))
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+        if self.assignments:
+            db.session.execute(update(Assignment)
+                               .where(Assignment.id.in_(list(self.assignments.values())))
+                               .values(created_at=self.assigned_at))
+        for assignment_id, moment in self.confirmed:
+            db.session.execute(update(Score).where(Score.assignment_id == assignment_id)
+                               .values(updated_at=moment))
+        db.session.flush()
 
 
 _ORG_BY_KEY = {org.key: org for org in _ORGANISATIONS}
 
 
+@operation
 def load_demo(now: datetime | None = None) -> DemoSummary:
     """Load the demo into an empty database; ``now`` (aware) anchors this year's competition.
 

@@ -18,6 +18,7 @@ from competition.models.types import utcnow
 from competition.permissions import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
 from competition.services.notifications import queue_entry_notifications
 from competition.similarity import similarity
+from competition.unit_of_work import operation
 from workflows import Actor, get_workflow
 from workflows.messages import t
 
@@ -95,86 +96,63 @@ def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict
     return clean
 
 
+@operation
 def create_entry(competition: Competition, organisation: Organisation, user: User,
                  **fields: Any) -> Entry:
     """A new draft innovation of ``organisation``, created by one of its operators."""
+    if not can_create_entry(user, competition, organisation):
+        raise NotPermitted(t(
+            "%(user)s may not enter innovations for %(organisation)s in %(competition)s now (needs "
+            "the submitter role in that organisation while the competition is open; it is in phase "
+            "'%(phase)s')", user=user.name, organisation=organisation.name, competition=competition.name,
+            phase=competition.phase))
+    clean = clean_entry_fields(competition, fields)
+    if "title" not in clean:
+        raise InvalidInput(t("title: must not be empty"))
+    entry = Entry(competition=competition, organisation=organisation, created_by=user,
+                  status=get_workflow(ENTRY_WORKFLOW).definition.initial, **clean)
+    db.session.add(entry)
     try:
-        if not can_create_entry(user, competition, organisation):
-            raise NotPermitted(t(
-                "%(user)s may not enter innovations for %(organisation)s in %(competition)s now (needs "
-                "the submitter role in that organisation while the competition is open; it is in phase "
-                "'%(phase)s')", user=user.name, organisation=organisation.name, competition=competition.name,
-                phase=competition.phase))
-        clean = clean_entry_fields(competition, fields)
-        if "title" not in clean:
-            raise InvalidInput(t("title: must not be empty"))
-        entry = Entry(competition=competition, organisation=organisation, created_by=user,
-                      status=get_workflow(ENTRY_WORKFLOW).definition.initial, **clean)
-        db.session.add(entry)
-        db.session.commit()
-        return entry
+        db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise InvalidInput(t("title: %(organisation)s already has an innovation called %(title)r in this "
                              "competition", organisation=organisation.name,
                              title=fields.get("title"))) from exc
-    except BaseException:
-        db.session.rollback()
-        raise
+    return entry
 
 
+@operation
 def update_entry(entry: Entry, user: User, *, expected_version: int | None = None,
                  **fields: Any) -> Entry:
     """Change a draft's or returned entry's fields."""
+    if not can_edit_entry(user, entry):
+        raise NotPermitted(t("%(user)s may not edit '%(title)s' in status '%(status)s'", user=user.name,
+                             title=entry.title, status=entry.status))
+    if expected_version is not None and entry.version != expected_version:
+        raise ConcurrentChange(t("'%(title)s' was changed by someone else (version %(version)s, you had "
+                                 "%(expected)s); reload it", title=entry.title, version=entry.version,
+                                 expected=expected_version))
+    title = entry.title
+    for name, value in clean_entry_fields(entry.competition, fields).items():
+        setattr(entry, name, value)
     try:
-        if not can_edit_entry(user, entry):
-            raise NotPermitted(t("%(user)s may not edit '%(title)s' in status '%(status)s'", user=user.name,
-                                 title=entry.title, status=entry.status))
-        if expected_version is not None and entry.version != expected_version:
-            raise ConcurrentChange(t("'%(title)s' was changed by someone else (version %(version)s, you had "
-                                     "%(expected)s); reload it", title=entry.title, version=entry.version,
-                                     expected=expected_version))
-        for name, value in clean_entry_fields(entry.competition, fields).items():
-            setattr(entry, name, value)
-        db.session.commit()
-        return entry
+        db.session.flush()
     except StaleDataError as exc:
-        db.session.rollback()
         raise ConcurrentChange(t("'%(title)s' was changed by someone else; reload it",
-                                 title=entry.title)) from exc
+                                 title=title)) from exc
     except IntegrityError as exc:
-        db.session.rollback()
         raise InvalidInput(t("title: this organisation already has an innovation called %(title)r",
                              title=fields.get("title"))) from exc
-    except BaseException:
-        db.session.rollback()
-        raise
+    return entry
 
 
-def apply_entry_transition(entry: Entry, trigger: str, acting: Actor, *, comment: str | None,
-                           now: datetime) -> EntryEvent:
-    """The body of :func:`change_entry_status` without the commit, for services that change
-    several entries in one transaction of their own. Raises as :func:`change_entry_status`."""
-    cleaned_comment = (comment or "").strip() or None
-    from_status, to_status = get_workflow(ENTRY_WORKFLOW).fire(
-        entry, trigger, acting, comment=cleaned_comment, phase=entry.competition.phase, now=now)
-    if to_status == "submitted":
-        entry.submitted_at = now
-    event = EntryEvent(entry=entry, entry_version=entry.version + 1, trigger=trigger,
-                       from_status=from_status, to_status=to_status, actor_id=acting.user_id,
-                       comment=cleaned_comment, created_at=now)
-    db.session.add(event)
-    db.session.flush()
-    queue_entry_notifications(entry, event)
-    return event
-
-
+@operation
 def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *,
                         comment: str | None = None, expected_version: int | None = None,
                         now: datetime | None = None) -> EntryEvent:
     """Fire ``trigger`` on an entry: the only way an entry's status changes.
 
-    In one transaction, committed only if everything succeeds:
+    All of it or nothing, inside the caller's unit of work:
 
     - the innovation workflow checks the trigger (state, role, organisation, competition phase,
       guards, comment) and moves ``entry.status``;
@@ -186,9 +164,6 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
     - on a return, verification, rejection or award, an e-mail (in the outbox) and an in-app
       notification for each of the OPD's operators.
 
-    Services that move several entries at once (closing a judging round) use
-    :func:`apply_entry_transition` inside their own transaction instead.
-
     :param actor: the user acting, or :meth:`Actor.system` for the application itself.
     :param expected_version: the version the actor saw; a different stored version is a conflict.
     :raises NotFound, ConcurrentChange: as named.
@@ -196,23 +171,29 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
     """
     session = db.session
     now = now or utcnow()
+    if isinstance(entry, int):
+        loaded = session.get(Entry, entry)
+        if loaded is None:
+            raise NotFound(t("there is no innovation with id %(id)s", id=entry))
+        entry = loaded
+    if expected_version is not None and entry.version != expected_version:
+        raise ConcurrentChange(t(
+            "'%(title)s' was changed by someone else (now version %(version)s, you saw version "
+            "%(expected)s); reload it and try again", title=entry.title, version=entry.version,
+            expected=expected_version))
+    acting = actor if isinstance(actor, Actor) else actor_for(actor, entry.competition)
+    cleaned_comment = (comment or "").strip() or None
+    from_status, to_status = get_workflow(ENTRY_WORKFLOW).fire(
+        entry, trigger, acting, comment=cleaned_comment, phase=entry.competition.phase, now=now)
+    if to_status == "submitted":
+        entry.submitted_at = now
+    event = EntryEvent(entry=entry, entry_version=entry.version + 1, trigger=trigger,
+                       from_status=from_status, to_status=to_status, actor_id=acting.user_id,
+                       comment=cleaned_comment, created_at=now)
+    session.add(event)
     try:
-        if isinstance(entry, int):
-            loaded = session.get(Entry, entry)
-            if loaded is None:
-                raise NotFound(t("there is no innovation with id %(id)s", id=entry))
-            entry = loaded
-        if expected_version is not None and entry.version != expected_version:
-            raise ConcurrentChange(t(
-                "'%(title)s' was changed by someone else (now version %(version)s, you saw version "
-                "%(expected)s); reload it and try again", title=entry.title, version=entry.version,
-                expected=expected_version))
-        acting = actor if isinstance(actor, Actor) else actor_for(actor, entry.competition)
-        event = apply_entry_transition(entry, trigger, acting, comment=comment, now=now)
-        session.commit()
-        return event
+        session.flush()
     except (StaleDataError, IntegrityError) as exc:
-        session.rollback()
         # A lost version check, or a second audit row for the same version: both mean that
         # another change of this entry committed first. Any other integrity error is a bug.
         if isinstance(exc, IntegrityError) and "entry_version" not in str(exc.orig):
@@ -220,9 +201,8 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
         raise ConcurrentChange(t(
             "this innovation was changed by someone else at the same moment; reload it and try again"
         )) from exc
-    except BaseException:
-        session.rollback()
-        raise
+    queue_entry_notifications(entry, event)
+    return event
 
 
 def entry_timeline(entry: Entry) -> list[EntryEvent]:

@@ -16,6 +16,7 @@ from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
 from competition.permissions import can_edit_entry
+from competition.unit_of_work import operation
 from workflows.messages import t
 
 # Extension -> (media type, check of the file's first bytes).
@@ -62,6 +63,7 @@ def _check_editable(entry: Entry, user: User) -> None:
                              user=user.name, title=entry.title, status=entry.status))
 
 
+@operation
 def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: BinaryIO,
                       title: str = "", indicator: str = "") -> Evidence:
     """Attach an uploaded file to a draft or returned entry.
@@ -69,82 +71,72 @@ def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: Binary
     The type is taken from the file name and must match the file's content; files over the
     configured size limit are refused without being stored.
     """
-    try:
-        _check_editable(entry, user)
-        allowed = current_app.config["EVIDENCE_TYPES"]
-        limit = current_app.config["EVIDENCE_MAX_BYTES"]
-        name = os.path.basename(filename or "").strip()
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if not name:
-            raise InvalidInput(t("file: no file name given"))
-        if extension not in allowed or extension not in FILE_TYPES:
-            raise InvalidInput(t("file: %(name)s is not an allowed type; allowed: %(types)s", name=name,
-                                 types=", ".join(kind.upper() for kind in allowed)))
-        data = stream.read(limit + 1)
-        if len(data) > limit:
-            raise InvalidInput(t("file: %(name)s is larger than the limit of %(limit)s", name=name,
-                                 limit=_megabytes(limit)))
-        if not data:
-            raise InvalidInput(t("file: %(name)s is empty", name=name))
-        if not _content_matches(extension, data[:16]):
-            raise InvalidInput(t("file: %(name)s does not look like a %(type)s file", name=name,
-                                 type=extension.upper()))
-        sha256 = hashlib.sha256(data).hexdigest()
-        evidence = Evidence(entry=entry, kind="file", title=(title.strip() or name)[:200],
-                            indicator=indicator.strip()[:120], sha256=sha256, size_bytes=len(data),
-                            media_type=FILE_TYPES[extension][0], original_name=name[:255],
-                            uploaded_by=user)
-        db.session.add(evidence)
-        db.session.flush()
-        _store(data, sha256)
-        db.session.commit()
-        return evidence
-    except BaseException:
-        db.session.rollback()
-        raise
+    _check_editable(entry, user)
+    allowed = current_app.config["EVIDENCE_TYPES"]
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    name = os.path.basename(filename or "").strip()
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not name:
+        raise InvalidInput(t("file: no file name given"))
+    if extension not in allowed or extension not in FILE_TYPES:
+        raise InvalidInput(t("file: %(name)s is not an allowed type; allowed: %(types)s", name=name,
+                             types=", ".join(kind.upper() for kind in allowed)))
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(t("file: %(name)s is larger than the limit of %(limit)s", name=name,
+                             limit=_megabytes(limit)))
+    if not data:
+        raise InvalidInput(t("file: %(name)s is empty", name=name))
+    if not _content_matches(extension, data[:16]):
+        raise InvalidInput(t("file: %(name)s does not look like a %(type)s file", name=name,
+                             type=extension.upper()))
+    sha256 = hashlib.sha256(data).hexdigest()
+    evidence = Evidence(entry=entry, kind="file", title=(title.strip() or name)[:200],
+                        indicator=indicator.strip()[:120], sha256=sha256, size_bytes=len(data),
+                        media_type=FILE_TYPES[extension][0], original_name=name[:255],
+                        uploaded_by=user)
+    db.session.add(evidence)
+    db.session.flush()
+    _store(data, sha256)
+    db.session.flush()
+    return evidence
 
 
+@operation
 def add_evidence_link(entry: Entry, user: User, *, url: str, title: str,
                       indicator: str = "") -> Evidence:
     """Attach a link (a video, a published page, a shared folder) to a draft or returned entry."""
-    try:
-        _check_editable(entry, user)
-        url = url.strip()
-        parsed = urlparse(url)
-        problems = []
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            problems.append(t("url: %(url)r is not an http(s) address", url=url))
-        if len(url) > 1000:
-            problems.append(t("url: at most 1000 characters"))
-        if not title.strip():
-            problems.append(t("title: must not be empty"))
-        if problems:
-            raise InvalidInput(problems)
-        evidence = Evidence(entry=entry, kind="link", url=url, title=title.strip()[:200],
-                            indicator=indicator.strip()[:120], uploaded_by=user)
-        db.session.add(evidence)
-        db.session.commit()
-        return evidence
-    except BaseException:
-        db.session.rollback()
-        raise
+    _check_editable(entry, user)
+    url = url.strip()
+    parsed = urlparse(url)
+    problems = []
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        problems.append(t("url: %(url)r is not an http(s) address", url=url))
+    if len(url) > 1000:
+        problems.append(t("url: at most 1000 characters"))
+    if not title.strip():
+        problems.append(t("title: must not be empty"))
+    if problems:
+        raise InvalidInput(problems)
+    evidence = Evidence(entry=entry, kind="link", url=url, title=title.strip()[:200],
+                        indicator=indicator.strip()[:120], uploaded_by=user)
+    db.session.add(evidence)
+    db.session.flush()
+    return evidence
 
 
+@operation
 def remove_evidence(evidence_id: int, user: User) -> None:
     """Remove evidence from a draft or returned entry; the file goes once nothing refers to it."""
-    try:
-        evidence = db.session.get(Evidence, evidence_id)
-        if evidence is None:
-            raise NotFound(t("there is no evidence with id %(id)s", id=evidence_id))
-        _check_editable(evidence.entry, user)
-        sha256 = evidence.sha256
-        db.session.delete(evidence)
-        db.session.flush()
-        still_used = sha256 is not None and db.session.scalar(
-            select(func.count()).select_from(Evidence).where(Evidence.sha256 == sha256))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound(t("there is no evidence with id %(id)s", id=evidence_id))
+    _check_editable(evidence.entry, user)
+    sha256 = evidence.sha256
+    db.session.delete(evidence)
+    db.session.flush()
+    still_used = sha256 is not None and db.session.scalar(
+        select(func.count()).select_from(Evidence).where(Evidence.sha256 == sha256))
+    db.session.flush()
     if sha256 is not None and not still_used:
         evidence_path(sha256).unlink(missing_ok=True)

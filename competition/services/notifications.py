@@ -22,6 +22,7 @@ from competition.extensions import db
 from competition.models import Competition, Entry, EntryEvent, Membership, User
 from competition.models.notifications import Notification, OutboxMessage
 from competition.models.types import utcnow
+from competition.unit_of_work import operation, unit_of_work
 
 # Subject and first line per status an OPD hears about, in Bahasa Indonesia.
 ENTRY_MESSAGES = {
@@ -69,6 +70,7 @@ def queue_entry_notifications(entry: Entry, event: EntryEvent) -> None:
                now=event.created_at)
 
 
+@operation
 def queue_deadline_reminders(competition: Competition, days: int, *, now: datetime | None = None) -> int:
     """Remind the operators of OPDs with unfinished drafts, or with nothing submitted, when the
     submission deadline is at most ``days`` away. One reminder per operator per day; returns how
@@ -100,7 +102,7 @@ def queue_deadline_reminders(competition: Competition, days: int, *, now: dateti
         _queue(operator, f"Batas waktu pengajuan {competition.name}: {left.days} hari lagi",
                f"{reason}\nBatas waktu pengajuan: {deadline}.\n\n— Anugerah", dedupe_key=key, now=now)
         queued += 1
-    db.session.commit()
+    db.session.flush()
     return queued
 
 
@@ -125,19 +127,20 @@ CLAIM_MINUTES = 10
 
 
 def _claim(message_id: int, now: datetime) -> bool:
-    """Take a due message for this sender; False when another sender took it first."""
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-               OutboxMessage.send_after <= now)
-        .values(send_after=now + timedelta(minutes=CLAIM_MINUTES)))
-    db.session.commit()
+    """Take a due message for this sender, in a unit of its own so that other senders see the
+    claim before the message goes out; False when another sender took it first."""
+    with unit_of_work():
+        claimed = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+                   OutboxMessage.send_after <= now)
+            .values(send_after=now + timedelta(minutes=CLAIM_MINUTES)))
     return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
 def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
-    """Send what is due, each message committed on its own; failures wait 2, 4, 8… minutes
-    (at most a day) before the next try. Several senders (cron, a worker, the background
+    """Send what is due, each message a job of its own (claimed, sent, recorded); failures wait
+    2, 4, 8… minutes (at most a day) before the next try. Several senders (cron, a worker, the background
     thread) may run at once: each message is claimed first, so none is sent twice."""
     now = now or utcnow()
     config = current_app.config
@@ -148,23 +151,23 @@ def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
     for message_id in due:
         if not _claim(message_id, now):
             continue
-        message = db.session.get_one(OutboxMessage, message_id)
-        try:
-            with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-                if config["SMTP_STARTTLS"]:
-                    smtp.starttls()
-                if config["SMTP_USER"]:
-                    smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-                smtp.send_message(_email(message))
-        except (OSError, smtplib.SMTPException) as error:
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:1000]
-            message.send_after = now + timedelta(minutes=min(2 ** message.attempts, MAX_DELAY_MINUTES))
-            failed += 1
-        else:
-            message.sent_at = now
-            sent += 1
-        db.session.commit()
+        with unit_of_work():
+            message = db.session.get_one(OutboxMessage, message_id)
+            try:
+                with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+                    if config["SMTP_STARTTLS"]:
+                        smtp.starttls()
+                    if config["SMTP_USER"]:
+                        smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+                    smtp.send_message(_email(message))
+            except (OSError, smtplib.SMTPException) as error:
+                message.attempts += 1
+                message.last_error = f"{type(error).__name__}: {error}"[:1000]
+                message.send_after = now + timedelta(minutes=min(2 ** message.attempts, MAX_DELAY_MINUTES))
+                failed += 1
+            else:
+                message.sent_at = now
+                sent += 1
     return SendReport(sent=sent, failed=failed)
 
 
@@ -193,6 +196,7 @@ class MailThread(threading.Thread):
         self.join()
 
 
+@operation
 def queue_password_reset(user: User, link: str) -> None:
     """E-mail a password-reset link (no in-app line: the user cannot sign in)."""
     db.session.add(OutboxMessage(
@@ -200,9 +204,10 @@ def queue_password_reset(user: User, link: str) -> None:
         body=(f"Seseorang (semoga Anda) meminta pengaturan ulang kata sandi untuk {user.email}.\n\n"
               f"Buka tautan ini dalam satu jam untuk memilih kata sandi baru:\n{link}\n\n"
               "Abaikan surel ini bila Anda tidak memintanya; kata sandi Anda tidak berubah.\n\n— Anugerah")))
-    db.session.commit()
+    db.session.flush()
 
 
+@operation
 def queue_invitation(user: User, link: str, invited_by: User) -> None:
     """E-mail a new account's owner a link to choose their password (valid for a week)."""
     db.session.add(OutboxMessage(
@@ -211,4 +216,18 @@ def queue_invitation(user: User, link: str, invited_by: User) -> None:
               f"{' (' + user.organisation.name + ')' if user.organisation else ''}.\n\n"
               f"Buka tautan ini dalam tujuh hari untuk memilih kata sandi Anda, lalu masuk:\n{link}\n\n"
               "— Anugerah")))
-    db.session.commit()
+    db.session.flush()
+
+
+@operation
+def mark_notifications_read(user: User, *, entry_id: int | None = None, notification_id: int | None = None,
+                            now: datetime | None = None) -> int:
+    """Mark ``user``'s unread notifications read: all of them, those about one innovation, or
+    one. Returns how many."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if entry_id is not None:
+        query = query.where(Notification.entry_id == entry_id)
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    result = db.session.execute(query.values(read_at=now or utcnow()))
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]

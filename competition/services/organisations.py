@@ -12,6 +12,7 @@ from competition.extensions import db
 from competition.models import Organisation, Region
 from competition.models.org import REGION_KINDS
 from competition.services.spreadsheets import RowProblems, read_table
+from competition.unit_of_work import operation
 from workflows.messages import t
 
 IMPORT_COLUMNS = ("name", "short_name", "parent")
@@ -23,6 +24,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
+@operation
 def get_or_create_region(name: str, kind: str | None = None) -> Region:
     """The region called ``name``; created when ``kind`` is given and it does not exist yet."""
     region = db.session.scalar(select(Region).where(Region.name == name.strip()))
@@ -35,16 +37,13 @@ def get_or_create_region(name: str, kind: str | None = None) -> Region:
         raise InvalidInput(f"region kind: {kind!r} is not one of {', '.join(REGION_KINDS)}")
     if not name.strip():
         raise InvalidInput("region: the name must not be empty")
-    try:
-        region = Region(name=name.strip(), kind=kind)
-        db.session.add(region)
-        db.session.commit()
-        return region
-    except BaseException:
-        db.session.rollback()
-        raise
+    region = Region(name=name.strip(), kind=kind)
+    db.session.add(region)
+    db.session.flush()
+    return region
 
 
+@operation
 def import_organisations(path: Path, region: Region, *, display_name: str | None = None) -> ImportReport:
     """Import organisations into ``region`` from a CSV or XLSX file with columns
     name, short_name and parent (the name of an organisation in the file or already in the region).
@@ -98,23 +97,19 @@ def import_organisations(path: Path, region: Region, *, display_name: str | None
     problems.raise_if_any()
 
     report = ImportReport()
-    try:
-        created: dict[str, Organisation] = {}
-        for _, row in rows:
-            if row["name"] in existing:
-                report.unchanged.append(row["name"])
-                continue
-            organisation = Organisation(region=region, name=row["name"],
-                                        short_name=row.get("short_name") or None)
-            created[row["name"]] = organisation
-            db.session.add(organisation)
-            report.created.append(row["name"])
-        for _, row in rows:
-            parent = row.get("parent", "")
-            if row["name"] in created and parent:
-                created[row["name"]].parent = created.get(parent) or existing[parent]
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    created: dict[str, Organisation] = {}
+    for _, row in rows:
+        if row["name"] in existing:
+            report.unchanged.append(row["name"])
+            continue
+        organisation = Organisation(region=region, name=row["name"],
+                                    short_name=row.get("short_name") or None)
+        created[row["name"]] = organisation
+        db.session.add(organisation)
+        report.created.append(row["name"])
+    for _, row in rows:
+        parent = row.get("parent", "")
+        if row["name"] in created and parent:
+            created[row["name"]].parent = created.get(parent) or existing[parent]
+    db.session.flush()
     return report

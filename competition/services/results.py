@@ -58,52 +58,50 @@ from competition.ranking.results import (
 )
 from competition.ranking.tiebreaks import validate_chain
 from competition.ranking.totals import SCALE_TOP, rubric_range
-from competition.services.entries import apply_entry_transition
+from competition.services.entries import change_entry_status
 from competition.services.judging import phase_name, require_organiser
 from competition.services.sheets import raw_sheets, round_spec, sheet_summaries
+from competition.unit_of_work import operation
 from workflows.messages import t
 
 
+@operation
 def add_award(competition: Competition, organiser: User, *, name: str, subject: str = "organisation",
               category: Category | None = None, positions: int = 5, policy: str = "index",
               index_floor: int = 3, count_bonus: float = 1.0, count_bonus_cap: int = 5,
               citation: str = "") -> Award:
     """Define an award; awards are filled in the order they are defined."""
-    try:
-        require_organiser(organiser, competition)
-        problems = []
-        if not name.strip():
-            problems.append(t("name: must not be empty"))
-        elif any(a.name == name.strip() for a in competition.awards):
-            problems.append(t("name: %(competition)s already has an award called %(name)r",
-                              competition=competition.name, name=name.strip()))
-        if subject not in AWARD_SUBJECTS:
-            problems.append(t("subject: %(value)r is not one of %(choices)s", value=subject,
-                              choices=", ".join(AWARD_SUBJECTS)))
-        if policy not in AWARD_POLICIES:
-            problems.append(t("policy: %(value)r is not one of %(choices)s", value=policy,
-                              choices=", ".join(AWARD_POLICIES)))
-        if positions < 1:
-            problems.append(t("positions: at least one"))
-        if index_floor < 1:
-            problems.append(t("index_floor: at least one"))
-        if count_bonus < 0 or count_bonus_cap < 0:
-            problems.append(t("count_bonus: must not be negative"))
-        if category is not None and category.competition_id != competition.id:
-            problems.append(t("category: '%(category)s' is not a category of %(competition)s",
-                              category=category.name, competition=competition.name))
-        if problems:
-            raise InvalidInput(problems)
-        award = Award(competition=competition, position=len(competition.awards) + 1, name=name.strip(),
-                      subject=subject, category=category, positions=positions, policy=policy,
-                      index_floor=index_floor, count_bonus=count_bonus, count_bonus_cap=count_bonus_cap,
-                      citation=citation.strip())
-        db.session.add(award)
-        db.session.commit()
-        return award
-    except BaseException:
-        db.session.rollback()
-        raise
+    require_organiser(organiser, competition)
+    problems = []
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    elif any(a.name == name.strip() for a in competition.awards):
+        problems.append(t("name: %(competition)s already has an award called %(name)r",
+                          competition=competition.name, name=name.strip()))
+    if subject not in AWARD_SUBJECTS:
+        problems.append(t("subject: %(value)r is not one of %(choices)s", value=subject,
+                          choices=", ".join(AWARD_SUBJECTS)))
+    if policy not in AWARD_POLICIES:
+        problems.append(t("policy: %(value)r is not one of %(choices)s", value=policy,
+                          choices=", ".join(AWARD_POLICIES)))
+    if positions < 1:
+        problems.append(t("positions: at least one"))
+    if index_floor < 1:
+        problems.append(t("index_floor: at least one"))
+    if count_bonus < 0 or count_bonus_cap < 0:
+        problems.append(t("count_bonus: must not be negative"))
+    if category is not None and category.competition_id != competition.id:
+        problems.append(t("category: '%(category)s' is not a category of %(competition)s",
+                          category=category.name, competition=competition.name))
+    if problems:
+        raise InvalidInput(problems)
+    award = Award(competition=competition, position=len(competition.awards) + 1, name=name.strip(),
+                  subject=subject, category=category, positions=positions, policy=policy,
+                  index_floor=index_floor, count_bonus=count_bonus, count_bonus_cap=count_bonus_cap,
+                  citation=citation.strip())
+    db.session.add(award)
+    db.session.flush()
+    return award
 
 
 def ensure_default_award(competition: Competition, organiser: User) -> Award:
@@ -113,65 +111,59 @@ def ensure_default_award(competition: Competition, organiser: User) -> Award:
     return add_award(competition, organiser, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)
 
 
+@operation
 def update_result_rules(competition: Competition, organiser: User, *,
                         tie_break_chain: Sequence[str] | None = None,
                         bands: Sequence[tuple[str, float]] | None = None,
                         disagreement_threshold: float | None = None,
                         one_award_per_organisation: bool | None = None) -> Competition:
-    try:
-        require_organiser(organiser, competition)
-        problems = []
-        if tie_break_chain is not None:
-            try:
-                validate_chain(tie_break_chain)
-            except ValueError as error:
-                problems.append(t("tie_break_chain: %(problem)s", problem=error))
-        if bands is not None:
-            labels = [label for label, _ in bands]
-            if len(set(labels)) != len(labels) or any(not label.strip() for label in labels):
-                problems.append(t("bands: every band needs its own label"))
-            if any(minimum <= 0 for _, minimum in bands):
-                problems.append(t("bands: minimums must be above zero (zero is 'Tidak Dapat Dinilai')"))
-        if disagreement_threshold is not None and disagreement_threshold < 0:
-            problems.append(t("disagreement_threshold: must not be negative"))
-        if problems:
-            raise InvalidInput(problems)
-        if tie_break_chain is not None:
-            competition.tie_break_chain = list(tie_break_chain)
-        if bands is not None:
-            competition.bands = [{"label": label.strip(), "minimum": float(minimum)}
-                                 for label, minimum in sorted(bands, key=lambda b: -b[1])]
-        if disagreement_threshold is not None:
-            competition.disagreement_threshold = disagreement_threshold
-        if one_award_per_organisation is not None:
-            competition.one_award_per_organisation = one_award_per_organisation
-        db.session.commit()
-        return competition
-    except BaseException:
-        db.session.rollback()
-        raise
+    require_organiser(organiser, competition)
+    problems = []
+    if tie_break_chain is not None:
+        try:
+            validate_chain(tie_break_chain)
+        except ValueError as error:
+            problems.append(t("tie_break_chain: %(problem)s", problem=error))
+    if bands is not None:
+        labels = [label for label, _ in bands]
+        if len(set(labels)) != len(labels) or any(not label.strip() for label in labels):
+            problems.append(t("bands: every band needs its own label"))
+        if any(minimum <= 0 for _, minimum in bands):
+            problems.append(t("bands: minimums must be above zero (zero is 'Tidak Dapat Dinilai')"))
+    if disagreement_threshold is not None and disagreement_threshold < 0:
+        problems.append(t("disagreement_threshold: must not be negative"))
+    if problems:
+        raise InvalidInput(problems)
+    if tie_break_chain is not None:
+        competition.tie_break_chain = list(tie_break_chain)
+    if bands is not None:
+        competition.bands = [{"label": label.strip(), "minimum": float(minimum)}
+                             for label, minimum in sorted(bands, key=lambda b: -b[1])]
+    if disagreement_threshold is not None:
+        competition.disagreement_threshold = disagreement_threshold
+    if one_award_per_organisation is not None:
+        competition.one_award_per_organisation = one_award_per_organisation
+    db.session.flush()
+    return competition
 
 
+@operation
 def record_tie_decision(award: Award, organiser: User, subject_ids: Sequence[int], reason: str) -> None:
     """Record the organiser's order for subjects of ``award`` that no rule could separate
     (best first), replacing earlier decisions for them."""
-    try:
-        require_organiser(organiser, award.competition)
-        if len(subject_ids) < 2 or len(set(subject_ids)) != len(subject_ids):
-            raise InvalidInput(t("order: name at least two different subjects, best first"))
-        if not reason.strip():
-            raise InvalidInput(t("reason: record why they are placed in this order"))
-        existing = {d.subject_id: d for d in db.session.scalars(
-            select(TieDecision).where(TieDecision.award_id == award.id))}
-        for rank, subject_id in enumerate(subject_ids, start=1):
-            decision = existing.get(subject_id) or TieDecision(award=award, subject_id=subject_id)
-            decision.rank, decision.reason, decision.decided_by_id = rank, reason.strip(), organiser.id
-            decision.decided_at = utcnow()
-            db.session.add(decision)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    require_organiser(organiser, award.competition)
+    if len(subject_ids) < 2 or len(set(subject_ids)) != len(subject_ids):
+        raise InvalidInput(t("order: name at least two different subjects, best first"))
+    if not reason.strip():
+        raise InvalidInput(t("reason: record why they are placed in this order"))
+    existing = {d.subject_id: d for d in db.session.scalars(
+        select(TieDecision).where(TieDecision.award_id == award.id))}
+    for rank, subject_id in enumerate(subject_ids, start=1):
+        decision = existing.get(subject_id) or TieDecision(award=award, subject_id=subject_id)
+        decision.rank, decision.reason, decision.decided_by_id = rank, reason.strip(), organiser.id
+        decision.decided_at = utcnow()
+        db.session.add(decision)
+    db.session.flush()
 
 
 # -- computing ------------------------------------------------------------------------------------
@@ -221,39 +213,36 @@ def preview_results(competition: Competition) -> Results:
     return compute_results(build_inputs(competition))
 
 
+@operation
 def seal_results(competition: Competition, organiser: User, *, now: datetime | None = None) -> ResultSet:
     """Seal the results as a new version: the ranked rows and every input, hashed."""
     now = now or utcnow()
-    try:
-        require_organiser(organiser, competition)
-        if competition.phase != "results":
-            raise InvalidInput(t("%(competition)s is in phase '%(phase)s'; results are sealed once judging "
-                                 "is closed (phase 'results')", competition=competition.name,
-                                 phase=phase_name(competition.phase)))
-        still_judged = db.session.scalar(select(func.count()).select_from(Entry).where(
-            Entry.competition_id == competition.id, Entry.status == "verified"))
-        if still_judged:
-            raise InvalidInput(t("%(count)s verified innovation(s) have not finished judging; close their "
-                                 "rounds first", count=still_judged))
-        inputs = build_inputs(competition)
-        inputs_data = inputs_to_data(inputs)
-        # The raw scores behind the summaries, so that verification can work them out again.
-        inputs_data["scores"] = [
-            [s.round_id, s.entry_id, s.judge_id, {str(c): v for c, v in s.values.items()}]
-            for s in raw_sheets([r.id for r in inputs.rounds])]
-        # Computed from the stored form, so verifying later repeats exactly this computation.
-        results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
-        version = (db.session.scalar(select(func.max(ResultSet.version)).where(
-            ResultSet.competition_id == competition.id)) or 0) + 1
-        result_set = ResultSet(competition=competition, version=version, status="sealed",
-                               sha256=seal_hash(inputs_data, results_data), inputs=inputs_data,
-                               results=results_data, sealed_by_id=organiser.id, sealed_at=now)
-        db.session.add(result_set)
-        db.session.commit()
-        return result_set
-    except BaseException:
-        db.session.rollback()
-        raise
+    require_organiser(organiser, competition)
+    if competition.phase != "results":
+        raise InvalidInput(t("%(competition)s is in phase '%(phase)s'; results are sealed once judging "
+                             "is closed (phase 'results')", competition=competition.name,
+                             phase=phase_name(competition.phase)))
+    still_judged = db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.competition_id == competition.id, Entry.status == "verified"))
+    if still_judged:
+        raise InvalidInput(t("%(count)s verified innovation(s) have not finished judging; close their "
+                             "rounds first", count=still_judged))
+    inputs = build_inputs(competition)
+    inputs_data = inputs_to_data(inputs)
+    # The raw scores behind the summaries, so that verification can work them out again.
+    inputs_data["scores"] = [
+        [s.round_id, s.entry_id, s.judge_id, {str(c): v for c, v in s.values.items()}]
+        for s in raw_sheets([r.id for r in inputs.rounds])]
+    # Computed from the stored form, so verifying later repeats exactly this computation.
+    results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
+    version = (db.session.scalar(select(func.max(ResultSet.version)).where(
+        ResultSet.competition_id == competition.id)) or 0) + 1
+    result_set = ResultSet(competition=competition, version=version, status="sealed",
+                           sha256=seal_hash(inputs_data, results_data), inputs=inputs_data,
+                           results=results_data, sealed_by_id=organiser.id, sealed_at=now)
+    db.session.add(result_set)
+    db.session.flush()
+    return result_set
 
 
 def latest_result_set(competition: Competition) -> ResultSet | None:
@@ -291,39 +280,36 @@ def winning_entries(result_set: ResultSet) -> list[int]:
     return sorted(winners)
 
 
+@operation
 def publish_results(result_set: ResultSet, organiser: User, *, now: datetime | None = None) -> list[int]:
     """Publish the latest sealed version: its winning innovations move to awarded. Returns
     their ids."""
     now = now or utcnow()
-    try:
-        competition = result_set.competition
-        require_organiser(organiser, competition)
-        latest = latest_result_set(competition)
-        if latest is None or latest.id != result_set.id:
-            raise InvalidInput(t("version %(version)s is not the latest sealed version; publish version "
-                                 "%(latest)s", version=result_set.version,
-                                 latest=latest.version if latest else "-"))
-        if result_set.status == "published":
-            raise InvalidInput(t("version %(version)s is already published", version=result_set.version))
-        if competition.phase != "results":
-            raise InvalidInput(t("%(competition)s is in phase '%(phase)s', not results",
-                                 competition=competition.name, phase=phase_name(competition.phase)))
-        problems = verify_result_set(result_set)
-        if problems:
-            raise InvalidInput([t("the sealed version does not verify:"), *problems])
-        acting = actor_for(organiser, competition)
-        winners = winning_entries(result_set)
-        for entry in db.session.scalars(select(Entry).where(Entry.id.in_(winners))):
-            if entry.status == "scored":
-                apply_entry_transition(entry, "award", acting, comment=f"Hasil versi {result_set.version}",
-                                       now=now)
-        result_set.status = "published"
-        result_set.published_at, result_set.published_by_id = now, organiser.id
-        db.session.commit()
-        return winners
-    except BaseException:
-        db.session.rollback()
-        raise
+    competition = result_set.competition
+    require_organiser(organiser, competition)
+    latest = latest_result_set(competition)
+    if latest is None or latest.id != result_set.id:
+        raise InvalidInput(t("version %(version)s is not the latest sealed version; publish version "
+                             "%(latest)s", version=result_set.version,
+                             latest=latest.version if latest else "-"))
+    if result_set.status == "published":
+        raise InvalidInput(t("version %(version)s is already published", version=result_set.version))
+    if competition.phase != "results":
+        raise InvalidInput(t("%(competition)s is in phase '%(phase)s', not results",
+                             competition=competition.name, phase=phase_name(competition.phase)))
+    problems = verify_result_set(result_set)
+    if problems:
+        raise InvalidInput([t("the sealed version does not verify:"), *problems])
+    acting = actor_for(organiser, competition)
+    winners = winning_entries(result_set)
+    for entry in db.session.scalars(select(Entry).where(Entry.id.in_(winners))):
+        if entry.status == "scored":
+            change_entry_status(entry, "award", acting, comment=f"Hasil versi {result_set.version}",
+                                now=now)
+    result_set.status = "published"
+    result_set.published_at, result_set.published_by_id = now, organiser.id
+    db.session.flush()
+    return winners
 
 
 def verify_result_set(result_set: ResultSet) -> list[str]:
@@ -719,29 +705,26 @@ def results_preview(competition: Competition) -> ResultsPreview:
         chain=tuple(competition.tie_break_chain), decisions=decisions)
 
 
+@operation
 def remove_award(award: Award, organiser: User) -> None:
     """Remove an award the organiser defined; the awards after it move up. Not once results are
     being decided, nor when a tie decision for it is recorded. With no award left, "OPD
     Terinovatif" is used again (see :func:`ensure_default_award`)."""
-    try:
-        competition = award.competition
-        require_organiser(organiser, competition)
-        problems = []
-        if competition.phase in ("results", "closed"):
-            problems.append(t("Awards can no longer be removed once judging is closed."))
-        if db.session.scalar(select(func.count()).select_from(TieDecision)
-                             .where(TieDecision.award_id == award.id)):
-            problems.append(t("A tie decision is recorded for '%(name)s'.", name=award.name))
-        if problems:
-            raise InvalidInput(problems)
-        following = [a for a in competition.awards if a.position > award.position]
-        competition.awards.remove(award)
-        db.session.delete(award)
+    competition = award.competition
+    require_organiser(organiser, competition)
+    problems = []
+    if competition.phase in ("results", "closed"):
+        problems.append(t("Awards can no longer be removed once judging is closed."))
+    if db.session.scalar(select(func.count()).select_from(TieDecision)
+                         .where(TieDecision.award_id == award.id)):
+        problems.append(t("A tie decision is recorded for '%(name)s'.", name=award.name))
+    if problems:
+        raise InvalidInput(problems)
+    following = [a for a in competition.awards if a.position > award.position]
+    competition.awards.remove(award)
+    db.session.delete(award)
+    db.session.flush()
+    for later in sorted(following, key=lambda a: a.position):
+        later.position -= 1
         db.session.flush()
-        for later in sorted(following, key=lambda a: a.position):
-            later.position -= 1
-            db.session.flush()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    db.session.flush()

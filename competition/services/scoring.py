@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
+from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import (
     Assignment,
@@ -33,9 +34,10 @@ from competition.models.types import utcnow
 from competition.permissions import actor_for
 from competition.ranking.results import round_scores
 from competition.ranking.tiebreaks import Contender, rank
-from competition.services.entries import apply_entry_transition
+from competition.services.entries import change_entry_status
 from competition.services.judging import is_conflicted, phase_name, require_organiser, round_entries
 from competition.services.sheets import round_spec, sheet_summaries
+from competition.unit_of_work import operation
 from workflows import Actor
 from workflows.messages import t
 
@@ -97,58 +99,66 @@ def value_problem(criterion: Criterion, value: float,
     return None
 
 
-def save_scores(assignment: Assignment | int, judge: User,
-                values: Mapping[int, ScoreInput]) -> list[Score]:
-    """Save a judge's draft values (and comments) for some or all criteria.
+@operation
+def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, ScoreInput],
+                cleared: Iterable[int] = ()) -> list[Score]:
+    """Save a judge's draft as their scoring page holds it: a value (and comment) for some or all
+    criteria, and the criteria in ``cleared`` (emptied on the page) without a value again.
 
-    Saving the same values twice, or from two tabs at once, stores one score per criterion: the
-    database holds one row per judge, entry, round and criterion, and a lost race is retried as
-    an update.
+    All of it or nothing: a refused value keeps the cleared scores too. Only while the judge may
+    score (assigned, round open, no conflict, not confirmed). Saving the same values twice, or
+    from two tabs at once, stores one score per criterion: each value is written with an upsert
+    on the (assignment, criterion) key, so the later save wins and neither is refused or dropped.
 
     :param values: criterion id -> value, or (value, comment).
     """
-    for attempt in (1, 2):
-        try:
-            loaded = _load_assignment(assignment)
-            _check_judge_may_score(loaded, judge)
-            criteria = {c.id: c for c in loaded.round.criteria}
-            problems = []
-            cleaned: dict[int, tuple[float, str]] = {}
-            for criterion_id, given in values.items():
-                value, comment = given if isinstance(given, tuple) else (given, "")
-                criterion = criteria.get(criterion_id)
-                if criterion is None:
-                    problems.append(t("criterion %(id)s is not in the rubric of round '%(round)s'",
-                                      id=criterion_id, round=loaded.round.name))
-                    continue
-                problem = value_problem(criterion, value)
-                if problem:
-                    problems.append(problem)
-                cleaned[criterion_id] = (float(value), (comment or "").strip())
-            if problems:
-                raise InvalidInput(problems)
-            existing = {s.criterion_id: s for s in loaded.scores}
-            for criterion_id, (value, comment) in cleaned.items():
-                score = existing.get(criterion_id)
-                if score is None:
-                    db.session.add(Score(assignment=loaded, criterion_id=criterion_id, value=value,
-                                         comment=comment))
-                else:
-                    score.value, score.comment = value, comment
-            db.session.commit()
-            return sorted(loaded.scores, key=lambda s: s.criterion_id)
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == 2:
-                raise ConcurrentChange(t("these scores were saved elsewhere at the same moment; "
-                                         "reload and try again")) from None
-            assignment = assignment.id if isinstance(assignment, Assignment) else assignment
-        except BaseException:
-            db.session.rollback()
-            raise
-    raise AssertionError("unreachable")
+    loaded = _load_assignment(assignment)
+    _check_judge_may_score(loaded, judge)
+    criteria = {c.id: c for c in loaded.round.criteria}
+    cleared_ids = set(cleared) - set(values)
+    problems: list[str] = []
+    cleaned: dict[int, tuple[float, str]] = {}
+    for criterion_id, given in values.items():
+        value, comment = given if isinstance(given, tuple) else (given, "")
+        criterion = criteria.get(criterion_id)
+        problem = (value_problem(criterion, value) if criterion is not None else
+                   t("criterion %(id)s is not in the rubric of round '%(round)s'", id=criterion_id,
+                     round=loaded.round.name))
+        if problem:
+            problems.append(problem)
+        else:
+            cleaned[criterion_id] = (float(value), (comment or "").strip())
+    problems += [t("criterion %(id)s is not in the rubric of round '%(round)s'", id=criterion_id,
+                   round=loaded.round.name) for criterion_id in sorted(cleared_ids - set(criteria))]
+    if problems:
+        raise InvalidInput(problems)
+    if cleared_ids:
+        db.session.execute(delete(Score).where(Score.assignment_id == loaded.id,
+                                               Score.criterion_id.in_(cleared_ids)))
+    if cleaned:
+        _upsert_scores(loaded.id, cleaned)
+    for score in loaded.scores:
+        db.session.expire(score)
+    db.session.expire(loaded, ["scores"])
+    return sorted(loaded.scores, key=lambda s: s.criterion_id)
 
 
+def _upsert_scores(assignment_id: int, values: Mapping[int, tuple[float, str]]) -> None:
+    """Insert each value, or update the one stored for the same assignment and criterion."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    statement = insert(Score).values([
+        {"assignment_id": assignment_id, "criterion_id": criterion_id, "value": value,
+         "comment": comment, "updated_at": now}
+        for criterion_id, (value, comment) in sorted(values.items())])
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[Score.assignment_id, Score.criterion_id],
+        set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
+              "updated_at": statement.excluded.updated_at}))
+
+
+@operation
 def confirm_scores(assignment: Assignment | int, judge: User, *,
                    now: datetime | None = None) -> ScoringEvent | None:
     """Make a judge's scores for an entry final and lock them.
@@ -158,71 +168,62 @@ def confirm_scores(assignment: Assignment | int, judge: User, *,
     module describes, in the same transaction.
     """
     now = now or utcnow()
-    try:
-        loaded = _load_assignment(assignment)
-        if loaded.confirmed_at is not None and loaded.judge_id == judge.id:
-            return None
-        _check_judge_may_score(loaded, judge)
-        scored = {s.criterion_id for s in loaded.scores}
-        missing = [c.name for c in loaded.round.criteria if c.id not in scored]
-        if missing:
-            raise InvalidInput(t("give a score for every criterion first: %(criteria)s still empty",
-                                 criteria=", ".join(missing)))
-        # Only the first of two simultaneous confirmations changes the row.
-        result = db.session.execute(
-            update(Assignment).where(Assignment.id == loaded.id, Assignment.confirmed_at.is_(None))
-            .values(confirmed_at=now).execution_options(synchronize_session=False))
-        changed = getattr(result, "rowcount", 0)
-        if not changed:
-            db.session.rollback()
-            return None
-        db.session.refresh(loaded)
-        event = ScoringEvent(assignment=loaded, action="confirm", actor_id=judge.id, created_at=now)
-        db.session.add(event)
-        _finish_entry_if_complete(loaded.round, loaded.entry, now)
-        db.session.commit()
-        return event
-    except BaseException:
-        db.session.rollback()
-        raise
+    loaded = _load_assignment(assignment)
+    if loaded.confirmed_at is not None and loaded.judge_id == judge.id:
+        return None
+    _check_judge_may_score(loaded, judge)
+    scored = {s.criterion_id for s in loaded.scores}
+    missing = [c.name for c in loaded.round.criteria if c.id not in scored]
+    if missing:
+        raise InvalidInput(t("give a score for every criterion first: %(criteria)s still empty",
+                             criteria=", ".join(missing)))
+    # Only the first of two simultaneous confirmations changes the row.
+    result = db.session.execute(
+        update(Assignment).where(Assignment.id == loaded.id, Assignment.confirmed_at.is_(None))
+        .values(confirmed_at=now).execution_options(synchronize_session=False))
+    if not getattr(result, "rowcount", 0):
+        return None
+    db.session.refresh(loaded)
+    event = ScoringEvent(assignment=loaded, action="confirm", actor_id=judge.id, created_at=now)
+    db.session.add(event)
+    _finish_entry_if_complete(loaded.round, loaded.entry, now)
+    db.session.flush()
+    return event
 
 
+@operation
 def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
                   now: datetime | None = None) -> ScoringEvent:
     """Unlock a judge's confirmed scores, with a reason that is audited. An outcome already
     decided for the entry in the round is undone, and a scored entry goes back to verified."""
     now = now or utcnow()
-    try:
-        loaded = _load_assignment(assignment)
-        round_ = loaded.round
-        require_organiser(organiser, round_.competition)
-        if not reason.strip():
-            raise InvalidInput(t("reason: say why the scores are reopened"))
-        if loaded.confirmed_at is None:
-            raise InvalidInput(t("the scores of %(judge)s for '%(title)s' are not confirmed",
-                                 judge=loaded.judge.name, title=loaded.entry.title))
-        if round_.status == "setup":
-            raise InvalidInput(t("round '%(round)s' is setup; scores can only be reopened while it is open",
-                                 round=round_.name))
-        if round_.status != "open":
-            raise InvalidInput(t("round '%(round)s' is closed; scores can only be reopened while it is open",
-                                 round=round_.name))
-        loaded.confirmed_at = None
-        event = ScoringEvent(assignment=loaded, action="reopen", actor_id=organiser.id,
-                             reason=reason.strip(), created_at=now)
-        db.session.add(event)
-        outcome = db.session.scalar(select(RoundOutcome).where(
-            RoundOutcome.round_id == round_.id, RoundOutcome.entry_id == loaded.entry_id))
-        if outcome is not None:
-            db.session.delete(outcome)
-        if loaded.entry.status == "scored":
-            apply_entry_transition(loaded.entry, "reopen_scoring",
-                                   actor_for(organiser, round_.competition), comment=reason, now=now)
-        db.session.commit()
-        return event
-    except BaseException:
-        db.session.rollback()
-        raise
+    loaded = _load_assignment(assignment)
+    round_ = loaded.round
+    require_organiser(organiser, round_.competition)
+    if not reason.strip():
+        raise InvalidInput(t("reason: say why the scores are reopened"))
+    if loaded.confirmed_at is None:
+        raise InvalidInput(t("the scores of %(judge)s for '%(title)s' are not confirmed",
+                             judge=loaded.judge.name, title=loaded.entry.title))
+    if round_.status == "setup":
+        raise InvalidInput(t("round '%(round)s' is setup; scores can only be reopened while it is open",
+                             round=round_.name))
+    if round_.status != "open":
+        raise InvalidInput(t("round '%(round)s' is closed; scores can only be reopened while it is open",
+                             round=round_.name))
+    loaded.confirmed_at = None
+    event = ScoringEvent(assignment=loaded, action="reopen", actor_id=organiser.id,
+                         reason=reason.strip(), created_at=now)
+    db.session.add(event)
+    outcome = db.session.scalar(select(RoundOutcome).where(
+        RoundOutcome.round_id == round_.id, RoundOutcome.entry_id == loaded.entry_id))
+    if outcome is not None:
+        db.session.delete(outcome)
+    if loaded.entry.status == "scored":
+        change_entry_status(loaded.entry, "reopen_scoring", actor_for(organiser, round_.competition),
+                            comment=reason, now=now)
+    db.session.flush()
+    return event
 
 
 # -- rounds ---------------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def _is_last(round_: Round) -> bool:
 def _decide(round_: Round, entry: Entry, score: float | None, advanced: bool, now: datetime) -> None:
     db.session.add(RoundOutcome(round=round_, entry=entry, score=score, advanced=advanced, decided_at=now))
     if not advanced and entry.status == "verified":
-        apply_entry_transition(entry, "complete_scoring", Actor.system(), comment=None, now=now)
+        change_entry_status(entry, "complete_scoring", Actor.system(), now=now)
 
 
 def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> None:
@@ -259,37 +260,34 @@ def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> Non
     _decide(round_, entry, score, advanced, now)
 
 
+@operation
 def open_round(round_: Round, organiser: User, *, now: datetime | None = None) -> Round:
     """Open a round for scoring: the competition is judging, the round before is closed, and
     the round has a rubric and a panel. The round records who opened it and when."""
     now = now or utcnow()
-    try:
-        competition = round_.competition
-        require_organiser(organiser, competition)
-        problems = []
-        if round_.status == "open":
-            problems.append(t("round '%(round)s' is already open", round=round_.name))
-        elif round_.status != "setup":
-            problems.append(t("round '%(round)s' is already closed", round=round_.name))
-        if competition.phase != "judging":
-            problems.append(t("%(competition)s is in phase '%(phase)s', not judging",
-                              competition=competition.name, phase=phase_name(competition.phase)))
-        earlier = [r for r in competition.rounds if r.position < round_.position and r.status != "closed"]
-        if earlier:
-            problems.append(t("round '%(round)s' must be closed first", round=earlier[0].name))
-        if not round_.criteria:
-            problems.append(t("round '%(round)s' has no rubric", round=round_.name))
-        if not round_.panels:
-            problems.append(t("round '%(round)s' has no panel of judges", round=round_.name))
-        if problems:
-            raise InvalidInput(problems)
-        round_.status = "open"
-        round_.opened_at, round_.opened_by_id = now, organiser.id
-        db.session.commit()
-        return round_
-    except BaseException:
-        db.session.rollback()
-        raise
+    competition = round_.competition
+    require_organiser(organiser, competition)
+    problems = []
+    if round_.status == "open":
+        problems.append(t("round '%(round)s' is already open", round=round_.name))
+    elif round_.status != "setup":
+        problems.append(t("round '%(round)s' is already closed", round=round_.name))
+    if competition.phase != "judging":
+        problems.append(t("%(competition)s is in phase '%(phase)s', not judging",
+                          competition=competition.name, phase=phase_name(competition.phase)))
+    earlier = [r for r in competition.rounds if r.position < round_.position and r.status != "closed"]
+    if earlier:
+        problems.append(t("round '%(round)s' must be closed first", round=earlier[0].name))
+    if not round_.criteria:
+        problems.append(t("round '%(round)s' has no rubric", round=round_.name))
+    if not round_.panels:
+        problems.append(t("round '%(round)s' has no panel of judges", round=round_.name))
+    if problems:
+        raise InvalidInput(problems)
+    round_.status = "open"
+    round_.opened_at, round_.opened_by_id = now, organiser.id
+    db.session.flush()
+    return round_
 
 
 @dataclass(frozen=True)
@@ -299,6 +297,7 @@ class RoundClosure:
     not_judged: list[str]
 
 
+@operation
 def close_round(round_: Round, organiser: User, *, force: bool = False,
                 now: datetime | None = None) -> RoundClosure:
     """Close a round and decide every outcome still open: who advances under the round's rule,
@@ -309,38 +308,34 @@ def close_round(round_: Round, organiser: User, *, force: bool = False,
     drafts then do not count. Entries that advance with equal scores at the cut-off all advance.
     """
     now = now or utcnow()
-    try:
-        require_organiser(organiser, round_.competition)
-        if round_.status == "setup":
-            raise InvalidInput(t("round '%(round)s' is setup, not open", round=round_.name))
-        if round_.status != "open":
-            raise InvalidInput(t("round '%(round)s' is closed, not open", round=round_.name))
-        open_assignments = [a for a in round_.assignments if a.confirmed_at is None]
-        if open_assignments and not force:
-            raise InvalidInput(t("%(count)s assignment(s) in round '%(round)s' are not confirmed yet; close "
-                                 "anyway to ignore their drafts", count=len(open_assignments),
-                                 round=round_.name))
-        entries = {e.id: e for e in round_entries(round_)}
-        decided = set(db.session.scalars(select(RoundOutcome.entry_id).where(
-            RoundOutcome.round_id == round_.id)))
-        spec = round_spec(round_)
-        scores = round_scores(spec, sheet_summaries([spec]), round_.competition.disagreement_threshold)
-        undecided = [e for e in entries.values() if e.id not in decided]
-        advancing = _advancing(round_, undecided, {e: s.score for e, s in scores.items()})
-        closure = RoundClosure(advanced=[], stopped=[], not_judged=[])
-        for entry in sorted(undecided, key=lambda e: e.id):
-            score = scores[entry.id].score if entry.id in scores else None
-            advanced = entry.id in advancing
-            _decide(round_, entry, score, advanced, now)
-            (closure.not_judged if score is None else
-             closure.advanced if advanced else closure.stopped).append(entry.title)
-        round_.status = "closed"
-        round_.closed_at, round_.closed_by_id = now, organiser.id
-        db.session.commit()
-        return closure
-    except BaseException:
-        db.session.rollback()
-        raise
+    require_organiser(organiser, round_.competition)
+    if round_.status == "setup":
+        raise InvalidInput(t("round '%(round)s' is setup, not open", round=round_.name))
+    if round_.status != "open":
+        raise InvalidInput(t("round '%(round)s' is closed, not open", round=round_.name))
+    open_assignments = [a for a in round_.assignments if a.confirmed_at is None]
+    if open_assignments and not force:
+        raise InvalidInput(t("%(count)s assignment(s) in round '%(round)s' are not confirmed yet; close "
+                             "anyway to ignore their drafts", count=len(open_assignments),
+                             round=round_.name))
+    entries = {e.id: e for e in round_entries(round_)}
+    decided = set(db.session.scalars(select(RoundOutcome.entry_id).where(
+        RoundOutcome.round_id == round_.id)))
+    spec = round_spec(round_)
+    scores = round_scores(spec, sheet_summaries([spec]), round_.competition.disagreement_threshold)
+    undecided = [e for e in entries.values() if e.id not in decided]
+    advancing = _advancing(round_, undecided, {e: s.score for e, s in scores.items()})
+    closure = RoundClosure(advanced=[], stopped=[], not_judged=[])
+    for entry in sorted(undecided, key=lambda e: e.id):
+        score = scores[entry.id].score if entry.id in scores else None
+        advanced = entry.id in advancing
+        _decide(round_, entry, score, advanced, now)
+        (closure.not_judged if score is None else
+         closure.advanced if advanced else closure.stopped).append(entry.title)
+    round_.status = "closed"
+    round_.closed_at, round_.closed_by_id = now, organiser.id
+    db.session.flush()
+    return closure
 
 
 def _advancing(round_: Round, entries: list[Entry], scores: Mapping[int, float]) -> set[int]:
@@ -361,32 +356,3 @@ def _advancing(round_: Round, entries: list[Entry], scores: Mapping[int, float])
         placings = rank([Contender(key=e.id, score=scores[e.id]) for e in members], chain=())
         advancing |= {p.key for p in placings if p.place <= count}
     return advancing
-
-
-# -- drafts from the judge's page ----------------------------------------------------------------
-
-def save_draft(assignment: Assignment | int, judge: User, values: Mapping[int, ScoreInput],
-               cleared: Iterable[int] = ()) -> list[Score]:
-    """Save a judge's draft as their scoring page holds it: ``values`` as :func:`save_scores`
-    saves them, and the criteria in ``cleared`` (emptied on the page) without a value again.
-
-    All of it or nothing: a refused value keeps the cleared scores too. Only while the judge may
-    score (assigned, round open, no conflict, not confirmed).
-    """
-    cleared_ids = set(cleared) - set(values)
-    try:
-        loaded = _load_assignment(assignment)
-        _check_judge_may_score(loaded, judge)
-        unknown = sorted(cleared_ids - {c.id for c in loaded.round.criteria})
-        if unknown:
-            raise InvalidInput([t("criterion %(id)s is not in the rubric of round '%(round)s'",
-                                  id=criterion_id, round=loaded.round.name) for criterion_id in unknown])
-        for score in [s for s in loaded.scores if s.criterion_id in cleared_ids]:
-            loaded.scores.remove(score)  # deleted with the assignment's delete-orphan cascade
-        db.session.flush()
-    except BaseException:
-        db.session.rollback()
-        raise
-    # save_scores commits the removals with the values, or rolls both back. (Should it lose a race
-    # with another tab and retry, it retries the values alone: the other tab's page is as recent.)
-    return save_scores(loaded, judge, values)

@@ -16,12 +16,14 @@ from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
 from competition.services.spreadsheets import RowProblems, read_table
+from competition.unit_of_work import operation
 from workflows.messages import t
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
 
 
+@operation
 def create_user(*, email: str, name: str, password: str,
                 organisation: Organisation | None = None) -> User:
     email = email.strip().lower()
@@ -30,15 +32,11 @@ def create_user(*, email: str, name: str, password: str,
         problems.append(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
     if problems:
         raise InvalidInput(problems)
-    try:
-        user = User(email=email, name=name.strip(), organisation=organisation)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.commit()
-        return user
-    except BaseException:
-        db.session.rollback()
-        raise
+    user = User(email=email, name=name.strip(), organisation=organisation)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def _email_and_name_problems(email: str, name: str) -> list[str]:
@@ -59,6 +57,7 @@ def unguessable_password() -> str:
     return secrets.token_urlsafe(24)
 
 
+@operation
 def grant_role(user: User, competition: Competition, role: str) -> Membership:
     """Give ``user`` ``role`` in ``competition``; granting a role held already changes nothing."""
     if role not in MEMBERSHIP_ROLES:
@@ -72,28 +71,22 @@ def grant_role(user: User, competition: Competition, role: str) -> Membership:
         Membership.role == role))
     if existing:
         return existing
-    try:
-        membership = Membership(user=user, competition=competition, role=role)
-        db.session.add(membership)
-        db.session.commit()
-        return membership
-    except BaseException:
-        db.session.rollback()
-        raise
+    membership = Membership(user=user, competition=competition, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
 
 
+@operation
 def change_password(user: User, new_password: str) -> None:
     """Set a new password (the caller has checked the current one)."""
     if len(new_password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
-    try:
-        user.set_password(new_password)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    user.set_password(new_password)
+    db.session.flush()
 
 
+@operation
 def revoke_role(membership: Membership, by: User) -> None:
     """Take a role away. A competition keeps at least one organiser, and nobody removes their
     own organiser role (another organiser can)."""
@@ -105,24 +98,17 @@ def revoke_role(membership: Membership, by: User) -> None:
         if (organisers or 0) <= 1:
             raise InvalidInput(t("role: %(competition)s would have no organiser left",
                                  competition=membership.competition.name))
-    try:
-        db.session.delete(membership)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    db.session.delete(membership)
+    db.session.flush()
 
 
+@operation
 def set_user_active(user: User, active: bool, by: User) -> None:
     """Deactivate (they can no longer sign in; their work and history stay) or reactivate a user."""
     if not active and user.id == by.id:
         raise InvalidInput(t("You cannot deactivate your own account."))
-    try:
-        user.active = active
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    user.active = active
+    db.session.flush()
 
 
 USER_IMPORT_COLUMNS = ("email", "name", "organisation", "role")
@@ -135,6 +121,7 @@ class UserImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
+@operation
 def import_users(path: Path, competition: Competition, *, display_name: str | None = None,
                  invite: Callable[[User], None] | None = None) -> UserImportReport:
     """Import users from a CSV or XLSX file with columns email, name, organisation (an OPD of the
@@ -186,29 +173,25 @@ def import_users(path: Path, competition: Competition, *, display_name: str | No
     problems.raise_if_any()
 
     report = UserImportReport()
-    try:
-        held = {(m.user_id, m.role) for m in db.session.scalars(select(Membership).where(
-            Membership.competition_id == competition.id))}
-        for email, name, organisation, role in plan:
-            user = known.get(email)
-            if user is None:
-                user = User(email=email, name=name, organisation=organisation)
-                user.set_password(unguessable_password())
-                db.session.add(user)
-                db.session.flush()
-                known[email] = user
-                report.created.append(user)
-            elif not role or (user.id, role) in held:
-                report.unchanged.append(email)
-            if role and (user.id, role) not in held:
-                db.session.add(Membership(user=user, competition=competition, role=role))
-                held.add((user.id, role))
-                if user not in report.created:
-                    report.roles_granted.append(f"{email}: {role}")
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    held = {(m.user_id, m.role) for m in db.session.scalars(select(Membership).where(
+        Membership.competition_id == competition.id))}
+    for email, name, organisation, role in plan:
+        user = known.get(email)
+        if user is None:
+            user = User(email=email, name=name, organisation=organisation)
+            user.set_password(unguessable_password())
+            db.session.add(user)
+            db.session.flush()
+            known[email] = user
+            report.created.append(user)
+        elif not role or (user.id, role) in held:
+            report.unchanged.append(email)
+        if role and (user.id, role) not in held:
+            db.session.add(Membership(user=user, competition=competition, role=role))
+            held.add((user.id, role))
+            if user not in report.created:
+                report.roles_granted.append(f"{email}: {role}")
+    db.session.flush()
     if invite is not None:
         for user in report.created:
             invite(user)

@@ -22,8 +22,6 @@ from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Competition, Entry, EntryEvent, Evidence, Membership, Organisation
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
-from competition.models.notifications import Notification
-from competition.models.types import utcnow
 from competition.permissions import (
     ENTRY_WORKFLOW,
     can_create_entry,
@@ -219,23 +217,10 @@ def _latest_return(entry: Entry) -> EntryEvent | None:
                  if event.trigger == "return_for_revision"), None)
 
 
-def _mark_notifications_read(entry: Entry) -> None:
-    """The signed-in user's unread notifications about ``entry``: opening it reads them."""
-    unread = db.session.scalars(select(Notification).where(
-        Notification.user_id == current_user.id, Notification.entry_id == entry.id,
-        Notification.read_at.is_(None))).all()
-    if unread:
-        now = utcnow()
-        for notification in unread:
-            notification.read_at = now
-        db.session.commit()
-
-
 @bp.get("/<int:entry_id>")
 @login_required
 def show(entry_id: int) -> str:
     entry = _entry_or_404(entry_id)
-    _mark_notifications_read(entry)
     events = entry_timeline(entry)
     workflow = get_workflow(ENTRY_WORKFLOW)
     own_triggers = [name for name in ("submit", "resubmit", "withdraw")

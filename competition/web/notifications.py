@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from competition.extensions import db
 from competition.models.notifications import Notification
-from competition.models.types import utcnow
+from competition.services.notifications import mark_notifications_read
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -31,7 +31,22 @@ def index() -> str:
 @login_required
 def mark_read() -> Response:
     if MarkReadForm().validate_on_submit():
-        db.session.execute(update(Notification).where(Notification.user_id == current_user.id,
-                                                      Notification.read_at.is_(None)).values(read_at=utcnow()))
-        db.session.commit()
+        mark_notifications_read(current_user)
     return redirect(url_for("notifications.index"))
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_notification(notification_id: int) -> Response:
+    """Open what a notification is about; it, and the user's other unread notifications about
+    the same innovation, are read from then on."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    if not MarkReadForm().validate_on_submit():
+        abort(400)
+    if notification.entry_id is None:
+        mark_notifications_read(current_user, notification_id=notification.id)
+        return redirect(url_for("notifications.index"))
+    mark_notifications_read(current_user, entry_id=notification.entry_id)
+    return redirect(url_for("innovations.show", entry_id=notification.entry_id))

@@ -39,6 +39,7 @@ from competition.services.users import (
     set_user_active,
     unguessable_password,
 )
+from competition.unit_of_work import atomic
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -161,11 +162,12 @@ def new() -> str | Response:
             form.roles.errors = [_("An OPD operator needs an OPD.")]
         else:
             try:
-                user = create_user(email=form.email.data, name=form.name.data,
-                                   password=form.password.data or unguessable_password(),
-                                   organisation=organisation)
-                for role in roles:
-                    grant_role(user, competition, role)
+                with atomic():
+                    user = create_user(email=form.email.data, name=form.name.data,
+                                       password=form.password.data or unguessable_password(),
+                                       organisation=organisation)
+                    for role in roles:
+                        grant_role(user, competition, role)
             except AnugerahError as error:
                 for problem in getattr(error, "problems", [str(error)]):
                     flash(problem, "danger")

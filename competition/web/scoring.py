@@ -45,7 +45,7 @@ from competition.models.types import utcnow
 from competition.permissions import roles_in
 from competition.ranking.totals import CriterionSpec, judge_total
 from competition.services.judging import declare_conflict, is_conflicted
-from competition.services.scoring import ScoreInput, confirm_scores, save_draft, value_problem
+from competition.services.scoring import ScoreInput, confirm_scores, save_scores, value_problem
 from competition.web.formatting import format_decimal
 from competition.web.innovations import CHOICES
 
@@ -370,7 +370,7 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
         problems.append(locked)
     elif not sheet.errors:
         try:
-            save_draft(assignment, current_user, sheet.values, sheet.cleared)
+            save_scores(assignment, current_user, sheet.values, sheet.cleared)
         except InvalidInput as error:
             problems.extend(error.problems)
         except AnugerahError as error:

@@ -69,6 +69,7 @@ from competition.services.judging import (
 )
 from competition.services.results import add_award, remove_award, update_result_rules
 from competition.services.users import grant_role
+from competition.unit_of_work import atomic
 from competition.web.diagram import workflow_svg
 from competition.web.manage import organised_competition
 from competition.web.people import ROLE_LABELS
@@ -407,9 +408,10 @@ def new_competition() -> str | Response | tuple[str, int]:
                                       region=region.name, year=form.year.data)]
             if not problems and not form.categories.errors and not form.name.errors:
                 try:
-                    competition = create_competition(name=form.name.data, year=form.year.data, region=region,
-                                                     categories=categories, **moments)
-                    grant_role(current_user, competition, "organiser")
+                    with atomic():
+                        competition = create_competition(name=form.name.data, year=form.year.data,
+                                                         region=region, categories=categories, **moments)
+                        grant_role(current_user, competition, "organiser")
                 except AnugerahError as error:
                     _flash_error(error)
                 else:

@@ -133,7 +133,12 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     expect(listed).to_contain_text("Dikembalikan")
     listed.click()
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
-    expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()   # read by opening it
+    notifications = page.get_by_role("link", name="Notifikasi 1 belum dibaca", exact=True)
+    expect(notifications).to_be_visible()                         # viewing changes nothing
+    notifications.click()
+    page.get_by_role("button").filter(has_text=TITLE).click()     # opening the notification reads it
+    expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()
     expect(timeline(page)).to_contain_text(RETURN_NOTES)
     expect(timeline(page)).to_contain_text(f"✓ {IDENTITY_CHECK}")
     expect(timeline(page)).to_contain_text(f"{EVIDENCE_CHECK}: {EVIDENCE_NOTE}")
@@ -193,16 +198,20 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     assert f'Inovasi "{TITLE}" telah diverifikasi.' in verified_body
     assert f"Buka inovasi: {link}" in verified_body
 
-    # The link in the e-mail opens the innovation, which reads its news; the in-app list has both.
+    # The link in the e-mail opens the innovation (reading a page changes nothing, so its news
+    # stays unread until opened from the list); the in-app list has both.
     sign_in(page, operator)
     expect(page.get_by_role("link", name="Notifikasi 1 belum dibaca", exact=True)).to_be_visible()
     page.goto(link)
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
     expect(page.locator("main .badge").first).to_have_text("Terverifikasi")
-    page.get_by_role("link", name="Notifikasi", exact=True).click()
+    page.get_by_role("link", name="Notifikasi 1 belum dibaca", exact=True).click()
     expect(page.get_by_role("heading", name="Notifikasi", level=1)).to_be_visible()
     expect(page.locator("main .list-group-item")).to_contain_text([
         f'Inovasi "{TITLE}" terverifikasi', f'Inovasi "{TITLE}" dikembalikan untuk perbaikan'])
-    expect(page.locator("main .list-group-item.fw-semibold")).to_have_count(0)
+    unread = page.locator("main .list-group-item.fw-semibold")             # the unread one stands out
+    expect(unread).to_have_count(1)
+    expect(unread).to_contain_text(f'Inovasi "{TITLE}" terverifikasi')
     page.get_by_role("button", name="Tandai semua sudah dibaca").click()
+    expect(page.locator("main .list-group-item.fw-semibold")).to_have_count(0)
     expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()

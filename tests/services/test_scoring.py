@@ -10,7 +10,7 @@ from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.models import Score
 from competition.services.judging import assign_judge
-from competition.services.scoring import confirm_scores, open_round, save_draft, save_scores
+from competition.services.scoring import confirm_scores, open_round, save_scores
 from tests.services.test_judging import Judging
 
 
@@ -32,14 +32,14 @@ def stored() -> dict[int, float]:
 
 def test_values_are_saved_and_emptied_criteria_cleared_together(sheet):
     judging, assignment, c = sheet
-    save_draft(assignment, judging.judges[0], {c[2]: 90, c[0]: (75, "")}, cleared=[c[1], c[3]])
+    save_scores(assignment, judging.judges[0], {c[2]: 90, c[0]: (75, "")}, cleared=[c[1], c[3]])
     assert stored() == {c[0]: 75, c[2]: 90}
 
 
 def test_a_refused_value_keeps_the_cleared_scores_too(sheet):
     judging, assignment, c = sheet
     with pytest.raises(InvalidInput) as invalid:
-        save_draft(assignment, judging.judges[0], {c[2]: 101}, cleared=[c[0]])
+        save_scores(assignment, judging.judges[0], {c[2]: 101}, cleared=[c[0]])
     assert invalid.value.problems == ["Replikasi dan aplikatif: 101 is off the scale 0–100"]
     assert stored() == {c[0]: 70, c[1]: 60}
 
@@ -47,11 +47,11 @@ def test_a_refused_value_keeps_the_cleared_scores_too(sheet):
 def test_only_the_assigned_judge_and_only_before_confirming(sheet):
     judging, assignment, c = sheet
     with pytest.raises(NotPermitted):
-        save_draft(assignment, judging.judges[1], {}, cleared=[c[0]])
+        save_scores(assignment, judging.judges[1], {}, cleared=[c[0]])
     with pytest.raises(InvalidInput, match="criterion 99999 is not in the rubric"):
-        save_draft(assignment, judging.judges[0], {}, cleared=[99999])
-    save_draft(assignment, judging.judges[0], dict(zip(c, [80, 70, 90, 60, 100], strict=True)))
+        save_scores(assignment, judging.judges[0], {}, cleared=[99999])
+    save_scores(assignment, judging.judges[0], dict(zip(c, [80, 70, 90, 60, 100], strict=True)))
     confirm_scores(assignment, judging.judges[0])
     with pytest.raises(InvalidInput, match="confirmed and locked"):
-        save_draft(assignment, judging.judges[0], {}, cleared=[c[0]])
+        save_scores(assignment, judging.judges[0], {}, cleared=[c[0]])
     assert stored() == dict(zip(c, [80, 70, 90, 60, 100], strict=True))

@@ -374,7 +374,8 @@ def test_the_budget_is_edited_with_thousands_dots(client, opd, typed):
     assert db.session.get(Entry, entry.id).anggaran_rupiah == 150_000_000
 
 
-def test_opening_an_innovation_reads_its_notifications(client, opd):
+def test_opening_a_notification_reads_the_innovations_notifications_and_viewing_it_writes_nothing(
+        client, opd):
     colleague = make_user(opd.competition, "submitter", organisation=opd.dinkes)
     entry = returned_entry(opd)
     other = make_entry(opd.competition, opd.dinkes, title="Lain", status="submitted")
@@ -389,11 +390,18 @@ def test_opening_an_innovation_reads_its_notifications(client, opd):
     assert len(unread(colleague, entry)) == 1
     sign_in(client, opd.operator)
     assert '2<span class="visually-hidden"> belum dibaca</span>' in page(client.get("/innovations"))
-    shown = page(client.get(f"/innovations/{entry.id}"))
+    unread_count = '2<span class="visually-hidden"> belum dibaca</span>'
+    assert unread_count in page(client.get(f"/innovations/{entry.id}"))
+    notification = unread(opd.operator, entry)[0]
+    assert f'action="/notifications/{notification.id}/open"' in page(client.get("/notifications"))
+    opened = client.post(f"/notifications/{notification.id}/open")
+    assert opened.status_code == 302 and opened.location == f"/innovations/{entry.id}"
+    shown = page(client.get(opened.location))
     assert '1<span class="visually-hidden"> belum dibaca</span>' in shown   # only the other one is left
     db.session.expire_all()
     assert unread(opd.operator, entry) == [] and len(unread(opd.operator, other)) == 1
     assert len(unread(colleague, entry)) == 1                          # someone else's stay unread
+    assert client.post(f"/notifications/{unread(colleague, entry)[0].id}/open").status_code == 404
 
 
 def test_every_page_has_the_apps_own_icon(client, opd):
