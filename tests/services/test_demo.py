@@ -8,6 +8,8 @@ from itertools import combinations
 
 from sqlalchemy import func, select
 
+from competition import demo
+from competition.demo import load_demo, read_data
 from competition.extensions import db
 from competition.models import (
     Assignment,
@@ -26,12 +28,18 @@ from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.models.types import utcnow
 from competition.permissions import roles_in, works_for
 from competition.ranking.totals import CriterionSpec, judge_total
-from competition.services import demo
-from competition.services.demo import LAST_YEAR_WINNERS, load_demo
 from competition.services.judging import RUBRIC_TEMPLATES
 from competition.services.results import award_standings, verify_result_set
 from workflows import get_workflow
 
+# "OPD Terinovatif" last year, positions 1 to 5, as the story tells it.
+LAST_YEAR_WINNERS = (
+    "Dinas Komunikasi dan Informatika",
+    "Puskesmas Ngletih",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+    "Badan Perencanaan Pembangunan Daerah",
+    "Dinas Pendidikan",
+)
 # Statuses an entry can only reach by having been submitted complete.
 SUBMITTED_OR_LATER = ("submitted", "returned", "verified", "scored", "awarded", "rejected")
 
@@ -121,8 +129,11 @@ def test_demo_command_loads_once(runner):
     assert "Kota Kediri" in result.output
     for role in ("organiser", "verifier", "judge", "submitter"):
         assert f"{role}@demo.anugerah.id" in result.output
+    db.session.remove()  # what the command committed, read afresh
     entries = count(Entry)
     assert entries >= 40
+    current = db.session.scalar(select(Competition).where(Competition.phase == "open"))
+    assert current.created_at < current.submission_opens_at  # the story's moments were kept
 
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0, again.output
@@ -202,16 +213,14 @@ def test_last_year_is_judged_sealed_and_published_through_the_services(app):
     assert result_set.published_at < events["close_competition"] < now
     assert any(e["rounds"][0]["disagreement"] for e in result_set.results["entries"])
 
-    # "OPD Terinovatif" went to the five OPDs the story names, in its order.
+    # "OPD Terinovatif" went to the five OPDs the story names, in its order: the judges' values
+    # in judging.toml rank them so.
     (award,) = last.awards
     assert award.name == "OPD Terinovatif"
     standings = award_standings(result_set, award.id)
     placed = [s for s in standings if s.position is not None]
     assert [(s.position, s.subject) for s in placed] == list(enumerate(LAST_YEAR_WINNERS, start=1))
-    assert [s.organisation for s in placed] == [
-        "Dinas Komunikasi dan Informatika", "Puskesmas Ngletih",
-        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
-        "Badan Perencanaan Pembangunan Daerah", "Dinas Pendidikan"]
+    assert [s.organisation for s in placed] == list(LAST_YEAR_WINNERS)
     assert not any(s.shared for s in standings)
     docstring = " ".join((demo.__doc__ or "").split())
     story = [docstring.index(name) for name in LAST_YEAR_WINNERS]
@@ -223,3 +232,14 @@ def test_last_year_is_judged_sealed_and_published_through_the_services(app):
             assert (entry.organisation.name in holders) == (entry.status == "awarded"), entry.title
     awarded = [e for e in last.entries if e.status == "awarded"]
     assert all(e.events[-1].created_at == result_set.published_at for e in awarded)
+
+
+def test_every_innovation_ends_in_the_status_its_story_names(app):
+    load_demo(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
+    last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
+    for competition, name in ((last, "last_year_innovations"), (this, "this_year_innovations")):
+        told = {spec["title"]: spec["status"] for spec in read_data(name)["innovation"]}
+        assert {entry.title: entry.status for entry in competition.entries} == told, name
+    # The judges' panel presented exactly last year's verified innovations.
+    presented = [p["title"] for p in read_data("judging")["presentation"]]
+    assert sorted(presented) == sorted(e.title for e in last.entries if e.status in ("scored", "awarded"))

@@ -19,9 +19,9 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from sqlalchemy import select
 
+from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN, load_demo
 from competition.extensions import db
 from competition.models import Assignment, Competition, Criterion, CriterionLevel, Entry, Round, User
-from competition.services.demo import DEMO_PASSWORD, EMAIL_DOMAIN, load_demo
 from competition.services.users import password_reset_token
 
 CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
