@@ -1,4 +1,8 @@
-"""The demo data set: what ``load_demo`` builds, and the ``flask demo`` command."""
+"""The demo data set: what ``load_demo`` builds from the data files, and the ``flask demo``
+command.
+
+Most tests here read a copy of the demo loaded once per session for ``DEMO_NOW`` (``demo_app``,
+``demo_template`` in conftest); the command loads it afresh for the real clock."""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from competition import demo
-from competition.demo import load_demo, read_data
+from competition.config import database_url
+from competition.demo import read_data
 from competition.extensions import db
 from competition.models import (
     Assignment,
@@ -52,9 +57,8 @@ def all_entries() -> list[Entry]:
     return list(db.session.scalars(select(Entry).order_by(Entry.id)))
 
 
-def test_load_demo_fills_an_empty_database_consistently(app):
-    started = utcnow()
-    summary = load_demo()
+def test_load_demo_fills_an_empty_database_consistently(demo_app, demo_template):
+    summary = demo_template.summary
 
     assert summary.region == "Kota Kediri"
     assert db.session.scalar(select(Region.kind).where(Region.name == summary.region)) == "kota"
@@ -63,7 +67,7 @@ def test_load_demo_fills_an_empty_database_consistently(app):
     assert summary.organisations >= 25
     assert summary.entries >= 40
     current = db.session.scalar(select(Competition).where(Competition.phase == "open"))
-    assert current.submission_opens_at < started < current.submission_closes_at
+    assert current.submission_opens_at < demo_template.now < current.submission_closes_at
 
     entries = all_entries()
     statuses = Counter(entry.status for entry in entries)
@@ -87,13 +91,13 @@ def test_load_demo_fills_an_empty_database_consistently(app):
     assert len(set(narratives)) == len(narratives)
 
 
-def test_demo_timeline_and_people_are_plausible(app):
-    now = datetime(2025, 6, 11, 3, 15, tzinfo=UTC)
-    summary = load_demo(now=now)
+def test_demo_timeline_and_people_are_plausible(demo_app, demo_template):
+    now, summary = demo_template.now, demo_template.summary
+    assert now == datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
     last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
-    assert (last.year, last.phase, this.year, this.phase) == (2024, "closed", 2025, "open")
-    assert last.name == "Lomba Inovasi Daerah Kota Kediri 2024"
+    assert (last.year, last.phase, this.year, this.phase) == (2025, "closed", 2026, "open")
+    assert last.name == "Lomba Inovasi Daerah Kota Kediri 2025"
     assert last.judging_closes_at < now
     assert this.submission_opens_at < now < this.submission_closes_at
     assert Counter(e.status for e in last.entries) == {"awarded": 5, "scored": 5, "rejected": 2}
@@ -124,6 +128,7 @@ def test_demo_timeline_and_people_are_plausible(app):
 
 
 def test_demo_command_loads_once(runner):
+    started = utcnow()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "Kota Kediri" in result.output
@@ -132,7 +137,9 @@ def test_demo_command_loads_once(runner):
     db.session.remove()  # what the command committed, read afresh
     entries = count(Entry)
     assert entries >= 40
+    # Loaded for the real clock: this year's competition is open for submissions now.
     current = db.session.scalar(select(Competition).where(Competition.phase == "open"))
+    assert current.submission_opens_at < started < current.submission_closes_at
     assert current.created_at < current.submission_opens_at  # the story's moments were kept
 
     again = runner.invoke(args=["demo", "--if-empty"])
@@ -146,9 +153,8 @@ def test_demo_command_loads_once(runner):
     assert count(Entry) == entries
 
 
-def test_last_year_is_judged_sealed_and_published_through_the_services(app):
-    now = datetime(2025, 6, 11, 3, 15, tzinfo=UTC)
-    summary = load_demo(now=now)
+def test_last_year_is_judged_sealed_and_published_through_the_services(demo_app, demo_template):
+    now, summary = demo_template.now, demo_template.summary
     last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
     events = {e.trigger: e.created_at for e in db.session.scalars(
         select(CompetitionEvent).where(CompetitionEvent.competition_id == last.id))}
@@ -234,8 +240,7 @@ def test_last_year_is_judged_sealed_and_published_through_the_services(app):
     assert all(e.events[-1].created_at == result_set.published_at for e in awarded)
 
 
-def test_every_innovation_ends_in_the_status_its_story_names(app):
-    load_demo(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
+def test_every_innovation_ends_in_the_status_its_story_names(demo_app, demo_template):
     last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
     for competition, name in ((last, "last_year_innovations"), (this, "this_year_innovations")):
         told = {spec["title"]: spec["status"] for spec in read_data(name)["innovation"]}
@@ -243,3 +248,16 @@ def test_every_innovation_ends_in_the_status_its_story_names(app):
     # The judges' panel presented exactly last year's verified innovations.
     presented = [p["title"] for p in read_data("judging")["presentation"]]
     assert sorted(presented) == sorted(e.title for e in last.entries if e.status in ("scored", "awarded"))
+
+
+def test_each_test_gets_a_copy_of_the_demo_of_its_own(demo_app, demo_template):
+    entry = db.session.scalar(select(Entry).order_by(Entry.id))
+    original = entry.title
+    entry.title = "Diubah oleh satu tes saja"
+    db.session.commit()
+
+    engine = create_engine(database_url(demo_template.url))
+    with engine.connect() as connection:
+        kept = connection.scalar(select(Entry.title).where(Entry.id == entry.id))
+    engine.dispose()
+    assert kept == original
