@@ -4,8 +4,12 @@ is set), tables created once, every row removed after each test."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from competition import create_app
 from competition.config import database_url
+from competition.demo import DemoSummary, load_demo
 from competition.extensions import db
 from competition.i18n import compile_catalogues
 
@@ -130,3 +135,68 @@ def client(app: Flask):
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+# -- The demo, loaded once per session into a template that each test using it copies ------------
+
+DEMO_NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    url: str
+    now: datetime  # the moment the demo was loaded for
+    summary: DemoSummary
+
+
+def copy_database(template_url: str, name_hint: str, tmp_dir: Path) -> str:
+    """A new database of the kind under test holding what ``template_url`` holds; returns its
+    URL. On PostgreSQL nobody may be connected to the template meanwhile."""
+    if SERVER_URL is None:
+        target = tmp_dir / (name_hint + ".db")
+        with closing(sqlite3.connect(make_url(template_url).database or "")) as source, \
+                closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
+        return f"sqlite:///{target}"
+    server = make_url(database_url(SERVER_URL))
+    name = f"anugerah_test_{name_hint}_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template_url).database}"'))
+    engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplate]:
+    """A database with the demo loaded for DEMO_NOW, built once; tests get copies (demo_app)."""
+    tmp_dir = tmp_path_factory.mktemp("demo")
+    url = create_database("demo_template", tmp_dir)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ANUGERAH_INSTANCE_PATH", str(tmp_dir / "instance"))
+        env.setenv("ANUGERAH_SECRET_KEY", "test-secret")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with app.app_context():
+            db.create_all()
+            summary = load_demo(DEMO_NOW)  # an operation outside a unit: committed on its own
+            db.session.remove()
+            db.engine.dispose()
+    yield DemoTemplate(url=url, now=DEMO_NOW, summary=summary)
+    drop_database(url)
+
+
+@pytest.fixture
+def demo_app(demo_template: DemoTemplate, tmp_path: Path) -> Iterator[Flask]:
+    """As ``app``, on a copy of the demo of its own: what one test changes, no other sees."""
+    url = copy_database(demo_template.url, "demo", tmp_path)
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": url,
+        "TESTING": True,
+        "EVIDENCE_DIR": tmp_path / "evidence",
+        "WTF_CSRF_ENABLED": False,
+    })
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    drop_database(url)

@@ -22,7 +22,7 @@ from workflows import WorkflowError, get_workflow, load_workflows
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has competitions.")
 def demo_command(if_empty: bool) -> None:
     """Load a realistic Kota with its OPDs, two competitions and innovations in every status."""
-    from competition.services.demo import load_demo
+    from competition.demo import load_demo
 
     if db.session.scalar(select(func.count()).select_from(Competition)) or \
             db.session.scalar(select(func.count()).select_from(Region)):

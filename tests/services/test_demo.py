@@ -1,4 +1,8 @@
-"""The demo data set: what ``load_demo`` builds, and the ``flask demo`` command."""
+"""The demo data set: what ``load_demo`` builds from the data files, and the ``flask demo``
+command.
+
+Most tests here read a copy of the demo loaded once per session for ``DEMO_NOW`` (``demo_app``,
+``demo_template`` in conftest); the command loads it afresh for the real clock."""
 
 from __future__ import annotations
 
@@ -6,8 +10,11 @@ from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
+from competition import demo
+from competition.config import database_url
+from competition.demo import read_data
 from competition.extensions import db
 from competition.models import (
     Assignment,
@@ -26,12 +33,18 @@ from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.models.types import utcnow
 from competition.permissions import roles_in, works_for
 from competition.ranking.totals import CriterionSpec, judge_total
-from competition.services import demo
-from competition.services.demo import LAST_YEAR_WINNERS, load_demo
 from competition.services.judging import RUBRIC_TEMPLATES
 from competition.services.results import award_standings, verify_result_set
 from workflows import get_workflow
 
+# "OPD Terinovatif" last year, positions 1 to 5, as the story tells it.
+LAST_YEAR_WINNERS = (
+    "Dinas Komunikasi dan Informatika",
+    "Puskesmas Ngletih",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+    "Badan Perencanaan Pembangunan Daerah",
+    "Dinas Pendidikan",
+)
 # Statuses an entry can only reach by having been submitted complete.
 SUBMITTED_OR_LATER = ("submitted", "returned", "verified", "scored", "awarded", "rejected")
 
@@ -44,9 +57,8 @@ def all_entries() -> list[Entry]:
     return list(db.session.scalars(select(Entry).order_by(Entry.id)))
 
 
-def test_load_demo_fills_an_empty_database_consistently(app):
-    started = utcnow()
-    summary = load_demo()
+def test_load_demo_fills_an_empty_database_consistently(demo_app, demo_template):
+    summary = demo_template.summary
 
     assert summary.region == "Kota Kediri"
     assert db.session.scalar(select(Region.kind).where(Region.name == summary.region)) == "kota"
@@ -55,7 +67,7 @@ def test_load_demo_fills_an_empty_database_consistently(app):
     assert summary.organisations >= 25
     assert summary.entries >= 40
     current = db.session.scalar(select(Competition).where(Competition.phase == "open"))
-    assert current.submission_opens_at < started < current.submission_closes_at
+    assert current.submission_opens_at < demo_template.now < current.submission_closes_at
 
     entries = all_entries()
     statuses = Counter(entry.status for entry in entries)
@@ -79,13 +91,13 @@ def test_load_demo_fills_an_empty_database_consistently(app):
     assert len(set(narratives)) == len(narratives)
 
 
-def test_demo_timeline_and_people_are_plausible(app):
-    now = datetime(2025, 6, 11, 3, 15, tzinfo=UTC)
-    summary = load_demo(now=now)
+def test_demo_timeline_and_people_are_plausible(demo_app, demo_template):
+    now, summary = demo_template.now, demo_template.summary
+    assert now == datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
     last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
-    assert (last.year, last.phase, this.year, this.phase) == (2024, "closed", 2025, "open")
-    assert last.name == "Lomba Inovasi Daerah Kota Kediri 2024"
+    assert (last.year, last.phase, this.year, this.phase) == (2025, "closed", 2026, "open")
+    assert last.name == "Lomba Inovasi Daerah Kota Kediri 2025"
     assert last.judging_closes_at < now
     assert this.submission_opens_at < now < this.submission_closes_at
     assert Counter(e.status for e in last.entries) == {"awarded": 5, "scored": 5, "rejected": 2}
@@ -116,13 +128,19 @@ def test_demo_timeline_and_people_are_plausible(app):
 
 
 def test_demo_command_loads_once(runner):
+    started = utcnow()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "Kota Kediri" in result.output
     for role in ("organiser", "verifier", "judge", "submitter"):
         assert f"{role}@demo.anugerah.id" in result.output
+    db.session.remove()  # what the command committed, read afresh
     entries = count(Entry)
     assert entries >= 40
+    # Loaded for the real clock: this year's competition is open for submissions now.
+    current = db.session.scalar(select(Competition).where(Competition.phase == "open"))
+    assert current.submission_opens_at < started < current.submission_closes_at
+    assert current.created_at < current.submission_opens_at  # the story's moments were kept
 
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0, again.output
@@ -135,9 +153,8 @@ def test_demo_command_loads_once(runner):
     assert count(Entry) == entries
 
 
-def test_last_year_is_judged_sealed_and_published_through_the_services(app):
-    now = datetime(2025, 6, 11, 3, 15, tzinfo=UTC)
-    summary = load_demo(now=now)
+def test_last_year_is_judged_sealed_and_published_through_the_services(demo_app, demo_template):
+    now, summary = demo_template.now, demo_template.summary
     last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
     events = {e.trigger: e.created_at for e in db.session.scalars(
         select(CompetitionEvent).where(CompetitionEvent.competition_id == last.id))}
@@ -202,16 +219,14 @@ def test_last_year_is_judged_sealed_and_published_through_the_services(app):
     assert result_set.published_at < events["close_competition"] < now
     assert any(e["rounds"][0]["disagreement"] for e in result_set.results["entries"])
 
-    # "OPD Terinovatif" went to the five OPDs the story names, in its order.
+    # "OPD Terinovatif" went to the five OPDs the story names, in its order: the judges' values
+    # in judging.toml rank them so.
     (award,) = last.awards
     assert award.name == "OPD Terinovatif"
     standings = award_standings(result_set, award.id)
     placed = [s for s in standings if s.position is not None]
     assert [(s.position, s.subject) for s in placed] == list(enumerate(LAST_YEAR_WINNERS, start=1))
-    assert [s.organisation for s in placed] == [
-        "Dinas Komunikasi dan Informatika", "Puskesmas Ngletih",
-        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
-        "Badan Perencanaan Pembangunan Daerah", "Dinas Pendidikan"]
+    assert [s.organisation for s in placed] == list(LAST_YEAR_WINNERS)
     assert not any(s.shared for s in standings)
     docstring = " ".join((demo.__doc__ or "").split())
     story = [docstring.index(name) for name in LAST_YEAR_WINNERS]
@@ -223,3 +238,26 @@ def test_last_year_is_judged_sealed_and_published_through_the_services(app):
             assert (entry.organisation.name in holders) == (entry.status == "awarded"), entry.title
     awarded = [e for e in last.entries if e.status == "awarded"]
     assert all(e.events[-1].created_at == result_set.published_at for e in awarded)
+
+
+def test_every_innovation_ends_in_the_status_its_story_names(demo_app, demo_template):
+    last, this = db.session.scalars(select(Competition).order_by(Competition.year)).all()
+    for competition, name in ((last, "last_year_innovations"), (this, "this_year_innovations")):
+        told = {spec["title"]: spec["status"] for spec in read_data(name)["innovation"]}
+        assert {entry.title: entry.status for entry in competition.entries} == told, name
+    # The judges' panel presented exactly last year's verified innovations.
+    presented = [p["title"] for p in read_data("judging")["presentation"]]
+    assert sorted(presented) == sorted(e.title for e in last.entries if e.status in ("scored", "awarded"))
+
+
+def test_each_test_gets_a_copy_of_the_demo_of_its_own(demo_app, demo_template):
+    entry = db.session.scalar(select(Entry).order_by(Entry.id))
+    original = entry.title
+    entry.title = "Diubah oleh satu tes saja"
+    db.session.commit()
+
+    engine = create_engine(database_url(demo_template.url))
+    with engine.connect() as connection:
+        kept = connection.scalar(select(Entry.title).where(Entry.id == entry.id))
+    engine.dispose()
+    assert kept == original

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,9 +18,9 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from sqlalchemy import select
 
+from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from competition.extensions import db
 from competition.models import Assignment, Competition, Criterion, CriterionLevel, Entry, Round, User
-from competition.services.demo import DEMO_PASSWORD, EMAIL_DOMAIN, load_demo
 from competition.services.users import password_reset_token
 
 CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
@@ -127,12 +126,6 @@ def test_every_text_in_the_code_is_in_the_catalogue():
     assert sorted(found - catalogue) == []
 
 
-@pytest.fixture
-def demo(app: Flask):
-    load_demo(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
-    return app
-
-
 def urls_for(app: Flask) -> dict[str, list[str]]:
     """Every GET page of the app with the demo's ids filled in, by endpoint."""
     this_year, last_year = db.session.scalars(select(Competition).order_by(Competition.year.desc())).all()[:2]
@@ -196,7 +189,7 @@ MUST_OPEN = {
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_every_page_for_every_role_in_both_languages(demo, language):
+def test_every_page_for_every_role_in_both_languages(demo_app, language):
     english, indonesian = interface_sentences()
     foreign = english if language == "id" else indonesian
     # The competition's own texts (the rubric's guidance, say) are in the organiser's language,
@@ -205,10 +198,10 @@ def test_every_page_for_every_role_in_both_languages(demo, language):
                        + db.session.scalars(select(CriterionLevel.label)).all())
     foreign = {sentence for sentence in foreign if sentence not in content}
     assert len(foreign) > 100, "the catalogue check needs the catalogues"
-    urls = urls_for(demo)
+    urls = urls_for(demo_app)
     problems = []
     for role in (None, "submitter", "verifier", "judge", "organiser"):
-        client = demo.test_client()
+        client = demo_app.test_client()
         client.post("/language", data={"language": language, "next": "/"})
         if role is not None:
             signed_in = client.post("/login", data={"email": f"{role}@{EMAIL_DOMAIN}",
@@ -240,8 +233,8 @@ def test_every_page_for_every_role_in_both_languages(demo, language):
     assert not problems, "\n".join(problems)
 
 
-def test_a_signed_in_page_switches_language_and_stays_on_it(demo):
-    client = demo.test_client()
+def test_a_signed_in_page_switches_language_and_stays_on_it(demo_app):
+    client = demo_app.test_client()
     client.post("/login", data={"email": f"submitter@{EMAIL_DOMAIN}", "password": DEMO_PASSWORD})
     assert ">Inovasi kami<" in client.get("/innovations").get_data(as_text=True)
     response = client.post("/language", data={"language": "en", "next": "/innovations"})
