@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Competition, Membership, Organisation, User
-from tests.factories import make_competition, make_entry, make_organisation, make_region
+from competition.models import Competition, Entry, Membership, Organisation, User
+from tests.factories import make_competition, make_entry, make_organisation, make_region, make_user
 
 
 def test_workflow_show_prints_states_transitions_and_diagram(runner):
@@ -146,3 +146,26 @@ def test_competition_create_refuses_bad_dates_and_creates_nothing(runner):
     result = runner.invoke(args=[*base, "--opens", "2027-05-01", "--closes", "2027-04-15"])
     assert result.exit_code != 0 and "submission_closes_at: must be after submission opens" in result.output
     assert db.session.scalar(select(Competition)) is None
+
+
+def test_entry_fire_changes_every_innovation_or_none(runner, app):
+    competition = make_competition(phase="verification")
+    dinkes = make_organisation(competition.region, "Dinas Kesehatan")
+    verifier = make_user(competition, "verifier", organisation=make_organisation(competition.region))
+    ready, also_ready = (make_entry(competition, dinkes, status="submitted") for _ in range(2))
+    draft = make_entry(competition, dinkes)
+    ids = [str(e.id) for e in (ready, draft, also_ready)]
+
+    result = runner.invoke(args=["entry", "fire", *ids, "--trigger", "verify", "--as", verifier.email])
+    assert result.exit_code == 1
+    assert f"innovation {ready.id}: submitted -> verified" in result.output
+    assert "1 of 3 innovation(s) refused; nothing was changed" in result.output
+    db.session.expire_all()
+    assert [db.session.get(Entry, e.id).status for e in (ready, draft, also_ready)] == [
+        "submitted", "draft", "submitted"]
+
+    result = runner.invoke(args=["entry", "fire", ids[0], ids[2], "--trigger", "verify", "--as",
+                                 verifier.email])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert [db.session.get(Entry, e.id).status for e in (ready, also_ready)] == ["verified", "verified"]

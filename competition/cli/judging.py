@@ -222,7 +222,7 @@ def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
                 confirmed += 1
         except ERRORS as error:
             raise click.ClickException(f"{assignment.judge.email} on innovation {assignment.entry_id}: "
-                                       f"{error} ({saved} score(s) saved before this)") from error
+                                       f"{error}; nothing was saved") from error
     click.echo(f"{saved} score(s) saved for {len(sheets)} judge-entry pair(s); {confirmed} confirmed.")
 
 

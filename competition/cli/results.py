@@ -11,6 +11,7 @@ from competition.cli.common import fail, get_award, get_competition, get_user
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Category, Competition, Entry, Organisation, ResultSet
+from competition.policy import require_organiser
 from workflows import WorkflowError
 
 ERRORS = (AnugerahError, WorkflowError)
@@ -155,7 +156,9 @@ def publish_command(competition_id: int, actor_email: str) -> None:
 
     competition = get_competition(competition_id)
     try:
-        winners = publish_results(_result_set(competition, None), get_user(actor_email))
+        organiser = get_user(actor_email)
+        require_organiser(organiser, competition)
+        winners = publish_results(_result_set(competition, None), organiser)
     except ERRORS as error:
         raise fail(error) from error
     click.echo(f"Published; {len(winners)} innovation(s) awarded.")

@@ -237,7 +237,8 @@ def entry_group() -> None:
 @click.option("--as", "actor_email", required=True, help="E-mail of the person acting.")
 @click.option("--comment", default=None)
 def entry_fire(entry_ids: tuple[int, ...], trigger: str, actor_email: str, comment: str | None) -> None:
-    """Fire a workflow trigger on one or more innovations, each in its own transaction."""
+    """Fire a workflow trigger on one or more innovations: all of them, or (when any is refused)
+    none, with every refusal named."""
     from competition.services.entries import change_entry_status
 
     actor = get_user(actor_email)
@@ -251,7 +252,8 @@ def entry_fire(entry_ids: tuple[int, ...], trigger: str, actor_email: str, comme
         else:
             click.echo(f"innovation {entry_id}: {event.from_status} -> {event.to_status}")
     if failures:
-        raise click.ClickException(f"{failures} of {len(entry_ids)} innovation(s) refused")
+        raise click.ClickException(f"{failures} of {len(entry_ids)} innovation(s) refused; "
+                                   "nothing was changed")
 
 
 COMMANDS = (demo_command, import_organisations_command, create_user_command, workflow_group,

@@ -12,8 +12,7 @@ from competition.extensions import db
 from competition.models import Award, Category, Competition, CompetitionEvent, Entry, Panel, Region, User
 from competition.models.results import DEFAULT_AWARD_CITATION, DEFAULT_AWARD_NAME
 from competition.models.types import utcnow
-from competition.permissions import actor_for
-from competition.services.judging import require_organiser
+from competition.policy import actor_for, require_organiser
 from competition.unit_of_work import operation
 from workflows import Actor, get_workflow
 from workflows.messages import t

@@ -15,7 +15,7 @@ from competition.extensions import db
 from competition.models import Category, Competition, Entry, EntryEvent, Organisation, User
 from competition.models.entry import BENTUK, INISIATOR, JENIS, TAHAPAN
 from competition.models.types import utcnow
-from competition.permissions import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
+from competition.policy import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
 from competition.services.notifications import queue_entry_notifications
 from competition.similarity import similarity
 from competition.unit_of_work import operation

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
-from competition.permissions import can_edit_entry
+from competition.policy import can_edit_entry
 from competition.unit_of_work import operation
 from workflows.messages import t
 

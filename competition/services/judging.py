@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.judging.assignment import plan_assignments
-from competition.judging.conflicts import organisation_conflict
 from competition.models import (
     Assignment,
     Category,
@@ -30,7 +29,13 @@ from competition.models import (
     User,
 )
 from competition.models.judging import ADVANCEMENT_RULES, AGGREGATIONS
-from competition.permissions import roles_in
+from competition.policy import (
+    declared_conflicts,
+    eligible_judges,
+    is_conflicted,
+    is_judge,
+    require_organiser,
+)
 from competition.unit_of_work import operation
 from workflows.messages import t
 
@@ -49,12 +54,6 @@ RUBRIC_TEMPLATES: dict[str, list[dict[str, Any]]] = {
          "guidance": "Penyaji menguasai materi dan menyampaikannya dengan jelas dalam waktu."},
     ],
 }
-
-
-def require_organiser(user: User, competition: Competition) -> None:
-    if "organiser" not in roles_in(user, competition):
-        raise NotPermitted(t("%(user)s is not an organiser of %(competition)s", user=user.name,
-                             competition=competition.name))
 
 
 def phase_name(phase: str) -> str:
@@ -232,7 +231,7 @@ def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[
     if not judges:
         problems.append(t("judges: a panel needs at least one judge"))
     for judge in judges:
-        if "judge" not in roles_in(judge, competition):
+        if not is_judge(judge, competition):
             problems.append(t("judges: %(judge)s is not a judge of %(competition)s", judge=judge.name,
                               competition=competition.name))
     if category is not None and category.competition_id != competition.id:
@@ -262,36 +261,6 @@ def round_entries(round_: Round) -> list[Entry]:
         query = query.join(RoundOutcome, RoundOutcome.entry_id == Entry.id).where(
             RoundOutcome.round_id == (previous.id if previous else -1), RoundOutcome.advanced.is_(True))
     return list(db.session.scalars(query.order_by(Entry.id)))
-
-
-def declared_conflicts(competition: Competition) -> set[tuple[int, int]]:
-    """(entry id, judge id) pairs with a declared conflict in ``competition``."""
-    return {(entry_id, judge_id) for entry_id, judge_id in db.session.execute(
-        select(ConflictOfInterest.entry_id, ConflictOfInterest.judge_id)
-        .join(Entry, Entry.id == ConflictOfInterest.entry_id)
-        .where(Entry.competition_id == competition.id))}
-
-
-def is_conflicted(judge: User, entry: Entry, declared: set[tuple[int, int]] | None = None) -> bool:
-    """The judge may neither see nor score the entry: they declared a conflict, or they work in
-    the entry's organisation, above it or below it."""
-    if declared is None:
-        declared = declared_conflicts(entry.competition)
-    if (entry.id, judge.id) in declared:
-        return True
-    judge_lineage = judge.organisation.lineage_ids() if judge.organisation else []
-    return organisation_conflict(judge_lineage, entry.organisation.lineage_ids())
-
-
-def eligible_judges(round_: Round, entry: Entry, declared: set[tuple[int, int]]) -> list[User]:
-    """Members of the round's panels for the entry's category (or for every category), without
-    the conflicted ones."""
-    judges: dict[int, User] = {}
-    for panel in round_.panels:
-        if panel.category_id in (None, entry.category_id):
-            for member in panel.members:
-                judges[member.judge_id] = member.judge
-    return [j for j in judges.values() if not is_conflicted(j, entry, declared)]
 
 
 @dataclass(frozen=True)
@@ -327,7 +296,7 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
     for entry in entries:
         members = {m.judge_id for p in round_.panels if p.category_id in (None, entry.category_id)
                    for m in p.members}
-        allowed = [j.id for j in eligible_judges(round_, entry, declared)]
+        allowed = [j.id for j in eligible_judges(round_.panels, entry, declared)]
         conflicts_avoided += len(members) - len(allowed)
         eligible[entry.id] = allowed
     plan = plan_assignments(eligible, per_entry=per_entry, cap=cap, existing=existing)
@@ -359,7 +328,7 @@ def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> A
     if entry.id not in {e.id for e in round_entries(round_)}:
         raise InvalidInput(t("'%(title)s' is not judged in round '%(round)s'", title=entry.title,
                              round=round_.name))
-    if "judge" not in roles_in(judge, round_.competition):
+    if not is_judge(judge, round_.competition):
         raise InvalidInput(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
                              competition=round_.competition.name))
     if is_conflicted(judge, entry):
@@ -391,7 +360,7 @@ def remove_assignment(assignment: Assignment, organiser: User) -> None:
 def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfInterest:
     """A judge declares a conflict of interest with an entry: the entry leaves their list and
     any unconfirmed assignment (with its draft scores) is removed."""
-    if "judge" not in roles_in(judge, entry.competition):
+    if not is_judge(judge, entry.competition):
         raise NotPermitted(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
                              competition=entry.competition.name))
     if not reason.strip():

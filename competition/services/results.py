@@ -40,7 +40,7 @@ from competition.models.results import (
     DEFAULT_AWARD_NAME,
 )
 from competition.models.types import utcnow
-from competition.permissions import actor_for
+from competition.policy import actor_for, require_organiser
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import Band
 from competition.ranking.normalisation import normalise_by_judge
@@ -59,7 +59,7 @@ from competition.ranking.results import (
 from competition.ranking.tiebreaks import validate_chain
 from competition.ranking.totals import SCALE_TOP, rubric_range
 from competition.services.entries import change_entry_status
-from competition.services.judging import phase_name, require_organiser
+from competition.services.judging import phase_name
 from competition.services.sheets import raw_sheets, round_spec, sheet_summaries
 from competition.unit_of_work import operation
 from workflows.messages import t

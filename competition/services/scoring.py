@@ -31,11 +31,11 @@ from competition.models import (
     User,
 )
 from competition.models.types import utcnow
-from competition.permissions import actor_for
+from competition.policy import actor_for, is_conflicted, require_organiser
 from competition.ranking.results import round_scores
 from competition.ranking.tiebreaks import Contender, rank
 from competition.services.entries import change_entry_status
-from competition.services.judging import is_conflicted, phase_name, require_organiser, round_entries
+from competition.services.judging import phase_name, round_entries
 from competition.services.sheets import round_spec, sheet_summaries
 from competition.unit_of_work import operation
 from workflows import Actor

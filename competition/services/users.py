@@ -10,11 +10,12 @@ from pathlib import Path
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
+from competition.policy import role_revocation_refusal
 from competition.services.spreadsheets import RowProblems, read_table
 from competition.unit_of_work import operation
 from workflows.messages import t
@@ -88,16 +89,10 @@ def change_password(user: User, new_password: str) -> None:
 
 @operation
 def revoke_role(membership: Membership, by: User) -> None:
-    """Take a role away. A competition keeps at least one organiser, and nobody removes their
-    own organiser role (another organiser can)."""
-    if membership.role == "organiser":
-        if membership.user_id == by.id:
-            raise InvalidInput(t("role: you cannot remove your own organiser role"))
-        organisers = db.session.scalar(select(func.count()).select_from(Membership).where(
-            Membership.competition_id == membership.competition_id, Membership.role == "organiser"))
-        if (organisers or 0) <= 1:
-            raise InvalidInput(t("role: %(competition)s would have no organiser left",
-                                 competition=membership.competition.name))
+    """Take a role away, as the policy allows (:func:`~competition.policy.role_revocation_refusal`)."""
+    refusal = role_revocation_refusal(by, membership)
+    if refusal:
+        raise InvalidInput(refusal)
     db.session.delete(membership)
     db.session.flush()
 

@@ -13,6 +13,7 @@ from competition.extensions import db
 from competition.i18n import LANGUAGES
 from competition.models import Competition
 from competition.models.notifications import Notification
+from competition.policy import organised_competitions, roles_anywhere
 from workflows import get_workflow
 
 
@@ -69,9 +70,8 @@ def register_blueprints(app: Flask) -> None:
         organised: list[Competition] = []
         unread = 0
         if in_request and current_user.is_authenticated:
-            roles = {m.role for m in current_user.memberships}
-            organised = sorted({m.competition for m in current_user.memberships if m.role == "organiser"},
-                               key=lambda c: (-c.year, -c.id))
+            roles = set(roles_anywhere(current_user))
+            organised = organised_competitions(current_user)
             unread = db.session.scalar(select(func.count()).select_from(Notification).where(
                 Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
         return {"languages": LANGUAGES, "current_language": str(get_locale() or "id"),

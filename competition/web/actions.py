@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from competition.errors import AnugerahError
 from competition.models import Entry
-from competition.permissions import ENTRY_WORKFLOW
+from competition.policy import ENTRY_WORKFLOW
 from competition.services.entries import change_entry_status
 from workflows import WorkflowError, get_workflow
 

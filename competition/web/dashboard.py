@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response
 
 from competition.models import Competition
 from competition.models.types import utcnow
-from competition.permissions import ENTRY_WORKFLOW
+from competition.policy import ENTRY_WORKFLOW
 from competition.services import monitoring
 from competition.web import charts
 from competition.web.charts import Series

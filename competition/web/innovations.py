@@ -20,15 +20,16 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.models import Competition, Entry, EntryEvent, Evidence, Membership, Organisation
+from competition.models import Competition, Entry, EntryEvent, Evidence, Organisation
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
-from competition.permissions import (
+from competition.policy import (
     ENTRY_WORKFLOW,
     can_create_entry,
     can_edit_entry,
     can_see_evidence,
+    can_see_result,
     can_view_entry,
-    roles_in,
+    competitions_where,
     works_for,
 )
 from competition.services.entries import (
@@ -137,10 +138,9 @@ def _category_choices(competition: Competition) -> list[SelectChoice]:
 def mine() -> str:
     """'Inovasi kami': the innovations of the user's organisation, in every competition where
     the user is an operator."""
-    competitions = db.session.scalars(
-        select(Competition).join(Membership, Membership.competition_id == Competition.id)
-        .where(Membership.user_id == current_user.id, Membership.role == "submitter")
-        .order_by(Competition.year.desc())).all()
+    submitting = competitions_where(current_user, "submitter")
+    competitions = db.session.scalars(select(Competition).where(Competition.id.in_(submitting))
+                                      .order_by(Competition.year.desc())).all() if submitting else []
     organisation_ids: list[int] = []
     if current_user.organisation_id is not None:
         below = [current_user.organisation_id]
@@ -241,8 +241,7 @@ def show(entry_id: int) -> str:
 def _published_result(entry: Entry) -> tuple[EntryBreakdown, datetime | None] | None:
     """The innovation's result in the competition's newest published version, for its own OPD and
     the organisers; nothing before publication or for anyone else."""
-    if not (works_for(current_user, entry.organisation)
-            or "organiser" in roles_in(current_user, entry.competition)):
+    if not can_see_result(current_user, entry):
         return None
     result_set = latest_published_result_set(entry.competition)
     if result_set is None:

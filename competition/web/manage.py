@@ -10,11 +10,10 @@ from __future__ import annotations
 from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Competition, Membership
-from competition.permissions import roles_in
+from competition.models import Competition
+from competition.policy import is_organiser
 
 # (endpoint, label): in the order an organiser works through a competition.
 TABS = (
@@ -32,7 +31,7 @@ def organised_competition(competition_id: int) -> Competition:
     competition = db.session.get(Competition, competition_id)
     if competition is None:
         abort(404)
-    if "organiser" not in roles_in(current_user, competition):
+    if not is_organiser(current_user, competition):
         abort(403)
     return competition
 
@@ -41,11 +40,3 @@ def manage_tabs(competition: Competition) -> list[tuple[str, str, str]]:
     """(endpoint, label, url) of each organiser page that exists, for the tab bar."""
     return [(endpoint, str(label), url_for(endpoint, competition_id=competition.id))
             for endpoint, label in TABS if endpoint in current_app.view_functions]
-
-
-def my_organised_competitions() -> list[Competition]:
-    """The competitions the signed-in user organises, newest first (for the menu)."""
-    return list(db.session.scalars(
-        select(Competition).join(Membership, Membership.competition_id == Competition.id)
-        .where(Membership.user_id == current_user.id, Membership.role == "organiser")
-        .order_by(Competition.year.desc(), Competition.id.desc())))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from competition.extensions import db
 from competition.models.notifications import Notification
+from competition.policy import can_open_notification
 from competition.services.notifications import mark_notifications_read
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -41,7 +42,7 @@ def open_notification(notification_id: int) -> Response:
     """Open what a notification is about; it, and the user's other unread notifications about
     the same innovation, are read from then on."""
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    if notification is None or not can_open_notification(current_user, notification):
         abort(404)
     if not MarkReadForm().validate_on_submit():
         abort(400)

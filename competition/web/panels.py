@@ -28,7 +28,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.judging.conflicts import organisation_conflict
 from competition.models import (
     Assignment,
     Category,
@@ -45,6 +44,7 @@ from competition.models import (
     ScoringEvent,
     User,
 )
+from competition.policy import conflict_of_interest
 from competition.services.judging import (
     assign_automatically,
     assign_judge,
@@ -224,18 +224,10 @@ class RoundView:
         return assigned
 
     def conflict(self, judge: User, entry: Entry) -> Conflict | None:
-        reason = self.declared.get((entry.id, judge.id))
-        if reason is not None:
-            return Conflict(judge, entry, "declared", reason)
-        if judge.organisation is None:
+        found = conflict_of_interest(judge, entry, self.declared)
+        if found is None:
             return None
-        judge_lineage = judge.organisation.lineage_ids()
-        entry_lineage = entry.organisation.lineage_ids()
-        if not organisation_conflict(judge_lineage, entry_lineage):
-            return None
-        relation = ("same" if judge_lineage[0] == entry_lineage[0]
-                    else "above" if judge_lineage[0] in entry_lineage else "below")
-        return Conflict(judge, entry, "organisation", judge.organisation.name, relation)
+        return Conflict(judge, entry, found.kind, found.detail, found.relation or "")
 
     def state(self, assignment: Assignment) -> str:
         if assignment.confirmed_at is not None:

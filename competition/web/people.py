@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
-from competition.permissions import can_manage_user, organised_competitions
+from competition.policy import can_manage_user, organised_competitions
 from competition.services.notifications import queue_invitation
 from competition.services.organisations import IMPORT_COLUMNS, ImportReport, import_organisations
 from competition.services.users import (

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from competition.extensions import db
 from competition.models import Competition, Entry, Organisation, ResultSet
-from competition.permissions import ENTRY_WORKFLOW
+from competition.policy import ENTRY_WORKFLOW
 from competition.services.results import AwardStanding, award_standings, latest_published_result_set
 from workflows import get_workflow
 

@@ -42,9 +42,9 @@ from competition.models import (
     Score,
 )
 from competition.models.types import utcnow
-from competition.permissions import roles_in
+from competition.policy import can_score, competitions_where, declared_conflicts, is_conflicted
 from competition.ranking.totals import CriterionSpec, judge_total
-from competition.services.judging import declare_conflict, is_conflicted
+from competition.services.judging import declare_conflict
 from competition.services.scoring import ScoreInput, confirm_scores, save_scores, value_problem
 from competition.web.formatting import format_decimal
 from competition.web.innovations import CHOICES
@@ -94,10 +94,6 @@ def _days_left(moment: datetime) -> int:
     return (moment.astimezone(zone).date() - utcnow().astimezone(zone).date()).days
 
 
-def _is_judge() -> bool:
-    return any(m.role == "judge" for m in current_user.memberships)
-
-
 # -- the list --------------------------------------------------------------------------------------
 
 @dataclass
@@ -127,19 +123,13 @@ class RoundCard:
         return next((item for item in self.items if item.state in ("not_started", "draft")), None)
 
 
-def _declared() -> set[tuple[int, int]]:
-    """(entry id, judge id) of the signed-in judge's declared conflicts."""
-    return {(entry_id, current_user.id) for entry_id in db.session.scalars(
-        select(ConflictOfInterest.entry_id).where(ConflictOfInterest.judge_id == current_user.id))}
-
-
 @bp.get("")
 @login_required
 def index() -> str:
     """Every round the judge scores in, open ones first, each with its innovations and progress."""
-    if not _is_judge():
+    competition_ids = competitions_where(current_user, "judge")
+    if not competition_ids:
         abort(403)
-    competition_ids = {m.competition_id for m in current_user.memberships if m.role == "judge"}
     assignments = db.session.scalars(
         select(Assignment).join(Round, Round.id == Assignment.round_id)
         .where(Assignment.judge_id == current_user.id, Round.competition_id.in_(competition_ids))
@@ -160,7 +150,7 @@ def index() -> str:
             .where(PanelMember.judge_id == current_user.id, Panel.round_id.in_(list(rounds)))
             .order_by(Panel.name)):
         panels.setdefault(round_id, []).append(name)
-    declared = _declared()
+    declared = declared_conflicts(judge=current_user)
     cards: dict[int, RoundCard] = {}
     for assignment in assignments:
         round_ = assignment.round
@@ -196,9 +186,7 @@ def _my_assignment(assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         abort(404)
-    if (assignment.judge_id != current_user.id
-            or "judge" not in roles_in(current_user, assignment.round.competition)
-            or is_conflicted(current_user, assignment.entry)):
+    if not can_score(current_user, assignment):
         abort(403)
     return assignment
 
@@ -213,7 +201,7 @@ def _next_open(assignment: Assignment) -> Assignment | None:
         .options(selectinload(Assignment.entry).selectinload(Entry.organisation)
                  .selectinload(Organisation.parent))
         .order_by(Assignment.entry_id, Assignment.id)).all()
-    declared = _declared()
+    declared = declared_conflicts(judge=current_user)
     candidates = [a for a in others if not is_conflicted(current_user, a.entry, declared)]
     later = [a for a in candidates if (a.entry_id, a.id) > (assignment.entry_id, assignment.id)]
     return next(iter(later or candidates), None)

@@ -44,7 +44,7 @@ from competition.models.competition import COMPETITION_PHASES
 from competition.models.judging import ADVANCEMENT_RULES, AGGREGATIONS
 from competition.models.results import AWARD_POLICIES, AWARD_SUBJECTS, DEFAULT_AWARD_NAME
 from competition.models.types import utcnow
-from competition.permissions import actor_for, organised_competitions
+from competition.policy import actor_for, organised_competitions
 from competition.ranking.bands import NO_SCORE_LABEL
 from competition.ranking.tiebreaks import TIE_BREAK_RULES
 from competition.services.competitions import (

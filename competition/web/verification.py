@@ -18,8 +18,8 @@ from werkzeug.wrappers import Response
 
 from competition.errors import AnugerahError, ConcurrentChange
 from competition.extensions import db
-from competition.models import Competition, Entry, Membership, Organisation
-from competition.permissions import ENTRY_WORKFLOW, roles_in, works_for
+from competition.models import Competition, Entry, Organisation
+from competition.policy import ENTRY_WORKFLOW, can_verify, competitions_where, works_for
 from competition.services.entries import (
     change_entry_status,
     entry_timeline,
@@ -51,10 +51,9 @@ class DecisionForm(FlaskForm):
 
 
 def _verifier_competitions() -> list[Competition]:
-    return list(db.session.scalars(
-        select(Competition).join(Membership, Membership.competition_id == Competition.id)
-        .where(Membership.user_id == current_user.id, Membership.role == "verifier")
-        .order_by(Competition.year.desc())))
+    ids = competitions_where(current_user, "verifier")
+    return list(db.session.scalars(select(Competition).where(Competition.id.in_(ids))
+                                   .order_by(Competition.year.desc()))) if ids else []
 
 
 @bp.get("")
@@ -95,7 +94,7 @@ def _reviewable(entry_id: int) -> Entry:
     entry = db.session.get(Entry, entry_id)
     if entry is None or (entry.status == "draft" and entry.submitted_at is None):
         abort(404)
-    if "verifier" not in roles_in(current_user, entry.competition):
+    if not can_verify(current_user, entry):
         abort(403)
     return entry
 

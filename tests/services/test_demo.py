@@ -31,7 +31,7 @@ from competition.models import (
 )
 from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.models.types import utcnow
-from competition.permissions import roles_in, works_for
+from competition.policy import roles_in, works_for
 from competition.ranking.totals import CriterionSpec, judge_total
 from competition.services.judging import RUBRIC_TEMPLATES
 from competition.services.results import award_standings, verify_result_set

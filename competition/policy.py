@@ -1,0 +1,277 @@
+"""Who may do what, and conflicts of interest: the one place every layer asks.
+
+Views, commands, operations and jobs ask here, never decide for themselves. Workflow transitions
+carry their own rules (roles, phases, guards) in the workflow files; the predicates here cover
+everything else and build the :class:`~workflows.Actor` the engine needs.
+
+- roles: :func:`roles_in`, :func:`actor_for`, :func:`works_for`, :func:`competitions_where`;
+- organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`;
+- innovations: :func:`can_create_entry`, :func:`can_edit_entry`, :func:`can_view_entry`,
+  :func:`can_see_evidence`, :func:`can_see_result`, :func:`can_verify`;
+- judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
+  :func:`is_conflicted`, :func:`declared_conflicts`, :func:`eligible_judges`;
+- people: :func:`can_manage_user`.
+
+The rule that follows from the organisation tree alone is pure, in
+:mod:`competition.judging.conflicts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
+
+from competition.errors import NotPermitted
+from competition.extensions import db
+from competition.judging.conflicts import organisation_conflict
+from competition.models import (
+    Assignment,
+    Competition,
+    ConflictOfInterest,
+    Entry,
+    Membership,
+    Organisation,
+    Panel,
+    User,
+)
+from competition.models.notifications import Notification
+from workflows import Actor, get_workflow
+from workflows.messages import t
+
+ENTRY_WORKFLOW = "innovation"
+# Phases in which an OPD may create and edit drafts.
+DRAFTING_PHASES = ("open", "verification")
+
+
+def roles_in(user: User, competition: Competition) -> frozenset[str]:
+    if not user.active:
+        return frozenset()
+    return frozenset(m.role for m in user.memberships if m.competition_id == competition.id)
+
+
+def actor_for(user: User, competition: Competition) -> Actor:
+    return Actor(user_id=user.id, name=user.name, roles=roles_in(user, competition),
+                 organisation_id=user.organisation_id)
+
+
+def works_for(user: User, organisation: Organisation) -> bool:
+    """The user belongs to the organisation or to one above it."""
+    return user.organisation_id is not None and user.organisation_id in organisation.lineage_ids()
+
+
+def roles_anywhere(user: User) -> frozenset[str]:
+    """Every role ``user`` holds in some competition (for the menu)."""
+    if not user.active:
+        return frozenset()
+    return frozenset(m.role for m in user.memberships)
+
+
+def competitions_where(user: User, role: str) -> set[int]:
+    """Ids of the competitions in which ``user`` holds ``role`` (none once deactivated)."""
+    if not user.active:
+        return set()
+    return {m.competition_id for m in user.memberships if m.role == role}
+
+
+# -- organising -----------------------------------------------------------------------------------
+
+def is_organiser(user: User, competition: Competition) -> bool:
+    return "organiser" in roles_in(user, competition)
+
+
+def require_organiser(user: User, competition: Competition) -> None:
+    """:raises NotPermitted: unless ``user`` organises ``competition``."""
+    if not is_organiser(user, competition):
+        raise NotPermitted(t("%(user)s is not an organiser of %(competition)s", user=user.name,
+                             competition=competition.name))
+
+
+def can_create_entry(user: User, competition: Competition, organisation: Organisation) -> bool:
+    return ("submitter" in roles_in(user, competition) and works_for(user, organisation)
+            and competition.phase == "open" and organisation.region_id == competition.region_id)
+
+
+def can_edit_entry(user: User, entry: Entry) -> bool:
+    """Drafts and returned entries may be edited by their own OPD while the competition takes them."""
+    kind = get_workflow(ENTRY_WORKFLOW).definition.state(entry.status).kind
+    return (kind == "editable" and "submitter" in roles_in(user, entry.competition)
+            and works_for(user, entry.organisation) and entry.competition.phase in DRAFTING_PHASES)
+
+
+def can_view_entry(user: User, entry: Entry) -> bool:
+    """An OPD sees its own entries; organisers and verifiers see every entry but other OPDs'
+    unsubmitted drafts."""
+    roles = roles_in(user, entry.competition)
+    if works_for(user, entry.organisation) and "submitter" in roles:
+        return True
+    if roles & {"organiser", "verifier"}:
+        return entry.status != "draft" or entry.submitted_at is not None
+    return False
+
+
+def can_see_result(user: User, entry: Entry) -> bool:
+    """The published result of an innovation is shown to its OPD and to the organisers."""
+    return works_for(user, entry.organisation) or is_organiser(user, entry.competition)
+
+
+def can_verify(user: User, entry: Entry) -> bool:
+    """A verifier of the competition may open an innovation for review (its own OPD's included,
+    to be told it may not decide on it: the workflow refuses that)."""
+    return "verifier" in roles_in(user, entry.competition)
+
+
+def can_open_notification(user: User, notification: Notification) -> bool:
+    """A notification is its recipient's alone."""
+    return notification.user_id == user.id
+
+
+def role_revocation_refusal(user: User, membership: Membership) -> str | None:
+    """Why ``user`` may not take ``membership`` away, or ``None``: only an organiser of its
+    competition may; nobody removes their own organiser role (another organiser can); and a
+    competition keeps at least one organiser."""
+    competition = membership.competition
+    if not is_organiser(user, competition):
+        return t("%(user)s is not an organiser of %(competition)s", user=user.name,
+                 competition=competition.name)
+    if membership.role != "organiser":
+        return None
+    if membership.user_id == user.id:
+        return t("role: you cannot remove your own organiser role")
+    organisers = db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.competition_id == competition.id, Membership.role == "organiser"))
+    if (organisers or 0) <= 1:
+        return t("role: %(competition)s would have no organiser left", competition=competition.name)
+    return None
+
+
+def organised_competitions(user: User) -> list[Competition]:
+    """The competitions ``user`` organises, newest first."""
+    if not user.active:
+        return []
+    competitions = {m.competition.id: m.competition for m in user.memberships if m.role == "organiser"}
+    return sorted(competitions.values(), key=lambda c: (-c.year, -c.id))
+
+
+def can_manage_user(organiser: User, user: User) -> bool:
+    """Organisers look after the people of their competitions' regions and anyone holding a role
+    in their competitions."""
+    competitions = organised_competitions(organiser)
+    if not competitions:
+        return False
+    if user.organisation is not None and user.organisation.region_id in {c.region_id for c in competitions}:
+        return True
+    return any(m.competition_id in {c.id for c in competitions} for m in user.memberships)
+
+
+# -- judging ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why a judge may not judge an entry: ``kind`` "declared" (``detail`` is their reason) or
+    "organisation" (``detail`` is the judge's organisation; ``relation`` "same", "above" or
+    "below" the entry's)."""
+
+    kind: str
+    detail: str
+    relation: str | None = None
+
+
+def is_judge(user: User, competition: Competition | None = None) -> bool:
+    """``user`` judges in ``competition``, or in any competition when none is given."""
+    if competition is None:
+        return bool(competitions_where(user, "judge"))
+    return "judge" in roles_in(user, competition)
+
+
+def declared_conflicts(competition: Competition | None = None, *,
+                       judge: User | None = None) -> set[tuple[int, int]]:
+    """(entry id, judge id) pairs with a declared conflict: in ``competition``, or of ``judge``."""
+    query = select(ConflictOfInterest.entry_id, ConflictOfInterest.judge_id)
+    if competition is not None:
+        query = query.join(Entry, Entry.id == ConflictOfInterest.entry_id).where(
+            Entry.competition_id == competition.id)
+    if judge is not None:
+        query = query.where(ConflictOfInterest.judge_id == judge.id)
+    return {(entry_id, judge_id) for entry_id, judge_id in db.session.execute(query)}
+
+
+def conflict_of_interest(judge: User, entry: Entry, declared: dict[tuple[int, int], str] | None = None
+                         ) -> Conflict | None:
+    """Why ``judge`` may neither see nor score ``entry``, or ``None``: they declared a conflict, or
+    they work in the entry's organisation, above it or below it.
+
+    :param declared: (entry id, judge id) -> declared reason, when the caller has them all; by
+        default the judge's declaration about this entry is looked up.
+    """
+    if declared is None:
+        reason = db.session.scalar(select(ConflictOfInterest.reason).where(
+            ConflictOfInterest.entry_id == entry.id, ConflictOfInterest.judge_id == judge.id))
+    else:
+        reason = declared.get((entry.id, judge.id))
+    if reason is not None:
+        return Conflict("declared", reason)
+    if judge.organisation is None:
+        return None
+    judge_lineage = judge.organisation.lineage_ids()
+    entry_lineage = entry.organisation.lineage_ids()
+    if not organisation_conflict(judge_lineage, entry_lineage):
+        return None
+    relation = ("same" if judge_lineage[0] == entry_lineage[0]
+                else "above" if judge_lineage[0] in entry_lineage else "below")
+    return Conflict("organisation", judge.organisation.name, relation)
+
+
+def is_conflicted(judge: User, entry: Entry, declared: Iterable[tuple[int, int]] | None = None) -> bool:
+    """The judge may neither see nor score the entry (see :func:`conflict_of_interest`).
+
+    :param declared: (entry id, judge id) pairs with a declared conflict, when the caller has
+        them; by default they are looked up.
+    """
+    pairs = declared_conflicts(entry.competition) if declared is None else declared
+    if (entry.id, judge.id) in pairs:
+        return True
+    judge_lineage = judge.organisation.lineage_ids() if judge.organisation else []
+    return organisation_conflict(judge_lineage, entry.organisation.lineage_ids())
+
+
+def eligible_judges(panels: Iterable[Panel], entry: Entry, declared: Iterable[tuple[int, int]]
+                    ) -> list[User]:
+    """Members of the panels for the entry's category (or for every category) who have no
+    conflict of interest with it."""
+    judges: dict[int, User] = {}
+    for panel in panels:
+        if panel.category_id in (None, entry.category_id):
+            for member in panel.members:
+                judges[member.judge_id] = member.judge
+    pairs = set(declared)
+    return [j for j in judges.values() if not is_conflicted(j, entry, pairs)]
+
+
+def can_score(judge: User, assignment: Assignment) -> bool:
+    """The assignment is the judge's, they still judge in its competition, and they have no
+    conflict of interest with its innovation."""
+    return (assignment.judge_id == judge.id and is_judge(judge, assignment.round.competition)
+            and not is_conflicted(judge, assignment.entry))
+
+
+def can_see_evidence(user: User, entry: Entry) -> bool:
+    """Whoever may view an entry sees its evidence; so does a judge assigned to score the entry,
+    unless they have a conflict of interest with it (declared, or by working in its OPD, above it
+    or below it)."""
+    if can_view_entry(user, entry):
+        return True
+    if "judge" not in roles_in(user, entry.competition):
+        return False
+    session = object_session(entry)
+    if session is None:
+        return False
+    assigned = session.scalar(select(Assignment.id).where(
+        Assignment.entry_id == entry.id, Assignment.judge_id == user.id).limit(1))
+    declared = session.scalar(select(ConflictOfInterest.id).where(
+        ConflictOfInterest.entry_id == entry.id, ConflictOfInterest.judge_id == user.id).limit(1))
+    if assigned is None or declared is not None:
+        return False
+    return not is_conflicted(user, entry, declared=())

@@ -1,0 +1,236 @@
+"""The policy module is the only place that decides who may do what, and conflicts of interest.
+
+Every route of the app, with every method it takes, is requested by a signed-in judge of the demo
+(someone with a little access, so most pages refuse): each request that is not open to everyone
+must ask competition/policy.py. Every command either acts for a person, and then asks the policy
+(through the operation it calls), or is the server administrator's own. And nothing outside the
+policy module reads roles or the organisation tree to decide by itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from competition import policy
+from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
+from competition.extensions import db
+from competition.models import (
+    Assignment,
+    Award,
+    Category,
+    Competition,
+    Criterion,
+    Entry,
+    Evidence,
+    Membership,
+    Notification,
+    User,
+)
+from competition.services.users import password_reset_token
+
+POLICY_FILE = Path(policy.__file__).resolve()
+SOURCE = POLICY_FILE.parent
+MENU_FILE = SOURCE / "web" / "__init__.py"  # the menu asks the policy on every page
+
+# Pages open to everyone, or about the signed-in person's own account and notifications alone.
+OPEN = {
+    "static", "bootstrap.static", "public.index", "public.competition", "public.results",
+    "auth.login", "auth.logout", "auth.language", "auth.forgot_password", "auth.reset_password",
+    "auth.welcome", "auth.password", "notifications.index", "notifications.mark_read",
+}
+
+# Commands of the server's administrator: no person acts, so there is nobody to ask about.
+ADMINISTRATOR_COMMANDS = {
+    "db", "demo", "import-organisations", "create-user", "workflow list", "workflow show", "status",
+    "competition create", "mail send", "mail remind", "results compute", "results verify",
+    "results history", "results export", "results certificates", "judging progress",
+    "judging import-scores",
+}
+
+
+@contextmanager
+def policy_calls() -> Iterator[list[str]]:
+    """The names of the policy functions called meanwhile (but for the menu's)."""
+    calls: list[str] = []
+
+    def profile(frame, event, arg):
+        if event == "call" and Path(frame.f_code.co_filename) == POLICY_FILE:
+            caller = frame.f_back
+            if caller is not None and Path(caller.f_code.co_filename) != MENU_FILE:
+                calls.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        yield calls
+    finally:
+        sys.setprofile(None)
+
+
+def demo_values() -> dict[str, object]:
+    """A value of the demo for each argument a route takes."""
+    this_year = db.session.scalar(select(Competition).order_by(Competition.year.desc()))
+    judge = db.session.scalar(select(User).where(User.email == f"judge@{EMAIL_DOMAIN}"))
+    operator = db.session.scalar(select(User).where(User.email == f"submitter@{EMAIL_DOMAIN}"))
+    assignment = db.session.scalar(select(Assignment).where(Assignment.judge_id == judge.id)
+                                   .order_by(Assignment.id))
+    entry = db.session.scalar(select(Entry).where(Entry.competition_id == this_year.id,
+                                                  Entry.status == "submitted").order_by(Entry.id))
+    return {
+        "competition_id": this_year.id, "entry_id": entry.id, "user_id": operator.id,
+        "assignment_id": assignment.id, "round_id": assignment.round_id, "version": 1,
+        "assigned_entry_id": assignment.entry_id,
+        "award_id": db.session.scalar(select(Award.id).order_by(Award.id)),
+        "category_id": db.session.scalar(select(Category.id).order_by(Category.id)),
+        "criterion_id": db.session.scalar(select(Criterion.id).where(
+            Criterion.round_id == assignment.round_id).order_by(Criterion.id)),
+        "evidence_id": db.session.scalar(select(Evidence.id).order_by(Evidence.id)),
+        "membership_id": db.session.scalar(select(Membership.id).where(
+            Membership.user_id == operator.id).order_by(Membership.id)),
+        "notification_id": db.session.scalar(select(Notification.id).where(
+            Notification.user_id == operator.id).order_by(Notification.id)),
+        "token": password_reset_token(operator), "trigger": "verify", "figure": "entries",
+        "kind": "csv", "file_format": "csv", "filename": "favicon.svg",
+    }
+
+
+def routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) of every rule, with the demo's values filled in."""
+    values = demo_values()
+    adapter = app.url_map.bind("localhost")
+    found = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            missing = sorted(set(rule.arguments) - set(values))
+            assert not missing, f"give {rule.endpoint} ({rule.rule}) demo values for {missing}"
+            url = adapter.build(rule.endpoint, {a: values[a] for a in rule.arguments})
+            found.append((rule.endpoint, method, url))
+    return found
+
+
+def test_every_route_that_is_not_open_to_all_asks_the_policy(demo_app):
+    routes_seen = routes(demo_app)
+    client = demo_app.test_client()
+    response = client.post("/login", data={"email": f"judge@{EMAIL_DOMAIN}", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    silent = []
+    for endpoint, method, url in routes_seen:
+        if endpoint in OPEN:
+            continue
+        with policy_calls() as calls:
+            response = client.open(url, method=method, data={})
+        assert response.status_code < 500, (endpoint, method, url, response.status_code)
+        if not calls:
+            silent.append(f"{method} {url} ({endpoint}) answered {response.status_code}")
+    assert silent == []
+    assert {endpoint for endpoint, _, _ in routes_seen} >= OPEN - {"bootstrap.static"}
+
+
+def command_names(group: click.Group, prefix: str = "") -> set[str]:
+    names = set()
+    for name, command in group.commands.items():
+        full = f"{prefix}{name}"
+        if full == "db":
+            names.add(full)
+        elif isinstance(command, click.Group):
+            names |= command_names(command, f"{full} ")
+        else:
+            names.add(full)
+    return names
+
+
+# Commands that act for a person, with demo arguments; each must ask the policy.
+PERSON_COMMANDS = {
+    "competition phase": ["{competition_id}", "open_submissions", "--as", "organiser@" + EMAIL_DOMAIN],
+    "entry fire": ["{entry_id}", "--trigger", "verify", "--as", "judge@" + EMAIL_DOMAIN],
+    "judging add-round": ["{competition_id}", "--name", "Babak uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "judging add-criterion": ["{round_id}", "--name", "Uji", "--weight", "1", "--as",
+                              "judge@" + EMAIL_DOMAIN],
+    "judging add-panel": ["{round_id}", "--name", "Panel uji", "--judge", "judge@" + EMAIL_DOMAIN,
+                          "--as", "judge@" + EMAIL_DOMAIN],
+    "judging assign": ["{round_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "judging open-round": ["{round_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "judging close-round": ["{round_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "judging declare-conflict": ["{entry_id}", "--judge", "judge@" + EMAIL_DOMAIN, "--reason", "Uji"],
+    "judging reopen": ["{round_id}", "{assigned_entry_id}", "--judge", "judge@" + EMAIL_DOMAIN,
+                       "--reason", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "results add-award": ["{competition_id}", "--name", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "results decide-tie": ["{competition_id}", "--order", "1,2", "--reason", "Uji", "--as",
+                           "judge@" + EMAIL_DOMAIN],
+    "results seal": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "results publish": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],
+}
+
+
+def test_every_command_is_either_the_administrators_or_asks_the_policy(demo_app):
+    names = command_names(demo_app.cli)
+    assert names == ADMINISTRATOR_COMMANDS | set(PERSON_COMMANDS), \
+        "a new command needs a row in ADMINISTRATOR_COMMANDS or PERSON_COMMANDS"
+    values = demo_values()
+    runner = demo_app.test_cli_runner()
+    silent = []
+    for name, template in sorted(PERSON_COMMANDS.items()):
+        args = [*name.split(), *(a.format(**values) for a in template)]
+        with policy_calls() as calls:
+            result = runner.invoke(args=args)
+        if not calls:
+            silent.append(f"{' '.join(args)} -> {result.exit_code}: {result.output.strip()[:200]}")
+    assert silent == []
+
+
+DECIDING = ("roles_in", "organisation_conflict")
+
+
+def role_compared(node: ast.AST) -> bool:
+    """``membership.role == "judge"`` and the like (but not ``Membership.role == ...`` in a query,
+    which selects people by role: data, not a decision)."""
+    return isinstance(node, ast.Compare) and any(
+        isinstance(side, ast.Attribute) and side.attr == "role"
+        and not (isinstance(side.value, ast.Name) and side.value.id == "Membership")
+        for side in (node.left, *node.comparators))
+
+
+def test_nothing_outside_the_policy_reads_roles_or_the_organisation_tree_to_decide():
+    """Outside competition/policy.py no code calls roles_in or organisation_conflict, nor compares
+    a membership's role (queries that select people by role are data, and allowed)."""
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        if path == POLICY_FILE or path.parent.name == "judging" and path.name == "conflicts.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in DECIDING:
+                    found.append(f"{path.relative_to(SOURCE.parent)}:{node.lineno} {name}()")
+            if role_compared(node):
+                found.append(f"{path.relative_to(SOURCE.parent)}:{node.lineno} compares a role")
+    assert found == []
+
+
+@pytest.mark.parametrize("relation", ["same", "above", "below", "elsewhere", "none"])
+def test_conflicts_of_interest_follow_the_organisation_tree(app, relation):
+    from tests.factories import make_competition, make_entry, make_organisation, make_user
+
+    competition = make_competition()
+    dinkes = make_organisation(competition.region, "Dinas Kesehatan")
+    puskesmas = make_organisation(competition.region, "Puskesmas Ngletih", parent=dinkes)
+    kominfo = make_organisation(competition.region, "Dinas Kominfo")
+    entry = make_entry(competition, puskesmas)
+    where = {"same": puskesmas, "above": dinkes, "below": None, "elsewhere": kominfo, "none": None}[relation]
+    if relation == "below":
+        where = make_organisation(competition.region, "Pustu Ngletih", parent=puskesmas)
+    judge = make_user(competition, "judge", organisation=where)
+    conflict = policy.conflict_of_interest(judge, entry)
+    if relation in ("elsewhere", "none"):
+        assert conflict is None and not policy.is_conflicted(judge, entry)
+    else:
+        assert conflict is not None and conflict.kind == "organisation" and conflict.relation == relation
+        assert policy.is_conflicted(judge, entry)
