@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROLES = frozenset({"organiser", "verifier", "judge", "submitter", "system"})
 STATE_KINDS = frozenset({"editable", "in_review", "accepted", "final"})
@@ -110,177 +111,223 @@ def parse_workflow(text: str, source: str = "<string>", *, guard_names: frozense
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise WorkflowDefinitionError([f"{source}: not valid TOML: {exc}"]) from exc
+    parser = _Parser(text, source, data, guard_names, phase_names)
+    definition = parser.definition()
+    parser.raise_if_any()
+    parser.check_structure(definition)
+    parser.raise_if_any()
+    return definition
 
-    problems: list[str] = []
 
-    def problem(line: int, message: str) -> None:
-        problems.append(f"{source} line {line}: {message}" if line else f"{source}: {message}")
+_TRANSITION_KEYS = {"trigger", "sources", "dest", "label_id", "label_en", "roles", "phases", "guards",
+                    "comment_required"}
 
-    def top_line(key: str) -> int:
-        for number, line in enumerate(text.splitlines(), start=1):
+
+class _Parser:
+    """One file's definition, read part by part; every problem is collected with its line."""
+
+    def __init__(self, text: str, source: str, data: dict[str, Any], guard_names: frozenset[str] | None,
+                 phase_names: dict[str, tuple[str, ...]] | None):
+        self.text, self.source, self.data = text, source, data
+        self.guard_names, self.phase_names = guard_names, phase_names
+        self.problems: list[str] = []
+        self.state_names: set[str] = set()
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.source} line {line}: {message}" if line else f"{self.source}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise WorkflowDefinitionError(self.problems)
+
+    def top_line(self, key: str) -> int:
+        for number, line in enumerate(self.text.splitlines(), start=1):
             if re.match(rf"\s*{re.escape(key)}\s*=", line):
                 return number
         return 0
 
-    for key in ("name", "initial"):
-        if not isinstance(data.get(key), str) or not data.get(key):
-            problem(top_line(key), f"'{key}' is required and must be a non-empty string")
-    name = str(data.get("name", ""))
-    if name and not _NAME.match(name):
-        problem(top_line("name"), f"workflow name '{name}' must be lower_snake_case")
+    def line_of(self, span: tuple[int, int], key: str, value: str | None = None) -> int:
+        return _line_of(self.text, span, key, value)
 
-    state_spans = _table_lines(text, "states")
-    raw_states = data.get("states", [])
-    if not isinstance(raw_states, list) or not raw_states:
-        problem(0, "at least one [[states]] table is required")
-        raw_states = []
-    states: list[StateDef] = []
-    seen_states: set[str] = set()
-    for index, raw in enumerate(raw_states):
-        span = state_spans[index] if index < len(state_spans) else (0, 0)
+    def definition(self) -> WorkflowDef:
+        data = self.data
+        for key in ("name", "initial"):
+            if not isinstance(data.get(key), str) or not data.get(key):
+                self.problem(self.top_line(key), f"'{key}' is required and must be a non-empty string")
+        name = str(data.get("name", ""))
+        if name and not _NAME.match(name):
+            self.problem(self.top_line("name"), f"workflow name '{name}' must be lower_snake_case")
+        states = self.states()
+        initial = data.get("initial")
+        if isinstance(initial, str) and initial and initial not in self.state_names:
+            self.problem(self.top_line("initial"), f"initial state '{initial}' is not a defined state")
+        phase_workflow = data.get("phase_workflow")
+        allowed_phases: tuple[str, ...] | None = None
+        if phase_workflow is not None:
+            if self.phase_names is None or phase_workflow not in self.phase_names:
+                self.problem(self.top_line("phase_workflow"),
+                             f"phase workflow '{phase_workflow}' is not loaded")
+            else:
+                allowed_phases = self.phase_names[phase_workflow]
+        transitions = self.transitions(allowed_phases)
+        return WorkflowDef(name=name, label_id=str(data.get("label_id", name)),
+                           label_en=str(data.get("label_en", name)), initial=str(initial),
+                           states=tuple(states), transitions=tuple(transitions),
+                           phase_workflow=phase_workflow, source=self.source)
+
+    def states(self) -> list[StateDef]:
+        spans = _table_lines(self.text, "states")
+        raw_states = self.data.get("states", [])
+        if not isinstance(raw_states, list) or not raw_states:
+            self.problem(0, "at least one [[states]] table is required")
+            raw_states = []
+        states = []
+        for index, raw in enumerate(raw_states):
+            state = self.state(raw, spans[index] if index < len(spans) else (0, 0))
+            if state is not None:
+                states.append(state)
+        return states
+
+    def state(self, raw: dict[str, Any], span: tuple[int, int]) -> StateDef | None:
         state_name = raw.get("name")
         if not isinstance(state_name, str) or not _NAME.match(state_name):
-            problem(span[0], f"state name {state_name!r} must be a lower_snake_case string")
-            continue
-        if state_name in seen_states:
-            problem(_line_of(text, span, "name"), f"state '{state_name}' is defined twice")
-            continue
-        seen_states.add(state_name)
+            self.problem(span[0], f"state name {state_name!r} must be a lower_snake_case string")
+            return None
+        if state_name in self.state_names:
+            self.problem(self.line_of(span, "name"), f"state '{state_name}' is defined twice")
+            return None
+        self.state_names.add(state_name)
         kind = raw.get("kind", "")
         if kind not in STATE_KINDS:
-            problem(_line_of(text, span, "kind"),
-                    f"state '{state_name}' has unknown kind {kind!r}; "
-                    f"expected one of {', '.join(sorted(STATE_KINDS))}")
+            self.problem(self.line_of(span, "kind"),
+                         f"state '{state_name}' has unknown kind {kind!r}; "
+                         f"expected one of {', '.join(sorted(STATE_KINDS))}")
         for label in ("label_id", "label_en"):
             if not isinstance(raw.get(label), str) or not raw.get(label):
-                problem(span[0], f"state '{state_name}' needs a '{label}'")
+                self.problem(span[0], f"state '{state_name}' needs a '{label}'")
         unknown_keys = sorted(set(raw) - {"name", "label_id", "label_en", "kind"})
         if unknown_keys:
-            problem(_line_of(text, span, unknown_keys[0]),
-                    f"state '{state_name}' has unknown keys: {', '.join(unknown_keys)}")
-        states.append(StateDef(state_name, str(raw.get("label_id", "")), str(raw.get("label_en", "")),
-                               str(kind), span[0]))
+            self.problem(self.line_of(span, unknown_keys[0]),
+                         f"state '{state_name}' has unknown keys: {', '.join(unknown_keys)}")
+        return StateDef(state_name, str(raw.get("label_id", "")), str(raw.get("label_en", "")),
+                        str(kind), span[0])
 
-    initial = data.get("initial")
-    if isinstance(initial, str) and initial and initial not in seen_states:
-        problem(top_line("initial"), f"initial state '{initial}' is not a defined state")
+    def transitions(self, allowed_phases: tuple[str, ...] | None) -> list[TransitionDef]:
+        spans = _table_lines(self.text, "transitions")
+        raw_transitions = self.data.get("transitions", [])
+        if not isinstance(raw_transitions, list):
+            self.problem(0, "'transitions' must be a list of [[transitions]] tables")
+            raw_transitions = []
+        transitions: list[TransitionDef] = []
+        seen: set[str] = set()
+        for index, raw in enumerate(raw_transitions):
+            span = spans[index] if index < len(spans) else (0, 0)
+            trigger = raw.get("trigger")
+            if not isinstance(trigger, str) or not _NAME.match(trigger):
+                self.problem(span[0], f"trigger {trigger!r} must be a lower_snake_case string")
+                continue
+            if trigger in seen:
+                self.problem(self.line_of(span, "trigger"), f"trigger '{trigger}' is defined twice")
+                continue
+            seen.add(trigger)
+            transitions.append(self.transition(trigger, raw, span, allowed_phases))
+        return transitions
 
-    phase_workflow = data.get("phase_workflow")
-    allowed_phases: tuple[str, ...] | None = None
-    if phase_workflow is not None:
-        if phase_names is None or phase_workflow not in phase_names:
-            problem(top_line("phase_workflow"), f"phase workflow '{phase_workflow}' is not loaded")
-        else:
-            allowed_phases = phase_names[phase_workflow]
-
-    transition_spans = _table_lines(text, "transitions")
-    raw_transitions = data.get("transitions", [])
-    if not isinstance(raw_transitions, list):
-        problem(0, "'transitions' must be a list of [[transitions]] tables")
-        raw_transitions = []
-    transitions: list[TransitionDef] = []
-    seen_triggers: set[str] = set()
-    known_keys = {"trigger", "sources", "dest", "label_id", "label_en", "roles", "phases", "guards",
-                  "comment_required"}
-    for index, raw in enumerate(raw_transitions):
-        span = transition_spans[index] if index < len(transition_spans) else (0, 0)
-        trigger = raw.get("trigger")
-        if not isinstance(trigger, str) or not _NAME.match(trigger):
-            problem(span[0], f"trigger {trigger!r} must be a lower_snake_case string")
-            continue
-        if trigger in seen_triggers:
-            problem(_line_of(text, span, "trigger"), f"trigger '{trigger}' is defined twice")
-            continue
-        seen_triggers.add(trigger)
-        unknown_keys = sorted(set(raw) - known_keys)
+    def transition(self, trigger: str, raw: dict[str, Any], span: tuple[int, int],
+                   allowed_phases: tuple[str, ...] | None) -> TransitionDef:
+        unknown_keys = sorted(set(raw) - _TRANSITION_KEYS)
         if unknown_keys:
-            problem(_line_of(text, span, unknown_keys[0]),
-                    f"transition '{trigger}' has unknown keys: {', '.join(unknown_keys)}")
-        sources = raw.get("sources", [])
-        if not isinstance(sources, list) or not sources:
-            problem(_line_of(text, span, "sources"),
-                    f"transition '{trigger}' needs a non-empty 'sources' list")
-            sources = []
-        for source_state in sources:
-            if source_state not in seen_states:
-                problem(_line_of(text, span, "sources", f'"{source_state}"'),
-                        f"transition '{trigger}' has unknown source state '{source_state}'")
+            self.problem(self.line_of(span, unknown_keys[0]),
+                         f"transition '{trigger}' has unknown keys: {', '.join(unknown_keys)}")
+        sources = self.names_listed(trigger, raw, span, "sources", "source state", self.state_names)
         dest = raw.get("dest")
-        if dest not in seen_states:
-            problem(_line_of(text, span, "dest"),
-                    f"transition '{trigger}' has unknown destination state {dest!r}")
+        if dest not in self.state_names:
+            self.problem(self.line_of(span, "dest"),
+                         f"transition '{trigger}' has unknown destination state {dest!r}")
         roles = raw.get("roles", [])
         if not isinstance(roles, list) or not roles:
-            problem(_line_of(text, span, "roles"), f"transition '{trigger}' needs a non-empty 'roles' list")
+            self.problem(self.line_of(span, "roles"),
+                         f"transition '{trigger}' needs a non-empty 'roles' list")
             roles = []
         for role in roles:
             if role not in ROLES:
-                problem(_line_of(text, span, "roles", f'"{role}"'),
-                        f"transition '{trigger}' names unknown role '{role}'; "
-                        f"expected one of {', '.join(sorted(ROLES))}")
+                self.problem(self.line_of(span, "roles", f'"{role}"'),
+                             f"transition '{trigger}' names unknown role '{role}'; "
+                             f"expected one of {', '.join(sorted(ROLES))}")
         guards = raw.get("guards", [])
         if not isinstance(guards, list):
-            problem(_line_of(text, span, "guards"), f"transition '{trigger}': 'guards' must be a list")
+            self.problem(self.line_of(span, "guards"), f"transition '{trigger}': 'guards' must be a list")
             guards = []
         for guard in guards:
-            if guard_names is not None and guard not in guard_names:
-                problem(_line_of(text, span, "guards", f'"{guard}"'),
-                        f"transition '{trigger}' names unknown guard '{guard}'")
+            if self.guard_names is not None and guard not in self.guard_names:
+                self.problem(self.line_of(span, "guards", f'"{guard}"'),
+                             f"transition '{trigger}' names unknown guard '{guard}'")
         phases = raw.get("phases")
-        if phases is not None:
-            if allowed_phases is None:
-                problem(_line_of(text, span, "phases"),
-                        f"transition '{trigger}' lists phases but the workflow has no 'phase_workflow'")
-            elif not isinstance(phases, list) or not phases:
-                problem(_line_of(text, span, "phases"),
-                        f"transition '{trigger}': 'phases' must be a non-empty list")
-            else:
-                for phase in phases:
-                    if phase not in allowed_phases:
-                        problem(_line_of(text, span, "phases", f'"{phase}"'),
-                                f"transition '{trigger}' names unknown phase '{phase}'")
+        self.check_phases(trigger, phases, span, allowed_phases)
         comment_required = raw.get("comment_required", False)
         if not isinstance(comment_required, bool):
-            problem(_line_of(text, span, "comment_required"),
-                    f"transition '{trigger}': 'comment_required' must be true or false")
+            self.problem(self.line_of(span, "comment_required"),
+                         f"transition '{trigger}': 'comment_required' must be true or false")
         for label in ("label_id", "label_en"):
             if not isinstance(raw.get(label), str) or not raw.get(label):
-                problem(span[0], f"transition '{trigger}' needs a '{label}'")
-        transitions.append(TransitionDef(
+                self.problem(span[0], f"transition '{trigger}' needs a '{label}'")
+        return TransitionDef(
             trigger=trigger, sources=tuple(sources), dest=str(dest),
             label_id=str(raw.get("label_id", "")), label_en=str(raw.get("label_en", "")),
             roles=frozenset(roles), phases=frozenset(phases) if isinstance(phases, list) else None,
-            guards=tuple(guards), comment_required=bool(comment_required), line=span[0]))
+            guards=tuple(guards), comment_required=bool(comment_required), line=span[0])
 
-    if problems:
-        raise WorkflowDefinitionError(problems)
+    def names_listed(self, trigger: str, raw: dict[str, Any], span: tuple[int, int], key: str, what: str,
+                     known: set[str]) -> list[str]:
+        names = raw.get(key, [])
+        if not isinstance(names, list) or not names:
+            self.problem(self.line_of(span, key), f"transition '{trigger}' needs a non-empty '{key}' list")
+            return []
+        for name in names:
+            if name not in known:
+                self.problem(self.line_of(span, key, f'"{name}"'),
+                             f"transition '{trigger}' has unknown {what} '{name}'")
+        return names
 
-    # Structure: every state reachable from the initial one; final states are dead ends and
-    # every other state has a way out.
-    reachable = {str(initial)}
-    frontier = [str(initial)]
-    while frontier:
-        current = frontier.pop()
-        for transition in transitions:
-            if current in transition.sources and transition.dest not in reachable:
-                reachable.add(transition.dest)
-                frontier.append(transition.dest)
-    for state in states:
-        outgoing = [move for move in transitions if state.name in move.sources]
-        if state.name not in reachable:
-            problem(state.line, f"state '{state.name}' is unreachable from the initial state '{initial}'")
-        if state.kind == "final" and outgoing:
-            problem(state.line, f"final state '{state.name}' has outgoing transitions: "
-                    f"{', '.join(move.trigger for move in outgoing)}")
-        if state.kind != "final" and not outgoing:
-            problem(state.line, f"state '{state.name}' has no outgoing transition; mark it kind = \"final\"")
-    if problems:
-        raise WorkflowDefinitionError(problems)
+    def check_phases(self, trigger: str, phases: Any, span: tuple[int, int],
+                     allowed_phases: tuple[str, ...] | None) -> None:
+        if phases is None:
+            return
+        if allowed_phases is None:
+            self.problem(self.line_of(span, "phases"),
+                         f"transition '{trigger}' lists phases but the workflow has no 'phase_workflow'")
+        elif not isinstance(phases, list) or not phases:
+            self.problem(self.line_of(span, "phases"),
+                         f"transition '{trigger}': 'phases' must be a non-empty list")
+        else:
+            for phase in phases:
+                if phase not in allowed_phases:
+                    self.problem(self.line_of(span, "phases", f'"{phase}"'),
+                                 f"transition '{trigger}' names unknown phase '{phase}'")
 
-    return WorkflowDef(name=name, label_id=str(data.get("label_id", name)),
-                       label_en=str(data.get("label_en", name)), initial=str(initial),
-                       states=tuple(states), transitions=tuple(transitions),
-                       phase_workflow=phase_workflow, source=source)
+    def check_structure(self, definition: WorkflowDef) -> None:
+        """Every state reachable from the initial one; final states are dead ends and every
+        other state has a way out."""
+        initial, transitions = definition.initial, definition.transitions
+        reachable = {initial}
+        frontier = [initial]
+        while frontier:
+            current = frontier.pop()
+            for transition in transitions:
+                if current in transition.sources and transition.dest not in reachable:
+                    reachable.add(transition.dest)
+                    frontier.append(transition.dest)
+        for state in definition.states:
+            outgoing = [move for move in transitions if state.name in move.sources]
+            if state.name not in reachable:
+                self.problem(state.line,
+                             f"state '{state.name}' is unreachable from the initial state '{initial}'")
+            if state.kind == "final" and outgoing:
+                self.problem(state.line, f"final state '{state.name}' has outgoing transitions: "
+                             f"{', '.join(move.trigger for move in outgoing)}")
+            if state.kind != "final" and not outgoing:
+                self.problem(state.line,
+                             f"state '{state.name}' has no outgoing transition; mark it kind = \"final\"")
 
 
 def load_workflow_file(path: Path, **kwargs) -> WorkflowDef:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
-from workflows.definition import WorkflowDef
+from workflows.definition import StateDef, WorkflowDef
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 # Fill and border by the kind of state.
@@ -156,96 +156,129 @@ def workflow_svg(definition: WorkflowDef, language: str = "id", *, direction: st
     several diagrams; ``compact`` draws smaller states, for a diagram beside other things, and
     ``fit`` shrinks the image to the width of its container."""
     english = language == "en"
-    geometry = TOP_TO_BOTTOM if direction != "LR" else COMPACT if compact else LEFT_TO_RIGHT
-    rank_of = ranks(definition)
-    by_rank: dict[int, list[str]] = {}
-    for state in definition.state_names:
-        by_rank.setdefault(rank_of[state], []).append(state)
-    lanes = max(len(states) for states in by_rank.values())
-    if direction == "LR" and lanes == 1:
-        # A chain: columns just wide enough apart for the longest line of an arrow's label. Arrows
-        # that branch run slanted and keep the full width for their labels.
-        arrows = [move.label_en if english else move.label_id for move in definition.transitions]
-        longest = max((len(line) for arrow in arrows for line in wrap(arrow, geometry.edge_wrap)), default=8)
-        geometry = replace(geometry, rank_gap=min(max(longest * CHAR_WIDTH[EDGE_FONT] + 30, 96), 150))
-    _order_lanes(definition, by_rank, lanes)
-    start_room = 44.0  # for the initial dot and its arrow
-
-    boxes: dict[str, Box] = {}
-    for rank, states in by_rank.items():
-        for index, state in enumerate(states):
-            lane = (lanes - len(states)) / 2 + index
-            along = start_room + rank * ((geometry.node_width if direction == "LR" else geometry.node_height)
-                                         + geometry.rank_gap)
-            across = lane * ((geometry.node_height if direction == "LR" else geometry.node_width)
-                             + geometry.lane_gap)
-            left, top = (along, across) if direction == "LR" else (across, along)
-            boxes[state] = Box(left, top, geometry.node_width, geometry.node_height)
-
-    # The arrows: one per source of each transition.
-    edges: list[tuple[str, str, str]] = []
-    for transition in definition.transitions:
-        label = transition.label_en if english else transition.label_id
-        edges.extend((source, transition.dest, label) for source in transition.sources)
-    pairs = {(source, dest) for source, dest, _ in edges}
-
+    layout = _Layout(definition, direction, compact, english)
+    marker = f"{id_prefix}-arrow"
     shapes: list[str] = []
     labels: list[str] = []
-    taken = [Box(b.left - 4, b.top - 4, b.width + 8, b.height + 8) for b in boxes.values()]
-    extent = [Box(b.left, b.top, b.width, b.height) for b in boxes.values()]
-    marker = f"{id_prefix}-arrow"
-    for source, dest, label in edges:
+    for source, dest, label in layout.edges():
+        shape, text = layout.arrow(source, dest, label, marker)
+        shapes.append(shape)
+        labels.append(text)
+    nodes = [layout.node(state_def, current) for state_def in definition.states]
+    shapes.append(layout.start_arrow(marker))
+    return _svg(definition, layout.extent, english, id_prefix, marker, fit, shapes + nodes + labels)
+
+
+class _Layout:
+    """Where each state's box, each arrow and each arrow's label go."""
+
+    def __init__(self, definition: WorkflowDef, direction: str, compact: bool, english: bool):
+        self.definition, self.direction, self.english = definition, direction, english
+        geometry = TOP_TO_BOTTOM if direction != "LR" else COMPACT if compact else LEFT_TO_RIGHT
+        self.rank_of = ranks(definition)
+        self.by_rank: dict[int, list[str]] = {}
+        for state in definition.state_names:
+            self.by_rank.setdefault(self.rank_of[state], []).append(state)
+        lanes = max(len(states) for states in self.by_rank.values())
+        if direction == "LR" and lanes == 1:
+            # A chain: columns just wide enough apart for the longest line of an arrow's label.
+            # Arrows that branch run slanted and keep the full width for their labels.
+            arrows = [move.label_en if english else move.label_id for move in definition.transitions]
+            longest = max((len(line) for arrow in arrows for line in wrap(arrow, geometry.edge_wrap)),
+                          default=8)
+            geometry = replace(geometry, rank_gap=min(max(longest * CHAR_WIDTH[EDGE_FONT] + 30, 96), 150))
+        self.geometry = geometry
+        _order_lanes(definition, self.by_rank, lanes)
+        self.boxes = self._boxes(lanes)
+        self.taken = [Box(b.left - 4, b.top - 4, b.width + 8, b.height + 8) for b in self.boxes.values()]
+        self.extent = [Box(b.left, b.top, b.width, b.height) for b in self.boxes.values()]
+
+    def _boxes(self, lanes: int) -> dict[str, Box]:
+        geometry, across_lr = self.geometry, self.direction == "LR"
+        start_room = 44.0  # for the initial dot and its arrow
+        boxes: dict[str, Box] = {}
+        for rank, states in self.by_rank.items():
+            for index, state in enumerate(states):
+                lane = (lanes - len(states)) / 2 + index
+                along = start_room + rank * ((geometry.node_width if across_lr else geometry.node_height)
+                                             + geometry.rank_gap)
+                across = lane * ((geometry.node_height if across_lr else geometry.node_width)
+                                 + geometry.lane_gap)
+                left, top = (along, across) if across_lr else (across, along)
+                boxes[state] = Box(left, top, geometry.node_width, geometry.node_height)
+        return boxes
+
+    def edges(self) -> list[tuple[str, str, str]]:
+        """One arrow per source of each transition."""
+        edges: list[tuple[str, str, str]] = []
+        for transition in self.definition.transitions:
+            label = transition.label_en if self.english else transition.label_id
+            edges.extend((source, transition.dest, label) for source in transition.sources)
+        self.pairs = {(source, dest) for source, dest, _ in edges}
+        return edges
+
+    def _bow(self, source: str, dest: str) -> float:
+        same_rank = self.rank_of[source] == self.rank_of[dest]
+        adjacent = same_rank and abs(self.by_rank[self.rank_of[source]].index(source)
+                                     - self.by_rank[self.rank_of[dest]].index(dest)) == 1
+        if (dest, source) in self.pairs:
+            return 22.0
+        if same_rank and not adjacent:
+            return 46.0
+        if same_rank and self.direction != "LR":  # side by side: no room for the label between
+            return 36.0
+        return 0.0
+
+    def arrow(self, source: str, dest: str, label: str, marker: str) -> tuple[str, str]:
+        """The arrow's path and its label."""
+        boxes = self.boxes
         (sx, sy), (dx, dy) = boxes[source].centre, boxes[dest].centre
         length = math.hypot(dx - sx, dy - sy) or 1.0
         normal = (-(dy - sy) / length, (dx - sx) / length)
-        same_rank = rank_of[source] == rank_of[dest]
-        adjacent = same_rank and abs(by_rank[rank_of[source]].index(source)
-                                     - by_rank[rank_of[dest]].index(dest)) == 1
-        bow = 0.0
-        if (dest, source) in pairs:
-            bow = 22.0
-        elif same_rank and not adjacent:
-            bow = 46.0
-        elif same_rank and direction != "LR":  # side by side: no room for the label between
-            bow = 36.0
+        bow = self._bow(source, dest)
         control = ((sx + dx) / 2 + normal[0] * 2 * bow, (sy + dy) / 2 + normal[1] * 2 * bow)
         start = _border_point(boxes[source], control)
         end = _border_point(boxes[dest], control, gap=3.0)
         path = (f"M{_fmt(start[0])},{_fmt(start[1])} Q{_fmt(control[0])},{_fmt(control[1])} "
                 f"{_fmt(end[0])},{_fmt(end[1])}")
-        shapes.append(f'<path d="{path}" fill="none" stroke="#495057" stroke-width="1.4" '
-                      f'marker-end="url(#{marker})"/>')
-        lines = wrap(label, geometry.edge_wrap)
+        shape = (f'<path d="{path}" fill="none" stroke="#495057" stroke-width="1.4" '
+                 f'marker-end="url(#{marker})"/>')
+        lines = wrap(label, self.geometry.edge_wrap)
+        placed = self._place_label(lines, start, control, end)
+        self.extent.append(Box(control[0], control[1], 0, 0))
+        px, py = placed.centre
+        text = (f'<rect x="{_fmt(placed.left)}" y="{_fmt(placed.top)}" width="{_fmt(placed.width)}" '
+                f'height="{_fmt(placed.height)}" rx="3" fill="#ffffff" fill-opacity="0.92"/>'
+                + _text(lines, px, py, EDGE_FONT, fill="#343a40"))
+        return shape, text
+
+    def _place_label(self, lines: list[str], start: tuple[float, float], control: tuple[float, float],
+                     end: tuple[float, float]) -> Box:
+        """The free place nearest the middle of the arrow, or else the least covered one."""
         width = max(len(line) for line in lines) * CHAR_WIDTH[EDGE_FONT] + 8
         height = len(lines) * LINE_HEIGHT[EDGE_FONT] + 4
-        # The free place nearest the middle of the arrow, or else the least covered one.
         placed, least = None, math.inf
         for where in LABEL_POSITIONS:
             x, y = _bezier(start, control, end, where)
             candidate = Box(x - width / 2, y - height / 2, width, height)
-            covered = sum(candidate.overlap(other) for other in taken)
+            covered = sum(candidate.overlap(other) for other in self.taken)
             if covered < least:
                 placed, least = candidate, covered
             if covered == 0:
                 break
         assert placed is not None
-        taken.append(placed)
-        extent.append(placed)
-        extent.append(Box(control[0], control[1], 0, 0))
-        px, py = placed.centre
-        labels.append(f'<rect x="{_fmt(placed.left)}" y="{_fmt(placed.top)}" width="{_fmt(placed.width)}" '
-                      f'height="{_fmt(placed.height)}" rx="3" fill="#ffffff" fill-opacity="0.92"/>'
-                      + _text(lines, px, py, EDGE_FONT, fill="#343a40"))
+        self.taken.append(placed)
+        self.extent.append(placed)
+        return placed
 
-    nodes: list[str] = []
-    for state_def in definition.states:
-        box = boxes[state_def.name]
+    def node(self, state_def: StateDef, current: str | None) -> str:
+        box = self.boxes[state_def.name]
         fill, stroke = KIND_COLOURS.get(state_def.kind, KIND_COLOURS["editable"])
         text_fill, weight, stroke_width = "#212529", "600", "1.5"
         if state_def.name == current:
             fill, stroke = CURRENT_COLOURS
             text_fill, weight, stroke_width = "#ffffff", "700", "2.5"
-        label = state_def.label_en if english else state_def.label_id
+        label = state_def.label_en if self.english else state_def.label_id
         shape = (f'<rect x="{_fmt(box.left)}" y="{_fmt(box.top)}" width="{_fmt(box.width)}" '
                  f'height="{_fmt(box.height)}" rx="9" fill="{fill}" stroke="{stroke}" '
                  f'stroke-width="{stroke_width}"/>')
@@ -254,20 +287,24 @@ def workflow_svg(definition: WorkflowDef, language: str = "id", *, direction: st
                       f'width="{_fmt(box.width - 7)}" height="{_fmt(box.height - 7)}" rx="6" fill="none" '
                       f'stroke="{stroke if state_def.name != current else "#ffffff"}" stroke-width="1"/>')
         cx, cy = box.centre
-        nodes.append(f'<g data-state="{escape(state_def.name)}">{shape}'
-                     + _text(wrap(label, geometry.wrap), cx, cy, STATE_FONT, weight=weight, fill=text_fill)
-                     + "</g>")
+        return (f'<g data-state="{escape(state_def.name)}">{shape}'
+                + _text(wrap(label, self.geometry.wrap), cx, cy, STATE_FONT, weight=weight, fill=text_fill)
+                + "</g>")
 
-    # The initial state's dot and arrow.
-    first = boxes[definition.initial]
-    fx, fy = first.centre
-    dot = (first.left - 30, fy) if direction == "LR" else (fx, first.top - 30)
-    end = _border_point(first, dot, gap=3.0)
-    shapes.append(f'<circle cx="{_fmt(dot[0])}" cy="{_fmt(dot[1])}" r="7" fill="#212529"/>'
-                  f'<path d="M{_fmt(dot[0])},{_fmt(dot[1])} L{_fmt(end[0])},{_fmt(end[1])}" stroke="#495057" '
-                  f'stroke-width="1.4" marker-end="url(#{marker})"/>')
-    extent.append(Box(dot[0] - 8, dot[1] - 8, 16, 16))
+    def start_arrow(self, marker: str) -> str:
+        """The initial state's dot and arrow."""
+        first = self.boxes[self.definition.initial]
+        fx, fy = first.centre
+        dot = (first.left - 30, fy) if self.direction == "LR" else (fx, first.top - 30)
+        end = _border_point(first, dot, gap=3.0)
+        self.extent.append(Box(dot[0] - 8, dot[1] - 8, 16, 16))
+        return (f'<circle cx="{_fmt(dot[0])}" cy="{_fmt(dot[1])}" r="7" fill="#212529"/>'
+                f'<path d="M{_fmt(dot[0])},{_fmt(dot[1])} L{_fmt(end[0])},{_fmt(end[1])}" stroke="#495057" '
+                f'stroke-width="1.4" marker-end="url(#{marker})"/>')
 
+
+def _svg(definition: WorkflowDef, extent: list[Box], english: bool, id_prefix: str, marker: str,
+         fit: bool, parts: list[str]) -> Markup:
     pad = 8.0
     left = min(b.left for b in extent) - pad
     top = min(b.top for b in extent) - pad
@@ -289,7 +326,7 @@ def workflow_svg(definition: WorkflowDef, language: str = "id", *, direction: st
         f'<desc id="{id_prefix}-desc">{escape(names)}. {escape(moves)}.</desc>'
         f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#495057"/></marker></defs>'
-        + "".join(shapes) + "".join(nodes) + "".join(labels) + "</svg>")
+        + "".join(parts) + "</svg>")
 
 
 def _state_label(definition: WorkflowDef, name: str, english: bool) -> str:
