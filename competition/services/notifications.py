@@ -230,4 +230,4 @@ def mark_notifications_read(user: User, *, entry_id: int | None = None, notifica
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     result = db.session.execute(query.values(read_at=now or utcnow()))
-    return result.rowcount  # type: ignore[attr-defined, no-any-return]
+    return result.rowcount  # type: ignore[attr-defined]
