@@ -25,13 +25,17 @@ def test_workflow_show_prints_states_transitions_and_diagram(runner):
 def test_workflow_show_unknown_name(runner):
     result = runner.invoke(args=["workflow", "show", "inovasi"])
     assert result.exit_code == 1
-    assert "Error: no workflow called 'inovasi'; known: competition, innovation" in result.output
+    assert ("Error: no workflow called 'inovasi'; known: competition, innovation, result_set, round, "
+            "scoring_sheet") in result.output
 
 
 def test_workflow_list(runner):
     result = runner.invoke(args=["workflow", "list"])
     assert "innovation     Innovation lifecycle (8 states, 9 transitions)" in result.output
     assert "competition    Competition phases (6 states, 5 transitions)" in result.output
+    assert "round          Judging round (3 states, 3 transitions)" in result.output
+    assert "scoring_sheet  Judge's scoring sheet (2 states, 2 transitions)" in result.output
+    assert "result_set     Results version (2 states, 1 transitions)" in result.output
 
 
 def test_import_organisations_creates_the_region(runner, tmp_path):

@@ -477,7 +477,7 @@ def test_the_overview_takes_the_same_queries_however_much_is_set_up(client, offi
     assert count_queries() == few
 
 
-@pytest.mark.parametrize("name", ["innovation", "competition"])
+@pytest.mark.parametrize("name", ["innovation", "competition", "round", "result_set", "scoring_sheet"])
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("direction", ["LR", "TB"])
 def test_the_workflow_diagram_is_well_formed_svg_naming_every_state(name, language, direction):

@@ -127,6 +127,13 @@ def test_shipped_workflows_match_the_database_status_values():
     assert workflows["competition"].definition.state_names == COMPETITION_PHASES
 
 
+def test_workflows_naming_phases_load_after_the_competition_workflow():
+    workflows = load_workflows()
+    assert list(workflows)[0] == "competition"
+    assert {name for name, w in workflows.items() if w.definition.phase_workflow == "competition"} == {
+        "innovation", "round", "result_set", "scoring_sheet"}
+
+
 def test_shipped_workflows_are_compiled_once():
     assert load_workflows() is load_workflows()
     assert load_workflows()["innovation"].machine.models == []
