@@ -30,10 +30,10 @@ from competition.services.judging import (
     assign_judge,
     create_panel,
 )
+from competition.services.result_details import entry_result
 from competition.services.results import (
     add_award,
     award_standings,
-    entry_result,
     preview_results,
     publish_results,
     record_tie_decision,

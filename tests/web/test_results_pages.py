@@ -16,7 +16,8 @@ from competition.models import Assignment, Entry, ResultSet, Score, TieDecision
 from competition.models.types import utcnow
 from competition.services.competitions import change_competition_phase
 from competition.services.judging import add_criterion, add_round, assign_judge, create_panel
-from competition.services.results import results_preview, seal_results
+from competition.services.result_details import results_preview
+from competition.services.results import seal_results
 from competition.services.scoring import close_round, confirm_scores, open_round, save_scores
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.web.pages import page, sign_in
