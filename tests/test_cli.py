@@ -150,3 +150,29 @@ def test_competition_create_refuses_bad_dates_and_creates_nothing(runner):
     result = runner.invoke(args=[*base, "--opens", "2027-05-01", "--closes", "2027-04-15"])
     assert result.exit_code != 0 and "submission_closes_at: must be after submission opens" in result.output
     assert db.session.scalar(select(Competition)) is None
+
+
+def test_reopen_round_undoes_the_closing_and_names_what_it_undid(runner):
+    from competition.services.judging import assign_automatically
+    from competition.services.rounds import close_round, open_round
+    from tests.services.test_judging import Judging
+
+    judging = Judging()
+    round_ = judging.round(judges_per_entry=1)
+    assign_automatically(round_, judging.organiser)
+    open_round(round_, judging.organiser)
+    close_round(round_, judging.organiser, force=True)
+    organiser = ["--as", judging.organiser.email]
+
+    refused = runner.invoke(args=["judging", "reopen-round", str(round_.id), "--reason", " ", *organiser])
+    assert refused.exit_code == 1 and "a comment giving the reason is required" in refused.output
+    result = runner.invoke(args=["judging", "reopen-round", str(round_.id), "--reason",
+                                 "Enam inovasi belum dinilai", *organiser])
+    assert result.exit_code == 0, result.output
+    assert f"Round {round_.id} is open again: 6 outcome(s) undone, 6 innovation(s) back to verified." \
+        in result.output
+    db.session.expire_all()
+    assert db.session.get(type(round_), round_.id).status == "open"
+    assert {e.status for e in db.session.scalars(select(type(judging.entries[0])))} == {"verified"}
+    again = runner.invoke(args=["judging", "reopen-round", str(round_.id), "--reason", "lagi", *organiser])
+    assert again.exit_code == 1 and "not possible from status 'open' (only from closed)" in again.output

@@ -3,8 +3,9 @@
 A preview is computed from the database each time it is asked for. Sealing stores an immutable
 snapshot: the ranked rows and every input behind them in canonical form, with their SHA-256,
 who sealed it and when. Publishing the latest sealed version moves the winning innovations to
-awarded. ``verify_result_set`` recomputes a sealed version from its stored inputs. What the
-results are made of, for people to read, is in :mod:`competition.services.result_details`.
+awarded. ``verify_result_set`` recomputes a sealed version from its stored inputs.
+``change_result_set_status`` is the only way a version's status changes. What the results are
+made of, for people to read, is in :mod:`competition.services.result_details`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from competition.models import (
     Organisation,
     Region,
     ResultSet,
+    ResultSetEvent,
     Round,
     TieDecision,
     User,
@@ -38,6 +40,7 @@ from competition.models.results import (
     DEFAULT_AWARD_CITATION,
     DEFAULT_AWARD_NAME,
 )
+from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.permissions import actor_for
 from competition.ranking.awards import AwardSpec
@@ -59,7 +62,10 @@ from competition.services.entries import change_entry_status
 from competition.services.judging import phase_name, require_organiser
 from competition.services.sheets import raw_sheets, round_spec, sheet_summaries
 from competition.unit_of_work import operation
+from workflows import Actor, get_workflow
 from workflows.messages import t
+
+RESULT_SET_WORKFLOW = "result_set"
 
 
 @operation
@@ -234,7 +240,8 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
     results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
     version = (db.session.scalar(select(func.max(ResultSet.version)).where(
         ResultSet.competition_id == competition.id)) or 0) + 1
-    result_set = ResultSet(competition=competition, version=version, status="sealed",
+    result_set = ResultSet(competition=competition, version=version,
+                           status=get_workflow(RESULT_SET_WORKFLOW).definition.initial,
                            sha256=seal_hash(inputs_data, results_data), inputs=inputs_data,
                            results=results_data, sealed_by_id=organiser.id, sealed_at=now)
     db.session.add(result_set)
@@ -297,16 +304,46 @@ def publish_results(result_set: ResultSet, organiser: User, *, now: datetime | N
     problems = verify_result_set(result_set)
     if problems:
         raise InvalidInput([t("the sealed version does not verify:"), *problems])
+    # First the version's status: of two publications at the same moment, the second is refused.
+    change_result_set_status(result_set, "publish", organiser, now=now)
     acting = actor_for(organiser, competition)
     winners = winning_entries(result_set)
     for entry in db.session.scalars(select(Entry).where(Entry.id.in_(winners))):
         if entry.status == "scored":
             change_entry_status(entry, "award", acting, comment=f"Hasil versi {result_set.version}",
                                 now=now)
-    result_set.status = "published"
-    result_set.published_at, result_set.published_by_id = now, organiser.id
     db.session.flush()
     return winners
+
+
+@operation
+def change_result_set_status(result_set: ResultSet, trigger: str, actor: User | Actor, *,
+                             comment: str | None = None, now: datetime | None = None) -> ResultSetEvent:
+    """Fire ``trigger`` on a sealed version of the results: the only way its status changes.
+
+    All of it or nothing, inside the caller's unit of work: the version is locked and its status
+    read again (of two changes at the same moment the second waits and then sees the first); the
+    result-set workflow checks the trigger (state, role, competition phase) and moves
+    ``result_set.status``; publishing stamps who published it and when; one
+    :class:`ResultSetEvent` records the change. :func:`publish_results` adds the awards.
+
+    :raises workflows.UnknownTrigger, workflows.TriggerRefused: with the reasons.
+    """
+    now = now or utcnow()
+    lock_and_reread_state(result_set)
+    competition = result_set.competition
+    acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
+    cleaned_comment = (comment or "").strip() or None
+    from_status, to_status = get_workflow(RESULT_SET_WORKFLOW).fire(
+        result_set, trigger, acting, comment=cleaned_comment, phase=competition.phase, now=now)
+    if to_status == "published":
+        result_set.published_at, result_set.published_by_id = now, acting.user_id
+    event = ResultSetEvent(result_set=result_set, trigger=trigger, from_status=from_status,
+                           to_status=to_status, actor_id=acting.user_id, comment=cleaned_comment,
+                           created_at=now)
+    db.session.add(event)
+    db.session.flush()
+    return event
 
 
 def verify_result_set(result_set: ResultSet) -> list[str]:

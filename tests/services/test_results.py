@@ -40,7 +40,8 @@ from competition.services.results import (
     seal_results,
     verify_result_set,
 )
-from competition.services.scoring import close_round, confirm_scores, open_round, save_scores
+from competition.services.rounds import close_round, open_round
+from competition.services.scoring import confirm_scores, save_scores
 from competition.services.sheets import round_spec
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.services.test_judging import Judging
