@@ -270,6 +270,12 @@ def decide_outcome(round_: Round, entry: Entry, score: float | None, advanced: b
 
 
 def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> None:
+    # The entry's row is locked before counting: of two last confirmations at the same moment,
+    # each would otherwise count the other's sheet as still open (not yet committed) and neither
+    # would end the entry's judging. The second now waits here until the first commits, then
+    # counts it. (SQLite lets one writer at a time and needs no lock.)
+    entry = db.session.scalars(select(Entry).where(Entry.id == entry.id).with_for_update()
+                               .execution_options(populate_existing=True)).one()
     still_open = db.session.scalar(select(func.count()).select_from(Assignment).where(
         Assignment.round_id == round_.id, Assignment.entry_id == entry.id,
         Assignment.status != "confirmed"))
