@@ -41,7 +41,7 @@ SELECT a.entry_id, SUM(c.weight * s.value / c.max_value) / SUM(c.weight) AS weig
 FROM score s
 JOIN assignment a ON a.id = s.assignment_id
 JOIN criterion c ON c.id = s.criterion_id
-WHERE a.round_id = :round_id AND a.confirmed_at IS NOT NULL
+WHERE a.round_id = :round_id AND a.status = 'confirmed'
 GROUP BY a.entry_id
 """
 
@@ -141,7 +141,8 @@ def generate(url: str) -> None:
             for judge in rng.sample(range(1, JUDGES + 1), JUDGES_PER_ENTRY):
                 assignment_id += 1
                 assignments.append({"id": assignment_id, "round_id": 1, "entry_id": e, "judge_id": judge,
-                                    "source": "auto", "confirmed_at": now - timedelta(days=60),
+                                    "source": "auto", "status": "confirmed",
+                                    "confirmed_at": now - timedelta(days=60),
                                     "created_at": now - timedelta(days=90)})
                 for c in range(1, CRITERIA + 1):
                     score_id += 1

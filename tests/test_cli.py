@@ -25,13 +25,17 @@ def test_workflow_show_prints_states_transitions_and_diagram(runner):
 def test_workflow_show_unknown_name(runner):
     result = runner.invoke(args=["workflow", "show", "inovasi"])
     assert result.exit_code == 1
-    assert "Error: no workflow called 'inovasi'; known: competition, innovation" in result.output
+    assert ("Error: no workflow called 'inovasi'; known: competition, innovation, result_set, round, "
+            "scoring_sheet") in result.output
 
 
 def test_workflow_list(runner):
     result = runner.invoke(args=["workflow", "list"])
     assert "innovation     Innovation lifecycle (8 states, 9 transitions)" in result.output
     assert "competition    Competition phases (6 states, 5 transitions)" in result.output
+    assert "round          Judging round (3 states, 3 transitions)" in result.output
+    assert "scoring_sheet  Judge's scoring sheet (2 states, 2 transitions)" in result.output
+    assert "result_set     Results version (2 states, 1 transitions)" in result.output
 
 
 def test_import_organisations_creates_the_region(runner, tmp_path):
@@ -169,3 +173,29 @@ def test_entry_fire_changes_every_innovation_or_none(runner, app):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert [db.session.get(Entry, e.id).status for e in (ready, also_ready)] == ["verified", "verified"]
+
+
+def test_reopen_round_undoes_the_closing_and_names_what_it_undid(runner):
+    from competition.services.judging import assign_automatically
+    from competition.services.rounds import close_round, open_round
+    from tests.services.test_judging import Judging
+
+    judging = Judging()
+    round_ = judging.round(judges_per_entry=1)
+    assign_automatically(round_, judging.organiser)
+    open_round(round_, judging.organiser)
+    close_round(round_, judging.organiser, force=True)
+    organiser = ["--as", judging.organiser.email]
+
+    refused = runner.invoke(args=["judging", "reopen-round", str(round_.id), "--reason", " ", *organiser])
+    assert refused.exit_code == 1 and "a comment giving the reason is required" in refused.output
+    result = runner.invoke(args=["judging", "reopen-round", str(round_.id), "--reason",
+                                 "Enam inovasi belum dinilai", *organiser])
+    assert result.exit_code == 0, result.output
+    assert f"Round {round_.id} is open again: 6 outcome(s) undone, 6 innovation(s) back to verified." \
+        in result.output
+    db.session.expire_all()
+    assert db.session.get(type(round_), round_.id).status == "open"
+    assert {e.status for e in db.session.scalars(select(type(judging.entries[0])))} == {"verified"}
+    again = runner.invoke(args=["judging", "reopen-round", str(round_.id), "--reason", "lagi", *organiser])
+    assert again.exit_code == 1 and "not possible from status 'open' (only from closed)" in again.output

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from competition import create_app
 from competition.extensions import db
@@ -49,4 +51,56 @@ def test_existing_competitions_get_the_result_defaults(fresh_database):
         assert [(a.name, a.subject, a.positions, a.policy) for a in competition.awards] == [
             ("OPD Terinovatif", "organisation", 5, "index")]
         db.session.remove()
+        db.engine.dispose()
+
+
+# Rows as 0004 left them: two sheets of a closed round, one confirmed; an outcome decided as the
+# confirmed sheet came in, and one decided when the round closed.
+BEFORE_0005 = (
+    "INSERT INTO region (id, name, kind) VALUES (1, 'Kota Kediri', 'kota')",
+    "INSERT INTO competition (id, name, year, region_id, phase, submission_opens_at, submission_closes_at, "
+    "verification_closes_at, judging_closes_at, version, created_at) VALUES (1, 'Lomba 2025', 2025, 1, "
+    "'results', '2025-03-01 00:00:00', '2025-04-01 00:00:00', '2025-05-01 00:00:00', '2025-06-01 00:00:00', "
+    "1, '2025-02-01 00:00:00')",
+    "INSERT INTO organisation (id, region_id, name, active) VALUES (1, 1, 'Dinas Kesehatan', TRUE)",
+    "INSERT INTO user_account (id, email, name, password_hash, active, created_at) "
+    "VALUES (1, 'juri@kedirikota.go.id', 'Juri', 'x', TRUE, '2025-01-01 00:00:00')",
+    *(f"INSERT INTO entry (id, competition_id, organisation_id, title, inisiator, tahapan, jenis, bentuk, "
+      f"urusan, urusan_terkait, rancang_bangun, tujuan, manfaat, hasil, status, version, submitted_at, "
+      f"created_at, updated_at) VALUES ({n}, 1, 1, 'Inovasi {n}', 'asn', 'inisiatif', 'digital', "
+      f"'tata_kelola', '', '', '', '', '', '', 'scored', 3, '2025-03-02 00:00:00', '2025-03-02 00:00:00', "
+      f"'2025-03-02 00:00:00')" for n in (1, 2)),
+    "INSERT INTO judging_round (id, competition_id, position, name, blind, aggregation, normalise, "
+    "advancement, weight, judges_per_entry, status, closed_at) VALUES (1, 1, 1, 'Presentasi', FALSE, "
+    "'mean', FALSE, 'all', 1.0, 1, 'closed', '2025-05-20 00:00:00')",
+    "INSERT INTO assignment (id, round_id, entry_id, judge_id, source, confirmed_at, created_at) "
+    "VALUES (1, 1, 1, 1, 'auto', '2025-05-10 00:00:00', '2025-05-01 00:00:00')",
+    "INSERT INTO assignment (id, round_id, entry_id, judge_id, source, confirmed_at, created_at) "
+    "VALUES (2, 1, 2, 1, 'auto', NULL, '2025-05-01 00:00:00')",
+    "INSERT INTO round_outcome (id, round_id, entry_id, score, advanced, decided_at) "
+    "VALUES (1, 1, 1, 70.0, FALSE, '2025-05-10 00:00:00')",
+    "INSERT INTO round_outcome (id, round_id, entry_id, score, advanced, decided_at) "
+    "VALUES (2, 1, 2, NULL, FALSE, '2025-05-20 00:00:00')",
+)
+
+
+def test_sheets_get_their_status_and_closing_s_outcomes_are_marked(fresh_database):
+    """0005: a sheet with a confirmation time is confirmed, one without is open, and the database
+    keeps the two in step; the outcomes written when a round closed are marked as the closing's."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as connection:
+            for statement in BEFORE_0005:
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT id, status FROM assignment ORDER BY id")).all() == [
+                (1, "confirmed"), (2, "open")]
+            outcomes = connection.execute(text("SELECT id, decided_at_close FROM round_outcome ORDER BY id"))
+            assert [(i, bool(c)) for i, c in outcomes] == [(1, False), (2, True)]
+            checks = {c["name"] for c in inspect(connection).get_check_constraints("assignment")}
+            assert {"ck_assignment_status_known", "ck_assignment_confirmed_has_time"} <= checks
+        with pytest.raises(IntegrityError, match="confirmed_has_time"), db.engine.begin() as connection:
+            connection.execute(text("UPDATE assignment SET status = 'confirmed' WHERE id = 2"))
         db.engine.dispose()

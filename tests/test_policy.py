@@ -162,6 +162,7 @@ PERSON_COMMANDS = {
     "judging declare-conflict": ["{entry_id}", "--judge", "judge@" + EMAIL_DOMAIN, "--reason", "Uji"],
     "judging reopen": ["{round_id}", "{assigned_entry_id}", "--judge", "judge@" + EMAIL_DOMAIN,
                        "--reason", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "judging reopen-round": ["{round_id}", "--reason", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
     "results add-award": ["{competition_id}", "--name", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
     "results decide-tie": ["{competition_id}", "--order", "1,2", "--reason", "Uji", "--as",
                            "judge@" + EMAIL_DOMAIN],

@@ -7,11 +7,13 @@ from workflows.engine import (
     UnknownTrigger,
     Workflow,
     WorkflowError,
+    firing_on,
     get_workflow,
     load_workflows,
 )
 
 __all__ = [
     "Actor", "TriggerRefused", "UnknownTrigger", "Workflow", "WorkflowDef",
-    "WorkflowDefinitionError", "WorkflowError", "get_workflow", "load_workflows", "parse_workflow",
+    "WorkflowDefinitionError", "WorkflowError", "firing_on", "get_workflow", "load_workflows",
+    "parse_workflow",
 ]

@@ -6,11 +6,15 @@ resets its stored status and no row carries a machine of its own.
 
 The engine decides; it never writes to the database. The service that calls :meth:`Workflow.fire`
 owns the transaction and the audit row.
+
+While :meth:`Workflow.fire` moves a subject, :func:`firing_on` says so for that subject; the
+application uses it to refuse status changes made anywhere else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -26,7 +30,15 @@ from workflows.messages import t
 
 DEFINITIONS_DIR = Path(__file__).parent
 # Workflows whose states other workflows use as phases are loaded first.
-LOAD_ORDER = ("competition", "innovation")
+LOAD_ORDER = ("competition", "innovation", "round", "scoring_sheet", "result_set")
+
+# The subject whose status the engine is moving at this moment, in this thread or task.
+_FIRING: ContextVar[object | None] = ContextVar("workflow_firing", default=None)
+
+
+def firing_on(subject: object) -> bool:
+    """The engine is moving ``subject``'s status right now, inside :meth:`Workflow.fire`."""
+    return _FIRING.get() is subject
 
 
 class WorkflowError(Exception):
@@ -120,12 +132,18 @@ class Workflow:
                              phase=phase, phases=", ".join(sorted(transition.phases))))
         if transition.comment_required and not (comment or "").strip():
             reasons.append(t("a comment giving the reason is required"))
+        return reasons + self.guard_refusals(subject, trigger, actor, phase=phase, now=now)
+
+    def guard_refusals(self, subject: Any, trigger: str, actor: Actor, *, phase: str | None = None,
+                       now: datetime) -> list[str]:
+        """The sentences of the trigger's named guards that refuse it now, in definition order;
+        the state, role, phase and comment are not checked here (see :meth:`refusals`).
+
+        :raises UnknownTrigger: if the workflow has no such trigger.
+        """
         context = GuardContext(subject=subject, actor=actor, now=now, phase=phase)
-        for name in transition.guards:
-            reason = self._guards[name](context)
-            if reason:
-                reasons.append(reason)
-        return reasons
+        return [reason for name in self.transition(trigger).guards
+                if (reason := self._guards[name](context))]
 
     def available_triggers(self, subject: Any, actor: Actor, *, phase: str | None = None,
                            now: datetime) -> list[str]:
@@ -150,10 +168,13 @@ class Workflow:
         if reasons:
             raise TriggerRefused(trigger, reasons)
         from_status = subject.status
+        firing = _FIRING.set(subject)
         try:
             moved = self.machine.events[trigger].trigger(subject)
         except MachineError as exc:  # the refusals above check the source state first
             raise TriggerRefused(trigger, [str(exc)]) from exc
+        finally:
+            _FIRING.reset(firing)
         if not moved:
             raise TriggerRefused(trigger, ["the state machine did not move"])
         return from_status, subject.status

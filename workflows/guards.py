@@ -2,13 +2,18 @@
 
 A guard takes a :class:`GuardContext` and returns ``None`` when the transition may go ahead, or
 a sentence saying why not. Guards only read: they never change the subject or the database.
-They rely on a small protocol on the subject (an entry or a competition) rather than on the
-models module, so the engine stays independent of the web application:
+They rely on a small protocol on the subject (an entry, a competition, a judging round or a
+judge's scoring sheet) rather than on the models module, so the engine stays independent of the
+web application:
 
 - an entry has ``organisation_id``, ``organisation_lineage_ids()``, ``missing_for_submission()``
   and ``competition`` (with ``submission_opens_at``, ``submission_closes_at``,
   ``verification_closes_at``);
-- a competition has ``count_entries_awaiting_verification()`` and ``open_round_names()``.
+- a competition has ``count_entries_awaiting_verification()`` and ``open_round_names()``;
+- a round has ``name``, ``criteria``, ``panels``, ``unclosed_earlier_round_names()`` and
+  ``started_later_round_names()``;
+- a scoring sheet has ``judge_id``, ``entry`` (with ``title``) and ``round`` (with ``name`` and
+  ``status``).
 """
 
 from __future__ import annotations
@@ -112,4 +117,62 @@ def all_rounds_closed(context: GuardContext) -> str | None:
     still_open = context.subject.open_round_names()
     if still_open:
         return t("judging round(s) %(rounds)s are not closed yet", rounds=", ".join(still_open))
+    return None
+
+
+# -- judging rounds --------------------------------------------------------------------------------
+
+@guard("earlier_rounds_closed")
+def earlier_rounds_closed(context: GuardContext) -> str | None:
+    """Rounds are judged in order: a round opens once every round before it is closed."""
+    unclosed = context.subject.unclosed_earlier_round_names()
+    if unclosed:
+        return t("round '%(round)s' must be closed first", round=unclosed[0])
+    return None
+
+
+@guard("round_has_rubric")
+def round_has_rubric(context: GuardContext) -> str | None:
+    if not context.subject.criteria:
+        return t("round '%(round)s' has no rubric", round=context.subject.name)
+    return None
+
+
+@guard("round_has_panel")
+def round_has_panel(context: GuardContext) -> str | None:
+    if not context.subject.panels:
+        return t("round '%(round)s' has no panel of judges", round=context.subject.name)
+    return None
+
+
+@guard("no_later_round_started")
+def no_later_round_started(context: GuardContext) -> str | None:
+    """A closed round is reopened only while the rounds after it, which take the entries it
+    advanced, are still being set up."""
+    started = context.subject.started_later_round_names()
+    if started:
+        return t("round '%(round)s' has already been opened, so an earlier round can no longer be "
+                 "reopened", round=started[0])
+    return None
+
+
+# -- judges' scoring sheets ------------------------------------------------------------------------
+
+@guard("actor_is_sheet_judge")
+def actor_is_sheet_judge(context: GuardContext) -> str | None:
+    """Judges confirm their own sheets only."""
+    sheet = context.subject
+    if context.actor.user_id != sheet.judge_id:
+        return t("%(judge)s is not assigned to '%(title)s' in round '%(round)s'", judge=context.actor.name,
+                 title=sheet.entry.title, round=sheet.round.name)
+    return None
+
+
+@guard("sheet_round_open")
+def sheet_round_open(context: GuardContext) -> str | None:
+    """Scores are confirmed and reopened only while their round is open."""
+    round_ = context.subject.round
+    if round_.status != "open":
+        return t("round '%(round)s' is not open; scores change only while their round is open",
+                 round=round_.name)
     return None

@@ -142,7 +142,7 @@ def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None,
 @actor_option
 def open_round_command(round_id: int, actor_email: str) -> None:
     """Open a round for scoring."""
-    from competition.services.scoring import open_round
+    from competition.services.rounds import open_round
 
     try:
         round_ = open_round(get_round(round_id), get_user(actor_email))
@@ -157,7 +157,7 @@ def open_round_command(round_id: int, actor_email: str) -> None:
 @actor_option
 def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
     """Close a round and decide who advances."""
-    from competition.services.scoring import close_round
+    from competition.services.rounds import close_round
 
     try:
         closure = close_round(get_round(round_id), get_user(actor_email), force=force)
@@ -165,6 +165,23 @@ def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
         raise fail(error) from error
     click.echo(f"Closed: {len(closure.advanced)} advanced, {len(closure.stopped)} stopped, "
                f"{len(closure.not_judged)} not judged.")
+
+
+@judging_group.command("reopen-round")
+@click.argument("round_id", type=int)
+@click.option("--reason", required=True, help="Why the round is reopened; kept in its history.")
+@actor_option
+def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
+    """Reopen a closed round: the outcomes its closing decided are undone, and the innovations it
+    moved to scored go back to verified."""
+    from competition.services.rounds import reopen_round
+
+    try:
+        reopening = reopen_round(get_round(round_id), get_user(actor_email), reason)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Round {round_id} is open again: {len(reopening.undecided)} outcome(s) undone, "
+               f"{len(reopening.back_to_verified)} innovation(s) back to verified.")
 
 
 @judging_group.command("import-scores")
@@ -275,7 +292,7 @@ def progress_command(round_id: int) -> None:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for assignment in round_.assignments:
         totals[assignment.judge.name][1] += 1
-        totals[assignment.judge.name][0] += assignment.confirmed_at is not None
+        totals[assignment.judge.name][0] += assignment.status == "confirmed"
     click.echo(f"Round {round_.id} ({round_.name}) is {round_.status}")
     for name, (done, assigned) in sorted(totals.items()):
         click.echo(f"  {name:<40} {done} of {assigned} confirmed")

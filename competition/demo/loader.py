@@ -55,7 +55,8 @@ from competition.services.evidence import add_evidence_link
 from competition.services.judging import add_round, apply_rubric_template, assign_automatically, create_panel
 from competition.services.organisations import get_or_create_region
 from competition.services.results import ensure_default_award, publish_results, seal_results
-from competition.services.scoring import ScoreInput, close_round, confirm_scores, open_round, save_scores
+from competition.services.rounds import close_round, open_round
+from competition.services.scoring import ScoreInput, confirm_scores, save_scores
 from competition.services.users import create_user, grant_role
 from competition.unit_of_work import operation
 

@@ -1,5 +1,5 @@
 """Judging: rounds with their rubric and panels, assignments of judges to entries, conflicts of
-interest, scores, and each entry's outcome in a round."""
+interest, scores, each entry's outcome in a round, and the audit of rounds' status changes."""
 
 from __future__ import annotations
 
@@ -26,9 +26,12 @@ if TYPE_CHECKING:
 
 AGGREGATIONS = ("mean", "median", "trimmed_mean")
 ADVANCEMENT_RULES = ("all", "top_n", "top_n_per_category", "min_score")
+# The states of workflows/round.toml and workflows/scoring_sheet.toml; a test keeps them in step.
 ROUND_STATUSES = ("setup", "open", "closed")
+SHEET_STATUSES = ("open", "confirmed")
 SCALES = ("numeric", "levels")
 ASSIGNMENT_SOURCES = ("auto", "manual")
+# The triggers of workflows/scoring_sheet.toml.
 SCORING_ACTIONS = ("confirm", "reopen")
 
 
@@ -80,6 +83,17 @@ class Round(Model):
         back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan")
     panels: Mapped[list[Panel]] = relationship(back_populates="round", order_by="Panel.name")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="round")
+    events: Mapped[list[RoundEvent]] = relationship(back_populates="round", order_by="RoundEvent.id")
+
+    def unclosed_earlier_round_names(self) -> list[str]:
+        """The rounds before this one that are not closed, in order."""
+        return [r.name for r in self.competition.rounds
+                if r.position < self.position and r.status != "closed"]
+
+    def started_later_round_names(self) -> list[str]:
+        """The rounds after this one that have left set-up, in order."""
+        return [r.name for r in self.competition.rounds
+                if r.position > self.position and r.status != "setup"]
 
 
 class Criterion(Model):
@@ -157,12 +171,18 @@ class PanelMember(Model):
 
 
 class Assignment(Model):
-    """A judge assigned to score an entry in a round; ``confirmed_at`` locks the scores."""
+    """A judge assigned to score an entry in a round: the judge's scoring sheet. Its ``status``
+    (workflows/scoring_sheet.toml) is "open" while the judge scores and "confirmed" once the
+    scores are locked, at ``confirmed_at``."""
 
     __tablename__ = "assignment"
     __table_args__ = (
         UniqueConstraint("round_id", "entry_id", "judge_id"),
         CheckConstraint(one_of("source", ASSIGNMENT_SOURCES), name="source_known"),
+        CheckConstraint(one_of("status", SHEET_STATUSES), name="status_known"),
+        CheckConstraint("(status = 'confirmed' AND confirmed_at IS NOT NULL) "
+                        "OR (status <> 'confirmed' AND confirmed_at IS NULL)",
+                        name="confirmed_has_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +191,7 @@ class Assignment(Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     source: Mapped[str] = mapped_column(String(8), default="auto")
+    status: Mapped[str] = mapped_column(String(10), default="open")
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -202,7 +223,8 @@ class Score(Model):
 
 
 class ScoringEvent(Model):
-    """Audit of confirming and reopening a judge's scores for an entry."""
+    """Audit of confirming and reopening a judge's scores for an entry: one row for each change
+    of an assignment's status, written by ``change_sheet_status`` only."""
 
     __tablename__ = "scoring_event"
     __table_args__ = (
@@ -242,7 +264,9 @@ class ConflictOfInterest(Model):
 
 
 class RoundOutcome(Model):
-    """An entry's result in a round: its score and whether it moved on."""
+    """An entry's result in a round: its score and whether it moved on, decided as the entry's
+    last sheet was confirmed or when the round closed (``decided_at_close``); reopening the round
+    undoes the latter."""
 
     __tablename__ = "round_outcome"
     __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
@@ -253,6 +277,32 @@ class RoundOutcome(Model):
     score: Mapped[float | None] = mapped_column(Float)
     advanced: Mapped[bool]
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at_close: Mapped[bool] = mapped_column(default=False)
 
     round: Mapped[Round] = relationship()
     entry: Mapped[Entry] = relationship()
+
+
+class RoundEvent(Model):
+    """The audit row of one change of a round's status, written by ``change_round_status`` only."""
+
+    __tablename__ = "round_event"
+    __table_args__ = (
+        CheckConstraint(one_of("from_status", ROUND_STATUSES), name="from_status_known"),
+        CheckConstraint(one_of("to_status", ROUND_STATUSES), name="to_status_known"),
+        CheckConstraint("from_status <> to_status", name="status_changes"),
+        CheckConstraint("trigger <> 'reopen' OR (comment IS NOT NULL AND length(trim(comment)) > 0)",
+                        name="reopen_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_round.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

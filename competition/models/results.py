@@ -1,4 +1,4 @@
-"""Awards, the organiser's tie decisions, and sealed result sets."""
+"""Awards, the organiser's tie decisions, sealed result sets and the audit of their publication."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 AWARD_SUBJECTS = ("innovation", "organisation", "region")
 AWARD_POLICIES = ("sum", "mean", "index")
+# The states of workflows/result_set.toml; a test keeps the two in step.
 RESULT_SET_STATUSES = ("sealed", "published")
 # Every competition's award until its organiser defines others.
 DEFAULT_AWARD_NAME = "OPD Terinovatif"
@@ -106,3 +107,29 @@ class ResultSet(Model):
     competition: Mapped[Competition] = relationship()
     sealed_by: Mapped[User | None] = relationship(foreign_keys=[sealed_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    events: Mapped[list[ResultSetEvent]] = relationship(back_populates="result_set",
+                                                        order_by="ResultSetEvent.id")
+
+
+class ResultSetEvent(Model):
+    """The audit row of one change of a result set's status, written by
+    ``change_result_set_status`` only."""
+
+    __tablename__ = "result_set_event"
+    __table_args__ = (
+        CheckConstraint(one_of("from_status", RESULT_SET_STATUSES), name="from_status_known"),
+        CheckConstraint(one_of("to_status", RESULT_SET_STATUSES), name="to_status_known"),
+        CheckConstraint("from_status <> to_status", name="status_changes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_set_id: Mapped[int] = mapped_column(ForeignKey("result_set.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    result_set: Mapped[ResultSet] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -349,7 +349,7 @@ def remove_assignment(assignment: Assignment, organiser: User) -> None:
     """Take a judge off an entry (their draft scores go with it); confirmed scores must be
     reopened first."""
     require_organiser(organiser, assignment.round.competition)
-    if assignment.confirmed_at is not None:
+    if assignment.status == "confirmed":
         raise InvalidInput(t("%(judge)s has confirmed the scores for '%(title)s'; reopen them first",
                              judge=assignment.judge.name, title=assignment.entry.title))
     db.session.delete(assignment)
@@ -367,7 +367,7 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
         raise InvalidInput(t("reason: say why there is a conflict of interest"))
     assignments = db.session.scalars(select(Assignment).where(
         Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)).all()
-    if any(a.confirmed_at is not None for a in assignments):
+    if any(a.status == "confirmed" for a in assignments):
         raise InvalidInput(t("you have confirmed scores for '%(title)s'; ask the organiser to reopen "
                              "them before declaring a conflict", title=entry.title))
     for assignment in assignments:

@@ -246,8 +246,8 @@ def judge_progress(competition: Competition) -> list[JudgeProgress]:
     scored = (select(Score.assignment_id).group_by(Score.assignment_id).subquery())
     rows = db.session.execute(
         select(Assignment.judge_id, User.name, func.count(Assignment.id),
-               _count_where(and_(Assignment.confirmed_at.is_(None), scored.c.assignment_id.is_not(None))),
-               _count_where(Assignment.confirmed_at.is_not(None)))
+               _count_where(and_(Assignment.status == "open", scored.c.assignment_id.is_not(None))),
+               _count_where(Assignment.status == "confirmed"))
         .join(Round, Round.id == Assignment.round_id)
         .join(User, User.id == Assignment.judge_id)
         .outerjoin(scored, scored.c.assignment_id == Assignment.id)
@@ -312,7 +312,7 @@ def score_distributions(competition: Competition, rounds: Sequence[Round] | None
             select(Score.criterion_id, Score.value, func.count())
             .join(Assignment, Assignment.id == Score.assignment_id)
             .join(Round, Round.id == Assignment.round_id)
-            .where(Round.competition_id == competition.id, Assignment.confirmed_at.is_not(None))
+            .where(Round.competition_id == competition.id, Assignment.status == "confirmed")
             .group_by(Score.criterion_id, Score.value)):
         values[criterion_id].append((value, number))
     histograms = []

@@ -1,20 +1,20 @@
-"""Judges' scores, and the rounds they are given in: opening, confirming, reopening, closing.
+"""Judges' scores: saving drafts, and confirming and reopening a judge's sheet (an assignment).
 
+``change_sheet_status`` is the only way a sheet's status changes (workflows/scoring_sheet.toml).
 When every judge assigned to an entry in a round has confirmed, judging of that entry in that
 round is over: in the last round the entry moves verified → scored; in an earlier round whose
 rule can be applied to one entry alone (everyone advances, or a minimum score, without
 normalisation) the entry advances or stops there and then. Rules that compare entries (top N)
-and normalised rounds are decided when the organiser closes the round.
+and normalised rounds are decided when the organiser closes the round (competition.services.rounds).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -30,18 +30,18 @@ from competition.models import (
     ScoringEvent,
     User,
 )
+from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.policy import actor_for, is_conflicted, require_organiser
 from competition.ranking.results import round_scores
-from competition.ranking.tiebreaks import Contender, rank
 from competition.services.entries import change_entry_status
-from competition.services.judging import phase_name, round_entries
 from competition.services.sheets import round_spec, sheet_summaries
 from competition.unit_of_work import operation
-from workflows import Actor
+from workflows import Actor, get_workflow
 from workflows.messages import t
 
 ScoreInput = float | tuple[float, str]
+SHEET_WORKFLOW = "scoring_sheet"
 
 
 def _load_assignment(assignment: Assignment | int) -> Assignment:
@@ -66,7 +66,7 @@ def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
     if is_conflicted(judge, assignment.entry):
         raise NotPermitted(t("%(judge)s has a conflict of interest with '%(title)s'", judge=judge.name,
                              title=assignment.entry.title))
-    if assignment.confirmed_at is not None:
+    if assignment.status == "confirmed":
         raise InvalidInput(t("the scores for '%(title)s' are confirmed and locked",
                              title=assignment.entry.title))
 
@@ -159,17 +159,54 @@ def _upsert_scores(assignment_id: int, values: Mapping[int, tuple[float, str]]) 
 
 
 @operation
+def change_sheet_status(assignment: Assignment | int, trigger: str, actor: User | Actor, *,
+                        comment: str | None = None, now: datetime | None = None) -> ScoringEvent:
+    """Fire ``trigger`` on a judge's sheet: the only way an assignment's status changes.
+
+    All of it or nothing, inside the caller's unit of work:
+
+    - the sheet is locked and its status read again, so of two changes at the same moment the
+      second waits for the first and is then judged on the status the first one left;
+    - the scoring-sheet workflow checks the trigger (state, role, competition phase, guards,
+      comment) and moves ``assignment.status``;
+    - ``confirmed_at`` becomes ``now`` on confirming and empty on reopening;
+    - one :class:`ScoringEvent` records the trigger, the actor, the comment and the time.
+
+    The verbs :func:`confirm_scores` and :func:`reopen_scores` add what else goes with them.
+
+    :param actor: the user acting, or :meth:`Actor.system` for the application itself.
+    :raises NotFound: no such assignment.
+    :raises workflows.UnknownTrigger, workflows.TriggerRefused: with the reasons.
+    """
+    now = now or utcnow()
+    sheet = _load_assignment(assignment)
+    lock_and_reread_state(sheet)
+    competition = sheet.round.competition
+    acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
+    cleaned_comment = (comment or "").strip() or None
+    get_workflow(SHEET_WORKFLOW).fire(sheet, trigger, acting, comment=cleaned_comment,
+                                      phase=competition.phase, now=now)
+    sheet.confirmed_at = now if sheet.status == "confirmed" else None
+    event = ScoringEvent(assignment=sheet, action=trigger, actor_id=acting.user_id, reason=cleaned_comment,
+                         created_at=now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+@operation
 def confirm_scores(assignment: Assignment | int, judge: User, *,
                    now: datetime | None = None) -> ScoringEvent | None:
     """Make a judge's scores for an entry final and lock them.
 
-    Confirming twice changes nothing the second time (and returns ``None``). When this was the
-    entry's last open assignment in the round, judging of the entry in the round ends as the
-    module describes, in the same transaction.
+    Confirming twice changes nothing the second time (and returns ``None``), also when the two
+    arrive at the same moment. When this was the entry's last open assignment in the round,
+    judging of the entry in the round ends as the module describes, in the same transaction.
     """
     now = now or utcnow()
     loaded = _load_assignment(assignment)
-    if loaded.confirmed_at is not None and loaded.judge_id == judge.id:
+    lock_and_reread_state(loaded)
+    if loaded.status == "confirmed" and loaded.judge_id == judge.id:
         return None
     _check_judge_may_score(loaded, judge)
     scored = {s.criterion_id for s in loaded.scores}
@@ -177,15 +214,7 @@ def confirm_scores(assignment: Assignment | int, judge: User, *,
     if missing:
         raise InvalidInput(t("give a score for every criterion first: %(criteria)s still empty",
                              criteria=", ".join(missing)))
-    # Only the first of two simultaneous confirmations changes the row.
-    result = db.session.execute(
-        update(Assignment).where(Assignment.id == loaded.id, Assignment.confirmed_at.is_(None))
-        .values(confirmed_at=now).execution_options(synchronize_session=False))
-    if not getattr(result, "rowcount", 0):
-        return None
-    db.session.refresh(loaded)
-    event = ScoringEvent(assignment=loaded, action="confirm", actor_id=judge.id, created_at=now)
-    db.session.add(event)
+    event = change_sheet_status(loaded, "confirm", judge, now=now)
     _finish_entry_if_complete(loaded.round, loaded.entry, now)
     db.session.flush()
     return event
@@ -202,7 +231,7 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
     require_organiser(organiser, round_.competition)
     if not reason.strip():
         raise InvalidInput(t("reason: say why the scores are reopened"))
-    if loaded.confirmed_at is None:
+    if loaded.status != "confirmed":
         raise InvalidInput(t("the scores of %(judge)s for '%(title)s' are not confirmed",
                              judge=loaded.judge.name, title=loaded.entry.title))
     if round_.status == "setup":
@@ -211,10 +240,7 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
     if round_.status != "open":
         raise InvalidInput(t("round '%(round)s' is closed; scores can only be reopened while it is open",
                              round=round_.name))
-    loaded.confirmed_at = None
-    event = ScoringEvent(assignment=loaded, action="reopen", actor_id=organiser.id,
-                         reason=reason.strip(), created_at=now)
-    db.session.add(event)
+    event = change_sheet_status(loaded, "reopen", organiser, comment=reason, now=now)
     outcome = db.session.scalar(select(RoundOutcome).where(
         RoundOutcome.round_id == round_.id, RoundOutcome.entry_id == loaded.entry_id))
     if outcome is not None:
@@ -226,24 +252,35 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
     return event
 
 
-# -- rounds ---------------------------------------------------------------------------------------
+# -- an entry's outcome in a round ------------------------------------------------------------------
 
-def _is_last(round_: Round) -> bool:
+def is_last_round(round_: Round) -> bool:
     return round_.position == max(r.position for r in round_.competition.rounds)
 
 
-def _decide(round_: Round, entry: Entry, score: float | None, advanced: bool, now: datetime) -> None:
-    db.session.add(RoundOutcome(round=round_, entry=entry, score=score, advanced=advanced, decided_at=now))
+def decide_outcome(round_: Round, entry: Entry, score: float | None, advanced: bool, now: datetime, *,
+                   at_close: bool = False) -> None:
+    """Record the entry's outcome in the round; an entry that goes no further has finished judging
+    (verified → scored). ``at_close``: the round's closing decided it."""
+    db.session.add(RoundOutcome(round=round_, entry=entry, score=score, advanced=advanced, decided_at=now,
+                                decided_at_close=at_close))
     if not advanced and entry.status == "verified":
         change_entry_status(entry, "complete_scoring", Actor.system(), now=now)
 
 
 def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> None:
-    assignments = db.session.scalars(select(Assignment).where(
-        Assignment.round_id == round_.id, Assignment.entry_id == entry.id)).all()
-    if any(a.confirmed_at is None for a in assignments):
+    # The entry's row is locked before counting: of two last confirmations at the same moment,
+    # each would otherwise count the other's sheet as still open (not yet committed) and neither
+    # would end the entry's judging. The second now waits here until the first commits, then
+    # counts it. (SQLite lets one writer at a time and needs no lock.)
+    entry = db.session.scalars(select(Entry).where(Entry.id == entry.id).with_for_update()
+                               .execution_options(populate_existing=True)).one()
+    still_open = db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.round_id == round_.id, Assignment.entry_id == entry.id,
+        Assignment.status != "confirmed"))
+    if still_open:
         return
-    decidable_alone = _is_last(round_) or (
+    decidable_alone = is_last_round(round_) or (
         not round_.normalise and round_.advancement in ("all", "min_score"))
     if not decidable_alone:
         return
@@ -251,108 +288,10 @@ def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> Non
     scores = round_scores(spec, sheet_summaries([spec], [entry.id]),
                           round_.competition.disagreement_threshold)
     score = scores[entry.id].score if entry.id in scores else None
-    if _is_last(round_):
+    if is_last_round(round_):
         advanced = False
     elif round_.advancement == "all":
         advanced = score is not None
     else:
         advanced = score is not None and score >= (round_.advancement_min_score or 0)
-    _decide(round_, entry, score, advanced, now)
-
-
-@operation
-def open_round(round_: Round, organiser: User, *, now: datetime | None = None) -> Round:
-    """Open a round for scoring: the competition is judging, the round before is closed, and
-    the round has a rubric and a panel. The round records who opened it and when."""
-    now = now or utcnow()
-    competition = round_.competition
-    require_organiser(organiser, competition)
-    problems = []
-    if round_.status == "open":
-        problems.append(t("round '%(round)s' is already open", round=round_.name))
-    elif round_.status != "setup":
-        problems.append(t("round '%(round)s' is already closed", round=round_.name))
-    if competition.phase != "judging":
-        problems.append(t("%(competition)s is in phase '%(phase)s', not judging",
-                          competition=competition.name, phase=phase_name(competition.phase)))
-    earlier = [r for r in competition.rounds if r.position < round_.position and r.status != "closed"]
-    if earlier:
-        problems.append(t("round '%(round)s' must be closed first", round=earlier[0].name))
-    if not round_.criteria:
-        problems.append(t("round '%(round)s' has no rubric", round=round_.name))
-    if not round_.panels:
-        problems.append(t("round '%(round)s' has no panel of judges", round=round_.name))
-    if problems:
-        raise InvalidInput(problems)
-    round_.status = "open"
-    round_.opened_at, round_.opened_by_id = now, organiser.id
-    db.session.flush()
-    return round_
-
-
-@dataclass(frozen=True)
-class RoundClosure:
-    advanced: list[str]
-    stopped: list[str]
-    not_judged: list[str]
-
-
-@operation
-def close_round(round_: Round, organiser: User, *, force: bool = False,
-                now: datetime | None = None) -> RoundClosure:
-    """Close a round and decide every outcome still open: who advances under the round's rule,
-    and which entries' judging is over (they move verified → scored). In the last round every
-    entry's judging is over.
-
-    Unconfirmed assignments make closing refuse, naming how many, unless ``force`` is given; their
-    drafts then do not count. Entries that advance with equal scores at the cut-off all advance.
-    """
-    now = now or utcnow()
-    require_organiser(organiser, round_.competition)
-    if round_.status == "setup":
-        raise InvalidInput(t("round '%(round)s' is setup, not open", round=round_.name))
-    if round_.status != "open":
-        raise InvalidInput(t("round '%(round)s' is closed, not open", round=round_.name))
-    open_assignments = [a for a in round_.assignments if a.confirmed_at is None]
-    if open_assignments and not force:
-        raise InvalidInput(t("%(count)s assignment(s) in round '%(round)s' are not confirmed yet; close "
-                             "anyway to ignore their drafts", count=len(open_assignments),
-                             round=round_.name))
-    entries = {e.id: e for e in round_entries(round_)}
-    decided = set(db.session.scalars(select(RoundOutcome.entry_id).where(
-        RoundOutcome.round_id == round_.id)))
-    spec = round_spec(round_)
-    scores = round_scores(spec, sheet_summaries([spec]), round_.competition.disagreement_threshold)
-    undecided = [e for e in entries.values() if e.id not in decided]
-    advancing = _advancing(round_, undecided, {e: s.score for e, s in scores.items()})
-    closure = RoundClosure(advanced=[], stopped=[], not_judged=[])
-    for entry in sorted(undecided, key=lambda e: e.id):
-        score = scores[entry.id].score if entry.id in scores else None
-        advanced = entry.id in advancing
-        _decide(round_, entry, score, advanced, now)
-        (closure.not_judged if score is None else
-         closure.advanced if advanced else closure.stopped).append(entry.title)
-    round_.status = "closed"
-    round_.closed_at, round_.closed_by_id = now, organiser.id
-    db.session.flush()
-    return closure
-
-
-def _advancing(round_: Round, entries: list[Entry], scores: Mapping[int, float]) -> set[int]:
-    judged = [e for e in entries if e.id in scores]
-    if _is_last(round_):
-        return set()
-    if round_.advancement == "all":
-        return {e.id for e in judged}
-    if round_.advancement == "min_score":
-        return {e.id for e in judged if scores[e.id] >= (round_.advancement_min_score or 0)}
-    groups: dict[int | None, list[Entry]] = {}
-    for entry in judged:
-        key = entry.category_id if round_.advancement == "top_n_per_category" else None
-        groups.setdefault(key, []).append(entry)
-    count = round_.advancement_count or 0
-    advancing: set[int] = set()
-    for members in groups.values():
-        placings = rank([Contender(key=e.id, score=scores[e.id]) for e in members], chain=())
-        advancing |= {p.key for p in placings if p.place <= count}
-    return advancing
+    decide_outcome(round_, entry, score, advanced, now)

@@ -48,7 +48,7 @@ def sheet_summaries(rounds: Sequence[RoundSpec],
                func.sum(cast(case((Score.value >= Criterion.max_value, 1), else_=0), Integer)))
         .join(Score, Score.assignment_id == Assignment.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Assignment.round_id.in_([r.id for r in rounds]), Assignment.confirmed_at.is_not(None))
+        .where(Assignment.round_id.in_([r.id for r in rounds]), Assignment.status == "confirmed")
         .group_by(Assignment.round_id, Assignment.entry_id, Assignment.judge_id))
     if entry_ids is not None:
         query = query.where(Assignment.entry_id.in_(entry_ids))
@@ -65,7 +65,7 @@ def raw_sheets(round_ids: Sequence[int]) -> list[ScoreSheet]:
     query = (select(Assignment.round_id, Assignment.entry_id, Assignment.judge_id, Score.criterion_id,
                     Score.value)
              .join(Score, Score.assignment_id == Assignment.id)
-             .where(Assignment.round_id.in_(round_ids), Assignment.confirmed_at.is_not(None)))
+             .where(Assignment.round_id.in_(round_ids), Assignment.status == "confirmed"))
     for round_id, entry_id, judge_id, criterion_id, value in db.session.execute(query):
         values.setdefault((round_id, entry_id, judge_id), {})[criterion_id] = value
     return [ScoreSheet(round_id=r, entry_id=e, judge_id=j, values=dict(sorted(v.items())))

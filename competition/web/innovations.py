@@ -45,7 +45,8 @@ from competition.services.evidence import (
     evidence_path,
     remove_evidence,
 )
-from competition.services.results import EntryBreakdown, entry_result, latest_published_result_set
+from competition.services.result_details import EntryBreakdown, entry_result
+from competition.services.results import latest_published_result_set
 from competition.web.actions import fire_from_page
 from competition.web.formatting import format_number
 from workflows import get_workflow

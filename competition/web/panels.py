@@ -52,7 +52,8 @@ from competition.services.judging import (
     remove_assignment,
     round_entries,
 )
-from competition.services.scoring import close_round, open_round, reopen_scores
+from competition.services.rounds import close_round, open_round
+from competition.services.scoring import reopen_scores
 from competition.web.manage import organised_competition
 from workflows import WorkflowError
 
@@ -230,7 +231,7 @@ class RoundView:
         return Conflict(judge, entry, found.kind, found.detail, found.relation or "")
 
     def state(self, assignment: Assignment) -> str:
-        if assignment.confirmed_at is not None:
+        if assignment.status == "confirmed":
             return "confirmed"
         return "draft" if self.score_counts.get(assignment.id) else "not_started"
 
@@ -449,7 +450,7 @@ def close(competition_id: int, round_id: int) -> Response | str:
     force = request.form.get("force") == "1"
     if round_.status == "open" and not force:
         unconfirmed = list(db.session.scalars(
-            select(Assignment).where(Assignment.round_id == round_.id, Assignment.confirmed_at.is_(None))
+            select(Assignment).where(Assignment.round_id == round_.id, Assignment.status == "open")
             .options(selectinload(Assignment.judge), selectinload(Assignment.entry))
             .order_by(Assignment.entry_id, Assignment.id)))
         if unconfirmed:
@@ -516,7 +517,7 @@ def assignments(competition_id: int, round_id: int) -> str:
         .options(selectinload(ScoringEvent.actor),
                  selectinload(ScoringEvent.assignment).selectinload(Assignment.judge),
                  selectinload(ScoringEvent.assignment).selectinload(Assignment.entry))))
-    confirmed = sum(1 for a in view.assignments if a.confirmed_at is not None)
+    confirmed = sum(1 for a in view.assignments if a.status == "confirmed")
     return render_template(
         "panels/assignments.html", competition=competition, round=round_, view=view, rows=rows,
         judges=judges, phone_rows=phone_rows, panel=panel, category=category, events=events,

@@ -21,13 +21,12 @@ from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet
 from competition.ranking.awards import AwardRow
+from competition.services.result_details import ResultsPreview, results_preview
 from competition.services.results import (
-    ResultsPreview,
     award_standings,
     latest_result_set,
     publish_results,
     record_tie_decision,
-    results_preview,
     seal_results,
     verify_result_set,
     winning_entries,

@@ -158,7 +158,7 @@ def index() -> str:
         if card is None:
             card = cards[round_.id] = RoundCard(round=round_, panels=panels.get(round_.id, []),
                                                 days_left=_days_left(round_.competition.judging_closes_at))
-        if assignment.confirmed_at is not None:
+        if assignment.status == "confirmed":
             state = "confirmed"
         elif is_conflicted(current_user, assignment.entry, declared):
             state = "conflict"
@@ -197,7 +197,7 @@ def _next_open(assignment: Assignment) -> Assignment | None:
     others = db.session.scalars(
         select(Assignment).where(Assignment.round_id == assignment.round_id,
                                  Assignment.judge_id == current_user.id,
-                                 Assignment.confirmed_at.is_(None), Assignment.id != assignment.id)
+                                 Assignment.status == "open", Assignment.id != assignment.id)
         .options(selectinload(Assignment.entry).selectinload(Entry.organisation)
                  .selectinload(Organisation.parent))
         .order_by(Assignment.entry_id, Assignment.id)).all()
@@ -263,7 +263,7 @@ def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None
         notes = {c.id: sent.get(f"comment-{c.id}", "").strip() for c in criteria}
     blind = assignment.round.blind
     redact = redactor(assignment)
-    editable = assignment.confirmed_at is None and assignment.round.status == "open"
+    editable = assignment.status == "open" and assignment.round.status == "open"
     evidence = [(item, _evidence_label(item, number, redact, blind))
                 for number, item in enumerate(assignment.entry.evidence, start=1)]
     following = _next_open(assignment)
@@ -334,7 +334,7 @@ def _wants_json() -> bool:
 
 
 def _locked_reason(assignment: Assignment) -> str | None:
-    if assignment.confirmed_at is not None:
+    if assignment.status == "confirmed":
         return _("These scores are confirmed and locked.")
     if assignment.round.status != "open":
         return _("Scores can only be given while the round is open.")
@@ -393,7 +393,7 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
 def confirm(assignment_id: int) -> str | Response:
     """Every criterion's value with its weight and the weighted total, before locking."""
     assignment = _my_assignment(assignment_id)
-    if assignment.confirmed_at is not None:
+    if assignment.status == "confirmed":
         return redirect(url_for("scoring.entry", assignment_id=assignment.id))
     criteria = assignment.round.criteria
     values, comments = _stored(assignment)
@@ -412,7 +412,7 @@ def confirm_post(assignment_id: int) -> Response:
     assignment = _my_assignment(assignment_id)
     if not ScoringForm().validate_on_submit():
         abort(400)
-    if assignment.confirmed_at is None:
+    if assignment.status == "open":
         scored = {s.criterion_id for s in assignment.scores}
         missing = [c.name for c in assignment.round.criteria if c.id not in scored]
         problem = _locked_reason(assignment) or (
@@ -447,7 +447,7 @@ def conflict(assignment_id: int) -> Response:
     if not form.validate_on_submit() or not (form.reason.data or "").strip():
         flash(_("Give the reason for the conflict of interest."), "danger")
         return redirect(url_for("scoring.entry", assignment_id=assignment.id) + "#conflict")
-    if assignment.confirmed_at is not None:
+    if assignment.status == "confirmed":
         flash(_("You have confirmed scores for this innovation; ask the organiser to reopen them before "
                 "declaring a conflict of interest."), "danger")
         return redirect(url_for("scoring.entry", assignment_id=assignment.id))

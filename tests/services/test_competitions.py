@@ -11,7 +11,14 @@ from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import Competition, CompetitionEvent
 from competition.services.competitions import change_competition_phase, create_competition
-from tests.factories import make_competition, make_entry, make_organisation, make_region, make_user
+from tests.factories import (
+    force_status,
+    make_competition,
+    make_entry,
+    make_organisation,
+    make_region,
+    make_user,
+)
 from workflows import TriggerRefused
 
 T0 = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
@@ -170,8 +177,7 @@ def test_categories_change_while_innovations_can_choose_them(app):
     remove_category(tata_kelola, organiser)
     db.session.expire_all()
     assert [c.name for c in db.session.get(Competition, competition.id).categories] == ["Layanan Publik"]
-    competition.phase = "verification"
-    db.session.commit()
+    force_status(competition, "verification")
     with pytest.raises(InvalidInput, match="only be added before submissions close"):
         add_category(competition, organiser, "Kesehatan")
 
@@ -191,8 +197,7 @@ def test_removing_a_criterion_moves_the_later_ones_up(app):
         (3, "Kewenangan daerah dan kolaborasi", 15), (4, "Penguasaan materi dan penyajian", 10),
         (5, "Dampak", 25)]
     round_ = db.session.get(type(round_), round_.id)
-    round_.status = "open"
-    db.session.commit()
+    force_status(round_, "open")
     with pytest.raises(InvalidInput, match="no longer being set up"):
         remove_criterion(round_.criteria[0], organiser)
 
@@ -212,7 +217,6 @@ def test_removing_an_award_moves_the_later_ones_up(app):
         select(Award).where(Award.competition_id == competition.id).order_by(Award.position))] == [
         (1, "Inovasi Terbaik"), (2, "Kecamatan Terinovatif"), (3, "Inovasi Digital")]
     competition = db.session.get(Competition, competition.id)
-    competition.phase = "results"
-    db.session.commit()
+    force_status(competition, "results")
     with pytest.raises(InvalidInput, match="once judging is closed"):
         remove_award(competition.awards[0], organiser)

@@ -28,13 +28,8 @@ from competition.services.judging import (
     declare_conflict,
     update_round,
 )
-from competition.services.scoring import (
-    close_round,
-    confirm_scores,
-    open_round,
-    reopen_scores,
-    save_scores,
-)
+from competition.services.rounds import close_round, open_round
+from competition.services.scoring import confirm_scores, reopen_scores, save_scores
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 
 

@@ -117,6 +117,7 @@ class Kota:
 
     def sheet(self, entry: Entry, judge: User, values: tuple[float, ...], *, confirmed: bool) -> None:
         assignment = Assignment(round=self.round, entry=entry, judge=judge,
+                                status="confirmed" if confirmed else "open",
                                 confirmed_at=NOW - timedelta(days=1) if confirmed else None)
         criteria = (self.k1, self.k2, self.k3)[:len(values)]
         assignment.scores = [Score(criterion=c, value=v) for c, v in zip(criteria, values, strict=True)]

@@ -30,17 +30,18 @@ from competition.services.judging import (
     assign_judge,
     create_panel,
 )
+from competition.services.result_details import entry_result
 from competition.services.results import (
     add_award,
     award_standings,
-    entry_result,
     preview_results,
     publish_results,
     record_tie_decision,
     seal_results,
     verify_result_set,
 )
-from competition.services.scoring import close_round, confirm_scores, open_round, save_scores
+from competition.services.rounds import close_round, open_round
+from competition.services.scoring import confirm_scores, save_scores
 from competition.services.sheets import round_spec
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.services.test_judging import Judging

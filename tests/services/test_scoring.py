@@ -10,7 +10,8 @@ from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.models import Score
 from competition.services.judging import assign_judge
-from competition.services.scoring import confirm_scores, open_round, save_scores
+from competition.services.rounds import open_round
+from competition.services.scoring import confirm_scores, save_scores
 from tests.services.test_judging import Judging
 
 

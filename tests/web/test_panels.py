@@ -18,7 +18,8 @@ from competition.services.judging import (
     create_panel,
     declare_conflict,
 )
-from competition.services.scoring import confirm_scores, open_round, save_scores
+from competition.services.rounds import open_round
+from competition.services.scoring import confirm_scores, save_scores
 from competition.web.formatting import format_datetime
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.web.pages import page, sign_in

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from competition.extensions import db
-from tests.factories import PASSWORD, Crowd
+from tests.factories import PASSWORD, Crowd, force_status
 
 
 def signed_in_client(app, user):
@@ -53,8 +53,7 @@ PAGES: dict[str, tuple[str, Callable[[Crowd], str]]] = {
 @pytest.fixture
 def crowd(app) -> Crowd:
     crowd = Crowd()
-    crowd.competition.phase = "judging"
-    db.session.commit()
+    force_status(crowd.competition, "judging")
     return crowd
 
 

@@ -16,8 +16,10 @@ from competition.models import Assignment, Entry, ResultSet, Score, TieDecision
 from competition.models.types import utcnow
 from competition.services.competitions import change_competition_phase
 from competition.services.judging import add_criterion, add_round, assign_judge, create_panel
-from competition.services.results import results_preview, seal_results
-from competition.services.scoring import close_round, confirm_scores, open_round, save_scores
+from competition.services.result_details import results_preview
+from competition.services.results import seal_results
+from competition.services.rounds import close_round, open_round
+from competition.services.scoring import confirm_scores, save_scores
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.web.pages import page, sign_in
 
@@ -390,7 +392,7 @@ def judged(contest: Contest, count: int, start: int) -> None:
         db.session.add(entry)
         for judge_number, judge in enumerate(contest.judges):
             assignment = Assignment(round=contest.round, entry=entry, judge=judge, source="manual",
-                                    confirmed_at=now)
+                                    status="confirmed", confirmed_at=now)
             db.session.add(assignment)
             values = ((contest.kebaharuan, 40 + number % 50), (contest.kemanfaatan, 50 + judge_number))
             for criterion, value in values:

@@ -16,8 +16,8 @@ from competition.models import Assignment, ConflictOfInterest, Evidence, Score
 from competition.models.types import utcnow
 from competition.services.evidence import add_evidence_file
 from competition.services.judging import add_criterion, add_round, assign_judge, create_panel
-from competition.services.scoring import open_round
-from tests.factories import make_competition, make_entry, make_organisation, make_user
+from competition.services.rounds import open_round
+from tests.factories import force_status, make_competition, make_entry, make_organisation, make_user
 from tests.web.pages import page, sign_in
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -53,9 +53,9 @@ class Jury:
         self.lapor = make_entry(self.competition, self.kominfo, title="Lapor Mas Wali")
         self.antrean = make_entry(self.competition, self.puskesmas, title="Antrean Daring")
         for entry in (self.sehat, self.lapor, self.antrean):
-            entry.status, entry.submitted_at = "verified", utcnow() - timedelta(days=5)
-        self.competition.phase = "judging"
-        db.session.commit()
+            entry.submitted_at = utcnow() - timedelta(days=5)
+            force_status(entry, "verified")
+        force_status(self.competition, "judging")
         self.round = add_round(self.competition, self.organiser, name="Penilaian dokumen", blind=blind)
         self.novelty = add_criterion(self.round, self.organiser, name="Kebaharuan", weight=60,
                                      guidance="Seberapa baru dibanding praktik sebelumnya.")
@@ -141,7 +141,7 @@ def test_the_list_shows_the_round_progress_deadline_and_states(client, jury):
 
 
 def test_closed_rounds_are_listed_as_done_below_the_open_ones(client, jury):
-    from competition.services.scoring import close_round
+    from competition.services.rounds import close_round
 
     later = add_round(jury.competition, jury.organiser, name="Presentasi")
     sign_in(client, jury.judge)
@@ -160,12 +160,13 @@ def test_the_list_takes_the_same_queries_for_five_or_forty_assignments(client, a
         for number in range(count):
             entry = make_entry(jury.competition, organisations[number % 3], status="verified",
                                title=f"Inovasi tambahan {number}-{count}")
-            assignment = Assignment(round=jury.round, entry=entry, judge=jury.judge, source="manual")
+            confirmed = number % 5 == 0
+            assignment = Assignment(round=jury.round, entry=entry, judge=jury.judge, source="manual",
+                                    status="confirmed" if confirmed else "open",
+                                    confirmed_at=utcnow() if confirmed else None)
             db.session.add(assignment)
             if number % 2:
                 db.session.add(Score(assignment=assignment, criterion_id=jury.novelty.id, value=50))
-            if number % 5 == 0:
-                assignment.confirmed_at = utcnow()
         db.session.commit()
 
     def count_queries() -> int:

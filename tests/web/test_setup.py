@@ -15,7 +15,7 @@ from competition.models.types import utcnow
 from competition.services.judging import add_criterion, add_round
 from competition.services.results import add_award
 from competition.web.diagram import workflow_svg
-from tests.factories import make_competition, make_entry, make_organisation, make_user
+from tests.factories import force_status, make_competition, make_entry, make_organisation, make_user
 from tests.web.pages import page, sign_in
 from workflows import get_workflow
 
@@ -218,7 +218,7 @@ def test_the_schedule_is_changed_in_wib_and_a_bad_order_changes_nothing(client, 
 def test_once_submissions_close_their_moments_are_shown_not_asked(client, office):
     competition = office.competition
     now = utcnow()
-    competition.phase = "verification"
+    force_status(competition, "verification")
     competition.submission_opens_at = now - timedelta(days=30)
     competition.submission_closes_at = now - timedelta(days=2)
     competition.verification_closes_at = now + timedelta(days=10)
@@ -432,8 +432,7 @@ def test_a_phase_change_is_confirmed_then_made(client, office):
 
 def test_a_refused_phase_change_is_flashed_with_its_reason(client, office):
     competition = office.competition
-    competition.phase = "verification"
-    db.session.commit()
+    force_status(competition, "verification")
     make_entry(competition, office.dinkes, status="submitted")
     sign_in(client, office.organiser)
     overview = page(client.get(f"/manage/{competition.id}/setup"))
@@ -477,7 +476,7 @@ def test_the_overview_takes_the_same_queries_however_much_is_set_up(client, offi
     assert count_queries() == few
 
 
-@pytest.mark.parametrize("name", ["innovation", "competition"])
+@pytest.mark.parametrize("name", ["innovation", "competition", "round", "result_set", "scoring_sheet"])
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("direction", ["LR", "TB"])
 def test_the_workflow_diagram_is_well_formed_svg_naming_every_state(name, language, direction):
@@ -508,8 +507,7 @@ def test_the_workflow_page_draws_both_workflows(client, office):
 
 def test_a_closed_competition_shows_its_set_up_but_keeps_it(client, office):
     competition = office.competition
-    competition.phase = "closed"
-    db.session.commit()
+    force_status(competition, "closed")
     sign_in(client, office.organiser)
     base = f"/manage/{competition.id}/setup"
     for url in (base, f"{base}/timeline", f"{base}/awards", f"{base}/rules", f"{base}/workflow"):
@@ -554,8 +552,8 @@ def test_a_round_in_set_up_can_be_changed_and_an_open_one_cannot(client, office)
     db.session.refresh(second)
     assert second.name == "Presentasi dan wawancara"
     # Once a round is open its settings are fixed.
-    first.status, first.opened_at = "open", utcnow()
-    db.session.commit()
+    first.opened_at = utcnow()
+    force_status(first, "open")
     url = f"/manage/{office.competition.id}/setup/rounds/{first.id}/edit"
     refused = client.post(url, data={**changed, "name": "Administrasi"}, follow_redirects=True)
     assert "round &#39;Administrasi&#39; is open; its set-up can no longer change" in page(refused)

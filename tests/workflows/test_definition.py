@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from competition.models import COMPETITION_PHASES, ENTRY_STATUSES
+from competition.models.judging import ROUND_STATUSES, SCORING_ACTIONS, SHEET_STATUSES
+from competition.models.results import RESULT_SET_STATUSES
 from workflows import WorkflowDefinitionError, load_workflows, parse_workflow
 from workflows.guards import GUARDS
 
@@ -125,6 +127,30 @@ def test_shipped_workflows_match_the_database_status_values():
     workflows = load_workflows()
     assert workflows["innovation"].definition.state_names == ENTRY_STATUSES
     assert workflows["competition"].definition.state_names == COMPETITION_PHASES
+    assert workflows["round"].definition.state_names == ROUND_STATUSES
+    assert workflows["result_set"].definition.state_names == RESULT_SET_STATUSES
+    assert workflows["scoring_sheet"].definition.state_names == SHEET_STATUSES
+    # A sheet's audit row names the trigger that changed it.
+    assert tuple(workflows["scoring_sheet"].triggers) == SCORING_ACTIONS
+
+
+def test_new_rows_start_in_their_workflow_s_initial_state():
+    from competition.models import Assignment, Competition, Entry, ResultSet, Round
+
+    workflows = load_workflows()
+    for column, workflow in ((Entry.__table__.c.status, "innovation"),
+                             (Competition.__table__.c.phase, "competition"),
+                             (Round.__table__.c.status, "round"),
+                             (Assignment.__table__.c.status, "scoring_sheet"),
+                             (ResultSet.__table__.c.status, "result_set")):
+        assert column.default.arg == workflows[workflow].definition.initial, column
+
+
+def test_workflows_naming_phases_load_after_the_competition_workflow():
+    workflows = load_workflows()
+    assert list(workflows)[0] == "competition"
+    assert {name for name, w in workflows.items() if w.definition.phase_workflow == "competition"} == {
+        "innovation", "round", "result_set", "scoring_sheet"}
 
 
 def test_shipped_workflows_are_compiled_once():
