@@ -180,7 +180,7 @@ def measure(url: str, label: str) -> None:
 
     from competition.extensions import db
     from competition.models import Competition
-    from competition.services.results import preview_results
+    from competition.results.operations import preview_results
 
     app = make_app(url)
     with app.app_context():

@@ -89,7 +89,7 @@ def _send_mail_in_the_background(app: Flask) -> None:
             return
         with lock:
             if "anugerah.mail_thread" not in app.extensions:
-                from competition.services.notifications import MailThread
+                from competition.notifications.operations import MailThread
 
                 thread = MailThread(app, interval)
                 thread.start()

@@ -53,6 +53,8 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "MAIL_FROM": env.get("ANUGERAH_MAIL_FROM", "Anugerah <no-reply@anugerah.local>"),
         # Seconds between sends by a background thread of the web process; 0: cron or a worker sends.
         "MAIL_SEND_INTERVAL": float(env.get("ANUGERAH_MAIL_SEND_INTERVAL", 0)),
+        # How long after a judge's last change the scoring page saves the draft.
+        "AUTOSAVE_DELAY_MS": int(env.get("ANUGERAH_AUTOSAVE_DELAY_MS", 800)),
         "BABEL_DEFAULT_LOCALE": "id",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -37,7 +37,7 @@ from competition.models import (
     Panel,
     User,
 )
-from competition.models.notifications import Notification
+from competition.notifications.models import Notification
 from workflows import Actor, get_workflow
 from workflows.messages import t
 

@@ -31,9 +31,9 @@ from competition.models import (
     Score,
     User,
 )
-from competition.models.results import DEFAULT_AWARD_NAME
 from competition.models.state import bypass_state_guard_for_tests
 from competition.models.types import utcnow
+from competition.results.models import DEFAULT_AWARD_NAME
 
 _numbers = count(1)
 PASSWORD = "rahasia-123"

@@ -176,9 +176,9 @@ def test_entry_fire_changes_every_innovation_or_none(runner, app):
 
 
 def test_reopen_round_undoes_the_closing_and_names_what_it_undid(runner):
-    from competition.services.judging import assign_automatically
-    from competition.services.rounds import close_round, open_round
-    from tests.services.test_judging import Judging
+    from competition.judging.operations import assign_automatically
+    from competition.judging.rounds import close_round, open_round
+    from tests.judging.test_operations import Judging
 
     judging = Judging()
     round_ = judging.round(judges_per_entry=1)

@@ -9,16 +9,16 @@ import time
 import pytest
 from sqlalchemy import select, text
 
+from competition.entries.operations import change_entry_status
 from competition.errors import ConcurrentChange
 from competition.extensions import db
+from competition.judging import scoring
+from competition.judging.operations import assign_automatically
+from competition.judging.rounds import open_round
 from competition.models import Assignment, Entry, EntryEvent, RoundOutcome, User
-from competition.services import scoring
-from competition.services.entries import change_entry_status
-from competition.services.judging import assign_automatically
-from competition.services.rounds import open_round
 from tests.conftest import on_postgres
 from tests.factories import make_competition, make_entry, make_organisation, make_user
-from tests.services.test_judging import Judging
+from tests.judging.test_operations import Judging
 
 
 def test_two_threads_firing_on_one_entry(app):

@@ -35,7 +35,7 @@ from competition.models import (
     Notification,
     User,
 )
-from competition.services.users import password_reset_token
+from competition.people.operations import password_reset_token
 
 POLICY_FILE = Path(policy.__file__).resolve()
 SOURCE = POLICY_FILE.parent

@@ -12,14 +12,14 @@ from sqlalchemy import create_engine, select, text
 
 from competition.errors import InvalidInput
 from competition.extensions import db
+from competition.judging import scoring
+from competition.judging.scoring import save_scores
 from competition.models import Assignment, Competition, Entry, Score, ScoringEvent, User
-from competition.services import scoring
-from competition.services.scoring import save_scores
 from competition.unit_of_work import atomic, unit_of_work
 from tests.conftest import on_postgres
 from tests.factories import PASSWORD
+from tests.judging.test_scoring_views import Jury
 from tests.web.pages import sign_in
-from tests.web.test_scoring import Jury
 
 SOURCE = Path(__file__).resolve().parent.parent / "competition"
 
@@ -108,8 +108,8 @@ def test_a_failing_command_writes_nothing(runner, jury):
 
 def test_a_page_that_creates_a_competition_and_its_organiser_role_does_both_or_neither(
         client, jury, monkeypatch):
-    from competition.services import users
-    from competition.web import setup
+    from competition.competitions import views as setup
+    from competition.people import operations as users
 
     def refuse(*args, **kwargs):
         raise InvalidInput("role: refused for the test")

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
+from competition.competitions.operations import change_competition_phase, create_competition
 from competition.demo.timeline import (
     Segment,
     at,
@@ -33,8 +34,18 @@ from competition.demo.timeline import (
     working_day_on_or_after,
     working_day_on_or_before,
 )
+from competition.entries.evidence import add_evidence_link
+from competition.entries.operations import change_entry_status, create_entry, update_entry
 from competition.errors import InvalidInput
 from competition.extensions import db
+from competition.judging.operations import (
+    add_round,
+    apply_rubric_template,
+    assign_automatically,
+    create_panel,
+)
+from competition.judging.rounds import close_round, open_round
+from competition.judging.scoring import ScoreInput, confirm_scores, save_scores
 from competition.models import (
     Assignment,
     Competition,
@@ -49,15 +60,9 @@ from competition.models import (
     User,
 )
 from competition.models.types import utcnow
-from competition.services.competitions import change_competition_phase, create_competition
-from competition.services.entries import change_entry_status, create_entry, update_entry
-from competition.services.evidence import add_evidence_link
-from competition.services.judging import add_round, apply_rubric_template, assign_automatically, create_panel
-from competition.services.organisations import get_or_create_region
-from competition.services.results import ensure_default_award, publish_results, seal_results
-from competition.services.rounds import close_round, open_round
-from competition.services.scoring import ScoreInput, confirm_scores, save_scores
-from competition.services.users import create_user, grant_role
+from competition.people.operations import create_user, grant_role
+from competition.people.organisations import get_or_create_region
+from competition.results.operations import ensure_default_award, publish_results, seal_results
 from competition.unit_of_work import operation
 
 REGION_NAME = "Kota Kediri"

@@ -1,13 +1,13 @@
 """The data model, one module per aggregate."""
 
-from competition.models.competition import (
+from competition.competitions.models import (
     COMPETITION_PHASES,
     Category,
     Competition,
     CompetitionEvent,
 )
-from competition.models.entry import ENTRY_STATUSES, Entry, EntryEvent, Evidence
-from competition.models.judging import (
+from competition.entries.models import ENTRY_STATUSES, Entry, EntryEvent, Evidence
+from competition.judging.models import (
     Assignment,
     ConflictOfInterest,
     Criterion,
@@ -20,18 +20,17 @@ from competition.models.judging import (
     Score,
     ScoringEvent,
 )
-from competition.models.notifications import Notification, OutboxMessage
-from competition.models.org import Organisation, Region
-from competition.models.results import Award, ResultSet, ResultSetEvent, TieDecision
 from competition.models.state import guard_state
-from competition.models.user import MEMBERSHIP_ROLES, Membership, User
+from competition.notifications.models import Notification, OutboxMessage
+from competition.people.models import MEMBERSHIP_ROLES, Membership, Organisation, Region, User
+from competition.results.models import Award, ResultSet, ResultSetEvent, TieDecision
 
 # Each state changes only through its door (see competition.models.state).
-guard_state(Entry.status, "competition.services.entries.change_entry_status")
-guard_state(Competition.phase, "competition.services.competitions.change_competition_phase")
-guard_state(Round.status, "competition.services.rounds.change_round_status")
-guard_state(Assignment.status, "competition.services.scoring.change_sheet_status")
-guard_state(ResultSet.status, "competition.services.results.change_result_set_status")
+guard_state(Entry.status, "competition.entries.operations.change_entry_status")
+guard_state(Competition.phase, "competition.competitions.operations.change_competition_phase")
+guard_state(Round.status, "competition.judging.rounds.change_round_status")
+guard_state(Assignment.status, "competition.judging.scoring.change_sheet_status")
+guard_state(ResultSet.status, "competition.results.operations.change_result_set_status")
 
 __all__ = [
     "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",

@@ -12,27 +12,29 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.i18n import LANGUAGES
 from competition.models import Competition
-from competition.models.notifications import Notification
+from competition.notifications.models import Notification
 from competition.policy import organised_competitions, roles_anywhere
 from workflows import get_workflow
 
 
 def register_blueprints(app: Flask) -> None:
-    from competition.web.auth import bp as auth_bp
-    from competition.web.ceremony import bp as ceremony_bp
-    from competition.web.dashboard import bp as dashboard_bp
+    from competition.ceremony.views import bp as ceremony_bp
+    from competition.competitions.manage import manage_tabs
+    from competition.competitions.views import bp as setup_bp
+    from competition.documents.formatting import register_filters
+    from competition.entries.verification_views import bp as verification_bp
+    from competition.entries.views import bp as innovations_bp
+    from competition.judging import setup_views as _rounds  # noqa: F401  (its pages join the set-up blueprint)
+    from competition.judging.panel_views import bp as panels_bp
+    from competition.judging.scoring_views import bp as scoring_bp
+    from competition.monitoring.views import bp as dashboard_bp
+    from competition.notifications.views import bp as notifications_bp
+    from competition.people.auth_views import bp as auth_bp
+    from competition.people.views import bp as people_bp
+    from competition.public.views import bp as public_bp
+    from competition.results import setup_views as _rules  # noqa: F401  (likewise)
+    from competition.results.views import bp as results_bp
     from competition.web.errors import register_error_pages
-    from competition.web.formatting import register_filters
-    from competition.web.innovations import bp as innovations_bp
-    from competition.web.manage import manage_tabs
-    from competition.web.notifications import bp as notifications_bp
-    from competition.web.panels import bp as panels_bp
-    from competition.web.people import bp as people_bp
-    from competition.web.public import bp as public_bp
-    from competition.web.results import bp as results_bp
-    from competition.web.scoring import bp as scoring_bp
-    from competition.web.setup import bp as setup_bp
-    from competition.web.verification import bp as verification_bp
 
     register_filters(app)
     register_error_pages(app)

@@ -88,6 +88,7 @@ def live_server(database: str, tmp_path: Path, smtp_inbox: Inbox) -> Iterator[Li
         "EVIDENCE_DIR": tmp_path / "evidence",
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_inbox.port, "SMTP_USER": "", "SMTP_STARTTLS": False,
         "MAIL_FROM": MAIL_FROM,
+        "AUTOSAVE_DELAY_MS": 150,  # the journeys wait for each draft to be saved
     })
     errors: list[BaseException] = []
 

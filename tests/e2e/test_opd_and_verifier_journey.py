@@ -10,11 +10,11 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from competition.entries.models import RANCANG_BANGUN_MIN_WORDS
 from competition.extensions import db
 from competition.models import Entry, EntryEvent
-from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.models.types import utcnow
-from competition.services.notifications import SendReport, send_outbox
+from competition.notifications.operations import SendReport, send_outbox
 from tests.e2e.conftest import MAIL_FROM, Inbox, LiveServer, flash, sign_in, sign_out
 from tests.factories import make_competition, make_organisation, make_user
 

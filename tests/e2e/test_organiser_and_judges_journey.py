@@ -40,12 +40,12 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from competition.entries.models import RANCANG_BANGUN_MIN_WORDS
+from competition.entries.operations import change_entry_status
 from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet
-from competition.models.entry import RANCANG_BANGUN_MIN_WORDS
 from competition.models.types import utcnow
-from competition.services.entries import change_entry_status
-from competition.services.users import grant_role
+from competition.people.operations import grant_role
 from tests.e2e.conftest import LiveServer, flash, sign_in, sign_out, snapshot
 from tests.factories import make_competition, make_entry, make_organisation, make_region, make_user
 

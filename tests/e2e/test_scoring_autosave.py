@@ -12,7 +12,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import Score
 from tests.e2e.conftest import LiveServer, sign_in
-from tests.web.test_scoring import Jury
+from tests.judging.test_scoring_views import Jury
 
 SCRIPT = Path(__file__).parents[2] / "competition" / "static" / "scoring" / "scoring.js"
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from competition.extensions import db
 from competition.models import Assignment, Competition, Criterion, CriterionLevel, Entry, Round, User
-from competition.services.users import password_reset_token
+from competition.people.operations import password_reset_token
 
 CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 # Endpoints that answer with files rather than pages, or are the app's assets.

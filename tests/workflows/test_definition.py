@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from competition.judging.models import ROUND_STATUSES, SCORING_ACTIONS, SHEET_STATUSES
 from competition.models import COMPETITION_PHASES, ENTRY_STATUSES
-from competition.models.judging import ROUND_STATUSES, SCORING_ACTIONS, SHEET_STATUSES
-from competition.models.results import RESULT_SET_STATUSES
+from competition.results.models import RESULT_SET_STATUSES
 from workflows import WorkflowDefinitionError, load_workflows, parse_workflow
 from workflows.guards import GUARDS
 

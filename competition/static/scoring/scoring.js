@@ -11,7 +11,8 @@
   if (!form || !window.fetch || !window.FormData) {
     return;
   }
-  var DELAY = 800;
+  /* How long after the last change the draft is saved (ANUGERAH_AUTOSAVE_DELAY_MS). */
+  var DELAY = parseInt(form.getAttribute("data-autosave-delay"), 10) || 800;
   var status = document.getElementById("save-status");
   var total = document.getElementById("running-total");
   var missing = document.getElementById("missing-note");

@@ -1,0 +1,1 @@
+"""The ceremony: run-sheets, certificates and the reveal on stage."""

@@ -1,0 +1,121 @@
+"""The organiser's ceremony (penganugerahan) pages: the run-sheet of every award of the latest
+sealed version with its downloads, and the full-screen reveal for the projector."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from competition.ceremony.documents import (
+    AwardProgramme,
+    ceremony_programme,
+    certificates_pdf,
+    run_sheet_csv,
+    run_sheet_pdf,
+    run_sheet_xlsx,
+)
+from competition.competitions.manage import organised_competition
+from competition.models import Competition, ResultSet
+from competition.results.operations import latest_result_set
+
+bp = Blueprint("ceremony", __name__, url_prefix="/manage")
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def slug(text: str) -> str:
+    """'Lomba Inovasi Daerah 2025' -> 'lomba-inovasi-daerah-2025', for file names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "hasil"
+
+
+def _sealed(competition: Competition) -> ResultSet | None:
+    return latest_result_set(competition)
+
+
+def _award_programme(competition: Competition, award_id: int) -> tuple[ResultSet, AwardProgramme]:
+    """The latest sealed version and one of its awards with its run-sheet: 404 when there is no
+    sealed version or the award is not in it."""
+    result_set = _sealed(competition)
+    if result_set is None:
+        abort(404)
+    programme = next((p for p in ceremony_programme(result_set) if p.award.id == award_id), None)
+    if programme is None:
+        abort(404)
+    return result_set, programme
+
+
+def _file_name(kind: str, competition: Competition, programme: AwardProgramme, result_set: ResultSet,
+               extension: str) -> str:
+    return (f"{kind}-{slug(competition.name)}-{slug(programme.award.name)}-v{result_set.version}"
+            f".{extension}")
+
+
+@bp.get("/<int:competition_id>/ceremony")
+@login_required
+def index(competition_id: int) -> str:
+    """Per award of the latest sealed version: who is announced in which order, with what
+    citation, and the run-sheet and certificates to download."""
+    competition = organised_competition(competition_id)
+    result_set = _sealed(competition)
+    programme = ceremony_programme(result_set) if result_set else []
+    return render_template("ceremony/index.html", competition=competition, result_set=result_set,
+                           programme=programme)
+
+
+@bp.get("/<int:competition_id>/ceremony/awards/<int:award_id>/run-sheet.<any(csv, xlsx, pdf):file_format>")
+@login_required
+def run_sheet_file(competition_id: int, award_id: int, file_format: str) -> Response:
+    """An award's run-sheet as CSV, XLSX or an A4 PDF."""
+    competition = organised_competition(competition_id)
+    result_set, programme = _award_programme(competition, award_id)
+    if not programme.rows:
+        flash(_("%(award)s has no winner in version %(version)s, so there is no run-sheet.",
+                award=programme.award.name, version=result_set.version), "warning")
+        return redirect(url_for("ceremony.index", competition_id=competition.id))
+    if file_format == "csv":
+        body: str | bytes = run_sheet_csv(programme.rows)
+    elif file_format == "xlsx":
+        body = run_sheet_xlsx(programme.rows, f"{programme.award.name} – {competition.name}")
+    else:
+        body = run_sheet_pdf(result_set, programme.award, programme.rows)
+    name = _file_name("susunan-acara", competition, programme, result_set, file_format)
+    return Response(body, mimetype=MEDIA_TYPES[file_format],
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/<int:competition_id>/ceremony/awards/<int:award_id>/certificates.pdf")
+@login_required
+def certificates_file(competition_id: int, award_id: int) -> Response:
+    """One certificate (piagam penghargaan) per winner of an award, as one PDF."""
+    competition = organised_competition(competition_id)
+    result_set, programme = _award_programme(competition, award_id)
+    if not programme.rows:
+        flash(_("%(award)s has no winner in version %(version)s, so there are no certificates.",
+                award=programme.award.name, version=result_set.version), "warning")
+        return redirect(url_for("ceremony.index", competition_id=competition.id))
+    name = _file_name("piagam", competition, programme, result_set, "pdf")
+    body = certificates_pdf(result_set, programme.award, programme.rows)
+    return Response(body, mimetype=MEDIA_TYPES["pdf"],
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/<int:competition_id>/ceremony/reveal")
+@login_required
+def reveal(competition_id: int) -> str:
+    """The full-screen reveal for the projector: one award at a time, positions from last to
+    first, each revealed by a key press. Everything is in the page; nothing is fetched later."""
+    competition = organised_competition(competition_id)
+    result_set = _sealed(competition)
+    programme = [p for p in ceremony_programme(result_set) if p.rows] if result_set else []
+    return render_template("ceremony/reveal.html", competition=competition, result_set=result_set,
+                           programme=programme)

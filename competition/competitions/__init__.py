@@ -1,0 +1,1 @@
+"""A competition: its set-up, schedule, categories and phases, and the organiser's area."""

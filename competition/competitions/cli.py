@@ -1,0 +1,141 @@
+"""Commands for competitions: the workflows, the database's status, creating a competition and
+moving its phase."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from sqlalchemy import func, select
+
+from competition.cli.common import fail as _fail
+from competition.cli.common import get_competition, get_user
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.models import Competition, Entry
+from workflows import WorkflowError, get_workflow, load_workflows
+
+
+@click.group("workflow")
+def workflow_group() -> None:
+    """Inspect workflow definitions."""
+
+
+@workflow_group.command("list")
+def workflow_list() -> None:
+    """The workflows this installation knows."""
+    for name, workflow in load_workflows().items():
+        click.echo(f"{name:<14} {workflow.definition.label_en} ({len(workflow.definition.states)} states, "
+                   f"{len(workflow.definition.transitions)} transitions)")
+
+
+@workflow_group.command("show")
+@click.argument("name")
+def workflow_show(name: str) -> None:
+    """States, transitions and the Mermaid diagram of workflow NAME."""
+    try:
+        workflow = get_workflow(name)
+    except WorkflowError as error:
+        raise _fail(error) from error
+    definition = workflow.definition
+    click.echo(f"{definition.label_en} / {definition.label_id} ({definition.source})")
+    click.echo(f"\nStates (initial: {definition.initial}):")
+    for state in definition.states:
+        click.echo(f"  {state.name:<14} {state.kind:<10} {state.label_id} / {state.label_en}")
+    click.echo("\nTransitions:")
+    for move in definition.transitions:
+        extras = [f"roles: {', '.join(sorted(move.roles))}"]
+        if move.phases:
+            extras.append(f"phases: {', '.join(sorted(move.phases))}")
+        if move.guards:
+            extras.append(f"guards: {', '.join(move.guards)}")
+        if move.comment_required:
+            extras.append("comment required")
+        click.echo(f"  {move.trigger:<20} {', '.join(move.sources)} -> {move.dest}")
+        click.echo(f"  {'':<20} {'; '.join(extras)}")
+    click.echo("\nDiagram (Mermaid):\n")
+    click.echo(workflow.diagram())
+
+
+@click.command("status")
+def status_command() -> None:
+    """Competitions and their innovations by status."""
+    for competition in db.session.scalars(select(Competition).order_by(Competition.id)):
+        counts = dict(db.session.execute(
+            select(Entry.status, func.count()).where(Entry.competition_id == competition.id)
+            .group_by(Entry.status)).all())
+        click.echo(f"[{competition.id}] {competition.name} ({competition.year}) phase={competition.phase}")
+        for state in get_workflow("innovation").definition.state_names:
+            if counts.get(state):
+                click.echo(f"    {state:<10} {counts[state]}")
+
+
+@click.group("competition")
+def competition_group() -> None:
+    """Create competitions and move them through their phases."""
+
+
+@competition_group.command("create")
+@click.option("--region", "region_name", required=True,
+              help="The region that runs it (import-organisations creates it).")
+@click.option("--name", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--opens", required=True, help="Submission opens, YYYY-MM-DD[THH:MM] in WIB (Asia/Jakarta).")
+@click.option("--closes", required=True, help="Submission closes.")
+@click.option("--verification-closes", required=True)
+@click.option("--judging-closes", required=True)
+@click.option("--category", "categories", multiple=True, help="Repeat for each category.")
+@click.option("--organiser", "organiser_email", required=True,
+              help="E-mail of an existing user who becomes its organiser (create-user makes one).")
+def competition_create(region_name: str, name: str, year: int, opens: str, closes: str,
+                       verification_closes: str, judging_closes: str, categories: tuple[str, ...],
+                       organiser_email: str) -> None:
+    """Create a competition in its set-up phase with an organiser, who carries on in the browser."""
+    from competition.competitions.operations import create_competition
+    from competition.people.operations import grant_role
+    from competition.people.organisations import get_or_create_region
+
+    organiser = get_user(organiser_email)
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    moments = {}
+    for label, text in (("--opens", opens), ("--closes", closes),
+                        ("--verification-closes", verification_closes), ("--judging-closes", judging_closes)):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise click.BadParameter(f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+                                     param_hint=label) from exc
+        if len(text) == 10 and label != "--opens":  # a day alone means the end of that day
+            moment = moment.replace(hour=23, minute=59)
+        moments[label] = moment.replace(tzinfo=zone)
+    try:
+        competition = create_competition(
+            name=name, year=year, region=get_or_create_region(region_name),
+            submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
+            verification_closes_at=moments["--verification-closes"],
+            judging_closes_at=moments["--judging-closes"], categories=list(categories))
+        grant_role(organiser, competition, "organiser")
+    except AnugerahError as error:
+        raise _fail(error) from error
+    click.echo(f"[{competition.id}] {competition.name} ({competition.year}) created in "
+               f"{competition.region.name}; {organiser.email} organises it.")
+
+
+@competition_group.command("phase")
+@click.argument("competition_id", type=int)
+@click.argument("trigger")
+@click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
+@click.option("--comment", default=None)
+def competition_phase(competition_id: int, trigger: str, actor_email: str, comment: str | None) -> None:
+    """Fire TRIGGER (open_submissions, close_submissions, start_judging, close_judging,
+    close_competition) on a competition."""
+    from competition.competitions.operations import change_competition_phase
+
+    competition = get_competition(competition_id)
+    try:
+        event = change_competition_phase(competition, trigger, get_user(actor_email), comment=comment)
+    except (AnugerahError, WorkflowError) as error:
+        raise _fail(error) from error
+    click.echo(f"{competition.name}: {event.from_phase} -> {event.to_phase}")

@@ -1,0 +1,143 @@
+"""Competitions, their categories, and the audit of their phase changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+
+from competition.extensions import Model
+from competition.models.types import UTCDateTime, one_of, utcnow
+from competition.ranking.bands import IID_BANDS
+from competition.ranking.tiebreaks import DEFAULT_CHAIN
+
+if TYPE_CHECKING:
+    from competition.entries.models import Entry
+    from competition.judging.models import Round
+    from competition.people.models import Membership, Region, User
+    from competition.results.models import Award
+
+# The states of workflows/competition.toml; a test keeps the two in step.
+COMPETITION_PHASES = ("setup", "open", "verification", "judging", "results", "closed")
+
+
+class Competition(Model):
+    """An award competition run by a region for one year, with its timeline and phase."""
+
+    __tablename__ = "competition"
+    __table_args__ = (
+        UniqueConstraint("region_id", "name", "year"),
+        CheckConstraint(one_of("phase", COMPETITION_PHASES), name="phase_known"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_plausible"),
+        CheckConstraint("submission_opens_at < submission_closes_at", name="submission_window_ordered"),
+        CheckConstraint("submission_closes_at <= verification_closes_at",
+                        name="verification_after_submission"),
+        CheckConstraint("verification_closes_at <= judging_closes_at", name="judging_after_verification"),
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        CheckConstraint("disagreement_threshold >= 0", name="disagreement_threshold_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int]
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    phase: Mapped[str] = mapped_column(String(20), default="setup")
+    submission_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submission_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    verification_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    judging_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How results are worked out; see competition.ranking.
+    tie_break_chain: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_CHAIN))
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=lambda: [{"label": b.label, "minimum": b.minimum} for b in IID_BANDS])
+    disagreement_threshold: Mapped[float] = mapped_column(Float, default=20.0)
+    one_award_per_organisation: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Region] = relationship()
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="competition", order_by="Category.name")
+    entries: Mapped[list[Entry]] = relationship(back_populates="competition")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="competition")
+    events: Mapped[list[CompetitionEvent]] = relationship(
+        back_populates="competition", order_by="CompetitionEvent.id")
+    rounds: Mapped[list[Round]] = relationship(back_populates="competition", order_by="Round.position")
+    awards: Mapped[list[Award]] = relationship(back_populates="competition", order_by="Award.position")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    # The workflow engine names the state attribute "status" for every workflow.
+    @property
+    def status(self) -> str:
+        return self.phase
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.phase = value
+
+    def count_entries_awaiting_verification(self) -> int:
+        from competition.entries.models import Entry
+
+        session = object_session(self)
+        assert session is not None
+        return session.scalar(
+            select(func.count()).select_from(Entry)
+            .where(Entry.competition_id == self.id, Entry.status == "submitted")) or 0
+
+    def open_round_names(self) -> list[str]:
+        """Judging rounds set up or open, not yet closed."""
+        return [r.name for r in self.rounds if r.status != "closed"]
+
+    def __repr__(self) -> str:
+        return f"<Competition {self.name} {self.year}>"
+
+
+class Category(Model):
+    __tablename__ = "category"
+    __table_args__ = (
+        UniqueConstraint("competition_id", "name"),
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    competition: Mapped[Competition] = relationship(back_populates="categories")
+
+
+class CompetitionEvent(Model):
+    """The audit row of one phase change."""
+
+    __tablename__ = "competition_event"
+    __table_args__ = (
+        CheckConstraint(one_of("from_phase", COMPETITION_PHASES), name="from_phase_known"),
+        CheckConstraint(one_of("to_phase", COMPETITION_PHASES), name="to_phase_known"),
+        CheckConstraint("from_phase <> to_phase", name="phase_changes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_phase: Mapped[str] = mapped_column(String(20))
+    to_phase: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    competition: Mapped[Competition] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

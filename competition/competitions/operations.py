@@ -1,0 +1,240 @@
+"""Setting competitions up and moving them through their phases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from competition.errors import ConcurrentChange, InvalidInput
+from competition.extensions import db
+from competition.models import Award, Category, Competition, CompetitionEvent, Entry, Panel, Region, User
+from competition.models.types import utcnow
+from competition.policy import actor_for, require_organiser
+from competition.results.models import DEFAULT_AWARD_CITATION, DEFAULT_AWARD_NAME
+from competition.unit_of_work import operation
+from workflows import Actor, get_workflow
+from workflows.messages import t
+
+COMPETITION_WORKFLOW = "competition"
+
+
+@operation
+def create_competition(*, name: str, year: int, region: Region, submission_opens_at: datetime,
+                       submission_closes_at: datetime, verification_closes_at: datetime,
+                       judging_closes_at: datetime, categories: list[str] | None = None) -> Competition:
+    """A competition in its set-up phase, with its timeline and categories."""
+    problems = []
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    if not 2000 <= year <= 2100:
+        problems.append(t("year: %(year)s is not a plausible competition year", year=year))
+    moments = [("submission_opens_at", submission_opens_at), ("submission_closes_at", submission_closes_at),
+               ("verification_closes_at", verification_closes_at), ("judging_closes_at", judging_closes_at)]
+    naive = [label for label, moment in moments if moment.tzinfo is None]
+    problems.extend(t("%(field)s: give a time zone", field=label) for label in naive)
+    if not naive:
+        if submission_opens_at >= submission_closes_at:
+            problems.append(t("submission_closes_at: must be after submission opens"))
+        if verification_closes_at < submission_closes_at:
+            problems.append(t("verification_closes_at: must not be before submission closes"))
+        if judging_closes_at < verification_closes_at:
+            problems.append(t("judging_closes_at: must not be before verification closes"))
+    names = [c.strip() for c in categories or []]
+    if len(set(names)) != len(names) or any(not c for c in names):
+        problems.append(t("categories: names must be non-empty and different"))
+    if db.session.scalar(select(Competition.id).where(
+            Competition.region_id == region.id, Competition.name == name.strip(),
+            Competition.year == year)):
+        problems.append(t("name: %(region)s already has a competition called %(name)r in %(year)s",
+                          region=region.name, name=name, year=year))
+    if problems:
+        raise InvalidInput(problems)
+    competition = Competition(
+        name=name.strip(), year=year, region=region,
+        phase=get_workflow(COMPETITION_WORKFLOW).definition.initial,
+        submission_opens_at=submission_opens_at, submission_closes_at=submission_closes_at,
+        verification_closes_at=verification_closes_at, judging_closes_at=judging_closes_at)
+    competition.categories = [Category(name=c) for c in names]
+    # "OPD Terinovatif", positions 1–5, is every competition's award until the organiser
+    # defines others.
+    competition.awards = [Award(position=1, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)]
+    db.session.add(competition)
+    db.session.flush()
+    return competition
+
+
+@operation
+def change_competition_phase(competition: Competition, trigger: str, actor: User | Actor, *,
+                             comment: str | None = None, now: datetime | None = None) -> CompetitionEvent:
+    """Fire ``trigger`` on the competition workflow: the only way a competition's phase changes.
+
+    In one transaction: the phase moves, the competition's version goes up (a concurrent phase
+    change raises :class:`ConcurrentChange`), and a :class:`CompetitionEvent` is written.
+    """
+    now = now or utcnow()
+    acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
+    cleaned_comment = (comment or "").strip() or None
+    from_phase, to_phase = get_workflow(COMPETITION_WORKFLOW).fire(
+        competition, trigger, acting, comment=cleaned_comment, now=now)
+    event = CompetitionEvent(competition=competition, trigger=trigger, from_phase=from_phase,
+                             to_phase=to_phase, actor_id=acting.user_id, comment=cleaned_comment,
+                             created_at=now)
+    db.session.add(event)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
+                                 name=competition.name)) from exc
+    return event
+
+
+# -- changing a competition's set-up --------------------------------------------------------------
+
+# The timeline in order, with the last phase in which each moment may still change: once a phase
+# is over, the moment that ended it is history.
+TIMELINE = ("submission_opens_at", "submission_closes_at", "verification_closes_at", "judging_closes_at")
+TIMELINE_CHANGEABLE_UNTIL = {"submission_opens_at": "setup", "submission_closes_at": "open",
+                             "verification_closes_at": "verification", "judging_closes_at": "judging"}
+# Phases in which categories may be added or removed (entries choose them while submitting).
+CATEGORY_PHASES = ("setup", "open")
+
+
+def _timeline_label(field: str) -> str:
+    return {"submission_opens_at": t("submission opens"), "submission_closes_at": t("submission closes"),
+            "verification_closes_at": t("verification closes"),
+            "judging_closes_at": t("judging closes")}[field]
+
+
+def timeline_problems(moments: dict[str, datetime]) -> list[str]:
+    """What is wrong with a timeline: every moment given with its time zone, in the order
+    submission opens < submission closes < verification closes < judging closes."""
+    problems = [t("%(moment)s: give a date and time with its time zone", moment=_timeline_label(field))
+                for field in TIMELINE if moments[field].tzinfo is None]
+    if problems:
+        return problems
+    for earlier, later in zip(TIMELINE, TIMELINE[1:], strict=False):
+        if moments[later] <= moments[earlier]:
+            problems.append(t("%(later)s must come after %(earlier)s",
+                              later=_timeline_label(later).capitalize(), earlier=_timeline_label(earlier)))
+    return problems
+
+
+@operation
+def update_timeline(competition: Competition, organiser: User, *, submission_opens_at: datetime,
+                    submission_closes_at: datetime, verification_closes_at: datetime,
+                    judging_closes_at: datetime, now: datetime | None = None) -> Competition:
+    """Change the competition's timeline.
+
+    The moments stay in order. A moment whose phase is over no longer changes (the opening once
+    submissions are open, the submission deadline once verification has begun, and so on), and
+    after set-up a moment that still may change cannot be moved into the past: closing early is
+    done with the phase change, not by backdating the deadline.
+    """
+    now = now or utcnow()
+    require_organiser(organiser, competition)
+    moments = {"submission_opens_at": submission_opens_at, "submission_closes_at": submission_closes_at,
+               "verification_closes_at": verification_closes_at, "judging_closes_at": judging_closes_at}
+    problems = timeline_problems(moments)
+    if not problems:
+        phases = get_workflow(COMPETITION_WORKFLOW).definition.state_names
+        current = phases.index(competition.phase)
+        for field in TIMELINE:
+            if moments[field] == getattr(competition, field):
+                continue
+            if current > phases.index(TIMELINE_CHANGEABLE_UNTIL[field]):
+                problems.append(_timeline_locked(field))
+            elif competition.phase != "setup" and moments[field] < now:
+                problems.append(t("%(moment)s cannot be moved into the past while the competition "
+                                  "runs", moment=_timeline_label(field).capitalize()))
+    if problems:
+        raise InvalidInput(problems)
+    for field in TIMELINE:
+        if moments[field] != getattr(competition, field):
+            setattr(competition, field, moments[field])
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
+                                 name=competition.name)) from exc
+    return competition
+
+
+def _timeline_locked(field: str) -> str:
+    return {"submission_opens_at": t("Submissions are already open; the opening can no longer change."),
+            "submission_closes_at": t("Submissions are closed; their deadline can no longer change."),
+            "verification_closes_at": t("Verification is over; its deadline can no longer change."),
+            "judging_closes_at": t("Judging is over; its deadline can no longer change.")}[field]
+
+
+def _category_name_problems(competition: Competition, name: str, *,
+                            keep: Category | None = None) -> list[str]:
+    cleaned = name.strip()
+    if not cleaned:
+        return [t("The category needs a name.")]
+    if len(cleaned) > 120:
+        return [t("A category name has at most %(count)s characters.", count=120)]
+    if any(c.name.casefold() == cleaned.casefold() and c is not keep for c in competition.categories):
+        return [t("%(competition)s already has a category called '%(name)s'.",
+                  competition=competition.name, name=cleaned)]
+    return []
+
+
+@operation
+def add_category(competition: Competition, organiser: User, name: str) -> Category:
+    """A new category, while innovations can still choose one (set-up and open phases)."""
+    require_organiser(organiser, competition)
+    problems = _category_name_problems(competition, name)
+    if competition.phase not in CATEGORY_PHASES:
+        problems.append(t("Categories can only be added before submissions close."))
+    if problems:
+        raise InvalidInput(problems)
+    category = Category(competition=competition, name=name.strip())
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+@operation
+def rename_category(category: Category, organiser: User, name: str) -> Category:
+    """Give a category a new name; innovations, panels and awards keep it."""
+    competition = category.competition
+    require_organiser(organiser, competition)
+    problems = _category_name_problems(competition, name, keep=category)
+    if competition.phase == "closed":
+        problems.append(t("The competition is closed; its categories no longer change."))
+    if problems:
+        raise InvalidInput(problems)
+    category.name = name.strip()
+    db.session.flush()
+    return category
+
+
+@operation
+def remove_category(category: Category, organiser: User) -> None:
+    """Remove a category that no innovation, panel or award uses, before submissions close."""
+    competition = category.competition
+    require_organiser(organiser, competition)
+    problems = []
+    if competition.phase not in CATEGORY_PHASES:
+        problems.append(t("Categories can only be removed before submissions close."))
+    entries = db.session.scalar(select(func.count()).select_from(Entry)
+                                .where(Entry.category_id == category.id)) or 0
+    if entries:
+        problems.append(t("'%(name)s' is the category of %(count)s innovation(s).",
+                          name=category.name, count=entries))
+    panels = db.session.scalar(select(func.count()).select_from(Panel)
+                               .where(Panel.category_id == category.id)) or 0
+    if panels:
+        problems.append(t("'%(name)s' has %(count)s panel(s) of judges.", name=category.name,
+                          count=panels))
+    awards = db.session.scalar(select(func.count()).select_from(Award)
+                               .where(Award.category_id == category.id)) or 0
+    if awards:
+        problems.append(t("'%(name)s' has %(count)s award(s).", name=category.name, count=awards))
+    if problems:
+        raise InvalidInput(problems)
+    competition.categories.remove(category)
+    db.session.delete(category)
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Innovations (entries): drafting, evidence, submission and verification."""

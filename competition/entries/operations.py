@@ -1,0 +1,240 @@
+"""Creating and editing innovations, and the one function that changes their status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from competition.entries.models import BENTUK, INISIATOR, JENIS, TAHAPAN
+from competition.entries.similarity import similarity
+from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
+from competition.extensions import db
+from competition.models import Category, Competition, Entry, EntryEvent, Organisation, User
+from competition.models.types import utcnow
+from competition.notifications.operations import queue_entry_notifications
+from competition.policy import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
+from competition.unit_of_work import operation
+from workflows import Actor, get_workflow
+from workflows.messages import t
+
+_CHOICES = {"inisiator": INISIATOR, "tahapan": TAHAPAN, "jenis": JENIS, "bentuk": BENTUK}
+_TEXTS = {"title": 250, "urusan": 120, "urusan_terkait": 250, "rancang_bangun": None,
+          "tujuan": None, "manfaat": None, "hasil": None}
+_DATES = ("trial_started_on", "implemented_on")
+ENTRY_FIELDS = frozenset(_CHOICES) | frozenset(_TEXTS) | frozenset(_DATES) | {"anggaran_rupiah",
+                                                                              "category_id"}
+
+
+def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise the editable fields of an entry.
+
+    :raises InvalidInput: naming every field that is wrong and why.
+    """
+    problems: list[str] = []
+    clean: dict[str, Any] = {}
+    unknown = set(fields) - ENTRY_FIELDS
+    if unknown:
+        problems.append(t("unknown field(s): %(names)s", names=", ".join(sorted(unknown))))
+    for name, value in fields.items():
+        if name in _TEXTS:
+            text = "" if value is None else str(value).strip()
+            limit = _TEXTS[name]
+            if limit and len(text) > limit:
+                problems.append(t("%(field)s: at most %(limit)s characters (got %(count)s)", field=name,
+                                  limit=limit, count=len(text)))
+            if name == "title" and not text:
+                problems.append(t("title: must not be empty"))
+            clean[name] = text
+        elif name in _CHOICES:
+            if value not in _CHOICES[name]:
+                problems.append(t("%(field)s: %(value)r is not one of %(choices)s", field=name, value=value,
+                                  choices=", ".join(_CHOICES[name])))
+            clean[name] = value
+        elif name in _DATES:
+            if value in (None, ""):
+                clean[name] = None
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                clean[name] = value
+            else:
+                try:
+                    clean[name] = date.fromisoformat(str(value))
+                except ValueError:
+                    problems.append(t("%(field)s: %(value)r is not a date (YYYY-MM-DD)", field=name,
+                                      value=value))
+        elif name == "anggaran_rupiah":
+            if value in (None, ""):
+                clean[name] = None
+            else:
+                try:
+                    amount = int(str(value).replace(".", "").replace(" ", ""))
+                except ValueError:
+                    problems.append(t("anggaran_rupiah: %(value)r is not a whole number of rupiah",
+                                      value=value))
+                else:
+                    if amount < 0:
+                        problems.append(t("anggaran_rupiah: must not be negative"))
+                    clean[name] = amount
+        elif name == "category_id":
+            if value in (None, ""):
+                clean[name] = None
+            else:
+                category = db.session.get(Category, int(value))
+                if category is None or category.competition_id != competition.id:
+                    problems.append(t("category_id: %(value)r is not a category of this competition",
+                                      value=value))
+                clean[name] = int(value)
+    trial, implemented = clean.get("trial_started_on"), clean.get("implemented_on")
+    if trial and implemented and implemented < trial:
+        problems.append(t("implemented_on: the implementation date is before the trial date"))
+    if problems:
+        raise InvalidInput(problems)
+    return clean
+
+
+@operation
+def create_entry(competition: Competition, organisation: Organisation, user: User,
+                 **fields: Any) -> Entry:
+    """A new draft innovation of ``organisation``, created by one of its operators."""
+    if not can_create_entry(user, competition, organisation):
+        raise NotPermitted(t(
+            "%(user)s may not enter innovations for %(organisation)s in %(competition)s now (needs "
+            "the submitter role in that organisation while the competition is open; it is in phase "
+            "'%(phase)s')", user=user.name, organisation=organisation.name, competition=competition.name,
+            phase=competition.phase))
+    clean = clean_entry_fields(competition, fields)
+    if "title" not in clean:
+        raise InvalidInput(t("title: must not be empty"))
+    entry = Entry(competition=competition, organisation=organisation, created_by=user,
+                  status=get_workflow(ENTRY_WORKFLOW).definition.initial, **clean)
+    db.session.add(entry)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise InvalidInput(t("title: %(organisation)s already has an innovation called %(title)r in this "
+                             "competition", organisation=organisation.name,
+                             title=fields.get("title"))) from exc
+    return entry
+
+
+@operation
+def update_entry(entry: Entry, user: User, *, expected_version: int | None = None,
+                 **fields: Any) -> Entry:
+    """Change a draft's or returned entry's fields."""
+    if not can_edit_entry(user, entry):
+        raise NotPermitted(t("%(user)s may not edit '%(title)s' in status '%(status)s'", user=user.name,
+                             title=entry.title, status=entry.status))
+    if expected_version is not None and entry.version != expected_version:
+        raise ConcurrentChange(t("'%(title)s' was changed by someone else (version %(version)s, you had "
+                                 "%(expected)s); reload it", title=entry.title, version=entry.version,
+                                 expected=expected_version))
+    title = entry.title
+    for name, value in clean_entry_fields(entry.competition, fields).items():
+        setattr(entry, name, value)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange(t("'%(title)s' was changed by someone else; reload it",
+                                 title=title)) from exc
+    except IntegrityError as exc:
+        raise InvalidInput(t("title: this organisation already has an innovation called %(title)r",
+                             title=fields.get("title"))) from exc
+    return entry
+
+
+@operation
+def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *,
+                        comment: str | None = None, expected_version: int | None = None,
+                        now: datetime | None = None) -> EntryEvent:
+    """Fire ``trigger`` on an entry: the only way an entry's status changes.
+
+    All of it or nothing, inside the caller's unit of work:
+
+    - the innovation workflow checks the trigger (state, role, organisation, competition phase,
+      guards, comment) and moves ``entry.status``;
+    - ``entry.version`` goes up by one; the UPDATE checks the version read, so of two concurrent
+      changes exactly one succeeds and the other raises :class:`ConcurrentChange`;
+    - ``entry.submitted_at`` is set to ``now`` on submit and resubmit;
+    - one :class:`EntryEvent` records the trigger, both statuses, the actor, the comment, the
+      time and the entry's new version;
+    - on a return, verification, rejection or award, an e-mail (in the outbox) and an in-app
+      notification for each of the OPD's operators.
+
+    :param actor: the user acting, or :meth:`Actor.system` for the application itself.
+    :param expected_version: the version the actor saw; a different stored version is a conflict.
+    :raises NotFound, ConcurrentChange: as named.
+    :raises workflows.UnknownTrigger, workflows.TriggerRefused: with the reasons.
+    """
+    session = db.session
+    now = now or utcnow()
+    if isinstance(entry, int):
+        loaded = session.get(Entry, entry)
+        if loaded is None:
+            raise NotFound(t("there is no innovation with id %(id)s", id=entry))
+        entry = loaded
+    if expected_version is not None and entry.version != expected_version:
+        raise ConcurrentChange(t(
+            "'%(title)s' was changed by someone else (now version %(version)s, you saw version "
+            "%(expected)s); reload it and try again", title=entry.title, version=entry.version,
+            expected=expected_version))
+    acting = actor if isinstance(actor, Actor) else actor_for(actor, entry.competition)
+    cleaned_comment = (comment or "").strip() or None
+    from_status, to_status = get_workflow(ENTRY_WORKFLOW).fire(
+        entry, trigger, acting, comment=cleaned_comment, phase=entry.competition.phase, now=now)
+    if to_status == "submitted":
+        entry.submitted_at = now
+    event = EntryEvent(entry=entry, entry_version=entry.version + 1, trigger=trigger,
+                       from_status=from_status, to_status=to_status, actor_id=acting.user_id,
+                       comment=cleaned_comment, created_at=now)
+    session.add(event)
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        # A lost version check, or a second audit row for the same version: both mean that
+        # another change of this entry committed first. Any other integrity error is a bug.
+        if isinstance(exc, IntegrityError) and "entry_version" not in str(exc.orig):
+            raise
+        raise ConcurrentChange(t(
+            "this innovation was changed by someone else at the same moment; reload it and try again"
+        )) from exc
+    queue_entry_notifications(entry, event)
+    return event
+
+
+def entry_timeline(entry: Entry) -> list[EntryEvent]:
+    """The entry's audit trail, oldest first, with the people who acted."""
+    return list(db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                                   .options(selectinload(EntryEvent.actor)).order_by(EntryEvent.id)))
+
+
+def triggers_for(entry: Entry, user: User, now: datetime | None = None) -> list[str]:
+    """The actions ``user`` could take on ``entry`` now."""
+    return get_workflow(ENTRY_WORKFLOW).available_triggers(
+        entry, actor_for(user, entry.competition), phase=entry.competition.phase,
+        now=now or utcnow())
+
+
+def refusal_reasons(entry: Entry, trigger: str, user: User, now: datetime | None = None) -> list[str]:
+    """Why ``user`` may not fire ``trigger`` on ``entry`` now (empty if they may)."""
+    return get_workflow(ENTRY_WORKFLOW).refusals(
+        entry, trigger, actor_for(user, entry.competition), comment="-",
+        phase=entry.competition.phase, now=now or utcnow())
+
+
+NEAR_DUPLICATE = 0.5
+
+
+def near_duplicates(entry: Entry, threshold: float = NEAR_DUPLICATE) -> list[tuple[Entry, float]]:
+    """Other innovations of the same competition whose rancang bangun is at least ``threshold``
+    alike (shared five-word runs), most alike first."""
+    if not entry.rancang_bangun.strip():
+        return []
+    others = db.session.scalars(select(Entry).where(
+        Entry.competition_id == entry.competition_id, Entry.id != entry.id,
+        Entry.status != "withdrawn", Entry.rancang_bangun != ""))
+    alike = [(other, similarity(entry.rancang_bangun, other.rancang_bangun)) for other in others]
+    return sorted([(o, score) for o, score in alike if score >= threshold], key=lambda pair: -pair[1])

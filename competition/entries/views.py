@@ -1,0 +1,329 @@
+"""The OPD operator's pages: "Inovasi kami", drafting an innovation with its evidence, and
+acting on it (submit, withdraw, revise and resubmit) with its timeline in view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+from wtforms import DateField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from competition.documents.formatting import format_number
+from competition.entries.actions import fire_from_page
+from competition.entries.evidence import (
+    add_evidence_file,
+    add_evidence_link,
+    evidence_path,
+    remove_evidence,
+)
+from competition.entries.models import RANCANG_BANGUN_MIN_WORDS
+from competition.entries.operations import (
+    create_entry,
+    entry_timeline,
+    near_duplicates,
+    refusal_reasons,
+    update_entry,
+)
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.models import Competition, Entry, EntryEvent, Evidence, Organisation
+from competition.policy import (
+    ENTRY_WORKFLOW,
+    can_create_entry,
+    can_edit_entry,
+    can_see_evidence,
+    can_see_result,
+    can_view_entry,
+    competitions_where,
+    works_for,
+)
+from competition.results.operations import latest_published_result_set
+from competition.results.queries import EntryBreakdown, entry_result
+from workflows import get_workflow
+
+bp = Blueprint("innovations", __name__, url_prefix="/innovations")
+
+CHOICES = {
+    "inisiator": [("kepala_daerah", _l("Head of region")), ("dprd", _l("Regional parliament (DPRD)")),
+                  ("perangkat_daerah", _l("Regional work unit")), ("asn", _l("Civil servant (ASN)")),
+                  ("masyarakat", _l("Citizens"))],
+    "tahapan": [("inisiatif", _l("Initiative")), ("uji_coba", _l("Trial")), ("penerapan", _l("Implemented"))],
+    "jenis": [("digital", _l("Digital")), ("non_digital", _l("Non-digital"))],
+    "bentuk": [("tata_kelola", _l("Regional governance innovation")),
+               ("pelayanan_publik", _l("Public service innovation")),
+               ("urusan_lainnya", _l("Other innovation within a government affair"))],
+}
+
+
+def options(name: str) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in CHOICES[name]]
+# What the verifier will look for, shown under each field.
+GUIDANCE = {
+    "title": _l("A short name people will recognise; not the name of the OPD."),
+    "urusan": _l("The main government affair, e.g. Kesehatan, Pendidikan, Kependudukan."),
+    "trial_started_on": _l("Needed for trials and implemented innovations; the verifier checks the decree."),
+    "implemented_on": _l("Needed when implemented; the national award only takes innovations implemented "
+                         "within the last two years."),
+    "rancang_bangun": _l("At least %(words)s words: the problem, the approach, the steps, who is involved, "
+                         "the tools, and how success is measured. Write it for this innovation only.",
+                         words=RANCANG_BANGUN_MIN_WORDS),
+    "tujuan": _l("What the innovation sets out to change."),
+    "manfaat": _l("Who benefits and how, with numbers where you have them."),
+    "hasil": _l("What has changed so far, backed by the evidence you attach."),
+    "anggaran_rupiah": _l("In whole rupiah; attach the budget document as evidence."),
+}
+FIELDS = ("title", "category_id", "inisiator", "tahapan", "jenis", "bentuk", "urusan", "urusan_terkait",
+          "trial_started_on", "implemented_on", "rancang_bangun", "tujuan", "manfaat", "hasil",
+          "anggaran_rupiah")
+
+
+class EntryForm(FlaskForm):
+    title = StringField(_l("Name of the innovation"), validators=[DataRequired(), Length(max=250)])
+    category_id = SelectField(_l("Category"), coerce=str, validate_choice=False)
+    inisiator = SelectField(_l("Initiator"), choices=options("inisiator"))
+    tahapan = SelectField(_l("Stage"), choices=options("tahapan"))
+    jenis = SelectField(_l("Type"), choices=options("jenis"))
+    bentuk = SelectField(_l("Form"), choices=options("bentuk"))
+    urusan = StringField(_l("Government affair"), validators=[Length(max=120)])
+    urusan_terkait = StringField(_l("Related affairs"), validators=[Length(max=250)])
+    trial_started_on = DateField(_l("Trial started on"), validators=[Optional()])
+    implemented_on = DateField(_l("Implemented on"), validators=[Optional()])
+    rancang_bangun = TextAreaField(_l("Design (rancang bangun)"))
+    tujuan = TextAreaField(_l("Goals"))
+    manfaat = TextAreaField(_l("Benefits"))
+    hasil = TextAreaField(_l("Results"))
+    anggaran_rupiah = StringField(_l("Budget (Rp)"))
+
+
+class EvidenceForm(FlaskForm):
+    files = MultipleFileField(_l("Files"))
+    url = URLField(_l("Or a link (video, published page)"), validators=[Optional(), Length(max=1000)])
+    title = StringField(_l("Title of the link"), validators=[Length(max=200)])
+    indicator = StringField(_l("Which claim it supports"), validators=[Length(max=120)])
+
+
+class ActionForm(FlaskForm):
+    comment = TextAreaField(_l("Notes"))
+
+
+def _entry_or_404(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or not can_view_entry(current_user, entry):
+        abort(404)  # another OPD's draft is not even acknowledged
+    return entry
+
+
+def _fields_of(form: EntryForm) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(form, name).data for name in FIELDS}
+    values["category_id"] = values["category_id"] or None
+    return values
+
+
+def _category_choices(competition: Competition) -> list[SelectChoice]:
+    return [SelectChoice("", _("– choose –")),
+            *(SelectChoice(str(c.id), c.name) for c in competition.categories)]
+
+
+@bp.get("")
+@login_required
+def mine() -> str:
+    """'Inovasi kami': the innovations of the user's organisation, in every competition where
+    the user is an operator."""
+    submitting = competitions_where(current_user, "submitter")
+    competitions = db.session.scalars(select(Competition).where(Competition.id.in_(submitting))
+                                      .order_by(Competition.year.desc())).all() if submitting else []
+    organisation_ids: list[int] = []
+    if current_user.organisation_id is not None:
+        below = [current_user.organisation_id]
+        while below:  # the user's organisation and every unit under it
+            organisation_ids += below
+            below = list(db.session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(below))))
+    entries = db.session.scalars(
+        select(Entry).where(Entry.organisation_id.in_(organisation_ids),
+                            Entry.competition_id.in_([c.id for c in competitions]))
+        .options(selectinload(Entry.evidence), selectinload(Entry.category),
+                 selectinload(Entry.organisation))
+        .order_by(Entry.updated_at.desc())).all()
+    by_competition = {c.id: [e for e in entries if e.competition_id == c.id] for c in competitions}
+    organisation = current_user.organisation
+    creatable = {c.id for c in competitions
+                 if organisation and can_create_entry(current_user, c, organisation)}
+    return render_template("entries/mine.html", competitions=competitions, by_competition=by_competition,
+                           creatable=creatable, workflow=get_workflow(ENTRY_WORKFLOW))
+
+
+@bp.route("/new/<int:competition_id>", methods=["GET", "POST"])
+@login_required
+def new(competition_id: int) -> str | Response:
+    competition = db.session.get(Competition, competition_id)
+    organisation = current_user.organisation
+    if competition is None or organisation is None or not can_create_entry(current_user, competition,
+                                                                            organisation):
+        abort(403)
+    form = EntryForm()
+    form.category_id.choices = _category_choices(competition)
+    if form.validate_on_submit():
+        try:
+            entry = create_entry(competition, organisation, current_user, **_fields_of(form))
+        except AnugerahError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("The draft has been saved. Attach the evidence next."), "success")
+            return redirect(url_for("innovations.show", entry_id=entry.id))
+    return render_template("entries/form.html", form=form, competition=competition, entry=None,
+                           guidance=GUIDANCE)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: int) -> str | Response:
+    entry = _entry_or_404(entry_id)
+    if not can_edit_entry(current_user, entry):
+        abort(403)
+    form = EntryForm(obj=entry)
+    form.category_id.choices = _category_choices(entry.competition)
+    if request.method == "GET":
+        form.category_id.data = str(entry.category_id or "")
+        # With thousands dots, as people type it ("150.000.000"); saving it back reads the same amount.
+        budget = entry.anggaran_rupiah
+        form.anggaran_rupiah.data = "" if budget is None else format_number(budget)
+    if form.validate_on_submit():
+        try:
+            update_entry(entry, current_user, expected_version=int(request.form.get("version", 0)) or None,
+                         **_fields_of(form))
+        except AnugerahError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("The draft has been saved."), "success")
+            return redirect(url_for("innovations.show", entry_id=entry.id))
+    return render_template("entries/form.html", form=form, competition=entry.competition, entry=entry,
+                           guidance=GUIDANCE, returned=_latest_return(entry))
+
+
+def _latest_return(entry: Entry) -> EntryEvent | None:
+    """While the entry is returned, the verifier's return that put it there, with its notes."""
+    if entry.status != "returned":
+        return None
+    return next((event for event in reversed(entry_timeline(entry))
+                 if event.trigger == "return_for_revision"), None)
+
+
+@bp.get("/<int:entry_id>")
+@login_required
+def show(entry_id: int) -> str:
+    entry = _entry_or_404(entry_id)
+    events = entry_timeline(entry)
+    workflow = get_workflow(ENTRY_WORKFLOW)
+    own_triggers = [name for name in ("submit", "resubmit", "withdraw")
+                    if entry.status in workflow.transition(name).sources]
+    blocked = {name: refusal_reasons(entry, name, current_user) for name in own_triggers}
+    editable = can_edit_entry(current_user, entry)
+    # Another OPD's innovation is named only by how alike it is, never by its title.
+    alike = [(other.title if works_for(current_user, other.organisation) else None, round(100 * score))
+             for other, score in near_duplicates(entry)] if editable else []
+    return render_template("entries/show.html", entry=entry, events=events, workflow=workflow,
+                           blocked=blocked, editable=editable, alike=alike, result=_published_result(entry),
+                           missing=entry.missing_for_submission(),
+                           checks=entry.submission_check_count(), evidence_form=EvidenceForm(),
+                           action_form=ActionForm(),
+                           choices={name: dict(pairs) for name, pairs in CHOICES.items()})
+
+
+def _published_result(entry: Entry) -> tuple[EntryBreakdown, datetime | None] | None:
+    """The innovation's result in the competition's newest published version, for its own OPD and
+    the organisers; nothing before publication or for anyone else."""
+    if not can_see_result(current_user, entry):
+        return None
+    result_set = latest_published_result_set(entry.competition)
+    if result_set is None:
+        return None
+    result = entry_result(result_set, entry.id)
+    return None if result is None else (result, result_set.published_at)
+
+
+@bp.post("/<int:entry_id>/evidence")
+@login_required
+def add_evidence(entry_id: int) -> Response:
+    entry = _entry_or_404(entry_id)
+    form = EvidenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    added, problems = 0, []
+    for upload in form.files.data or []:
+        if not upload or not upload.filename:
+            continue
+        try:
+            add_evidence_file(entry, current_user, filename=upload.filename, stream=upload.stream,
+                              indicator=form.indicator.data or "")
+            added += 1
+        except AnugerahError as error:
+            problems.append(str(error))
+    if form.url.data:
+        try:
+            add_evidence_link(entry, current_user, url=form.url.data, title=form.title.data or "",
+                              indicator=form.indicator.data or "")
+            added += 1
+        except AnugerahError as error:
+            problems.append(str(error))
+    if added:
+        flash(_("%(count)s evidence item(s) added.", count=added), "success")
+    for problem in problems:
+        flash(problem, "danger")
+    if not added and not problems:
+        flash(_("Choose a file or give a link first."), "warning")
+    return redirect(url_for("innovations.show", entry_id=entry.id) + "#evidence")
+
+
+@bp.post("/<int:entry_id>/evidence/<int:evidence_id>/delete")
+@login_required
+def delete_evidence(entry_id: int, evidence_id: int) -> Response:
+    entry = _entry_or_404(entry_id)
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.entry_id != entry.id:
+        abort(404)
+    remove_evidence(evidence_id, current_user)
+    flash(_("The evidence has been removed."), "info")
+    return redirect(url_for("innovations.show", entry_id=entry.id) + "#evidence")
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(evidence_id: int) -> Response:
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.kind != "file" or not can_see_evidence(current_user, evidence.entry):
+        abort(404)
+    assert evidence.sha256 is not None
+    inline = evidence.media_type in ("application/pdf", "image/png", "image/jpeg")
+    name = evidence.original_name
+    if not can_view_entry(current_user, evidence.entry):
+        # A judge sees it through an assignment; a file name could name the OPD in a blind round.
+        extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "bin"
+        name = f"data-dukung-{evidence.id}.{extension}"
+    return send_file(evidence_path(evidence.sha256), mimetype=evidence.media_type,
+                     as_attachment=not inline, download_name=name)
+
+
+@bp.post("/<int:entry_id>/<trigger>")
+@login_required
+def act(entry_id: int, trigger: str) -> Response:
+    entry = _entry_or_404(entry_id)
+    if trigger not in ("submit", "resubmit", "withdraw"):
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    status = fire_from_page(entry, trigger, comment=form.comment.data,
+                            expected_version=int(request.form.get("version", 0)) or None)
+    if status is not None:
+        flash(_("Done: the innovation is now %(status)s.", status=status), "success")
+    return redirect(url_for("innovations.show", entry_id=entry_id))

@@ -1,0 +1,299 @@
+"""``flask judging ...``: rounds, rubrics, panels, assignment and scores from the command line."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from competition.cli.common import fail, get_competition, get_round, get_user
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.models import Assignment, Category, Entry
+from workflows import WorkflowError
+
+ERRORS = (AnugerahError, WorkflowError)
+actor_option = click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
+
+
+@click.group("judging")
+def judging_group() -> None:
+    """Set up judging rounds and record scores."""
+
+
+@judging_group.command("add-round")
+@click.argument("competition_id", type=int)
+@click.option("--name", required=True)
+@click.option("--template", type=click.Choice(["iga_2023"]), help="Fill the rubric from a template.")
+@click.option("--aggregation", type=click.Choice(["mean", "median", "trimmed_mean"]), default="mean")
+@click.option("--normalise", is_flag=True, help="Per-judge z-score normalisation.")
+@click.option("--advancement", type=click.Choice(["all", "top_n", "top_n_per_category", "min_score"]),
+              default="all")
+@click.option("--count", "advancement_count", type=int, help="N for top_n rules.")
+@click.option("--min-score", "advancement_min_score", type=float, help="Minimum for min_score.")
+@click.option("--weight", type=float, default=1.0, help="Weight of the round in the final score.")
+@click.option("--judges-per-entry", type=int, default=3)
+@click.option("--cap", "judge_cap", type=int, help="Most entries per judge.")
+@click.option("--blind", is_flag=True, help="Judges do not see the OPD.")
+@actor_option
+def add_round_command(competition_id: int, name: str, template: str | None, actor_email: str,
+                      **options: object) -> None:
+    """Add the next judging round to a competition."""
+    from competition.judging.operations import add_round, apply_rubric_template
+
+    try:
+        organiser = get_user(actor_email)
+        round_ = add_round(get_competition(competition_id), organiser, name=name, **options)  # type: ignore[arg-type]
+        if template:
+            apply_rubric_template(round_, organiser, template)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Round {round_.id}: {round_.name} (position {round_.position}, "
+               f"{len(round_.criteria)} criteria)")
+
+
+@judging_group.command("add-criterion")
+@click.argument("round_id", type=int)
+@click.option("--name", required=True)
+@click.option("--weight", type=float, required=True)
+@click.option("--guidance", default="")
+@click.option("--min", "min_value", type=float, default=0)
+@click.option("--max", "max_value", type=float, default=100)
+@click.option("--step", type=float, default=1)
+@click.option("--levels", help='Labelled levels instead of a numeric scale: "1=Perkada;2=Perbup;3=Perda".')
+@click.option("--independent", is_flag=True, help="Recorded but weighs nothing.")
+@actor_option
+def add_criterion_command(round_id: int, name: str, weight: float, guidance: str, min_value: float,
+                          max_value: float, step: float, levels: str | None, independent: bool,
+                          actor_email: str) -> None:
+    """Add a criterion to a round's rubric."""
+    from competition.judging.operations import add_criterion
+
+    parsed: list[tuple[float, str]] = []
+    for part in (levels or "").split(";"):
+        if part.strip():
+            value, _, label = part.partition("=")
+            try:
+                parsed.append((float(value), label.strip()))
+            except ValueError:
+                raise click.ClickException(f"--levels: {part!r} is not VALUE=LABEL") from None
+    try:
+        criterion = add_criterion(get_round(round_id), get_user(actor_email), name=name, weight=weight,
+                                  guidance=guidance, scale="levels" if parsed else "numeric",
+                                  min_value=min_value, max_value=max_value, step=step,
+                                  independent=independent, levels=parsed)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Criterion {criterion.id}: {criterion.name} (weight {criterion.weight:g})")
+
+
+@judging_group.command("add-panel")
+@click.argument("round_id", type=int)
+@click.option("--name", required=True)
+@click.option("--judge", "judge_emails", multiple=True, required=True, help="Repeat for each judge.")
+@click.option("--category", "category_name", help="Only entries of this category.")
+@actor_option
+def add_panel_command(round_id: int, name: str, judge_emails: tuple[str, ...], category_name: str | None,
+                      actor_email: str) -> None:
+    """Form a panel of judges for a round."""
+    from competition.judging.operations import create_panel
+
+    round_ = get_round(round_id)
+    category = None
+    if category_name:
+        category = db.session.scalar(select(Category).where(
+            Category.competition_id == round_.competition_id, Category.name == category_name))
+        if category is None:
+            raise click.ClickException(f"{round_.competition.name} has no category {category_name!r}")
+    try:
+        panel = create_panel(round_, get_user(actor_email), name=name,
+                             judges=[get_user(e) for e in judge_emails], category=category)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Panel {panel.id}: {panel.name} with {len(panel.members)} judge(s)")
+
+
+@judging_group.command("assign")
+@click.argument("round_id", type=int)
+@click.option("--judges-per-entry", type=int)
+@click.option("--cap", type=int)
+@actor_option
+def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None, actor_email: str) -> None:
+    """Assign judges to every entry of a round automatically."""
+    from competition.judging.operations import assign_automatically
+
+    try:
+        report = assign_automatically(get_round(round_id), get_user(actor_email),
+                                      judges_per_entry=judges_per_entry, cap=cap)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"{report.added} assignment(s) added; {report.conflicts_avoided} conflict(s) avoided.")
+    for name, load in report.load.items():
+        click.echo(f"  {name:<40} {load} entries")
+    for title, missing in report.short.items():
+        click.echo(f"  short of {missing} judge(s): {title}")
+
+
+@judging_group.command("open-round")
+@click.argument("round_id", type=int)
+@actor_option
+def open_round_command(round_id: int, actor_email: str) -> None:
+    """Open a round for scoring."""
+    from competition.judging.rounds import open_round
+
+    try:
+        round_ = open_round(get_round(round_id), get_user(actor_email))
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Round {round_.id} ({round_.name}) is open.")
+
+
+@judging_group.command("close-round")
+@click.argument("round_id", type=int)
+@click.option("--force", is_flag=True, help="Close even with unconfirmed scores (their drafts do not count).")
+@actor_option
+def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
+    """Close a round and decide who advances."""
+    from competition.judging.rounds import close_round
+
+    try:
+        closure = close_round(get_round(round_id), get_user(actor_email), force=force)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Closed: {len(closure.advanced)} advanced, {len(closure.stopped)} stopped, "
+               f"{len(closure.not_judged)} not judged.")
+
+
+@judging_group.command("reopen-round")
+@click.argument("round_id", type=int)
+@click.option("--reason", required=True, help="Why the round is reopened; kept in its history.")
+@actor_option
+def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
+    """Reopen a closed round: the outcomes its closing decided are undone, and the innovations it
+    moved to scored go back to verified."""
+    from competition.judging.rounds import reopen_round
+
+    try:
+        reopening = reopen_round(get_round(round_id), get_user(actor_email), reason)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Round {round_id} is open again: {len(reopening.undecided)} outcome(s) undone, "
+               f"{len(reopening.back_to_verified)} innovation(s) back to verified.")
+
+
+@judging_group.command("import-scores")
+@click.argument("round_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--confirm", is_flag=True, help="Confirm (lock) each judge's scores after saving them.")
+def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
+    """Record scores from a CSV with columns entry_id, judge, criterion, value, comment (the judge
+    by e-mail, the criterion by name), as judges hand in scoring forms. Every row is checked
+    first; when any row is bad nothing is saved."""
+    from competition.judging.scoring import confirm_scores, save_scores, value_problem
+
+    round_ = get_round(round_id)
+    criteria = {c.name: c for c in round_.criteria}
+    assignments = {(a.entry_id, a.judge.email): a for a in db.session.scalars(
+        select(Assignment).where(Assignment.round_id == round_.id))}
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file.name}: cannot be read ({error})") from error
+    required = {"entry_id", "judge", "criterion", "value"}
+    if not rows or not required <= set(rows[0]):
+        raise click.ClickException(f"{file.name}: needs the columns entry_id, judge, criterion, value "
+                                   "(and optionally comment)")
+    problems: list[str] = []
+    sheets: dict[Assignment, dict[int, tuple[float, str]]] = defaultdict(dict)
+    for number, row in enumerate(rows, start=2):
+        where = f"{file.name} row {number}"
+        try:
+            entry_id, value = int(row["entry_id"]), float(row["value"])
+        except ValueError:
+            problems.append(f"{where}: entry_id and value must be numbers")
+            continue
+        assignment = assignments.get((entry_id, row["judge"].strip().lower()))
+        criterion = criteria.get(row["criterion"].strip())
+        if assignment is None:
+            problems.append(f"{where}: {row['judge']} is not assigned to innovation {entry_id} in this round")
+        if criterion is None:
+            problems.append(f"{where}: {row['criterion']!r} is not a criterion of round '{round_.name}'")
+        elif (problem := value_problem(criterion, value)) is not None:
+            problems.append(f"{where}: {problem}")
+        if assignment is not None and criterion is not None:
+            if criterion.id in sheets[assignment]:
+                problems.append(f"{where}: a second value for {criterion.name}")
+            sheets[assignment][criterion.id] = (value, (row.get("comment") or "").strip())
+    if problems:
+        raise click.ClickException("nothing was saved:\n  " + "\n  ".join(problems))
+    saved = confirmed = 0
+    for assignment, values in sheets.items():
+        try:
+            save_scores(assignment, assignment.judge, values)
+            saved += len(values)
+            if confirm and confirm_scores(assignment, assignment.judge) is not None:
+                confirmed += 1
+        except ERRORS as error:
+            raise click.ClickException(f"{assignment.judge.email} on innovation {assignment.entry_id}: "
+                                       f"{error}; nothing was saved") from error
+    click.echo(f"{saved} score(s) saved for {len(sheets)} judge-entry pair(s); {confirmed} confirmed.")
+
+
+@judging_group.command("declare-conflict")
+@click.argument("entry_id", type=int)
+@click.option("--judge", "judge_email", required=True)
+@click.option("--reason", required=True)
+def declare_conflict_command(entry_id: int, judge_email: str, reason: str) -> None:
+    """Record a judge's conflict of interest with an innovation."""
+    from competition.judging.operations import declare_conflict
+
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        raise click.ClickException(f"there is no innovation with id {entry_id}")
+    try:
+        declare_conflict(entry, get_user(judge_email), reason)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo(f"Conflict recorded; {judge_email} no longer judges '{entry.title}'.")
+
+
+@judging_group.command("reopen")
+@click.argument("round_id", type=int)
+@click.argument("entry_id", type=int)
+@click.option("--judge", "judge_email", required=True)
+@click.option("--reason", required=True)
+@actor_option
+def reopen_command(round_id: int, entry_id: int, judge_email: str, reason: str, actor_email: str) -> None:
+    """Reopen a judge's confirmed scores for an innovation."""
+    from competition.judging.scoring import reopen_scores
+
+    judge = get_user(judge_email)
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.round_id == round_id, Assignment.entry_id == entry_id, Assignment.judge_id == judge.id))
+    if assignment is None:
+        raise click.ClickException(
+            f"{judge_email} is not assigned to innovation {entry_id} in round {round_id}")
+    try:
+        reopen_scores(assignment, get_user(actor_email), reason)
+    except ERRORS as error:
+        raise fail(error) from error
+    click.echo("Scores reopened.")
+
+
+@judging_group.command("progress")
+@click.argument("round_id", type=int)
+def progress_command(round_id: int) -> None:
+    """Each judge's progress in a round: confirmed of assigned."""
+    round_ = get_round(round_id)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for assignment in round_.assignments:
+        totals[assignment.judge.name][1] += 1
+        totals[assignment.judge.name][0] += assignment.status == "confirmed"
+    click.echo(f"Round {round_.id} ({round_.name}) is {round_.status}")
+    for name, (done, assigned) in sorted(totals.items()):
+        click.echo(f"  {name:<40} {done} of {assigned} confirmed")
+

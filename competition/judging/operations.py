@@ -1,0 +1,399 @@
+"""Setting judging up: rounds, rubrics, panels, conflicts of interest and assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from competition.errors import InvalidInput, NotPermitted
+from competition.extensions import db
+from competition.judging.assignment import plan_assignments
+from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS
+from competition.models import (
+    Assignment,
+    Category,
+    Competition,
+    ConflictOfInterest,
+    Criterion,
+    CriterionLevel,
+    Entry,
+    Organisation,
+    Panel,
+    PanelMember,
+    Round,
+    RoundOutcome,
+    User,
+)
+from competition.policy import (
+    declared_conflicts,
+    eligible_judges,
+    is_conflicted,
+    is_judge,
+    require_organiser,
+)
+from competition.unit_of_work import operation
+from workflows.messages import t
+
+# The 2023 IGA presentation rubric (Permendagri 104/2018 process, presentation stage).
+RUBRIC_TEMPLATES: dict[str, list[dict[str, Any]]] = {
+    "iga_2023": [
+        {"name": "Kebaharuan", "weight": 30,
+         "guidance": "Seberapa baru inovasi ini dibanding praktik sebelumnya dan di daerah lain."},
+        {"name": "Kemanfaatan", "weight": 25,
+         "guidance": "Manfaat yang terukur bagi masyarakat atau pemerintah daerah, dengan data."},
+        {"name": "Replikasi dan aplikatif", "weight": 20,
+         "guidance": "Dapat ditiru OPD atau daerah lain dan sudah diterapkan, bukan sekadar konsep."},
+        {"name": "Kewenangan daerah dan kolaborasi", "weight": 15,
+         "guidance": "Sesuai kewenangan daerah dan melibatkan pihak lain (OPD, swasta, masyarakat)."},
+        {"name": "Penguasaan materi dan penyajian", "weight": 10,
+         "guidance": "Penyaji menguasai materi dan menyampaikannya dengan jelas dalam waktu."},
+    ],
+}
+
+
+def phase_name(phase: str) -> str:
+    """A competition phase as a refusal names it: its code in English, its name in the reader's
+    language otherwise."""
+    return {"setup": t("setup"), "open": t("open"), "verification": t("verification"),
+            "judging": t("judging"), "results": t("results"), "closed": t("closed")}.get(phase, phase)
+
+
+def _require_round_in_setup(round_: Round) -> None:
+    if round_.status == "open":
+        raise InvalidInput(t("round '%(round)s' is open; its set-up can no longer change",
+                             round=round_.name))
+    if round_.status != "setup":
+        raise InvalidInput(t("round '%(round)s' is closed; its set-up can no longer change",
+                             round=round_.name))
+
+
+def _round_setting_problems(competition: Competition, *, name: str, aggregation: str, advancement: str,
+                            advancement_count: int | None, advancement_min_score: float | None,
+                            weight: float, judges_per_entry: int, judge_cap: int | None,
+                            other_rounds: list[Round]) -> list[str]:
+    problems = []
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    elif any(r.name == name.strip() for r in other_rounds):
+        problems.append(t("name: %(competition)s already has a round called %(name)r",
+                          competition=competition.name, name=name.strip()))
+    if aggregation not in AGGREGATIONS:
+        problems.append(t("aggregation: %(value)r is not one of %(choices)s", value=aggregation,
+                          choices=", ".join(AGGREGATIONS)))
+    if advancement not in ADVANCEMENT_RULES:
+        problems.append(t("advancement: %(value)r is not one of %(choices)s", value=advancement,
+                          choices=", ".join(ADVANCEMENT_RULES)))
+    if advancement in ("top_n", "top_n_per_category") and not (advancement_count or 0) > 0:
+        problems.append(t("advancement_count: top N needs a number of entries above zero"))
+    if advancement == "min_score" and advancement_min_score is None:
+        problems.append(t("advancement_min_score: a minimum score is needed"))
+    if weight <= 0:
+        problems.append(t("weight: must be above zero"))
+    if judges_per_entry < 1:
+        problems.append(t("judges_per_entry: at least one"))
+    if judge_cap is not None and judge_cap < 1:
+        problems.append(t("judge_cap: at least one, or no cap"))
+    return problems
+
+
+@operation
+def add_round(competition: Competition, organiser: User, *, name: str, blind: bool = False,
+              aggregation: str = "mean", normalise: bool = False, advancement: str = "all",
+              advancement_count: int | None = None, advancement_min_score: float | None = None,
+              weight: float = 1.0, judges_per_entry: int = 3, judge_cap: int | None = None) -> Round:
+    """Add the next judging round of ``competition``."""
+    require_organiser(organiser, competition)
+    problems = _round_setting_problems(
+        competition, name=name, aggregation=aggregation, advancement=advancement,
+        advancement_count=advancement_count, advancement_min_score=advancement_min_score,
+        weight=weight, judges_per_entry=judges_per_entry, judge_cap=judge_cap,
+        other_rounds=list(competition.rounds))
+    if competition.phase in ("results", "closed"):
+        problems.append(t("%(competition)s is in phase '%(phase)s'; no rounds can be added",
+                          competition=competition.name, phase=phase_name(competition.phase)))
+    if problems:
+        raise InvalidInput(problems)
+    round_ = Round(competition=competition, position=len(competition.rounds) + 1, name=name.strip(),
+                   blind=blind, aggregation=aggregation, normalise=normalise,
+                   advancement=advancement, advancement_count=advancement_count,
+                   advancement_min_score=advancement_min_score, weight=weight,
+                   judges_per_entry=judges_per_entry, judge_cap=judge_cap)
+    db.session.add(round_)
+    db.session.flush()
+    return round_
+
+
+@operation
+def update_round(round_: Round, organiser: User, *, name: str, blind: bool, aggregation: str,
+                 normalise: bool, advancement: str, advancement_count: int | None,
+                 advancement_min_score: float | None, weight: float, judges_per_entry: int,
+                 judge_cap: int | None) -> Round:
+    """Change a round's settings while it is being set up (before judges score in it)."""
+    competition = round_.competition
+    require_organiser(organiser, competition)
+    _require_round_in_setup(round_)
+    problems = _round_setting_problems(
+        competition, name=name, aggregation=aggregation, advancement=advancement,
+        advancement_count=advancement_count, advancement_min_score=advancement_min_score,
+        weight=weight, judges_per_entry=judges_per_entry, judge_cap=judge_cap,
+        other_rounds=[r for r in competition.rounds if r.id != round_.id])
+    if problems:
+        raise InvalidInput(problems)
+    round_.name, round_.blind = name.strip(), blind
+    round_.aggregation, round_.normalise = aggregation, normalise
+    round_.advancement, round_.weight = advancement, weight
+    top_n = advancement in ("top_n", "top_n_per_category")
+    round_.advancement_count = advancement_count if top_n else None
+    round_.advancement_min_score = advancement_min_score if advancement == "min_score" else None
+    round_.judges_per_entry, round_.judge_cap = judges_per_entry, judge_cap
+    db.session.flush()
+    return round_
+
+
+@operation
+def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, guidance: str = "",
+                  scale: str = "numeric", min_value: float = 0, max_value: float = 100,
+                  step: float | None = 1, independent: bool = False,
+                  levels: Sequence[tuple[float, str]] = ()) -> Criterion:
+    """Add a criterion to a round's rubric: numeric (min, max, step) or labelled levels."""
+    require_organiser(organiser, round_.competition)
+    _require_round_in_setup(round_)
+    problems = []
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    elif any(c.name == name.strip() for c in round_.criteria):
+        problems.append(t("name: the rubric already has a criterion called %(name)r", name=name.strip()))
+    if weight < 0 or (weight == 0 and not independent):
+        problems.append(t("weight: must be above zero (only an independent criterion weighs nothing)"))
+    if scale == "levels":
+        if len(levels) < 2:
+            problems.append(t("levels: a levelled criterion needs at least two labelled levels"))
+        values = [v for v, _ in levels]
+        if len(set(values)) != len(values):
+            problems.append(t("levels: each level needs its own value"))
+        if any(not label.strip() for _, label in levels):
+            problems.append(t("levels: every level needs a label"))
+        if values and min(values) < 0:
+            problems.append(t("levels: values must not be negative"))
+        if values and max(values) <= 0:
+            problems.append(t("levels: the top level must be above zero"))
+        min_value, max_value, step = (min(values), max(values), None) if values else (0, 1, None)
+    elif scale == "numeric":
+        if min_value < 0 or max_value <= min_value:
+            problems.append(t("range: needs 0 ≤ min < max (got %(min)s to %(max)s)", min=min_value,
+                              max=max_value))
+        if step is not None and step <= 0:
+            problems.append(t("step: must be above zero"))
+    else:
+        problems.append(t("scale: %(scale)r is not numeric or levels", scale=scale))
+    if problems:
+        raise InvalidInput(problems)
+    criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
+                          guidance=guidance.strip(), weight=weight, scale=scale,
+                          min_value=min_value, max_value=max_value, step=step,
+                          independent=independent)
+    criterion.levels = [CriterionLevel(value=v, label=label.strip()) for v, label in levels]
+    db.session.add(criterion)
+    db.session.flush()
+    return criterion
+
+
+@operation
+def apply_rubric_template(round_: Round, organiser: User, template: str = "iga_2023") -> list[Criterion]:
+    """Fill an empty rubric from a template (scores 0–100, step 1)."""
+    if template not in RUBRIC_TEMPLATES:
+        raise InvalidInput(t("template: %(value)r is not one of %(choices)s", value=template,
+                             choices=", ".join(RUBRIC_TEMPLATES)))
+    if round_.criteria:
+        raise InvalidInput(t("round '%(round)s' already has a rubric", round=round_.name))
+    return [add_criterion(round_, organiser, **spec) for spec in RUBRIC_TEMPLATES[template]]
+
+
+@operation
+def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[User],
+                 category: Category | None = None) -> Panel:
+    """A panel of judges for a round, optionally for one category."""
+    competition = round_.competition
+    require_organiser(organiser, competition)
+    if round_.status == "closed":
+        raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
+    problems = []
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    elif any(p.name == name.strip() for p in round_.panels):
+        problems.append(t("name: round '%(round)s' already has a panel called '%(name)s'",
+                          round=round_.name, name=name.strip()))
+    if not judges:
+        problems.append(t("judges: a panel needs at least one judge"))
+    for judge in judges:
+        if not is_judge(judge, competition):
+            problems.append(t("judges: %(judge)s is not a judge of %(competition)s", judge=judge.name,
+                              competition=competition.name))
+    if category is not None and category.competition_id != competition.id:
+        problems.append(t("category: '%(category)s' is not a category of %(competition)s",
+                          category=category.name, competition=competition.name))
+    if problems:
+        raise InvalidInput(problems)
+    panel = Panel(round=round_, name=name.strip(), category=category)
+    panel.members = [PanelMember(judge=j) for j in {j.id: j for j in judges}.values()]
+    db.session.add(panel)
+    db.session.flush()
+    return panel
+
+
+# -- who judges what ------------------------------------------------------------------------------
+
+def round_entries(round_: Round) -> list[Entry]:
+    """The entries a round judges: verified entries in the first round, afterwards those that
+    advanced from the round before."""
+    query = select(Entry).options(selectinload(Entry.organisation).selectinload(Organisation.parent))
+    if round_.position == 1:
+        query = query.where(Entry.competition_id == round_.competition_id,
+                            Entry.status.in_(("verified", "scored")))
+    else:
+        previous = db.session.scalar(select(Round).where(
+            Round.competition_id == round_.competition_id, Round.position == round_.position - 1))
+        query = query.join(RoundOutcome, RoundOutcome.entry_id == Entry.id).where(
+            RoundOutcome.round_id == (previous.id if previous else -1), RoundOutcome.advanced.is_(True))
+    return list(db.session.scalars(query.order_by(Entry.id)))
+
+
+@dataclass(frozen=True)
+class AssignmentReport:
+    added: int
+    load: dict[str, int]          # "judge name <e-mail>" -> entries assigned in the round
+    short: dict[str, int]         # entry title -> judges still missing
+    conflicts_avoided: int
+
+
+@operation
+def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: int | None = None,
+                         cap: int | None = None) -> AssignmentReport:
+    """Give every entry of the round its judges, never a conflicted one, within the load cap.
+
+    Assignments made before (by hand or by an earlier run) are kept and counted.
+    """
+    competition = round_.competition
+    require_organiser(organiser, competition)
+    if round_.status == "closed":
+        raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
+    if not round_.panels:
+        raise InvalidInput(t("round '%(round)s' has no panel of judges yet", round=round_.name))
+    per_entry = judges_per_entry or round_.judges_per_entry
+    cap = cap if cap is not None else round_.judge_cap
+    entries = round_entries(round_)
+    declared = declared_conflicts(competition)
+    existing: dict[int, list[int]] = {}
+    for assignment in round_.assignments:
+        existing.setdefault(assignment.entry_id, []).append(assignment.judge_id)
+    eligible: dict[int, list[int]] = {}
+    conflicts_avoided = 0
+    for entry in entries:
+        members = {m.judge_id for p in round_.panels if p.category_id in (None, entry.category_id)
+                   for m in p.members}
+        allowed = [j.id for j in eligible_judges(round_.panels, entry, declared)]
+        conflicts_avoided += len(members) - len(allowed)
+        eligible[entry.id] = allowed
+    plan = plan_assignments(eligible, per_entry=per_entry, cap=cap, existing=existing)
+    panel_of: dict[tuple[int | None, int], int] = {}
+    for panel in round_.panels:
+        for member in panel.members:
+            panel_of.setdefault((panel.category_id, member.judge_id), panel.id)
+    category_of = {e.id: e.category_id for e in entries}
+    for entry_id, judge_id in plan.new_pairs:
+        panel_id = panel_of.get((category_of[entry_id], judge_id)) or panel_of.get((None, judge_id))
+        db.session.add(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
+                                  panel_id=panel_id, source="auto"))
+    db.session.flush()
+    names = {u.id: f"{u.name} <{u.email}>"
+             for u in db.session.scalars(select(User).where(User.id.in_(plan.load)))}
+    titles = {e.id: e.title for e in entries}
+    return AssignmentReport(added=len(plan.new_pairs),
+                            load={names[j]: n for j, n in sorted(plan.load.items())},
+                            short={titles[e]: n for e, n in sorted(plan.short.items())},
+                            conflicts_avoided=conflicts_avoided)
+
+
+@operation
+def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> Assignment:
+    """Assign a judge by hand (overriding the automatic plan); conflicts are still refused."""
+    require_organiser(organiser, round_.competition)
+    if round_.status == "closed":
+        raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
+    if entry.id not in {e.id for e in round_entries(round_)}:
+        raise InvalidInput(t("'%(title)s' is not judged in round '%(round)s'", title=entry.title,
+                             round=round_.name))
+    if not is_judge(judge, round_.competition):
+        raise InvalidInput(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
+                             competition=round_.competition.name))
+    if is_conflicted(judge, entry):
+        raise InvalidInput(t("%(judge)s has a conflict of interest with '%(title)s'", judge=judge.name,
+                             title=entry.title))
+    assignment = Assignment(round=round_, entry=entry, judge=judge, source="manual")
+    db.session.add(assignment)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise InvalidInput(t("%(judge)s is already assigned to '%(title)s' in this round", judge=judge.name,
+                             title=entry.title)) from exc
+    return assignment
+
+
+@operation
+def remove_assignment(assignment: Assignment, organiser: User) -> None:
+    """Take a judge off an entry (their draft scores go with it); confirmed scores must be
+    reopened first."""
+    require_organiser(organiser, assignment.round.competition)
+    if assignment.status == "confirmed":
+        raise InvalidInput(t("%(judge)s has confirmed the scores for '%(title)s'; reopen them first",
+                             judge=assignment.judge.name, title=assignment.entry.title))
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+@operation
+def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfInterest:
+    """A judge declares a conflict of interest with an entry: the entry leaves their list and
+    any unconfirmed assignment (with its draft scores) is removed."""
+    if not is_judge(judge, entry.competition):
+        raise NotPermitted(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
+                             competition=entry.competition.name))
+    if not reason.strip():
+        raise InvalidInput(t("reason: say why there is a conflict of interest"))
+    assignments = db.session.scalars(select(Assignment).where(
+        Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)).all()
+    if any(a.status == "confirmed" for a in assignments):
+        raise InvalidInput(t("you have confirmed scores for '%(title)s'; ask the organiser to reopen "
+                             "them before declaring a conflict", title=entry.title))
+    for assignment in assignments:
+        db.session.delete(assignment)
+    conflict = ConflictOfInterest(entry=entry, judge=judge, reason=reason.strip())
+    db.session.add(conflict)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise InvalidInput(t("a conflict with '%(title)s' is already declared", title=entry.title)) from exc
+    return conflict
+
+
+@operation
+def remove_criterion(criterion: Criterion, organiser: User) -> None:
+    """Take a criterion out of a rubric that is still being set up; the criteria after it move up."""
+    round_ = criterion.round
+    require_organiser(organiser, round_.competition)
+    if round_.status != "setup":
+        raise InvalidInput(t("Round '%(name)s' is no longer being set up; its rubric cannot change.",
+                             name=round_.name))
+    following = [c for c in round_.criteria if c.position > criterion.position]
+    round_.criteria.remove(criterion)
+    db.session.flush()
+    # One at a time, in order, so no two criteria ever share a position.
+    for later in sorted(following, key=lambda c: c.position):
+        later.position -= 1
+        db.session.flush()
+    db.session.flush()

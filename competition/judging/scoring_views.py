@@ -1,0 +1,462 @@
+"""The judge's pages, "Penilaian saya": the rounds and innovations assigned to the signed-in judge,
+and scoring one innovation with its evidence in view — drafts saved as they are typed, a summary
+before confirming and locking the scores, moving on to the next innovation not yet confirmed, and
+declaring a conflict of interest.
+
+In a blind round nothing on these pages names the OPD or the people behind the innovation: not the
+organisation, not who entered it or uploaded its evidence, not the evidence's original file names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+
+from competition.documents.formatting import format_decimal
+from competition.entries.views import CHOICES
+from competition.errors import AnugerahError, InvalidInput
+from competition.extensions import db
+from competition.judging.operations import declare_conflict
+from competition.judging.scoring import ScoreInput, confirm_scores, save_scores, value_problem
+from competition.models import (
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    Entry,
+    Evidence,
+    Organisation,
+    Panel,
+    PanelMember,
+    Round,
+    Score,
+)
+from competition.models.types import utcnow
+from competition.policy import can_score, competitions_where, declared_conflicts, is_conflicted
+from competition.ranking.totals import CriterionSpec, judge_total
+
+bp = Blueprint("scoring", __name__, url_prefix="/scoring")
+
+STATE_LABELS = {
+    "not_started": _l("Not started"),
+    "draft": _l("Draft saved"),
+    "confirmed": _l("Confirmed"),
+    "conflict": _l("Conflict of interest"),
+}
+# Open rounds first, then those not open yet, then the closed ones (done).
+ROUND_ORDER = {"open": 0, "setup": 1, "closed": 2}
+
+
+class ScoringForm(FlaskForm):
+    """Only the CSRF token; the value and notes per criterion are read from the form as sent."""
+
+
+class ConflictForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
+
+
+def _language() -> str:
+    return str(get_locale() or "id")
+
+
+def _timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def _number(value: float) -> str:
+    """A score as people read it: 70 → "70", 7.5 → "7,5" (in Indonesian)."""
+    places = 0 if value == int(value) else len(f"{value:g}".partition(".")[2])
+    return format_decimal(value, min(places, 4), _language())
+
+
+def _clock(moment: datetime) -> str:
+    local = moment.astimezone(_timezone())
+    return f"{local:%H.%M}" if _language() == "id" else f"{local:%H:%M}"
+
+
+def _days_left(moment: datetime) -> int:
+    """Whole calendar days (in the display time zone) from today to ``moment``'s day."""
+    zone = _timezone()
+    return (moment.astimezone(zone).date() - utcnow().astimezone(zone).date()).days
+
+
+# -- the list --------------------------------------------------------------------------------------
+
+@dataclass
+class Item:
+    assignment: Assignment
+    state: str
+    title: str  # without the OPD's name in a blind round
+
+
+@dataclass
+class RoundCard:
+    round: Round
+    panels: list[str]
+    items: list[Item] = field(default_factory=list)
+    days_left: int = 0
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for item in self.items if item.state == "confirmed")
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for item in self.items if item.state != "conflict")
+
+    @property
+    def next_item(self) -> Item | None:
+        return next((item for item in self.items if item.state in ("not_started", "draft")), None)
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    """Every round the judge scores in, open ones first, each with its innovations and progress."""
+    competition_ids = competitions_where(current_user, "judge")
+    if not competition_ids:
+        abort(403)
+    assignments = db.session.scalars(
+        select(Assignment).join(Round, Round.id == Assignment.round_id)
+        .where(Assignment.judge_id == current_user.id, Round.competition_id.in_(competition_ids))
+        .options(selectinload(Assignment.round).selectinload(Round.competition),
+                 # Joined, not selected in batches: a judge's list may run to hundreds.
+                 joinedload(Assignment.entry).selectinload(Entry.organisation)
+                 .selectinload(Organisation.parent),
+                 joinedload(Assignment.entry).selectinload(Entry.category))
+        .order_by(Assignment.entry_id, Assignment.id)).all()
+    assignment_ids = [a.id for a in assignments]
+    drafted = dict(db.session.execute(
+        select(Score.assignment_id, func.count()).where(Score.assignment_id.in_(assignment_ids))
+        .group_by(Score.assignment_id)).all()) if assignment_ids else {}
+    rounds = {a.round_id: a.round for a in assignments}
+    panels: dict[int, list[str]] = {}
+    for round_id, name in db.session.execute(
+            select(Panel.round_id, Panel.name).join(PanelMember, PanelMember.panel_id == Panel.id)
+            .where(PanelMember.judge_id == current_user.id, Panel.round_id.in_(list(rounds)))
+            .order_by(Panel.name)):
+        panels.setdefault(round_id, []).append(name)
+    declared = declared_conflicts(judge=current_user)
+    cards: dict[int, RoundCard] = {}
+    for assignment in assignments:
+        round_ = assignment.round
+        card = cards.get(round_.id)
+        if card is None:
+            card = cards[round_.id] = RoundCard(round=round_, panels=panels.get(round_.id, []),
+                                                days_left=_days_left(round_.competition.judging_closes_at))
+        if assignment.status == "confirmed":
+            state = "confirmed"
+        elif is_conflicted(current_user, assignment.entry, declared):
+            state = "conflict"
+        else:
+            state = "draft" if drafted.get(assignment.id) else "not_started"
+        card.items.append(Item(assignment, state, redactor(assignment)(assignment.entry.title)))
+    ordered = sorted(cards.values(), key=lambda c: (ROUND_ORDER.get(c.round.status, 3),
+                                                    c.round.competition.judging_closes_at,
+                                                    c.round.competition_id, c.round.position))
+    conflicts = db.session.scalars(
+        select(ConflictOfInterest).join(Entry, Entry.id == ConflictOfInterest.entry_id)
+        .where(ConflictOfInterest.judge_id == current_user.id, Entry.competition_id.in_(competition_ids))
+        .options(selectinload(ConflictOfInterest.entry).selectinload(Entry.competition))
+        .order_by(ConflictOfInterest.declared_at.desc(), ConflictOfInterest.id.desc())).all()
+    return render_template("judging/scoring/index.html", current=[c for c in ordered if c.round.status != "closed"],
+                           done=[c for c in ordered if c.round.status == "closed"], conflicts=conflicts,
+                           state_labels=STATE_LABELS)
+
+
+# -- one innovation --------------------------------------------------------------------------------
+
+def _my_assignment(assignment_id: int) -> Assignment:
+    """The signed-in judge's assignment: 404 when there is none, 403 when it is someone else's or
+    the judge may not see the innovation (no longer a judge, or a conflict of interest)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    if not can_score(current_user, assignment):
+        abort(403)
+    return assignment
+
+
+def _next_open(assignment: Assignment) -> Assignment | None:
+    """The judge's next assignment in the same round not yet confirmed, in the list's order,
+    starting again from the top after the last one."""
+    others = db.session.scalars(
+        select(Assignment).where(Assignment.round_id == assignment.round_id,
+                                 Assignment.judge_id == current_user.id,
+                                 Assignment.status == "open", Assignment.id != assignment.id)
+        .options(selectinload(Assignment.entry).selectinload(Entry.organisation)
+                 .selectinload(Organisation.parent))
+        .order_by(Assignment.entry_id, Assignment.id)).all()
+    declared = declared_conflicts(judge=current_user)
+    candidates = [a for a in others if not is_conflicted(current_user, a.entry, declared)]
+    later = [a for a in candidates if (a.entry_id, a.id) > (assignment.entry_id, assignment.id)]
+    return next(iter(later or candidates), None)
+
+
+def _specs(criteria: list[Criterion]) -> tuple[CriterionSpec, ...]:
+    return tuple(CriterionSpec(id=c.id, weight=c.weight, min_value=c.min_value, max_value=c.max_value,
+                               independent=c.independent) for c in criteria)
+
+
+def running_total(criteria: list[Criterion], values: Mapping[int, float]) -> float:
+    """The weighted total (0–100) as the ranking works it out, with the criteria still empty
+    counting as nothing yet."""
+    return judge_total({c.id: values.get(c.id, 0.0) for c in criteria}, _specs(criteria))
+
+
+def _stored(assignment: Assignment) -> tuple[dict[int, float], dict[int, str]]:
+    values = {s.criterion_id: s.value for s in assignment.scores}
+    comments = {s.criterion_id: s.comment for s in assignment.scores}
+    return values, comments
+
+
+OPD_PLACEHOLDER = "[OPD]"
+
+
+def redactor(assignment: Assignment) -> Callable[[str | None], str]:
+    """What to show of the OPD's own texts: in a blind round with the names of the OPD and of the
+    one above it (and their short names) replaced by "[OPD]"; otherwise as written."""
+    if not assignment.round.blind:
+        return lambda text: text or ""
+    organisation = assignment.entry.organisation
+    written = [name for o in (organisation, organisation.parent) if o is not None
+               for name in (o.name, o.short_name or "")]
+    names = sorted({n.strip() for n in written if len(n.strip()) > 2}, key=len, reverse=True)
+    if not names:
+        return lambda text: text or ""
+    alternatives = "|".join(re.escape(n) for n in names)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return lambda text: pattern.sub(OPD_PLACEHOLDER, text or "")
+
+
+def _evidence_label(item: Evidence, number: int, redact: Callable[[str | None], str], blind: bool) -> str:
+    """An evidence item's title; in a blind round a file titled by its file name is numbered instead."""
+    if blind and item.kind == "file" and item.title == item.original_name:
+        return _("Document %(number)s", number=number)
+    return redact(item.title)
+
+
+def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None,
+                errors: Mapping[int, str] | None = None, status: int = 200) -> tuple[str, int]:
+    """The innovation with the rubric; ``sent`` and ``errors`` are a refused form's values and its
+    problems per criterion, shown again as filled in."""
+    criteria = assignment.round.criteria
+    values, comments = _stored(assignment)
+    shown = {c.id: f"{values[c.id]:g}" if c.id in values else "" for c in criteria}
+    notes = dict(comments)
+    if sent is not None:
+        shown = {c.id: sent.get(f"value-{c.id}", "").strip() for c in criteria}
+        notes = {c.id: sent.get(f"comment-{c.id}", "").strip() for c in criteria}
+    blind = assignment.round.blind
+    redact = redactor(assignment)
+    editable = assignment.status == "open" and assignment.round.status == "open"
+    evidence = [(item, _evidence_label(item, number, redact, blind))
+                for number, item in enumerate(assignment.entry.evidence, start=1)]
+    following = _next_open(assignment)
+    page = render_template(
+        "judging/scoring/entry.html", assignment=assignment, entry=assignment.entry, round=assignment.round,
+        criteria=criteria, values=values, comments=comments, shown=shown, notes=notes,
+        errors=errors or {}, blind=blind, editable=editable, evidence=evidence,
+        total=running_total(criteria, values), missing=[c for c in criteria if c.id not in values],
+        next_assignment=following, next_title=redactor(following)(following.entry.title) if following else "",
+        form=ScoringForm(), conflict_form=ConflictForm(), redact=redact,
+        choices={name: dict(pairs) for name, pairs in CHOICES.items()}, number=_number)
+    return page, status
+
+
+@bp.get("/<int:assignment_id>")
+@login_required
+def entry(assignment_id: int) -> tuple[str, int]:
+    return _entry_page(_my_assignment(assignment_id))
+
+
+# -- saving drafts ---------------------------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    """The scores as the form sent them."""
+
+    values: dict[int, ScoreInput] = field(default_factory=dict)
+    cleared: list[int] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def read_sheet(criteria: list[Criterion], form: Mapping[str, str]) -> Sheet:
+    """Each criterion's value (``value-<id>``) and notes (``comment-<id>``): an empty value clears
+    the criterion; notes need a value; a decimal comma is read as a point."""
+    sheet = Sheet()
+    for criterion in criteria:
+        raw = (form.get(f"value-{criterion.id}") or "").strip().replace(",", ".")
+        comment = (form.get(f"comment-{criterion.id}") or "").strip()
+        if not raw:
+            if comment:
+                sheet.errors[criterion.id] = _("%(criterion)s: give a score to keep the notes",
+                                               criterion=criterion.name)
+            else:
+                sheet.cleared.append(criterion.id)
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            sheet.errors[criterion.id] = _("%(criterion)s: %(value)s is not a number",
+                                           criterion=criterion.name, value=raw)
+            continue
+        problem = value_problem(criterion, value, _number)
+        if problem:
+            sheet.errors[criterion.id] = problem
+        else:
+            sheet.values[criterion.id] = (value, comment)
+    return sheet
+
+
+def _missing_text(missing: int) -> str:
+    if not missing:
+        return _("Every criterion has a score.")
+    return ngettext("%(num)s criterion has no score yet.", "%(num)s criteria have no score yet.", missing)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _locked_reason(assignment: Assignment) -> str | None:
+    if assignment.status == "confirmed":
+        return _("These scores are confirmed and locked.")
+    if assignment.round.status != "open":
+        return _("Scores can only be given while the round is open.")
+    return None
+
+
+@bp.post("/<int:assignment_id>/draft")
+@login_required
+def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int]:
+    """Save the draft. Asked for JSON (by the page's script) it answers with the problems per
+    criterion and the running total; from the plain form it returns to the page with a message,
+    or to the summary before confirming when that button was pressed."""
+    assignment = _my_assignment(assignment_id)
+    if not ScoringForm().validate_on_submit():
+        abort(400)
+    criteria = assignment.round.criteria
+    sheet = read_sheet(criteria, request.form)
+    problems: list[str] = []
+    locked = _locked_reason(assignment)
+    if locked:
+        problems.append(locked)
+    elif not sheet.errors:
+        try:
+            save_scores(assignment, current_user, sheet.values, sheet.cleared)
+        except InvalidInput as error:
+            problems.extend(error.problems)
+        except AnugerahError as error:
+            problems.append(str(error))
+    saved = not problems and not sheet.errors
+    values, _comments = _stored(assignment)
+    if _wants_json():
+        message = (_("Saved %(time)s", time=_clock(utcnow())) if saved
+                   else _("Not saved: %(problems)s", problems="; ".join([*problems, *sheet.errors.values()])))
+        missing = sum(1 for c in criteria if c.id not in values)
+        return jsonify(saved=saved, message=message, errors={str(k): v for k, v in sheet.errors.items()},
+                       problems=problems, missing=missing, missing_text=_missing_text(missing),
+                       total=format_decimal(running_total(criteria, values), 2, _language())), (
+            200 if saved else 422)
+    if saved:
+        if request.form.get("then") == "confirm":
+            return redirect(url_for("scoring.confirm", assignment_id=assignment.id))
+        flash(_("Draft saved at %(time)s.", time=_clock(utcnow())), "success")
+        return redirect(url_for("scoring.entry", assignment_id=assignment.id) + "#rubric")
+    for problem in problems:
+        flash(problem, "danger")
+    if sheet.errors:
+        flash(_("Nothing was saved: correct the values marked below."), "danger")
+        return _entry_page(assignment, sent=request.form, errors=sheet.errors, status=422)
+    return redirect(url_for("scoring.entry", assignment_id=assignment.id))
+
+
+# -- confirming ------------------------------------------------------------------------------------
+
+@bp.get("/<int:assignment_id>/confirm")
+@login_required
+def confirm(assignment_id: int) -> str | Response:
+    """Every criterion's value with its weight and the weighted total, before locking."""
+    assignment = _my_assignment(assignment_id)
+    if assignment.status == "confirmed":
+        return redirect(url_for("scoring.entry", assignment_id=assignment.id))
+    criteria = assignment.round.criteria
+    values, comments = _stored(assignment)
+    return render_template("judging/scoring/confirm.html", assignment=assignment, entry=assignment.entry,
+                           round=assignment.round, criteria=criteria, values=values, comments=comments,
+                           total=running_total(criteria, values),
+                           missing=[c for c in criteria if c.id not in values],
+                           locked=_locked_reason(assignment), form=ScoringForm(), number=_number,
+                           redact=redactor(assignment))
+
+
+@bp.post("/<int:assignment_id>/confirm")
+@login_required
+def confirm_post(assignment_id: int) -> Response:
+    """Confirm and lock, then on to the next innovation not yet confirmed (or back to the list)."""
+    assignment = _my_assignment(assignment_id)
+    if not ScoringForm().validate_on_submit():
+        abort(400)
+    if assignment.status == "open":
+        scored = {s.criterion_id for s in assignment.scores}
+        missing = [c.name for c in assignment.round.criteria if c.id not in scored]
+        problem = _locked_reason(assignment) or (
+            _("Give a score for every criterion first: %(criteria)s still empty.",
+              criteria=", ".join(missing)) if missing else None)
+        if problem is None:
+            try:
+                confirm_scores(assignment, current_user)
+            except AnugerahError as error:
+                problem = str(error)
+        if problem:
+            flash(problem, "danger")
+            return redirect(url_for("scoring.confirm", assignment_id=assignment.id))
+        flash(_("Your scores for '%(title)s' are confirmed and locked.",
+                title=redactor(assignment)(assignment.entry.title)), "success")
+    following = _next_open(assignment)
+    if following is not None:
+        return redirect(url_for("scoring.entry", assignment_id=following.id))
+    flash(_("Every innovation assigned to you in round '%(round)s' is confirmed.",
+            round=assignment.round.name), "info")
+    return redirect(url_for("scoring.index"))
+
+
+# -- conflicts of interest -------------------------------------------------------------------------
+
+@bp.post("/<int:assignment_id>/conflict")
+@login_required
+def conflict(assignment_id: int) -> Response:
+    """Declare a conflict of interest with the innovation: it leaves the judge's list (with any draft)."""
+    assignment = _my_assignment(assignment_id)
+    form = ConflictForm()
+    if not form.validate_on_submit() or not (form.reason.data or "").strip():
+        flash(_("Give the reason for the conflict of interest."), "danger")
+        return redirect(url_for("scoring.entry", assignment_id=assignment.id) + "#conflict")
+    if assignment.status == "confirmed":
+        flash(_("You have confirmed scores for this innovation; ask the organiser to reopen them before "
+                "declaring a conflict of interest."), "danger")
+        return redirect(url_for("scoring.entry", assignment_id=assignment.id))
+    title = redactor(assignment)(assignment.entry.title)
+    try:
+        declare_conflict(assignment.entry, current_user, form.reason.data or "")
+    except AnugerahError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("scoring.entry", assignment_id=assignment_id))
+    flash(_("Conflict of interest declared: '%(title)s' has left your list; the organiser assigns "
+            "another judge.", title=title), "info")
+    return redirect(url_for("scoring.index"))

@@ -1,0 +1,274 @@
+"""The organiser's set-up pages for rounds and their rubrics, on the set-up blueprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from competition.competitions.manage import organised_competition
+from competition.competitions.views import (
+    ADVANCEMENT_LABELS,
+    AGGREGATION_LABELS,
+    ROUND_STATUS_LABELS,
+    TEMPLATE_LABELS,
+    ConfirmForm,
+    NumberField,
+    back_to,
+    bp,
+    flash_error,
+    given,
+    panels_url,
+    required,
+    round_of,
+    rubric_total,
+)
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS
+from competition.judging.operations import (
+    RUBRIC_TEMPLATES,
+    add_criterion,
+    add_round,
+    apply_rubric_template,
+    remove_criterion,
+    update_round,
+)
+from competition.models import Competition, Criterion, Round
+
+
+class RoundForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Fill this in.")), Length(max=120)])
+    template = BooleanField(_l("Fill the rubric from the 2023 IGA presentation rubric"), default=True)
+    aggregation = RadioField(_l("Combining the judges' scores"), default="mean",
+                             choices=[SelectChoice(a, AGGREGATION_LABELS[a]) for a in AGGREGATIONS])
+    normalise = BooleanField(_l("Normalise each judge's scores (for judges who score harder or softer "
+                                "than others)"))
+    blind = BooleanField(_l("Blind: judges do not see which OPD an innovation comes from"))
+    advancement = SelectField(_l("Who moves on to the next round"), default="all",
+                              choices=[SelectChoice(a, ADVANCEMENT_LABELS[a]) for a in ADVANCEMENT_RULES])
+    advancement_count = IntegerField(_l("N, for a top N"), validators=[Optional(), NumberRange(
+        min=1, message=_l("At least 1."))])
+    advancement_min_score = NumberField(_l("Minimum score (0–100)"), validators=[Optional(), NumberRange(
+        min=0, max=100, message=_l("Between 0 and 100."))])
+    weight = NumberField(_l("Weight in the final score"), default=1.0, validators=[required(), NumberRange(
+        min=0.01, message=_l("Above zero."))])
+    judges_per_entry = IntegerField(_l("Judges per innovation"), default=3, validators=[
+        required(), NumberRange(min=1, message=_l("At least 1."))])
+    judge_cap = IntegerField(_l("Most innovations per judge (optional)"), validators=[Optional(), NumberRange(
+        min=1, message=_l("At least 1."))])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.advancement.data in ("top_n", "top_n_per_category") and not self.advancement_count.data:
+            self.advancement_count.errors = [*self.advancement_count.errors, _("Give N for a top N.")]
+            valid = False
+        if self.advancement.data == "min_score" and self.advancement_min_score.data is None:
+            self.advancement_min_score.errors = [*self.advancement_min_score.errors,
+                                                 _("Give the minimum score.")]
+            valid = False
+        return valid
+
+
+class CriterionForm(FlaskForm):
+    name = StringField(_l("Criterion"), validators=[DataRequired(message=_l("Fill this in.")),
+                                                    Length(max=160)])
+    weight = NumberField(_l("Weight"), validators=[required(), NumberRange(
+        min=0, message=_l("Not below zero."))])
+    guidance = TextAreaField(_l("Guidance for judges"), validators=[Length(max=2000)])
+    scale = RadioField(_l("Scale"), default="numeric", choices=[
+        SelectChoice("numeric", _l("Numbers from a minimum to a maximum")),
+        SelectChoice("levels", _l("Labelled levels"))])
+    min_value = NumberField(_l("Minimum"), default=0.0)
+    max_value = NumberField(_l("Maximum"), default=100.0)
+    step = NumberField(_l("Step (optional)"), default=1.0)
+    levels = TextAreaField(_l("Levels, one per line as value=label"))
+    independent = BooleanField(_l("Independent: recorded, but weighs nothing in the score"))
+
+    def parsed_levels(self) -> list[tuple[float, str]] | None:
+        """The levels as (value, label), or None after noting each bad line on the field."""
+        levels: list[tuple[float, str]] = []
+        problems: list[str] = []
+        for number, line in enumerate((self.levels.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            value, separator, label = line.partition("=")
+            try:
+                levels.append((float(value.strip().replace(",", ".")), label.strip()))
+                if not separator or not label.strip():
+                    raise ValueError
+            except ValueError:
+                problems.append(_("Line %(number)s: write value=label, for example 3=Peraturan Daerah.",
+                                  number=number))
+        if problems:
+            self.levels.errors = [*self.levels.errors, *problems]
+            return None
+        if len(levels) < 2:
+            self.levels.errors = [*self.levels.errors, _("Give at least two levels.")]
+            return None
+        return levels
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.scale.data == "numeric":
+            for field in (self.min_value, self.max_value):
+                if field.data is None and not field.errors:
+                    field.errors = [*field.errors, _("Fill this in.")]
+                    valid = False
+        return valid
+
+
+# -- rounds and rubrics -----------------------------------------------------------------------------
+
+@bp.route("/<int:competition_id>/setup/rounds/new", methods=["GET", "POST"])
+@login_required
+def new_round(competition_id: int) -> str | Response | tuple[str, int]:
+    competition = organised_competition(competition_id)
+    form = RoundForm()
+    if form.validate_on_submit():
+        try:
+            round_ = add_round(
+                competition, current_user, name=form.name.data, blind=form.blind.data,
+                aggregation=form.aggregation.data, normalise=form.normalise.data,
+                advancement=form.advancement.data,
+                advancement_count=(form.advancement_count.data
+                                   if form.advancement.data in ("top_n", "top_n_per_category") else None),
+                advancement_min_score=(form.advancement_min_score.data
+                                       if form.advancement.data == "min_score" else None),
+                weight=given(form.weight.data), judges_per_entry=form.judges_per_entry.data,
+                judge_cap=form.judge_cap.data)
+            if form.template.data:
+                apply_rubric_template(round_, current_user, "iga_2023")
+        except AnugerahError as error:
+            flash_error(error)
+        else:
+            flash(_("Round '%(name)s' has been added.", name=round_.name), "success")
+            return redirect(url_for("setup.round_", competition_id=competition.id, round_id=round_.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/setup/round_new.html", competition=competition, form=form,
+                           position=len(competition.rounds) + 1, template_summary=_template_summary()), status
+
+
+@bp.route("/<int:competition_id>/setup/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_round(competition_id: int, round_id: int) -> str | Response | tuple[str, int]:
+    """Change a round's settings while it is being set up."""
+    competition = organised_competition(competition_id)
+    round_ = round_of(competition, round_id)
+    form = RoundForm(obj=round_) if request.method == "GET" else RoundForm()
+    if form.validate_on_submit():
+        try:
+            update_round(
+                round_, current_user, name=form.name.data, blind=form.blind.data,
+                aggregation=form.aggregation.data, normalise=form.normalise.data,
+                advancement=form.advancement.data, advancement_count=form.advancement_count.data,
+                advancement_min_score=form.advancement_min_score.data, weight=given(form.weight.data),
+                judges_per_entry=form.judges_per_entry.data, judge_cap=form.judge_cap.data)
+        except AnugerahError as error:
+            flash_error(error)
+        else:
+            flash(_("Round '%(name)s' has been saved.", name=round_.name), "success")
+            return redirect(url_for("setup.round_", competition_id=competition.id, round_id=round_.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/setup/round_new.html", competition=competition, form=form, round=round_,
+                           position=round_.position, template_summary=_template_summary()), status
+
+
+def _template_summary(template: str = "iga_2023") -> str:
+    """"Kebaharuan 30, Kemanfaatan 25, ..." """
+    return ", ".join(f"{spec['name']} {spec['weight']}" for spec in RUBRIC_TEMPLATES[template])
+
+
+def _round_page(competition: Competition, round_: Round, criterion_form: CriterionForm,
+                status: int = 200) -> tuple[str, int]:
+    criteria = list(round_.criteria)
+    total = rubric_total(criteria)
+    return render_template(
+        "competitions/setup/round.html", competition=competition, round=round_, criteria=criteria, total=total,
+        criterion_form=criterion_form, form=ConfirmForm(), round_status=ROUND_STATUS_LABELS,
+        aggregation_labels=AGGREGATION_LABELS, advancement_labels=ADVANCEMENT_LABELS,
+        templates={name: TEMPLATE_LABELS.get(name, name) for name in RUBRIC_TEMPLATES},
+        template_summary=_template_summary(), panels_url=panels_url(competition)), status
+
+
+@bp.get("/<int:competition_id>/setup/rounds/<int:round_id>")
+@login_required
+def round_(competition_id: int, round_id: int) -> tuple[str, int]:
+    competition = organised_competition(competition_id)
+    return _round_page(competition, round_of(competition, round_id), CriterionForm(formdata=None))
+
+
+@bp.post("/<int:competition_id>/setup/rounds/<int:round_id>/template")
+@login_required
+def apply_template(competition_id: int, round_id: int) -> Response:
+    competition = organised_competition(competition_id)
+    round_ = round_of(competition, round_id)
+    template = request.form.get("template", "iga_2023")
+    if not ConfirmForm().validate_on_submit() or template not in RUBRIC_TEMPLATES:
+        abort(400)
+    try:
+        criteria = apply_rubric_template(round_, current_user, template)
+    except AnugerahError as error:
+        flash_error(error)
+    else:
+        flash(_("The rubric has %(count)s criteria from the template.", count=len(criteria)), "success")
+    return back_to("setup.round_", competition, anchor="rubric", round_id=round_.id)
+
+
+@bp.post("/<int:competition_id>/setup/rounds/<int:round_id>/criteria")
+@login_required
+def add_criterion_(competition_id: int, round_id: int) -> Response | tuple[str, int]:
+    competition = organised_competition(competition_id)
+    round_ = round_of(competition, round_id)
+    form = CriterionForm()
+    valid = form.validate_on_submit()
+    levels = form.parsed_levels() if form.scale.data == "levels" else []
+    if valid and levels is not None:
+        try:
+            criterion = add_criterion(
+                round_, current_user, name=form.name.data, weight=given(form.weight.data),
+                guidance=form.guidance.data or "", scale=form.scale.data,
+                min_value=form.min_value.data if form.min_value.data is not None else 0,
+                max_value=form.max_value.data if form.max_value.data is not None else 100,
+                step=form.step.data, independent=form.independent.data, levels=levels)
+        except AnugerahError as error:
+            flash_error(error)
+        else:
+            flash(_("Criterion '%(name)s' has been added.", name=criterion.name), "success")
+            return back_to("setup.round_", competition, anchor="rubric", round_id=round_.id)
+    return _round_page(competition, round_, form, status=422)
+
+
+@bp.post("/<int:competition_id>/setup/rounds/<int:round_id>/criteria/<int:criterion_id>/remove")
+@login_required
+def remove_criterion_(competition_id: int, round_id: int, criterion_id: int) -> Response:
+    competition = organised_competition(competition_id)
+    round_ = round_of(competition, round_id)
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.round_id != round_.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = criterion.name
+    try:
+        remove_criterion(criterion, current_user)
+    except AnugerahError as error:
+        flash_error(error)
+    else:
+        flash(_("Criterion '%(name)s' has been removed.", name=name), "success")
+    return back_to("setup.round_", competition, anchor="rubric", round_id=round_.id)

@@ -1,0 +1,1 @@
+"""The organiser's dashboard: figures, charts and their downloads."""

@@ -1,0 +1,452 @@
+"""The organiser's monitoring figures: what a Bappeda reports to its Bupati while a competition
+runs. Read-only; every figure is a plain dataclass worked out from a fixed number of aggregate
+queries, however many innovations, judges and scores there are.
+
+The rules the figures follow:
+
+- An OPD is an active organisation of the competition's region with no organisation above it;
+  bidang, UPT, puskesmas and kelurahan count towards the OPD above them.
+- A submitted innovation is one that has been submitted (it has a submission time) and is not
+  withdrawn: submitted, returned for revision, verified, rejected, scored or awarded.
+- An OPD takes part when it, or a unit under it, has at least one submitted innovation. The others
+  make the list for the reward-and-punishment evaluation.
+- A judge's assignment is confirmed once the scores are locked, a draft when some scores are
+  saved but not confirmed, and not started otherwise.
+- Score distributions use confirmed scores only, each as a share of its criterion's scale.
+- Judges disagree on an innovation when the spread of their totals in a round (highest minus
+  lowest, on the 0–100 scale) is above the competition's disagreement threshold.
+- Days to a deadline are counted between dates in the display time zone (WIB by default):
+  0 on the deadline's own day, negative once it has passed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
+from sqlalchemy.orm import selectinload
+
+from competition.extensions import db
+from competition.judging.sheets import round_spec, sheet_summaries
+from competition.models import (
+    ENTRY_STATUSES,
+    Assignment,
+    Category,
+    Competition,
+    Criterion,
+    Entry,
+    Membership,
+    Organisation,
+    Round,
+    Score,
+    User,
+)
+from competition.models.types import utcnow
+from competition.ranking.aggregation import spread
+
+HISTOGRAM_BINS = 10
+TOP_DISAGREEMENTS = 10
+DEADLINES = ("submission_closes_at", "verification_closes_at", "judging_closes_at")
+
+
+def _is_submitted() -> ColumnElement[bool]:
+    """SQL: the entry counts as a submitted innovation."""
+    return and_(Entry.submitted_at.is_not(None), Entry.status != "withdrawn")
+
+
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """SQL: how many rows of the group meet ``condition``."""
+    return func.sum(cast(case((condition, 1), else_=0), Integer))
+
+
+# -- 1. innovations by category and status ---------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CategoryStatusCounts:
+    """One category's innovations by status; ``category_id`` None is "no category"."""
+
+    category_id: int | None
+    category: str | None
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesFigure:
+    statuses: tuple[str, ...]
+    rows: list[CategoryStatusCounts]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {s: sum(r.counts[s] for r in self.rows) for s in self.statuses}
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+
+def entries_by_category_and_status(competition: Competition) -> EntriesFigure:
+    """Every innovation of the competition, drafts included, per category (in name order, then
+    those without one) and status (in the workflow's order). Categories with none show zeros."""
+    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ENTRY_STATUSES, 0))
+    for category_id, status, number in db.session.execute(
+            select(Entry.category_id, Entry.status, func.count())
+            .where(Entry.competition_id == competition.id)
+            .group_by(Entry.category_id, Entry.status)):
+        counts[category_id][status] += number
+    categories = db.session.execute(
+        select(Category.id, Category.name).where(Category.competition_id == competition.id)
+        .order_by(Category.name)).all()
+    rows = [CategoryStatusCounts(c.id, c.name, dict(counts[c.id])) for c in categories]
+    if None in counts or not categories:
+        rows.append(CategoryStatusCounts(None, None, dict(counts[None])))
+    return EntriesFigure(statuses=ENTRY_STATUSES, rows=rows)
+
+
+# -- 2. and 3. OPD participation and the "one OPD, one innovation" target --------------------------
+
+@dataclass(frozen=True, slots=True)
+class OpdParticipation:
+    """An OPD's innovations, those of the units under it included."""
+
+    organisation_id: int
+    name: str
+    short_name: str | None
+    submitted: int      # submitted innovations (see the module's rules)
+    in_progress: int    # drafts never submitted: work the OPD has started
+    withdrawn: int
+
+    @property
+    def takes_part(self) -> bool:
+        return self.submitted > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipationFigure:
+    opds: list[OpdParticipation]   # every active OPD of the region, by name
+
+    @property
+    def total(self) -> int:
+        return len(self.opds)
+
+    @property
+    def taking_part(self) -> list[OpdParticipation]:
+        return [o for o in self.opds if o.takes_part]
+
+    @property
+    def without_innovation(self) -> list[OpdParticipation]:
+        """The list for the reward-and-punishment evaluation."""
+        return [o for o in self.opds if not o.takes_part]
+
+    @property
+    def without_but_started(self) -> int:
+        return sum(1 for o in self.without_innovation if o.in_progress)
+
+    @property
+    def share(self) -> float:
+        """Share of OPDs taking part, 0–1 (0 with no OPD)."""
+        return len(self.taking_part) / self.total if self.total else 0.0
+
+
+def _top_level(organisations: dict[int, int | None]) -> dict[int, int]:
+    """Each organisation's topmost ancestor (itself when it has none)."""
+    top: dict[int, int] = {}
+    for start in organisations:
+        seen = [start]
+        current = start
+        while (parent := organisations.get(current)) is not None and parent not in seen:
+            seen.append(parent)
+            current = parent
+        top[start] = current
+    return top
+
+
+def opd_participation(competition: Competition) -> ParticipationFigure:
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.parent_id, Organisation.name, Organisation.short_name,
+               Organisation.active)
+        .where(Organisation.region_id == competition.region_id)).all()
+    top = _top_level({o.id: o.parent_id for o in organisations})
+    submitted: dict[int, int] = defaultdict(int)
+    in_progress: dict[int, int] = defaultdict(int)
+    withdrawn: dict[int, int] = defaultdict(int)
+    for organisation_id, sent, drafts, gone in db.session.execute(
+            select(Entry.organisation_id, _count_where(_is_submitted()),
+                   _count_where(and_(Entry.submitted_at.is_(None), Entry.status == "draft")),
+                   _count_where(Entry.status == "withdrawn"))
+            .where(Entry.competition_id == competition.id)
+            .group_by(Entry.organisation_id)):
+        opd = top.get(organisation_id, organisation_id)
+        submitted[opd] += sent or 0
+        in_progress[opd] += drafts or 0
+        withdrawn[opd] += gone or 0
+    opds = [OpdParticipation(o.id, o.name, o.short_name, submitted[o.id], in_progress[o.id], withdrawn[o.id])
+            for o in organisations if o.parent_id is None and o.active]
+    return ParticipationFigure(sorted(opds, key=lambda o: (o.name.casefold(), o.organisation_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFigure:
+    """Progress against "one OPD, one innovation"."""
+
+    opds: int                    # active OPDs
+    opds_taking_part: int        # of which with at least one submitted innovation
+    submitted_innovations: int   # every submitted innovation of the competition
+
+    @property
+    def opd_share(self) -> float:
+        return self.opds_taking_part / self.opds if self.opds else 0.0
+
+    @property
+    def innovations_per_opd(self) -> float:
+        return self.submitted_innovations / self.opds if self.opds else 0.0
+
+    @property
+    def reached(self) -> bool:
+        return self.opds > 0 and self.opds_taking_part == self.opds
+
+
+def target_progress(competition: Competition, participation: ParticipationFigure) -> TargetFigure:
+    submitted = db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.competition_id == competition.id, _is_submitted())) or 0
+    return TargetFigure(opds=participation.total, opds_taking_part=len(participation.taking_part),
+                        submitted_innovations=submitted)
+
+
+# -- 4. judges' progress ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class JudgeProgress:
+    judge_id: int
+    name: str
+    assigned: int
+    draft: int        # scores saved, not confirmed
+    confirmed: int
+
+    @property
+    def not_started(self) -> int:
+        return self.assigned - self.draft - self.confirmed
+
+    @property
+    def share_confirmed(self) -> float:
+        return self.confirmed / self.assigned if self.assigned else 0.0
+
+
+def judge_progress(competition: Competition) -> list[JudgeProgress]:
+    """Every judge of the competition (a judge's role, or assignments in its rounds) with their
+    assignments across all rounds, by name."""
+    scored = (select(Score.assignment_id).group_by(Score.assignment_id).subquery())
+    rows = db.session.execute(
+        select(Assignment.judge_id, User.name, func.count(Assignment.id),
+               _count_where(and_(Assignment.status == "open", scored.c.assignment_id.is_not(None))),
+               _count_where(Assignment.status == "confirmed"))
+        .join(Round, Round.id == Assignment.round_id)
+        .join(User, User.id == Assignment.judge_id)
+        .outerjoin(scored, scored.c.assignment_id == Assignment.id)
+        .where(Round.competition_id == competition.id)
+        .group_by(Assignment.judge_id, User.name)).all()
+    judges = {judge_id: JudgeProgress(judge_id, name, assigned, draft or 0, confirmed or 0)
+              for judge_id, name, assigned, draft, confirmed in rows}
+    for judge_id, name in db.session.execute(
+            select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+            .where(Membership.competition_id == competition.id, Membership.role == "judge")):
+        judges.setdefault(judge_id, JudgeProgress(judge_id, name, 0, 0, 0))
+    return sorted(judges.values(), key=lambda j: (j.name.casefold(), j.judge_id))
+
+
+# -- 5. score distributions and disagreements ------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HistogramBin:
+    low: float           # on the criterion's own scale
+    high: float          # the last bin includes its high end
+    count: int
+    label: str | None = None   # a level's label, for levelled criteria (one bin per level)
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionHistogram:
+    round_id: int
+    round_name: str
+    criterion_id: int
+    name: str
+    scale: str
+    min_value: float
+    max_value: float
+    bins: list[HistogramBin]
+
+    @property
+    def count(self) -> int:
+        return sum(b.count for b in self.bins)
+
+
+def _bin_index(value: float, low: float, high: float, bins: int) -> int:
+    """Equal-width bins over [low, high]; a value on an edge goes to the bin above it, the top
+    value to the last bin. The small allowance keeps 0.3 of 0–1 out of the bin below."""
+    share = (value - low) / (high - low)
+    return min(bins - 1, max(0, math.floor(share * bins + 1e-9)))
+
+
+def _rounds(competition: Competition) -> list[Round]:
+    return list(db.session.scalars(
+        select(Round).where(Round.competition_id == competition.id).order_by(Round.position)
+        .options(selectinload(Round.criteria).selectinload(Criterion.levels))))
+
+
+def score_distributions(competition: Competition, rounds: Sequence[Round] | None = None,
+                        bins: int = HISTOGRAM_BINS) -> list[CriterionHistogram]:
+    """A histogram of every criterion's confirmed scores: ``bins`` equal bins over a numeric
+    scale, one bin per level for a levelled criterion. The database counts each distinct value,
+    so the rows read depend on the scales, not on the number of scores."""
+    rounds = _rounds(competition) if rounds is None else rounds
+    values: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for criterion_id, value, number in db.session.execute(
+            select(Score.criterion_id, Score.value, func.count())
+            .join(Assignment, Assignment.id == Score.assignment_id)
+            .join(Round, Round.id == Assignment.round_id)
+            .where(Round.competition_id == competition.id, Assignment.status == "confirmed")
+            .group_by(Score.criterion_id, Score.value)):
+        values[criterion_id].append((value, number))
+    histograms = []
+    for round_ in rounds:
+        for criterion in round_.criteria:
+            low, high = criterion.min_value, criterion.max_value
+            if criterion.scale == "levels" and criterion.levels:
+                levels = [level.value for level in criterion.levels]
+                counts = dict.fromkeys(levels, 0)
+                for value, number in values[criterion.id]:
+                    nearest = min(levels, key=lambda v, x=value: abs(v - x))  # type: ignore[misc]
+                    counts[nearest] += number
+                made = [HistogramBin(level.value, level.value, counts[level.value], level.label)
+                        for level in criterion.levels]
+            else:
+                width = (high - low) / bins
+                tally = [0] * bins
+                for value, number in values[criterion.id]:
+                    tally[_bin_index(value, low, high, bins)] += number
+                made = [HistogramBin(low + i * width, high if i == bins - 1 else low + (i + 1) * width,
+                                     tally[i]) for i in range(bins)]
+            histograms.append(CriterionHistogram(round_.id, round_.name, criterion.id, criterion.name,
+                                                 criterion.scale, low, high, made))
+    return histograms
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeTotal:
+    judge_id: int
+    name: str
+    total: float   # 0–100
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    round_id: int
+    round_name: str
+    entry_id: int
+    title: str
+    organisation: str
+    totals: list[JudgeTotal]   # highest first
+
+    @property
+    def spread(self) -> float:
+        return max(total.total for total in self.totals) - min(total.total for total in self.totals)
+
+
+@dataclass(frozen=True, slots=True)
+class DisagreementFigure:
+    threshold: float
+    rows: list[Disagreement]       # the largest spreads above the threshold, largest first
+    above_threshold: int           # how many (round, innovation) pairs are above it in all
+    compared: int                  # how many have two or more confirmed judges
+
+
+def disagreements(competition: Competition, rounds: Sequence[Round] | None = None,
+                  judges: Sequence[JudgeProgress] | None = None,
+                  limit: int = TOP_DISAGREEMENTS) -> DisagreementFigure:
+    """Innovations whose judges' confirmed totals in a round lie furthest apart, above
+    ``competition.disagreement_threshold``; totals as in the results (sheets.py)."""
+    rounds = _rounds(competition) if rounds is None else rounds
+    names = {j.judge_id: j.name for j in (judge_progress(competition) if judges is None else judges)}
+    by_sheet: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+    for summary in sheet_summaries([round_spec(r) for r in rounds]):
+        by_sheet[(summary.round_id, summary.entry_id)].append((summary.judge_id, summary.total))
+    compared = {key: sheets for key, sheets in by_sheet.items() if len(sheets) >= 2}
+    above = []
+    for key, sheets in compared.items():
+        stats = spread([t for _, t in sheets], competition.disagreement_threshold)
+        if stats.disagreement:
+            above.append((stats.range, key))
+    above.sort(key=lambda item: (-item[0], item[1]))
+    top = [key for _, key in above[:limit]]
+    entries = {e.id: e for e in db.session.execute(
+        select(Entry.id, Entry.title, Organisation.name.label("organisation"))
+        .join(Organisation, Organisation.id == Entry.organisation_id)
+        .where(Entry.id.in_(sorted({entry_id for _, entry_id in top}))))}
+    round_names = {r.id: r.name for r in rounds}
+    rows = []
+    for round_id, entry_id in top:
+        entry = entries[entry_id]
+        totals = sorted((JudgeTotal(j, names.get(j, str(j)), total)
+                         for j, total in compared[(round_id, entry_id)]),
+                        key=lambda judge: (-judge.total, judge.name))
+        rows.append(Disagreement(round_id, round_names[round_id], entry_id, entry.title, entry.organisation,
+                                 totals))
+    return DisagreementFigure(competition.disagreement_threshold, rows, len(above), len(compared))
+
+
+# -- 6. deadlines ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    key: str           # the competition's field
+    at: datetime
+    days_left: int     # negative once passed
+
+
+def deadlines(competition: Competition, now: datetime | None = None,
+              timezone: str = "Asia/Jakarta") -> list[Deadline]:
+    zone = ZoneInfo(timezone)
+    today: date = (now or utcnow()).astimezone(zone).date()
+    return [Deadline(key, getattr(competition, key),
+                     (getattr(competition, key).astimezone(zone).date() - today).days)
+            for key in DEADLINES]
+
+
+# -- everything at once ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    entries: EntriesFigure
+    participation: ParticipationFigure
+    target: TargetFigure
+    judges: list[JudgeProgress]
+    scores: list[CriterionHistogram]
+    disagreements: DisagreementFigure
+    deadlines: list[Deadline]
+    rounds: list[Round] = field(default_factory=list)
+
+
+def dashboard(competition: Competition, *, now: datetime | None = None,
+              timezone: str = "Asia/Jakarta") -> Dashboard:
+    """Every figure of the organiser's dashboard."""
+    participation = opd_participation(competition)
+    rounds = _rounds(competition)
+    judges = judge_progress(competition)
+    return Dashboard(
+        entries=entries_by_category_and_status(competition),
+        participation=participation,
+        target=target_progress(competition, participation),
+        judges=judges,
+        scores=score_distributions(competition, rounds),
+        disagreements=disagreements(competition, rounds, judges),
+        deadlines=deadlines(competition, now, timezone),
+        rounds=rounds,
+    )

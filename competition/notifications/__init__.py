@@ -1,0 +1,1 @@
+"""E-mail through an outbox, and the in-app notifications."""

@@ -1,0 +1,42 @@
+"""``flask mail ...``: send the outbox, queue deadline reminders."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import func, select
+
+from competition.cli.common import get_competition
+from competition.extensions import db
+from competition.notifications.models import OutboxMessage
+from competition.unit_of_work import runs_its_own_units
+
+
+@click.group("mail")
+def mail_group() -> None:
+    """E-mail notifications."""
+
+
+@mail_group.command("send")
+@click.option("--limit", type=int, default=200, help="Most messages to send in this run.")
+@runs_its_own_units
+def send_command(limit: int) -> None:
+    """Send the queued e-mail that is due (run it from cron or a worker)."""
+    from competition.notifications.operations import send_outbox
+
+    report = send_outbox(limit=limit)
+    waiting = db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                .where(OutboxMessage.sent_at.is_(None)))
+    click.echo(f"{report.sent} sent, {report.failed} failed (will be retried), {waiting} waiting.")
+    if report.failed:
+        raise SystemExit(1)
+
+
+@mail_group.command("remind")
+@click.argument("competition_id", type=int)
+@click.option("--days", type=int, default=7, help="Remind when the deadline is this close.")
+def remind_command(competition_id: int, days: int) -> None:
+    """Queue deadline reminders for OPDs with drafts or with nothing submitted."""
+    from competition.notifications.operations import queue_deadline_reminders
+
+    queued = queue_deadline_reminders(get_competition(competition_id), days)
+    click.echo(f"{queued} reminder(s) queued.")

@@ -1,0 +1,1 @@
+"""Regions, organisations (OPDs), users and their roles; signing in."""

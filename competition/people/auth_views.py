@@ -1,0 +1,166 @@
+"""Signing in and out, changing one's password, and choosing the language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import EmailField, PasswordField, SelectField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from competition.extensions import db, login_manager
+from competition.i18n import LANGUAGES
+from competition.models import User
+from competition.notifications.operations import queue_password_reset
+from competition.people.operations import (
+    MIN_PASSWORD_LENGTH,
+    change_password,
+    password_reset_token,
+    user_for_reset_token,
+)
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to open that page.")
+login_manager.login_message_category = "warning"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired()])
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(choices=list(LANGUAGES))
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths are followed after signing in or switching language."""
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("public.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("public.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and user.check_password(form.password.data):
+            if not user.active:
+                flash(_("This account has been deactivated. Ask the organiser."), "danger")
+            else:
+                login_user(user)
+                flash(_("Welcome, %(name)s.", name=user.name), "success")
+                return redirect(safe_next(request.args.get("next")))
+        else:
+            flash(_("E-mail or password is wrong."), "danger")
+    return render_template("people/auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors = [_("The current password is wrong.")]
+        else:
+            change_password(current_user, form.new.data)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("public.index"))
+    return render_template("people/auth/password.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> str | Response:
+    """Ask for a reset link by e-mail. The answer is the same whether or not the address is
+    known, so the page cannot be used to find out who has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and user.active:
+            link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
+            queue_password_reset(user, link)
+        flash(_("If the address belongs to an account, a link to choose a new password is on its way. "
+                "It works for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("people/auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    user = user_for_reset_token(token)
+    if user is None:
+        flash(_("This link has expired or has already been used. Ask for a new one."), "danger")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        change_password(user, form.new.data)
+        flash(_("Your password has been changed. Sign in with the new one."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("people/auth/reset.html", form=form, welcome=False)
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token: str) -> str | Response:
+    """The invitation link of a new account: its owner chooses a password."""
+    user = user_for_reset_token(token, purpose="invitation")
+    if user is None:
+        flash(_("This invitation has expired or has already been used. Ask for a password reset "
+                "link instead."), "danger")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        change_password(user, form.new.data)
+        flash(_("Your password is set. Sign in with it."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("people/auth/reset.html", form=form, welcome=True, user=user)
+
+
+@bp.post("/language")
+def language() -> Response:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+    return redirect(safe_next(request.form.get("next")))

@@ -1,0 +1,141 @@
+"""Regions (pemda) and their organisations (OPD, with bidang and UPT below them); the people who
+sign in, and the roles they hold in each competition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from competition.extensions import Model
+from competition.models.types import UTCDateTime, one_of, utcnow
+
+if TYPE_CHECKING:
+    from competition.competitions.models import Competition
+
+REGION_KINDS = ("provinsi", "kabupaten", "kota")
+
+
+class Region(Model):
+    """A regional government: a provinsi, kabupaten or kota."""
+
+    __tablename__ = "region"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", REGION_KINDS), name="kind_known"),
+        CheckConstraint("kind <> 'provinsi' OR parent_id IS NULL", name="provinsi_has_no_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id])
+    organisations: Mapped[list[Organisation]] = relationship(back_populates="region")
+
+    def __repr__(self) -> str:
+        return f"<Region {self.name}>"
+
+
+class Organisation(Model):
+    """An OPD, or a bidang or UPT under one (``parent``)."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (
+        UniqueConstraint("region_id", "name"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Region] = relationship(back_populates="organisations")
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Organisation]] = relationship(back_populates="parent")
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    def lineage_ids(self) -> list[int]:
+        """This organisation's id and those of every organisation above it."""
+        ids: list[int] = []
+        current: Organisation | None = self
+        while current is not None and current.id not in ids:
+            ids.append(current.id)
+            current = current.parent
+        return ids
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+MEMBERSHIP_ROLES = ("organiser", "verifier", "judge", "submitter")
+
+
+class User(Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("email LIKE '%_@_%'", name="email_has_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+    # Flask-Login's view of a user: deactivated users cannot sign in or stay signed in.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(Model):
+    """A user's role in one competition."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "competition_id", "role"),
+        CheckConstraint(one_of("role", MEMBERSHIP_ROLES), name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    competition: Mapped[Competition] = relationship(back_populates="memberships")

@@ -1,0 +1,222 @@
+"""Creating, importing and deactivating users, and granting or revoking their roles in competitions."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from competition.documents.spreadsheets import RowProblems, read_table
+from competition.errors import InvalidInput
+from competition.extensions import db
+from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
+from competition.policy import role_revocation_refusal
+from competition.unit_of_work import operation
+from workflows.messages import t
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+
+
+@operation
+def create_user(*, email: str, name: str, password: str,
+                organisation: Organisation | None = None) -> User:
+    email = email.strip().lower()
+    problems = _email_and_name_problems(email, name)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
+    if problems:
+        raise InvalidInput(problems)
+    user = User(email=email, name=name.strip(), organisation=organisation)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _email_and_name_problems(email: str, name: str) -> list[str]:
+    problems = []
+    if not EMAIL.match(email):
+        problems.append(t("email: %(email)r is not an e-mail address", email=email))
+    elif db.session.scalar(select(User.id).where(User.email == email)):
+        problems.append(t("email: %(email)s is already registered", email=email))
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    elif len(name.strip()) > 120:
+        problems.append(t("name: at most 120 characters"))
+    return problems
+
+
+def unguessable_password() -> str:
+    """A password nobody knows, for accounts whose owner chooses one through an invitation link."""
+    return secrets.token_urlsafe(24)
+
+
+@operation
+def grant_role(user: User, competition: Competition, role: str) -> Membership:
+    """Give ``user`` ``role`` in ``competition``; granting a role held already changes nothing."""
+    if role not in MEMBERSHIP_ROLES:
+        raise InvalidInput(t("role: %(role)r is not one of %(roles)s", role=role,
+                             roles=", ".join(MEMBERSHIP_ROLES)))
+    if role == "submitter" and user.organisation_id is None:
+        raise InvalidInput(t("role: %(email)s has no organisation, so cannot submit for one",
+                             email=user.email))
+    existing = db.session.scalar(select(Membership).where(
+        Membership.user_id == user.id, Membership.competition_id == competition.id,
+        Membership.role == role))
+    if existing:
+        return existing
+    membership = Membership(user=user, competition=competition, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+@operation
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password (the caller has checked the current one)."""
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
+    user.set_password(new_password)
+    db.session.flush()
+
+
+@operation
+def revoke_role(membership: Membership, by: User) -> None:
+    """Take a role away, as the policy allows (:func:`~competition.policy.role_revocation_refusal`)."""
+    refusal = role_revocation_refusal(by, membership)
+    if refusal:
+        raise InvalidInput(refusal)
+    db.session.delete(membership)
+    db.session.flush()
+
+
+@operation
+def set_user_active(user: User, active: bool, by: User) -> None:
+    """Deactivate (they can no longer sign in; their work and history stay) or reactivate a user."""
+    if not active and user.id == by.id:
+        raise InvalidInput(t("You cannot deactivate your own account."))
+    user.active = active
+    db.session.flush()
+
+
+USER_IMPORT_COLUMNS = ("email", "name", "organisation", "role")
+
+
+@dataclass
+class UserImportReport:
+    created: list[User] = field(default_factory=list)
+    roles_granted: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@operation
+def import_users(path: Path, competition: Competition, *, display_name: str | None = None,
+                 invite: Callable[[User], None] | None = None) -> UserImportReport:
+    """Import users from a CSV or XLSX file with columns email, name, organisation (an OPD of the
+    competition's region, by name or short name) and role (in ``competition``; may be empty).
+
+    All or nothing: when any row is bad, nothing changes and :class:`InvalidInput` lists every bad
+    row by its number. A known e-mail address is not created again; a role it lacks is granted.
+    New users get a password nobody knows; ``invite`` is called for each once all are saved.
+    """
+    file_name = display_name or path.name
+    rows = read_table(path, USER_IMPORT_COLUMNS, ("email", "name"), display_name=file_name)
+    organisations = list(db.session.scalars(select(Organisation).where(
+        Organisation.region_id == competition.region_id)))
+    by_name = {o.name.casefold(): o for o in organisations}
+    by_name.update({o.short_name.casefold(): o for o in organisations if o.short_name})
+    emails = [row.get("email", "").strip().lower() for _, row in rows]
+    known = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    problems = RowProblems(file_name)
+    seen: dict[str, int] = {}
+    plan: list[tuple[str, str, Organisation | None, str]] = []
+    for number, row in rows:
+        email, name = row.get("email", "").strip().lower(), row.get("name", "").strip()
+        organisation_name, role = row.get("organisation", "").strip(), row.get("role", "").strip().lower()
+        organisation = by_name.get(organisation_name.casefold()) if organisation_name else None
+        if not EMAIL.match(email):
+            problems.add(number, t("email: %(email)r is not an e-mail address", email=email))
+        elif email in seen:
+            problems.add(number, t("%(email)s already appears in row %(row)s", email=email, row=seen[email]))
+        seen.setdefault(email, number)
+        if not name:
+            problems.add(number, t("name: must not be empty"))
+        elif len(name) > 120:
+            problems.add(number, t("name: at most 120 characters"))
+        if organisation_name and organisation is None:
+            problems.add(number, t("organisation: %(name)r is not an OPD of %(region)s",
+                                   name=organisation_name, region=competition.region.name))
+        if role and role not in MEMBERSHIP_ROLES:
+            problems.add(number, t("role: %(role)r is not one of %(roles)s", role=role,
+                                   roles=", ".join(MEMBERSHIP_ROLES)))
+        existing = known.get(email)
+        if existing is not None and organisation_name and organisation is not None \
+                and existing.organisation_id != organisation.id:
+            problems.add(number, t("%(email)s is registered already with another organisation",
+                                   email=email))
+        has_organisation = organisation is not None or (existing is not None and existing.organisation_id)
+        if role == "submitter" and not has_organisation:
+            problems.add(number, t("role: a submitter needs an organisation"))
+        plan.append((email, name, organisation, role))
+    problems.raise_if_any()
+
+    report = UserImportReport()
+    held = {(m.user_id, m.role) for m in db.session.scalars(select(Membership).where(
+        Membership.competition_id == competition.id))}
+    for email, name, organisation, role in plan:
+        user = known.get(email)
+        if user is None:
+            user = User(email=email, name=name, organisation=organisation)
+            user.set_password(unguessable_password())
+            db.session.add(user)
+            db.session.flush()
+            known[email] = user
+            report.created.append(user)
+        elif not role or (user.id, role) in held:
+            report.unchanged.append(email)
+        if role and (user.id, role) not in held:
+            db.session.add(Membership(user=user, competition=competition, role=role))
+            held.add((user.id, role))
+            if user not in report.created:
+                report.roles_granted.append(f"{email}: {role}")
+    db.session.flush()
+    if invite is not None:
+        for user in report.created:
+            invite(user)
+    return report
+
+
+RESET_MAX_AGE_SECONDS = 3600
+INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+# A token for one purpose does not work for the other.
+_SALTS = {"reset": "anugerah-password-reset", "invitation": "anugerah-invitation"}
+_MAX_AGES = {"reset": RESET_MAX_AGE_SECONDS, "invitation": INVITATION_MAX_AGE_SECONDS}
+
+
+def _reset_serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALTS[purpose])
+
+
+def password_reset_token(user: User, purpose: str = "reset") -> str:
+    """A signed token for choosing a password once: it names the user and the password hash it
+    was made for, so it stops working once the password changes. A reset link expires in an
+    hour, an invitation to a new account in a week."""
+    return _reset_serializer(purpose).dumps({"user": user.id, "hash": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str, max_age: int | None = None, purpose: str = "reset") -> User | None:
+    try:
+        data = _reset_serializer(purpose).loads(token, max_age=max_age or _MAX_AGES[purpose])
+    except BadSignature:  # also SignatureExpired
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.password_hash[-16:] != data.get("hash"):
+        return None
+    return user

@@ -1,0 +1,322 @@
+"""The organiser's pages for people: the list of users, creating one, granting and revoking roles
+per competition, deactivating, and importing OPDs and users from CSV or XLSX."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+from wtforms import EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
+from competition.notifications.operations import queue_invitation
+from competition.people.operations import (
+    MIN_PASSWORD_LENGTH,
+    USER_IMPORT_COLUMNS,
+    UserImportReport,
+    create_user,
+    grant_role,
+    import_users,
+    password_reset_token,
+    revoke_role,
+    set_user_active,
+    unguessable_password,
+)
+from competition.people.organisations import IMPORT_COLUMNS, ImportReport, import_organisations
+from competition.policy import can_manage_user, organised_competitions
+from competition.unit_of_work import atomic
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+ROLE_LABELS = {"organiser": _l("Organiser"), "verifier": _l("Verifier"), "judge": _l("Judge"),
+               "submitter": _l("OPD operator")}
+
+
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role, ROLE_LABELS[role]) for role in MEMBERSHIP_ROLES]
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    organisation = SelectField(_l("OPD"), coerce=int, validate_choice=False)
+    competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
+    roles = SelectMultipleField(_l("Roles in that competition"), choices=role_choices,
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    password = PasswordField(_l("Password (optional)"),
+                             validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH)])
+
+
+class RoleForm(FlaskForm):
+    competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
+    role = SelectField(_l("Role"), choices=role_choices)
+
+
+class ImportForm(FlaskForm):
+    kind = RadioField(_l("What the file holds"), default="users",
+                      choices=[SelectChoice("organisations", _l("OPDs")), SelectChoice("users", _l("Users"))])
+    competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
+    file = FileField(_l("CSV or XLSX file"), validators=[
+        FileRequired(_l("Choose a file.")), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files."))])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token, for the buttons that change a user."""
+
+
+def _my_competitions() -> list[Competition]:
+    competitions = organised_competitions(current_user)
+    if not competitions:
+        abort(403)
+    return competitions
+
+
+def _managed_user(user_id: int) -> User:
+    _my_competitions()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not can_manage_user(current_user, user):
+        abort(403)
+    return user
+
+
+def _my_competition(competitions: list[Competition], competition_id: int | None) -> Competition | None:
+    return next((c for c in competitions if c.id == competition_id), None)
+
+
+def _organisations(competitions: list[Competition]) -> list[Organisation]:
+    return list(db.session.scalars(
+        select(Organisation).where(Organisation.region_id.in_({c.region_id for c in competitions}))
+        .order_by(Organisation.name)))
+
+
+def _invite(user: User) -> None:
+    link = url_for("auth.welcome", token=password_reset_token(user, purpose="invitation"), _external=True)
+    queue_invitation(user, link, invited_by=current_user)
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    """Everyone the organiser looks after, with their OPD and roles; searchable and filterable."""
+    competitions = _my_competitions()
+    regions = {c.region_id for c in competitions}
+    competition_ids = [c.id for c in competitions]
+    query = (select(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
+             .where(or_(Organisation.region_id.in_(regions),
+                        User.id.in_(select(Membership.user_id).where(
+                            Membership.competition_id.in_(competition_ids)))))
+             .options(selectinload(User.organisation),
+                      selectinload(User.memberships).selectinload(Membership.competition))
+             .order_by(User.active.desc(), User.name))
+    search = request.args.get("q", "").strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
+    role = request.args.get("role", "")
+    if role in MEMBERSHIP_ROLES:
+        query = query.where(User.id.in_(select(Membership.user_id).where(
+            Membership.role == role, Membership.competition_id.in_(competition_ids))))
+    status = request.args.get("status", "")
+    if status in ("active", "inactive"):
+        query = query.where(User.active.is_(status == "active"))
+    users = db.session.scalars(query).all()
+    return render_template("people/index.html", users=users, search=search, role=role, status=status,
+                           roles=ROLE_LABELS, competition_ids=set(competition_ids))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    competitions = _my_competitions()
+    organisations = _organisations(competitions)
+    form = UserForm()
+    form.organisation.choices = [SelectChoice(0, _("— none (e.g. a judge from a university) —")),
+                                 *(SelectChoice(o.id, o.name) for o in organisations)]
+    form.competition.choices = [SelectChoice(c.id, c.name) for c in competitions]
+    if form.validate_on_submit():
+        organisation = next((o for o in organisations if o.id == form.organisation.data), None)
+        competition = _my_competition(competitions, form.competition.data)
+        roles = form.roles.data or []
+        if competition is None:
+            form.competition.errors = [_("Choose one of your competitions.")]
+        elif organisation is None and not roles:
+            form.roles.errors = [_("Choose an OPD or at least one role, so the account belongs somewhere.")]
+        elif "submitter" in roles and organisation is None:
+            form.roles.errors = [_("An OPD operator needs an OPD.")]
+        else:
+            try:
+                with atomic():
+                    user = create_user(email=form.email.data, name=form.name.data,
+                                       password=form.password.data or unguessable_password(),
+                                       organisation=organisation)
+                    for role in roles:
+                        grant_role(user, competition, role)
+            except AnugerahError as error:
+                for problem in getattr(error, "problems", [str(error)]):
+                    flash(problem, "danger")
+            else:
+                if form.password.data:
+                    flash(_("%(name)s can sign in now with the password you chose.", name=user.name),
+                          "success")
+                else:
+                    _invite(user)
+                    flash(_("%(name)s was created; an invitation to choose a password is on its way to "
+                            "%(email)s.", name=user.name, email=user.email), "success")
+                return redirect(url_for("people.show", user_id=user.id))
+    return render_template("people/new.html", form=form)
+
+
+@bp.get("/<int:user_id>")
+@login_required
+def show(user_id: int) -> str:
+    user = _managed_user(user_id)
+    competitions = _my_competitions()
+    role_form = RoleForm()
+    role_form.competition.choices = [SelectChoice(c.id, c.name) for c in competitions]
+    memberships = sorted(user.memberships, key=lambda m: (-m.competition.year, m.competition.name,
+                                                          MEMBERSHIP_ROLES.index(m.role)))
+    return render_template("people/show.html", user=user, memberships=memberships, role_form=role_form,
+                           form=ConfirmForm(), roles=ROLE_LABELS,
+                           competition_ids={c.id for c in competitions})
+
+
+@bp.post("/<int:user_id>/roles")
+@login_required
+def grant(user_id: int) -> Response:
+    user = _managed_user(user_id)
+    competitions = _my_competitions()
+    form = RoleForm()
+    form.competition.choices = [SelectChoice(c.id, c.name) for c in competitions]
+    competition = _my_competition(competitions, form.competition.data)
+    if not form.validate_on_submit() or competition is None:
+        flash(_("Choose one of your competitions and a role."), "danger")
+    else:
+        try:
+            grant_role(user, competition, form.role.data)
+        except AnugerahError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("%(name)s is now %(role)s in %(competition)s.", name=user.name,
+                    role=ROLE_LABELS[form.role.data], competition=competition.name), "success")
+    return redirect(url_for("people.show", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/roles/<int:membership_id>/revoke")
+@login_required
+def revoke(user_id: int, membership_id: int) -> Response:
+    user = _managed_user(user_id)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user.id:
+        abort(404)
+    if membership.competition_id not in {c.id for c in _my_competitions()}:
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    role, competition = ROLE_LABELS[membership.role], membership.competition.name
+    try:
+        revoke_role(membership, current_user)
+    except AnugerahError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("%(name)s is no longer %(role)s in %(competition)s.", name=user.name, role=role,
+                competition=competition), "success")
+    return redirect(url_for("people.show", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/active")
+@login_required
+def set_active(user_id: int) -> Response:
+    user = _managed_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        set_user_active(user, active, current_user)
+    except AnugerahError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("%(name)s can sign in again.", name=user.name) if active
+              else _("%(name)s can no longer sign in; their work and history stay.", name=user.name),
+              "success")
+    return redirect(url_for("people.show", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/invite")
+@login_required
+def invite(user_id: int) -> Response:
+    user = _managed_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not user.active:
+        flash(_("Reactivate %(name)s first.", name=user.name), "danger")
+    else:
+        _invite(user)
+        flash(_("A link to choose a password is on its way to %(email)s.", email=user.email), "success")
+    return redirect(url_for("people.show", user_id=user.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_file() -> tuple[str, int]:
+    """Import OPDs into a competition's region, or users with roles in a competition. Nothing is
+    saved unless every row is good; the page lists each bad row by its number."""
+    competitions = _my_competitions()
+    form = ImportForm()
+    form.competition.choices = [SelectChoice(c.id, f"{c.name} ({c.region.name})") for c in competitions]
+    problems: list[str] = []
+    report: ImportReport | UserImportReport | None = None
+    if form.validate_on_submit():
+        competition = _my_competition(competitions, form.competition.data)
+        if competition is None:
+            abort(403)
+        upload = form.file.data
+        name = secure_filename(upload.filename or "") or "upload.csv"
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / name
+            upload.save(path)
+            try:
+                if form.kind.data == "organisations":
+                    report = import_organisations(path, competition.region, display_name=upload.filename)
+                else:
+                    report = import_users(path, competition, display_name=upload.filename, invite=_invite)
+            except AnugerahError as error:
+                problems = getattr(error, "problems", [str(error)])
+    status = 422 if problems or form.errors else 200
+    return render_template("people/import.html", form=form, problems=problems, report=report,
+                           organisation_columns=IMPORT_COLUMNS, user_columns=USER_IMPORT_COLUMNS,
+                           roles=ROLE_LABELS), status
+
+
+IMPORT_EXAMPLES = {
+    "organisations": "name,short_name,parent\nDinas Kesehatan,Dinkes,\n"
+                     "UPT Puskesmas Sukorame,,Dinas Kesehatan\n",
+    "users": "email,name,organisation,role\noperator.dinkes@example.go.id,Operator Dinkes,Dinkes,submitter\n"
+             "verifikator@example.go.id,Verifikator Bappeda,Bappeda,verifier\n",
+}
+
+
+@bp.get("/import/example-<kind>.csv")
+@login_required
+def import_template(kind: str) -> Response:
+    _my_competitions()
+    if kind not in IMPORT_EXAMPLES:
+        abort(404)
+    return Response(IMPORT_EXAMPLES[kind], mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=contoh-{kind}.csv"})

@@ -1,0 +1,1 @@
+"""What everyone may see: the home page, competitions and published results."""

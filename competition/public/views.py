@@ -1,0 +1,86 @@
+"""The first pages: competitions, and per competition its innovations by status."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from competition.extensions import db
+from competition.models import Competition, Entry, Organisation, ResultSet
+from competition.policy import ENTRY_WORKFLOW
+from competition.results.operations import AwardStanding, award_standings, latest_published_result_set
+from workflows import get_workflow
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    competitions = db.session.scalars(
+        select(Competition).options(selectinload(Competition.region))
+        .order_by(Competition.year.desc(), Competition.name)).all()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for competition_id, status, count in db.session.execute(
+            select(Entry.competition_id, Entry.status, func.count()).group_by(
+                Entry.competition_id, Entry.status)):
+        counts[competition_id][status] = count
+    return render_template("public/index.html", competitions=competitions, counts=counts,
+                           workflow=get_workflow(ENTRY_WORKFLOW),
+                           phases=get_workflow("competition"))
+
+
+@bp.get("/competitions/<int:competition_id>")
+def competition(competition_id: int) -> str:
+    competition = db.session.get(Competition, competition_id)
+    if competition is None:
+        abort(404)
+    entries = db.session.scalars(
+        select(Entry).where(Entry.competition_id == competition_id)
+        .options(selectinload(Entry.organisation), selectinload(Entry.category))
+        .order_by(Entry.title)).all()
+    by_status: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_status[entry.status].append(entry)
+    workflow = get_workflow(ENTRY_WORKFLOW)
+    return render_template("public/competition.html", competition=competition,
+                           by_status=by_status, workflow=workflow,
+                           phases=get_workflow("competition"), total=len(entries))
+
+
+@bp.app_template_global("published_results")
+def published_results(competition: Competition) -> ResultSet | None:
+    """The newest published version of a competition's results, for links to them."""
+    return latest_published_result_set(competition)
+
+
+@bp.get("/competitions/<int:competition_id>/results")
+def results(competition_id: int) -> str:
+    """The announced winners, for everyone: only what has been published, never a version that
+    is sealed but not yet announced."""
+    competition = db.session.get(Competition, competition_id)
+    if competition is None:
+        abort(404)
+    result_set = latest_published_result_set(competition)
+    awards: list[tuple[dict[str, Any], list[AwardStanding]]] = []
+    bands: list[tuple[str, float | None, list[tuple[str, str]]]] = []
+    if result_set is not None:
+        awards = [(award, [s for s in award_standings(result_set, award["id"]) if s.position is not None])
+                  for award in result_set.inputs["awards"]]
+        if result_set.inputs["bands"]:
+            names = {row.id: (row.title, row.name) for row in db.session.execute(
+                select(Entry.id, Entry.title, Organisation.name)
+                .join(Organisation, Organisation.id == Entry.organisation_id)
+                .where(Entry.competition_id == competition.id))}
+            by_band: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for row in result_set.results["entries"]:
+                by_band[row["band"]].append(names.get(row["entry_id"], ("–", "–")))
+            minimums = {b["label"]: b["minimum"] for b in result_set.inputs["bands"]}
+            labels = [b["label"] for b in sorted(result_set.inputs["bands"], key=lambda b: -b["minimum"])]
+            labels += sorted(label for label in by_band if label not in minimums)
+            bands = [(label, minimums.get(label), by_band.get(label, [])) for label in labels]
+    return render_template("public/results.html", competition=competition, result_set=result_set,
+                           awards=awards, bands=bands)

@@ -1,0 +1,1 @@
+"""Awards, rules, the ranking of a competition, and sealed and published results."""

@@ -1,0 +1,475 @@
+"""Awards and results: draft previews, sealed versions, publication and verification.
+
+A preview is computed from the database each time it is asked for. Sealing stores an immutable
+snapshot: the ranked rows and every input behind them in canonical form, with their SHA-256,
+who sealed it and when. Publishing the latest sealed version moves the winning innovations to
+awarded. ``verify_result_set`` recomputes a sealed version from its stored inputs.
+``change_result_set_status`` is the only way a version's status changes. What the results are
+made of, for people to read, is in :mod:`competition.results.queries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import zip_longest
+from typing import Any
+
+from sqlalchemy import func, select
+
+from competition.entries.operations import change_entry_status
+from competition.errors import InvalidInput, NotFound
+from competition.extensions import db
+from competition.judging.operations import phase_name
+from competition.judging.sheets import raw_sheets, round_spec, sheet_summaries
+from competition.models import (
+    Award,
+    Category,
+    Competition,
+    Entry,
+    Evidence,
+    Organisation,
+    Region,
+    ResultSet,
+    ResultSetEvent,
+    Round,
+    TieDecision,
+    User,
+)
+from competition.models.state import lock_and_reread_state
+from competition.models.types import utcnow
+from competition.policy import actor_for, require_organiser
+from competition.ranking.awards import AwardSpec
+from competition.ranking.bands import Band
+from competition.ranking.results import (
+    CompetitionInputs,
+    EntryFacts,
+    Results,
+    ScoreSheet,
+    compute_results,
+    inputs_from_data,
+    inputs_to_data,
+    results_to_data,
+    seal_hash,
+    summarise,
+)
+from competition.ranking.tiebreaks import validate_chain
+from competition.results.models import (
+    AWARD_POLICIES,
+    AWARD_SUBJECTS,
+    DEFAULT_AWARD_CITATION,
+    DEFAULT_AWARD_NAME,
+)
+from competition.unit_of_work import operation
+from workflows import Actor, get_workflow
+from workflows.messages import t
+
+RESULT_SET_WORKFLOW = "result_set"
+
+
+@operation
+def add_award(competition: Competition, organiser: User, *, name: str, subject: str = "organisation",
+              category: Category | None = None, positions: int = 5, policy: str = "index",
+              index_floor: int = 3, count_bonus: float = 1.0, count_bonus_cap: int = 5,
+              citation: str = "") -> Award:
+    """Define an award; awards are filled in the order they are defined."""
+    require_organiser(organiser, competition)
+    problems = []
+    if not name.strip():
+        problems.append(t("name: must not be empty"))
+    elif any(a.name == name.strip() for a in competition.awards):
+        problems.append(t("name: %(competition)s already has an award called %(name)r",
+                          competition=competition.name, name=name.strip()))
+    if subject not in AWARD_SUBJECTS:
+        problems.append(t("subject: %(value)r is not one of %(choices)s", value=subject,
+                          choices=", ".join(AWARD_SUBJECTS)))
+    if policy not in AWARD_POLICIES:
+        problems.append(t("policy: %(value)r is not one of %(choices)s", value=policy,
+                          choices=", ".join(AWARD_POLICIES)))
+    if positions < 1:
+        problems.append(t("positions: at least one"))
+    if index_floor < 1:
+        problems.append(t("index_floor: at least one"))
+    if count_bonus < 0 or count_bonus_cap < 0:
+        problems.append(t("count_bonus: must not be negative"))
+    if category is not None and category.competition_id != competition.id:
+        problems.append(t("category: '%(category)s' is not a category of %(competition)s",
+                          category=category.name, competition=competition.name))
+    if problems:
+        raise InvalidInput(problems)
+    award = Award(competition=competition, position=len(competition.awards) + 1, name=name.strip(),
+                  subject=subject, category=category, positions=positions, policy=policy,
+                  index_floor=index_floor, count_bonus=count_bonus, count_bonus_cap=count_bonus_cap,
+                  citation=citation.strip())
+    db.session.add(award)
+    db.session.flush()
+    return award
+
+
+def ensure_default_award(competition: Competition, organiser: User) -> Award:
+    """The competition's awards, or "OPD Terinovatif" (OPDs, positions 1–5) when it has none."""
+    if competition.awards:
+        return competition.awards[0]
+    return add_award(competition, organiser, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)
+
+
+@operation
+def update_result_rules(competition: Competition, organiser: User, *,
+                        tie_break_chain: Sequence[str] | None = None,
+                        bands: Sequence[tuple[str, float]] | None = None,
+                        disagreement_threshold: float | None = None,
+                        one_award_per_organisation: bool | None = None) -> Competition:
+    require_organiser(organiser, competition)
+    problems = []
+    if tie_break_chain is not None:
+        try:
+            validate_chain(tie_break_chain)
+        except ValueError as error:
+            problems.append(t("tie_break_chain: %(problem)s", problem=error))
+    if bands is not None:
+        labels = [label for label, _ in bands]
+        if len(set(labels)) != len(labels) or any(not label.strip() for label in labels):
+            problems.append(t("bands: every band needs its own label"))
+        if any(minimum <= 0 for _, minimum in bands):
+            problems.append(t("bands: minimums must be above zero (zero is 'Tidak Dapat Dinilai')"))
+    if disagreement_threshold is not None and disagreement_threshold < 0:
+        problems.append(t("disagreement_threshold: must not be negative"))
+    if problems:
+        raise InvalidInput(problems)
+    if tie_break_chain is not None:
+        competition.tie_break_chain = list(tie_break_chain)
+    if bands is not None:
+        competition.bands = [{"label": label.strip(), "minimum": float(minimum)}
+                             for label, minimum in sorted(bands, key=lambda b: -b[1])]
+    if disagreement_threshold is not None:
+        competition.disagreement_threshold = disagreement_threshold
+    if one_award_per_organisation is not None:
+        competition.one_award_per_organisation = one_award_per_organisation
+    db.session.flush()
+    return competition
+
+
+@operation
+def record_tie_decision(award: Award, organiser: User, subject_ids: Sequence[int], reason: str) -> None:
+    """Record the organiser's order for subjects of ``award`` that no rule could separate
+    (best first), replacing earlier decisions for them."""
+    require_organiser(organiser, award.competition)
+    if len(subject_ids) < 2 or len(set(subject_ids)) != len(subject_ids):
+        raise InvalidInput(t("order: name at least two different subjects, best first"))
+    if not reason.strip():
+        raise InvalidInput(t("reason: record why they are placed in this order"))
+    existing = {d.subject_id: d for d in db.session.scalars(
+        select(TieDecision).where(TieDecision.award_id == award.id))}
+    for rank, subject_id in enumerate(subject_ids, start=1):
+        decision = existing.get(subject_id) or TieDecision(award=award, subject_id=subject_id)
+        decision.rank, decision.reason, decision.decided_by_id = rank, reason.strip(), organiser.id
+        decision.decided_at = utcnow()
+        db.session.add(decision)
+    db.session.flush()
+
+
+# -- computing ------------------------------------------------------------------------------------
+
+def build_inputs(competition: Competition) -> CompetitionInputs:
+    """Everything the results depend on, read from the database in a few set-based queries."""
+    rounds = tuple(round_spec(r) for r in db.session.scalars(
+        select(Round).where(Round.competition_id == competition.id).order_by(Round.position)))
+    with_evidence = set(db.session.scalars(
+        select(Evidence.entry_id).join(Entry, Entry.id == Evidence.entry_id)
+        .where(Entry.competition_id == competition.id).group_by(Evidence.entry_id)))
+    entries = db.session.execute(
+        select(Entry.id, Entry.organisation_id, Organisation.region_id, Entry.category_id,
+               Entry.submitted_at)
+        .join(Organisation, Organisation.id == Entry.organisation_id)
+        .where(Entry.competition_id == competition.id,
+               Entry.status.in_(("verified", "scored", "awarded")))
+        .order_by(Entry.id)).all()
+    awards = db.session.scalars(select(Award).where(Award.competition_id == competition.id)
+                                .order_by(Award.position)).all()
+    decisions: dict[int, dict[int, int]] = {}
+    for decision in db.session.scalars(select(TieDecision).join(Award).where(
+            Award.competition_id == competition.id)):
+        decisions.setdefault(decision.award_id, {})[decision.subject_id] = decision.rank
+    return CompetitionInputs(
+        rounds=rounds,
+        sheets=tuple(sheet_summaries(rounds)),
+        entries=tuple(EntryFacts(id=e.id, organisation_id=e.organisation_id, region_id=e.region_id,
+                                 category_id=e.category_id,
+                                 submitted_at=e.submitted_at.timestamp() if e.submitted_at else None,
+                                 has_evidence=e.id in with_evidence)
+                      for e in entries),
+        awards=tuple(AwardSpec(id=a.id, name=a.name, subject=a.subject, category_id=a.category_id,
+                               positions=a.positions, policy=a.policy, index_floor=a.index_floor,
+                               count_bonus=a.count_bonus, count_bonus_cap=a.count_bonus_cap)
+                     for a in awards),
+        chain=tuple(competition.tie_break_chain),
+        bands=tuple(Band(label=b["label"], minimum=b["minimum"]) for b in competition.bands),
+        disagreement_threshold=competition.disagreement_threshold,
+        one_award_per_organisation=competition.one_award_per_organisation,
+        decisions=decisions,
+    )
+
+
+def preview_results(competition: Competition) -> Results:
+    """The draft results as they stand now; they change as scores change."""
+    return compute_results(build_inputs(competition))
+
+
+@operation
+def seal_results(competition: Competition, organiser: User, *, now: datetime | None = None) -> ResultSet:
+    """Seal the results as a new version: the ranked rows and every input, hashed."""
+    now = now or utcnow()
+    require_organiser(organiser, competition)
+    if competition.phase != "results":
+        raise InvalidInput(t("%(competition)s is in phase '%(phase)s'; results are sealed once judging "
+                             "is closed (phase 'results')", competition=competition.name,
+                             phase=phase_name(competition.phase)))
+    still_judged = db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.competition_id == competition.id, Entry.status == "verified"))
+    if still_judged:
+        raise InvalidInput(t("%(count)s verified innovation(s) have not finished judging; close their "
+                             "rounds first", count=still_judged))
+    inputs = build_inputs(competition)
+    inputs_data = inputs_to_data(inputs)
+    # The raw scores behind the summaries, so that verification can work them out again.
+    inputs_data["scores"] = [
+        [s.round_id, s.entry_id, s.judge_id, {str(c): v for c, v in s.values.items()}]
+        for s in raw_sheets([r.id for r in inputs.rounds])]
+    # Computed from the stored form, so verifying later repeats exactly this computation.
+    results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
+    version = (db.session.scalar(select(func.max(ResultSet.version)).where(
+        ResultSet.competition_id == competition.id)) or 0) + 1
+    result_set = ResultSet(competition=competition, version=version,
+                           status=get_workflow(RESULT_SET_WORKFLOW).definition.initial,
+                           sha256=seal_hash(inputs_data, results_data), inputs=inputs_data,
+                           results=results_data, sealed_by_id=organiser.id, sealed_at=now)
+    db.session.add(result_set)
+    db.session.flush()
+    return result_set
+
+
+def latest_result_set(competition: Competition) -> ResultSet | None:
+    return db.session.scalar(select(ResultSet).where(ResultSet.competition_id == competition.id)
+                             .order_by(ResultSet.version.desc()).limit(1))
+
+
+def latest_published_result_set(competition: Competition) -> ResultSet | None:
+    """What the public has been told: the newest published version (a later version sealed but
+    not yet published does not replace it)."""
+    return db.session.scalar(select(ResultSet).where(ResultSet.competition_id == competition.id,
+                                                     ResultSet.status == "published")
+                             .order_by(ResultSet.version.desc()).limit(1))
+
+
+def winning_entries(result_set: ResultSet) -> list[int]:
+    """Entries that earned a position: the innovation itself, or the innovations that gave an
+    organisation or region its position under the award's category filter."""
+    inputs = result_set.inputs
+    awards = {a["id"]: a for a in inputs["awards"]}
+    winners: set[int] = set()
+    scored = {e["entry_id"] for e in result_set.results["entries"]}
+    for award_result in result_set.results["awards"]:
+        award = awards[award_result["award_id"]]
+        for row in award_result["rows"]:
+            if row["position"] is None:
+                continue
+            if award["subject"] == "innovation":
+                winners.add(row["subject_id"])
+                continue
+            key = "organisation_id" if award["subject"] == "organisation" else "region_id"
+            winners |= {e["id"] for e in inputs["entries"] if e[key] == row["subject_id"]
+                        and e["id"] in scored
+                        and (award["category_id"] is None or e["category_id"] == award["category_id"])}
+    return sorted(winners)
+
+
+@operation
+def publish_results(result_set: ResultSet, organiser: User, *, now: datetime | None = None) -> list[int]:
+    """Publish the latest sealed version: its winning innovations move to awarded. Returns
+    their ids."""
+    now = now or utcnow()
+    competition = result_set.competition
+    require_organiser(organiser, competition)
+    latest = latest_result_set(competition)
+    if latest is None or latest.id != result_set.id:
+        raise InvalidInput(t("version %(version)s is not the latest sealed version; publish version "
+                             "%(latest)s", version=result_set.version,
+                             latest=latest.version if latest else "-"))
+    if result_set.status == "published":
+        raise InvalidInput(t("version %(version)s is already published", version=result_set.version))
+    if competition.phase != "results":
+        raise InvalidInput(t("%(competition)s is in phase '%(phase)s', not results",
+                             competition=competition.name, phase=phase_name(competition.phase)))
+    problems = verify_result_set(result_set)
+    if problems:
+        raise InvalidInput([t("the sealed version does not verify:"), *problems])
+    # First the version's status: of two publications at the same moment, the second is refused.
+    change_result_set_status(result_set, "publish", organiser, now=now)
+    acting = actor_for(organiser, competition)
+    winners = winning_entries(result_set)
+    for entry in db.session.scalars(select(Entry).where(Entry.id.in_(winners))):
+        if entry.status == "scored":
+            change_entry_status(entry, "award", acting, comment=f"Hasil versi {result_set.version}",
+                                now=now)
+    db.session.flush()
+    return winners
+
+
+@operation
+def change_result_set_status(result_set: ResultSet, trigger: str, actor: User | Actor, *,
+                             comment: str | None = None, now: datetime | None = None) -> ResultSetEvent:
+    """Fire ``trigger`` on a sealed version of the results: the only way its status changes.
+
+    All of it or nothing, inside the caller's unit of work: the version is locked and its status
+    read again (of two changes at the same moment the second waits and then sees the first); the
+    result-set workflow checks the trigger (state, role, competition phase) and moves
+    ``result_set.status``; publishing stamps who published it and when; one
+    :class:`ResultSetEvent` records the change. :func:`publish_results` adds the awards.
+
+    :raises workflows.UnknownTrigger, workflows.TriggerRefused: with the reasons.
+    """
+    now = now or utcnow()
+    lock_and_reread_state(result_set)
+    competition = result_set.competition
+    acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
+    cleaned_comment = (comment or "").strip() or None
+    from_status, to_status = get_workflow(RESULT_SET_WORKFLOW).fire(
+        result_set, trigger, acting, comment=cleaned_comment, phase=competition.phase, now=now)
+    if to_status == "published":
+        result_set.published_at, result_set.published_by_id = now, acting.user_id
+    event = ResultSetEvent(result_set=result_set, trigger=trigger, from_status=from_status,
+                           to_status=to_status, actor_id=acting.user_id, comment=cleaned_comment,
+                           created_at=now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def verify_result_set(result_set: ResultSet) -> list[str]:
+    """Recompute a sealed version from its stored inputs; every difference, or nothing."""
+    problems = []
+    stored_hash = seal_hash(result_set.inputs, result_set.results)
+    if stored_hash != result_set.sha256:
+        problems.append(t("the stored inputs and rows hash to %(hash)s, not the sealed %(sealed)s",
+                          hash=stored_hash, sealed=result_set.sha256))
+    inputs = inputs_from_data(result_set.inputs)
+    raw = [ScoreSheet(round_id=r, entry_id=e, judge_id=j, values={int(c): v for c, v in values.items()})
+           for r, e, j, values in result_set.inputs.get("scores", [])]
+    for stored, fresh in zip_longest(inputs.sheets, summarise(raw, inputs.rounds)):
+        if stored != fresh:
+            where = stored or fresh
+            problems.append(t("the summary of judge %(judge)s for innovation %(entry)s in round %(round)s "
+                              "does not follow from the stored scores", judge=where.judge_id,
+                              entry=where.entry_id, round=where.round_id))
+    recomputed = results_to_data(compute_results(inputs))
+    problems += _differences(result_set.results, recomputed)
+    return problems
+
+
+def _differences(stored: dict[str, Any], recomputed: dict[str, Any]) -> list[str]:
+    problems = []
+    stored_entries = {e["entry_id"]: e for e in stored["entries"]}
+    fresh_entries = {e["entry_id"]: e for e in recomputed["entries"]}
+    for entry_id in sorted(set(stored_entries) | set(fresh_entries)):
+        before, after = stored_entries.get(entry_id), fresh_entries.get(entry_id)
+        if before != after:
+            problems.append(t("innovation %(entry)s: sealed %(sealed)s, recomputed %(recomputed)s",
+                              entry=entry_id, sealed=_summary(before), recomputed=_summary(after)))
+    stored_awards = {a["award_id"]: a for a in stored["awards"]}
+    for award in recomputed["awards"]:
+        before_rows = stored_awards.get(award["award_id"], {}).get("rows")
+        if before_rows != award["rows"]:
+            problems.append(t("award %(award)s: the sealed ranking differs from the recomputed one",
+                              award=award["award_id"]))
+    return problems
+
+
+def _summary(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return t("absent")
+    return t("place %(place)s score %(score)s", place=row["place"], score=f"{row['score']:.4f}")
+
+
+@dataclass(frozen=True)
+class AwardStanding:
+    """One row of an award as people read it."""
+
+    position: int | None
+    place: int | None
+    subject: str
+    organisation: str
+    innovation: str
+    score: float
+    shared: bool
+    separated_by: str | None
+    passed_over: bool
+
+
+def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]:
+    """An award's rows of a sealed version with the names of OPDs, innovations and regions."""
+    inputs, results = result_set.inputs, result_set.results
+    award = next((a for a in inputs["awards"] if a["id"] == award_id), None)
+    award_result = next((a for a in results["awards"] if a["award_id"] == award_id), None)
+    if award is None or award_result is None:
+        raise NotFound(t("award %(award)s is not in version %(version)s", award=award_id,
+                         version=result_set.version))
+    entry_ids = [e["id"] for e in inputs["entries"]]
+    rows = db.session.execute(
+        select(Entry.id, Entry.title, Organisation.id, Organisation.name, Organisation.region_id)
+        .join(Organisation, Organisation.id == Entry.organisation_id).where(Entry.id.in_(entry_ids))).all()
+    titles = {r[0]: r[1] for r in rows}
+    organisation_names = {r[2]: r[3] for r in rows}
+    entry_organisation = {r[0]: r[3] for r in rows}
+    score_of = {e["entry_id"]: e["score"] for e in results["entries"]}
+    best_entry: dict[tuple[str, int], int] = {}
+    for e in inputs["entries"]:
+        if e["id"] not in score_of:
+            continue
+        for key, subject in (("organisation", e["organisation_id"]), ("region", e["region_id"])):
+            current = best_entry.get((key, subject))
+            if current is None or score_of[e["id"]] > score_of[current]:
+                best_entry[(key, subject)] = e["id"]
+    regions = {r.id: r.name for r in db.session.scalars(select(Region))}
+    standings = []
+    for row in award_result["rows"]:
+        subject_id = row["subject_id"]
+        if award["subject"] == "innovation":
+            subject, organisation, innovation = titles[subject_id], entry_organisation[subject_id], \
+                titles[subject_id]
+        else:
+            best = best_entry.get((award["subject"], subject_id))
+            subject = (organisation_names[subject_id] if award["subject"] == "organisation"
+                       else regions[subject_id])
+            organisation = subject if award["subject"] == "organisation" else ""
+            innovation = titles[best] if best is not None else ""
+        standings.append(AwardStanding(position=row["position"], place=row["place"], subject=subject,
+                                       organisation=organisation, innovation=innovation,
+                                       score=row["score"], shared=row["shared"],
+                                       separated_by=row["separated_by"], passed_over=row["passed_over"]))
+    return standings
+
+
+@operation
+def remove_award(award: Award, organiser: User) -> None:
+    """Remove an award the organiser defined; the awards after it move up. Not once results are
+    being decided, nor when a tie decision for it is recorded. With no award left, "OPD
+    Terinovatif" is used again (see :func:`ensure_default_award`)."""
+    competition = award.competition
+    require_organiser(organiser, competition)
+    problems = []
+    if competition.phase in ("results", "closed"):
+        problems.append(t("Awards can no longer be removed once judging is closed."))
+    if db.session.scalar(select(func.count()).select_from(TieDecision)
+                         .where(TieDecision.award_id == award.id)):
+        problems.append(t("A tie decision is recorded for '%(name)s'.", name=award.name))
+    if problems:
+        raise InvalidInput(problems)
+    following = [a for a in competition.awards if a.position > award.position]
+    competition.awards.remove(award)
+    db.session.delete(award)
+    db.session.flush()
+    for later in sorted(following, key=lambda a: a.position):
+        later.position -= 1
+        db.session.flush()
+    db.session.flush()

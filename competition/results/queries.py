@@ -1,0 +1,317 @@
+"""What the results are made of, for people to read: one innovation's sealed result, worked out
+from the sealed version alone, and the organiser's draft with names and every judge's sheet."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.judging.sheets import raw_sheets
+from competition.models import (
+    Award,
+    Competition,
+    Criterion,
+    Entry,
+    Organisation,
+    Region,
+    ResultSet,
+    Round,
+    TieDecision,
+    User,
+)
+from competition.ranking.normalisation import normalise_by_judge
+from competition.ranking.results import Results, compute_results
+from competition.ranking.totals import SCALE_TOP, rubric_range
+from competition.results.operations import build_inputs
+
+# -- one innovation's sealed result ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CriterionBreakdown:
+    """One criterion of a round's rubric and the innovation's value on it, averaged across the
+    judges whose confirmed scores were sealed."""
+
+    criterion_id: int
+    name: str
+    weight: float
+    min_value: float
+    max_value: float
+    counts: bool          # independent and weightless criteria are recorded but weigh nothing
+    mean: float | None    # None when no judge's value for it was sealed
+    judges: int
+
+
+@dataclass(frozen=True)
+class RoundBreakdown:
+    """The innovation's score in one round and what it was made of."""
+
+    round_id: int
+    name: str
+    position: int
+    weight: float
+    aggregation: str
+    normalise: bool
+    score: float                   # the round score as sealed
+    judges: int
+    weighted_mean: float | None    # 100 × Σ wᵢ·(meanᵢ / maxᵢ) / Σ wᵢ over the counted criteria
+    criteria: tuple[CriterionBreakdown, ...]
+
+
+@dataclass(frozen=True)
+class AwardPlacing:
+    """Where the innovation, or the OPD or region it counts for, stands in one award."""
+
+    award_id: int
+    name: str
+    subject: str           # "innovation", "organisation" or "region": whose place it is
+    place: int | None      # None when passed over for an earlier award
+    position: int | None   # the place, when it is within the award's positions
+    positions: int
+    shared: bool
+    passed_over: bool
+    score: float
+    ranked: int            # subjects the award placed
+
+
+@dataclass(frozen=True)
+class EntryBreakdown:
+    """One innovation's result in a sealed version of the results."""
+
+    entry_id: int
+    version: int
+    score: float
+    place: int
+    shared: bool
+    ranked: int            # innovations in the overall ranking
+    band: str | None       # None when the competition has no predikat bands
+    won: bool
+    awards: tuple[AwardPlacing, ...]
+    rounds: tuple[RoundBreakdown, ...]
+
+
+def rubric_names(round_ids: Sequence[int]) -> dict[tuple[str, int], str]:
+    """The names of rounds and their criteria, keyed ("round", id) and ("criterion", id), in one
+    query: sealed versions keep ids, the live rubric keeps the names."""
+    names: dict[tuple[str, int], str] = {}
+    if round_ids:
+        for round_id, round_name, criterion_id, criterion_name in db.session.execute(
+                select(Round.id, Round.name, Criterion.id, Criterion.name)
+                .outerjoin(Criterion, Criterion.round_id == Round.id).where(Round.id.in_(round_ids))):
+            names[("round", round_id)] = round_name
+            if criterion_id is not None:
+                names[("criterion", criterion_id)] = criterion_name
+    return names
+
+
+def entry_result(result_set: ResultSet, entry_id: int) -> EntryBreakdown | None:
+    """What ``result_set`` holds for one innovation: its final score, place and band, its place in
+    every award it takes part in, and per round the judges' values on each criterion averaged,
+    worked out from the sealed raw scores. ``None`` when the version gives it no score.
+
+    Everything comes from the sealed inputs and rows; only the names of rounds and criteria,
+    which the sealed inputs do not carry, are read from the rubric."""
+    inputs, results = result_set.inputs, result_set.results
+    row = next((e for e in results["entries"] if e["entry_id"] == entry_id), None)
+    facts = next((e for e in inputs["entries"] if e["id"] == entry_id), None)
+    if row is None or facts is None:
+        return None
+
+    placings = []
+    award_results = {a["award_id"]: a for a in results["awards"]}
+    for award in inputs["awards"]:
+        if award["category_id"] is not None and award["category_id"] != facts["category_id"]:
+            continue
+        subject_id = {"innovation": entry_id, "organisation": facts["organisation_id"],
+                      "region": facts["region_id"]}[award["subject"]]
+        rows = award_results.get(award["id"], {}).get("rows", [])
+        mine = next((r for r in rows if r["subject_id"] == subject_id), None)
+        if mine is None:
+            continue
+        placings.append(AwardPlacing(
+            award_id=award["id"], name=award["name"], subject=award["subject"], place=mine["place"],
+            position=mine["position"], positions=award["positions"], shared=mine["shared"],
+            passed_over=mine["passed_over"], score=mine["score"],
+            ranked=sum(1 for r in rows if r["place"] is not None)))
+
+    specs = {r["id"]: r for r in inputs["rounds"]}
+    round_ids = [s["round_id"] for s in row["rounds"]]
+    names = rubric_names(round_ids)
+    sheets: dict[int, list[dict[str, float]]] = {}
+    for round_id, sheet_entry_id, _judge_id, values in inputs.get("scores", []):
+        if sheet_entry_id == entry_id:
+            sheets.setdefault(round_id, []).append(values)
+
+    rounds = []
+    for sealed in sorted(row["rounds"], key=lambda s: specs[s["round_id"]]["position"]):
+        spec = specs[sealed["round_id"]]
+        criteria = []
+        for criterion in spec["criteria"]:
+            values = [float(v[str(criterion["id"])]) for v in sheets.get(spec["id"], [])
+                      if str(criterion["id"]) in v]
+            criteria.append(CriterionBreakdown(
+                criterion_id=criterion["id"], name=names.get(("criterion", criterion["id"]),
+                                                             f"#{criterion['id']}"),
+                weight=criterion["weight"], min_value=criterion["min_value"],
+                max_value=criterion["max_value"],
+                counts=not criterion["independent"] and criterion["weight"] > 0,
+                mean=math.fsum(values) / len(values) if values else None, judges=len(values)))
+        rounds.append(RoundBreakdown(
+            round_id=spec["id"], name=names.get(("round", spec["id"]), f"#{spec['position']}"),
+            position=spec["position"], weight=spec["weight"], aggregation=spec["aggregation"],
+            normalise=spec["normalise"], score=sealed["score"], judges=sealed["judges"],
+            weighted_mean=_weighted_mean(criteria), criteria=tuple(criteria)))
+
+    return EntryBreakdown(
+        entry_id=entry_id, version=result_set.version, score=row["score"], place=row["place"],
+        shared=row["shared"], ranked=len(results["entries"]),
+        band=row["band"] if inputs["bands"] else None,
+        won=any(p.position is not None for p in placings), awards=tuple(placings), rounds=tuple(rounds))
+
+
+def _weighted_mean(criteria: Sequence[CriterionBreakdown]) -> float | None:
+    """The criterion means combined as a judge's total is (0–100); ``None`` if one is missing."""
+    counted = [c for c in criteria if c.counts]
+    total_weight = math.fsum(c.weight for c in counted)
+    if not counted or total_weight <= 0 or any(c.mean is None for c in counted):
+        return None
+    return SCALE_TOP * math.fsum(c.weight * (c.mean or 0.0) / c.max_value for c in counted) / total_weight
+
+
+# -- the organiser's draft, with names and every judge's sheet --------------------------------------
+
+@dataclass(frozen=True)
+class CriterionColumn:
+    """A criterion as the preview's breakdown shows it."""
+
+    id: int
+    name: str
+    weight: float
+    max_value: float
+    counts: bool
+
+
+@dataclass(frozen=True)
+class RoundColumns:
+    """A round and its rubric, as the preview's breakdown shows them."""
+
+    id: int
+    name: str
+    position: int
+    weight: float
+    aggregation: str
+    normalise: bool
+    criteria: tuple[CriterionColumn, ...]
+
+
+@dataclass(frozen=True)
+class JudgeLine:
+    """One judge's confirmed sheet for one innovation in one round."""
+
+    judge_id: int
+    judge: str
+    values: dict[int, float]        # criterion id -> the value given
+    total: float                    # the judge's total, 0–100
+    normalised: float | None        # that total after per-judge normalisation, when the round normalises
+
+
+@dataclass(frozen=True)
+class EntryNames:
+    title: str
+    organisation_id: int
+    organisation: str
+    region_id: int
+
+
+@dataclass(frozen=True)
+class ResultsPreview:
+    """The draft results with what a person needs to read them: names, each judge's sheet and the
+    innovations behind every award row."""
+
+    results: Results
+    rounds: tuple[RoundColumns, ...]
+    sheets: dict[tuple[int, int], tuple[JudgeLine, ...]]   # (round id, entry id) -> judges' sheets
+    entries: dict[int, EntryNames]
+    awards: tuple[Award, ...]                              # in the order of ``results.awards``
+    subjects: dict[tuple[str, int], str]                   # (subject kind, id) -> name
+    members: dict[tuple[int, int], tuple[int, ...]]        # (award id, subject id) -> entry ids, best first
+    chain: tuple[str, ...]
+    decisions: dict[tuple[int, int], TieDecision]          # (award id, subject id) -> recorded decision
+
+    def subject_name(self, award: Award, subject_id: int) -> str:
+        if award.subject == "innovation":
+            return self.entries[subject_id].title
+        return self.subjects.get((award.subject, subject_id), f"#{subject_id}")
+
+
+def results_preview(competition: Competition) -> ResultsPreview:
+    """:func:`preview_results` with the names and sheets behind it, in a fixed number of queries
+    however many innovations there are."""
+    inputs = build_inputs(competition)
+    results = compute_results(inputs)
+    round_ids = [r.id for r in inputs.rounds]
+
+    names = rubric_names(round_ids)
+    rounds = tuple(
+        RoundColumns(id=r.id, name=names.get(("round", r.id), f"#{r.position}"), position=r.position,
+                     weight=r.weight, aggregation=r.aggregation, normalise=r.normalise,
+                     criteria=tuple(CriterionColumn(id=c.id, name=names.get(("criterion", c.id), f"#{c.id}"),
+                                                    weight=c.weight, max_value=c.max_value, counts=c.counts)
+                                    for c in r.criteria))
+        for r in sorted(inputs.rounds, key=lambda r: r.position))
+
+    normalised: dict[tuple[int, int, int], float] = {}
+    for spec in inputs.rounds:
+        if spec.normalise:
+            totals = {(s.entry_id, s.judge_id): s.total for s in inputs.sheets if s.round_id == spec.id}
+            adjusted = normalise_by_judge(totals, rubric_range(spec.criteria))
+            for (entry_id, judge_id), value in adjusted.items():
+                normalised[(spec.id, entry_id, judge_id)] = value
+    totals_by_sheet = {(s.round_id, s.entry_id, s.judge_id): s.total for s in inputs.sheets}
+    raw = raw_sheets(round_ids) if round_ids else []
+    judge_names = dict(db.session.execute(select(User.id, User.name).where(
+        User.id.in_({s.judge_id for s in raw}))).all()) if raw else {}
+    sheets: dict[tuple[int, int], list[JudgeLine]] = {}
+    for sheet in raw:
+        key = (sheet.round_id, sheet.entry_id, sheet.judge_id)
+        sheets.setdefault((sheet.round_id, sheet.entry_id), []).append(JudgeLine(
+            judge_id=sheet.judge_id, judge=judge_names.get(sheet.judge_id, f"#{sheet.judge_id}"),
+            values=dict(sheet.values), total=totals_by_sheet.get(key, 0.0), normalised=normalised.get(key)))
+
+    entries = {row.id: EntryNames(title=row.title, organisation_id=row.organisation_id,
+                                  organisation=row.name, region_id=row.region_id)
+               for row in db.session.execute(
+                   select(Entry.id, Entry.title, Entry.organisation_id, Organisation.name,
+                          Organisation.region_id)
+                   .join(Organisation, Organisation.id == Entry.organisation_id)
+                   .where(Entry.competition_id == competition.id))}
+    awards = tuple(db.session.scalars(select(Award).where(Award.competition_id == competition.id)
+                                      .order_by(Award.position)))
+    subjects: dict[tuple[str, int], str] = {
+        ("organisation", e.organisation_id): e.organisation for e in entries.values()}
+    if any(a.subject == "region" for a in awards):
+        subjects.update({("region", region_id): name for region_id, name in db.session.execute(
+            select(Region.id, Region.name).where(Region.id.in_({e.region_id for e in entries.values()})))})
+
+    score_of = {e.entry_id: e.score for e in results.entries}
+    facts = {e.id: e for e in inputs.entries}
+    members: dict[tuple[int, int], list[int]] = {}
+    for award in awards:
+        for entry_id in score_of:
+            fact = facts[entry_id]
+            if award.category_id is not None and fact.category_id != award.category_id:
+                continue
+            subject_id = {"innovation": entry_id, "organisation": fact.organisation_id,
+                          "region": fact.region_id}[award.subject]
+            members.setdefault((award.id, subject_id), []).append(entry_id)
+    decisions = {(d.award_id, d.subject_id): d for d in db.session.scalars(
+        select(TieDecision).join(Award).where(Award.competition_id == competition.id))}
+    return ResultsPreview(
+        results=results, rounds=rounds,
+        sheets={key: tuple(lines) for key, lines in sheets.items()}, entries=entries, awards=awards,
+        subjects=subjects,
+        members={key: tuple(sorted(ids, key=lambda i: (-score_of[i], i))) for key, ids in members.items()},
+        chain=tuple(competition.tie_break_chain), decisions=decisions)

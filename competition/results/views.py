@@ -1,0 +1,259 @@
+"""The organiser's results pages: the draft with every judge's sheet and the ties marked, the
+organiser's decision on ties no rule separates, sealing a version, publishing it, and the history
+of sealed versions with their hashes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from competition.competitions.manage import organised_competition
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.models import Award, Competition, Entry, ResultSet
+from competition.ranking.awards import AwardRow
+from competition.results.operations import (
+    award_standings,
+    latest_result_set,
+    publish_results,
+    record_tie_decision,
+    seal_results,
+    verify_result_set,
+    winning_entries,
+)
+from competition.results.queries import ResultsPreview, results_preview
+from workflows import WorkflowError
+
+bp = Blueprint("results", __name__, url_prefix="/manage")
+
+# Phases in which the draft changes as scores come in and can be sealed.
+PREVIEW_PHASES = ("judging", "results")
+
+RULE_LABELS = {
+    "heaviest_criterion": _l("higher score on the heaviest criterion"),
+    "top_marks": _l("more top marks"),
+    "earlier_submission": _l("earlier submission"),
+    "organiser_decision": _l("the organiser's decision"),
+}
+AGGREGATION_LABELS = {"mean": _l("mean"), "median": _l("median"),
+                      "trimmed_mean": _l("trimmed mean (highest and lowest dropped)")}
+SUBJECT_LABELS = {"innovation": _l("ranks innovations"),
+                  "organisation": _l("ranks OPDs by all their innovations"), "region": _l("ranks regions")}
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token, for the buttons that seal, publish and decide."""
+
+
+@dataclass
+class TieGroup:
+    """Subjects of one award that no rule could separate, sharing ``place``."""
+
+    award: Award
+    place: int
+    rows: list[AwardRow]
+    within_positions: bool
+    errors: list[str] = field(default_factory=list)
+    orders: dict[int, str] = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"tie-{self.award.id}-{self.place}"
+
+
+def tie_groups(preview: ResultsPreview) -> dict[int, list[TieGroup]]:
+    """Per award id, its groups of subjects still level after every rule, best first."""
+    groups: dict[int, list[TieGroup]] = {}
+    for award, result in zip(preview.awards, preview.results.awards, strict=True):
+        by_place: dict[int, list[AwardRow]] = {}
+        for row in result.rows:
+            if row.shared and row.place is not None:
+                by_place.setdefault(row.place, []).append(row)
+        groups[award.id] = [TieGroup(award=award, place=place, rows=rows,
+                                     within_positions=place <= award.positions)
+                            for place, rows in sorted(by_place.items())]
+    return groups
+
+
+def _history(competition: Competition) -> list[tuple[ResultSet, list[str]]]:
+    """Every sealed version, newest first, with what verifying it finds (nothing when it verifies)."""
+    versions = db.session.scalars(
+        select(ResultSet).where(ResultSet.competition_id == competition.id)
+        .options(selectinload(ResultSet.sealed_by), selectinload(ResultSet.published_by))
+        .order_by(ResultSet.version.desc())).all()
+    return [(result_set, verify_result_set(result_set)) for result_set in versions]
+
+
+def _preview_page(competition: Competition, *, failed: TieGroup | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    preview = results_preview(competition) if competition.phase in PREVIEW_PHASES else None
+    ties = tie_groups(preview) if preview else {}
+    if failed is not None:
+        for group in ties.get(failed.award.id, []):
+            if group.place == failed.place:
+                group.errors, group.orders, group.reason = failed.errors, failed.orders, failed.reason
+    history = _history(competition)
+    return render_template(
+        "results/preview.html", competition=competition, preview=preview, ties=ties, history=history,
+        placed={e.entry_id: e for e in preview.results.entries} if preview else {},
+        rounds_by_id={r.id: r for r in preview.rounds} if preview else {},
+        award_results=list(zip(preview.awards, preview.results.awards, strict=True)) if preview else [],
+        latest=history[0][0] if history else None, form=ConfirmForm(), rule_labels=RULE_LABELS,
+        aggregation_labels=AGGREGATION_LABELS, subject_labels=SUBJECT_LABELS,
+        can_decide="organiser_decision" in competition.tie_break_chain,
+        normalising=bool(preview and any(r.normalise for r in preview.rounds))), status
+
+
+@bp.get("/<int:competition_id>/results")
+@login_required
+def preview(competition_id: int) -> tuple[str, int]:
+    """The draft results while judging and after it: every award's ranking, each innovation's
+    sheets per judge and criterion, ties and the rule that separated them; then sealing, and
+    the sealed versions."""
+    return _preview_page(organised_competition(competition_id))
+
+
+@bp.post("/<int:competition_id>/results/awards/<int:award_id>/tie")
+@login_required
+def decide_tie(competition_id: int, award_id: int) -> Response | tuple[str, int]:
+    """Record the organiser's order for subjects of an award that no rule could separate."""
+    competition = organised_competition(competition_id)
+    award = db.session.get(Award, award_id)
+    if award is None or award.competition_id != competition.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if competition.phase not in PREVIEW_PHASES:
+        flash(_("Ties are decided while the results are in draft (judging or results phase)."), "danger")
+        return redirect(url_for("results.preview", competition_id=competition.id))
+    try:
+        place = int(request.form.get("place", ""))
+    except ValueError:
+        abort(400)
+    group = next((g for g in tie_groups(results_preview(competition))[award.id] if g.place == place), None)
+    if group is None:
+        flash(_("These subjects are no longer level; the page shows the ranking as it stands now."),
+              "warning")
+        return redirect(url_for("results.preview", competition_id=competition.id))
+    group.orders = {row.subject_id: request.form.get(f"order-{row.subject_id}", "").strip()
+                    for row in group.rows}
+    group.reason = request.form.get("reason", "").strip()
+    count = len(group.rows)
+    wanted = {str(n) for n in range(1, count + 1)}
+    if set(group.orders.values()) != wanted:
+        group.errors.append(_("Give each tied subject a different place, from 1 to %(count)s.", count=count))
+    if not group.reason:
+        group.errors.append(_("Write down why they are placed in this order (for example, the plenary's "
+                              "decision and its date)."))
+    if group.errors:
+        return _preview_page(competition, failed=group, status=422)
+    order = sorted(group.orders, key=lambda subject_id: int(group.orders[subject_id]))
+    try:
+        record_tie_decision(award, current_user, order, group.reason)
+    except (AnugerahError, WorkflowError) as error:
+        for problem in getattr(error, "problems", [str(error)]):
+            flash(problem, "danger")
+    else:
+        flash(_("The decision is recorded; the ranking below follows it."), "success")
+    return redirect(url_for("results.preview", competition_id=competition.id, _anchor=f"award-{award.id}"))
+
+
+def _still_judged(competition: Competition) -> int:
+    return db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.competition_id == competition.id, Entry.status == "verified")) or 0
+
+
+@bp.route("/<int:competition_id>/results/seal", methods=["GET", "POST"])
+@login_required
+def seal(competition_id: int) -> str | Response:
+    """Sealing, after a confirmation showing what the new version will hold."""
+    competition = organised_competition(competition_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            result_set = seal_results(competition, current_user)
+        except (AnugerahError, WorkflowError) as error:
+            for problem in getattr(error, "problems", [str(error)]):
+                flash(problem, "danger")
+            return redirect(url_for("results.seal", competition_id=competition.id))
+        flash(_("Version %(version)s is sealed. Its SHA-256 hash is %(hash)s.", version=result_set.version,
+                hash=result_set.sha256), "success")
+        return redirect(url_for("results.version", competition_id=competition.id, version=result_set.version))
+    preview = results_preview(competition) if competition.phase in PREVIEW_PHASES else None
+    latest = latest_result_set(competition)
+    return render_template(
+        "results/seal.html", competition=competition, preview=preview, form=form,
+        ties=tie_groups(preview) if preview else {}, still_judged=_still_judged(competition),
+        award_results=list(zip(preview.awards, preview.results.awards, strict=True)) if preview else [],
+        rules=", ".join(str(RULE_LABELS.get(rule, rule)) for rule in competition.tie_break_chain),
+        next_version=(latest.version + 1) if latest else 1)
+
+
+def _version_or_404(competition: Competition, version: int) -> ResultSet:
+    result_set = db.session.scalar(select(ResultSet).where(
+        ResultSet.competition_id == competition.id, ResultSet.version == version)
+        .options(selectinload(ResultSet.sealed_by), selectinload(ResultSet.published_by)))
+    if result_set is None:
+        abort(404)
+    return result_set
+
+
+def _standings(result_set: ResultSet) -> list[tuple[dict[str, Any], list[Any]]]:
+    """Each award of a sealed version (as sealed) with its rows as people read them."""
+    return [(award, award_standings(result_set, award["id"])) for award in result_set.inputs["awards"]]
+
+
+@bp.get("/<int:competition_id>/results/versions/<int:version>")
+@login_required
+def version(competition_id: int, version: int) -> str:
+    """One sealed version: its hash, who sealed and published it, whether it still verifies, and
+    its awards."""
+    competition = organised_competition(competition_id)
+    result_set = _version_or_404(competition, version)
+    latest = latest_result_set(competition)
+    return render_template(
+        "results/version.html", competition=competition, result_set=result_set,
+        problems=verify_result_set(result_set), standings=_standings(result_set),
+        is_latest=latest is not None and latest.id == result_set.id, rule_labels=RULE_LABELS,
+        subject_labels=SUBJECT_LABELS)
+
+
+@bp.route("/<int:competition_id>/results/versions/<int:version>/publish", methods=["GET", "POST"])
+@login_required
+def publish(competition_id: int, version: int) -> str | Response:
+    """Publishing a sealed version, after a confirmation naming what becomes public."""
+    competition = organised_competition(competition_id)
+    result_set = _version_or_404(competition, version)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            winners = publish_results(result_set, current_user)
+        except (AnugerahError, WorkflowError) as error:
+            for problem in getattr(error, "problems", [str(error)]):
+                flash(problem, "danger")
+        else:
+            flash(ngettext("Version %(version)s is published; %(num)s innovation is now awarded.",
+                           "Version %(version)s is published; %(num)s innovations are now awarded.",
+                           len(winners), version=result_set.version), "success")
+        return redirect(url_for("results.version", competition_id=competition.id, version=version))
+    latest = latest_result_set(competition)
+    return render_template(
+        "results/publish.html", competition=competition, result_set=result_set, form=form,
+        standings=_standings(result_set), winners=len(winning_entries(result_set)),
+        is_latest=latest is not None and latest.id == result_set.id)
+
