@@ -325,7 +325,8 @@ def overview(competition_id: int) -> str:
                                 .options(selectinload(Award.category)).order_by(Award.position)).all()
     phases = get_workflow(COMPETITION_WORKFLOW).definition.state_names
     return render_template(
-        "competitions/setup/overview.html", competition=competition, transitions=_phase_transitions(competition),
+        "competitions/setup/overview.html", competition=competition,
+        transitions=_phase_transitions(competition),
         categories=categories, rounds=rounds, awards=awards, rubric_total=rubric_total,
         timeline=[(field, TIMELINE_LABELS[field], getattr(competition, field)) for field in TIMELINE],
         category_form=CategoryForm(formdata=None), form=ConfirmForm(), timezone=_timezone_name(),
@@ -363,7 +364,8 @@ def phase(competition_id: int, trigger: str) -> str | Response:
         flash(_("%(name)s is now in the phase '%(phase)s'.", name=competition.name,
                 phase=get_workflow(COMPETITION_WORKFLOW).label(competition.phase, language())), "success")
         return back_to("setup.overview", competition)
-    return render_template("competitions/setup/phase.html", competition=competition, transition=transition, form=form,
+    return render_template("competitions/setup/phase.html", competition=competition, transition=transition,
+                           form=form,
                            consequence=PHASE_CONSEQUENCES.get(trigger, ""),
                            current=get_workflow(COMPETITION_WORKFLOW).label(competition.phase, language()))
 
@@ -395,7 +397,8 @@ def timeline(competition_id: int) -> str | Response | tuple[str, int]:
             flash(_("The schedule has been saved."), "success")
             return back_to("setup.overview", competition, anchor="schedule")
     status = 422 if request.method == "POST" else 200
-    return render_template("competitions/setup/timeline.html", competition=competition, form=form, locked=locked,
+    return render_template("competitions/setup/timeline.html", competition=competition, form=form,
+                           locked=locked,
                            problems=problems, timezone=_timezone_name(), labels=TIMELINE_LABELS,
                            fields=TIMELINE), status
 

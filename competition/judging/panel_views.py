@@ -160,7 +160,8 @@ def _index_page(competition: Competition, round_: Round | None, *, panel_form: P
         cap = given["cap"] if "cap" in request.args else round_.judge_cap
         figures = view.figures(per_entry, cap)
     return render_template(
-        "judging/panels/index.html", competition=competition, rounds=competition.rounds, round=round_, view=view,
+        "judging/panels/index.html", competition=competition, rounds=competition.rounds, round=round_,
+        view=view,
         figures=figures, panel_form=panel_form or _panel_form(competition),
         assign_form=assign_form or AutoAssignForm(formdata=None, data=given), form=ConfirmForm(),
         setup_url=_setup_url(competition), status_labels=ROUND_STATUS_LABELS), status

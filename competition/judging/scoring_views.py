@@ -173,7 +173,8 @@ def index() -> str:
         .where(ConflictOfInterest.judge_id == current_user.id, Entry.competition_id.in_(competition_ids))
         .options(selectinload(ConflictOfInterest.entry).selectinload(Entry.competition))
         .order_by(ConflictOfInterest.declared_at.desc(), ConflictOfInterest.id.desc())).all()
-    return render_template("judging/scoring/index.html", current=[c for c in ordered if c.round.status != "closed"],
+    return render_template("judging/scoring/index.html",
+                           current=[c for c in ordered if c.round.status != "closed"],
                            done=[c for c in ordered if c.round.status == "closed"], conflicts=conflicts,
                            state_labels=STATE_LABELS)
 

@@ -185,7 +185,8 @@ def edit_round(competition_id: int, round_id: int) -> str | Response | tuple[str
             flash(_("Round '%(name)s' has been saved.", name=round_.name), "success")
             return redirect(url_for("setup.round_", competition_id=competition.id, round_id=round_.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("competitions/setup/round_new.html", competition=competition, form=form, round=round_,
+    return render_template("competitions/setup/round_new.html", competition=competition, form=form,
+                           round=round_,
                            position=round_.position, template_summary=_template_summary()), status
 
 
@@ -199,7 +200,8 @@ def _round_page(competition: Competition, round_: Round, criterion_form: Criteri
     criteria = list(round_.criteria)
     total = rubric_total(criteria)
     return render_template(
-        "competitions/setup/round.html", competition=competition, round=round_, criteria=criteria, total=total,
+        "competitions/setup/round.html", competition=competition, round=round_, criteria=criteria,
+        total=total,
         criterion_form=criterion_form, form=ConfirmForm(), round_status=ROUND_STATUS_LABELS,
         aggregation_labels=AGGREGATION_LABELS, advancement_labels=ADVANCEMENT_LABELS,
         templates={name: TEMPLATE_LABELS.get(name, name) for name in RUBRIC_TEMPLATES},

@@ -101,7 +101,8 @@ def awards(competition_id: int) -> str | Response | tuple[str, int]:
     listed = db.session.scalars(select(Award).where(Award.competition_id == competition.id)
                                 .options(selectinload(Award.category)).order_by(Award.position)).all()
     status = 422 if request.method == "POST" else 200
-    return render_template("competitions/setup/awards.html", competition=competition, awards=listed, form=form,
+    return render_template("competitions/setup/awards.html", competition=competition, awards=listed,
+                           form=form,
                            confirm=ConfirmForm(), subject_labels=SUBJECT_LABELS, policy_labels=POLICY_LABELS,
                            default_award=DEFAULT_AWARD_NAME, editable=competition.phase != "closed",
                            can_remove=competition.phase not in ("results", "closed")), status
@@ -140,7 +141,8 @@ def _rules_page(competition: Competition, *, scoring_form: ScoringRulesForm | No
     band_rows = [*band_rows, ("", ""), ("", "")]  # room for new bands
     chain = list(competition.tie_break_chain)
     return render_template(
-        "competitions/setup/rules.html", competition=competition, scoring_form=scoring_form, band_rows=band_rows,
+        "competitions/setup/rules.html", competition=competition, scoring_form=scoring_form,
+        band_rows=band_rows,
         band_problems=band_problems, chain=chain, unused=[r for r in TIE_BREAK_RULES if r not in chain],
         tie_break_labels=TIE_BREAK_LABELS, form=ConfirmForm(), no_score_label=NO_SCORE_LABEL,
         editable=competition.phase != "closed",
