@@ -134,6 +134,33 @@ def test_every_route_that_is_not_open_to_all_asks_the_policy(demo_app):
     assert {endpoint for endpoint, _, _ in routes_seen} >= OPEN - {"bootstrap.static"}
 
 
+@pytest.mark.parametrize("role", ["organiser", "verifier", "judge", "submitter"])
+def test_no_page_read_with_get_writes_to_the_database(demo_app, role):
+    """Reading a page changes nothing: every GET route, for each role of the demo, runs no
+    INSERT, UPDATE or DELETE."""
+    from sqlalchemy import event
+
+    routes_seen = [(endpoint, url) for endpoint, method, url in routes(demo_app)
+                   if method == "GET" and endpoint not in ("static", "bootstrap.static")]
+    client = demo_app.test_client()
+    response = client.post("/login", data={"email": f"{role}@{EMAIL_DOMAIN}", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    writes: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(f"{current}: {' '.join(statement.split()[:3])}")
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for current, url in routes_seen:
+            with client.get(url) as response:
+                assert response.status_code < 500, (current, url, response.status_code)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert writes == []
+
+
 def command_names(group: click.Group, prefix: str = "") -> set[str]:
     names = set()
     for name, command in group.commands.items():
