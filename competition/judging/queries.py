@@ -3,12 +3,16 @@ counts and conflicts, and the figures and tables drawn from them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from competition.extensions import db
 from competition.judging.operations import (
@@ -27,7 +31,8 @@ from competition.models import (
     Score,
     User,
 )
-from competition.policy import conflict_of_interest
+from competition.models.types import utcnow
+from competition.policy import conflict_of_interest, declared_conflicts, is_conflicted
 
 
 @dataclass(frozen=True)
@@ -216,3 +221,116 @@ class RoundView:
                 cells.append(cell)
             rows.append((entry, cells))
         return rows
+
+
+# -- the judge's list -----------------------------------------------------------------------------
+
+ROUND_ORDER = {"open": 0, "setup": 1, "closed": 2}
+
+
+def days_left(moment: datetime) -> int:
+    """Whole calendar days (in the display time zone) from today to ``moment``'s day."""
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return (moment.astimezone(zone).date() - utcnow().astimezone(zone).date()).days
+
+
+@dataclass
+class Item:
+    assignment: Assignment
+    state: str
+    title: str  # without the OPD's name in a blind round
+
+
+@dataclass
+class RoundCard:
+    round: Round
+    panels: list[str]
+    items: list[Item] = field(default_factory=list)
+    days_left: int = 0
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for item in self.items if item.state == "confirmed")
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for item in self.items if item.state != "conflict")
+
+    @property
+    def next_item(self) -> Item | None:
+        return next((item for item in self.items if item.state in ("not_started", "draft")), None)
+
+
+@dataclass
+class JudgeRounds:
+    current: list[RoundCard]
+    done: list[RoundCard]
+    conflicts: list[ConflictOfInterest]
+
+
+def judge_rounds(judge: User, competition_ids: set[int],
+                 redact: Callable[[Assignment], Callable[[str | None], str]]) -> JudgeRounds:
+    """Every round ``judge`` scores in (in ``competition_ids``), open ones first, each with its
+    innovations and progress, and the judge's declared conflicts. ``redact`` masks the OPD in a
+    blind round's titles."""
+    assignments = db.session.scalars(
+        select(Assignment).join(Round, Round.id == Assignment.round_id)
+        .where(Assignment.judge_id == judge.id, Round.competition_id.in_(competition_ids))
+        .options(selectinload(Assignment.round).selectinload(Round.competition),
+                 # Joined, not selected in batches: a judge's list may run to hundreds.
+                 joinedload(Assignment.entry).selectinload(Entry.organisation)
+                 .selectinload(Organisation.parent),
+                 joinedload(Assignment.entry).selectinload(Entry.category))
+        .order_by(Assignment.entry_id, Assignment.id)).all()
+    assignment_ids = [a.id for a in assignments]
+    drafted = dict(db.session.execute(
+        select(Score.assignment_id, func.count()).where(Score.assignment_id.in_(assignment_ids))
+        .group_by(Score.assignment_id)).all()) if assignment_ids else {}
+    rounds = {a.round_id: a.round for a in assignments}
+    panels: dict[int, list[str]] = {}
+    for round_id, name in db.session.execute(
+            select(Panel.round_id, Panel.name).join(PanelMember, PanelMember.panel_id == Panel.id)
+            .where(PanelMember.judge_id == judge.id, Panel.round_id.in_(list(rounds)))
+            .order_by(Panel.name)):
+        panels.setdefault(round_id, []).append(name)
+    declared = declared_conflicts(judge=judge)
+    cards: dict[int, RoundCard] = {}
+    for assignment in assignments:
+        round_ = assignment.round
+        card = cards.get(round_.id)
+        if card is None:
+            card = cards[round_.id] = RoundCard(round=round_, panels=panels.get(round_.id, []),
+                                                days_left=days_left(round_.competition.judging_closes_at))
+        if assignment.status == "confirmed":
+            state = "confirmed"
+        elif is_conflicted(judge, assignment.entry, declared):
+            state = "conflict"
+        else:
+            state = "draft" if drafted.get(assignment.id) else "not_started"
+        card.items.append(Item(assignment, state, redact(assignment)(assignment.entry.title)))
+    ordered = sorted(cards.values(), key=lambda c: (ROUND_ORDER.get(c.round.status, 3),
+                                                    c.round.competition.judging_closes_at,
+                                                    c.round.competition_id, c.round.position))
+    conflicts = db.session.scalars(
+        select(ConflictOfInterest).join(Entry, Entry.id == ConflictOfInterest.entry_id)
+        .where(ConflictOfInterest.judge_id == judge.id, Entry.competition_id.in_(competition_ids))
+        .options(selectinload(ConflictOfInterest.entry).selectinload(Entry.competition))
+        .order_by(ConflictOfInterest.declared_at.desc(), ConflictOfInterest.id.desc())).all()
+    return JudgeRounds(current=[c for c in ordered if c.round.status != "closed"],
+                       done=[c for c in ordered if c.round.status == "closed"], conflicts=list(conflicts))
+
+
+def next_open_assignment(assignment: Assignment, judge: User) -> Assignment | None:
+    """The judge's next assignment in the same round not yet confirmed, in the list's order,
+    starting again from the top after the last one."""
+    others = db.session.scalars(
+        select(Assignment).where(Assignment.round_id == assignment.round_id,
+                                 Assignment.judge_id == judge.id,
+                                 Assignment.status == "open", Assignment.id != assignment.id)
+        .options(selectinload(Assignment.entry).selectinload(Entry.organisation)
+                 .selectinload(Organisation.parent))
+        .order_by(Assignment.entry_id, Assignment.id)).all()
+    declared = declared_conflicts(judge=judge)
+    candidates = [a for a in others if not is_conflicted(judge, a.entry, declared)]
+    later = [a for a in candidates if (a.entry_id, a.id) > (assignment.entry_id, assignment.id)]
+    return next(iter(later or candidates), None)

@@ -21,8 +21,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -32,21 +30,15 @@ from competition.entries.views import CHOICES
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.judging.operations import declare_conflict
+from competition.judging.queries import judge_rounds, next_open_assignment
 from competition.judging.scoring import ScoreInput, confirm_scores, save_scores, value_problem
 from competition.models import (
     Assignment,
-    ConflictOfInterest,
     Criterion,
-    Entry,
     Evidence,
-    Organisation,
-    Panel,
-    PanelMember,
-    Round,
-    Score,
 )
 from competition.models.types import utcnow
-from competition.policy import can_score, competitions_where, declared_conflicts, is_conflicted
+from competition.policy import can_score, competitions_where
 from competition.ranking.totals import CriterionSpec, judge_total
 
 bp = Blueprint("scoring", __name__, url_prefix="/scoring")
@@ -58,7 +50,6 @@ STATE_LABELS = {
     "conflict": _l("Conflict of interest"),
 }
 # Open rounds first, then those not open yet, then the closed ones (done).
-ROUND_ORDER = {"open": 0, "setup": 1, "closed": 2}
 
 
 class ScoringForm(FlaskForm):
@@ -88,40 +79,7 @@ def _clock(moment: datetime) -> str:
     return f"{local:%H.%M}" if _language() == "id" else f"{local:%H:%M}"
 
 
-def _days_left(moment: datetime) -> int:
-    """Whole calendar days (in the display time zone) from today to ``moment``'s day."""
-    zone = _timezone()
-    return (moment.astimezone(zone).date() - utcnow().astimezone(zone).date()).days
-
-
 # -- the list --------------------------------------------------------------------------------------
-
-@dataclass
-class Item:
-    assignment: Assignment
-    state: str
-    title: str  # without the OPD's name in a blind round
-
-
-@dataclass
-class RoundCard:
-    round: Round
-    panels: list[str]
-    items: list[Item] = field(default_factory=list)
-    days_left: int = 0
-
-    @property
-    def confirmed(self) -> int:
-        return sum(1 for item in self.items if item.state == "confirmed")
-
-    @property
-    def counted(self) -> int:
-        return sum(1 for item in self.items if item.state != "conflict")
-
-    @property
-    def next_item(self) -> Item | None:
-        return next((item for item in self.items if item.state in ("not_started", "draft")), None)
-
 
 @bp.get("")
 @login_required
@@ -130,53 +88,9 @@ def index() -> str:
     competition_ids = competitions_where(current_user, "judge")
     if not competition_ids:
         abort(403)
-    assignments = db.session.scalars(
-        select(Assignment).join(Round, Round.id == Assignment.round_id)
-        .where(Assignment.judge_id == current_user.id, Round.competition_id.in_(competition_ids))
-        .options(selectinload(Assignment.round).selectinload(Round.competition),
-                 # Joined, not selected in batches: a judge's list may run to hundreds.
-                 joinedload(Assignment.entry).selectinload(Entry.organisation)
-                 .selectinload(Organisation.parent),
-                 joinedload(Assignment.entry).selectinload(Entry.category))
-        .order_by(Assignment.entry_id, Assignment.id)).all()
-    assignment_ids = [a.id for a in assignments]
-    drafted = dict(db.session.execute(
-        select(Score.assignment_id, func.count()).where(Score.assignment_id.in_(assignment_ids))
-        .group_by(Score.assignment_id)).all()) if assignment_ids else {}
-    rounds = {a.round_id: a.round for a in assignments}
-    panels: dict[int, list[str]] = {}
-    for round_id, name in db.session.execute(
-            select(Panel.round_id, Panel.name).join(PanelMember, PanelMember.panel_id == Panel.id)
-            .where(PanelMember.judge_id == current_user.id, Panel.round_id.in_(list(rounds)))
-            .order_by(Panel.name)):
-        panels.setdefault(round_id, []).append(name)
-    declared = declared_conflicts(judge=current_user)
-    cards: dict[int, RoundCard] = {}
-    for assignment in assignments:
-        round_ = assignment.round
-        card = cards.get(round_.id)
-        if card is None:
-            card = cards[round_.id] = RoundCard(round=round_, panels=panels.get(round_.id, []),
-                                                days_left=_days_left(round_.competition.judging_closes_at))
-        if assignment.status == "confirmed":
-            state = "confirmed"
-        elif is_conflicted(current_user, assignment.entry, declared):
-            state = "conflict"
-        else:
-            state = "draft" if drafted.get(assignment.id) else "not_started"
-        card.items.append(Item(assignment, state, redactor(assignment)(assignment.entry.title)))
-    ordered = sorted(cards.values(), key=lambda c: (ROUND_ORDER.get(c.round.status, 3),
-                                                    c.round.competition.judging_closes_at,
-                                                    c.round.competition_id, c.round.position))
-    conflicts = db.session.scalars(
-        select(ConflictOfInterest).join(Entry, Entry.id == ConflictOfInterest.entry_id)
-        .where(ConflictOfInterest.judge_id == current_user.id, Entry.competition_id.in_(competition_ids))
-        .options(selectinload(ConflictOfInterest.entry).selectinload(Entry.competition))
-        .order_by(ConflictOfInterest.declared_at.desc(), ConflictOfInterest.id.desc())).all()
-    return render_template("judging/scoring/index.html",
-                           current=[c for c in ordered if c.round.status != "closed"],
-                           done=[c for c in ordered if c.round.status == "closed"], conflicts=conflicts,
-                           state_labels=STATE_LABELS)
+    listing = judge_rounds(current_user, competition_ids, redactor)
+    return render_template("judging/scoring/index.html", current=listing.current, done=listing.done,
+                           conflicts=listing.conflicts, state_labels=STATE_LABELS)
 
 
 # -- one innovation --------------------------------------------------------------------------------
@@ -190,22 +104,6 @@ def _my_assignment(assignment_id: int) -> Assignment:
     if not can_score(current_user, assignment):
         abort(403)
     return assignment
-
-
-def _next_open(assignment: Assignment) -> Assignment | None:
-    """The judge's next assignment in the same round not yet confirmed, in the list's order,
-    starting again from the top after the last one."""
-    others = db.session.scalars(
-        select(Assignment).where(Assignment.round_id == assignment.round_id,
-                                 Assignment.judge_id == current_user.id,
-                                 Assignment.status == "open", Assignment.id != assignment.id)
-        .options(selectinload(Assignment.entry).selectinload(Entry.organisation)
-                 .selectinload(Organisation.parent))
-        .order_by(Assignment.entry_id, Assignment.id)).all()
-    declared = declared_conflicts(judge=current_user)
-    candidates = [a for a in others if not is_conflicted(current_user, a.entry, declared)]
-    later = [a for a in candidates if (a.entry_id, a.id) > (assignment.entry_id, assignment.id)]
-    return next(iter(later or candidates), None)
 
 
 def _specs(criteria: list[Criterion]) -> tuple[CriterionSpec, ...]:
@@ -267,7 +165,7 @@ def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None
     editable = assignment.status == "open" and assignment.round.status == "open"
     evidence = [(item, _evidence_label(item, number, redact, blind))
                 for number, item in enumerate(assignment.entry.evidence, start=1)]
-    following = _next_open(assignment)
+    following = next_open_assignment(assignment, current_user)
     page = render_template(
         "judging/scoring/entry.html", assignment=assignment, entry=assignment.entry, round=assignment.round,
         criteria=criteria, values=values, comments=comments, shown=shown, notes=notes,
@@ -429,7 +327,7 @@ def confirm_post(assignment_id: int) -> Response:
             return redirect(url_for("scoring.confirm", assignment_id=assignment.id))
         flash(_("Your scores for '%(title)s' are confirmed and locked.",
                 title=redactor(assignment)(assignment.entry.title)), "success")
-    following = _next_open(assignment)
+    following = next_open_assignment(assignment, current_user)
     if following is not None:
         return redirect(url_for("scoring.entry", assignment_id=following.id))
     flash(_("Every innovation assigned to you in round '%(round)s' is confirmed.",
