@@ -4,9 +4,11 @@
   of a background runner. It commits once when the work ends, and rolls everything back when it
   ends with any exception, so nothing is ever half-written.
 - An **operation** (a function decorated with :func:`operation`) changes the session and flushes;
-  it never commits. Inside a unit it runs in a savepoint: when it is refused, its own changes are
-  undone and the error goes to the caller, which may show it and carry on (the unit then commits
-  whatever else succeeded). Operations called by another operation are part of it.
+  it never commits. It runs in a savepoint: when it is refused, its own changes are undone and
+  the error goes to the caller, which may show it and carry on (the unit then commits whatever
+  else succeeded). The outermost operation first forgets what the request had read before it, so
+  it decides on what the database holds once it writes (on SQLite, once it holds the write lock).
+- What must wait for the commit (deleting a file) is handed to :func:`after_commit`.
 - An operation called outside any unit (a script, a test, the Python shell) is a unit of its own.
 - Several operations that must succeed together run in one :func:`atomic` block.
 
@@ -32,6 +34,7 @@ R = TypeVar("R")
 
 _UNIT = "anugerah.unit_of_work"
 _OPERATION = "anugerah.operation"
+_AFTER_COMMIT = "anugerah.after_commit"
 _OWN_UNITS = "_anugerah_runs_its_own_units"
 
 
@@ -49,6 +52,7 @@ def unit_of_work() -> Iterator[None]:
         yield
         return
     session.info[_UNIT] = True
+    session.info[_AFTER_COMMIT] = []
     try:
         yield
         session.commit()
@@ -57,6 +61,17 @@ def unit_of_work() -> Iterator[None]:
         raise
     finally:
         session.info[_UNIT] = False
+        callbacks = session.info.pop(_AFTER_COMMIT, [])
+    for callback in callbacks:  # only reached once committed
+        callback()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the unit of work has committed; never when it rolls back, nor when
+    the operation that asked is undone."""
+    if not in_unit():
+        raise RuntimeError("after_commit needs a unit of work (an operation runs in one)")
+    db.session.info[_AFTER_COMMIT].append(callback)
 
 
 @contextmanager
@@ -65,19 +80,25 @@ def atomic() -> Iterator[None]:
     under way). Operations run in one; a caller that combines several (create a competition,
     then make its creator the organiser) puts them in one block."""
     session = db.session
-    if session.info.get(_OPERATION):
-        yield
-        return
     if not in_unit():
         with unit_of_work(), atomic():
             yield
         return
+    outermost = not session.info.get(_OPERATION)
+    callbacks: list[Callable[[], None]] = session.info[_AFTER_COMMIT]
+    asked = len(callbacks)
     session.info[_OPERATION] = True
     try:
         with session.begin_nested():
+            if outermost:
+                session.expire_all()
             yield
+    except BaseException:
+        del callbacks[asked:]
+        raise
     finally:
-        session.info[_OPERATION] = False
+        if outermost:
+            session.info[_OPERATION] = False
 
 
 def operation(func: Callable[P, R]) -> Callable[P, R]:

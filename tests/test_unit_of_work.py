@@ -201,3 +201,99 @@ def test_no_commit_or_rollback_outside_the_unit_of_work():
                     and node.func.attr in ("commit", "rollback")):
                 found.append(f"{path.relative_to(SOURCE.parent)}:{node.lineno} {node.func.attr}()")
     assert found == []
+
+
+def in_another_request(app, change) -> None:
+    """Run ``change`` as another person's request would: in a thread, with a session and a unit
+    of work of its own, committed before this returns."""
+    errors: list[Exception] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                with unit_of_work():
+                    change()
+            except Exception as error:  # noqa: BLE001
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert errors == []
+
+
+def test_an_operation_decides_on_what_is_stored_not_on_what_the_page_read_before(app, jury):
+    """The phase page has read every round as closed; meanwhile another organiser reopens one.
+    Closing judging must see the reopened round and refuse, not strand the competition in the
+    results phase with a round still open."""
+    from competition.competitions.operations import change_competition_phase
+    from competition.judging.rounds import close_round, reopen_round
+    from competition.models import Round
+    from workflows import TriggerRefused
+
+    for sheet in (jury.first, jury.second, jury.third, jury.others):
+        save_scores(sheet, sheet.judge, {jury.novelty.id: 80, jury.regulation.id: 2})
+        scoring.confirm_scores(sheet, sheet.judge)
+    close_round(jury.round, jury.organiser)
+    competition, round_id, organiser_id = jury.competition, jury.round.id, jury.organiser.id
+    assert competition.open_round_names() == []                    # what the page read
+    in_another_request(app, lambda: reopen_round(db.session.get(Round, round_id),
+                                                 db.session.get(User, organiser_id), "nilai salah"))
+    with pytest.raises(TriggerRefused, match="Penilaian dokumen"):
+        change_competition_phase(competition, "close_judging", jury.organiser)
+    with db.engine.connect() as connection:
+        phase = connection.scalar(select(Competition.phase).where(Competition.id == competition.id))
+    assert phase == "judging"
+
+
+def test_a_sheet_confirmed_meanwhile_is_not_removed_with_its_scores(app, jury):
+    from competition.judging.operations import remove_assignment
+
+    save_scores(jury.second, jury.judge, {jury.novelty.id: 80, jury.regulation.id: 2})
+    sheet, judge_id = jury.second, jury.judge.id
+    assert sheet.status == "open"                                   # what the organiser's page read
+    in_another_request(app, lambda: scoring.confirm_scores(db.session.get(Assignment, sheet.id),
+                                                           db.session.get(User, judge_id)))
+    with pytest.raises(InvalidInput, match="reopen them first"):
+        remove_assignment(sheet, jury.organiser)
+    with db.engine.connect() as connection:
+        assert connection.scalar(select(Assignment.status).where(Assignment.id == sheet.id)) == "confirmed"
+
+
+def test_a_refused_operation_inside_another_undoes_only_its_own_writes(jury):
+    """An operation that has written, then is refused, inside another one whose caller goes on:
+    its writes are undone, the others' stay."""
+    from competition.unit_of_work import operation
+
+    @operation
+    def clear_then_refuse(sheet):
+        save_scores(sheet, sheet.judge, {}, cleared=[jury.novelty.id])   # writes (a DELETE)
+        raise InvalidInput("refused after writing")
+
+    with unit_of_work(), atomic():
+        save_scores(jury.first, jury.judge, {jury.novelty.id: 70})
+        with pytest.raises(InvalidInput):
+            clear_then_refuse(jury.first)
+        save_scores(jury.third, jury.judge, {jury.novelty.id: 50})
+    with db.engine.connect() as connection:
+        stored = dict(connection.execute(select(Score.assignment_id, Score.value)).all())
+    assert stored == {jury.first.id: 70, jury.third.id: 50}
+
+
+def test_a_removed_evidence_file_stays_until_the_removal_is_committed(app, jury):
+    from competition.entries.evidence import evidence_path, remove_evidence
+    from competition.models import Evidence
+    from tests.factories import force_status
+
+    force_status(jury.competition, "open")
+    force_status(jury.sehat, "draft")
+    path = evidence_path(jury.evidence.sha256)
+    assert path.exists()
+    with pytest.raises(RuntimeError), unit_of_work():
+        remove_evidence(jury.evidence.id, jury.operator)
+        raise RuntimeError("something later in the request fails")
+    assert db.session.get(Evidence, jury.evidence.id) is not None and path.exists()
+    remove_evidence(jury.evidence.id, jury.operator)
+    assert db.session.get(Evidence, jury.evidence.id) is None and not path.exists()

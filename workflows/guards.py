@@ -10,8 +10,8 @@ web application:
   and ``competition`` (with ``submission_opens_at``, ``submission_closes_at``,
   ``verification_closes_at``);
 - a competition has ``count_entries_awaiting_verification()`` and ``open_round_names()``;
-- a round has ``name``, ``criteria``, ``panels``, ``unclosed_earlier_round_names()`` and
-  ``started_later_round_names()``;
+- a round has ``name``, ``criteria``, ``panels``, ``unclosed_earlier_round_names()``,
+  ``started_later_round_names()`` and ``assigned_later_round_names()``;
 - a scoring sheet has ``judge_id``, ``entry`` (with ``title``) and ``round`` (with ``name`` and
   ``status``).
 """
@@ -153,6 +153,17 @@ def no_later_round_started(context: GuardContext) -> str | None:
     if started:
         return t("round '%(round)s' has already been opened, so an earlier round can no longer be "
                  "reopened", round=started[0])
+    return None
+
+
+@guard("no_judges_assigned_in_a_later_round")
+def no_judges_assigned_in_a_later_round(context: GuardContext) -> str | None:
+    """Reopening a round may change which entries move on; judges already assigned to the next
+    round would keep entries that no longer advance, so they are removed first."""
+    assigned = context.subject.assigned_later_round_names()
+    if assigned:
+        return t("judges are already assigned in round '%(round)s'; remove those assignments before "
+                 "reopening an earlier round", round=assigned[0])
     return None
 
 

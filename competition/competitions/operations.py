@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
 from competition.models import Award, Category, Competition, CompetitionEvent, Entry, Panel, Region, User
+from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.policy import actor_for, require_organiser
 from competition.results.models import DEFAULT_AWARD_CITATION, DEFAULT_AWARD_NAME
@@ -74,6 +75,9 @@ def change_competition_phase(competition: Competition, trigger: str, actor: User
     change raises :class:`ConcurrentChange`), and a :class:`CompetitionEvent` is written.
     """
     now = now or utcnow()
+    # A round opened or reopened at the same moment waits, or makes this wait (closing judging
+    # asks whether every round is closed).
+    lock_and_reread_state(competition, "phase", "version")
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
     cleaned_comment = (comment or "").strip() or None
     from_phase, to_phase = get_workflow(COMPETITION_WORKFLOW).fire(

@@ -16,7 +16,7 @@ from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
 from competition.policy import can_edit_entry
-from competition.unit_of_work import operation
+from competition.unit_of_work import after_commit, operation
 from workflows.messages import t
 
 # Extension -> (media type, check of the file's first bytes).
@@ -127,7 +127,8 @@ def add_evidence_link(entry: Entry, user: User, *, url: str, title: str,
 
 @operation
 def remove_evidence(evidence_id: int, user: User) -> None:
-    """Remove evidence from a draft or returned entry; the file goes once nothing refers to it."""
+    """Remove evidence from a draft or returned entry; the file goes once the removal is committed
+    and nothing refers to it any more."""
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None:
         raise NotFound(t("there is no evidence with id %(id)s", id=evidence_id))
@@ -135,8 +136,12 @@ def remove_evidence(evidence_id: int, user: User) -> None:
     sha256 = evidence.sha256
     db.session.delete(evidence)
     db.session.flush()
-    still_used = sha256 is not None and db.session.scalar(
-        select(func.count()).select_from(Evidence).where(Evidence.sha256 == sha256))
-    db.session.flush()
-    if sha256 is not None and not still_used:
+    if sha256 is not None:
+        after_commit(lambda: _remove_file_if_unused(sha256))
+
+
+def _remove_file_if_unused(sha256: str) -> None:
+    still_used = db.session.scalar(select(func.count()).select_from(Evidence)
+                                   .where(Evidence.sha256 == sha256))
+    if not still_used:
         evidence_path(sha256).unlink(missing_ok=True)

@@ -90,6 +90,10 @@ class Round(Model):
         return [r.name for r in self.competition.rounds
                 if r.position < self.position and r.status != "closed"]
 
+    def assigned_later_round_names(self) -> list[str]:
+        """The rounds after this one in which judges are assigned, in order."""
+        return [r.name for r in self.competition.rounds if r.position > self.position and r.assignments]
+
     def started_later_round_names(self) -> list[str]:
         """The rounds after this one that have left set-up, in order."""
         return [r.name for r in self.competition.rounds

@@ -29,6 +29,7 @@ from competition.models import (
     RoundOutcome,
     User,
 )
+from competition.models.state import lock_and_reread_state
 from competition.policy import (
     declared_conflicts,
     eligible_judges,
@@ -349,6 +350,8 @@ def remove_assignment(assignment: Assignment, organiser: User) -> None:
     """Take a judge off an entry (their draft scores go with it); confirmed scores must be
     reopened first."""
     require_organiser(organiser, assignment.round.competition)
+    lock_and_reread_state(assignment.round, share=True)
+    lock_and_reread_state(assignment)  # a judge confirming at this moment goes first, or waits
     if assignment.status == "confirmed":
         raise InvalidInput(t("%(judge)s has confirmed the scores for '%(title)s'; reopen them first",
                              judge=assignment.judge.name, title=assignment.entry.title))
@@ -366,7 +369,8 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
     if not reason.strip():
         raise InvalidInput(t("reason: say why there is a conflict of interest"))
     assignments = db.session.scalars(select(Assignment).where(
-        Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)).all()
+        Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)
+        .order_by(Assignment.id).with_for_update()).all()
     if any(a.status == "confirmed" for a in assignments):
         raise InvalidInput(t("you have confirmed scores for '%(title)s'; ask the organiser to reopen "
                              "them before declaring a conflict", title=entry.title))

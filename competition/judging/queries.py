@@ -225,6 +225,7 @@ class RoundView:
 
 # -- the judge's list -----------------------------------------------------------------------------
 
+# Open rounds first, then those not open yet, then the closed ones (done).
 ROUND_ORDER = {"open": 0, "setup": 1, "closed": 2}
 
 

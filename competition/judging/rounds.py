@@ -55,6 +55,8 @@ def change_round_status(round_: Round, trigger: str, actor: User | Actor, *, com
     :raises workflows.UnknownTrigger, workflows.TriggerRefused: with the reasons.
     """
     now = now or utcnow()
+    # The phase decides what a round may do (and closing judging asks every round's status).
+    lock_and_reread_state(round_.competition, "phase", "version", share=True)
     lock_and_reread_state(round_)
     competition = round_.competition
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)

@@ -113,6 +113,9 @@ def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, 
     :param values: criterion id -> value, or (value, comment).
     """
     loaded = _load_assignment(assignment)
+    # Closing the round or confirming the sheet at the same moment goes first, or waits.
+    lock_and_reread_state(loaded.round, share=True)
+    lock_and_reread_state(loaded, share=True)
     _check_judge_may_score(loaded, judge)
     criteria = {c.id: c for c in loaded.round.criteria}
     cleared_ids = set(cleared) - set(values)
@@ -137,10 +140,10 @@ def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, 
                                                Score.criterion_id.in_(cleared_ids)))
     if cleaned:
         _upsert_scores(loaded.id, cleaned)
-    for score in loaded.scores:
-        db.session.expire(score)
+    # The statements above bypass the objects loaded before: read the sheet's scores again.
     db.session.expire(loaded, ["scores"])
-    return sorted(loaded.scores, key=lambda s: s.criterion_id)
+    return list(db.session.scalars(select(Score).where(Score.assignment_id == loaded.id)
+                                   .order_by(Score.criterion_id).execution_options(populate_existing=True)))
 
 
 def _upsert_scores(assignment_id: int, values: Mapping[int, tuple[float, str]]) -> None:
@@ -180,6 +183,7 @@ def change_sheet_status(assignment: Assignment | int, trigger: str, actor: User 
     """
     now = now or utcnow()
     sheet = _load_assignment(assignment)
+    lock_and_reread_state(sheet.round, share=True)  # the round stays open meanwhile
     lock_and_reread_state(sheet)
     competition = sheet.round.competition
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
@@ -205,6 +209,7 @@ def confirm_scores(assignment: Assignment | int, judge: User, *,
     """
     now = now or utcnow()
     loaded = _load_assignment(assignment)
+    lock_and_reread_state(loaded.round, share=True)
     lock_and_reread_state(loaded)
     if loaded.status == "confirmed" and loaded.judge_id == judge.id:
         return None

@@ -49,7 +49,6 @@ STATE_LABELS = {
     "confirmed": _l("Confirmed"),
     "conflict": _l("Conflict of interest"),
 }
-# Open rounds first, then those not open yet, then the closed ones (done).
 
 
 class ScoringForm(FlaskForm):

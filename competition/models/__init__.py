@@ -28,9 +28,11 @@ from competition.results.models import Award, ResultSet, ResultSetEvent, TieDeci
 # Each state changes only through its door (see competition.models.state).
 guard_state(Entry.status, "competition.entries.operations.change_entry_status")
 guard_state(Competition.phase, "competition.competitions.operations.change_competition_phase")
-guard_state(Round.status, "competition.judging.rounds.change_round_status")
-guard_state(Assignment.status, "competition.judging.scoring.change_sheet_status")
-guard_state(ResultSet.status, "competition.results.operations.change_result_set_status")
+# For rounds, sheets and result sets the verbs that go with each change are named (they call the
+# door and do what else the change needs: outcomes, entry moves, awards).
+guard_state(Round.status, "competition.judging.rounds (open_round, close_round, reopen_round)")
+guard_state(Assignment.status, "competition.judging.scoring (confirm_scores, reopen_scores)")
+guard_state(ResultSet.status, "competition.results.operations.publish_results")
 
 __all__ = [
     "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",

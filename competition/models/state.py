@@ -57,11 +57,20 @@ def guard_state(attribute: InstrumentedAttribute[Any], door: str) -> None:
             f"writes the audit row (tried to set {value!r})")
 
 
-def lock_and_reread_state(row: Any, attribute: str = "status") -> None:
+def lock_and_reread_state(row: Any, *attributes: str, share: bool = False) -> None:
     """Lock a stored ``row`` until the transaction ends (``SELECT ... FOR UPDATE``; SQLite, which
-    lets one writer at a time, has no such lock and needs none) and read its state again: of two
-    people changing one row at the same moment, the second waits for the first to commit and then
-    sees the state the first one left."""
+    lets one writer at a time, has no such lock and needs none) and read its state (``status``, or
+    ``attributes``) again: of two people changing one row at the same moment, the second waits
+    for the first to commit and then sees the state the first one left.
+
+    With ``share`` the lock is shared (``FOR SHARE``): a change that only depends on the row's
+    state (a sheet confirmed while its round is open) waits for a change of the row itself
+    (closing the round), but not for other changes that depend on it.
+
+    Rows are locked in one order, so two changes never wait for each other: competition, round,
+    sheet, entry.
+    """
     session = object_session(row)
     if session is not None and inspect(row).has_identity:
-        session.refresh(row, [attribute], with_for_update=True)
+        session.refresh(row, list(attributes or ["status"]),
+                        with_for_update={"read": True} if share else True)

@@ -22,7 +22,7 @@ from competition.extensions import db
 from competition.models import Competition, Entry, EntryEvent, Membership, User
 from competition.models.types import utcnow
 from competition.notifications.models import Notification, OutboxMessage
-from competition.unit_of_work import operation, unit_of_work
+from competition.unit_of_work import in_unit, operation, unit_of_work
 
 # Subject and first line per status an OPD hears about, in Bahasa Indonesia.
 ENTRY_MESSAGES = {
@@ -140,16 +140,24 @@ def _claim(message_id: int, now: datetime) -> bool:
 
 def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
     """Send what is due, each message a job of its own (claimed, sent, recorded); failures wait
-    2, 4, 8… minutes (at most a day) before the next try. Several senders (cron, a worker, the background
-    thread) may run at once: each message is claimed first, so none is sent twice."""
-    now = now or utcnow()
+    2, 4, 8… minutes (at most a day) before the next try, and a message that cannot even be
+    written as an e-mail is recorded as failed like any other, so it never holds up the rest.
+    Several senders (cron, a worker, the background thread) may run at once: each message is
+    claimed first, so none is sent twice. Each claim takes the time anew (``now`` fixes it, for
+    tests), so a long run's claims do not expire before they are made.
+
+    :raises RuntimeError: inside a unit of work, where the claims could not be committed first.
+    """
+    if in_unit():
+        raise RuntimeError("send_outbox runs its own units of work (one per message); call it outside one")
     config = current_app.config
     due = db.session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.sent_at.is_(None), OutboxMessage.send_after <= now)
+        OutboxMessage.sent_at.is_(None), OutboxMessage.send_after <= (now or utcnow()))
         .order_by(OutboxMessage.id).limit(limit)).all()
     sent = failed = 0
     for message_id in due:
-        if not _claim(message_id, now):
+        moment = now or utcnow()
+        if not _claim(message_id, moment):
             continue
         with unit_of_work():
             message = db.session.get_one(OutboxMessage, message_id)
@@ -160,13 +168,13 @@ def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
                     if config["SMTP_USER"]:
                         smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
                     smtp.send_message(_email(message))
-            except (OSError, smtplib.SMTPException) as error:
+            except Exception as error:  # noqa: BLE001  (the network, the server, or the message itself)
                 message.attempts += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:1000]
-                message.send_after = now + timedelta(minutes=min(2 ** message.attempts, MAX_DELAY_MINUTES))
+                message.send_after = moment + timedelta(minutes=min(2 ** message.attempts, MAX_DELAY_MINUTES))
                 failed += 1
             else:
-                message.sent_at = now
+                message.sent_at = moment
                 sent += 1
     return SendReport(sent=sent, failed=failed)
 

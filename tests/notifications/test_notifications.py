@@ -16,7 +16,7 @@ from competition.entries.operations import change_entry_status
 from competition.extensions import db
 from competition.models.types import utcnow
 from competition.notifications.models import Notification, OutboxMessage
-from competition.notifications.operations import queue_deadline_reminders, send_outbox
+from competition.notifications.operations import SendReport, queue_deadline_reminders, send_outbox
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
 
 
@@ -167,3 +167,27 @@ def test_the_background_thread_sends_the_outbox_when_configured(smtp, app, clien
     assert [m["Subject"] for _, m in smtp.messages] == ["Lewat utas"]
     client.get("/login")
     assert app.extensions["anugerah.mail_thread"] is thread  # one thread per process
+
+
+def test_a_message_that_cannot_be_written_as_mail_is_recorded_as_failed_and_holds_up_nothing(smtp, app):
+    """A title with a line break reaches the subject; the mail library refuses such a header.
+    The message is kept with the reason and tried again later; the next one goes out."""
+    now = utcnow()
+    db.session.add_all([
+        OutboxMessage(recipient="a@kota.go.id", subject='[Anugerah] Inovasi "A\nBcc: x@y" dikembalikan',
+                      body="Isi", created_at=now, send_after=now),
+        OutboxMessage(recipient="b@kota.go.id", subject="[Anugerah] Inovasi B terverifikasi", body="Isi",
+                      created_at=now, send_after=now)])
+    db.session.commit()
+    assert send_outbox(now=now) == SendReport(sent=1, failed=1)
+    assert [rcpt for rcpt, _ in smtp.messages] == [["b@kota.go.id"]]
+    broken = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "a@kota.go.id"))
+    assert broken.sent_at is None and broken.attempts == 1 and broken.last_error.startswith("ValueError")
+    assert broken.send_after == now + timedelta(minutes=2)
+
+
+def test_the_sender_refuses_to_run_inside_a_unit_of_work(app):
+    from competition.unit_of_work import unit_of_work
+
+    with pytest.raises(RuntimeError, match="one per message"), unit_of_work():
+        send_outbox()

@@ -72,12 +72,16 @@ class FakeRound:
     panels: list[str] = field(default_factory=lambda: ["Tim penilai"])
     unclosed_earlier: list[str] = field(default_factory=list)
     started_later: list[str] = field(default_factory=list)
+    assigned_later: list[str] = field(default_factory=list)
 
     def unclosed_earlier_round_names(self) -> list[str]:
         return self.unclosed_earlier
 
     def started_later_round_names(self) -> list[str]:
         return self.started_later
+
+    def assigned_later_round_names(self) -> list[str]:
+        return self.assigned_later
 
 
 @dataclass
@@ -213,6 +217,20 @@ def test_a_round_is_reopened_only_while_no_later_round_has_left_set_up():
     assert refused.value.reasons == [
         "round 'Presentasi final' has already been opened, so an earlier round can no longer be reopened"]
     row.started_later = []
+    fire("round", row, "reopen")
+    assert row.status == "open"
+
+
+def test_a_round_is_reopened_only_while_no_judge_is_assigned_in_a_later_round():
+    """Reopening may change who moves on; sheets in the next round would keep entries that no
+    longer advance."""
+    row = FakeRound(status="closed", assigned_later=["Presentasi final"])
+    with pytest.raises(TriggerRefused) as refused:
+        fire("round", row, "reopen")
+    assert refused.value.reasons == [
+        "judges are already assigned in round 'Presentasi final'; remove those assignments before "
+        "reopening an earlier round"]
+    row.assigned_later = []
     fire("round", row, "reopen")
     assert row.status == "open"
 
