@@ -88,6 +88,13 @@ def test_every_module_imports_only_from_its_layer_or_below():
     assert upward == []
 
 
+def test_imports_are_absolute_so_the_layers_can_be_checked():
+    relative = [f"{path.relative_to(ROOT)}:{node.lineno}" for path in sources()
+                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.ImportFrom) and node.level > 0]
+    assert relative == []
+
+
 def test_the_pure_parts_import_neither_flask_nor_the_database():
     found = []
     for path in sources():
