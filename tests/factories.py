@@ -120,6 +120,7 @@ def make_entry(competition: Competition, organisation: Organisation, *, complete
     values.update(fields)
     if status != "draft":
         values.setdefault("submitted_at", utcnow())
+        values.setdefault("first_submitted_at", values["submitted_at"])
     entry = Entry(competition=competition, organisation=organisation, status=status, **values)
     db.session.add(entry)
     if complete:
@@ -163,6 +164,7 @@ class Crowd:
         rows = [{"competition_id": self.competition.id, "organisation_id": self.opds[i % 20],
                  "category_id": self.categories[i % 2], "title": f"Inovasi {i}",
                  "status": self.STATUSES[i % 5], "submitted_at": self.submitted_at,
+                 "first_submitted_at": self.submitted_at,
                  "rancang_bangun": words(20)}
                 for i in range(self.count, self.count + n)]
         self.count += n

@@ -104,3 +104,30 @@ def test_sheets_get_their_status_and_closing_s_outcomes_are_marked(fresh_databas
         with pytest.raises(IntegrityError, match="confirmed_has_time"), db.engine.begin() as connection:
             connection.execute(text("UPDATE assignment SET status = 'confirmed' WHERE id = 2"))
         db.engine.dispose()
+
+
+def test_the_first_submission_is_read_from_the_audit_trail(fresh_database):
+    """0006: an innovation returned and resubmitted keeps the moment of its first submission;
+    one with no audit trail (entered before it was kept) takes its submission time."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as connection:
+            for statement in BEFORE_0005:
+                connection.execute(text(statement))
+            for version, (trigger, source, destination, moment, comment) in enumerate((
+                    ("submit", "draft", "submitted", "2025-03-01 05:00:00", None),
+                    ("return_for_revision", "submitted", "returned", "2025-03-01 09:00:00", "Lengkapi"),
+                    ("resubmit", "returned", "submitted", "2025-03-02 00:00:00", None)), start=2):
+                connection.execute(text(
+                    "INSERT INTO entry_event (entry_id, entry_version, trigger, from_status, to_status, "
+                    "comment, created_at) VALUES (1, :version, :trigger, :source, :destination, :comment, "
+                    ":moment)"), {"version": version, "trigger": trigger, "source": source,
+                                  "destination": destination, "comment": comment, "moment": moment})
+        upgrade()
+        with db.engine.begin() as connection:
+            first = dict(connection.execute(
+                text("SELECT id, first_submitted_at FROM entry ORDER BY id")).all())
+        assert {n: str(moment)[:19] for n, moment in first.items()} == {
+            1: "2025-03-01 05:00:00", 2: "2025-03-02 00:00:00"}
+        db.engine.dispose()

@@ -158,7 +158,8 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
       guards, comment) and moves ``entry.status``;
     - ``entry.version`` goes up by one; the UPDATE checks the version read, so of two concurrent
       changes exactly one succeeds and the other raises :class:`ConcurrentChange`;
-    - ``entry.submitted_at`` is set to ``now`` on submit and resubmit;
+    - ``entry.submitted_at`` is set to ``now`` on submit and resubmit, and
+      ``entry.first_submitted_at`` on the first of them;
     - one :class:`EntryEvent` records the trigger, both statuses, the actor, the comment, the
       time and the entry's new version;
     - on a return, verification, rejection or award, an e-mail (in the outbox) and an in-app
@@ -187,6 +188,8 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
         entry, trigger, acting, comment=cleaned_comment, phase=entry.competition.phase, now=now)
     if to_status == "submitted":
         entry.submitted_at = now
+        if entry.first_submitted_at is None:
+            entry.first_submitted_at = now
     event = EntryEvent(entry=entry, entry_version=entry.version + 1, trigger=trigger,
                        from_status=from_status, to_status=to_status, actor_id=acting.user_id,
                        comment=cleaned_comment, created_at=now)

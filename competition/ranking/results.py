@@ -57,7 +57,7 @@ class EntryFacts:
     organisation_id: int
     region_id: int
     category_id: int | None
-    submitted_at: float | None  # seconds since the epoch
+    submitted_at: float | None  # the first submission, in seconds since the epoch
     has_evidence: bool = True
 
 

@@ -180,7 +180,7 @@ def build_inputs(competition: Competition) -> CompetitionInputs:
         .where(Entry.competition_id == competition.id).group_by(Evidence.entry_id)))
     entries = db.session.execute(
         select(Entry.id, Entry.organisation_id, Organisation.region_id, Entry.category_id,
-               Entry.submitted_at)
+               func.coalesce(Entry.first_submitted_at, Entry.submitted_at).label("submitted_at"))
         .join(Organisation, Organisation.id == Entry.organisation_id)
         .where(Entry.competition_id == competition.id,
                Entry.status.in_(("verified", "scored", "awarded")))

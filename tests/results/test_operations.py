@@ -36,6 +36,7 @@ from competition.ranking.results import (
 from competition.results.operations import (
     add_award,
     award_standings,
+    build_inputs,
     preview_results,
     publish_results,
     record_tie_decision,
@@ -64,7 +65,7 @@ class Scored(Judging):
     def __init__(self):
         super().__init__()
         for number, entry in enumerate(self.entries, start=1):
-            entry.submitted_at = SUBMITTED + timedelta(hours=number)
+            entry.submitted_at = entry.first_submitted_at = SUBMITTED + timedelta(hours=number)
         db.session.commit()
         self.presentation = self.round(name="Presentasi", judges_per_entry=2)
         for entry in self.entries:
@@ -372,3 +373,33 @@ def test_an_innovation_without_a_score_has_no_result(rubric):
     rubric.one_round()
     late = make_entry(rubric.competition, rubric.dinkes, status="submitted", title="Terlambat")
     assert entry_result(rubric.seal(), late.id) is None
+
+
+def test_earlier_submission_means_the_first_submission_not_the_last(app):
+    """An innovation the verifier returned for revision keeps the moment it was first submitted:
+    the tie-break "earlier submission" must not put it behind one submitted later but never
+    returned (it used the last resubmission)."""
+    from competition.entries.operations import change_entry_status
+
+    first = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    competition = make_competition(
+        phase="open", submission_opens_at=first - timedelta(days=1),
+        submission_closes_at=first + timedelta(days=10), verification_closes_at=first + timedelta(days=20),
+        judging_closes_at=first + timedelta(days=30))
+    region = competition.region
+    dinkes, kominfo = make_organisation(region, "Dinas Kesehatan"), make_organisation(region, "Kominfo")
+    operators = {org.id: make_user(competition, "submitter", organisation=org) for org in (dinkes, kominfo)}
+    verifier = make_user(competition, "verifier", organisation=make_organisation(region, "Inspektorat"))
+    returned, straight = make_entry(competition, dinkes), make_entry(competition, kominfo)
+    change_entry_status(returned, "submit", operators[dinkes.id], now=first)
+    change_entry_status(straight, "submit", operators[kominfo.id], now=first + timedelta(days=1))
+    change_entry_status(returned, "return_for_revision", verifier, comment="Lengkapi SK.",
+                        now=first + timedelta(days=2))
+    change_entry_status(returned, "resubmit", operators[dinkes.id], now=first + timedelta(days=3))
+    for entry in (returned, straight):
+        change_entry_status(entry, "verify", verifier, now=first + timedelta(days=4))
+
+    submitted = {facts.id: facts.submitted_at for facts in build_inputs(competition).entries}
+    assert submitted == {returned.id: first.timestamp(),
+                         straight.id: (first + timedelta(days=1)).timestamp()}
+    assert returned.submitted_at == first + timedelta(days=3)      # the last submission, as shown
