@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -154,7 +155,8 @@ def compute_results(inputs: CompetitionInputs) -> Results:
             entry_id=entry_id, organisation_id=entry.organisation_id, region_id=entry.region_id,
             category_id=entry.category_id, score=final, stage=len(scored),
             tiebreak={
-                "heaviest_criterion": sum(shares) / len(shares) if shares else None,
+                # fsum is the exactly rounded sum, so no order of the judges changes the mean.
+                "heaviest_criterion": math.fsum(shares) / len(shares) if shares else None,
                 "top_marks": float(top_marks[entry_id]),
                 "earlier_submission": None if entry.submitted_at is None else -entry.submitted_at,
             })

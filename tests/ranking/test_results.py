@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from competition.ranking.awards import AwardSpec
 from competition.ranking.results import (
@@ -110,3 +112,36 @@ def test_a_summary_counts_top_marks_and_the_heaviest_share():
 
 def test_canonical_json_is_compact_and_sorted():
     assert canonical_json({"b": 1, "a": [1.5, "Rp"]}) == '{"a":[1.5,"Rp"],"b":1}'
+
+
+def test_the_same_marks_in_another_order_tie_on_the_heaviest_criterion():
+    """Float noise must not decide a tie: two innovations with the same three Kebaharuan marks,
+    given by the judges in a different order, are level on the heaviest criterion, so the next
+    rule (earlier submission) separates them. Averaged as 0.1, 0.2, 0.3 the shares came to
+    0.20000000000000004, and as 0.3, 0.2, 0.1 to 0.19999999999999998: the later submission won."""
+    entries = (EntryFacts(1, organisation_id=10, region_id=1, category_id=None, submitted_at=2000.0),
+               EntryFacts(2, organisation_id=20, region_id=1, category_id=None, submitted_at=1000.0))
+    tied = CompetitionInputs(rounds=(ROUND_1,), entries=entries,
+                             chain=("heaviest_criterion", "earlier_submission"), sheets=summarise((
+                                 sheet(1, 1, 1, 10, 50), sheet(1, 1, 2, 20, 50), sheet(1, 1, 3, 30, 50),
+                                 sheet(1, 2, 1, 30, 50), sheet(1, 2, 2, 20, 50), sheet(1, 2, 3, 10, 50),
+                             ), (ROUND_1,)))
+    results = compute_results(tied)
+    assert [(e.entry_id, e.place, e.separated_by) for e in results.entries] == [
+        (2, 1, "earlier_submission"), (1, 2, "earlier_submission")]
+
+
+@given(marks=st.lists(st.integers(0, 20).map(lambda step: step * 5), min_size=3, max_size=3),
+       order=st.permutations(range(3)))
+def test_no_order_of_the_judges_separates_the_same_marks(marks, order):
+    """Three judges marking Kebaharuan in steps of 5 (shares in steps of 0.05): however the same
+    marks are ordered among the judges, the two innovations stay level on the heaviest criterion."""
+    entries = (EntryFacts(1, organisation_id=10, region_id=1, category_id=None, submitted_at=2000.0),
+               EntryFacts(2, organisation_id=20, region_id=1, category_id=None, submitted_at=1000.0))
+    sheets = [sheet(1, 1, judge, mark, 50) for judge, mark in enumerate(marks, start=1)]
+    sheets += [sheet(1, 2, judge, marks[i], 50) for judge, i in enumerate(order, start=1)]
+    results = compute_results(CompetitionInputs(
+        rounds=(ROUND_1,), entries=entries, chain=("heaviest_criterion", "earlier_submission"),
+        sheets=summarise(sheets, (ROUND_1,))))
+    assert {e.separated_by for e in results.entries} <= {"earlier_submission", None}
+    assert [e.entry_id for e in results.entries] == [2, 1]
