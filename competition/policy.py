@@ -166,6 +166,16 @@ def can_manage_user(organiser: User, user: User) -> bool:
     return any(m.competition_id in {c.id for c in competitions} for m in user.memberships)
 
 
+def activation_refusal(user: User, other: User, active: bool) -> str | None:
+    """Why ``user`` may not (de)activate ``other``'s account, or ``None``: they must look after
+    that person (:func:`can_manage_user`), and nobody deactivates their own account."""
+    if not active and other.id == user.id:
+        return t("You cannot deactivate your own account.")
+    if not can_manage_user(user, other):
+        return t("%(user)s may not manage the account of %(other)s", user=user.name, other=other.name)
+    return None
+
+
 # -- judging ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

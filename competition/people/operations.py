@@ -13,10 +13,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from competition.documents.spreadsheets import RowProblems, read_table
-from competition.errors import InvalidInput
+from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
-from competition.policy import role_revocation_refusal
+from competition.policy import activation_refusal, role_revocation_refusal
 from competition.unit_of_work import operation
 from workflows.messages import t
 
@@ -99,9 +99,11 @@ def revoke_role(membership: Membership, by: User) -> None:
 
 @operation
 def set_user_active(user: User, active: bool, by: User) -> None:
-    """Deactivate (they can no longer sign in; their work and history stay) or reactivate a user."""
-    if not active and user.id == by.id:
-        raise InvalidInput(t("You cannot deactivate your own account."))
+    """Deactivate (they can no longer sign in; their work and history stay) or reactivate a user,
+    as the policy allows (:func:`~competition.policy.activation_refusal`)."""
+    refusal = activation_refusal(by, user, active)
+    if refusal:
+        raise (InvalidInput if user.id == by.id else NotPermitted)(refusal)
     user.active = active
     db.session.flush()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from competition.errors import InvalidInput
+from competition.errors import InvalidInput, NotPermitted
 from competition.people.operations import create_user, grant_role
 from tests.factories import make_competition, make_organisation
 
@@ -150,7 +150,7 @@ def test_revoking_roles_keeps_an_organiser(kota):
 
 
 def test_deactivating_and_reactivating(kota):
-    organiser, operator = make_user(kota, "organiser"), make_user()
+    organiser, operator = make_user(kota, "organiser"), make_user(kota, "judge")
     set_user_active(operator, False, organiser)
     assert not operator.active and not operator.is_active
     set_user_active(operator, True, organiser)
@@ -158,6 +158,10 @@ def test_deactivating_and_reactivating(kota):
     with pytest.raises(InvalidInput, match="cannot deactivate your own account"):
         set_user_active(organiser, False, organiser)
     assert organiser.active
+    stranger = make_user()                     # no role in the organiser's competitions, no OPD there
+    with pytest.raises(NotPermitted, match="may not manage the account of"):
+        set_user_active(stranger, False, organiser)
+    assert stranger.active
 
 
 def test_invitation_and_reset_tokens_do_not_stand_in_for_each_other(kota):
