@@ -423,8 +423,10 @@ def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]
     entry_organisation = {r[0]: r[3] for r in rows}
     score_of = {e["entry_id"]: e["score"] for e in results["entries"]}
     best_entry: dict[tuple[str, int], int] = {}
+    category = award.get("category_id")
     for e in inputs["entries"]:
-        if e["id"] not in score_of:
+        # Only the innovations the award counts: those of its category, when it has one.
+        if e["id"] not in score_of or (category is not None and e["category_id"] != category):
             continue
         for key, subject in (("organisation", e["organisation_id"]), ("region", e["region_id"])):
             current = best_entry.get((key, subject))

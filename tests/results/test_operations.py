@@ -403,3 +403,30 @@ def test_earlier_submission_means_the_first_submission_not_the_last(app):
     assert submitted == {returned.id: first.timestamp(),
                          straight.id: (first + timedelta(days=1)).timestamp()}
     assert returned.submitted_at == first + timedelta(days=3)      # the last submission, as shown
+
+
+def test_a_category_award_names_the_opds_innovation_in_that_category(app):
+    """An OPD award limited to one category is won with that category's innovations; the
+    run-sheet and certificates named the OPD's best innovation of any category ("Inovasi 3"
+    of another category instead of "Inovasi 4")."""
+    from types import SimpleNamespace
+
+    from competition.results.operations import award_standings
+
+    competition = make_competition(categories=("Tata Kelola", "Pelayanan Publik"))
+    governance, service = competition.categories
+    dinkes = make_organisation(competition.region, "Dinas Kesehatan")
+    three = make_entry(competition, dinkes, title="Inovasi 3", category_id=governance.id, status="scored")
+    four = make_entry(competition, dinkes, title="Inovasi 4", category_id=service.id, status="scored")
+    facts = [{"id": e.id, "organisation_id": dinkes.id, "region_id": competition.region_id,
+              "category_id": e.category_id} for e in (three, four)]
+    sealed = SimpleNamespace(version=1, inputs={
+        "entries": facts,
+        "awards": [{"id": 7, "name": "OPD Terinovatif Pelayanan Publik", "subject": "organisation",
+                    "category_id": service.id}]}, results={
+        "entries": [{"entry_id": three.id, "score": 90.0}, {"entry_id": four.id, "score": 70.0}],
+        "awards": [{"award_id": 7, "rows": [{"subject_id": dinkes.id, "position": 1, "place": 1,
+                                             "score": 70.0, "shared": False, "separated_by": None,
+                                             "passed_over": False}]}]})
+    [row] = award_standings(sealed, 7)
+    assert (row.subject, row.innovation) == ("Dinas Kesehatan", "Inovasi 4")
