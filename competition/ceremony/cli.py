@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from competition.cli.common import fail, get_award, get_competition
-from competition.errors import AnugerahError
-from competition.results.cli import ERRORS, results_group, sealed_version
+from competition.cli.common import get_award, get_competition
+from competition.results.cli import results_group, sealed_version
 
 
 def _winners(competition_id: int, award_id: int | None, version: int | None):
@@ -18,10 +17,7 @@ def _winners(competition_id: int, award_id: int | None, version: int | None):
     competition = get_competition(competition_id)
     result_set = sealed_version(competition, version)
     award = get_award(competition, award_id)
-    try:
-        return competition, result_set, award, run_sheet(result_set, award)
-    except ERRORS as error:
-        raise fail(error) from error
+    return competition, result_set, award, run_sheet(result_set, award)
 
 
 @results_group.command("export")
@@ -41,10 +37,7 @@ def export_command(competition_id: int, award_id: int | None, version: int | Non
     elif file_format == "xlsx":
         output.write_bytes(run_sheet_xlsx(rows, f"{award.name} – {competition.name}"))
     else:
-        try:
-            output.write_bytes(run_sheet_pdf(result_set, award, rows))
-        except AnugerahError as error:
-            raise fail(error) from error
+        output.write_bytes(run_sheet_pdf(result_set, award, rows))
     click.echo(f"{len(rows)} winner(s) of {award.name} written to {output}")
 
 
@@ -59,8 +52,5 @@ def certificates_command(competition_id: int, award_id: int | None, version: int
     from competition.ceremony.documents import certificates_pdf
 
     _, result_set, award, rows = _winners(competition_id, award_id, version)
-    try:
-        output.write_bytes(certificates_pdf(result_set, award, rows))
-    except AnugerahError as error:
-        raise fail(error) from error
+    output.write_bytes(certificates_pdf(result_set, award, rows))
     click.echo(f"{len(rows)} certificate(s) written to {output}")

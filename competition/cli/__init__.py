@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
 from flask import Flask
+
+from competition.cli.common import fail
+from competition.errors import AnugerahError
+from workflows import WorkflowError
 
 
 def register_commands(app: Flask) -> None:
@@ -19,4 +28,26 @@ def register_commands(app: Flask) -> None:
                     competitions.workflow_group, competitions.status_command,
                     competitions.competition_group, entries.entry_group, judging.judging_group,
                     results.results_group, notifications.mail_group):
+        _refusals_as_command_errors(command)
         app.cli.add_command(command)
+
+
+def _refusals_as_command_errors(command: click.Command) -> None:
+    """Every command shows a refusal (a service's or the workflow's) as an error naming each
+    problem, one per line, and exits 1; the command's unit of work then rolls back."""
+    if command.callback is not None:
+        command.callback = _refusing(command.callback)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _refusals_as_command_errors(sub)
+
+
+def _refusing(callback: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except (AnugerahError, WorkflowError) as error:
+            raise fail(error) from error
+
+    return run

@@ -10,12 +10,10 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from competition.cli.common import fail as _fail
 from competition.cli.common import get_competition, get_user
-from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Competition, Entry
-from workflows import WorkflowError, get_workflow, load_workflows
+from workflows import get_workflow, load_workflows
 
 
 @click.group("workflow")
@@ -35,10 +33,7 @@ def workflow_list() -> None:
 @click.argument("name")
 def workflow_show(name: str) -> None:
     """States, transitions and the Mermaid diagram of workflow NAME."""
-    try:
-        workflow = get_workflow(name)
-    except WorkflowError as error:
-        raise _fail(error) from error
+    workflow = get_workflow(name)
     definition = workflow.definition
     click.echo(f"{definition.label_en} / {definition.label_id} ({definition.source})")
     click.echo(f"\nStates (initial: {definition.initial}):")
@@ -110,15 +105,12 @@ def competition_create(region_name: str, name: str, year: int, opens: str, close
         if len(text) == 10 and label != "--opens":  # a day alone means the end of that day
             moment = moment.replace(hour=23, minute=59)
         moments[label] = moment.replace(tzinfo=zone)
-    try:
-        competition = create_competition(
-            name=name, year=year, region=get_or_create_region(region_name),
-            submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
-            verification_closes_at=moments["--verification-closes"],
-            judging_closes_at=moments["--judging-closes"], categories=list(categories))
-        grant_role(organiser, competition, "organiser")
-    except AnugerahError as error:
-        raise _fail(error) from error
+    competition = create_competition(
+        name=name, year=year, region=get_or_create_region(region_name),
+        submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
+        verification_closes_at=moments["--verification-closes"],
+        judging_closes_at=moments["--judging-closes"], categories=list(categories))
+    grant_role(organiser, competition, "organiser")
     click.echo(f"[{competition.id}] {competition.name} ({competition.year}) created in "
                f"{competition.region.name}; {organiser.email} organises it.")
 
@@ -134,8 +126,5 @@ def competition_phase(competition_id: int, trigger: str, actor_email: str, comme
     from competition.competitions.operations import change_competition_phase
 
     competition = get_competition(competition_id)
-    try:
-        event = change_competition_phase(competition, trigger, get_user(actor_email), comment=comment)
-    except (AnugerahError, WorkflowError) as error:
-        raise _fail(error) from error
+    event = change_competition_phase(competition, trigger, get_user(actor_email), comment=comment)
     click.echo(f"{competition.name}: {event.from_phase} -> {event.to_phase}")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 from sqlalchemy import func, select
 
-from competition.cli.common import fail as _fail
-from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Competition, Region
 
@@ -23,10 +21,7 @@ def demo_command(if_empty: bool) -> None:
             click.echo("The database already has data; the demo was not loaded.")
             return
         raise click.ClickException("the database already has data; the demo needs an empty one")
-    try:
-        demo = load_demo()
-    except AnugerahError as error:
-        raise _fail(error) from error
+    demo = load_demo()
     click.echo(f"Demo loaded: {demo.region}, {demo.organisations} organisations, "
                f"{demo.entries} innovations in {demo.competitions} competitions.")
     click.echo("Sign in with (e-mail / password):")

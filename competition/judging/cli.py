@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from competition.cli.common import fail, get_competition, get_round, get_user
+from competition.cli.common import get_competition, get_round, get_user
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Assignment, Category, Entry
@@ -44,13 +44,10 @@ def add_round_command(competition_id: int, name: str, template: str | None, acto
     """Add the next judging round to a competition."""
     from competition.judging.operations import add_round, apply_rubric_template
 
-    try:
-        organiser = get_user(actor_email)
-        round_ = add_round(get_competition(competition_id), organiser, name=name, **options)  # type: ignore[arg-type]
-        if template:
-            apply_rubric_template(round_, organiser, template)
-    except ERRORS as error:
-        raise fail(error) from error
+    organiser = get_user(actor_email)
+    round_ = add_round(get_competition(competition_id), organiser, name=name, **options)  # type: ignore[arg-type]
+    if template:
+        apply_rubric_template(round_, organiser, template)
     click.echo(f"Round {round_.id}: {round_.name} (position {round_.position}, "
                f"{len(round_.criteria)} criteria)")
 
@@ -80,13 +77,10 @@ def add_criterion_command(round_id: int, name: str, weight: float, guidance: str
                 parsed.append((float(value), label.strip()))
             except ValueError:
                 raise click.ClickException(f"--levels: {part!r} is not VALUE=LABEL") from None
-    try:
-        criterion = add_criterion(get_round(round_id), get_user(actor_email), name=name, weight=weight,
-                                  guidance=guidance, scale="levels" if parsed else "numeric",
-                                  min_value=min_value, max_value=max_value, step=step,
-                                  independent=independent, levels=parsed)
-    except ERRORS as error:
-        raise fail(error) from error
+    criterion = add_criterion(get_round(round_id), get_user(actor_email), name=name, weight=weight,
+                              guidance=guidance, scale="levels" if parsed else "numeric",
+                              min_value=min_value, max_value=max_value, step=step,
+                              independent=independent, levels=parsed)
     click.echo(f"Criterion {criterion.id}: {criterion.name} (weight {criterion.weight:g})")
 
 
@@ -108,11 +102,8 @@ def add_panel_command(round_id: int, name: str, judge_emails: tuple[str, ...], c
             Category.competition_id == round_.competition_id, Category.name == category_name))
         if category is None:
             raise click.ClickException(f"{round_.competition.name} has no category {category_name!r}")
-    try:
-        panel = create_panel(round_, get_user(actor_email), name=name,
-                             judges=[get_user(e) for e in judge_emails], category=category)
-    except ERRORS as error:
-        raise fail(error) from error
+    panel = create_panel(round_, get_user(actor_email), name=name,
+                         judges=[get_user(e) for e in judge_emails], category=category)
     click.echo(f"Panel {panel.id}: {panel.name} with {len(panel.members)} judge(s)")
 
 
@@ -125,11 +116,8 @@ def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None,
     """Assign judges to every entry of a round automatically."""
     from competition.judging.operations import assign_automatically
 
-    try:
-        report = assign_automatically(get_round(round_id), get_user(actor_email),
-                                      judges_per_entry=judges_per_entry, cap=cap)
-    except ERRORS as error:
-        raise fail(error) from error
+    report = assign_automatically(get_round(round_id), get_user(actor_email),
+                                  judges_per_entry=judges_per_entry, cap=cap)
     click.echo(f"{report.added} assignment(s) added; {report.conflicts_avoided} conflict(s) avoided.")
     for name, load in report.load.items():
         click.echo(f"  {name:<40} {load} entries")
@@ -144,10 +132,7 @@ def open_round_command(round_id: int, actor_email: str) -> None:
     """Open a round for scoring."""
     from competition.judging.rounds import open_round
 
-    try:
-        round_ = open_round(get_round(round_id), get_user(actor_email))
-    except ERRORS as error:
-        raise fail(error) from error
+    round_ = open_round(get_round(round_id), get_user(actor_email))
     click.echo(f"Round {round_.id} ({round_.name}) is open.")
 
 
@@ -159,10 +144,7 @@ def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
     """Close a round and decide who advances."""
     from competition.judging.rounds import close_round
 
-    try:
-        closure = close_round(get_round(round_id), get_user(actor_email), force=force)
-    except ERRORS as error:
-        raise fail(error) from error
+    closure = close_round(get_round(round_id), get_user(actor_email), force=force)
     click.echo(f"Closed: {len(closure.advanced)} advanced, {len(closure.stopped)} stopped, "
                f"{len(closure.not_judged)} not judged.")
 
@@ -176,10 +158,7 @@ def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
     moved to scored go back to verified."""
     from competition.judging.rounds import reopen_round
 
-    try:
-        reopening = reopen_round(get_round(round_id), get_user(actor_email), reason)
-    except ERRORS as error:
-        raise fail(error) from error
+    reopening = reopen_round(get_round(round_id), get_user(actor_email), reason)
     click.echo(f"Round {round_id} is open again: {len(reopening.undecided)} outcome(s) undone, "
                f"{len(reopening.back_to_verified)} innovation(s) back to verified.")
 
@@ -254,10 +233,7 @@ def declare_conflict_command(entry_id: int, judge_email: str, reason: str) -> No
     entry = db.session.get(Entry, entry_id)
     if entry is None:
         raise click.ClickException(f"there is no innovation with id {entry_id}")
-    try:
-        declare_conflict(entry, get_user(judge_email), reason)
-    except ERRORS as error:
-        raise fail(error) from error
+    declare_conflict(entry, get_user(judge_email), reason)
     click.echo(f"Conflict recorded; {judge_email} no longer judges '{entry.title}'.")
 
 
@@ -277,10 +253,7 @@ def reopen_command(round_id: int, entry_id: int, judge_email: str, reason: str, 
     if assignment is None:
         raise click.ClickException(
             f"{judge_email} is not assigned to innovation {entry_id} in round {round_id}")
-    try:
-        reopen_scores(assignment, get_user(actor_email), reason)
-    except ERRORS as error:
-        raise fail(error) from error
+    reopen_scores(assignment, get_user(actor_email), reason)
     click.echo("Scores reopened.")
 
 

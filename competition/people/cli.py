@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from competition.cli.common import fail as _fail
-from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Competition, Organisation, Region
 
@@ -22,11 +20,8 @@ def import_organisations_command(file: Path, region_name: str, region_kind: str 
     """Import OPDs from a CSV or XLSX file with columns name, short_name, parent."""
     from competition.people.organisations import get_or_create_region, import_organisations
 
-    try:
-        region = get_or_create_region(region_name, region_kind)
-        report = import_organisations(file, region)
-    except AnugerahError as error:
-        raise _fail(error) from error
+    region = get_or_create_region(region_name, region_kind)
+    report = import_organisations(file, region)
     click.echo(f"{len(report.created)} organisations imported into {region.name}, "
                f"{len(report.unchanged)} already there.")
 
@@ -64,12 +59,9 @@ def create_user_command(email: str, name: str, password: str, organisation_name:
         competition = db.session.get(Competition, competition_id)
         if competition is None:
             raise click.ClickException(f"there is no competition with id {competition_id}")
-    try:
-        user = create_user(email=email, name=name, password=password, organisation=organisation)
-        for role in roles:
-            assert competition is not None
-            grant_role(user, competition, role)
-    except AnugerahError as error:
-        raise _fail(error) from error
+    user = create_user(email=email, name=name, password=password, organisation=organisation)
+    for role in roles:
+        assert competition is not None
+        grant_role(user, competition, role)
     click.echo(f"Created {user.email}" + (f" with {', '.join(roles)} in {competition.name}"
                                           if competition and roles else ""))

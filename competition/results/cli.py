@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from competition.cli.common import fail, get_award, get_competition, get_user
+from competition.cli.common import get_award, get_competition, get_user
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Category, Competition, Entry, Organisation, ResultSet
@@ -58,12 +58,9 @@ def add_award_command(competition_id: int, name: str, subject: str, category_nam
             Category.competition_id == competition.id, Category.name == category_name))
         if category is None:
             raise click.ClickException(f"{competition.name} has no category {category_name!r}")
-    try:
-        award = add_award(competition, get_user(actor_email), name=name, subject=subject, category=category,
-                          positions=positions, policy=policy, index_floor=index_floor,
-                          count_bonus=count_bonus, count_bonus_cap=count_bonus_cap, citation=citation)
-    except ERRORS as error:
-        raise fail(error) from error
+    award = add_award(competition, get_user(actor_email), name=name, subject=subject, category=category,
+                      positions=positions, policy=policy, index_floor=index_floor,
+                      count_bonus=count_bonus, count_bonus_cap=count_bonus_cap, citation=citation)
     click.echo(f"Award {award.id}: {award.name}")
 
 
@@ -112,10 +109,7 @@ def decide_tie_command(competition_id: int, award_id: int | None, order: str, re
         subject_ids = [int(part) for part in order.split(",") if part.strip()]
     except ValueError:
         raise click.ClickException("--order: give subject ids separated by commas") from None
-    try:
-        record_tie_decision(get_award(competition, award_id), get_user(actor_email), subject_ids, reason)
-    except ERRORS as error:
-        raise fail(error) from error
+    record_tie_decision(get_award(competition, award_id), get_user(actor_email), subject_ids, reason)
     click.echo("Decision recorded.")
 
 
@@ -126,10 +120,7 @@ def seal_command(competition_id: int, actor_email: str) -> None:
     """Seal the results as a new immutable version."""
     from competition.results.operations import seal_results
 
-    try:
-        result_set = seal_results(get_competition(competition_id), get_user(actor_email))
-    except ERRORS as error:
-        raise fail(error) from error
+    result_set = seal_results(get_competition(competition_id), get_user(actor_email))
     click.echo(f"Sealed version {result_set.version}: SHA-256 {result_set.sha256}")
 
 
@@ -141,12 +132,9 @@ def publish_command(competition_id: int, actor_email: str) -> None:
     from competition.results.operations import publish_results
 
     competition = get_competition(competition_id)
-    try:
-        organiser = get_user(actor_email)
-        require_organiser(organiser, competition)
-        winners = publish_results(sealed_version(competition, None), organiser)
-    except ERRORS as error:
-        raise fail(error) from error
+    organiser = get_user(actor_email)
+    require_organiser(organiser, competition)
+    winners = publish_results(sealed_version(competition, None), organiser)
     click.echo(f"Published; {len(winners)} innovation(s) awarded.")
 
 
