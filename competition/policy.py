@@ -240,11 +240,9 @@ def is_conflicted(judge: User, entry: Entry, declared: Iterable[tuple[int, int]]
     :param declared: (entry id, judge id) pairs with a declared conflict, when the caller has
         them; by default they are looked up.
     """
-    pairs = declared_conflicts(entry.competition) if declared is None else declared
-    if (entry.id, judge.id) in pairs:
-        return True
-    judge_lineage = judge.organisation.lineage_ids() if judge.organisation else []
-    return organisation_conflict(judge_lineage, entry.organisation.lineage_ids())
+    if declared is None:  # one judge and one entry: ask about that pair alone
+        return conflict_of_interest(judge, entry) is not None
+    return (entry.id, judge.id) in declared or conflict_of_interest(judge, entry, {}) is not None
 
 
 def eligible_judges(panels: Iterable[Panel], entry: Entry, declared: Iterable[tuple[int, int]]
