@@ -32,11 +32,11 @@ from tests.factories import make_competition, make_entry, make_region
 PASSWORD = "kata-sandi-rahasia"
 # Worked out by hand from the formulas above: (position, OPD, score rounded to two places).
 EXPECTED_OPD_TERINOVATIF = [
-    (1, "OPD 01", 40.67),   # 348/9 + 2
-    (2, "OPD 02", 40.44),   # 346/9 + 2
-    (3, "OPD 03", 40.22),   # 344/9 + 2
-    (4, "OPD 04", 40.00),   # 342/9 + 2
-    (5, "OPD 05", 39.78),   # 340/9 + 2
+    (1, "OPD 01", "40.67"),   # 348/9 + 2
+    (2, "OPD 02", "40.44"),   # 346/9 + 2
+    (3, "OPD 03", "40.22"),   # 344/9 + 2
+    (4, "OPD 04", "40.00"),   # 342/9 + 2
+    (5, "OPD 05", "39.78"),   # 340/9 + 2
 ]
 
 
@@ -137,22 +137,24 @@ def test_kota_competition_from_rounds_to_certificates(runner, tmp_path):
     result_set = db.session.scalar(select(ResultSet))
     [award] = result_set.results["awards"]
     names = {o.id: o.name for o in opds.values()}
-    table = [(row["position"], names[row["subject_id"]], round(row["score"], 2))
+    table = [(row["position"], names[row["subject_id"]], row["score"])
              for row in award["rows"] if row["position"] is not None]
     assert table == EXPECTED_OPD_TERINOVATIF
 
     # The ceremony: the run-sheet reveals positions 5 to 1, in three formats, and the certificates.
     run(runner, "results", "export", cid, "--format", "csv", "--output", str(tmp_path / "acara.csv"))
-    rows = list(csv.reader(io.StringIO((tmp_path / "acara.csv").read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["Urutan", "Peringkat", "OPD", "Inovasi", "Nilai", "Kutipan", "Nomor piagam"]
+    rows = list(csv.reader(io.StringIO((tmp_path / "acara.csv").read_text(encoding="utf-8"))))
+    assert rows[0] == ["Urutan", "Peringkat", "Penerima", "OPD", "Inovasi", "Jumlah inovasi", "Nilai",
+                       "Kutipan", "Nomor piagam"]
     year = competition.year
-    assert [(r[0], r[1], r[2], r[3], r[4], r[6]) for r in rows[1:]] == [
-        ("1", "Juara V", "OPD 05", "Inovasi 05-A", "39.78", f"{year}/01/05/V1"),
-        ("2", "Juara IV", "OPD 04", "Inovasi 04-A", "40.0", f"{year}/01/04/V1"),
-        ("3", "Juara III", "OPD 03", "Inovasi 03-A", "40.22", f"{year}/01/03/V1"),
-        ("4", "Juara II", "OPD 02", "Inovasi 02-A", "40.44", f"{year}/01/02/V1"),
-        ("5", "Juara I", "OPD 01", "Inovasi 01-A", "40.67", f"{year}/01/01/V1"),
+    assert [(r[0], r[1], r[2], r[5], r[6], r[8]) for r in rows[1:]] == [
+        ("1", "Juara V", "OPD 05", "2", "39.78", f"{year}/01/05/V1"),
+        ("2", "Juara IV", "OPD 04", "2", "40.00", f"{year}/01/04/V1"),
+        ("3", "Juara III", "OPD 03", "2", "40.22", f"{year}/01/03/V1"),
+        ("4", "Juara II", "OPD 02", "2", "40.44", f"{year}/01/02/V1"),
+        ("5", "Juara I", "OPD 01", "2", "40.67", f"{year}/01/01/V1"),
     ]
+    assert rows[-1][4].startswith("Inovasi 01-A (") and "; Inovasi 01-B (" in rows[-1][4]
     run(runner, "results", "export", cid, "--format", "xlsx", "--output", str(tmp_path / "acara.xlsx"))
     sheet = load_workbook(tmp_path / "acara.xlsx").active
     assert [sheet.cell(row=r, column=3).value for r in range(3, 8)] == [

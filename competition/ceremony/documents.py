@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask import render_template
 from openpyxl import Workbook
@@ -21,10 +22,13 @@ from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import Award, ResultSet
 from competition.models.types import utcnow
-from competition.results.operations import award_standings
+from competition.results.operations import AwardStanding, CountedInnovation, award_standings
 from workflows.messages import t
 
-COLUMNS = ("Urutan", "Peringkat", "OPD", "Inovasi", "Nilai", "Kutipan", "Nomor piagam")
+COLUMNS = ("Urutan", "Peringkat", "Penerima", "OPD", "Inovasi", "Jumlah inovasi", "Nilai", "Kutipan",
+           "Nomor piagam")
+# In a citation, an OPD's innovations are named up to this many, then "dan N lainnya".
+CITED_INNOVATIONS = 5
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,33 @@ class RunSheetRow:
     reveal: int               # order of announcement on stage, 1 first
     position: int             # 1 is Juara I
     subject: str              # the OPD, region or innovation that wins
-    organisation: str
-    innovation: str
-    score: float
+    organisation: str         # the OPD (of the innovation, for an innovation award)
+    innovation: str           # an innovation award's innovation; empty for OPD and region awards
+    innovations: tuple[CountedInnovation, ...]   # what counted, best first
+    score: Decimal            # as shown: two places
     citation: str
     certificate_number: str
+
+
+def citation_of(award: Award, standing: AwardStanding, position: int) -> str:
+    """"Juara I OPD Terinovatif: Dinas Kesehatan, dengan 3 inovasi: A, B dan C." An innovation
+    award names the innovation and its OPD; an OPD or region award names the OPD or region and
+    the innovations that counted, never one of them as if it alone had won."""
+    citation = f"{juara(position)} {award.name}: {standing.subject}"
+    if award.subject == "innovation":
+        if standing.organisation:
+            citation += f" ({standing.organisation})"
+    elif standing.innovations:
+        titles = [i.title for i in standing.innovations]
+        named = titles[:CITED_INNOVATIONS]
+        if len(titles) > CITED_INNOVATIONS:
+            listed = ", ".join(named) + f" dan {len(titles) - CITED_INNOVATIONS} lainnya"
+        else:
+            listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + f" dan {named[-1]}"
+        citation += f", dengan {len(titles)} inovasi: {listed}"
+    if award.citation:
+        citation += f". {award.citation}"
+    return citation
 
 
 def run_sheet(result_set: ResultSet, award: Award) -> list[RunSheetRow]:
@@ -53,33 +79,43 @@ def run_sheet(result_set: ResultSet, award: Award) -> list[RunSheetRow]:
         position = standing.position or 0
         shared = [w for w in ordered if w.position == position]
         suffix = "" if len(shared) == 1 else "abcdefghij"[shared.index(standing)]
-        what = standing.innovation if award.subject != "innovation" else standing.organisation
-        citation = f"{juara(position)} {award.name}: {standing.subject}"
-        if what:
-            citation += f", dengan inovasi {what}" if award.subject != "innovation" else f" ({what})"
-        if award.citation:
-            citation += f". {award.citation}"
         rows.append(RunSheetRow(
             reveal=reveal, position=position, subject=standing.subject,
-            organisation=standing.organisation, innovation=standing.innovation, score=standing.score,
-            citation=citation,
+            organisation=standing.organisation, innovation=standing.innovation,
+            innovations=standing.innovations, score=standing.score,
+            citation=citation_of(award, standing, position),
             certificate_number=f"{year}/{award.position:02d}/{position:02d}{suffix}/V{result_set.version}"))
     return rows
 
 
-def _cells(row: RunSheetRow) -> list[str | int | float]:
-    return [row.reveal, juara(row.position), row.organisation or row.subject, row.innovation,
-            round(row.score, 2), row.citation, row.certificate_number]
+def _innovations_cell(row: RunSheetRow) -> str:
+    """"Antrean Daring (83.00); Sekolah Pintar (80.00)": titles with their scores, dot decimal."""
+    if row.innovation:
+        return row.innovation
+    return "; ".join(f"{i.title} ({i.score})" for i in row.innovations)
+
+
+def _cells(row: RunSheetRow) -> list[str | int | Decimal]:
+    return [row.reveal, juara(row.position), row.subject, row.organisation, _innovations_cell(row),
+            len(row.innovations), row.score, row.citation, row.certificate_number]
 
 
 def run_sheet_csv(rows: list[RunSheetRow]) -> str:
-    """The run-sheet as CSV (UTF-8 with a byte-order mark so spreadsheet programs read it right)."""
+    """The run-sheet as CSV for machines: UTF-8 without a byte-order mark, a header row, commas,
+    scores with a dot and two places ("83.00") exactly as sealed. docs/exports.md describes it."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(_cells(row))
-    return "\ufeff" + buffer.getvalue()
+        writer.writerow([_safe(c) for c in _cells(row)])
+    return buffer.getvalue()
+
+
+def _safe(value: str | int | Decimal) -> str | int | Decimal:
+    """Names typed in by people are written so that a spreadsheet never runs them as formulas."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
 
 
 def run_sheet_xlsx(rows: list[RunSheetRow], title: str) -> bytes:
@@ -94,10 +130,15 @@ def run_sheet_xlsx(rows: list[RunSheetRow], title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(_cells(row))
-    for column, width in zip("ABCDEFG", (8, 12, 40, 40, 9, 70, 22), strict=True):
+    for column, width in zip("ABCDEFGHI", (8, 12, 36, 36, 50, 9, 9, 70, 22), strict=True):
         sheet.column_dimensions[column].width = width
     for line in sheet.iter_rows(min_row=3):
-        line[5].alignment = Alignment(wrap_text=True, vertical="top")
+        line[6].number_format = "0.00"   # the score: a number, shown with two places
+        for cell in (line[4], line[7]):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in line:
+            if cell.data_type == "f":      # text starting with "=" is kept as text, never run
+                cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -63,7 +63,7 @@ class Competition(Model):
     # How results are worked out; see competition.ranking.
     tie_break_chain: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_CHAIN))
     bands: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSON, default=lambda: [{"label": b.label, "minimum": b.minimum} for b in IID_BANDS])
+        JSON, default=lambda: [{"label": b.label, "minimum": float(b.minimum)} for b in IID_BANDS])
     disagreement_threshold: Mapped[float] = mapped_column(Float, default=20.0)
     one_award_per_organisation: Mapped[bool] = mapped_column(default=True)
 

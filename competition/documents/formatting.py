@@ -5,12 +5,16 @@ documents such as certificates call them with Indonesian."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask
 from flask_babel import get_locale
+
+from competition.ranking.exact import rounded_text
 
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -21,10 +25,13 @@ def format_number(value: int | None, locale: str = "id") -> str:
     return "–" if value is None else babel_format_decimal(value, format="#,##0", locale=locale)
 
 
-def format_decimal(value: float | None, places: int = 2, locale: str = "id") -> str:
-    """80.5 -> '80,50'; 1234.5 -> '1.234,50'."""
+def format_decimal(value: float | Decimal | Fraction | None, places: int = 2, locale: str = "id") -> str:
+    """80.5 -> '80,50'; 1234.5 -> '1.234,50'. A score is already a two-place decimal
+    (:func:`competition.ranking.exact.shown`); this only writes it in the reader's language."""
     if value is None:
         return "–"
+    if isinstance(value, Fraction):  # an exact value (a weight, a mean of marks): half-up at ``places``
+        value = Decimal(rounded_text(value, places))
     return babel_format_decimal(value, format="#,##0." + "0" * places, locale=locale)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from competition.models import Entry, Round, RoundEvent, RoundOutcome, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.policy import actor_for, require_organiser
+from competition.ranking.exact import as_score
 from competition.ranking.results import round_scores
 from competition.ranking.tiebreaks import Contender, rank
 from competition.unit_of_work import operation
@@ -145,14 +147,14 @@ def close_round(round_: Round, organiser: User, *, force: bool = False,
     return closure
 
 
-def _advancing(round_: Round, entries: list[Entry], scores: Mapping[int, float]) -> set[int]:
+def _advancing(round_: Round, entries: list[Entry], scores: Mapping[int, Decimal]) -> set[int]:
     judged = [e for e in entries if e.id in scores]
     if is_last_round(round_):
         return set()
     if round_.advancement == "all":
         return {e.id for e in judged}
     if round_.advancement == "min_score":
-        return {e.id for e in judged if scores[e.id] >= (round_.advancement_min_score or 0)}
+        return {e.id for e in judged if scores[e.id] >= as_score(round_.advancement_min_score or 0)}
     groups: dict[int | None, list[Entry]] = {}
     for entry in judged:
         key = entry.category_id if round_.advancement == "top_n_per_category" else None

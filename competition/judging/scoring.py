@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -35,6 +36,7 @@ from competition.models import (
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.policy import actor_for, is_conflicted, require_organiser
+from competition.ranking.exact import as_score
 from competition.ranking.results import round_scores
 from competition.unit_of_work import operation
 from workflows import Actor, get_workflow
@@ -263,12 +265,12 @@ def is_last_round(round_: Round) -> bool:
     return round_.position == max(r.position for r in round_.competition.rounds)
 
 
-def decide_outcome(round_: Round, entry: Entry, score: float | None, advanced: bool, now: datetime, *,
+def decide_outcome(round_: Round, entry: Entry, score: Decimal | None, advanced: bool, now: datetime, *,
                    at_close: bool = False) -> None:
-    """Record the entry's outcome in the round; an entry that goes no further has finished judging
-    (verified → scored). ``at_close``: the round's closing decided it."""
-    db.session.add(RoundOutcome(round=round_, entry=entry, score=score, advanced=advanced, decided_at=now,
-                                decided_at_close=at_close))
+    """Record the entry's outcome in the round (its round score as shown); an entry that goes no
+    further has finished judging (verified → scored). ``at_close``: the round's closing decided it."""
+    db.session.add(RoundOutcome(round=round_, entry=entry, score=None if score is None else float(score),
+                                advanced=advanced, decided_at=now, decided_at_close=at_close))
     if not advanced and entry.status == "verified":
         change_entry_status(entry, "complete_scoring", Actor.system(), now=now)
 
@@ -298,5 +300,5 @@ def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> Non
     elif round_.advancement == "all":
         advanced = score is not None
     else:
-        advanced = score is not None and score >= (round_.advancement_min_score or 0)
+        advanced = score is not None and score >= as_score(round_.advancement_min_score or 0)
     decide_outcome(round_, entry, score, advanced, now)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -39,6 +40,7 @@ from competition.models import (
 )
 from competition.models.types import utcnow
 from competition.policy import can_score, competitions_where
+from competition.ranking.exact import exact, shown
 from competition.ranking.totals import CriterionSpec, judge_total
 
 bp = Blueprint("scoring", __name__, url_prefix="/scoring")
@@ -106,14 +108,14 @@ def _my_assignment(assignment_id: int) -> Assignment:
 
 
 def _specs(criteria: list[Criterion]) -> tuple[CriterionSpec, ...]:
-    return tuple(CriterionSpec(id=c.id, weight=c.weight, min_value=c.min_value, max_value=c.max_value,
-                               independent=c.independent) for c in criteria)
+    return tuple(CriterionSpec(id=c.id, weight=exact(c.weight), min_value=exact(c.min_value),
+                               max_value=exact(c.max_value), independent=c.independent) for c in criteria)
 
 
-def running_total(criteria: list[Criterion], values: Mapping[int, float]) -> float:
-    """The weighted total (0–100) as the ranking works it out, with the criteria still empty
-    counting as nothing yet."""
-    return judge_total({c.id: values.get(c.id, 0.0) for c in criteria}, _specs(criteria))
+def running_total(criteria: list[Criterion], values: Mapping[int, float]) -> Decimal:
+    """The weighted total (0–100) as the ranking works it out and shows it, with the criteria
+    still empty counting as nothing yet."""
+    return shown(judge_total({c.id: values.get(c.id, 0.0) for c in criteria}, _specs(criteria)))
 
 
 def _stored(assignment: Assignment) -> tuple[dict[int, float], dict[int, str]]:

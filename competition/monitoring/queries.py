@@ -26,6 +26,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
@@ -48,6 +50,7 @@ from competition.models import (
 )
 from competition.models.types import utcnow
 from competition.ranking.aggregation import spread
+from competition.ranking.exact import exact, shown
 
 HISTOGRAM_BINS = 10
 TOP_DISAGREEMENTS = 10
@@ -343,7 +346,7 @@ def score_distributions(competition: Competition, rounds: Sequence[Round] | None
 class JudgeTotal:
     judge_id: int
     name: str
-    total: float   # 0–100
+    total: Decimal   # 0–100, as shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,10 +357,7 @@ class Disagreement:
     title: str
     organisation: str
     totals: list[JudgeTotal]   # highest first
-
-    @property
-    def spread(self) -> float:
-        return max(total.total for total in self.totals) - min(total.total for total in self.totals)
+    spread: Decimal            # highest minus lowest exact total, as shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,13 +375,16 @@ def disagreements(competition: Competition, rounds: Sequence[Round] | None = Non
     ``competition.disagreement_threshold``; totals as in the results (sheets.py)."""
     rounds = _rounds(competition) if rounds is None else rounds
     names = {j.judge_id: j.name for j in (judge_progress(competition) if judges is None else judges)}
-    by_sheet: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
-    for summary in sheet_summaries([round_spec(r) for r in rounds]):
-        by_sheet[(summary.round_id, summary.entry_id)].append((summary.judge_id, summary.total))
+    by_sheet: dict[tuple[int, int], list[tuple[int, Fraction]]] = defaultdict(list)
+    specs = {r.id: round_spec(r) for r in rounds}
+    scales = {round_id: spec.scale for round_id, spec in specs.items()}
+    for summary in sheet_summaries(list(specs.values())):
+        by_sheet[(summary.round_id, summary.entry_id)].append(
+            (summary.judge_id, scales[summary.round_id].total(summary.points)))
     compared = {key: sheets for key, sheets in by_sheet.items() if len(sheets) >= 2}
     above = []
     for key, sheets in compared.items():
-        stats = spread([t for _, t in sheets], competition.disagreement_threshold)
+        stats = spread([t for _, t in sheets], exact(competition.disagreement_threshold))
         if stats.disagreement:
             above.append((stats.range, key))
     above.sort(key=lambda item: (-item[0], item[1]))
@@ -394,11 +397,12 @@ def disagreements(competition: Competition, rounds: Sequence[Round] | None = Non
     rows = []
     for round_id, entry_id in top:
         entry = entries[entry_id]
-        totals = sorted((JudgeTotal(j, names.get(j, str(j)), total)
+        totals = sorted((JudgeTotal(j, names.get(j, str(j)), shown(total))
                          for j, total in compared[(round_id, entry_id)]),
                         key=lambda judge: (-judge.total, judge.name))
+        exact_totals = [total for _, total in compared[(round_id, entry_id)]]
         rows.append(Disagreement(round_id, round_names[round_id], entry_id, entry.title, entry.organisation,
-                                 totals))
+                                 totals, shown(max(exact_totals) - min(exact_totals))))
     return DisagreementFigure(competition.disagreement_threshold, rows, len(above), len(compared))
 
 

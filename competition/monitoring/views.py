@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -61,7 +62,7 @@ DEADLINE_LABELS = {
     "judging_closes_at": _l("Judging closes"),
 }
 
-Cell = str | int | float | datetime | None
+Cell = str | int | float | Decimal | datetime | None
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _count(value: float) -> str:
     return format_number(int(value), _language())
 
 
-def _decimal(value: float, places: int = 2) -> str:
+def _decimal(value: float | Decimal, places: int = 2) -> str:
     return format_decimal(value, places, _language())
 
 
@@ -184,8 +185,7 @@ def _disagreements_table(figure: monitoring.DisagreementFigure) -> Table:
     rows: list[list[Cell]] = []
     for d in figure.rows:
         for total in d.totals:
-            rows.append([d.round_name, d.title, d.organisation, round(d.spread, 2), total.name,
-                         round(total.total, 2)])
+            rows.append([d.round_name, d.title, d.organisation, d.spread, total.name, total.total])
     return Table(str(FIGURES["disagreements"]),
                  [_("Round"), _("Innovation"), _("OPD"), _("Spread"), _("Judge"), _("Judge's total")], rows)
 
@@ -323,7 +323,7 @@ def _judge_charts(figures: monitoring.Dashboard) -> dict[str, Any]:
     made["disagreements"] = charts.range_plot(
         "chart-disagreements", str(FIGURES["disagreements"]),
         _("For each innovation, the judges' totals on the 0–100 scale, joined from lowest to highest."),
-        [(f"{d.title} ({d.organisation})", [(total.name, total.total) for total in d.totals],
+        [(f"{d.title} ({d.organisation})", [(total.name, float(total.total)) for total in d.totals],
           _("spread %(spread)s", spread=_decimal(d.spread))) for d in disagreement.rows],
         colour=RED, fmt=lambda v: _decimal(v, 0 if float(v).is_integer() else 2))
     return made
@@ -410,6 +410,8 @@ def table_xlsx(table: Table, title: str, local: Callable[[datetime], datetime]) 
         for cell in cells:
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, Decimal):   # scores as shown: two places
+                cell.number_format = "0.00"
             elif cell.data_type == "f":   # text starting with "=" is kept as text, never run
                 cell.data_type = "s"
     buffer = io.BytesIO()

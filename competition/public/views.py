@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from competition.extensions import db
 from competition.models import Competition, Entry, Organisation, ResultSet
 from competition.policy import ENTRY_WORKFLOW
+from competition.ranking.exact import as_score
 from competition.results.operations import AwardStanding, award_standings, latest_published_result_set
 from workflows import get_workflow
 
@@ -66,7 +68,7 @@ def results(competition_id: int) -> str:
         abort(404)
     result_set = latest_published_result_set(competition)
     awards: list[tuple[dict[str, Any], list[AwardStanding]]] = []
-    bands: list[tuple[str, float | None, list[tuple[str, str]]]] = []
+    bands: list[tuple[str, Decimal | None, list[tuple[str, str]]]] = []
     if result_set is not None:
         awards = [(award, [s for s in award_standings(result_set, award["id"]) if s.position is not None])
                   for award in result_set.inputs["awards"]]
@@ -78,8 +80,8 @@ def results(competition_id: int) -> str:
             by_band: dict[str, list[tuple[str, str]]] = defaultdict(list)
             for row in result_set.results["entries"]:
                 by_band[row["band"]].append(names.get(row["entry_id"], ("–", "–")))
-            minimums = {b["label"]: b["minimum"] for b in result_set.inputs["bands"]}
-            labels = [b["label"] for b in sorted(result_set.inputs["bands"], key=lambda b: -b["minimum"])]
+            minimums = {b["label"]: as_score(b["minimum"]) for b in result_set.inputs["bands"]}
+            labels = sorted(minimums, key=lambda label: -minimums[label])
             labels += sorted(label for label in by_band if label not in minimums)
             bands = [(label, minimums.get(label), by_band.get(label, [])) for label in labels]
     return render_template("public/results.html", competition=competition, result_set=result_set,

@@ -1,53 +1,69 @@
-"""Combining several judges' totals for one entry."""
+"""Combining several judges' totals for one entry, exactly."""
 
 from __future__ import annotations
 
-import math
-import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+
+from competition.ranking.exact import square_root
 
 METHODS = ("mean", "median", "trimmed_mean")
 
 
-def trimmed_mean(values: list[float]) -> float:
+def mean(values: Sequence[Fraction]) -> Fraction:
+    return sum(values, Fraction(0)) / len(values)
+
+
+def trimmed_mean(values: Sequence[Fraction]) -> Fraction:
     """The mean without the single highest and lowest value; the plain mean for fewer than
     three values."""
     if len(values) < 3:
-        return statistics.fmean(values)
+        return mean(values)
     ordered = sorted(values)
-    return statistics.fmean(ordered[1:-1])
+    return mean(ordered[1:-1])
 
 
-def combine(method: str, values: list[float]) -> float:
+def median(values: Sequence[Fraction]) -> Fraction:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def combine(method: str, values: Sequence[Fraction | int]) -> Fraction:
     if not values:
         raise ValueError("no judge totals to combine")
+    exact_values = [Fraction(v) for v in values]
     if method == "mean":
-        return statistics.fmean(values)
+        return mean(exact_values)
     if method == "median":
-        return float(statistics.median(values))
+        return median(exact_values)
     if method == "trimmed_mean":
-        return trimmed_mean(values)
+        return trimmed_mean(exact_values)
     raise ValueError(f"unknown aggregation method {method!r}; expected one of {', '.join(METHODS)}")
 
 
-@dataclass(slots=True)
+def population_std_dev(values: Sequence[Fraction]) -> Fraction:
+    """The population standard deviation: the square root of the exact variance
+    (:func:`competition.ranking.exact.square_root`)."""
+    if not values:
+        return Fraction(0)
+    centre = mean(values)
+    return square_root(sum(((v - centre) ** 2 for v in values), Fraction(0)) / len(values))
+
+
+@dataclass(frozen=True, slots=True)
 class Spread:
     judges: int
-    std_dev: float      # population standard deviation of the judges' totals
-    range: float        # highest minus lowest total
+    std_dev: Fraction   # population standard deviation of the judges' totals
+    range: Fraction     # highest minus lowest total
     disagreement: bool  # range above the competition's threshold
 
 
-def population_std_dev(values: list[float]) -> float:
-    """The population standard deviation, in floating point (statistics.pstdev works in exact
-    fractions, far too slowly for national-scale results)."""
-    if not values:
-        return 0.0
-    mean = math.fsum(values) / len(values)
-    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
-
-
-def spread(values: list[float], threshold: float) -> Spread:
-    value_range = max(values) - min(values) if values else 0.0
-    return Spread(judges=len(values), std_dev=population_std_dev(values), range=value_range,
-                  disagreement=value_range > threshold)
+def spread(values: Sequence[Fraction | int], threshold: Fraction | float) -> Spread:
+    exact_values = [Fraction(v) for v in values]
+    value_range = max(exact_values) - min(exact_values) if exact_values else Fraction(0)
+    return Spread(judges=len(exact_values), std_dev=population_std_dev(exact_values), range=value_range,
+                  disagreement=value_range > Fraction(threshold))

@@ -1,11 +1,19 @@
-"""The whole results computation for a competition, from plain inputs to ranked rows.
+"""The whole results computation for a competition, from plain inputs to ranked rows, exactly.
 
-Round by round, each judge's confirmed sheet is summarised (its total, the share given on the
-heaviest criterion, its top marks: :func:`summarise_sheet`, or the same sums done by the database);
-totals are optionally normalised per judge, then combined across judges with the round's method. An
-innovation's final score is the weighted combination of the rounds it was scored in; innovations
-are ranked first by how many rounds they reached, then by final score, then by the tie-break
-chain. Bands and awards follow.
+Round by round, each judge's confirmed sheet is summarised in whole numbers (the points behind the
+total, the mark on the heaviest criterion, top marks and marks given: :func:`summarise_sheet`, or
+the same sums done by the database); totals are optionally normalised per judge, then combined
+across judges with the round's method. An innovation's exact final score is the weighted
+combination of the rounds it was scored in, and its score is that value shown: two places,
+half-up (:mod:`competition.ranking.exact`). Innovations are ranked first by how many rounds they
+reached, then by score as shown, then by the tie-break chain:
+
+- heaviest criterion: the mean share (mark ÷ maximum) the judges gave on the last round's heaviest
+  criterion;
+- top marks: the share of marks on weighted criteria that were the criterion's maximum;
+- earlier submission: the first submission, whatever happened after it.
+
+Bands and awards follow, from the same shown scores.
 
 :func:`canonical_json` gives the one text form that is hashed when results are sealed; inputs
 survive :func:`inputs_to_data` / :func:`inputs_from_data` unchanged, so a sealed set can be
@@ -16,30 +24,54 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from competition.ranking.aggregation import combine, spread
 from competition.ranking.awards import AwardResult, AwardSpec, EntryOutcome, award_results
 from competition.ranking.bands import IID_BANDS, Band, predikat
+from competition.ranking.exact import exact, rounded_text, shown, text
 from competition.ranking.normalisation import normalise_by_judge
-from competition.ranking.tiebreaks import DEFAULT_CHAIN, Contender, rank
-from competition.ranking.totals import CriterionSpec, SheetSummary, rubric_range, summarise_sheet
+from competition.ranking.tiebreaks import DEFAULT_CHAIN, Compared, Contender, TieValue, rank
+from competition.ranking.totals import (
+    CriterionSpec,
+    RoundScale,
+    SheetSummary,
+    heaviest_criterion,
+    round_scale,
+    rubric_range,
+    summarise_sheet,
+)
 
-RESULT_DECIMALS = 6
+# The way results are worked out; a sealed version records it, and is recomputed only by the same.
+METHOD = 2
 
 
 @dataclass(frozen=True)
 class RoundSpec:
     id: int
     position: int
-    weight: float
+    weight: Fraction
     aggregation: str
     normalise: bool
     criteria: tuple[CriterionSpec, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", exact(self.weight))
+
+    @property
+    def scale(self) -> RoundScale:
+        return round_scale(self.criteria)
+
+    @property
+    def heaviest_maximum(self) -> int | None:
+        """The heaviest criterion's maximum in ten-thousandths."""
+        heaviest = heaviest_criterion(self.criteria)
+        return None if heaviest is None else int(heaviest.max_value * 10_000)
 
 
 @dataclass(frozen=True)
@@ -49,13 +81,13 @@ class ScoreSheet:
     round_id: int
     entry_id: int
     judge_id: int
-    values: Mapping[int, float]
+    values: Mapping[int, float | Fraction]
 
 
 @dataclass(frozen=True)
 class EntryFacts:
     id: int
-    organisation_id: int
+    organisation_id: int        # the entrant it competes for
     region_id: int
     category_id: int | None
     submitted_at: float | None  # the first submission, in seconds since the epoch
@@ -70,31 +102,35 @@ class CompetitionInputs:
     awards: tuple[AwardSpec, ...] = ()
     chain: tuple[str, ...] = DEFAULT_CHAIN
     bands: tuple[Band, ...] = IID_BANDS
-    disagreement_threshold: float = 20.0
+    disagreement_threshold: Fraction = Fraction(20)
     one_award_per_organisation: bool = True
     decisions: Mapping[int, Mapping[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "disagreement_threshold", exact(self.disagreement_threshold))
 
 
 @dataclass(slots=True)
 class RoundScore:
     round_id: int
-    score: float
+    score: Decimal          # the round score as shown
     judges: int
-    std_dev: float
-    range: float
+    std_dev: Decimal        # the judges' spread, shown
+    range: Decimal
     disagreement: bool
 
 
 @dataclass(slots=True)
 class EntryResult:
     entry_id: int
-    score: float
+    score: Decimal
     stage: int
     place: int
     shared: bool
     separated_by: str | None
     band: str
     rounds: tuple[RoundScore, ...]
+    compared: Compared = ()
 
 
 @dataclass(frozen=True)
@@ -110,35 +146,69 @@ def summarise(sheets: Iterable[ScoreSheet], rounds: Iterable[RoundSpec]) -> tupl
                          for s in sheets), key=lambda s: (s.round_id, s.entry_id, s.judge_id)))
 
 
-def round_scores(round_: RoundSpec, sheets: Iterable[SheetSummary],
-                 threshold: float) -> dict[int, RoundScore]:
-    """Each entry's score in one round from its judges' summaries."""
-    totals = {(s.entry_id, s.judge_id): s.total for s in sheets}
+def judge_totals(round_: RoundSpec, sheets: Iterable[SheetSummary]) -> dict[tuple[int, int], Fraction]:
+    """Each judge's total per (entry, judge), normalised when the round normalises."""
+    scale = round_.scale
+    totals = {(s.entry_id, s.judge_id): scale.total(s.points) for s in sheets}
     if round_.normalise:
         totals = normalise_by_judge(totals, rubric_range(round_.criteria))
-    by_entry: dict[int, list[float]] = defaultdict(list)
-    for (entry, _), value in sorted(totals.items()):
+    return totals
+
+
+def exact_round_scores(round_: RoundSpec, sheets: Iterable[SheetSummary],
+                       threshold: Fraction) -> dict[int, tuple[Fraction, RoundScore]]:
+    """Each entry's exact score in one round, and the round score as shown."""
+    by_entry: dict[int, list[Fraction]] = defaultdict(list)
+    for (entry, _), value in sorted(judge_totals(round_, sheets).items()):
         by_entry[entry].append(value)
     scores = {}
     for entry, values in by_entry.items():
+        score = combine(round_.aggregation, values)
         stats = spread(values, threshold)
-        scores[entry] = RoundScore(round_id=round_.id, score=combine(round_.aggregation, values),
-                                   judges=stats.judges, std_dev=stats.std_dev, range=stats.range,
-                                   disagreement=stats.disagreement)
+        scores[entry] = (score, RoundScore(round_id=round_.id, score=shown(score), judges=stats.judges,
+                                           std_dev=shown(stats.std_dev), range=shown(stats.range),
+                                           disagreement=stats.disagreement))
     return scores
+
+
+def round_scores(round_: RoundSpec, sheets: Iterable[SheetSummary],
+                 threshold: Fraction | float) -> dict[int, RoundScore]:
+    """Each entry's score in one round, as shown."""
+    return {entry: shown_score for entry, (_, shown_score)
+            in exact_round_scores(round_, sheets, exact(threshold)).items()}
+
+
+def final_score(scored: list[tuple[RoundSpec, Fraction]]) -> Fraction:
+    """The rounds' exact scores weighted by the rounds' weights (equally, if none has weight)."""
+    total_weight = sum((r.weight for r, _ in scored), Fraction(0))
+    if total_weight <= 0:
+        return sum((score for _, score in scored), Fraction(0)) / len(scored)
+    return sum((r.weight * score for r, score in scored), Fraction(0)) / total_weight
+
+
+def tiebreak_values(last_round: RoundSpec, sheets: list[SheetSummary],
+                    submitted_at: float | None) -> dict[str, TieValue | None]:
+    """An innovation's tie-break values (higher is better) from its confirmed sheets."""
+    maximum = last_round.heaviest_maximum
+    heaviest = [s.heaviest for s in sheets if s.round_id == last_round.id and s.heaviest is not None]
+    marks = sum(s.marks for s in sheets)
+    return {
+        "heaviest_criterion": (Fraction(sum(heaviest), maximum * len(heaviest))
+                               if heaviest and maximum else None),
+        "top_marks": Fraction(sum(s.top_marks for s in sheets), marks) if marks else None,
+        "earlier_submission": None if submitted_at is None else -submitted_at,
+    }
 
 
 def compute_results(inputs: CompetitionInputs) -> Results:
     rounds = sorted(inputs.rounds, key=lambda r: r.position)
     by_round: dict[int, list[SheetSummary]] = defaultdict(list)
-    heaviest: dict[tuple[int, int], list[float]] = defaultdict(list)
-    top_marks: dict[int, int] = defaultdict(int)
+    by_entry: dict[int, list[SheetSummary]] = defaultdict(list)
     for sheet in inputs.sheets:
         by_round[sheet.round_id].append(sheet)
-        if sheet.heaviest_share is not None:
-            heaviest[(sheet.round_id, sheet.entry_id)].append(sheet.heaviest_share)
-        top_marks[sheet.entry_id] += sheet.top_marks
-    scores_by_round = {r.id: round_scores(r, by_round[r.id], inputs.disagreement_threshold) for r in rounds}
+        by_entry[sheet.entry_id].append(sheet)
+    scores_by_round = {r.id: exact_round_scores(r, by_round[r.id], inputs.disagreement_threshold)
+                       for r in rounds}
 
     facts = {e.id: e for e in inputs.entries}
     outcomes: dict[int, EntryOutcome] = {}
@@ -147,20 +217,13 @@ def compute_results(inputs: CompetitionInputs) -> Results:
         scored = [(r, scores_by_round[r.id][entry_id]) for r in rounds if entry_id in scores_by_round[r.id]]
         if not scored:
             continue
-        total_weight = sum(r.weight for r, _ in scored)
-        final = sum(r.weight * s.score for r, s in scored) / total_weight
-        shares = heaviest.get((scored[-1][0].id, entry_id))
         entry = facts[entry_id]
         outcomes[entry_id] = EntryOutcome(
             entry_id=entry_id, organisation_id=entry.organisation_id, region_id=entry.region_id,
-            category_id=entry.category_id, score=final, stage=len(scored),
-            tiebreak={
-                # fsum is the exactly rounded sum, so no order of the judges changes the mean.
-                "heaviest_criterion": math.fsum(shares) / len(shares) if shares else None,
-                "top_marks": float(top_marks[entry_id]),
-                "earlier_submission": None if entry.submitted_at is None else -entry.submitted_at,
-            })
-        entry_rounds[entry_id] = tuple(s for _, s in scored)
+            category_id=entry.category_id, score=shown(final_score([(r, s[0]) for r, s in scored])),
+            stage=len(scored),
+            tiebreak=tiebreak_values(scored[-1][0], by_entry[entry_id], entry.submitted_at))
+        entry_rounds[entry_id] = tuple(s[1] for _, s in scored)
 
     # The overall ranking of innovations; organisers' decisions belong to awards.
     placings = rank([Contender(key=o.entry_id, score=o.score, stage=o.stage, tiebreak=o.tiebreak)
@@ -170,7 +233,7 @@ def compute_results(inputs: CompetitionInputs) -> Results:
         EntryResult(entry_id=p.key, score=p.score, stage=p.stage, place=p.place, shared=p.shared,
                     separated_by=p.separated_by,
                     band=predikat(p.score, inputs.bands, has_evidence=facts[p.key].has_evidence),
-                    rounds=entry_rounds[p.key])
+                    rounds=entry_rounds[p.key], compared=p.compared)
         for p in placings)
     awards = award_results(inputs.awards, list(outcomes.values()), chain=inputs.chain,
                            decisions=inputs.decisions,
@@ -180,28 +243,38 @@ def compute_results(inputs: CompetitionInputs) -> Results:
 
 # -- canonical form -----------------------------------------------------------------------------
 
-def _rounded(value: Any) -> Any:
+def _plain(value: Any, *, inputs: bool) -> Any:
+    """Data for JSON: decimals as text ("70.03"); exact inputs as the decimals they are ("0.05");
+    tie-break shares rounded to six places to be read (the comparison itself was exact)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Fraction):
+        return text(value) if inputs else rounded_text(value)
     if isinstance(value, float):
-        return round(value, RESULT_DECIMALS) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+        return value + 0.0  # "+ 0.0" turns -0.0 into 0.0
     if isinstance(value, dict):
-        return {str(k): _rounded(v) for k, v in value.items()}
+        return {str(k): _plain(v, inputs=inputs) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_rounded(v) for v in value]
+        return [_plain(v, inputs=inputs) for v in value]
     return value
 
 
 def results_to_data(results: Results) -> dict[str, Any]:
-    return _rounded(asdict(results))
+    return _plain(asdict(results), inputs=False)
 
 
 def inputs_to_data(inputs: CompetitionInputs) -> dict[str, Any]:
-    data = asdict(inputs)
+    data = _plain(asdict(inputs), inputs=True)
     data["decisions"] = {str(a): {str(s): r for s, r in sorted(d.items())}
                          for a, d in sorted(inputs.decisions.items())}
+    data["method"] = METHOD
     return data
 
 
 def inputs_from_data(data: Mapping[str, Any]) -> CompetitionInputs:
+    """Inputs as sealed. :raises ValueError: for a version sealed by another method."""
+    if data.get("method") != METHOD:
+        raise ValueError(f"sealed by method {data.get('method', 1)}, not {METHOD}")
     return CompetitionInputs(
         rounds=tuple(RoundSpec(**{**r, "criteria": tuple(CriterionSpec(**c) for c in r["criteria"])})
                      for r in data["rounds"]),

@@ -1,9 +1,11 @@
 """Ordering contenders by score with a chain of tie-break rules.
 
-Contenders are ordered by how far they got (rounds reached), then by score rounded to two
-decimals, as scores are shown. Contenders still level go through the tie-break chain: each rule
-gives every contender in the group a value (higher is better); the group splits where values
-differ, and what stays level goes on to the next rule. A rule that cannot value every member of
+Contenders are ordered by how far they got (rounds reached), then by their score as shown (two
+places): scores shown different are never tied, the higher ranks first; scores shown equal are
+tied. Tied contenders go through the tie-break chain: each rule gives every contender in the group
+an exact value (higher is better); the group splits where values differ, and what stays level
+goes on to the next rule. Each contender a rule placed records the rule and the values it
+compared. A rule that cannot value every member of
 a group (for example an organiser's decision recorded for only some of them) does not split it.
 Whoever is still level after the whole chain shares a place ("1, 2, 2, 4").
 """
@@ -12,28 +14,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from competition.ranking.exact import as_score
 
 TIE_BREAK_RULES = ("heaviest_criterion", "top_marks", "earlier_submission", "organiser_decision")
 DEFAULT_CHAIN = TIE_BREAK_RULES
-SCORE_DECIMALS = 2
+
+TieValue = Fraction | float | int
+Compared = tuple[tuple[int, TieValue], ...]
 
 
 @dataclass(slots=True)
 class Contender:
     key: int
-    score: float
+    score: Decimal                # as shown: two places
     stage: int = 1
-    tiebreak: Mapping[str, float | None] = field(default_factory=dict)
+    tiebreak: Mapping[str, TieValue | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.score = as_score(self.score)
 
 
 @dataclass(slots=True)
 class Placing:
     key: int
     place: int
-    score: float
+    score: Decimal
     stage: int
     separated_by: str | None  # the rule that settled this contender's place among equals
     shared: bool               # still level with another contender after every rule
+    compared: Compared = ()    # the level group's values under that rule, best first
 
 
 def validate_chain(chain: Sequence[str]) -> None:
@@ -43,21 +55,23 @@ def validate_chain(chain: Sequence[str]) -> None:
                          f"expected some of {', '.join(TIE_BREAK_RULES)}")
 
 
-def _value(contender: Contender, rule: str, decisions: Mapping[int, int]) -> float | None:
+def _value(contender: Contender, rule: str, decisions: Mapping[int, int]) -> TieValue | None:
     if rule == "organiser_decision":
         decision = decisions.get(contender.key)
-        return None if decision is None else -float(decision)
+        return None if decision is None else -decision
     return contender.tiebreak.get(rule)
 
 
-def _split(group: list[Contender], chain: Sequence[str], settled_by: dict[int, str],
+def _split(group: list[Contender], chain: Sequence[str], settled_by: dict[int, tuple[str, Compared]],
            decisions: Mapping[int, int]) -> list[list[Contender]]:
     """Order a level group with the chain; returns sub-groups, best first."""
     for index, rule in enumerate(chain):
         values = [_value(c, rule, decisions) for c in group]
         if None in values or all(v == values[0] for v in values):
             continue  # this rule cannot separate the group
-        order = sorted(range(len(group)), key=values.__getitem__, reverse=True)  # type: ignore[arg-type]
+        # Best first; equal values by key, so the record does not depend on the input order.
+        order = sorted(range(len(group)), key=lambda i: (-values[i], group[i].key))  # type: ignore[operator]
+        compared: Compared = tuple((group[i].key, values[i]) for i in order)  # type: ignore[misc]
         result: list[list[Contender]] = []
         position = 0
         while position < len(order):
@@ -67,7 +81,7 @@ def _split(group: list[Contender], chain: Sequence[str], settled_by: dict[int, s
                 subgroup.append(group[order[position]])
                 position += 1
             for contender in subgroup:
-                settled_by[contender.key] = rule
+                settled_by[contender.key] = (rule, compared)
             result.extend(_split(subgroup, chain[index + 1:], settled_by, decisions)
                           if len(subgroup) > 1 else [subgroup])
         return result
@@ -84,8 +98,8 @@ def rank(contenders: Sequence[Contender], chain: Sequence[str] = DEFAULT_CHAIN,
     decisions = decisions or {}
     validate_chain(chain)
     # (level, key, contender): keys are unique, so tuples never compare contenders.
-    ordered = sorted((-c.stage, -round(c.score, SCORE_DECIMALS), c.key, c) for c in contenders)
-    settled_by: dict[int, str] = {}
+    ordered = sorted((-c.stage, -c.score, c.key, c) for c in contenders)
+    settled_by: dict[int, tuple[str, Compared]] = {}
     placings: list[Placing] = []
     start, count = 0, len(ordered)
     while start < count:
@@ -103,7 +117,8 @@ def rank(contenders: Sequence[Contender], chain: Sequence[str] = DEFAULT_CHAIN,
                 place = len(placings) + 1
                 shared = len(subgroup) > 1
                 for contender in sorted(subgroup, key=lambda c: c.key):
+                    rule, compared = (None, ()) if shared else settled_by.get(contender.key, (None, ()))
                     placings.append(Placing(contender.key, place, contender.score, contender.stage,
-                                            None if shared else settled_by.get(contender.key), shared))
+                                            rule, shared, compared))
         start = end
     return placings

@@ -1,88 +1,127 @@
-"""A judge's total for one entry in one round."""
+"""A judge's total for one entry in one round, exactly.
+
+A judge's total is ``100 × Σ wᵢ·(vᵢ / maxᵢ) / Σ wᵢ`` over the criteria that count: each value as a
+share of its criterion's maximum, weighted, so criteria on different scales (0–100, levels 1–3)
+combine fairly. With every criterion scored 0–100 it is the plain weighted mean; with levels 1–3
+a level counts as 1/3, 2/3 or 3/3 of its weight, as in the regional innovation index.
+
+Written as whole numbers, that total is ``points / unit``: each mark in ten-thousandths times a
+whole-number factor of its criterion, summed, over a whole-number unit of the round
+(:class:`RoundScale`). So the database can add a judge's points up exactly in SQL, and Python
+gets the same whole number from the same marks.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
 
-SCALE_TOP = 100.0
+from competition.ranking.exact import INPUT_UNIT, exact, ten_thousandths
+
+SCALE_TOP = 100
 
 
 @dataclass(frozen=True)
 class CriterionSpec:
-    """A rubric criterion as the maths needs it.
+    """A rubric criterion as the maths needs it; numbers are exact decimals.
 
     ``independent`` criteria are recorded but weigh nothing.
     """
 
     id: int
-    weight: float
-    min_value: float
-    max_value: float
+    weight: Fraction
+    min_value: Fraction
+    max_value: Fraction
     independent: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("weight", "min_value", "max_value"):
+            object.__setattr__(self, name, exact(getattr(self, name)))
 
     @property
     def counts(self) -> bool:
         return not self.independent and self.weight > 0
 
 
-def judge_total(values: Mapping[int, float], criteria: tuple[CriterionSpec, ...]) -> float:
-    """The weighted total on a 0–100 scale: each value as a share of its criterion's maximum,
-    weighted, so criteria on different scales (0–100, levels 1–3) combine fairly.
+def counted(criteria: tuple[CriterionSpec, ...]) -> tuple[CriterionSpec, ...]:
+    return tuple(c for c in criteria if c.counts)
 
-    ``100 × Σ wᵢ·(vᵢ / maxᵢ) / Σ wᵢ`` over the criteria that count. With every criterion scored
-    0–100 this is the plain weighted mean; with levels 1–3 a level counts as 1/3, 2/3 or 3/3 of
-    its weight, as in the regional innovation index.
+
+def judge_total(values: Mapping[int, float | Fraction], criteria: tuple[CriterionSpec, ...]) -> Fraction:
+    """The weighted total on a 0–100 scale, exactly.
 
     :raises KeyError: if a counted criterion has no value.
     """
-    weighted = [c for c in criteria if c.counts]
-    total_weight = sum(c.weight for c in weighted)
+    weighted = counted(criteria)
+    total_weight = sum((c.weight for c in weighted), Fraction(0))
     if total_weight <= 0:
-        return 0.0
-    weighted_sum = 0.0
-    for c in weighted:
-        weighted_sum += c.weight * values[c.id] / c.max_value
+        return Fraction(0)
+    weighted_sum = sum((c.weight * exact(values[c.id]) / c.max_value for c in weighted), Fraction(0))
     return SCALE_TOP * weighted_sum / total_weight
 
 
-def rubric_range(criteria: tuple[CriterionSpec, ...]) -> tuple[float, float]:
+def rubric_range(criteria: tuple[CriterionSpec, ...]) -> tuple[Fraction, Fraction]:
     """The lowest and highest total the rubric allows."""
     low = {c.id: c.min_value for c in criteria}
     high = {c.id: c.max_value for c in criteria}
     return judge_total(low, criteria), judge_total(high, criteria)
 
 
-# Sheet summaries are rounded here, well above floating-point noise, so that a summary worked out
-# by the database and one worked out in Python from the same scores are the same number.
-SUMMARY_DECIMALS = 9
+@dataclass(frozen=True)
+class RoundScale:
+    """A round's judge totals as whole numbers: ``total = Σ factorᵢ × markᵢ / unit``, each mark in
+    ten-thousandths. Criteria that don't count have no factor."""
+
+    factors: Mapping[int, int]   # criterion id -> whole-number factor
+    unit: int
+
+    def total(self, points: int) -> Fraction:
+        return Fraction(points, self.unit)
 
 
-@dataclass(slots=True)
-class SheetSummary:
-    """What the results need of one judge's confirmed scores for one entry in one round."""
-
-    round_id: int
-    entry_id: int
-    judge_id: int
-    total: float                   # judge_total, 0–100
-    heaviest_share: float | None   # value ÷ maximum on the round's heaviest criterion
-    top_marks: int                 # criteria given their maximum
+def round_scale(criteria: tuple[CriterionSpec, ...]) -> RoundScale:
+    weighted = counted(criteria)
+    total_weight = sum((c.weight for c in weighted), Fraction(0))
+    if total_weight <= 0:
+        return RoundScale(factors={}, unit=1)
+    # total = Σ aᵢ × markᵢ with aᵢ = 100 wᵢ / (10⁴ maxᵢ Σw); over a common denominator.
+    shares = {c.id: SCALE_TOP * c.weight / (INPUT_UNIT * c.max_value * total_weight) for c in weighted}
+    unit = lcm(*(share.denominator for share in shares.values()))
+    return RoundScale(factors={cid: int(share * unit) for cid, share in shares.items()}, unit=unit)
 
 
 def heaviest_criterion(criteria: tuple[CriterionSpec, ...]) -> CriterionSpec | None:
     """The counted criterion with the largest weight (the first of equals)."""
-    counted = [c for c in criteria if c.counts]
-    return max(counted, key=lambda c: (c.weight, -c.id)) if counted else None
+    weighted = counted(criteria)
+    return max(weighted, key=lambda c: (c.weight, -c.id)) if weighted else None
 
 
-def summarise_sheet(round_id: int, entry_id: int, judge_id: int, values: Mapping[int, float],
+@dataclass(frozen=True, slots=True)
+class SheetSummary:
+    """What the results need of one judge's confirmed scores for one entry in one round, in whole
+    numbers, so that the database's sums and Python's are the same."""
+
+    round_id: int
+    entry_id: int
+    judge_id: int
+    points: int                 # Σ factorᵢ × markᵢ: the total is points / unit of the round's scale
+    heaviest: int | None        # the mark on the round's heaviest criterion, in ten-thousandths
+    top_marks: int              # counted criteria given their maximum
+    marks: int                  # counted criteria given a mark
+
+
+def summarise_sheet(round_id: int, entry_id: int, judge_id: int, values: Mapping[int, float | Fraction],
                     criteria: tuple[CriterionSpec, ...]) -> SheetSummary:
+    scale = round_scale(criteria)
     heaviest = heaviest_criterion(criteria)
-    maxima = {c.id: c.max_value for c in criteria}
+    weighted = {c.id: c for c in counted(criteria)}
+    marks = {cid: ten_thousandths(v) for cid, v in values.items()}
     return SheetSummary(
         round_id=round_id, entry_id=entry_id, judge_id=judge_id,
-        total=round(judge_total(values, criteria), SUMMARY_DECIMALS),
-        heaviest_share=None if heaviest is None else round(values[heaviest.id] / heaviest.max_value,
-                                                           SUMMARY_DECIMALS),
-        top_marks=sum(1 for cid, v in values.items() if cid in maxima and v >= maxima[cid]))
+        points=sum(factor * marks[cid] for cid, factor in scale.factors.items() if cid in marks),
+        heaviest=None if heaviest is None or heaviest.id not in marks else marks[heaviest.id],
+        top_marks=sum(1 for cid, mark in marks.items()
+                      if cid in weighted and mark >= ten_thousandths(weighted[cid].max_value)),
+        marks=sum(1 for cid in marks if cid in weighted))

@@ -11,6 +11,8 @@ from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Category, Competition, Entry, Organisation, ResultSet
 from competition.policy import require_organiser
+from competition.ranking.tiebreaks import Compared
+from competition.results.wording import tie_words
 from workflows import WorkflowError
 
 ERRORS = (AnugerahError, WorkflowError)
@@ -79,8 +81,8 @@ def compute_command(competition_id: int, limit: int) -> None:
     click.echo(f"Draft results of {competition.name}: {len(results.entries)} innovation(s) scored")
     for row in results.entries[:limit]:
         title, opd = entries[row.entry_id]
-        note = " (nilai sama)" if row.shared else (f" [{row.separated_by}]" if row.separated_by else "")
-        click.echo(f"  {row.place:>3}. {row.score:6.2f}  {row.band:<16} {title} – {opd}{note}")
+        note = " (nilai sama)" if row.shared else _tie_note(row.separated_by, row.compared, row.entry_id)
+        click.echo(f"  {row.place:>3}. {row.score:>6}  {row.band:<16} {title} – {opd}{note}")
     for award, result in zip(competition.awards, results.awards, strict=True):
         click.echo(f"{award.name}:")
         for award_row in result.rows:
@@ -88,9 +90,17 @@ def compute_command(competition_id: int, limit: int) -> None:
                 continue
             name = (entries[award_row.subject_id][0] if award.subject == "innovation"
                     else organisations.get(award_row.subject_id, str(award_row.subject_id)))
-            note = " (nilai sama)" if award_row.shared else (
-                f" [{award_row.separated_by}]" if award_row.separated_by else "")
-            click.echo(f"  {award_row.position}. {award_row.score:7.2f}  {name}{note}")
+            note = " (nilai sama)" if award_row.shared else _tie_note(
+                award_row.separated_by, award_row.compared, award_row.subject_id)
+            click.echo(f"  {award_row.position}. {award_row.score:>7}  {name}{note}")
+
+
+def _tie_note(separated_by: str | None, compared: Compared, key: int) -> str:
+    """" [heaviest_criterion: Heaviest criterion 66.3% against 61.3%]" for a separated tie."""
+    if separated_by is None:
+        return ""
+    words = tie_words(separated_by, compared, key, locale="en")
+    return f" [{separated_by}: {words}]" if words else f" [{separated_by}]"
 
 
 @results_group.command("decide-tie")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
@@ -42,7 +43,9 @@ from competition.models.types import utcnow
 from competition.policy import actor_for, require_organiser
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import Band
+from competition.ranking.exact import INPUT_PLACES, SCORE_PLACES, as_score, exact, has_at_most, text
 from competition.ranking.results import (
+    METHOD,
     CompetitionInputs,
     EntryFacts,
     Results,
@@ -93,6 +96,8 @@ def add_award(competition: Competition, organiser: User, *, name: str, subject: 
         problems.append(t("index_floor: at least one"))
     if count_bonus < 0 or count_bonus_cap < 0:
         problems.append(t("count_bonus: must not be negative"))
+    elif not has_at_most(count_bonus, INPUT_PLACES):
+        problems.append(t("count_bonus: at most %(places)s decimal places", places=INPUT_PLACES))
     if category is not None and category.competition_id != competition.id:
         problems.append(t("category: '%(category)s' is not a category of %(competition)s",
                           category=category.name, competition=competition.name))
@@ -133,8 +138,13 @@ def update_result_rules(competition: Competition, organiser: User, *,
             problems.append(t("bands: every band needs its own label"))
         if any(minimum <= 0 for _, minimum in bands):
             problems.append(t("bands: minimums must be above zero (zero is 'Tidak Dapat Dinilai')"))
+        if any(not has_at_most(minimum, SCORE_PLACES) for _, minimum in bands):
+            problems.append(t("bands: a minimum is a score as shown, with at most %(places)s decimal places",
+                              places=SCORE_PLACES))
     if disagreement_threshold is not None and disagreement_threshold < 0:
         problems.append(t("disagreement_threshold: must not be negative"))
+    elif disagreement_threshold is not None and not has_at_most(disagreement_threshold, INPUT_PLACES):
+        problems.append(t("disagreement_threshold: at most %(places)s decimal places", places=INPUT_PLACES))
     if problems:
         raise InvalidInput(problems)
     if tie_break_chain is not None:
@@ -201,11 +211,11 @@ def build_inputs(competition: Competition) -> CompetitionInputs:
                       for e in entries),
         awards=tuple(AwardSpec(id=a.id, name=a.name, subject=a.subject, category_id=a.category_id,
                                positions=a.positions, policy=a.policy, index_floor=a.index_floor,
-                               count_bonus=a.count_bonus, count_bonus_cap=a.count_bonus_cap)
+                               count_bonus=exact(a.count_bonus), count_bonus_cap=a.count_bonus_cap)
                      for a in awards),
         chain=tuple(competition.tie_break_chain),
-        bands=tuple(Band(label=b["label"], minimum=b["minimum"]) for b in competition.bands),
-        disagreement_threshold=competition.disagreement_threshold,
+        bands=tuple(Band(label=b["label"], minimum=as_score(b["minimum"])) for b in competition.bands),
+        disagreement_threshold=exact(competition.disagreement_threshold),
         one_award_per_organisation=competition.one_award_per_organisation,
         decisions=decisions,
     )
@@ -234,7 +244,7 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
     inputs_data = inputs_to_data(inputs)
     # The raw scores behind the summaries, so that verification can work them out again.
     inputs_data["scores"] = [
-        [s.round_id, s.entry_id, s.judge_id, {str(c): v for c, v in s.values.items()}]
+        [s.round_id, s.entry_id, s.judge_id, {str(c): text(exact(v)) for c, v in s.values.items()}]
         for s in raw_sheets([r.id for r in inputs.rounds])]
     # Computed from the stored form, so verifying later repeats exactly this computation.
     results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
@@ -353,8 +363,14 @@ def verify_result_set(result_set: ResultSet) -> list[str]:
     if stored_hash != result_set.sha256:
         problems.append(t("the stored inputs and rows hash to %(hash)s, not the sealed %(sealed)s",
                           hash=stored_hash, sealed=result_set.sha256))
+    if result_set.inputs.get("method") != METHOD:
+        problems.append(t("version %(version)s was sealed before scores were worked out exactly: its hash "
+                          "holds, but its rows cannot be recomputed; seal the results again",
+                          version=result_set.version))
+        return problems
     inputs = inputs_from_data(result_set.inputs)
-    raw = [ScoreSheet(round_id=r, entry_id=e, judge_id=j, values={int(c): v for c, v in values.items()})
+    raw = [ScoreSheet(round_id=r, entry_id=e, judge_id=j,
+                      values={int(c): exact(v) for c, v in values.items()})
            for r, e, j, values in result_set.inputs.get("scores", [])]
     for stored, fresh in zip_longest(inputs.sheets, summarise(raw, inputs.rounds)):
         if stored != fresh:
@@ -388,22 +404,54 @@ def _differences(stored: dict[str, Any], recomputed: dict[str, Any]) -> list[str
 def _summary(row: dict[str, Any] | None) -> str:
     if row is None:
         return t("absent")
-    return t("place %(place)s score %(score)s", place=row["place"], score=f"{row['score']:.4f}")
+    return t("place %(place)s score %(score)s", place=row["place"], score=as_score(row["score"]))
+
+
+@dataclass(frozen=True)
+class CountedInnovation:
+    """An innovation that counted towards an OPD's or region's place, with its score as shown."""
+
+    entry_id: int
+    title: str
+    organisation: str
+    score: Decimal
 
 
 @dataclass(frozen=True)
 class AwardStanding:
-    """One row of an award as people read it."""
+    """One row of an award as people read it.
+
+    For an innovation award, ``innovation`` is its title and ``organisation`` its OPD. For an OPD
+    or region award, ``innovations`` lists every innovation that counted (best first), and
+    ``innovation`` is empty: the place is the OPD's, not one innovation's."""
 
     position: int | None
     place: int | None
+    subject_id: int
     subject: str
     organisation: str
     innovation: str
-    score: float
+    innovations: tuple[CountedInnovation, ...]
+    score: Decimal
     shared: bool
     separated_by: str | None
+    compared: tuple[tuple[int, str], ...]
     passed_over: bool
+
+
+def _members(award: dict[str, Any], row: dict[str, Any], inputs: dict[str, Any],
+             score_of: dict[int, Decimal]) -> tuple[int, ...]:
+    """The innovations that counted for a row: as sealed, or (versions sealed before they were
+    recorded) those of the subject within the award's category, best first."""
+    if "members" in row:
+        return tuple(row["members"])
+    if award["subject"] == "innovation":
+        return (row["subject_id"],)
+    key = "organisation_id" if award["subject"] == "organisation" else "region_id"
+    category = award.get("category_id")
+    ids = [e["id"] for e in inputs["entries"] if e[key] == row["subject_id"] and e["id"] in score_of
+           and (category is None or e["category_id"] == category)]
+    return tuple(sorted(ids, key=lambda i: (-score_of[i], i)))
 
 
 def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]:
@@ -416,40 +464,41 @@ def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]
                          version=result_set.version))
     entry_ids = [e["id"] for e in inputs["entries"]]
     rows = db.session.execute(
-        select(Entry.id, Entry.title, Organisation.id, Organisation.name, Organisation.region_id)
+        select(Entry.id, Entry.title, Organisation.name)
         .join(Organisation, Organisation.id == Entry.organisation_id).where(Entry.id.in_(entry_ids))).all()
     titles = {r[0]: r[1] for r in rows}
-    organisation_names = {r[2]: r[3] for r in rows}
-    entry_organisation = {r[0]: r[3] for r in rows}
-    score_of = {e["entry_id"]: e["score"] for e in results["entries"]}
-    best_entry: dict[tuple[str, int], int] = {}
-    category = award.get("category_id")
-    for e in inputs["entries"]:
-        # Only the innovations the award counts: those of its category, when it has one.
-        if e["id"] not in score_of or (category is not None and e["category_id"] != category):
-            continue
-        for key, subject in (("organisation", e["organisation_id"]), ("region", e["region_id"])):
-            current = best_entry.get((key, subject))
-            if current is None or score_of[e["id"]] > score_of[current]:
-                best_entry[(key, subject)] = e["id"]
-    regions = {r.id: r.name for r in db.session.scalars(select(Region))}
+    entry_organisation = {r[0]: r[2] for r in rows}
+    score_of = {e["entry_id"]: as_score(e["score"]) for e in results["entries"]}
+    subjects = _subject_names(award["subject"], [r["subject_id"] for r in award_result["rows"]])
     standings = []
     for row in award_result["rows"]:
         subject_id = row["subject_id"]
+        members = _members(award, row, inputs, score_of)
+        counted = tuple(CountedInnovation(entry_id=m, title=titles.get(m, f"#{m}"),
+                                          organisation=entry_organisation.get(m, ""), score=score_of[m])
+                        for m in members if m in score_of)
         if award["subject"] == "innovation":
-            subject, organisation, innovation = titles[subject_id], entry_organisation[subject_id], \
-                titles[subject_id]
+            subject = innovation = titles.get(subject_id, f"#{subject_id}")
+            organisation = entry_organisation.get(subject_id, "")
         else:
-            best = best_entry.get((award["subject"], subject_id))
-            subject = (organisation_names[subject_id] if award["subject"] == "organisation"
-                       else regions[subject_id])
+            subject = subjects.get(subject_id, f"#{subject_id}")
             organisation = subject if award["subject"] == "organisation" else ""
-            innovation = titles[best] if best is not None else ""
-        standings.append(AwardStanding(position=row["position"], place=row["place"], subject=subject,
-                                       organisation=organisation, innovation=innovation,
-                                       score=row["score"], shared=row["shared"],
-                                       separated_by=row["separated_by"], passed_over=row["passed_over"]))
+            innovation = ""
+        standings.append(AwardStanding(
+            position=row["position"], place=row["place"], subject_id=subject_id, subject=subject,
+            organisation=organisation, innovation=innovation, innovations=counted,
+            score=as_score(row["score"]), shared=row["shared"], separated_by=row["separated_by"],
+            compared=tuple((k, v) for k, v in row.get("compared", [])), passed_over=row["passed_over"]))
     return standings
+
+
+def _subject_names(subject: str, ids: Sequence[int]) -> dict[int, str]:
+    if subject == "organisation":
+        return dict(db.session.execute(select(Organisation.id, Organisation.name)
+                                       .where(Organisation.id.in_(ids))).all())
+    if subject == "region":
+        return dict(db.session.execute(select(Region.id, Region.name).where(Region.id.in_(ids))).all())
+    return {}
 
 
 @operation

@@ -3,9 +3,10 @@ from the sealed version alone, and the organiser's draft with names and every ju
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -23,9 +24,9 @@ from competition.models import (
     TieDecision,
     User,
 )
-from competition.ranking.normalisation import normalise_by_judge
-from competition.ranking.results import Results, compute_results
-from competition.ranking.totals import SCALE_TOP, rubric_range
+from competition.ranking.exact import as_score, exact, shown
+from competition.ranking.results import Results, compute_results, judge_totals
+from competition.ranking.totals import SCALE_TOP
 from competition.results.operations import build_inputs
 
 # -- one innovation's sealed result ----------------------------------------------------------------
@@ -37,11 +38,11 @@ class CriterionBreakdown:
 
     criterion_id: int
     name: str
-    weight: float
-    min_value: float
-    max_value: float
+    weight: Fraction
+    min_value: Fraction
+    max_value: Fraction
     counts: bool          # independent and weightless criteria are recorded but weigh nothing
-    mean: float | None    # None when no judge's value for it was sealed
+    mean: Fraction | None  # None when no judge's value for it was sealed
     judges: int
 
 
@@ -52,12 +53,12 @@ class RoundBreakdown:
     round_id: int
     name: str
     position: int
-    weight: float
+    weight: Fraction
     aggregation: str
     normalise: bool
-    score: float                   # the round score as sealed
+    score: Decimal                 # the round score as sealed
     judges: int
-    weighted_mean: float | None    # 100 × Σ wᵢ·(meanᵢ / maxᵢ) / Σ wᵢ over the counted criteria
+    weighted_mean: Decimal | None  # 100 × Σ wᵢ·(meanᵢ / maxᵢ) / Σ wᵢ over the counted criteria, shown
     criteria: tuple[CriterionBreakdown, ...]
 
 
@@ -73,7 +74,7 @@ class AwardPlacing:
     positions: int
     shared: bool
     passed_over: bool
-    score: float
+    score: Decimal
     ranked: int            # subjects the award placed
 
 
@@ -83,7 +84,7 @@ class EntryBreakdown:
 
     entry_id: int
     version: int
-    score: float
+    score: Decimal
     place: int
     shared: bool
     ranked: int            # innovations in the overall ranking
@@ -134,13 +135,13 @@ def entry_result(result_set: ResultSet, entry_id: int) -> EntryBreakdown | None:
         placings.append(AwardPlacing(
             award_id=award["id"], name=award["name"], subject=award["subject"], place=mine["place"],
             position=mine["position"], positions=award["positions"], shared=mine["shared"],
-            passed_over=mine["passed_over"], score=mine["score"],
+            passed_over=mine["passed_over"], score=as_score(mine["score"]),
             ranked=sum(1 for r in rows if r["place"] is not None)))
 
     specs = {r["id"]: r for r in inputs["rounds"]}
     round_ids = [s["round_id"] for s in row["rounds"]]
     names = rubric_names(round_ids)
-    sheets: dict[int, list[dict[str, float]]] = {}
+    sheets: dict[int, list[dict[str, str | float]]] = {}
     for round_id, sheet_entry_id, _judge_id, values in inputs.get("scores", []):
         if sheet_entry_id == entry_id:
             sheets.setdefault(round_id, []).append(values)
@@ -150,35 +151,38 @@ def entry_result(result_set: ResultSet, entry_id: int) -> EntryBreakdown | None:
         spec = specs[sealed["round_id"]]
         criteria = []
         for criterion in spec["criteria"]:
-            values = [float(v[str(criterion["id"])]) for v in sheets.get(spec["id"], [])
+            values = [exact(v[str(criterion["id"])]) for v in sheets.get(spec["id"], [])
                       if str(criterion["id"]) in v]
+            weight = exact(criterion["weight"])
             criteria.append(CriterionBreakdown(
                 criterion_id=criterion["id"], name=names.get(("criterion", criterion["id"]),
                                                              f"#{criterion['id']}"),
-                weight=criterion["weight"], min_value=criterion["min_value"],
-                max_value=criterion["max_value"],
-                counts=not criterion["independent"] and criterion["weight"] > 0,
-                mean=math.fsum(values) / len(values) if values else None, judges=len(values)))
+                weight=weight, min_value=exact(criterion["min_value"]),
+                max_value=exact(criterion["max_value"]),
+                counts=not criterion["independent"] and weight > 0,
+                mean=sum(values, Fraction(0)) / len(values) if values else None, judges=len(values)))
         rounds.append(RoundBreakdown(
             round_id=spec["id"], name=names.get(("round", spec["id"]), f"#{spec['position']}"),
-            position=spec["position"], weight=spec["weight"], aggregation=spec["aggregation"],
-            normalise=spec["normalise"], score=sealed["score"], judges=sealed["judges"],
+            position=spec["position"], weight=exact(spec["weight"]), aggregation=spec["aggregation"],
+            normalise=spec["normalise"], score=as_score(sealed["score"]), judges=sealed["judges"],
             weighted_mean=_weighted_mean(criteria), criteria=tuple(criteria)))
 
     return EntryBreakdown(
-        entry_id=entry_id, version=result_set.version, score=row["score"], place=row["place"],
+        entry_id=entry_id, version=result_set.version, score=as_score(row["score"]), place=row["place"],
         shared=row["shared"], ranked=len(results["entries"]),
         band=row["band"] if inputs["bands"] else None,
         won=any(p.position is not None for p in placings), awards=tuple(placings), rounds=tuple(rounds))
 
 
-def _weighted_mean(criteria: Sequence[CriterionBreakdown]) -> float | None:
-    """The criterion means combined as a judge's total is (0–100); ``None`` if one is missing."""
+def _weighted_mean(criteria: Sequence[CriterionBreakdown]) -> Decimal | None:
+    """The criterion means combined as a judge's total is (0–100), shown; ``None`` if one is
+    missing."""
     counted = [c for c in criteria if c.counts]
-    total_weight = math.fsum(c.weight for c in counted)
+    total_weight = sum((c.weight for c in counted), Fraction(0))
     if not counted or total_weight <= 0 or any(c.mean is None for c in counted):
         return None
-    return SCALE_TOP * math.fsum(c.weight * (c.mean or 0.0) / c.max_value for c in counted) / total_weight
+    return shown(SCALE_TOP * sum((c.weight * (c.mean or 0) / c.max_value for c in counted), Fraction(0))
+                 / total_weight)
 
 
 # -- the organiser's draft, with names and every judge's sheet --------------------------------------
@@ -189,8 +193,8 @@ class CriterionColumn:
 
     id: int
     name: str
-    weight: float
-    max_value: float
+    weight: Fraction
+    max_value: Fraction
     counts: bool
 
 
@@ -201,7 +205,7 @@ class RoundColumns:
     id: int
     name: str
     position: int
-    weight: float
+    weight: Fraction
     aggregation: str
     normalise: bool
     criteria: tuple[CriterionColumn, ...]
@@ -213,9 +217,9 @@ class JudgeLine:
 
     judge_id: int
     judge: str
-    values: dict[int, float]        # criterion id -> the value given
-    total: float                    # the judge's total, 0–100
-    normalised: float | None        # that total after per-judge normalisation, when the round normalises
+    values: dict[int, Fraction]     # criterion id -> the value given
+    total: Decimal                  # the judge's total, 0–100, shown
+    normalised: Decimal | None      # that total after per-judge normalisation, when the round normalises
 
 
 @dataclass(frozen=True)
@@ -263,14 +267,16 @@ def results_preview(competition: Competition) -> ResultsPreview:
                                     for c in r.criteria))
         for r in sorted(inputs.rounds, key=lambda r: r.position))
 
-    normalised: dict[tuple[int, int, int], float] = {}
+    normalised: dict[tuple[int, int, int], Decimal] = {}
+    totals_by_sheet: dict[tuple[int, int, int], Decimal] = {}
     for spec in inputs.rounds:
+        scale = spec.scale
+        sheets_of_round = [s for s in inputs.sheets if s.round_id == spec.id]
+        for s in sheets_of_round:
+            totals_by_sheet[(spec.id, s.entry_id, s.judge_id)] = shown(scale.total(s.points))
         if spec.normalise:
-            totals = {(s.entry_id, s.judge_id): s.total for s in inputs.sheets if s.round_id == spec.id}
-            adjusted = normalise_by_judge(totals, rubric_range(spec.criteria))
-            for (entry_id, judge_id), value in adjusted.items():
-                normalised[(spec.id, entry_id, judge_id)] = value
-    totals_by_sheet = {(s.round_id, s.entry_id, s.judge_id): s.total for s in inputs.sheets}
+            for (entry_id, judge_id), value in judge_totals(spec, sheets_of_round).items():
+                normalised[(spec.id, entry_id, judge_id)] = shown(value)
     raw = raw_sheets(round_ids) if round_ids else []
     judge_names = dict(db.session.execute(select(User.id, User.name).where(
         User.id.in_({s.judge_id for s in raw}))).all()) if raw else {}
@@ -279,7 +285,8 @@ def results_preview(competition: Competition) -> ResultsPreview:
         key = (sheet.round_id, sheet.entry_id, sheet.judge_id)
         sheets.setdefault((sheet.round_id, sheet.entry_id), []).append(JudgeLine(
             judge_id=sheet.judge_id, judge=judge_names.get(sheet.judge_id, f"#{sheet.judge_id}"),
-            values=dict(sheet.values), total=totals_by_sheet.get(key, 0.0), normalised=normalised.get(key)))
+            values={cid: exact(v) for cid, v in sheet.values.items()},
+            total=totals_by_sheet.get(key, shown(0)), normalised=normalised.get(key)))
 
     entries = {row.id: EntryNames(title=row.title, organisation_id=row.organisation_id,
                                   organisation=row.name, region_id=row.region_id)

@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.public.views import bp as public_bp
     from competition.results import setup_views as _rules  # noqa: F401  (likewise)
     from competition.results.views import bp as results_bp
+    from competition.results.wording import tie_words
     from competition.web.errors import register_error_pages
 
     register_filters(app)
@@ -42,6 +43,11 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(
         lambda phase: get_workflow("competition").label(phase, str(get_locale() or "id")),
         "competition_phase_label")
+    app.add_template_global(
+        lambda separated_by, compared, key, heaviest=None: tie_words(
+            separated_by, compared, key, heaviest=heaviest, locale=str(get_locale() or "id"),
+            timezone=app.config["DISPLAY_TIMEZONE"]),
+        "tie_words")
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(innovations_bp)

@@ -37,6 +37,8 @@ REVEALED = [("Juara V", "Dinas Pendidikan", "Sekolah Pintar", "24.33"),
             ("Juara III", "DPMPTSP", "Izin Kilat", "27.67"),
             ("Juara II", "Puskesmas Ngletih", "Posyandu Digital", "29.33"),
             ("Juara I", "Dinas Komunikasi dan Informatika", "Sapa Warga", "31.00")]
+INNOVATION_SCORE = {"Sekolah Pintar": "70.00", "Satu Data": "75.00", "Izin Kilat": "80.00",
+                    "Posyandu Digital": "85.00", "Sapa Warga": "90.00"}
 
 
 @pytest.fixture
@@ -58,11 +60,17 @@ def test_the_run_sheet_lists_winners_in_reveal_order(client, sealed):
     html = page(client.get(url(sealed)))
     assert "From version 1 of the results" in html and "not published yet" in html
     rows = re.findall(r'<tr data-reveal="(\d)" data-position="(\d)">\s*<td>\d</td>\s*<td[^>]*><span[^>]*>'
-                      r"(Juara [IV]+)</span></td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>\s*"
-                      r"<td[^>]*>([^<]+)</td>", html)
-    assert rows == [(str(n), str(6 - n), *revealed) for n, revealed in enumerate(REVEALED, start=1)]
-    assert ("Juara I OPD Terinovatif: Dinas Komunikasi dan Informatika, dengan inovasi Sapa Warga. "
+                      r"(Juara [IV]+)</span></td>\s*<td>([^<]+)</td>\s*<td[^>]*>(.*?)</td>\s*"
+                      r"<td[^>]*>([^<]+)</td>", html, re.S)
+    # An OPD's place is the OPD's: the row names the OPD and the innovations that counted, each
+    # with its own score, next to the OPD's score.
+    assert [(reveal, position, juara, opd, re.findall(r'data-counted="\d+">([^<]+)</span>', counted), score)
+            for reveal, position, juara, opd, counted, score in rows] == [
+        (str(n), str(6 - n), juara, opd, [f"{innovation} ({INNOVATION_SCORE[innovation]})"], score)
+        for n, (juara, opd, innovation, score) in enumerate(REVEALED, start=1)]
+    assert ("Juara I OPD Terinovatif: Dinas Komunikasi dan Informatika, dengan 1 inovasi: Sapa Warga. "
             + DEFAULT_AWARD_CITATION) in html
+    assert "dengan inovasi Sapa Warga" not in html
     assert "Dinas Sosial" not in html
     award = sealed.award.id
     for link in ("run-sheet.csv", "run-sheet.xlsx", "run-sheet.pdf", "certificates.pdf"):
@@ -79,12 +87,14 @@ def test_the_run_sheet_downloads(client, sealed):
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == f"attachment; filename=susunan-acara-{name}.csv"
     text = response.get_data(as_text=True)
-    assert text.startswith("\ufeff")
-    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert table[0] == ["Urutan", "Peringkat", "OPD", "Inovasi", "Nilai", "Kutipan", "Nomor piagam"]
+    assert not text.startswith("\ufeff")   # for machines: plain UTF-8 with a header row
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == ["Urutan", "Peringkat", "Penerima", "OPD", "Inovasi", "Jumlah inovasi", "Nilai",
+                        "Kutipan", "Nomor piagam"]
     year = sealed.competition.year
-    assert [row[:5] + row[6:] for row in table[1:]] == [
-        [str(n), position, opd, innovation, str(float(score)), f"{year}/01/0{6 - n}/V1"]
+    assert [row[:7] + row[8:] for row in table[1:]] == [
+        [str(n), position, opd, opd, f"{innovation} ({INNOVATION_SCORE[innovation]})", "1", score,
+         f"{year}/01/0{6 - n}/V1"]
         for n, (position, opd, innovation, score) in enumerate(REVEALED, start=1)]
 
     response = client.get(f"{base}/run-sheet.xlsx")
@@ -92,9 +102,12 @@ def test_the_run_sheet_downloads(client, sealed):
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.title == "Susunan acara"
     assert sheet["A1"].value == f"OPD Terinovatif – {sealed.competition.name}"
-    assert [cell.value for cell in sheet[3]][:4] == [1, "Juara V", "Dinas Pendidikan", "Sekolah Pintar"]
-    assert [cell.value for cell in sheet[7]][:4] == [5, "Juara I", "Dinas Komunikasi dan Informatika",
-                                                     "Sapa Warga"]
+    assert [cell.value for cell in sheet[3]][:7] == [1, "Juara V", "Dinas Pendidikan", "Dinas Pendidikan",
+                                                     "Sekolah Pintar (70.00)", 1, 24.33]
+    assert [cell.value for cell in sheet[7]][:7] == [5, "Juara I", "Dinas Komunikasi dan Informatika",
+                                                     "Dinas Komunikasi dan Informatika", "Sapa Warga (90.00)",
+                                                     1, 31]
+    assert {sheet.cell(row=r, column=7).number_format for r in range(3, 8)} == {"0.00"}
 
 
 @needs_pdf
@@ -142,7 +155,7 @@ def test_the_reveal_holds_every_position_from_last_to_first_hidden(client, seale
     assert [hidden for _, hidden, _ in slides] == ["", *["hidden"] * 7]
     assert slides[1][2] == "OPD Terinovatif"
     assert [announce for _, _, announce in slides[2:7]] == [
-        f"{position}: {opd}, {innovation}" for position, opd, innovation, _ in REVEALED]
+        f"{position}: {opd}" for position, opd, _, _ in REVEALED]
     assert re.findall(r'data-position="(\d)"', html) == ["5", "4", "3", "2", "1"]
     for _, opd, innovation, _ in REVEALED:
         assert f'<h2 class="winner">{opd}</h2>' in html and innovation in html
@@ -191,8 +204,7 @@ def test_the_reveal_moves_with_the_keys_in_a_browser(client, sealed):
                 view.keyboard.press(key)
                 seen.append(view.locator("[data-slide]:not([hidden]) .position").inner_text())
             assert seen == ["Juara V", "Juara IV", "Juara III", "Juara II", "Juara I"]
-            assert view.locator("#announcer").inner_text() == (
-                "Juara I: Dinas Komunikasi dan Informatika, Sapa Warga")
+            assert view.locator("#announcer").inner_text() == "Juara I: Dinas Komunikasi dan Informatika"
             view.keyboard.press("PageUp")
             view.keyboard.press("ArrowLeft")
             assert view.locator("[data-slide]:not([hidden]) .position").inner_text() == "Juara III"

@@ -163,8 +163,8 @@ def test_downloads_hold_the_hand_computed_numbers_in_csv_and_xlsx(client, office
             ["Juri Tiga", "0", "0", "0", "0", "0.0"]],
         "disagreements": [
             ["Round", "Innovation", "OPD", "Spread", "Judge", "Judge's total"],
-            ["Presentasi", office.b_verified.title, "Dinas B", "37.5", "Juri Satu", "87.5"],
-            ["Presentasi", office.b_verified.title, "Dinas B", "37.5", "Juri Dua", "50.0"]],
+            ["Presentasi", office.b_verified.title, "Dinas B", "37.50", "Juri Satu", "87.50"],
+            ["Presentasi", office.b_verified.title, "Dinas B", "37.50", "Juri Dua", "50.00"]],
         "deadlines": [
             ["Deadline", "Date and time", "Days left"],
             ["Submission closes", "2026-11-20 16:59", "-6"],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
+
 import pytest
 
 from competition.ranking.awards import AwardSpec, EntryOutcome, award_results, subject_score
@@ -92,3 +95,29 @@ def test_region_awards_use_the_index_policy():
     [result] = award_results([award], outcomes, chain=CHAIN)
     # region 1: 150/2 + 2·5 = 85; region 2: 95/2 + 5 = 52.5
     assert [(r.subject_id, r.score, r.place) for r in result.rows] == [(1, 85.0, 1), (2, 52.5, 2)]
+
+
+def test_an_opd_with_more_innovations_does_not_win_top_marks_by_number():
+    """OPD 10 has three innovations and OPD 20 one, all with a third of their marks at the top:
+    as shares they are level, so top marks don't separate them and the earlier submission does.
+    Summed as raw counts, OPD 10 had three times as many and won."""
+    def entry(entry_id, organisation_id, submitted):
+        return EntryOutcome(entry_id=entry_id, organisation_id=organisation_id, region_id=1, category_id=None,
+                            score=Decimal("80.00"), stage=1,
+                            tiebreak={"heaviest_criterion": Fraction(4, 5), "top_marks": Fraction(1, 3),
+                                      "earlier_submission": -submitted})
+    outcomes = [entry(1, 10, 3000.0), entry(2, 10, 3100.0), entry(3, 10, 3200.0), entry(4, 20, 1000.0)]
+    award = AwardSpec(id=2, name="OPD Terinovatif", subject="organisation", positions=2, policy="mean")
+    [result] = award_results([award], outcomes, chain=CHAIN)
+    assert [(r.subject_id, r.place, r.separated_by) for r in result.rows] == [
+        (20, 1, "earlier_submission"), (10, 2, "earlier_submission")]
+    assert result.rows[1].members == (1, 2, 3)
+
+
+def test_organisation_scores_come_from_the_innovations_as_shown():
+    """50.105, 50.11 and 50.105 are shown 50.11 each; the OPD's sum is what the run-sheet adds
+    up: 150.33."""
+    assert subject_score("sum", [Decimal("50.11")] * 3) == Decimal("150.33")
+    assert subject_score("mean", [Decimal("80.25"), Decimal("41.00")]) == Decimal("60.63")   # 60.625
+    assert subject_score("index", [Decimal("80.00")], index_floor=3, count_bonus=Fraction(1, 2),
+                         count_bonus_cap=5) == Decimal("27.17")   # 80/3 + 0.5 = 27.1666…

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from competition.ranking.bands import Band, predikat
+from competition.ranking.bands import IID_2023_BANDS, IID_2026_BANDS, Band, predikat, preset_of
 from competition.ranking.tiebreaks import Contender, rank
 
 
@@ -82,12 +84,30 @@ def test_unknown_rule_is_refused():
 
 
 @pytest.mark.parametrize(("score", "label"), [
-    (100, "Sangat Inovatif"), (60.01, "Sangat Inovatif"), (60.00, "Inovatif"), (60.004, "Inovatif"),
-    (35.00, "Inovatif"), (34.99, "Kurang Inovatif"), (0.01, "Kurang Inovatif"),
-    (0, "Tidak Dapat Dinilai"), (None, "Tidak Dapat Dinilai"),
+    # IID 2026: Sangat Inovatif above 65.00, Inovatif above 40.00, Kurang Inovatif above 0.
+    ("100", "Sangat Inovatif"), ("65.01", "Sangat Inovatif"), ("65.00", "Inovatif"),
+    ("40.01", "Inovatif"), ("40.00", "Kurang Inovatif"), ("0.01", "Kurang Inovatif"),
+    ("0.00", "Tidak Dapat Dinilai"), (None, "Tidak Dapat Dinilai"),
 ])
-def test_iid_bands(score, label):
-    assert predikat(score) == label
+def test_iid_2026_bands_are_the_default_and_follow_the_wording(score, label):
+    assert predikat(None if score is None else Decimal(score)) == label
+    assert predikat(None if score is None else Decimal(score), IID_2026_BANDS) == label
+
+
+@pytest.mark.parametrize(("score", "label"), [
+    # IID 2023: Sangat Inovatif 60.01–100, Inovatif 35.00–60.00, Kurang Inovatif 0.01–34.99.
+    ("100", "Sangat Inovatif"), ("60.01", "Sangat Inovatif"), ("60.00", "Inovatif"),
+    ("35.00", "Inovatif"), ("34.99", "Kurang Inovatif"), ("0.01", "Kurang Inovatif"),
+    ("0", "Tidak Dapat Dinilai"),
+])
+def test_iid_2023_bands_follow_their_wording(score, label):
+    assert predikat(Decimal(score), IID_2023_BANDS) == label
+
+
+def test_presets_are_recognised():
+    assert preset_of(IID_2026_BANDS) == "iid_2026"
+    assert preset_of(tuple(reversed(IID_2023_BANDS))) == "iid_2023"
+    assert preset_of((Band("Juara", Decimal("90")),)) is None
 
 
 def test_no_evidence_cannot_be_assessed():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, update
@@ -23,6 +24,7 @@ from competition.judging.sheets import round_spec
 from competition.models import Entry, ResultSet, Score
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import IID_BANDS
+from competition.ranking.exact import exact, text
 from competition.ranking.results import (
     CompetitionInputs,
     EntryFacts,
@@ -95,14 +97,14 @@ def scored(app):
 
 
 def table(results):
-    return [(r.entry_id, round(r.score, 2), r.place, r.band) for r in results.entries]
+    return [(r.entry_id, str(r.score), r.place, r.band) for r in results.entries]
 
 
 def test_preview_follows_the_scores_as_they_come(scored):
     scored.score({1: None, 2: None})
     e = [x.id for x in scored.entries]
     assert table(preview_results(scored.competition)) == [
-        (e[0], 80.5, 1, "Sangat Inovatif"), (e[1], 65.0, 2, "Sangat Inovatif")]
+        (e[0], "80.50", 1, "Sangat Inovatif"), (e[1], "65.00", 2, "Inovatif")]   # IID 2026: above 65.00
     scored.score({3: None})
     assert [r.entry_id for r in preview_results(scored.competition).entries] == [e[2], e[0], e[1]]
 
@@ -113,9 +115,9 @@ def test_the_default_award_ranks_opds(scored):
     # Index policy: Σ/max(3, n) + 1 per innovation.
     # Kominfo 85 + 55 -> 140/3 + 2 = 48.67; DPMPTSP 90 + 35 -> 125/3 + 2 = 43.67;
     # Dinkes 80.5 -> 80.5/3 + 1 = 27.83; Puskesmas 65 -> 65/3 + 1 = 22.67.
-    assert [(r.subject_id, round(r.score, 2), r.position) for r in award.rows] == [
-        (scored.kominfo.id, 48.67, 1), (scored.dpmptsp.id, 43.67, 2), (scored.dinkes.id, 27.83, 3),
-        (scored.puskesmas.id, 22.67, 4)]
+    assert [(r.subject_id, str(r.score), r.position) for r in award.rows] == [
+        (scored.kominfo.id, "48.67", 1), (scored.dpmptsp.id, "43.67", 2), (scored.dinkes.id, "27.83", 3),
+        (scored.puskesmas.id, "22.67", 4)]
 
 
 def test_sealing_waits_for_the_results_phase_and_finished_judging(scored):
@@ -153,7 +155,8 @@ def test_sealed_hash_is_the_hash_of_the_inputs_whatever_the_database(scored):
     result_set = seal_results(scored.competition, scored.organiser)
     inputs, raw = expected_inputs(scored)
     data = inputs_to_data(inputs)
-    data["scores"] = [[s.round_id, s.entry_id, s.judge_id, {str(c): v for c, v in s.values.items()}]
+    data["scores"] = [[s.round_id, s.entry_id, s.judge_id,
+                       {str(c): text(exact(v)) for c, v in s.values.items()}]
                       for s in sorted(raw, key=lambda s: (s.round_id, s.entry_id, s.judge_id))]
     assert result_set.sha256 == seal_hash(data, results_to_data(compute_results(inputs)))
     assert (result_set.version, result_set.status, result_set.sealed_by_id) == (
@@ -167,7 +170,7 @@ def test_verify_finds_scores_that_do_not_match_their_summaries(scored):
     inputs = dict(result_set.inputs)
     first = inputs["scores"][0]
     criterion = next(iter(first[3]))
-    inputs["scores"] = [[*first[:3], dict(first[3], **{criterion: first[3][criterion] - 10})],
+    inputs["scores"] = [[*first[:3], dict(first[3], **{criterion: text(exact(first[3][criterion]) - 10)})],
                         *inputs["scores"][1:]]
     db.session.execute(update(ResultSet).where(ResultSet.id == result_set.id).values(inputs=inputs))
     db.session.commit()
@@ -182,14 +185,14 @@ def test_verify_names_tampered_rows_and_inputs(scored):
     result_set = seal_results(scored.competition, scored.organiser)
     results = result_set.results
     first = results["entries"][0]
-    tampered = dict(results, entries=[dict(first, score=99.0), *results["entries"][1:]])
+    tampered = dict(results, entries=[dict(first, score="99.00"), *results["entries"][1:]])
     db.session.execute(update(ResultSet).where(ResultSet.id == result_set.id).values(results=tampered))
     db.session.commit()
     db.session.expire_all()
     problems = verify_result_set(db.session.get(ResultSet, result_set.id))
     assert problems[0].startswith("the stored inputs and rows hash to ")
-    assert problems[1] == (f"innovation {first['entry_id']}: sealed place 1 score 99.0000, "
-                           f"recomputed place 1 score {first['score']:.4f}")
+    assert problems[1] == (f"innovation {first['entry_id']}: sealed place 1 score 99.00, "
+                           f"recomputed place 1 score {first['score']}")
 
 
 def test_a_change_after_sealing_is_a_new_version_and_the_old_one_stays(scored):
@@ -220,13 +223,18 @@ def test_publishing_awards_the_winning_innovations(scored):
         publish_results(result_set, scored.organiser)
 
 
-def test_award_standings_name_the_opds_and_their_best_innovation(scored):
+def test_award_standings_name_the_opds_and_every_innovation_that_counted(scored):
+    """An OPD's place comes from all its innovations: each is listed with its score, best first,
+    and no single innovation is named as if it alone had won."""
     scored.finish()
     result_set = seal_results(scored.competition, scored.organiser)
     standings = award_standings(result_set, scored.competition.awards[0].id)
-    assert [(s.position, s.subject, s.innovation) for s in standings] == [
-        (1, "Dinas Komunikasi dan Informatika", "Inovasi 3"), (2, "DPMPTSP", "Inovasi 5"),
-        (3, "Dinas Kesehatan", "Inovasi 1"), (4, "Puskesmas Ngletih", "Inovasi 2")]
+    assert [(s.position, s.subject, s.innovation, [(i.title, str(i.score)) for i in s.innovations])
+            for s in standings] == [
+        (1, "Dinas Komunikasi dan Informatika", "", [("Inovasi 3", "85.00"), ("Inovasi 4", "55.00")]),
+        (2, "DPMPTSP", "", [("Inovasi 5", "90.00"), ("Inovasi 6", "35.00")]),
+        (3, "Dinas Kesehatan", "", [("Inovasi 1", "80.50")]),
+        (4, "Puskesmas Ngletih", "", [("Inovasi 2", "65.00")])]
 
 
 def test_the_organiser_settles_a_tie_no_rule_can(app):
@@ -326,14 +334,14 @@ def test_an_innovations_result_with_its_score_per_criterion(rubric):
     assert [(c.name, c.weight, c.mean, c.judges, c.counts) for c in round_.criteria] == [
         ("Kebaharuan", 3, 75.0, 2, True), ("Kemanfaatan", 1, 80.0, 2, True)]
     assert (round_.name, round_.score, round_.judges) == ("Presentasi", 76.25, 2)
-    assert round_.weighted_mean == pytest.approx(76.25)
+    assert round_.weighted_mean == Decimal("76.25")
     assert (result.score, result.place, result.ranked, result.shared) == (76.25, 1, 2, False)
     assert (result.band, result.won, result.version) == ("Sangat Inovatif", True, 1)
     # OPD Terinovatif (index): Dinkes 76.25 / 3 + 1 = 26.42, first of two and its one position.
     [award] = result.awards
     assert (award.name, award.subject, award.place, award.position, award.ranked) == (
         "OPD Terinovatif", "organisation", 1, 1, 2)
-    assert award.score == pytest.approx(76.25 / 3 + 1, abs=1e-6)
+    assert award.score == Decimal("26.42")   # 76.25 / 3 + 1 = 26.4166…, shown half-up
 
 
 def test_the_runner_up_did_not_win_and_its_band_follows_its_score(rubric):
@@ -357,7 +365,7 @@ def test_several_rounds_are_broken_down_one_by_one(rubric):
     # = 85; 100 × (3 × .95 + .85) / 4 = 92.5. Final: (1 × 76.25 + 3 × 92.5) / 4 = 88.4375.
     assert [(r.name, r.weight, r.score, [c.mean for c in r.criteria]) for r in result.rounds] == [
         ("Penilaian dokumen", 1, 76.25, [75.0, 80.0]), ("Presentasi", 3, 92.5, [95.0, 85.0])]
-    assert result.score == pytest.approx(88.4375)
+    assert result.score == Decimal("88.44")   # 88.4375, shown half-up
 
 
 def test_the_breakdown_is_what_was_sealed_not_what_the_tables_say_now(rubric):
@@ -429,4 +437,4 @@ def test_a_category_award_names_the_opds_innovation_in_that_category(app):
                                              "score": 70.0, "shared": False, "separated_by": None,
                                              "passed_over": False}]}]})
     [row] = award_standings(sealed, 7)
-    assert (row.subject, row.innovation) == ("Dinas Kesehatan", "Inovasi 4")
+    assert (row.subject, [i.title for i in row.innovations]) == ("Dinas Kesehatan", ["Inovasi 4"])

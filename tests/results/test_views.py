@@ -368,11 +368,12 @@ def test_the_public_sees_only_published_winners(client, contest):
     published = db.session.scalar(select(ResultSet).where(ResultSet.version == 1))
     assert 'id="announced"' in html and published.sha256 in html
     rows = re.findall(r'data-position="(\d)">\s*<span[^>]*>(Juara [IV]+)</span>'
-                      r".*?<strong data-winner>([^<]+)<.*?data-innovation>([^<]+)<.*?data-score>([^<]+)<",
+                      r".*?<strong data-winner>([^<]+)<.*?data-counted=\"\d+\">([^<]+)<.*?data-score>([^<]+)<",
                       html, flags=re.S)
-    assert rows == [("1", "Juara I", "Dinas Kesehatan", "Si-Sehat", "26,00"),
-                    ("2", "Juara II", "Dinas Pendidikan", "Sekolah Pintar", "26,00"),
-                    ("2", "Juara II", "Dinas Kominfo", "Lapor Cepat", "26,00")]
+    # Each OPD with the innovation that counted and its own score, then the OPD's score.
+    assert rows == [("1", "Juara I", "Dinas Kesehatan", "Si-Sehat (75,00)", "26,00"),
+                    ("2", "Juara II", "Dinas Pendidikan", "Sekolah Pintar (75,00)", "26,00"),
+                    ("2", "Juara II", "Dinas Kominfo", "Lapor Cepat (75,00)", "26,00")]
     assert "Juara III" not in html  # version 2's order is sealed, not announced
     assert "Sangat Inovatif" in html and html.count("<li>") >= 3  # every innovation's predikat
     assert f"/competitions/{competition_id}/results" in page(client.get(f"/competitions/{competition_id}"))

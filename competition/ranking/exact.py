@@ -1,0 +1,112 @@
+"""Exact numbers: the one score people are shown, and the exact value it is rounded from.
+
+- Every input the results depend on (a judge's mark, a criterion's weight, minimum and maximum, a
+  round's weight, an award's count bonus) is a decimal with at most four places: a whole number of
+  ten-thousandths. The database stores them as floating point; :func:`exact` reads one back as
+  the decimal it was entered as.
+- Everything worked out from them (a judge's total, a round's score, an innovation's final score,
+  shares for tie-breaks) is an exact fraction (:class:`fractions.Fraction`), so adding in any
+  order gives the same value.
+- Standard deviations (per-judge normalisation, the judges' spread) need a square root. It is
+  the exact root rounded down to twenty decimal places (:func:`square_root`), a value no order of
+  the inputs can change.
+- A score is shown, ranked, banded, sealed and printed as one decimal with two places, rounded
+  half-up from its exact value (:func:`shown`): 70.025 is 70.03, 60.005 is 60.01.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import isqrt
+
+INPUT_PLACES = 4
+INPUT_UNIT = 10 ** INPUT_PLACES
+SCORE_PLACES = 2
+CENT = Decimal("0.01")
+ROOT_PLACES = 20
+
+
+class NotExact(ValueError):
+    """An input with more decimal places than the results keep."""
+
+
+def exact(value: float | int | str | Decimal | Fraction) -> Fraction:
+    """The decimal an input stands for.
+
+    A float is read to the nearest ten-thousandth (0.05 stored as 0.05000000000000000277 is 0.05);
+    text and decimals are read as written and must have at most four places.
+    """
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        return Fraction(round(value * INPUT_UNIT), INPUT_UNIT)
+    if isinstance(value, int):
+        return Fraction(value)
+    number = Fraction(Decimal(value))
+    if (number * INPUT_UNIT).denominator != 1:
+        raise NotExact(f"{value} has more than {INPUT_PLACES} decimal places")
+    return number
+
+
+def ten_thousandths(value: float | int | str | Decimal | Fraction) -> int:
+    """An input as a whole number of ten-thousandths: 85.5 -> 855000."""
+    return int(exact(value) * INPUT_UNIT)
+
+
+def has_at_most(value: float, places: int = INPUT_PLACES) -> bool:
+    """Whether a number typed in has at most ``places`` decimal places (0.05 does, 0.00001 doesn't)."""
+    scaled = value * 10 ** places
+    return abs(scaled - round(scaled)) <= 1e-9 * max(1.0, abs(scaled))
+
+
+def shown(value: Fraction | int) -> Decimal:
+    """The score as shown: two places, half-up from the exact value (70.025 -> 70.03, -0.005 -> -0.01)."""
+    value = Fraction(value)
+    sign = -1 if value < 0 else 1
+    numerator, denominator = abs(value.numerator), value.denominator
+    cents = (200 * numerator + denominator) // (2 * denominator)
+    return Decimal(sign * cents).scaleb(-SCORE_PLACES)
+
+
+def as_score(value: str | float | int | Decimal) -> Decimal:
+    """A score read back from a sealed version or a form: two places. Versions sealed before
+    scores were exact hold floats with six places; they are rounded half-up the same way."""
+    if isinstance(value, float):
+        value = repr(value)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def square_root(value: Fraction) -> Fraction:
+    """The square root of ``value`` (≥ 0), rounded down to twenty decimal places."""
+    if value < 0:
+        raise ValueError("no square root of a negative number")
+    scale = 10 ** ROOT_PLACES
+    return Fraction(isqrt(value.numerator * scale * scale // value.denominator), scale)
+
+
+def text(value: Fraction | Decimal | int) -> str:
+    """An exact decimal as plain text for the sealed JSON: Fraction(1, 20) -> "0.05", 20 -> "20".
+
+    :raises NotExact: for a fraction that is not a finite decimal (1/3).
+    """
+    if isinstance(value, Decimal):
+        return str(value)
+    value = Fraction(value)
+    places = 0
+    while (value * 10 ** places).denominator != 1:
+        places += 1
+        if places > 40:
+            raise NotExact(f"{value} is not a finite decimal")
+    digits = Decimal(int(value * 10 ** places)).scaleb(-places)
+    return format(digits, "f")
+
+
+def rounded_text(value: Fraction, places: int = 6) -> str:
+    """A fraction as decimal text rounded half-up to ``places`` (for values recorded to be read:
+    shares compared in a tie)."""
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    scale = 10 ** places
+    units = (2 * magnitude.numerator * scale + magnitude.denominator) // (2 * magnitude.denominator)
+    return sign + format(Decimal(units).scaleb(-places), "f")
