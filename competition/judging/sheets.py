@@ -1,26 +1,32 @@
 """Reading judges' confirmed scores for the ranking maths, in set-based queries.
 
-Each judge's sheet (one entry, one round) is summarised by the database in whole numbers — the
-points behind the total, the mark on the round's heaviest criterion, top marks and marks given —
-with the same arithmetic as :func:`competition.ranking.totals.summarise_sheet`: marks are read in
-ten-thousandths and multiplied by whole-number factors, so SQL and Python give the same numbers.
+Each judge's sheet (one entry, one round) is summarised by the database: the points behind the
+total, the mark on the round's heaviest criterion and the top marks — the whole numbers of
+:func:`competition.ranking.totals.summarise_sheet`. The database adds ``mark × (factor × 10⁴)`` in
+floating point, which is exact once rounded to the nearest whole number as long as a sheet's
+points stay far below 2⁵² (checked per round; a rubric too fine for it is summarised in Python
+from the raw marks instead). The rows come back through the driver's cursor straight into
+arrays (:class:`competition.ranking.tables.SheetTable`): at national scale, 120,000 sheets.
 Sealed results keep the raw scores too, and verification repeats the summary in Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 
-from sqlalchemy import BigInteger, Integer, case, cast, func, select
+import numpy as np
+from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, Round, Score
 from competition.ranking.exact import INPUT_UNIT, exact, ten_thousandths
 from competition.ranking.results import RoundSpec, ScoreSheet, summarise
+from competition.ranking.tables import NO_MARK, SheetTable
 from competition.ranking.totals import CriterionSpec, SheetSummary, counted, heaviest_criterion
 
-# Sums the database may do in 64-bit integers: a sheet's points stay well below 2⁶³.
-SQL_POINTS_LIMIT = 2 ** 62
+# A sheet's points, summed in floating point, round back to the exact whole number below this.
+FLOAT_POINTS_LIMIT = 2 ** 40
 
 
 def round_spec(round_: Round) -> RoundSpec:
@@ -34,47 +40,76 @@ def round_spec(round_: Round) -> RoundSpec:
 
 def _fits_sql(round_: RoundSpec) -> bool:
     factors = round_.scale.factors
-    if not factors:
-        return True
-    largest_mark = max(ten_thousandths(abs(c.max_value)) for c in round_.criteria) or 1
-    return max(factors.values()) * largest_mark * len(round_.criteria) < SQL_POINTS_LIMIT
+    largest = sum(factor * ten_thousandths(abs(c.max_value))
+                  for c in round_.criteria if (factor := factors.get(c.id)))
+    return largest * (len(round_.criteria) + 1) < FLOAT_POINTS_LIMIT
+
+
+def sheet_table(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None = None) -> SheetTable:
+    """Summaries of every confirmed sheet of ``rounds`` (optionally only some entries), as arrays
+    in (round, entry, judge) order."""
+    in_sql = [r for r in rounds if _fits_sql(r)]
+    in_python = [r for r in rounds if not _fits_sql(r)]
+    parts = [_table_in_sql(in_sql, entry_ids)] if in_sql else []
+    if in_python:  # rubrics too fine for float sums: the same arithmetic on the raw marks
+        parts.append(SheetTable.from_summaries(
+            summarise(raw_sheets([r.id for r in in_python], entry_ids), in_python)))
+    return SheetTable.concat(parts)
 
 
 def sheet_summaries(rounds: Sequence[RoundSpec],
                     entry_ids: Sequence[int] | None = None) -> list[SheetSummary]:
-    """Summaries of every confirmed sheet of ``rounds`` (optionally only some entries), in
-    (round, entry, judge) order."""
-    in_sql = [r for r in rounds if _fits_sql(r)]
-    in_python = [r for r in rounds if not _fits_sql(r)]
-    summaries = _summaries_in_sql(in_sql, entry_ids) if in_sql else []
-    if in_python:  # rubrics too fine for 64-bit sums: the same arithmetic on the raw marks
-        summaries += summarise(raw_sheets([r.id for r in in_python], entry_ids), in_python)
-    return sorted(summaries, key=lambda s: (s.round_id, s.entry_id, s.judge_id))
+    """:func:`sheet_table` as a list of summaries."""
+    return list(sheet_table(rounds, entry_ids))
 
 
-def _summaries_in_sql(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) -> list[SheetSummary]:
-    factors = {cid: factor for r in rounds for cid, factor in r.scale.factors.items()}
-    maxima = {c.id: ten_thousandths(c.max_value) for r in rounds for c in counted(r.criteria)}
+def _numbers(values: Sequence[int]) -> str:
+    return ", ".join(str(int(v)) for v in values)
+
+
+def _table_in_sql(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) -> SheetTable:
+    factors = {cid: factor * INPUT_UNIT for r in rounds for cid, factor in r.scale.factors.items()}
+    maxima = {c.id: float(c.max_value) for r in rounds for c in counted(r.criteria)}
     heaviest_ids = [h.id for r in rounds if (h := heaviest_criterion(r.criteria)) is not None]
-    mark = cast(func.round(Score.value * INPUT_UNIT), BigInteger)
-    criterion = Score.criterion_id
-    points = func.sum(mark * case(factors, value=criterion, else_=0)) if factors else func.sum(0)
-    top = (case((mark >= case(maxima, value=criterion, else_=None), 1), else_=0)
-           if maxima else cast(0, Integer))
-    query = (
-        select(Assignment.round_id, Assignment.entry_id, Assignment.judge_id, points,
-               func.max(case((criterion.in_(heaviest_ids), mark), else_=None)),
-               func.sum(top),
-               func.sum(case((criterion.in_(list(maxima)), 1), else_=0)))
-        .join(Score, Score.assignment_id == Assignment.id)
-        .where(Assignment.round_id.in_([r.id for r in rounds]), Assignment.status == "confirmed")
-        .group_by(Assignment.round_id, Assignment.entry_id, Assignment.judge_id))
-    if entry_ids is not None:
-        query = query.where(Assignment.entry_id.in_(entry_ids))
-    return [SheetSummary(round_id, entry_id, judge_id, int(points_ or 0),
-                         None if heaviest is None else int(heaviest), int(top_ or 0), int(marks or 0))
-            for round_id, entry_id, judge_id, points_, heaviest, top_, marks
-            in db.session.connection().execute(query)]
+    marks = {r.id: len(counted(r.criteria)) for r in rounds}
+    score, assignment = Score.__tablename__, Assignment.__tablename__
+
+    def case(mapping: dict[int, float] | dict[int, int], otherwise: str) -> str:
+        if not mapping:
+            return otherwise
+        branches = " ".join(f"WHEN {int(k)} THEN {float(v)!r}" for k, v in sorted(mapping.items()))
+        return f"CASE s.criterion_id {branches} ELSE {otherwise} END"
+
+    heaviest = (f"MAX(CASE WHEN s.criterion_id IN ({_numbers(heaviest_ids)}) THEN s.value END)"
+                if heaviest_ids else "NULL")
+    # Only numbers the code made go into the statement: ids, factors and maxima.
+    sql = (f"SELECT a.round_id, a.entry_id, a.judge_id, SUM(s.value * {case(factors, '0.0')}), {heaviest}, "
+           f"SUM(CASE WHEN s.value >= {case(maxima, 'NULL')} THEN 1 ELSE 0 END) "
+           f"FROM {assignment} a JOIN {score} s ON s.assignment_id = a.id "
+           f"WHERE a.round_id IN ({_numbers([r.id for r in rounds])}) AND a.status = 'confirmed'"
+           + (f" AND a.entry_id IN ({_numbers(entry_ids)})" if entry_ids is not None else "")
+           + " GROUP BY a.id")
+    if entry_ids is not None and not entry_ids:
+        return SheetTable.concat([])
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    # NULL (no heaviest criterion) becomes NaN.
+    table = np.fromiter(chain.from_iterable(rows), np.float64, 6 * len(rows)).reshape(-1, 6)
+    round_ids = table[:, 0].astype(np.int64)
+    heaviest_marks = table[:, 4]
+    marks_given = np.zeros(len(rows), dtype=np.int64)
+    for round_id, count in marks.items():
+        marks_given[round_ids == round_id] = count
+    return SheetTable.from_columns(
+        round_ids, table[:, 1].astype(np.int64), table[:, 2].astype(np.int64),
+        np.rint(table[:, 3]).astype(np.int64),
+        np.where(np.isnan(heaviest_marks), NO_MARK, np.rint(np.nan_to_num(heaviest_marks) * INPUT_UNIT))
+        .astype(np.int64),
+        table[:, 5].astype(np.int64), marks_given)
 
 
 def raw_sheets(round_ids: Sequence[int], entry_ids: Sequence[int] | None = None) -> list[ScoreSheet]:

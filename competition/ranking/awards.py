@@ -78,7 +78,7 @@ class AwardRow:
 @dataclass(frozen=True)
 class AwardResult:
     award_id: int
-    rows: tuple[AwardRow, ...]
+    rows: Sequence[AwardRow]
 
 
 def subject_score(policy: str, scores: Sequence[Decimal | float | int], *, index_floor: int = 3,

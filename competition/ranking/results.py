@@ -25,18 +25,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from competition.ranking.aggregation import combine, spread
-from competition.ranking.awards import AwardResult, AwardSpec, EntryOutcome, award_results
-from competition.ranking.bands import IID_BANDS, Band, predikat
+from competition.ranking.awards import AwardResult, AwardSpec
+from competition.ranking.bands import IID_BANDS, Band
 from competition.ranking.exact import exact, rounded_text, shown, text
 from competition.ranking.normalisation import normalise_by_judge
-from competition.ranking.tiebreaks import DEFAULT_CHAIN, Compared, Contender, TieValue, rank
+from competition.ranking.tables import EntryFacts, EntryTable, SheetTable
+from competition.ranking.tiebreaks import DEFAULT_CHAIN, Compared, TieValue
 from competition.ranking.totals import (
     CriterionSpec,
     RoundScale,
@@ -85,20 +86,10 @@ class ScoreSheet:
 
 
 @dataclass(frozen=True)
-class EntryFacts:
-    id: int
-    organisation_id: int        # the entrant it competes for
-    region_id: int
-    category_id: int | None
-    submitted_at: float | None  # the first submission, in seconds since the epoch
-    has_evidence: bool = True
-
-
-@dataclass(frozen=True)
 class CompetitionInputs:
     rounds: tuple[RoundSpec, ...]
-    sheets: tuple[SheetSummary, ...]
-    entries: tuple[EntryFacts, ...]
+    sheets: tuple[SheetSummary, ...] | SheetTable
+    entries: tuple[EntryFacts, ...] | EntryTable
     awards: tuple[AwardSpec, ...] = ()
     chain: tuple[str, ...] = DEFAULT_CHAIN
     bands: tuple[Band, ...] = IID_BANDS
@@ -135,8 +126,8 @@ class EntryResult:
 
 @dataclass(frozen=True)
 class Results:
-    entries: tuple[EntryResult, ...]
-    awards: tuple[AwardResult, ...]
+    entries: Sequence[EntryResult]     # best first
+    awards: Sequence[AwardResult]
 
 
 def summarise(sheets: Iterable[ScoreSheet], rounds: Iterable[RoundSpec]) -> tuple[SheetSummary, ...]:
@@ -201,44 +192,11 @@ def tiebreak_values(last_round: RoundSpec, sheets: list[SheetSummary],
 
 
 def compute_results(inputs: CompetitionInputs) -> Results:
-    rounds = sorted(inputs.rounds, key=lambda r: r.position)
-    by_round: dict[int, list[SheetSummary]] = defaultdict(list)
-    by_entry: dict[int, list[SheetSummary]] = defaultdict(list)
-    for sheet in inputs.sheets:
-        by_round[sheet.round_id].append(sheet)
-        by_entry[sheet.entry_id].append(sheet)
-    scores_by_round = {r.id: exact_round_scores(r, by_round[r.id], inputs.disagreement_threshold)
-                       for r in rounds}
+    """The results: on arrays (:mod:`competition.ranking.vectorised`), giving exactly what the
+    readable computation in tests/ranking/reference.py gives, at national scale in under a second."""
+    from competition.ranking.vectorised import compute
 
-    facts = {e.id: e for e in inputs.entries}
-    outcomes: dict[int, EntryOutcome] = {}
-    entry_rounds: dict[int, tuple[RoundScore, ...]] = {}
-    for entry_id in sorted(facts):
-        scored = [(r, scores_by_round[r.id][entry_id]) for r in rounds if entry_id in scores_by_round[r.id]]
-        if not scored:
-            continue
-        entry = facts[entry_id]
-        outcomes[entry_id] = EntryOutcome(
-            entry_id=entry_id, organisation_id=entry.organisation_id, region_id=entry.region_id,
-            category_id=entry.category_id, score=shown(final_score([(r, s[0]) for r, s in scored])),
-            stage=len(scored),
-            tiebreak=tiebreak_values(scored[-1][0], by_entry[entry_id], entry.submitted_at))
-        entry_rounds[entry_id] = tuple(s[1] for _, s in scored)
-
-    # The overall ranking of innovations; organisers' decisions belong to awards.
-    placings = rank([Contender(key=o.entry_id, score=o.score, stage=o.stage, tiebreak=o.tiebreak)
-                     for o in outcomes.values()],
-                    [rule for rule in inputs.chain if rule != "organiser_decision"])
-    entries = tuple(
-        EntryResult(entry_id=p.key, score=p.score, stage=p.stage, place=p.place, shared=p.shared,
-                    separated_by=p.separated_by,
-                    band=predikat(p.score, inputs.bands, has_evidence=facts[p.key].has_evidence),
-                    rounds=entry_rounds[p.key], compared=p.compared)
-        for p in placings)
-    awards = award_results(inputs.awards, list(outcomes.values()), chain=inputs.chain,
-                           decisions=inputs.decisions,
-                           one_award_per_organisation=inputs.one_award_per_organisation)
-    return Results(entries=entries, awards=tuple(awards))
+    return compute(inputs)
 
 
 # -- canonical form -----------------------------------------------------------------------------
@@ -260,11 +218,15 @@ def _plain(value: Any, *, inputs: bool) -> Any:
 
 
 def results_to_data(results: Results) -> dict[str, Any]:
-    return _plain(asdict(results), inputs=False)
+    return _plain({"entries": [asdict(e) for e in results.entries],
+                   "awards": [{"award_id": a.award_id, "rows": [asdict(r) for r in a.rows]}
+                              for a in results.awards]}, inputs=False)
 
 
 def inputs_to_data(inputs: CompetitionInputs) -> dict[str, Any]:
-    data = _plain(asdict(inputs), inputs=True)
+    data = _plain(asdict(replace(inputs, sheets=(), entries=())), inputs=True)
+    data["sheets"] = [asdict(s) for s in inputs.sheets]
+    data["entries"] = [asdict(e) for e in sorted(inputs.entries, key=lambda e: e.id)]
     data["decisions"] = {str(a): {str(s): r for s, r in sorted(d.items())}
                          for a, d in sorted(inputs.decisions.items())}
     data["method"] = METHOD

@@ -19,7 +19,6 @@ from competition.ranking.exact import rounded_text
 from workflows.messages import t
 
 
-
 def rule_name(rule: str) -> str:
     names = {"heaviest_criterion": t("Heaviest criterion"), "top_marks": t("Top marks"),
              "earlier_submission": t("Submitted first"), "organiser_decision": t("Organiser's decision")}

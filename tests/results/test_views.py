@@ -368,7 +368,8 @@ def test_the_public_sees_only_published_winners(client, contest):
     published = db.session.scalar(select(ResultSet).where(ResultSet.version == 1))
     assert 'id="announced"' in html and published.sha256 in html
     rows = re.findall(r'data-position="(\d)">\s*<span[^>]*>(Juara [IV]+)</span>'
-                      r".*?<strong data-winner>([^<]+)<.*?data-counted=\"\d+\">([^<]+)<.*?data-score>([^<]+)<",
+                      r".*?<strong data-winner>([^<]+)<.*?data-counted=\"\d+\">([^<]+)<"
+                      r".*?data-score>([^<]+)<",
                       html, flags=re.S)
     # Each OPD with the innovation that counted and its own score, then the OPD's score.
     assert rows == [("1", "Juara I", "Dinas Kesehatan", "Si-Sehat (75,00)", "26,00"),
