@@ -21,6 +21,7 @@ LAYERS = [
     ("policy", ["competition/policy.py"]),
     ("documents", ["competition/documents/*.py"]),
     ("operations and queries", ["competition/*/operations.py", "competition/*/queries.py",
+                                "competition/competitions/units.py",
                                 "competition/entries/evidence.py", "competition/judging/scoring.py",
                                 "competition/judging/rounds.py", "competition/judging/sheets.py",
                                 "competition/people/organisations.py", "competition/results/wording.py",

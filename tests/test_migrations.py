@@ -131,3 +131,29 @@ def test_the_first_submission_is_read_from_the_audit_trail(fresh_database):
         assert {n: str(moment)[:19] for n, moment in first.items()} == {
             1: "2025-03-01 05:00:00", 2: "2025-03-02 00:00:00"}
         db.engine.dispose()
+
+
+def test_existing_competitions_let_units_compete_on_their_own(fresh_database):
+    """0007: every competition already there keeps units as entrants of their own (as Kota Kediri
+    ranked Puskesmas Ngletih in 2022); the database knows only the two rules."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as connection:   # a competition its innovations and rounds refer to
+            for statement in BEFORE_0005:
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT id, units_compete FROM competition")).all() == [(1, "own")]
+            checks = {c["name"] for c in inspect(connection).get_check_constraints("competition")}
+            assert {"ck_competition_units_compete_known", "ck_competition_phase_known",
+                    "ck_competition_submission_window_ordered"} <= checks
+            connection.execute(text("UPDATE competition SET units_compete = 'parent' WHERE id = 1"))
+        with pytest.raises(IntegrityError, match="units_compete_known"), db.engine.begin() as connection:
+            connection.execute(text("UPDATE competition SET units_compete = 'bidang' WHERE id = 1"))
+        downgrade(revision="0006")
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("competition")}
+        assert "units_compete" not in columns and "phase" in columns
+        upgrade()   # and back again
+        db.engine.dispose()

@@ -177,6 +177,7 @@ def command_names(group: click.Group, prefix: str = "") -> set[str]:
 # Commands that act for a person, with demo arguments; each must ask the policy.
 PERSON_COMMANDS = {
     "competition phase": ["{competition_id}", "open_submissions", "--as", "organiser@" + EMAIL_DOMAIN],
+    "competition units": ["{competition_id}", "parent", "--as", "judge@" + EMAIL_DOMAIN],
     "entry fire": ["{entry_id}", "--trigger", "verify", "--as", "judge@" + EMAIL_DOMAIN],
     "judging add-round": ["{competition_id}", "--name", "Babak uji", "--as", "judge@" + EMAIL_DOMAIN],
     "judging add-criterion": ["{round_id}", "--name", "Uji", "--weight", "1", "--as",

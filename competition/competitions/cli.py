@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from competition.cli.common import get_competition, get_user
 from competition.extensions import db
-from competition.models import Competition, Entry
+from competition.models import UNITS_COMPETE_RULES, UNITS_OWN, Competition, Entry
 from workflows import get_workflow, load_workflows
 
 
@@ -67,9 +67,16 @@ def status_command() -> None:
                 click.echo(f"    {state:<10} {counts[state]}")
 
 
+UNITS_HELP = ("How units under an OPD (bidang, UPT, puskesmas) take part: 'own', each is an entrant "
+              "of its own; 'parent', its innovations count for its top-level OPD.")
+UNITS_SENTENCES = {"own": "Units under an OPD compete as entrants of their own.",
+                   "parent": "Units under an OPD count for their OPD."}
+
+
 @click.group("competition")
 def competition_group() -> None:
-    """Create competitions and move them through their phases."""
+    """Create competitions, move them through their phases, and say how units under an OPD
+    take part."""
 
 
 @competition_group.command("create")
@@ -84,9 +91,11 @@ def competition_group() -> None:
 @click.option("--category", "categories", multiple=True, help="Repeat for each category.")
 @click.option("--organiser", "organiser_email", required=True,
               help="E-mail of an existing user who becomes its organiser (create-user makes one).")
+@click.option("--units", "units_compete", type=click.Choice(UNITS_COMPETE_RULES), default=UNITS_OWN,
+              show_default=True, help=UNITS_HELP)
 def competition_create(region_name: str, name: str, year: int, opens: str, closes: str,
                        verification_closes: str, judging_closes: str, categories: tuple[str, ...],
-                       organiser_email: str) -> None:
+                       organiser_email: str, units_compete: str) -> None:
     """Create a competition in its set-up phase with an organiser, who carries on in the browser."""
     from competition.competitions.operations import create_competition
     from competition.people.operations import grant_role
@@ -109,7 +118,8 @@ def competition_create(region_name: str, name: str, year: int, opens: str, close
         name=name, year=year, region=get_or_create_region(region_name),
         submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
         verification_closes_at=moments["--verification-closes"],
-        judging_closes_at=moments["--judging-closes"], categories=list(categories))
+        judging_closes_at=moments["--judging-closes"], categories=list(categories),
+        units_compete=units_compete)
     grant_role(organiser, competition, "organiser")
     click.echo(f"[{competition.id}] {competition.name} ({competition.year}) created in "
                f"{competition.region.name}; {organiser.email} organises it.")
@@ -128,3 +138,17 @@ def competition_phase(competition_id: int, trigger: str, actor_email: str, comme
     competition = get_competition(competition_id)
     event = change_competition_phase(competition, trigger, get_user(actor_email), comment=comment)
     click.echo(f"{competition.name}: {event.from_phase} -> {event.to_phase}")
+
+
+@competition_group.command("units")
+@click.argument("competition_id", type=int)
+@click.argument("rule", type=click.Choice(UNITS_COMPETE_RULES))
+@click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
+def competition_units(competition_id: int, rule: str, actor_email: str) -> None:
+    """Set how units under an OPD take part in a competition, until its results phase: RULE is
+    'own' (each unit is an entrant of its own) or 'parent' (it counts for its top-level OPD)."""
+    from competition.competitions.operations import set_units_compete
+
+    competition = get_competition(competition_id)
+    set_units_compete(competition, get_user(actor_email), rule)
+    click.echo(f"{competition.name}: {UNITS_SENTENCES[competition.units_compete]}")

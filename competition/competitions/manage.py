@@ -1,5 +1,6 @@
-"""What the organiser's competition pages share: finding the competition the organiser runs, and
-the tabs between its set-up, panels, dashboard, results and ceremony pages.
+"""What the organiser's competition pages share: finding the competition the organiser runs, the
+tabs between its set-up, panels, dashboard, results and ceremony pages, and the sentence that
+says how units under an OPD take part.
 
 Each area's blueprint registers its pages under ``/manage/<competition_id>/...`` and names its tab
 in ``TABS``; a tab shows once its page exists.
@@ -12,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from competition.extensions import db
-from competition.models import Competition
+from competition.models import UNITS_OWN, UNITS_PARENT, Competition
 from competition.policy import is_organiser
 
 # (endpoint, label): in the order an organiser works through a competition.
@@ -23,6 +24,18 @@ TABS = (
     ("results.preview", _l("Results")),
     ("ceremony.index", _l("Ceremony")),
 )
+
+# How units under an OPD take part, in the one sentence every page with participation figures or
+# results shows (see competition.competitions.units).
+UNITS_RULE_SENTENCES = {
+    UNITS_OWN: _l("Units under an OPD compete as entrants of their own."),
+    UNITS_PARENT: _l("Units under an OPD count for their OPD."),
+}
+
+
+def units_rule(competition: Competition) -> str:
+    """The competition's rule for units under an OPD, in one sentence of the page's language."""
+    return str(UNITS_RULE_SENTENCES[competition.units_compete])
 
 
 def organised_competition(competition_id: int) -> Competition:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
@@ -32,6 +33,13 @@ if TYPE_CHECKING:
 # The states of workflows/competition.toml; a test keeps the two in step.
 COMPETITION_PHASES = ("setup", "open", "verification", "judging", "results", "closed")
 
+# How units under an OPD (bidang, UPT, puskesmas: organisations with a parent) take part:
+# "own", each enters for itself, as Kota Kediri ranked Puskesmas Ngletih in 2022; "parent", its
+# innovations count for its top-level OPD. See competition.competitions.units.
+UNITS_OWN = "own"
+UNITS_PARENT = "parent"
+UNITS_COMPETE_RULES = (UNITS_OWN, UNITS_PARENT)
+
 
 class Competition(Model):
     """An award competition run by a region for one year, with its timeline and phase."""
@@ -47,6 +55,7 @@ class Competition(Model):
         CheckConstraint("verification_closes_at <= judging_closes_at", name="judging_after_verification"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         CheckConstraint("disagreement_threshold >= 0", name="disagreement_threshold_not_negative"),
+        CheckConstraint(one_of("units_compete", UNITS_COMPETE_RULES), name="units_compete_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +75,9 @@ class Competition(Model):
         JSON, default=lambda: [{"label": b.label, "minimum": float(b.minimum)} for b in IID_BANDS])
     disagreement_threshold: Mapped[float] = mapped_column(Float, default=20.0)
     one_award_per_organisation: Mapped[bool] = mapped_column(default=True)
+    # Whether units under an OPD compete as entrants of their own or for their OPD.
+    units_compete: Mapped[str] = mapped_column(String(10), default=UNITS_OWN,
+                                               server_default=text(f"'{UNITS_OWN}'"))
 
     region: Mapped[Region] = relationship()
     categories: Mapped[list[Category]] = relationship(

@@ -9,7 +9,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
-from competition.models import Award, Category, Competition, CompetitionEvent, Entry, Panel, Region, User
+from competition.models import (
+    UNITS_COMPETE_RULES,
+    UNITS_OWN,
+    Award,
+    Category,
+    Competition,
+    CompetitionEvent,
+    Entry,
+    Panel,
+    Region,
+    User,
+)
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.policy import actor_for, require_organiser
@@ -24,9 +35,11 @@ COMPETITION_WORKFLOW = "competition"
 @operation
 def create_competition(*, name: str, year: int, region: Region, submission_opens_at: datetime,
                        submission_closes_at: datetime, verification_closes_at: datetime,
-                       judging_closes_at: datetime, categories: list[str] | None = None) -> Competition:
-    """A competition in its set-up phase, with its timeline and categories."""
-    problems = []
+                       judging_closes_at: datetime, categories: list[str] | None = None,
+                       units_compete: str = UNITS_OWN) -> Competition:
+    """A competition in its set-up phase, with its timeline and categories; units under an OPD
+    compete as entrants of their own unless ``units_compete`` is "parent"."""
+    problems = _units_problems(units_compete)
     if not name.strip():
         problems.append(t("name: must not be empty"))
     if not 2000 <= year <= 2100:
@@ -54,7 +67,7 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
         raise InvalidInput(problems)
     competition = Competition(
         name=name.strip(), year=year, region=region,
-        phase=get_workflow(COMPETITION_WORKFLOW).definition.initial,
+        phase=get_workflow(COMPETITION_WORKFLOW).definition.initial, units_compete=units_compete,
         submission_opens_at=submission_opens_at, submission_closes_at=submission_closes_at,
         verification_closes_at=verification_closes_at, judging_closes_at=judging_closes_at)
     competition.categories = [Category(name=c) for c in names]
@@ -170,6 +183,48 @@ def _timeline_locked(field: str) -> str:
             "submission_closes_at": t("Submissions are closed; their deadline can no longer change."),
             "verification_closes_at": t("Verification is over; its deadline can no longer change."),
             "judging_closes_at": t("Judging is over; its deadline can no longer change.")}[field]
+
+
+# -- units under an OPD ----------------------------------------------------------------------------
+
+# Phases in which the results are worked out with the rule for units, which then stays.
+UNITS_FIXED_PHASES = ("results", "closed")
+
+
+def _units_problems(units_compete: str) -> list[str]:
+    if units_compete in UNITS_COMPETE_RULES:
+        return []
+    return [t("units_compete: %(value)r is not a rule; choose 'own' (units compete as entrants of "
+              "their own) or 'parent' (units count for their OPD)", value=units_compete)]
+
+
+@operation
+def set_units_compete(competition: Competition, organiser: User, units_compete: str) -> Competition:
+    """Whether units under an OPD compete as entrants of their own ("own") or count for their
+    top-level OPD ("parent"); see :mod:`competition.competitions.units`.
+
+    The results are worked out with the rule, so it no longer changes once the competition is in
+    its results phase or closed. Setting the rule it already has changes nothing and is no
+    refusal.
+    """
+    require_organiser(organiser, competition)
+    problems = _units_problems(units_compete)
+    if not problems and units_compete != competition.units_compete:
+        if competition.phase == "closed":
+            problems.append(t("The competition is closed; its set-up no longer changes."))
+        elif competition.phase in UNITS_FIXED_PHASES:
+            problems.append(t("The competition is in its results phase and the results are worked out "
+                              "with it: whether units under an OPD compete on their own no longer "
+                              "changes."))
+    if problems:
+        raise InvalidInput(problems)
+    competition.units_compete = units_compete
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
+                                 name=competition.name)) from exc
+    return competition
 
 
 def _category_name_problems(competition: Competition, name: str, *,

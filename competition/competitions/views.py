@@ -1,6 +1,7 @@
 """The organiser's set-up pages for a competition: creating one, its phase and timeline,
-categories, judging rounds with their rubric, awards, the result rules (predikat bands, the
-tie-break chain, disagreement and one award per OPD) and the workflow diagrams.
+categories, how units under an OPD take part, judging rounds with their rubric, awards, the
+result rules (predikat bands, the tie-break chain, disagreement and one award per OPD) and the
+workflow diagrams.
 
 Every page is for the competition's organisers only (see :func:`organised_competition`); every
 change goes through a service, and the service's refusals are shown as they are.
@@ -27,6 +28,7 @@ from wtforms import (
     DateTimeLocalField,
     FloatField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -36,23 +38,25 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import TextInput
 
 from competition.competitions.diagram import workflow_svg
-from competition.competitions.manage import organised_competition
+from competition.competitions.manage import organised_competition, units_rule
 from competition.competitions.models import COMPETITION_PHASES
 from competition.competitions.operations import (
     COMPETITION_WORKFLOW,
     TIMELINE,
     TIMELINE_CHANGEABLE_UNTIL,
+    UNITS_FIXED_PHASES,
     add_category,
     change_competition_phase,
     create_competition,
     remove_category,
     rename_category,
+    set_units_compete,
     timeline_problems,
     update_timeline,
 )
 from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.models import Award, Category, Competition, Criterion, Entry, Round
+from competition.models import UNITS_OWN, UNITS_PARENT, Award, Category, Competition, Criterion, Entry, Round
 from competition.models.types import utcnow
 from competition.people.operations import grant_role
 from competition.people.views import ROLE_LABELS
@@ -158,6 +162,14 @@ class CompetitionForm(TimelineForm):
 class CategoryForm(FlaskForm):
     name = StringField(_l("Category name"), validators=[DataRequired(message=_l("Fill this in.")),
                                                         Length(max=120)])
+
+
+class UnitsForm(FlaskForm):
+    # Any value goes to the service, which names a wrong one.
+    units_compete = RadioField(_l("How units under an OPD (bidang, UPT, puskesmas) take part"), choices=[
+        SelectChoice(UNITS_OWN, _l("As entrants of their own: a unit that enters is ranked beside the OPDs")),
+        SelectChoice(UNITS_PARENT, _l("For their OPD: a unit's innovations count for the OPD above it")),
+    ], validate_choice=False)
 
 
 class PhaseForm(FlaskForm):
@@ -289,7 +301,8 @@ def new_competition() -> str | Response | tuple[str, int]:
                 try:
                     with atomic():
                         competition = create_competition(name=form.name.data, year=form.year.data,
-                                                         region=region, categories=categories, **moments)
+                                                         region=region, categories=categories,
+                                                         units_compete=UNITS_OWN, **moments)
                         grant_role(current_user, competition, "organiser")
                 except AnugerahError as error:
                     flash_error(error)
@@ -330,6 +343,9 @@ def overview(competition_id: int) -> str:
         categories=categories, rounds=rounds, awards=awards, rubric_total=rubric_total,
         timeline=[(field, TIMELINE_LABELS[field], getattr(competition, field)) for field in TIMELINE],
         category_form=CategoryForm(formdata=None), form=ConfirmForm(), timezone=_timezone_name(),
+        units_rule=units_rule(competition),
+        units_form=None if competition.phase in UNITS_FIXED_PHASES else UnitsForm(
+            formdata=None, data={"units_compete": competition.units_compete}),
         can_change_categories=competition.phase in ("setup", "open"),
         timeline_editable=phases.index(competition.phase) <= phases.index("judging"),
         phase_diagram=_diagram(COMPETITION_WORKFLOW, current=competition.phase, compact=True),
@@ -456,6 +472,25 @@ def remove_category_(competition_id: int, category_id: int) -> Response:
     else:
         flash(_("Category '%(name)s' has been removed.", name=name), "success")
     return back_to("setup.overview", competition, anchor="categories")
+
+
+# -- units under an OPD -----------------------------------------------------------------------------
+
+@bp.post("/<int:competition_id>/setup/units")
+@login_required
+def units_(competition_id: int) -> Response:
+    """Whether units under an OPD compete as entrants of their own or for their OPD."""
+    competition = organised_competition(competition_id)
+    form = UnitsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_units_compete(competition, current_user, form.units_compete.data or "")
+    except AnugerahError as error:
+        flash_error(error)
+    else:
+        flash(_("Saved: %(rule)s", rule=units_rule(competition)), "success")
+    return back_to("setup.overview", competition, anchor="units")
 
 
 # -- the workflows ----------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from competition.competitions.models import (
     COMPETITION_PHASES,
+    UNITS_COMPETE_RULES,
+    UNITS_OWN,
+    UNITS_PARENT,
     Category,
     Competition,
     CompetitionEvent,
@@ -41,4 +44,5 @@ __all__ = [
     "TieDecision",
     "COMPETITION_PHASES", "Category", "Competition", "CompetitionEvent", "ENTRY_STATUSES", "Entry",
     "EntryEvent", "Evidence", "MEMBERSHIP_ROLES", "Membership", "Organisation", "Region", "User",
+    "UNITS_COMPETE_RULES", "UNITS_OWN", "UNITS_PARENT",
 ]

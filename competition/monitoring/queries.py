@@ -5,11 +5,16 @@ queries, however many innovations, judges and scores there are.
 The rules the figures follow:
 
 - An OPD is an active organisation of the competition's region with no organisation above it;
-  bidang, UPT, puskesmas and kelurahan count towards the OPD above them.
+  units (bidang, UPT, puskesmas, kelurahan) sit below one. The competition's rule for units
+  (:mod:`competition.competitions.units`) says for whom a unit's innovations count:
+  - "parent": for its top-level OPD; the entrants are the OPDs.
+  - "own": for the unit itself. The entrants are the OPDs and every active unit that has entered
+    (has a submitted innovation); a unit's innovations, drafts and withdrawals never count for
+    the OPD above it. Units are not obliged to enter, so a unit that has not is no entrant.
 - A submitted innovation is one that has been submitted (it has a submission time) and is not
   withdrawn: submitted, returned for revision, verified, rejected, scored or awarded.
-- An OPD takes part when it, or a unit under it, has at least one submitted innovation. The others
-  make the list for the reward-and-punishment evaluation.
+- An entrant takes part when it has at least one submitted innovation. The OPDs that do not make
+  the list for the reward-and-punishment evaluation; "one OPD, one innovation" counts entrants.
 - A judge's assignment is confirmed once the scores are locked, a draft when some scores are
   saved but not confirmed, and not started otherwise.
 - Score distributions use confirmed scores only, each as a share of its criterion's scale.
@@ -33,10 +38,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
 from sqlalchemy.orm import selectinload
 
+from competition.competitions.units import entrant_of
 from competition.extensions import db
 from competition.judging.sheets import round_spec, sheet_summaries
 from competition.models import (
     ENTRY_STATUSES,
+    UNITS_OWN,
+    UNITS_PARENT,
     Assignment,
     Category,
     Competition,
@@ -118,14 +126,16 @@ def entries_by_category_and_status(competition: Competition) -> EntriesFigure:
 
 @dataclass(frozen=True, slots=True)
 class OpdParticipation:
-    """An OPD's innovations, those of the units under it included."""
+    """An entrant's innovations: an OPD's (with those of the units under it when units count for
+    their OPD), or a unit's that entered on its own (``part_of`` names its OPD)."""
 
     organisation_id: int
     name: str
     short_name: str | None
     submitted: int      # submitted innovations (see the module's rules)
-    in_progress: int    # drafts never submitted: work the OPD has started
+    in_progress: int    # drafts never submitted: work the entrant has started
     withdrawn: int
+    part_of: str | None = None   # a unit's top-level OPD; None for an OPD
 
     @property
     def takes_part(self) -> bool:
@@ -134,11 +144,18 @@ class OpdParticipation:
 
 @dataclass(frozen=True, slots=True)
 class ParticipationFigure:
-    opds: list[OpdParticipation]   # every active OPD of the region, by name
+    # Every active OPD of the region by name, each followed by its units that entered on their own.
+    opds: list[OpdParticipation]
+    units_compete: str = "parent"   # the competition's rule for units under an OPD
 
     @property
     def total(self) -> int:
         return len(self.opds)
+
+    @property
+    def units_entered(self) -> int:
+        """Units under an OPD that are entrants of their own."""
+        return sum(1 for o in self.opds if o.part_of is not None)
 
     @property
     def taking_part(self) -> list[OpdParticipation]:
@@ -146,8 +163,8 @@ class ParticipationFigure:
 
     @property
     def without_innovation(self) -> list[OpdParticipation]:
-        """The list for the reward-and-punishment evaluation."""
-        return [o for o in self.opds if not o.takes_part]
+        """The list for the reward-and-punishment evaluation: OPDs, never units."""
+        return [o for o in self.opds if not o.takes_part and o.part_of is None]
 
     @property
     def without_but_started(self) -> int:
@@ -159,25 +176,15 @@ class ParticipationFigure:
         return len(self.taking_part) / self.total if self.total else 0.0
 
 
-def _top_level(organisations: dict[int, int | None]) -> dict[int, int]:
-    """Each organisation's topmost ancestor (itself when it has none)."""
-    top: dict[int, int] = {}
-    for start in organisations:
-        seen = [start]
-        current = start
-        while (parent := organisations.get(current)) is not None and parent not in seen:
-            seen.append(parent)
-            current = parent
-        top[start] = current
-    return top
-
-
 def opd_participation(competition: Competition) -> ParticipationFigure:
-    organisations = db.session.execute(
+    """Every entrant's innovations under the competition's rule for units (see the module's rules)."""
+    organisations = {o.id: o for o in db.session.execute(
         select(Organisation.id, Organisation.parent_id, Organisation.name, Organisation.short_name,
                Organisation.active)
-        .where(Organisation.region_id == competition.region_id)).all()
-    top = _top_level({o.id: o.parent_id for o in organisations})
+        .where(Organisation.region_id == competition.region_id))}
+    parents = {o.id: o.parent_id for o in organisations.values()}
+    entrant = entrant_of(parents, competition.units_compete)
+    opd = entrant_of(parents, UNITS_PARENT)
     submitted: dict[int, int] = defaultdict(int)
     in_progress: dict[int, int] = defaultdict(int)
     withdrawn: dict[int, int] = defaultdict(int)
@@ -187,22 +194,32 @@ def opd_participation(competition: Competition) -> ParticipationFigure:
                    _count_where(Entry.status == "withdrawn"))
             .where(Entry.competition_id == competition.id)
             .group_by(Entry.organisation_id)):
-        opd = top.get(organisation_id, organisation_id)
-        submitted[opd] += sent or 0
-        in_progress[opd] += drafts or 0
-        withdrawn[opd] += gone or 0
-    opds = [OpdParticipation(o.id, o.name, o.short_name, submitted[o.id], in_progress[o.id], withdrawn[o.id])
-            for o in organisations if o.parent_id is None and o.active]
-    return ParticipationFigure(sorted(opds, key=lambda o: (o.name.casefold(), o.organisation_id)))
+        counted = entrant.get(organisation_id, organisation_id)
+        submitted[counted] += sent or 0
+        in_progress[counted] += drafts or 0
+        withdrawn[counted] += gone or 0
+    own = competition.units_compete == UNITS_OWN
+    rows = []
+    for o in organisations.values():
+        is_opd = o.parent_id is None
+        if o.active and (is_opd or (own and submitted[o.id] > 0)):
+            part_of = None if is_opd else organisations[opd[o.id]].name
+            rows.append(OpdParticipation(o.id, o.name, o.short_name, submitted[o.id], in_progress[o.id],
+                                         withdrawn[o.id], part_of))
+    # Each OPD by name, with the units that entered on their own right below it.
+    rows.sort(key=lambda r: ((r.part_of or r.name).casefold(), r.part_of is not None, r.name.casefold(),
+                             r.organisation_id))
+    return ParticipationFigure(rows, competition.units_compete)
 
 
 @dataclass(frozen=True, slots=True)
 class TargetFigure:
     """Progress against "one OPD, one innovation"."""
 
-    opds: int                    # active OPDs
+    opds: int                    # active OPDs (and units that entered on their own)
     opds_taking_part: int        # of which with at least one submitted innovation
     submitted_innovations: int   # every submitted innovation of the competition
+    units_compete: str = "parent"
 
     @property
     def opd_share(self) -> float:
@@ -221,7 +238,7 @@ def target_progress(competition: Competition, participation: ParticipationFigure
     submitted = db.session.scalar(select(func.count()).select_from(Entry).where(
         Entry.competition_id == competition.id, _is_submitted())) or 0
     return TargetFigure(opds=participation.total, opds_taking_part=len(participation.taking_part),
-                        submitted_innovations=submitted)
+                        submitted_innovations=submitted, units_compete=participation.units_compete)
 
 
 # -- 4. judges' progress ---------------------------------------------------------------------------

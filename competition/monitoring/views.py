@@ -27,9 +27,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from werkzeug.wrappers import Response
 
-from competition.competitions.manage import organised_competition
+from competition.competitions.manage import organised_competition, units_rule
 from competition.documents.formatting import format_decimal, format_number
-from competition.models import Competition
+from competition.models import UNITS_OWN, Competition
 from competition.models.types import utcnow
 from competition.monitoring import charts
 from competition.monitoring import queries as monitoring
@@ -138,12 +138,20 @@ def _entries_table(figure: monitoring.EntriesFigure) -> Table:
                  + [[_("Total"), *(totals[s] for s in figure.statuses), figure.total]])
 
 
+def _entrants_label(units_compete: str) -> str:
+    """Who the entrants are: the active OPDs, and the units that entered where units compete on
+    their own."""
+    return _("Active OPDs and units that entered") if units_compete == UNITS_OWN else _("Active OPDs")
+
+
 def _participation_table(figure: monitoring.ParticipationFigure) -> Table:
+    """One row per entrant; where units compete on their own, a column names each unit's OPD."""
+    own = figure.units_compete == UNITS_OWN
     return Table(str(FIGURES["participation"]),
-                 [_("OPD"), _("Short name"), _("Submitted innovations"), _("Drafts in progress"),
-                  _("Withdrawn"), _("Takes part")],
-                 [[o.name, o.short_name or "", o.submitted, o.in_progress, o.withdrawn,
-                   _("Yes") if o.takes_part else _("No")] for o in figure.opds])
+                 [_("OPD"), _("Short name"), *([_("Part of")] if own else []), _("Submitted innovations"),
+                  _("Drafts in progress"), _("Withdrawn"), _("Takes part")],
+                 [[o.name, o.short_name or "", *([o.part_of or ""] if own else []), o.submitted,
+                   o.in_progress, o.withdrawn, _("Yes") if o.takes_part else _("No")] for o in figure.opds])
 
 
 def _without_table(figure: monitoring.ParticipationFigure) -> Table:
@@ -155,7 +163,7 @@ def _without_table(figure: monitoring.ParticipationFigure) -> Table:
 
 def _target_table(figure: monitoring.TargetFigure) -> Table:
     return Table(str(FIGURES["target"]), [_("Measure"), _("Value")], [
-        [_("Active OPDs"), figure.opds],
+        [_entrants_label(figure.units_compete), figure.opds],
         [_("OPDs with at least one submitted innovation"), figure.opds_taking_part],
         [_("OPDs still without one"), figure.opds - figure.opds_taking_part],
         [_("Share of OPDs taking part (%)"), round(100 * figure.opd_share, 2)],
@@ -267,7 +275,7 @@ def _entry_charts(figures: monitoring.Dashboard) -> dict[str, Any]:
         _("%(taking_part)s of %(total)s OPDs have submitted an innovation; %(started)s more have only "
           "drafts; %(idle)s have nothing yet.", taking_part=taking_part, total=participation.total,
           started=started, idle=idle),
-        [(_("Active OPDs"), [taking_part, started, idle])], participation_series,
+        [(_entrants_label(participation.units_compete), [taking_part, started, idle])], participation_series,
         value_text=lambda _i: _("%(count)s of %(total)s", count=_count(taking_part),
                                 total=_count(participation.total)),
         fmt=_count)
@@ -338,6 +346,7 @@ def index(competition_id: int) -> str:
     now = utcnow()
     figures = monitoring.dashboard(competition, now=now, timezone=_timezone())
     return render_template("monitoring/index.html", competition=competition, figures=figures,
+                           units_rule=units_rule(competition),
                            charts=_charts(figures), tables=_tables(figures), titles=FIGURES,
                            deadline_labels=DEADLINE_LABELS, days_text=days_text, now=now,
                            status_label=_status_label, bin_label=_bin_label)

@@ -72,6 +72,7 @@ def changes(office) -> list[tuple[str, dict]]:
         (f"{base}/rules/bands", {"band_label": ["A"], "band_minimum": ["50"]}),
         (f"{base}/rules/scoring", {"disagreement_threshold": "5"}),
         (f"{base}/phase/open_submissions", {}),
+        (f"{base}/units", {"units_compete": "parent"}),
     ]
 
 
@@ -98,6 +99,7 @@ def test_other_roles_and_other_organisers_are_refused_and_change_nothing(client,
     assert competition.tie_break_chain == ["heaviest_criterion", "top_marks", "earlier_submission",
                                            "organiser_decision"]
     assert competition.disagreement_threshold == 20
+    assert competition.units_compete == "own"
 
 
 def test_only_organisers_may_create_competitions(client, office):

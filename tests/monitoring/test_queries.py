@@ -29,19 +29,20 @@ SUBMITTED = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 
 class Kota:
     """Five active OPDs (A–E), a unit under A, an inactive OPD F, and in another region an OPD
-    whose innovations never count here.
+    whose innovations never count here. Units count for their OPD ("parent") unless told
+    otherwise; the last column is where they compete as entrants of their own ("own").
 
-    =========  ==========================  ================  ===================
-    OPD        innovations                 category          counts as
-    =========  ==========================  ================  ===================
-    A          returned                    Pelayanan Publik  submitted
-    A1 (of A)  submitted                   Pelayanan Publik  submitted (for A)
-    B          verified, rejected          Tata Kelola, PP   submitted ×2
-    C          withdrawn after submitting  Tata Kelola       none
-    D          draft                       —                 none, 1 in progress
-    E          —                                             none
-    F          submitted (F is inactive)   Tata Kelola       not an OPD here
-    =========  ==========================  ================  ===================
+    =========  ==========================  ================  ====================  ===============
+    OPD        innovations                 category          counts as ("parent")  ("own")
+    =========  ==========================  ================  ====================  ===============
+    A          returned                    Pelayanan Publik  submitted             submitted
+    A1 (of A)  submitted                   Pelayanan Publik  submitted (for A)     submitted (A1)
+    B          verified, rejected          Tata Kelola, PP   submitted ×2          submitted ×2
+    C          withdrawn after submitting  Tata Kelola       none                  none
+    D          draft                       —                 none, 1 in progress   the same
+    E          —                                             none                  none
+    F          submitted (F is inactive)   Tata Kelola       not an OPD here       the same
+    =========  ==========================  ================  ====================  ===============
 
     Judging, one round: K1 0–100 (weight 3), K2 0–10 (weight 1), K3 levels 1–3 (independent).
     Judge totals = 100 × (3·K1/100 + 1·K2/10) / 4:
@@ -58,10 +59,10 @@ class Kota:
     Judge 3 holds the judge's role and has nothing assigned.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, units_compete: str = "parent") -> None:
         region = make_region("Kota Monitor")
         self.competition = make_competition(
-            region, categories=("Tata Kelola", "Pelayanan Publik"),
+            region, categories=("Tata Kelola", "Pelayanan Publik"), units_compete=units_compete,
             submission_opens_at=datetime(2026, 10, 1, 1, 0, tzinfo=UTC),
             submission_closes_at=datetime(2026, 11, 20, 9, 59, tzinfo=UTC),     # 20 Nov 16.59 WIB
             verification_closes_at=datetime(2026, 11, 26, 16, 30, tzinfo=UTC),  # 26 Nov 23.30 WIB
@@ -130,6 +131,12 @@ def kota(app) -> Kota:
     return Kota()
 
 
+@pytest.fixture
+def kota_own(app) -> Kota:
+    """The same competition, where units compete as entrants of their own."""
+    return Kota(units_compete="own")
+
+
 def test_innovations_by_category_and_status(kota):
     figure = monitoring.entries_by_category_and_status(kota.competition)
     assert [r.category for r in figure.rows] == ["Pelayanan Publik", "Tata Kelola", None]
@@ -151,6 +158,7 @@ def test_a_competition_without_categories_shows_one_row_even_when_empty(app):
 
 def test_opd_participation_counts_units_under_an_opd_and_not_withdrawn_or_drafts(kota):
     figure = monitoring.opd_participation(kota.competition)
+    assert figure.units_compete == "parent" and figure.units_entered == 0
     assert [(o.name, o.submitted, o.in_progress, o.withdrawn) for o in figure.opds] == [
         ("Dinas A", 2, 0, 0),   # its own returned innovation and its UPT's
         ("Dinas B", 2, 0, 0),
@@ -163,6 +171,62 @@ def test_opd_participation_counts_units_under_an_opd_and_not_withdrawn_or_drafts
     assert [o.name for o in figure.without_innovation] == ["Dinas C", "Dinas D", "Dinas E"]
     assert figure.without_but_started == 1
     assert figure.share == pytest.approx(0.4)
+
+
+def test_where_units_compete_on_their_own_a_unit_that_entered_is_an_entrant_not_its_opds(kota_own):
+    figure = monitoring.opd_participation(kota_own.competition)
+    assert figure.units_compete == "own"
+    assert [(o.name, o.part_of, o.submitted, o.in_progress, o.withdrawn) for o in figure.opds] == [
+        ("Dinas A", None, 1, 0, 0),        # its own returned innovation only
+        ("UPT A1", "Dinas A", 1, 0, 0),    # an entrant of its own, shown under its OPD
+        ("Dinas B", None, 2, 0, 0),
+        ("Dinas C", None, 0, 0, 1),
+        ("Dinas D", None, 0, 1, 0),
+        ("Dinas E", None, 0, 0, 0),
+    ]
+    assert figure.total == 6 and figure.units_entered == 1
+    assert [o.name for o in figure.taking_part] == ["Dinas A", "UPT A1", "Dinas B"]
+    assert [o.name for o in figure.without_innovation] == ["Dinas C", "Dinas D", "Dinas E"]
+    assert figure.share == pytest.approx(0.5)
+
+
+def test_the_rule_decides_where_deep_units_and_units_without_a_submission_count(kota):
+    """Pustu A1a sits two levels below Dinas A and has submitted; UPT E1 has a draft only and
+    Bidang B1 a withdrawn innovation only: units that never entered."""
+    region = kota.competition.region
+    a1a = make_organisation(region, "Pustu A1a", parent=kota.a1)
+    e1 = make_organisation(region, "UPT E1", parent=kota.e)
+    b1 = make_organisation(region, "Bidang B1", parent=kota.b)
+    make_entry(kota.competition, a1a, status="submitted", submitted_at=SUBMITTED)
+    make_entry(kota.competition, e1, status="draft")
+    make_entry(kota.competition, b1, status="withdrawn", submitted_at=SUBMITTED)
+
+    rolled = monitoring.opd_participation(kota.competition)
+    assert [(o.name, o.part_of, o.submitted, o.in_progress, o.withdrawn) for o in rolled.opds] == [
+        ("Dinas A", None, 3, 0, 0), ("Dinas B", None, 2, 0, 1), ("Dinas C", None, 0, 0, 1),
+        ("Dinas D", None, 0, 1, 0), ("Dinas E", None, 0, 1, 0)]
+    assert rolled.without_but_started == 2 and rolled.units_entered == 0
+
+    kota.competition.units_compete = "own"
+    db.session.commit()
+    own = monitoring.opd_participation(kota.competition)
+    assert [(o.name, o.part_of, o.submitted, o.in_progress, o.withdrawn) for o in own.opds] == [
+        ("Dinas A", None, 1, 0, 0), ("Pustu A1a", "Dinas A", 1, 0, 0), ("UPT A1", "Dinas A", 1, 0, 0),
+        ("Dinas B", None, 2, 0, 0), ("Dinas C", None, 0, 0, 1), ("Dinas D", None, 0, 1, 0),
+        ("Dinas E", None, 0, 0, 0)]   # UPT E1 and Bidang B1 never entered; not their OPD's either
+    assert [o.name for o in own.without_innovation] == ["Dinas C", "Dinas D", "Dinas E"]
+    assert own.without_but_started == 1 and own.units_entered == 2
+    target = monitoring.target_progress(kota.competition, own)
+    assert (target.opds, target.opds_taking_part, target.submitted_innovations) == (7, 4, 6)
+
+
+def test_target_counts_every_entrant_where_units_compete_on_their_own(kota_own):
+    target = monitoring.target_progress(kota_own.competition,
+                                        monitoring.opd_participation(kota_own.competition))
+    assert (target.opds, target.opds_taking_part, target.submitted_innovations) == (6, 3, 5)
+    assert target.opd_share == pytest.approx(0.5)
+    assert target.innovations_per_opd == pytest.approx(5 / 6)
+    assert not target.reached
 
 
 def test_target_one_opd_one_innovation(kota):

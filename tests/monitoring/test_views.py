@@ -22,8 +22,8 @@ FIGURES = ("entries", "participation", "without-innovation", "target", "judges",
 
 
 class Office(Kota):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, units_compete: str = "parent") -> None:
+        super().__init__(units_compete)
         self.organiser = make_user(self.competition, "organiser", organisation=self.b, name="Panitia")
         self.verifier = make_user(self.competition, "verifier", organisation=self.b)
         self.submitter = make_user(self.competition, "submitter", organisation=self.a)
@@ -90,6 +90,45 @@ def test_the_page_shows_every_figure_with_accessible_charts(client, office):
     for figure in FIGURES:
         assert f"/manage/{office.competition.id}/dashboard/{figure}.csv" in html
         assert f"/manage/{office.competition.id}/dashboard/{figure}.xlsx" in html
+
+
+@pytest.mark.parametrize(("rule", "language", "sentence"), [
+    ("parent", "en", "Units under an OPD count for their OPD."),
+    ("parent", "id", "Unit di bawah OPD dihitung untuk OPD induknya."),
+    ("own", "en", "Units under an OPD compete as entrants of their own."),
+    ("own", "id", "Unit di bawah OPD ikut sebagai peserta sendiri."),
+])
+def test_the_page_says_how_units_under_an_opd_are_counted(client, app, monkeypatch, rule, language,
+                                                          sentence):
+    monkeypatch.setattr("competition.monitoring.views.utcnow", lambda: NOW)
+    office = Office(units_compete=rule)
+    sign_in(client, office.organiser, language=language)
+    html = page(client.get(f"/manage/{office.competition.id}/dashboard"))
+    assert f'data-units-compete="{rule}"' in html
+    assert html.count(sentence) == 1
+
+
+def test_where_units_compete_on_their_own_the_unit_that_entered_is_shown_as_an_entrant(client, app,
+                                                                                       monkeypatch):
+    monkeypatch.setattr("competition.monitoring.views.utcnow", lambda: NOW)
+    office = Office(units_compete="own")
+    sign_in(client, office.organiser)
+    base = f"/manage/{office.competition.id}/dashboard"
+    html = page(client.get(base))
+    assert "3 of 6" in html and "50%" in html
+    assert "including 1 unit that entered on its own" in html
+    listed = html.split('id="without-innovation"')[1].split("</ul>")[0]
+    assert [name for name in ("Dinas A", "UPT A1", "Dinas B", "Dinas C", "Dinas D", "Dinas E")
+            if name in listed] == ["Dinas C", "Dinas D", "Dinas E"]
+    assert read_csv(client, f"{base}/participation.csv") == [
+        ["OPD", "Short name", "Part of", "Submitted innovations", "Drafts in progress", "Withdrawn",
+         "Takes part"],
+        ["Dinas A", "", "", "1", "0", "0", "Yes"], ["UPT A1", "", "Dinas A", "1", "0", "0", "Yes"],
+        ["Dinas B", "", "", "2", "0", "0", "Yes"], ["Dinas C", "", "", "0", "0", "1", "No"],
+        ["Dinas D", "", "", "0", "1", "0", "No"], ["Dinas E", "", "", "0", "0", "0", "No"]]
+    assert read_csv(client, f"{base}/target.csv")[1:4] == [
+        ["Active OPDs and units that entered", "6"], ["OPDs with at least one submitted innovation", "3"],
+        ["OPDs still without one", "3"]]
 
 
 def test_the_status_labels_follow_the_language(client, office):
