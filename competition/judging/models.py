@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -177,7 +178,13 @@ class PanelMember(Model):
 class Assignment(Model):
     """A judge assigned to score an entry in a round: the judge's scoring sheet. Its ``status``
     (workflows/scoring_sheet.toml) is "open" while the judge scores and "confirmed" once the
-    scores are locked, at ``confirmed_at``."""
+    scores are locked, at ``confirmed_at``.
+
+    A confirmed sheet also holds its summary in whole numbers (``points``, ``heaviest_mark``,
+    ``top_marks``, ``marks``: :class:`competition.ranking.totals.SheetSummary`), written by the
+    sheet's door when it is confirmed and emptied when it is reopened, so that national-scale
+    results read 120,000 sheets rather than add up 720,000 marks. Sealing checks them against
+    the marks."""
 
     __tablename__ = "assignment"
     __table_args__ = (
@@ -198,6 +205,10 @@ class Assignment(Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    points: Mapped[int | None] = mapped_column(BigInteger)
+    heaviest_mark: Mapped[int | None] = mapped_column(BigInteger)
+    top_marks: Mapped[int | None]
+    marks: Mapped[int | None]
 
     round: Mapped[Round] = relationship(back_populates="assignments")
     panel: Mapped[Panel | None] = relationship()

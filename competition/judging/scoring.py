@@ -38,6 +38,7 @@ from competition.models.types import utcnow
 from competition.policy import actor_for, is_conflicted, require_organiser
 from competition.ranking.exact import as_score
 from competition.ranking.results import round_scores
+from competition.ranking.totals import summarise_sheet
 from competition.unit_of_work import operation
 from workflows import Actor, get_workflow
 from workflows.messages import t
@@ -193,11 +194,24 @@ def change_sheet_status(assignment: Assignment | int, trigger: str, actor: User 
     get_workflow(SHEET_WORKFLOW).fire(sheet, trigger, acting, comment=cleaned_comment,
                                       phase=competition.phase, now=now)
     sheet.confirmed_at = now if sheet.status == "confirmed" else None
+    _store_summary(sheet)
     event = ScoringEvent(assignment=sheet, action=trigger, actor_id=acting.user_id, reason=cleaned_comment,
                          created_at=now)
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _store_summary(sheet: Assignment) -> None:
+    """A confirmed sheet keeps its summary in whole numbers; any other has none."""
+    if sheet.status != "confirmed":
+        sheet.points = sheet.heaviest_mark = sheet.top_marks = sheet.marks = None
+        return
+    marks = {s.criterion_id: s.value for s in sheet.scores}
+    summary = summarise_sheet(sheet.round_id, sheet.entry_id, sheet.judge_id, marks,
+                              round_spec(sheet.round).criteria)
+    sheet.points, sheet.heaviest_mark = summary.points, summary.heaviest
+    sheet.top_marks, sheet.marks = summary.top_marks, summary.marks
 
 
 @operation

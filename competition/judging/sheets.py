@@ -47,14 +47,45 @@ def _fits_sql(round_: RoundSpec) -> bool:
 
 def sheet_table(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None = None) -> SheetTable:
     """Summaries of every confirmed sheet of ``rounds`` (optionally only some entries), as arrays
-    in (round, entry, judge) order."""
+    in (round, entry, judge) order: as stored when each sheet was confirmed, or, for sheets
+    confirmed before summaries were stored, added up from their marks."""
+    if not rounds:
+        return SheetTable.concat([])
+    parts = [_stored_summaries(rounds, entry_ids)]
     in_sql = [r for r in rounds if _fits_sql(r)]
     in_python = [r for r in rounds if not _fits_sql(r)]
-    parts = [_table_in_sql(in_sql, entry_ids)] if in_sql else []
+    if in_sql:
+        parts.append(summed_in_sql(in_sql, entry_ids))
     if in_python:  # rubrics too fine for float sums: the same arithmetic on the raw marks
-        parts.append(SheetTable.from_summaries(
-            summarise(raw_sheets([r.id for r in in_python], entry_ids), in_python)))
+        parts.append(SheetTable.from_summaries(summarise(
+            raw_sheets([r.id for r in in_python], entry_ids, unsummarised=True), in_python)))
     return SheetTable.concat(parts)
+
+
+def _fetch(sql: str) -> list[tuple[float | int | None, ...]]:
+    """Rows through the driver's cursor: no row objects for a hundred thousand sheets."""
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _where(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) -> str:
+    return (f"a.round_id IN ({_numbers([r.id for r in rounds])}) AND a.status = 'confirmed'"
+            + (f" AND a.entry_id IN ({_numbers(entry_ids)})" if entry_ids is not None else ""))
+
+
+def _stored_summaries(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) -> SheetTable:
+    if entry_ids is not None and not entry_ids:
+        return SheetTable.concat([])
+    rows = _fetch(f"SELECT a.round_id, a.entry_id, a.judge_id, a.points, "
+                  f"COALESCE(a.heaviest_mark, {NO_MARK}), a.top_marks, a.marks "
+                  f"FROM {Assignment.__tablename__} a WHERE {_where(rounds, entry_ids)} "
+                  "AND a.points IS NOT NULL")
+    table = np.fromiter(chain.from_iterable(rows), np.int64, 7 * len(rows)).reshape(-1, 7)
+    return SheetTable.from_columns(*(table[:, i] for i in range(7)))
 
 
 def sheet_summaries(rounds: Sequence[RoundSpec],
@@ -67,7 +98,10 @@ def _numbers(values: Sequence[int]) -> str:
     return ", ".join(str(int(v)) for v in values)
 
 
-def _table_in_sql(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) -> SheetTable:
+def summed_in_sql(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None, *,
+                  only_unsummarised: bool = True) -> SheetTable:
+    """Sheets summarised by adding up their marks in SQL: those without a stored summary, or
+    (``only_unsummarised=False``) all of them."""
     factors = {cid: factor * INPUT_UNIT for r in rounds for cid, factor in r.scale.factors.items()}
     maxima = {c.id: float(c.max_value) for r in rounds for c in counted(r.criteria)}
     heaviest_ids = [h.id for r in rounds if (h := heaviest_criterion(r.criteria)) is not None]
@@ -86,17 +120,11 @@ def _table_in_sql(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) 
     sql = (f"SELECT a.round_id, a.entry_id, a.judge_id, SUM(s.value * {case(factors, '0.0')}), {heaviest}, "
            f"SUM(CASE WHEN s.value >= {case(maxima, 'NULL')} THEN 1 ELSE 0 END) "
            f"FROM {assignment} a JOIN {score} s ON s.assignment_id = a.id "
-           f"WHERE a.round_id IN ({_numbers([r.id for r in rounds])}) AND a.status = 'confirmed'"
-           + (f" AND a.entry_id IN ({_numbers(entry_ids)})" if entry_ids is not None else "")
+           f"WHERE {_where(rounds, entry_ids)}" + (" AND a.points IS NULL" if only_unsummarised else "")
            + " GROUP BY a.id")
     if entry_ids is not None and not entry_ids:
         return SheetTable.concat([])
-    cursor = db.session.connection().connection.cursor()
-    try:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = _fetch(sql)
     # NULL (no heaviest criterion) becomes NaN.
     table = np.fromiter(chain.from_iterable(rows), np.float64, 6 * len(rows)).reshape(-1, 6)
     round_ids = table[:, 0].astype(np.int64)
@@ -112,9 +140,10 @@ def _table_in_sql(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) 
         table[:, 5].astype(np.int64), marks_given)
 
 
-def raw_sheets(round_ids: Sequence[int], entry_ids: Sequence[int] | None = None) -> list[ScoreSheet]:
-    """Every confirmed value of ``round_ids`` (optionally only some entries), grouped per judge
-    and entry."""
+def raw_sheets(round_ids: Sequence[int], entry_ids: Sequence[int] | None = None, *,
+               unsummarised: bool = False) -> list[ScoreSheet]:
+    """Every confirmed value of ``round_ids`` (optionally only some entries, or only sheets
+    without a stored summary), grouped per judge and entry."""
     values: dict[tuple[int, int, int], dict[int, float]] = {}
     query = (select(Assignment.round_id, Assignment.entry_id, Assignment.judge_id, Score.criterion_id,
                     Score.value)
@@ -122,6 +151,8 @@ def raw_sheets(round_ids: Sequence[int], entry_ids: Sequence[int] | None = None)
              .where(Assignment.round_id.in_(round_ids), Assignment.status == "confirmed"))
     if entry_ids is not None:
         query = query.where(Assignment.entry_id.in_(entry_ids))
+    if unsummarised:
+        query = query.where(Assignment.points.is_(None))
     for round_id, entry_id, judge_id, criterion_id, value in db.session.execute(query):
         values.setdefault((round_id, entry_id, judge_id), {})[criterion_id] = value
     return [ScoreSheet(round_id=r, entry_id=e, judge_id=j, values=dict(sorted(v.items())))

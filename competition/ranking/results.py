@@ -96,6 +96,9 @@ class CompetitionInputs:
     disagreement_threshold: Fraction = Fraction(20)
     one_award_per_organisation: bool = True
     decisions: Mapping[int, Mapping[int, int]] = field(default_factory=dict)
+    # How units under an OPD took part ("own" or "parent"); entries' organisation_id is already
+    # the entrant under it.
+    units_compete: str = "own"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disagreement_threshold", exact(self.disagreement_threshold))
@@ -248,6 +251,7 @@ def inputs_from_data(data: Mapping[str, Any]) -> CompetitionInputs:
         disagreement_threshold=data["disagreement_threshold"],
         one_award_per_organisation=data["one_award_per_organisation"],
         decisions={int(a): {int(s): r for s, r in d.items()} for a, d in data["decisions"].items()},
+        units_compete=data.get("units_compete", "own"),
     )
 
 

@@ -11,7 +11,7 @@ made of, for people to read, is in :mod:`competition.results.queries`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from itertools import zip_longest
@@ -21,12 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import func, select
 
+from competition.competitions.units import entrants
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput, NotFound
 from competition.extensions import db
 from competition.judging.operations import phase_name
 from competition.judging.sheets import raw_sheets, round_spec, sheet_table
 from competition.models import (
+    UNITS_OWN,
     Award,
     Category,
     Competition,
@@ -189,6 +191,10 @@ def build_inputs(competition: Competition) -> CompetitionInputs:
     rounds = tuple(round_spec(r) for r in db.session.scalars(
         select(Round).where(Round.competition_id == competition.id).order_by(Round.position)))
     entries = entry_table(competition)
+    if competition.units_compete != UNITS_OWN:   # a unit's innovations compete for its OPD
+        entrant = entrants(competition)
+        entries = replace(entries, organisation_id=np.array(
+            [entrant.get(o, o) for o in entries.organisation_id.tolist()], dtype=np.int64))
     awards = db.session.scalars(select(Award).where(Award.competition_id == competition.id)
                                 .order_by(Award.position)).all()
     decisions: dict[int, dict[int, int]] = {}
@@ -208,6 +214,7 @@ def build_inputs(competition: Competition) -> CompetitionInputs:
         disagreement_threshold=exact(competition.disagreement_threshold),
         one_award_per_organisation=competition.one_award_per_organisation,
         decisions=decisions,
+        units_compete=competition.units_compete,
     )
 
 
@@ -218,7 +225,7 @@ def entry_table(competition: Competition) -> EntryTable:
     tables = {"entry": Entry.__tablename__, "organisation": Organisation.__tablename__,
               "evidence": Evidence.__tablename__}
     sql = (f"SELECT e.id, e.organisation_id, o.region_id, e.category_id, "
-           f"COALESCE(e.first_submitted_at, e.submitted_at), "
+           f"CAST(COALESCE(e.first_submitted_at, e.submitted_at) AS VARCHAR(32)), "
            f"EXISTS (SELECT 1 FROM {tables['evidence']} v WHERE v.entry_id = e.id) "
            f"FROM {tables['entry']} e JOIN {tables['organisation']} o ON o.id = e.organisation_id "
            f"WHERE e.competition_id = {int(competition.id)} "
@@ -238,9 +245,9 @@ def entry_table(competition: Competition) -> EntryTable:
         _seconds(submitted), np.array(evidence, dtype=bool))
 
 
-def _seconds(stored: Sequence[str | datetime | None]) -> NDArray[np.float64]:
-    """Stored moments (naive UTC; SQLite gives them as text) in seconds since the epoch, NaN for
-    none: the same floats as ``datetime.timestamp()``."""
+def _seconds(stored: Sequence[str | None]) -> NDArray[np.float64]:
+    """Stored moments (naive UTC, read as text: "2026-03-02 02:00:00.123456") in seconds since
+    the epoch, NaN for none: the same floats as ``datetime.timestamp()``."""
     moments = np.array(["NaT" if m is None else m for m in stored], dtype="datetime64[us]")
     return np.where(np.isnat(moments), np.nan, moments.astype(np.int64) / 1e6)
 

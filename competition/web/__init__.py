@@ -19,7 +19,7 @@ from workflows import get_workflow
 
 def register_blueprints(app: Flask) -> None:
     from competition.ceremony.views import bp as ceremony_bp
-    from competition.competitions.manage import manage_tabs
+    from competition.competitions.manage import UNITS_RULE_SENTENCES, manage_tabs
     from competition.competitions.views import bp as setup_bp
     from competition.documents.formatting import register_filters
     from competition.entries.verification_views import bp as verification_bp
@@ -43,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(
         lambda phase: get_workflow("competition").label(phase, str(get_locale() or "id")),
         "competition_phase_label")
+    app.add_template_global(lambda rule: str(UNITS_RULE_SENTENCES.get(rule, "")), "units_sentence")
     app.add_template_global(
         lambda separated_by, compared, key, heaviest=None: tie_words(
             separated_by, compared, key, heaviest=heaviest, locale=str(get_locale() or "id"),

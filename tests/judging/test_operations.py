@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from fractions import Fraction
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +23,7 @@ from competition.judging.operations import (
 )
 from competition.judging.rounds import close_round, open_round
 from competition.judging.scoring import confirm_scores, reopen_scores, save_scores
+from competition.judging.sheets import round_spec
 from competition.models import (
     Assignment,
     Entry,
@@ -309,10 +311,17 @@ def test_reopening_with_a_reason_sends_the_entry_back(judging):
                 dict(zip(judging.criteria(round_), [80, 70, 90, 60, 100], strict=True)))
     confirm_scores(assignment, judging.judges[0])
     assert assignment.entry.status == "scored"
+    # The confirmed sheet keeps its summary in whole numbers: 78.5 as points over the round's
+    # unit, the heaviest criterion's 80 in ten-thousandths, one top mark of five.
+    spec = round_spec(round_)
+    assert spec.scale.total(assignment.points) == Fraction(157, 2)
+    assert (assignment.heaviest_mark, assignment.top_marks, assignment.marks) == (800_000, 1, 5)
     with pytest.raises(InvalidInput, match="say why"):
         reopen_scores(assignment, judging.organiser, " ")
     reopen_scores(assignment, judging.organiser, "Salah ketik nilai kemanfaatan")
     assert assignment.confirmed_at is None and assignment.entry.status == "verified"
+    assert (assignment.points, assignment.heaviest_mark, assignment.top_marks, assignment.marks) == (
+        None, None, None, None)
     assert [(e.action, e.reason) for e in assignment.events] == [
         ("confirm", None), ("reopen", "Salah ketik nilai kemanfaatan")]
     assert db.session.scalar(select(func.count()).select_from(RoundOutcome)) == 0

@@ -46,12 +46,14 @@ def competition(seed: int, *, plain: bool) -> CompetitionInputs:
                                           max_value=maximum, independent=rng.random() < 0.1))
         if not any(c.counts for c in criteria):
             criteria[0] = replace(criteria[0], weight=Fraction(1), independent=False)
+        aggregation = "mean" if plain else rng.choice(("mean", "median", "trimmed_mean"))
         rounds.append(RoundSpec(id=number + 1, position=number + 1, weight=rng.choice((1, 2, 0.5)),
-                                aggregation="mean" if plain else rng.choice(("mean", "median", "trimmed_mean")),
+                                aggregation=aggregation,
                                 normalise=not plain and rng.random() < 0.2, criteria=tuple(criteria)))
     entries = tuple(EntryFacts(id=e, organisation_id=rng.randint(1, 4), region_id=rng.randint(1, 2),
                                category_id=rng.choice((None, 1, 2)),
-                               submitted_at=rng.choice((1000.0, 2000.0, 3000.0)) if rng.random() < 0.95 else None,
+                               submitted_at=(rng.choice((1000.0, 2000.0, 3000.0)) if rng.random() < 0.95
+                                             else None),
                                has_evidence=rng.random() < 0.9)
                     for e in range(1, rng.randint(2, 14)))
     sheets = []

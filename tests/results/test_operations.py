@@ -438,3 +438,23 @@ def test_a_category_award_names_the_opds_innovation_in_that_category(app):
                                              "passed_over": False}]}]})
     [row] = award_standings(sealed, 7)
     assert (row.subject, [i.title for i in row.innovations]) == ("Dinas Kesehatan", ["Inovasi 4"])
+
+
+def test_units_count_for_their_opd_when_the_competition_says_so(scored):
+    """Puskesmas Ngletih is a unit under Dinas Kesehatan. By default (as Kota Kediri did in 2022)
+    it is an entrant of its own in OPD Terinovatif (see the standings test above). With units
+    rolled into their OPD its innovation counts for Dinas Kesehatan, and the sealed version
+    records the rule."""
+    from competition.competitions.operations import set_units_compete
+
+    set_units_compete(scored.competition, scored.organiser, "parent")
+    scored.finish()
+    result_set = seal_results(scored.competition, scored.organiser)
+    rolled = award_standings(result_set, scored.competition.awards[0].id)
+    # Dinkes: (80.50 + 65.00) / 3 + 2 = 50.50, now first; Kominfo (85 + 55) / 3 + 2 = 48.67.
+    assert [(s.position, s.subject, str(s.score), [i.title for i in s.innovations]) for s in rolled][:2] == [
+        (1, "Dinas Kesehatan", "50.50", ["Inovasi 1", "Inovasi 2"]),
+        (2, "Dinas Komunikasi dan Informatika", "48.67", ["Inovasi 3", "Inovasi 4"])]
+    assert "Puskesmas Ngletih" not in [s.subject for s in rolled]
+    assert result_set.inputs["units_compete"] == "parent"
+    assert verify_result_set(result_set) == []
