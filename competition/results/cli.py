@@ -152,11 +152,12 @@ def publish_command(competition_id: int, actor_email: str) -> None:
 @click.argument("competition_id", type=int)
 @click.option("--version", type=int, help="Default: the latest.")
 def verify_command(competition_id: int, version: int | None) -> None:
-    """Recompute a sealed version from its stored inputs and report any difference."""
-    from competition.results.operations import verify_result_set
+    """Recompute a sealed version from its stored inputs, keep the outcome (the pages show it)
+    and report any difference."""
+    from competition.results.operations import record_verification
 
     result_set = sealed_version(get_competition(competition_id), version)
-    problems = verify_result_set(result_set)
+    problems = record_verification(result_set, None).problems
     if problems:
         raise click.ClickException(
             f"version {result_set.version} does not verify:\n  " + "\n  ".join(problems))

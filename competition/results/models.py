@@ -97,8 +97,10 @@ class ResultSet(Model):
     version: Mapped[int]
     status: Mapped[str] = mapped_column(String(10), default="sealed")
     sha256: Mapped[str] = mapped_column(String(64))
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
-    results: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Loaded when read: at national scale they hold tens of megabytes, and lists of versions
+    # don't need them.
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     sealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -133,3 +135,25 @@ class ResultSetEvent(Model):
 
     result_set: Mapped[ResultSet] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class ResultVerification(Model):
+    """One check of a sealed version: its stored inputs and rows hashed again and the results
+    recomputed from the stored marks (``verify_result_set``), when it was sealed, before it is
+    published, and whenever someone asks. Pages show the newest instead of recomputing; rows
+    are only ever added."""
+
+    __tablename__ = "result_verification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_set_id: Mapped[int] = mapped_column(ForeignKey("result_set.id"), index=True)
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)   # none: it verifies
+
+    result_set: Mapped[ResultSet] = relationship()
+    verified_by: Mapped[User | None] = relationship()
+
+    @property
+    def verifies(self) -> bool:
+        return not self.problems

@@ -38,6 +38,7 @@ from competition.models import (
     Region,
     ResultSet,
     ResultSetEvent,
+    ResultVerification,
     Round,
     TieDecision,
     User,
@@ -287,7 +288,34 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
                            results=results_data, sealed_by_id=organiser.id, sealed_at=now)
     db.session.add(result_set)
     db.session.flush()
+    record_verification(result_set, organiser, now=now)   # what was stored reads back the same
     return result_set
+
+
+@operation
+def record_verification(result_set: ResultSet, user: User | None, *,
+                        now: datetime | None = None) -> ResultVerification:
+    """Verify a sealed version (:func:`verify_result_set`) and keep the outcome; pages show the
+    newest instead of recomputing. Anyone who may see the version may ask for it."""
+    if user is not None:
+        require_organiser(user, result_set.competition)
+    check = ResultVerification(result_set=result_set, verified_at=now or utcnow(),
+                               verified_by_id=user.id if user else None,
+                               problems=verify_result_set(result_set))
+    db.session.add(check)
+    db.session.flush()
+    return check
+
+
+def latest_verifications(result_sets: Sequence[ResultSet]) -> dict[int, ResultVerification]:
+    """The newest check of each version, in one query."""
+    ids = [r.id for r in result_sets]
+    if not ids:
+        return {}
+    newest = (select(func.max(ResultVerification.id)).where(ResultVerification.result_set_id.in_(ids))
+              .group_by(ResultVerification.result_set_id))
+    return {check.result_set_id: check for check in db.session.scalars(
+        select(ResultVerification).where(ResultVerification.id.in_(newest)))}
 
 
 def latest_result_set(competition: Competition) -> ResultSet | None:
@@ -342,9 +370,9 @@ def publish_results(result_set: ResultSet, organiser: User, *, now: datetime | N
     if competition.phase != "results":
         raise InvalidInput(t("%(competition)s is in phase '%(phase)s', not results",
                              competition=competition.name, phase=phase_name(competition.phase)))
-    problems = verify_result_set(result_set)
-    if problems:
-        raise InvalidInput([t("the sealed version does not verify:"), *problems])
+    check = record_verification(result_set, organiser, now=now)
+    if check.problems:
+        raise InvalidInput([t("the sealed version does not verify:"), *check.problems])
     # First the version's status: of two publications at the same moment, the second is refused.
     change_result_set_status(result_set, "publish", organiser, now=now)
     acting = actor_for(organiser, competition)

@@ -26,7 +26,7 @@ from competition.models import (
 )
 from competition.ranking.exact import as_score, exact, shown
 from competition.ranking.results import Results, compute_results, judge_totals
-from competition.ranking.totals import SCALE_TOP
+from competition.ranking.totals import SCALE_TOP, CriterionSpec, heaviest_criterion
 from competition.results.operations import build_inputs
 
 # -- one innovation's sealed result ----------------------------------------------------------------
@@ -106,6 +106,19 @@ def rubric_names(round_ids: Sequence[int]) -> dict[tuple[str, int], str]:
             if criterion_id is not None:
                 names[("criterion", criterion_id)] = criterion_name
     return names
+
+
+def heaviest_name(result_set: ResultSet) -> str | None:
+    """The name of the heaviest criterion of a sealed version's last round, to say a tie broken on
+    it in words ("Kebaharuan 66,3 % lawan 61,3 %")."""
+    rounds = sorted(result_set.inputs["rounds"], key=lambda r: r["position"])
+    if not rounds:
+        return None
+    criteria = tuple(CriterionSpec(id=c["id"], weight=exact(c["weight"]), min_value=exact(c["min_value"]),
+                                   max_value=exact(c["max_value"]), independent=c["independent"])
+                     for c in rounds[-1]["criteria"])
+    heaviest = heaviest_criterion(criteria)
+    return None if heaviest is None else rubric_names([rounds[-1]["id"]]).get(("criterion", heaviest.id))
 
 
 def entry_result(result_set: ResultSet, entry_id: int) -> EntryBreakdown | None:
@@ -244,6 +257,14 @@ class ResultsPreview:
     members: dict[tuple[int, int], tuple[int, ...]]        # (award id, subject id) -> entry ids, best first
     chain: tuple[str, ...]
     decisions: dict[tuple[int, int], TieDecision]          # (award id, subject id) -> recorded decision
+
+    @property
+    def heaviest_name(self) -> str | None:
+        """The last round's heaviest criterion, by name."""
+        if not self.rounds:
+            return None
+        counted = [c for c in self.rounds[-1].criteria if c.counts]
+        return max(counted, key=lambda c: (c.weight, -c.id)).name if counted else None
 
     def subject_name(self, award: Award, subject_id: int) -> str:
         if award.subject == "innovation":

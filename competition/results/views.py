@@ -25,13 +25,14 @@ from competition.ranking.awards import AwardRow
 from competition.results.operations import (
     award_standings,
     latest_result_set,
+    latest_verifications,
     publish_results,
     record_tie_decision,
+    record_verification,
     seal_results,
-    verify_result_set,
     winning_entries,
 )
-from competition.results.queries import ResultsPreview, results_preview
+from competition.results.queries import ResultsPreview, heaviest_name, results_preview
 from workflows import WorkflowError
 
 bp = Blueprint("results", __name__, url_prefix="/manage")
@@ -86,13 +87,16 @@ def tie_groups(preview: ResultsPreview) -> dict[int, list[TieGroup]]:
     return groups
 
 
-def _history(competition: Competition) -> list[tuple[ResultSet, list[str]]]:
-    """Every sealed version, newest first, with what verifying it finds (nothing when it verifies)."""
+def _history(competition: Competition) -> list[tuple[ResultSet, list[str] | None]]:
+    """Every sealed version, newest first, with what its newest check found (nothing when it
+    verifies; None when it was never checked). Stored checks: nothing is recomputed here."""
     versions = db.session.scalars(
         select(ResultSet).where(ResultSet.competition_id == competition.id)
         .options(selectinload(ResultSet.sealed_by), selectinload(ResultSet.published_by))
         .order_by(ResultSet.version.desc())).all()
-    return [(result_set, verify_result_set(result_set)) for result_set in versions]
+    checks = latest_verifications(versions)
+    return [(result_set, checks[result_set.id].problems if result_set.id in checks else None)
+            for result_set in versions]
 
 
 def _preview_page(competition: Competition, *, failed: TieGroup | None = None,
@@ -112,6 +116,7 @@ def _preview_page(competition: Competition, *, failed: TieGroup | None = None,
         latest=history[0][0] if history else None, form=ConfirmForm(), rule_labels=RULE_LABELS,
         aggregation_labels=AGGREGATION_LABELS, subject_labels=SUBJECT_LABELS,
         can_decide="organiser_decision" in competition.tie_break_chain,
+        heaviest_name=preview.heaviest_name if preview else None,
         normalising=bool(preview and any(r.normalise for r in preview.rounds))), status
 
 
@@ -224,11 +229,28 @@ def version(competition_id: int, version: int) -> str:
     competition = organised_competition(competition_id)
     result_set = _version_or_404(competition, version)
     latest = latest_result_set(competition)
+    check = latest_verifications([result_set]).get(result_set.id)
     return render_template(
-        "results/version.html", competition=competition, result_set=result_set,
-        problems=verify_result_set(result_set), standings=_standings(result_set),
+        "results/version.html", competition=competition, result_set=result_set, check=check,
+        problems=check.problems if check else None, standings=_standings(result_set),
         is_latest=latest is not None and latest.id == result_set.id, rule_labels=RULE_LABELS,
-        subject_labels=SUBJECT_LABELS)
+        subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set))
+
+
+@bp.post("/<int:competition_id>/results/versions/<int:version>/verify")
+@login_required
+def verify(competition_id: int, version: int) -> Response:
+    """Check a sealed version again, now: its hash and its results recomputed from its marks."""
+    competition = organised_competition(competition_id)
+    result_set = _version_or_404(competition, version)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    check = record_verification(result_set, current_user)
+    if check.problems:
+        flash(_("Version %(version)s does not verify.", version=result_set.version), "danger")
+    else:
+        flash(_("Version %(version)s verifies.", version=result_set.version), "success")
+    return redirect(url_for("results.version", competition_id=competition.id, version=version))
 
 
 @bp.route("/<int:competition_id>/results/versions/<int:version>/publish", methods=["GET", "POST"])

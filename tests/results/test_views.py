@@ -283,7 +283,10 @@ def test_publishing_is_confirmed_and_awards_the_winners(client, contest):
     assert "version 1 is already published" in page(again)
 
 
-def test_the_history_lists_every_version_and_whether_it_verifies(client, contest):
+def test_the_history_lists_every_version_and_its_stored_check(client, contest):
+    """Each version is checked when sealed and when asked; pages show the newest check rather
+    than recomputing every version on every load. A row changed behind the application's back
+    shows once someone checks again."""
     contest.close_judging()
     first = seal_results(contest.competition, contest.organiser)
     sign_in(client, contest.organiser)
@@ -296,6 +299,11 @@ def test_the_history_lists_every_version_and_whether_it_verifies(client, contest
                                              *first.results["entries"][1:]])))
     db.session.commit()
     html = page(client.get(f"/manage/{contest.competition.id}/results"))
+    assert "Verifies" in section(section(html, "history"), "version-1")   # as checked when sealed
+    response = client.post(f"/manage/{contest.competition.id}/results/versions/1/verify")
+    assert response.status_code == 302
+    html = page(client.get(f"/manage/{contest.competition.id}/results"))
+    assert "Version 1 does not verify." in html
     history = section(html, "history")
     one, two = section(history, "version-1"), section(history, "version-2")
     assert first.sha256 in one and "not published" in one and "Does not verify" in one
@@ -304,6 +312,7 @@ def test_the_history_lists_every_version_and_whether_it_verifies(client, contest
     assert "Latest version: 2" in html
     old = page(client.get(f"/manage/{contest.competition.id}/results/versions/1"))
     assert "A newer version has been sealed since" in old and "Does not verify" in old
+    assert "Checked " in old
     assert client.get(f"/manage/{contest.competition.id}/results/versions/3").status_code == 404
 
 
