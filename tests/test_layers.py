@@ -25,6 +25,7 @@ LAYERS = [
                                 "competition/entries/evidence.py", "competition/judging/scoring.py",
                                 "competition/judging/rounds.py", "competition/judging/sheets.py",
                                 "competition/people/organisations.py", "competition/results/wording.py",
+                                "competition/results/standings.py",
                                 "competition/ceremony/documents.py", "competition/demo/loader.py",
                                 "competition/demo/timeline.py", "competition/demo/__init__.py"]),
     ("views and commands", ["competition/*/views.py", "competition/*/*_views.py", "competition/*/cli.py",

@@ -22,7 +22,7 @@ from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import Award, ResultSet
 from competition.models.types import utcnow
-from competition.results.operations import AwardStanding, CountedInnovation, award_standings
+from competition.results.standings import AwardStanding, CountedInnovation, award_standings, sealed_awards
 from workflows.messages import t
 
 COLUMNS = ("Urutan", "Peringkat", "Penerima", "OPD", "Inovasi", "Jumlah inovasi", "Nilai", "Kutipan",
@@ -68,7 +68,7 @@ def citation_of(award: Award, standing: AwardStanding, position: int) -> str:
 def run_sheet(result_set: ResultSet, award: Award) -> list[RunSheetRow]:
     """The winners of ``award`` in the order they are revealed: last position first. Winners
     sharing a position are revealed together, in name order."""
-    winners = [s for s in award_standings(result_set, award.id) if s.position is not None]
+    winners = award_standings(result_set, award.id, winners_only=True)
     if not winners:
         raise InvalidInput(t("award '%(award)s' has no winner in version %(version)s", award=award.name,
                              version=result_set.version))
@@ -172,7 +172,7 @@ class AwardProgramme:
 
 def ceremony_programme(result_set: ResultSet) -> list[AwardProgramme]:
     """Every award of ``result_set``, in the order the awards were defined, with its run-sheet."""
-    award_ids = [a["id"] for a in result_set.inputs["awards"]]
+    award_ids = [a["id"] for a in sealed_awards(result_set)]
     awards = {a.id: a for a in db.session.scalars(select(Award).where(Award.id.in_(award_ids)))}
     programme = []
     for award_id in award_ids:

@@ -26,7 +26,14 @@ from competition.judging.models import (
 from competition.models.state import guard_state
 from competition.notifications.models import Notification, OutboxMessage
 from competition.people.models import MEMBERSHIP_ROLES, Membership, Organisation, Region, User
-from competition.results.models import Award, ResultSet, ResultSetEvent, ResultVerification, TieDecision
+from competition.results.models import (
+    Award,
+    ResultRow,
+    ResultSet,
+    ResultSetEvent,
+    ResultVerification,
+    TieDecision,
+)
 
 # Each state changes only through its door (see competition.models.state).
 guard_state(Entry.status, "competition.entries.operations.change_entry_status")
@@ -40,7 +47,8 @@ guard_state(ResultSet.status, "competition.results.operations.publish_results")
 __all__ = [
     "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
     "CriterionLevel", "Panel", "PanelMember",
-    "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome", "Score",
+    "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",
+    "Score",
     "ScoringEvent",
     "TieDecision",
     "COMPETITION_PHASES", "Category", "Competition", "CompetitionEvent", "ENTRY_STATUSES", "Entry",

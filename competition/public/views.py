@@ -14,7 +14,8 @@ from competition.extensions import db
 from competition.models import Competition, Entry, Organisation, ResultSet
 from competition.policy import ENTRY_WORKFLOW
 from competition.ranking.exact import as_score
-from competition.results.operations import AwardStanding, award_standings, latest_published_result_set
+from competition.results.operations import latest_published_result_set
+from competition.results.standings import AwardStanding, award_standings, sealed_awards
 from workflows import get_workflow
 
 bp = Blueprint("public", __name__)
@@ -70,8 +71,8 @@ def results(competition_id: int) -> str:
     awards: list[tuple[dict[str, Any], list[AwardStanding]]] = []
     bands: list[tuple[str, Decimal | None, list[tuple[str, str]]]] = []
     if result_set is not None:
-        awards = [(award, [s for s in award_standings(result_set, award["id"]) if s.position is not None])
-                  for award in result_set.inputs["awards"]]
+        awards = [(award, award_standings(result_set, award["id"], winners_only=True))
+                  for award in sealed_awards(result_set)]
         if result_set.inputs["bands"]:
             names = {row.id: (row.title, row.name) for row in db.session.execute(
                 select(Entry.id, Entry.title, Organisation.name)

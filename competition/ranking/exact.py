@@ -41,6 +41,10 @@ def exact(value: float | int | str | Decimal | Fraction) -> Fraction:
         return value
     if isinstance(value, float):
         return Fraction(round(value * INPUT_UNIT), INPUT_UNIT)
+    if isinstance(value, str) and "/" not in value and "e" not in value.lower():
+        whole, _, places = value.partition(".")
+        if len(places) <= INPUT_PLACES and (whole.lstrip("-") + places).isdigit():
+            return Fraction(int(whole + places) if places else int(whole), 10 ** len(places))
     if isinstance(value, int):
         return Fraction(value)
     number = Fraction(Decimal(value))
@@ -51,6 +55,10 @@ def exact(value: float | int | str | Decimal | Fraction) -> Fraction:
 
 def ten_thousandths(value: float | int | str | Decimal | Fraction) -> int:
     """An input as a whole number of ten-thousandths: 85.5 -> 855000."""
+    if isinstance(value, float):
+        return round(value * INPUT_UNIT)
+    if isinstance(value, int):
+        return value * INPUT_UNIT
     return int(exact(value) * INPUT_UNIT)
 
 
@@ -83,6 +91,14 @@ def square_root(value: Fraction) -> Fraction:
         raise ValueError("no square root of a negative number")
     scale = 10 ** ROOT_PLACES
     return Fraction(isqrt(value.numerator * scale * scale // value.denominator), scale)
+
+
+def input_text(value: float | int | str | Decimal | Fraction) -> str:
+    """An input as the decimal it stands for: 0.05 (stored as a float) -> "0.05", 85.0 -> "85"."""
+    units = ten_thousandths(value)
+    whole, part = divmod(abs(units), INPUT_UNIT)
+    sign = "-" if units < 0 else ""
+    return f"{sign}{whole}" + (f".{part:04d}".rstrip("0") if part else "")
 
 
 def text(value: Fraction | Decimal | int) -> str:

@@ -44,6 +44,7 @@ class Ranking:
     shared: Bools
     settled: Ints          # index of the rule that settled the place, or -1
     parent: tuple[Ints, Ints]   # the positions [from, to) the settling rule compared
+    compared: dict[tuple[int, int, int, int], Compared] = field(default_factory=dict)  # made once a group
 
 
 def rank_arrays(key: Ints, stage: Ints, cents: Ints, rules: Sequence[Floats]) -> Ranking:
@@ -182,9 +183,12 @@ def compared_values(ranking: Ranking, position: int, rules: Sequence[str], keys:
         return None, ()
     rule = rules[rule_index]
     low, high = int(ranking.parent[0][position]), int(ranking.parent[1][position])
-    members = [int(ranking.order[p]) for p in range(low, high)]
-    values = [(int(keys[m]), ties.value(rule, m)) for m in members]
-    return rule, tuple(sorted(values, key=lambda item: (-item[1], item[0])))  # type: ignore[arg-type]
+    group = (id(ties), rule_index, low, high)
+    if group not in ranking.compared:
+        members = [int(ranking.order[p]) for p in range(low, high)]
+        values = [(int(keys[m]), ties.value(rule, m)) for m in members]
+        ranking.compared[group] = tuple(sorted(values, key=lambda item: (-item[1], item[0])))  # type: ignore[arg-type]
+    return rule, ranking.compared[group]
 
 
 # -- lazy rows ------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from fractions import Fraction
 from typing import Any
 
 from competition.ranking.aggregation import combine, spread
-from competition.ranking.awards import AwardResult, AwardSpec
+from competition.ranking.awards import AwardResult, AwardRow, AwardSpec
 from competition.ranking.bands import IID_BANDS, Band
 from competition.ranking.exact import exact, rounded_text, shown, text
 from competition.ranking.normalisation import normalise_by_judge
@@ -41,6 +41,7 @@ from competition.ranking.tiebreaks import DEFAULT_CHAIN, Compared, TieValue
 from competition.ranking.totals import (
     CriterionSpec,
     RoundScale,
+    SheetRules,
     SheetSummary,
     heaviest_criterion,
     round_scale,
@@ -135,7 +136,7 @@ class Results:
 
 def summarise(sheets: Iterable[ScoreSheet], rounds: Iterable[RoundSpec]) -> tuple[SheetSummary, ...]:
     """Summaries of raw score sheets, in (round, entry, judge) order."""
-    criteria = {r.id: r.criteria for r in rounds}
+    criteria = {r.id: SheetRules.of(r.criteria) for r in rounds}
     return tuple(sorted((summarise_sheet(s.round_id, s.entry_id, s.judge_id, s.values, criteria[s.round_id])
                          for s in sheets), key=lambda s: (s.round_id, s.entry_id, s.judge_id)))
 
@@ -220,10 +221,35 @@ def _plain(value: Any, *, inputs: bool) -> Any:
     return value
 
 
+def _compared_data(compared: Compared, written: dict[Compared, list[list[Any]]]) -> list[list[Any]]:
+    """The values a tie compared, as text; members of one group share one record, written once."""
+    if compared not in written:
+        written[compared] = [[key, _plain(value, inputs=False)] for key, value in compared]
+    return [list(pair) for pair in written[compared]]
+
+
+def _entry_data(entry: EntryResult, written: dict[Compared, list[list[Any]]]) -> dict[str, Any]:
+    return {"entry_id": entry.entry_id, "score": str(entry.score), "stage": entry.stage, "place": entry.place,
+            "shared": entry.shared, "separated_by": entry.separated_by, "band": entry.band,
+            "rounds": [{"round_id": r.round_id, "score": str(r.score), "judges": r.judges,
+                        "std_dev": str(r.std_dev), "range": str(r.range), "disagreement": r.disagreement}
+                       for r in entry.rounds],
+            "compared": _compared_data(entry.compared, written)}
+
+
+def _row_data(row: AwardRow, written: dict[Compared, list[list[Any]]]) -> dict[str, Any]:
+    return {"subject_id": row.subject_id, "score": str(row.score), "entries": row.entries, "place": row.place,
+            "position": row.position, "separated_by": row.separated_by, "shared": row.shared,
+            "passed_over": row.passed_over, "compared": _compared_data(row.compared, written),
+            "members": list(row.members)}
+
+
 def results_to_data(results: Results) -> dict[str, Any]:
-    return _plain({"entries": [asdict(e) for e in results.entries],
-                   "awards": [{"award_id": a.award_id, "rows": [asdict(r) for r in a.rows]}
-                              for a in results.awards]}, inputs=False)
+    """The ranked rows as sealed: every score as its two-place text ("70.03")."""
+    written: dict[Compared, list[list[Any]]] = {}
+    return {"entries": [_entry_data(e, written) for e in results.entries],
+            "awards": [{"award_id": a.award_id, "rows": [_row_data(r, written) for r in a.rows]}
+                       for a in results.awards]}
 
 
 def inputs_to_data(inputs: CompetitionInputs) -> dict[str, Any]:

@@ -112,16 +112,28 @@ class SheetSummary:
     marks: int                  # counted criteria given a mark
 
 
+@dataclass(frozen=True)
+class SheetRules:
+    """What summarising a sheet needs of its rubric, worked out once per round."""
+
+    factors: Mapping[int, int]
+    heaviest: int | None            # the heaviest criterion's id
+    maxima: Mapping[int, int]       # counted criterion id -> its maximum in ten-thousandths
+
+    @classmethod
+    def of(cls, criteria: tuple[CriterionSpec, ...]) -> SheetRules:
+        heaviest = heaviest_criterion(criteria)
+        return cls(factors=round_scale(criteria).factors, heaviest=None if heaviest is None else heaviest.id,
+                   maxima={c.id: ten_thousandths(c.max_value) for c in counted(criteria)})
+
+
 def summarise_sheet(round_id: int, entry_id: int, judge_id: int, values: Mapping[int, float | Fraction],
-                    criteria: tuple[CriterionSpec, ...]) -> SheetSummary:
-    scale = round_scale(criteria)
-    heaviest = heaviest_criterion(criteria)
-    weighted = {c.id: c for c in counted(criteria)}
+                    criteria: tuple[CriterionSpec, ...] | SheetRules) -> SheetSummary:
+    rules = criteria if isinstance(criteria, SheetRules) else SheetRules.of(criteria)
     marks = {cid: ten_thousandths(v) for cid, v in values.items()}
     return SheetSummary(
         round_id=round_id, entry_id=entry_id, judge_id=judge_id,
-        points=sum(factor * marks[cid] for cid, factor in scale.factors.items() if cid in marks),
-        heaviest=None if heaviest is None or heaviest.id not in marks else marks[heaviest.id],
-        top_marks=sum(1 for cid, mark in marks.items()
-                      if cid in weighted and mark >= ten_thousandths(weighted[cid].max_value)),
-        marks=sum(1 for cid in marks if cid in weighted))
+        points=sum(factor * marks[cid] for cid, factor in rules.factors.items() if cid in marks),
+        heaviest=marks.get(rules.heaviest) if rules.heaviest is not None else None,
+        top_marks=sum(1 for cid, mark in marks.items() if cid in rules.maxima and mark >= rules.maxima[cid]),
+        marks=sum(1 for cid in marks if cid in rules.maxima))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.extensions import Model
@@ -101,12 +101,21 @@ class ResultSet(Model):
     # don't need them.
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     results: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    # What pages need besides rows, small: the awards and bands as sealed, the rule for units,
+    # the heaviest criterion and how many innovations were ranked. None for older versions.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     competition: Mapped[Competition] = relationship()
+
+    @property
+    def units_compete(self) -> str:
+        """How units under an OPD took part in this version ("own" or "parent")."""
+        return str((self.summary or self.inputs).get("units_compete", "own"))
+
     sealed_by: Mapped[User | None] = relationship(foreign_keys=[sealed_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     events: Mapped[list[ResultSetEvent]] = relationship(back_populates="result_set",
@@ -157,3 +166,21 @@ class ResultVerification(Model):
     @property
     def verifies(self) -> bool:
         return not self.problems
+
+
+class ResultRow(Model):
+    """One ranked row of a sealed version, as sealed, kept apart so that a page reads fifty of
+    a national ranking's forty thousand: the overall ranking (``award_id`` None) and each award,
+    in ranked order (``position`` from 0). The sealed JSON stays the record; verifying a version
+    also checks these copies against it. Written when sealing, never changed."""
+
+    __tablename__ = "result_row"
+    __table_args__ = (UniqueConstraint("result_set_id", "award_id", "position"),
+                      Index("ix_result_row_subject", "result_set_id", "award_id", "subject_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_set_id: Mapped[int] = mapped_column(ForeignKey("result_set.id"))
+    award_id: Mapped[int | None]
+    position: Mapped[int]
+    subject_id: Mapped[int]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

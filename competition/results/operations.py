@@ -11,19 +11,18 @@ made of, for people to read, is in :mod:`competition.results.queries`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from competition.competitions.units import entrants
 from competition.entries.operations import change_entry_status
-from competition.errors import InvalidInput, NotFound
+from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.judging.operations import phase_name
 from competition.judging.sheets import raw_sheets, round_spec, sheet_table
@@ -35,7 +34,7 @@ from competition.models import (
     Entry,
     Evidence,
     Organisation,
-    Region,
+    ResultRow,
     ResultSet,
     ResultSetEvent,
     ResultVerification,
@@ -48,7 +47,7 @@ from competition.models.types import utcnow
 from competition.policy import actor_for, require_organiser
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import Band
-from competition.ranking.exact import INPUT_PLACES, SCORE_PLACES, as_score, exact, has_at_most, text
+from competition.ranking.exact import INPUT_PLACES, SCORE_PLACES, as_score, exact, has_at_most, input_text
 from competition.ranking.results import (
     METHOD,
     CompetitionInputs,
@@ -64,6 +63,7 @@ from competition.ranking.results import (
 )
 from competition.ranking.tables import NO_CATEGORY
 from competition.ranking.tiebreaks import validate_chain
+from competition.ranking.totals import heaviest_criterion
 from competition.results.models import (
     AWARD_POLICIES,
     AWARD_SUBJECTS,
@@ -276,7 +276,7 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
     inputs_data = inputs_to_data(inputs)
     # The raw scores behind the summaries, so that verification can work them out again.
     inputs_data["scores"] = [
-        [s.round_id, s.entry_id, s.judge_id, {str(c): text(exact(v)) for c, v in s.values.items()}]
+        [s.round_id, s.entry_id, s.judge_id, {str(c): input_text(v) for c, v in s.values.items()}]
         for s in raw_sheets([r.id for r in inputs.rounds])]
     # Computed from the stored form, so verifying later repeats exactly this computation.
     results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
@@ -288,8 +288,27 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
                            results=results_data, sealed_by_id=organiser.id, sealed_at=now)
     db.session.add(result_set)
     db.session.flush()
+    _store_rows(result_set, inputs, results_data)
     record_verification(result_set, organiser, now=now)   # what was stored reads back the same
     return result_set
+
+
+def _store_rows(result_set: ResultSet, inputs: CompetitionInputs, results_data: dict[str, Any]) -> None:
+    """The sealed rows one by one (for pages of fifty), and the summary pages need besides."""
+    rounds = sorted(inputs.rounds, key=lambda r: r.position)
+    heaviest = heaviest_criterion(rounds[-1].criteria) if rounds else None
+    result_set.summary = {
+        "awards": result_set.inputs["awards"], "bands": result_set.inputs["bands"],
+        "units_compete": inputs.units_compete, "ranked": len(results_data["entries"]),
+        "heaviest_criterion_id": None if heaviest is None else heaviest.id}
+    rows = [{"result_set_id": result_set.id, "award_id": None, "position": i, "subject_id": e["entry_id"],
+             "data": e} for i, e in enumerate(results_data["entries"])]
+    rows += [{"result_set_id": result_set.id, "award_id": a["award_id"], "position": i,
+              "subject_id": r["subject_id"], "data": r}
+             for a in results_data["awards"] for i, r in enumerate(a["rows"])]
+    for start in range(0, len(rows), 10_000):
+        db.session.execute(insert(ResultRow), rows[start:start + 10_000])
+    db.session.flush()
 
 
 @operation
@@ -439,7 +458,26 @@ def verify_result_set(result_set: ResultSet) -> list[str]:
                               entry=where.entry_id, round=where.round_id))
     recomputed = results_to_data(compute_results(inputs))
     problems += _differences(result_set.results, recomputed)
+    problems += _kept_rows_differences(result_set)
     return problems
+
+
+def _kept_rows_differences(result_set: ResultSet) -> list[str]:
+    """The rows kept one by one for pages must be the sealed rows."""
+    if result_set.summary is None:
+        return []
+    sealed = {(None, i): e for i, e in enumerate(result_set.results["entries"])}
+    sealed.update({(a["award_id"], i): r for a in result_set.results["awards"]
+                   for i, r in enumerate(a["rows"])})
+    kept = {(award_id, position): data for award_id, position, data in db.session.execute(
+        select(ResultRow.award_id, ResultRow.position, ResultRow.data)
+        .where(ResultRow.result_set_id == result_set.id))}
+    if kept == sealed:
+        return []
+    differing = sorted((k for k in set(kept) | set(sealed) if kept.get(k) != sealed.get(k)),
+                       key=lambda k: (k[0] or 0, k[1]))
+    return [t("the rows kept for pages differ from the sealed rows (%(count)s, first: award %(award)s "
+              "row %(row)s)", count=len(differing), award=differing[0][0] or "-", row=differing[0][1] + 1)]
 
 
 def _differences(stored: dict[str, Any], recomputed: dict[str, Any]) -> list[str]:
@@ -464,100 +502,6 @@ def _summary(row: dict[str, Any] | None) -> str:
     if row is None:
         return t("absent")
     return t("place %(place)s score %(score)s", place=row["place"], score=as_score(row["score"]))
-
-
-@dataclass(frozen=True)
-class CountedInnovation:
-    """An innovation that counted towards an OPD's or region's place, with its score as shown."""
-
-    entry_id: int
-    title: str
-    organisation: str
-    score: Decimal
-
-
-@dataclass(frozen=True)
-class AwardStanding:
-    """One row of an award as people read it.
-
-    For an innovation award, ``innovation`` is its title and ``organisation`` its OPD. For an OPD
-    or region award, ``innovations`` lists every innovation that counted (best first), and
-    ``innovation`` is empty: the place is the OPD's, not one innovation's."""
-
-    position: int | None
-    place: int | None
-    subject_id: int
-    subject: str
-    organisation: str
-    innovation: str
-    innovations: tuple[CountedInnovation, ...]
-    score: Decimal
-    shared: bool
-    separated_by: str | None
-    compared: tuple[tuple[int, str], ...]
-    passed_over: bool
-
-
-def _members(award: dict[str, Any], row: dict[str, Any], inputs: dict[str, Any],
-             score_of: dict[int, Decimal]) -> tuple[int, ...]:
-    """The innovations that counted for a row: as sealed, or (versions sealed before they were
-    recorded) those of the subject within the award's category, best first."""
-    if "members" in row:
-        return tuple(row["members"])
-    if award["subject"] == "innovation":
-        return (row["subject_id"],)
-    key = "organisation_id" if award["subject"] == "organisation" else "region_id"
-    category = award.get("category_id")
-    ids = [e["id"] for e in inputs["entries"] if e[key] == row["subject_id"] and e["id"] in score_of
-           and (category is None or e["category_id"] == category)]
-    return tuple(sorted(ids, key=lambda i: (-score_of[i], i)))
-
-
-def award_standings(result_set: ResultSet, award_id: int) -> list[AwardStanding]:
-    """An award's rows of a sealed version with the names of OPDs, innovations and regions."""
-    inputs, results = result_set.inputs, result_set.results
-    award = next((a for a in inputs["awards"] if a["id"] == award_id), None)
-    award_result = next((a for a in results["awards"] if a["award_id"] == award_id), None)
-    if award is None or award_result is None:
-        raise NotFound(t("award %(award)s is not in version %(version)s", award=award_id,
-                         version=result_set.version))
-    entry_ids = [e["id"] for e in inputs["entries"]]
-    rows = db.session.execute(
-        select(Entry.id, Entry.title, Organisation.name)
-        .join(Organisation, Organisation.id == Entry.organisation_id).where(Entry.id.in_(entry_ids))).all()
-    titles = {r[0]: r[1] for r in rows}
-    entry_organisation = {r[0]: r[2] for r in rows}
-    score_of = {e["entry_id"]: as_score(e["score"]) for e in results["entries"]}
-    subjects = _subject_names(award["subject"], [r["subject_id"] for r in award_result["rows"]])
-    standings = []
-    for row in award_result["rows"]:
-        subject_id = row["subject_id"]
-        members = _members(award, row, inputs, score_of)
-        counted = tuple(CountedInnovation(entry_id=m, title=titles.get(m, f"#{m}"),
-                                          organisation=entry_organisation.get(m, ""), score=score_of[m])
-                        for m in members if m in score_of)
-        if award["subject"] == "innovation":
-            subject = innovation = titles.get(subject_id, f"#{subject_id}")
-            organisation = entry_organisation.get(subject_id, "")
-        else:
-            subject = subjects.get(subject_id, f"#{subject_id}")
-            organisation = subject if award["subject"] == "organisation" else ""
-            innovation = ""
-        standings.append(AwardStanding(
-            position=row["position"], place=row["place"], subject_id=subject_id, subject=subject,
-            organisation=organisation, innovation=innovation, innovations=counted,
-            score=as_score(row["score"]), shared=row["shared"], separated_by=row["separated_by"],
-            compared=tuple((k, v) for k, v in row.get("compared", [])), passed_over=row["passed_over"]))
-    return standings
-
-
-def _subject_names(subject: str, ids: Sequence[int]) -> dict[int, str]:
-    if subject == "organisation":
-        return dict(db.session.execute(select(Organisation.id, Organisation.name)
-                                       .where(Organisation.id.in_(ids))).all())
-    if subject == "region":
-        return dict(db.session.execute(select(Region.id, Region.name).where(Region.id.in_(ids))).all())
-    return {}
 
 
 @operation

@@ -111,6 +111,10 @@ def rubric_names(round_ids: Sequence[int]) -> dict[tuple[str, int], str]:
 def heaviest_name(result_set: ResultSet) -> str | None:
     """The name of the heaviest criterion of a sealed version's last round, to say a tie broken on
     it in words ("Kebaharuan 66,3 % lawan 61,3 %")."""
+    if result_set.summary is not None:
+        criterion_id = result_set.summary.get("heaviest_criterion_id")
+        return None if criterion_id is None else db.session.scalar(
+            select(Criterion.name).where(Criterion.id == criterion_id))
     rounds = sorted(result_set.inputs["rounds"], key=lambda r: r["position"])
     if not rounds:
         return None

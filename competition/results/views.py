@@ -23,7 +23,6 @@ from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet
 from competition.ranking.awards import AwardRow
 from competition.results.operations import (
-    award_standings,
     latest_result_set,
     latest_verifications,
     publish_results,
@@ -33,9 +32,11 @@ from competition.results.operations import (
     winning_entries,
 )
 from competition.results.queries import ResultsPreview, heaviest_name, results_preview
+from competition.results.standings import AwardStanding, award_row_count, award_standings, sealed_awards
 from workflows import WorkflowError
 
 bp = Blueprint("results", __name__, url_prefix="/manage")
+PAGE_SIZE = 50   # rows of an award per page of a sealed version
 
 # Phases in which the draft changes as scores come in and can be sealed.
 PREVIEW_PHASES = ("judging", "results")
@@ -216,9 +217,33 @@ def _version_or_404(competition: Competition, version: int) -> ResultSet:
     return result_set
 
 
-def _standings(result_set: ResultSet) -> list[tuple[dict[str, Any], list[Any]]]:
-    """Each award of a sealed version (as sealed) with its rows as people read them."""
-    return [(award, award_standings(result_set, award["id"])) for award in result_set.inputs["awards"]]
+def _winners(result_set: ResultSet) -> list[tuple[dict[str, Any], list[AwardStanding]]]:
+    """Each award of a sealed version (as sealed) with its winners as people read them."""
+    return [(award, award_standings(result_set, award["id"], winners_only=True))
+            for award in sealed_awards(result_set)]
+
+
+@dataclass(frozen=True)
+class AwardPage:
+    """One page of an award's rows of a sealed version."""
+
+    award: dict[str, Any]
+    rows: list[AwardStanding]
+    page: int
+    pages: int
+
+
+def _award_pages(result_set: ResultSet) -> list[AwardPage]:
+    """Each award's rows, a page at a time: ``?award=<id>&page=<n>`` turns one award's page."""
+    chosen = request.args.get("award", type=int)
+    wanted = max(1, request.args.get("page", default=1, type=int) or 1)
+    pages = []
+    for award in sealed_awards(result_set):
+        total = max(1, -(-award_row_count(result_set, award["id"]) // PAGE_SIZE))
+        page = min(wanted, total) if award["id"] == chosen else 1
+        pages.append(AwardPage(award=award, rows=award_standings(
+            result_set, award["id"], offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE), page=page, pages=total))
+    return pages
 
 
 @bp.get("/<int:competition_id>/results/versions/<int:version>")
@@ -232,7 +257,7 @@ def version(competition_id: int, version: int) -> str:
     check = latest_verifications([result_set]).get(result_set.id)
     return render_template(
         "results/version.html", competition=competition, result_set=result_set, check=check,
-        problems=check.problems if check else None, standings=_standings(result_set),
+        problems=check.problems if check else None, standings=_award_pages(result_set),
         is_latest=latest is not None and latest.id == result_set.id, rule_labels=RULE_LABELS,
         subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set))
 
@@ -276,6 +301,6 @@ def publish(competition_id: int, version: int) -> str | Response:
     latest = latest_result_set(competition)
     return render_template(
         "results/publish.html", competition=competition, result_set=result_set, form=form,
-        standings=_standings(result_set), winners=len(winning_entries(result_set)),
+        standings=_winners(result_set), winners=len(winning_entries(result_set)),
         is_latest=latest is not None and latest.id == result_set.id)
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Competition, Membership, ResultSet, User
-from competition.results.operations import award_standings
+from competition.results.standings import award_standings
 from tests.conftest import needs_pdf
 from tests.web.pages import page
 

@@ -34,7 +34,8 @@ from competition.models import (
 from competition.models.types import utcnow
 from competition.policy import roles_in, works_for
 from competition.ranking.totals import CriterionSpec, judge_total
-from competition.results.operations import award_standings, verify_result_set
+from competition.results.operations import verify_result_set
+from competition.results.standings import award_standings
 from workflows import get_workflow
 
 # "OPD Terinovatif" last year, positions 1 to 5, as the story tells it.

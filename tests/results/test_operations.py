@@ -37,7 +37,6 @@ from competition.ranking.results import (
 )
 from competition.results.operations import (
     add_award,
-    award_standings,
     build_inputs,
     preview_results,
     publish_results,
@@ -46,6 +45,7 @@ from competition.results.operations import (
     verify_result_set,
 )
 from competition.results.queries import entry_result
+from competition.results.standings import award_standings
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.judging.test_operations import Judging
 
@@ -419,7 +419,7 @@ def test_a_category_award_names_the_opds_innovation_in_that_category(app):
     of another category instead of "Inovasi 4")."""
     from types import SimpleNamespace
 
-    from competition.results.operations import award_standings
+    from competition.results.standings import award_standings
 
     competition = make_competition(categories=("Tata Kelola", "Pelayanan Publik"))
     governance, service = competition.categories
@@ -428,7 +428,7 @@ def test_a_category_award_names_the_opds_innovation_in_that_category(app):
     four = make_entry(competition, dinkes, title="Inovasi 4", category_id=service.id, status="scored")
     facts = [{"id": e.id, "organisation_id": dinkes.id, "region_id": competition.region_id,
               "category_id": e.category_id} for e in (three, four)]
-    sealed = SimpleNamespace(version=1, inputs={
+    sealed = SimpleNamespace(version=1, summary=None, inputs={
         "entries": facts,
         "awards": [{"id": 7, "name": "OPD Terinovatif Pelayanan Publik", "subject": "organisation",
                     "category_id": service.id}]}, results={
