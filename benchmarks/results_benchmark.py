@@ -239,6 +239,30 @@ def measure(url: str, label: str) -> None:
               f"OPD Terinovatif 1 = organisation {top.subject_id} ({top.score:.2f})")
         print(f"results {label}: full={full_time:.3f} s scan={scan_time:.3f} s "
               f"ratio={full_time / scan_time:.2f} peak={peak_mb:.0f} MB")
+        measure_sealed(app, competition, label)
+
+
+def measure_sealed(app, competition, label: str) -> None:
+    """Seal the results (checked at once, rows kept apart), then time the version's page, which
+    reads fifty rows of each award: the goal is 200 ms."""
+    from competition.extensions import db
+    from competition.models import Membership, User
+    from competition.results.operations import seal_results
+
+    organiser = db.session.get(User, 1)
+    organiser.set_password("benchmark-only")
+    db.session.add(Membership(user=organiser, competition=competition, role="organiser"))
+    db.session.commit()
+    start = time.perf_counter()
+    seal_results(competition, organiser)
+    db.session.commit()
+    seal_time = time.perf_counter() - start
+    client = app.test_client()
+    client.post("/login", data={"email": organiser.email, "password": "benchmark-only"})
+    address = f"/manage/{competition.id}/results/versions/1"
+    assert client.get(address).status_code == 200
+    page_time = best_of(3, lambda: client.get(address))[0]
+    print(f"sealed {label}: seal={seal_time:.1f} s version-page={page_time * 1000:.0f} ms")
 
 
 def main() -> None:

@@ -51,6 +51,7 @@ class AwardStanding:
     separated_by: str | None
     compared: tuple[tuple[int, str], ...]
     passed_over: bool
+    counted: int = 0          # how many innovations counted (``innovations`` may list fewer)
 
 
 def _members(award: dict[str, Any], row: dict[str, Any], inputs: dict[str, Any],
@@ -83,7 +84,7 @@ def award_row_count(result_set: ResultSet, award_id: int) -> int:
 
 
 def _sealed_rows(result_set: ResultSet, award: dict[str, Any], offset: int, limit: int | None,
-                 winners_only: bool) -> tuple[list[dict[str, Any]], dict[int, Decimal]]:
+                 winners_only: bool, listed: int | None) -> tuple[list[dict[str, Any]], dict[int, Decimal]]:
     """Rows of an award as sealed (a slice of them, or its winners: the first rows, up to the
     first without a position), and the scores of the innovations that counted for them."""
     if result_set.summary is None:   # sealed before rows were kept apart: from the sealed JSON
@@ -107,7 +108,7 @@ def _sealed_rows(result_set: ResultSet, award: dict[str, Any], offset: int, limi
                 break
     else:
         rows = list(db.session.scalars(query if limit is None else query.limit(limit)))
-    members = sorted({m for r in rows for m in r.get("members", [])})
+    members = sorted({m for r in rows for m in r.get("members", [])[:listed]})
     score_of = {subject: as_score(data["score"]) for subject, data in db.session.execute(
         select(ResultRow.subject_id, ResultRow.data).where(
             ResultRow.result_set_id == result_set.id, ResultRow.award_id.is_(None),
@@ -116,15 +117,16 @@ def _sealed_rows(result_set: ResultSet, award: dict[str, Any], offset: int, limi
 
 
 def award_standings(result_set: ResultSet, award_id: int, *, offset: int = 0, limit: int | None = None,
-                    winners_only: bool = False) -> list[AwardStanding]:
+                    winners_only: bool = False, listed: int | None = None) -> list[AwardStanding]:
     """An award's rows of a sealed version (all, a page of them, or its winners) with the names
-    of OPDs, innovations and regions."""
+    of OPDs, innovations and regions, and the innovations that counted (the first ``listed`` of
+    them, or all)."""
     award = next((a for a in sealed_awards(result_set) if a["id"] == award_id), None)
     if award is None:
         raise NotFound(t("award %(award)s is not in version %(version)s", award=award_id,
                          version=result_set.version))
-    sealed, score_of = _sealed_rows(result_set, award, offset, limit, winners_only)
-    entry_ids = sorted({m for r in sealed for m in r["members"]}
+    sealed, score_of = _sealed_rows(result_set, award, offset, limit, winners_only, listed)
+    entry_ids = sorted({m for r in sealed for m in r["members"][:listed]}
                        | ({r["subject_id"] for r in sealed} if award["subject"] == "innovation" else set()))
     names = db.session.execute(
         select(Entry.id, Entry.title, Organisation.name)
@@ -137,7 +139,7 @@ def award_standings(result_set: ResultSet, award_id: int, *, offset: int = 0, li
         subject_id = row["subject_id"]
         counted = tuple(CountedInnovation(entry_id=m, title=titles.get(m, f"#{m}"),
                                           organisation=entry_organisation.get(m, ""), score=score_of[m])
-                        for m in row["members"] if m in score_of)
+                        for m in row["members"][:listed] if m in score_of)
         if award["subject"] == "innovation":
             subject = innovation = titles.get(subject_id, f"#{subject_id}")
             organisation = entry_organisation.get(subject_id, "")
@@ -149,7 +151,8 @@ def award_standings(result_set: ResultSet, award_id: int, *, offset: int = 0, li
             position=row["position"], place=row["place"], subject_id=subject_id, subject=subject,
             organisation=organisation, innovation=innovation, innovations=counted,
             score=as_score(row["score"]), shared=row["shared"], separated_by=row["separated_by"],
-            compared=tuple((k, v) for k, v in row.get("compared", [])), passed_over=row["passed_over"]))
+            compared=tuple((k, v) for k, v in row.get("compared", [])), passed_over=row["passed_over"],
+            counted=len(row["members"])))
     return standings
 
 

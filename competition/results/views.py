@@ -37,6 +37,7 @@ from workflows import WorkflowError
 
 bp = Blueprint("results", __name__, url_prefix="/manage")
 PAGE_SIZE = 50   # rows of an award per page of a sealed version
+LISTED = 5       # innovations that counted, named per row on that page (a region may have hundreds)
 
 # Phases in which the draft changes as scores come in and can be sealed.
 PREVIEW_PHASES = ("judging", "results")
@@ -242,7 +243,8 @@ def _award_pages(result_set: ResultSet) -> list[AwardPage]:
         total = max(1, -(-award_row_count(result_set, award["id"]) // PAGE_SIZE))
         page = min(wanted, total) if award["id"] == chosen else 1
         pages.append(AwardPage(award=award, rows=award_standings(
-            result_set, award["id"], offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE), page=page, pages=total))
+            result_set, award["id"], offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, listed=LISTED),
+            page=page, pages=total))
     return pages
 
 

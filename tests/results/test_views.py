@@ -430,3 +430,26 @@ def test_the_draft_takes_the_same_queries_for_ten_or_sixty_innovations(client, c
     judged(contest, 50, 8)
     assert len(results_preview(contest.competition).results.entries) == 60
     assert count_queries() == few
+
+
+def test_a_version_shows_each_award_a_page_at_a_time(client, contest, monkeypatch):
+    """A national ranking has forty thousand rows; the version page reads one page of each
+    award from the rows kept when sealing, and turns one award's pages with ?award=&page=."""
+    import competition.results.views as results_views
+
+    monkeypatch.setattr(results_views, "PAGE_SIZE", 2)
+    contest.close_judging()
+    seal_results(contest.competition, contest.organiser)
+    sign_in(client, contest.organiser)
+    address = f"/manage/{contest.competition.id}/results/versions/1"
+    first = section(page(client.get(address)), f"award-{contest.award.id}")
+    assert "Page 1 of 2" in first and f"award={contest.award.id}&amp;page=2" in first
+    award = f"award-{contest.award.id}"
+    second = section(page(client.get(f"{address}?award={contest.award.id}&page=2")), award)
+    assert "Page 2 of 2" in second and "Previous" in second
+    names = {title: contest.opd(title).name for title in contest.entries}
+    shown_first = {n for n in names.values() if n in first}
+    shown_second = {n for n in names.values() if n in second}
+    assert len(shown_first) == 2 and len(shown_second) == 1 and not shown_first & shown_second
+    assert "Page 2 of 2" in section(page(client.get(f"{address}?award={contest.award.id}&page=99")),
+                                    f"award-{contest.award.id}")
