@@ -4,6 +4,7 @@ the set-up blueprint."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, render_template, request
@@ -42,10 +43,16 @@ from competition.competitions.views import (
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Award, Competition
-from competition.ranking.bands import NO_SCORE_LABEL
+from competition.ranking.bands import BAND_PRESETS, NO_SCORE_LABEL, Band, preset_of
+from competition.ranking.exact import SCORE_PLACES, as_score, has_at_most
 from competition.ranking.tiebreaks import TIE_BREAK_RULES
 from competition.results.models import AWARD_POLICIES, AWARD_SUBJECTS, DEFAULT_AWARD_NAME
 from competition.results.operations import add_award, remove_award, update_result_rules
+
+PRESET_LABELS = {
+    "iid_2026": _l("IID 2026: Sangat Inovatif above 65.00, Inovatif above 40.00, Kurang Inovatif above 0"),
+    "iid_2023": _l("IID 2023: Sangat Inovatif from 60.01, Inovatif from 35.00, Kurang Inovatif from 0.01"),
+}
 
 
 class AwardForm(FlaskForm):
@@ -146,7 +153,8 @@ def _rules_page(competition: Competition, *, scoring_form: ScoringRulesForm | No
         band_problems=band_problems, chain=chain, unused=[r for r in TIE_BREAK_RULES if r not in chain],
         tie_break_labels=TIE_BREAK_LABELS, form=ConfirmForm(), no_score_label=NO_SCORE_LABEL,
         editable=competition.phase != "closed",
-        band_ranges=_band_ranges(competition.bands)), status
+        band_ranges=_band_ranges(competition.bands), presets=PRESET_LABELS,
+        preset=preset_of(tuple(Band(b["label"], as_score(b["minimum"])) for b in competition.bands))), status
 
 
 def _decimal_text(value: float) -> str:
@@ -154,11 +162,34 @@ def _decimal_text(value: float) -> str:
     return text.replace(".", ",") if language() == "id" else text
 
 
-def _band_ranges(bands: Sequence[dict[str, Any]]) -> list[tuple[str, float, float | None]]:
+def _band_ranges(bands: Sequence[dict[str, Any]]) -> list[tuple[str, Decimal, Decimal | None]]:
     """(label, lowest score, highest score or None for the top band), highest band first."""
-    ordered = sorted(bands, key=lambda b: -b["minimum"])
-    return [(b["label"], b["minimum"], None if i == 0 else round(ordered[i - 1]["minimum"] - 0.01, 2))
+    ordered = sorted(bands, key=lambda b: -as_score(b["minimum"]))
+    return [(b["label"], as_score(b["minimum"]),
+             None if i == 0 else as_score(ordered[i - 1]["minimum"]) - Decimal("0.01"))
             for i, b in enumerate(ordered)]
+
+
+@bp.post("/<int:competition_id>/setup/rules/bands/preset")
+@login_required
+def apply_band_preset(competition_id: int) -> Response:
+    """Replace the bands with a published preset (IID 2026, IID 2023)."""
+    competition = organised_competition(competition_id)
+    if (refused := closed(competition, "setup.rules")) is not None:
+        return refused
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    preset = BAND_PRESETS.get(request.form.get("preset", ""))
+    if preset is None:
+        flash(_("preset: choose one of the presets."), "danger")
+        return back_to("setup.rules", competition, anchor="bands")
+    try:
+        update_result_rules(competition, current_user, bands=[(b.label, float(b.minimum)) for b in preset])
+    except AnugerahError as error:
+        flash_error(error)
+    else:
+        flash(_("The predikat bands have been saved."), "success")
+    return back_to("setup.rules", competition, anchor="bands")
 
 
 @bp.get("/<int:competition_id>/setup/rules")
@@ -198,7 +229,11 @@ def save_bands(competition_id: int) -> Response | tuple[str, int]:
                               "100; a score of 0 is always '%(none)s'.", number=number, label=label,
                               none=NO_SCORE_LABEL))
             continue
-        bands.append((label, round(value, 2)))
+        if not has_at_most(value, SCORE_PLACES):
+            problems.append(_("Row %(number)s (%(label)s): a minimum is a score as shown, with at most two "
+                              "decimal places, such as 65,01.", number=number, label=label))
+            continue
+        bands.append((label, value))
     if not bands and not problems:
         problems.append(_("Give at least one band."))
     names = [label.casefold() for label, _value in bands]

@@ -563,3 +563,23 @@ def test_a_round_in_set_up_can_be_changed_and_an_open_one_cannot(client, office)
     assert (first.aggregation, first.judges_per_entry) == ("mean", 3)
     round_page = page(client.get(f"/manage/{office.competition.id}/setup/rounds/{first.id}"))
     assert "Change the settings" not in round_page
+
+
+def test_bands_come_from_a_published_preset_and_refuse_a_third_decimal(client, office):
+    """New competitions take IID 2026; the organiser may switch to IID 2023 or edit them. A
+    minimum is a score as shown: 60.005 is refused rather than quietly rounded."""
+    assert [(b["label"], b["minimum"]) for b in office.competition.bands] == [
+        ("Sangat Inovatif", 65.01), ("Inovatif", 40.01), ("Kurang Inovatif", 0.01)]
+    sign_in(client, office.organiser)
+    rules = page(client.get(f"/manage/{office.competition.id}/setup/rules"))
+    assert '<option value="iid_2026" selected>' in rules and "The bands now are a published preset." in rules
+    client.post(f"/manage/{office.competition.id}/setup/rules/bands/preset", data={"preset": "iid_2023"})
+    db.session.expire_all()
+    assert [(b["label"], b["minimum"]) for b in db.session.get(Competition, office.competition.id).bands] == [
+        ("Sangat Inovatif", 60.01), ("Inovatif", 35.0), ("Kurang Inovatif", 0.01)]
+    refused = client.post(f"/manage/{office.competition.id}/setup/rules/bands",
+                          data={"band_label": ["Sangat Inovatif"], "band_minimum": ["60,005"]})
+    assert refused.status_code == 422
+    assert "a minimum is a score as shown, with at most two decimal places" in page(refused)
+    assert client.post(f"/manage/{office.competition.id}/setup/rules/bands/preset",
+                       data={"preset": "iid_1999"}).status_code == 302
