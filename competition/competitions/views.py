@@ -101,8 +101,10 @@ POLICY_LABELS = {"index": _l("Index: the sum of scores over at least k, plus a b
 TIE_BREAK_LABELS = {
     "heaviest_criterion": (_l("Heaviest criterion"),
                            _l("The higher share of the score on the criterion with the largest weight.")),
-    "top_marks": (_l("Top marks"), _l("More scores at the top of a criterion's scale.")),
-    "earlier_submission": (_l("Earlier submission"), _l("The innovation submitted first.")),
+    "top_marks": (_l("Top marks"), _l("A larger share of the marks on weighted criteria at the top of "
+                                      "their scale (a share, so more judges or innovations don't win it).")),
+    "earlier_submission": (_l("Earlier submission"), _l("The innovation first submitted earlier; a return "
+                                                        "for revision doesn't make it later.")),
     "organiser_decision": (_l("The organiser's decision"),
                            _l("The order the organiser recorded, with a reason, for those still level.")),
 }
