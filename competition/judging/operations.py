@@ -14,6 +14,7 @@ from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.judging.assignment import plan_assignments
 from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS
+from competition.judging.sheets import round_spec
 from competition.models import (
     Assignment,
     Category,
@@ -37,6 +38,8 @@ from competition.policy import (
     is_judge,
     require_organiser,
 )
+from competition.ranking.exact import INPUT_PLACES, exact, has_at_most
+from competition.ranking.totals import RUBRIC_POINTS_LIMIT, CriterionSpec, rubric_points_bound
 from competition.unit_of_work import operation
 from workflows.messages import t
 
@@ -95,6 +98,8 @@ def _round_setting_problems(competition: Competition, *, name: str, aggregation:
         problems.append(t("advancement_min_score: a minimum score is needed"))
     if weight <= 0:
         problems.append(t("weight: must be above zero"))
+    elif not has_at_most(weight, INPUT_PLACES):
+        problems.append(t("weight: at most %(places)s decimal places", places=INPUT_PLACES))
     if judges_per_entry < 1:
         problems.append(t("judges_per_entry: at least one"))
     if judge_cap is not None and judge_cap < 1:
@@ -192,6 +197,8 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
             problems.append(t("step: must be above zero"))
     else:
         problems.append(t("scale: %(scale)r is not numeric or levels", scale=scale))
+    problems += _exactness_problems(round_, weight=weight, min_value=min_value, max_value=max_value,
+                                    step=step, independent=independent, levels=[v for v, _ in levels])
     if problems:
         raise InvalidInput(problems)
     criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
@@ -202,6 +209,28 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
     db.session.add(criterion)
     db.session.flush()
     return criterion
+
+
+def _exactness_problems(round_: Round, *, weight: float, min_value: float, max_value: float,
+                        step: float | None, independent: bool, levels: list[float]) -> list[str]:
+    """Scores are exact decimals of at most four places (competition.ranking.exact), and a
+    rubric's totals must add up in 64-bit whole numbers: refuse what would not."""
+    problems = []
+    for field, value in (("weight", weight), ("min_value", min_value), ("max_value", max_value),
+                         ("step", step), *(("levels", v) for v in levels)):
+        if value is not None and not has_at_most(value, INPUT_PLACES):
+            problems.append(t("%(field)s: at most %(places)s decimal places", field=field,
+                              places=INPUT_PLACES))
+    if problems:
+        return problems
+    criteria = tuple(round_spec(round_).criteria) + (CriterionSpec(
+        id=0, weight=exact(weight), min_value=exact(min_value), max_value=exact(max_value),
+        independent=independent),)
+    largest = rubric_points_bound(criteria)
+    if largest >= RUBRIC_POINTS_LIMIT:
+        problems.append(t("weight: these weights and maxima cannot be added up exactly together; use "
+                          "rounder numbers (fewer decimal places) for the weights and maximum scores"))
+    return problems
 
 
 @operation

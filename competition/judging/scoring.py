@@ -36,7 +36,7 @@ from competition.models import (
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.policy import actor_for, is_conflicted, require_organiser
-from competition.ranking.exact import as_score
+from competition.ranking.exact import INPUT_PLACES, as_score, has_at_most
 from competition.ranking.results import round_scores
 from competition.ranking.totals import summarise_sheet
 from competition.unit_of_work import operation
@@ -93,6 +93,9 @@ def value_problem(criterion: Criterion, value: float,
     if not criterion.min_value <= value <= criterion.max_value:
         return t("%(criterion)s: %(value)s is off the scale %(min)s–%(max)s", criterion=criterion.name,
                  value=number(value), min=number(criterion.min_value), max=number(criterion.max_value))
+    if not has_at_most(value, INPUT_PLACES):
+        return t("%(criterion)s: %(value)s has more than %(places)s decimal places", criterion=criterion.name,
+                 value=number(value), places=INPUT_PLACES)
     if criterion.step:
         steps = (value - criterion.min_value) / criterion.step
         if abs(steps - round(steps)) > 1e-9:

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import isqrt
 
@@ -79,9 +79,10 @@ def shown(value: Fraction | int) -> Decimal:
 
 def as_score(value: str | float | int | Decimal) -> Decimal:
     """A score read back from a sealed version or a form: two places. Versions sealed before
-    scores were exact hold floats with six places; they are rounded half-up the same way."""
+    scores were exact hold floats with six places; they read as they were shown then (rounded
+    half-even, as their pages and documents printed them)."""
     if isinstance(value, float):
-        value = repr(value)
+        return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_EVEN)
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 

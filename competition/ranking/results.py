@@ -224,7 +224,12 @@ def _plain(value: Any, *, inputs: bool) -> Any:
 def _compared_data(compared: Compared, written: dict[Compared, list[list[Any]]]) -> list[list[Any]]:
     """The values a tie compared, as text; members of one group share one record, written once."""
     if compared not in written:
-        written[compared] = [[key, _plain(value, inputs=False)] for key, value in compared]
+        places = 6   # enough places that values the rule told apart read apart
+        while places < 20 and len({rounded_text(Fraction(v), places) for _, v in compared}) < len(
+                {Fraction(v) for _, v in compared}):
+            places += 1
+        written[compared] = [[key, rounded_text(value, places) if isinstance(value, Fraction)
+                              else _plain(value, inputs=False)] for key, value in compared]
     return [list(pair) for pair in written[compared]]
 
 

@@ -92,6 +92,18 @@ def round_scale(criteria: tuple[CriterionSpec, ...]) -> RoundScale:
     return RoundScale(factors={cid: int(share * unit) for cid, share in shares.items()}, unit=unit)
 
 
+# A sheet's points, summed in whole numbers, must stay far below 2⁶³ (and the round's unit too).
+RUBRIC_POINTS_LIMIT = 2 ** 56
+
+
+def rubric_points_bound(criteria: tuple[CriterionSpec, ...]) -> int:
+    """The largest a sheet's points or the round's unit can be under this rubric."""
+    scale = round_scale(criteria)
+    points = sum(factor * abs(ten_thousandths(c.max_value)) for c in criteria
+                 if (factor := scale.factors.get(c.id)))
+    return max(points, scale.unit)
+
+
 def heaviest_criterion(criteria: tuple[CriterionSpec, ...]) -> CriterionSpec | None:
     """The counted criterion with the largest weight (the first of equals)."""
     weighted = counted(criteria)

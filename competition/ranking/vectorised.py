@@ -379,6 +379,10 @@ def _subject_cents(award: AwardSpec, member_cents: Ints, members: Ints, groups: 
     if award.policy == "index":
         # total / max(floor, n) + bonus × min(n, cap), in hundredths: bonus = b / d exactly.
         scale = award.count_bonus.denominator
+        largest = int(total.max(initial=0)) * scale + max(int(count.max(initial=0)), award.index_floor) * (
+            abs(award.count_bonus.numerator) * 100 * award.count_bonus_cap)
+        if largest >= SAFE // 400:
+            raise NeedsReadable("index policy too large for 64-bit hundredths")
         divisor = np.maximum(count, award.index_floor)
         numerator = total * scale + divisor * (award.count_bonus.numerator * 100 * np.minimum(
             count, award.count_bonus_cap))

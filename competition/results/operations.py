@@ -98,12 +98,14 @@ def add_award(competition: Competition, organiser: User, *, name: str, subject: 
                           choices=", ".join(AWARD_POLICIES)))
     if positions < 1:
         problems.append(t("positions: at least one"))
-    if index_floor < 1:
-        problems.append(t("index_floor: at least one"))
+    if not 1 <= index_floor <= 10_000:
+        problems.append(t("index_floor: from 1 to 10,000"))
     if count_bonus < 0 or count_bonus_cap < 0:
         problems.append(t("count_bonus: must not be negative"))
     elif not has_at_most(count_bonus, INPUT_PLACES):
         problems.append(t("count_bonus: at most %(places)s decimal places", places=INPUT_PLACES))
+    elif count_bonus > 1_000 or count_bonus_cap > 10_000:
+        problems.append(t("count_bonus: at most 1,000 points, for at most 10,000 innovations"))
     if category is not None and category.competition_id != competition.id:
         problems.append(t("category: '%(category)s' is not a category of %(competition)s",
                           category=category.name, competition=competition.name))

@@ -420,3 +420,21 @@ def test_a_round_s_settings_change_only_while_it_is_set_up(judging):
         update_round(round_, judging.organiser, **{**settings, "judges_per_entry": 2})
     db.session.refresh(round_)
     assert round_.judges_per_entry == 4 and round_.weight == 2.0
+
+
+def test_rubrics_and_marks_are_decimals_of_at_most_four_places_that_add_up_exactly(judging):
+    """A weight of 0.00004 counted as nothing, a mark of 85.12345 was read as 85.1234, and maxima
+    such as 99.9999, 99.9997 and 99.9993 made a sheet's points overflow 64 bits: refused, each
+    with the field named."""
+    round_ = judging.round(name="Uji", judges_per_entry=1)
+    with pytest.raises(InvalidInput, match="weight: at most 4 decimal places"):
+        add_criterion(round_, judging.organiser, name="Sangat ringan", weight=0.00004)
+    add_criterion(round_, judging.organiser, name="K1", weight=1, max_value=99.9999, step=None)
+    with pytest.raises(InvalidInput, match="cannot be added up exactly"):
+        add_criterion(round_, judging.organiser, name="K2", weight=1, max_value=99.9997, step=None)
+    add_criterion(round_, judging.organiser, name="K2", weight=1, max_value=100, step=None)
+    from competition.judging.scoring import value_problem
+
+    free = add_criterion(round_, judging.organiser, name="Nilai bebas", weight=1, step=0.0001)
+    assert value_problem(free, 85.12345) == "Nilai bebas: 85.1235 has more than 4 decimal places"
+    assert value_problem(free, 85.1234) is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
@@ -105,3 +106,37 @@ def test_no_order_of_the_inputs_changes_the_results(seed, plain, shuffle):
     assert sealed(shuffled) == sealed(inputs)
     as_table = replace(inputs, sheets=SheetTable.from_summaries(reversed(sheets)))
     assert sealed(as_table) == sealed(inputs)
+
+
+def test_an_index_award_too_large_for_64_bits_is_worked_out_by_the_readable_code():
+    """A floor of 922,337,213 with a bonus of 9,999.9999 overflowed the arrays' hundredths and
+    read 0.00; such awards go to the readable code and read what it reads."""
+    rubric = RoundSpec(id=1, position=1, weight=1, aggregation="mean", normalise=False,
+                       criteria=(CriterionSpec(11, 1, 0, 100),))
+    entries = tuple(EntryFacts(i, organisation_id=10, region_id=1, category_id=None, submitted_at=1000.0 + i)
+                    for i in (1, 2))
+    inputs = CompetitionInputs(
+        rounds=(rubric,), entries=entries,
+        sheets=summarise([ScoreSheet(1, 1, 1, {11: 80}), ScoreSheet(1, 2, 1, {11: 60})], (rubric,)),
+        awards=(AwardSpec(id=1, name="OPD", subject="organisation", policy="index", index_floor=922337213,
+                          count_bonus=Fraction("9999.9999"), count_bonus_cap=2),))
+    assert sealed(inputs) == canonical_json(results_to_data(compute_results_readable(inputs)))
+    assert compute_results(inputs).awards[0].rows[0].score == Decimal("20000.00")
+
+
+def test_values_a_rule_told_apart_are_recorded_apart():
+    """Kebaharuan 50.0001, 50, 50 against 50, 50, 50: the heaviest criterion separates them, and
+    the record must not read 0.500000 against 0.500000."""
+    rubric = RoundSpec(id=1, position=1, weight=1, aggregation="mean", normalise=False,
+                       criteria=(CriterionSpec(11, 3, 0, 100), CriterionSpec(12, 1, 0, 100)))
+    sheets = [ScoreSheet(1, 1, 1, {11: "50.0001", 12: "49.9997"}), ScoreSheet(1, 1, 2, {11: 50, 12: 50}),
+              ScoreSheet(1, 1, 3, {11: 50, 12: 50})]
+    sheets += [ScoreSheet(1, 2, j, {11: 50, 12: 50}) for j in (4, 5, 6)]
+    entries = tuple(EntryFacts(i, organisation_id=10 + i, region_id=1, category_id=None, submitted_at=None)
+                    for i in (1, 2))
+    results = compute_results(CompetitionInputs(rounds=(rubric,), entries=entries,
+                                                sheets=summarise(sheets, (rubric,))))
+    [first, _] = results_to_data(results)["entries"]
+    assert first["separated_by"] == "heaviest_criterion"
+    values = [value for _, value in first["compared"]]
+    assert len(set(values)) == 2 and values[0] > values[1]

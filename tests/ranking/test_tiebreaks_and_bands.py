@@ -118,3 +118,12 @@ def test_bands_are_configurable():
     newer = (Band("Sangat Inovatif", 65.0), Band("Inovatif", 40.0), Band("Kurang Inovatif", 0.01))
     assert [predikat(s, newer) for s in (64.99, 65, 39.99)] == ["Inovatif", "Sangat Inovatif",
                                                                 "Kurang Inovatif"]
+
+
+def test_versions_sealed_before_exact_scores_read_as_they_were_printed():
+    """Their rows hold floats, which their pages printed rounded half-even: 70.125 read 70,12.
+    They keep reading so; new versions hold the two-place text itself."""
+    from competition.ranking.exact import as_score
+
+    assert as_score(70.125) == Decimal("70.12") and as_score(70.135) == Decimal("70.14")
+    assert as_score("70.13") == Decimal("70.13")
