@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -132,6 +132,15 @@ class EntryResult:
 class Results:
     entries: Sequence[EntryResult]     # best first
     awards: Sequence[AwardResult]
+    # One innovation's row by its id, without reading the others (the arrays know where it is).
+    find: Callable[[int], EntryResult | None] | None = field(default=None, compare=False, repr=False)
+
+
+def entry_result_of(results: Results, entry_id: int) -> EntryResult | None:
+    """The row of one innovation."""
+    if results.find is not None:
+        return results.find(entry_id)
+    return next((e for e in results.entries if e.entry_id == entry_id), None)
 
 
 def summarise(sheets: Iterable[ScoreSheet], rounds: Iterable[RoundSpec]) -> tuple[SheetSummary, ...]:

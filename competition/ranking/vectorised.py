@@ -313,7 +313,16 @@ def compute(inputs: CompetitionInputs) -> Results:
     except NeedsReadable:
         return _readable_ranking(inputs, entries, [rule for rule in chain if rule != "organiser_decision"])
     rows = Rows(len(entries.ids), lambda p: _entry_result(entries, ranking, inputs.bands, chain, p))
-    return Results(entries=rows, awards=_awards(inputs, entries, ranking))
+    position_of = np.empty(len(entries.ids), dtype=np.int64)
+    position_of[ranking.order] = np.arange(len(entries.ids))
+
+    def find(entry_id: int) -> EntryResult | None:
+        index = int(np.searchsorted(entries.ids, entry_id))
+        if index >= len(entries.ids) or entries.ids[index] != entry_id:
+            return None
+        return rows[int(position_of[index])]
+
+    return Results(entries=rows, awards=_awards(inputs, entries, ranking), find=find)
 
 
 def _outcomes(entries: EntryColumns) -> list[EntryOutcome]:

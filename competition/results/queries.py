@@ -3,11 +3,12 @@ from the sealed version alone, and the organiser's draft with names and every ju
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 from sqlalchemy import select
 
 from competition.extensions import db
@@ -24,8 +25,17 @@ from competition.models import (
     TieDecision,
     User,
 )
+from competition.ranking.awards import AwardRow
 from competition.ranking.exact import as_score, exact, shown
-from competition.ranking.results import Results, compute_results, judge_totals
+from competition.ranking.results import (
+    CompetitionInputs,
+    EntryResult,
+    Results,
+    compute_results,
+    entry_result_of,
+    judge_totals,
+)
+from competition.ranking.tables import SheetTable
 from competition.ranking.totals import SCALE_TOP, CriterionSpec, heaviest_criterion
 from competition.results.operations import build_inputs
 
@@ -261,6 +271,12 @@ class ResultsPreview:
     members: dict[tuple[int, int], tuple[int, ...]]        # (award id, subject id) -> entry ids, best first
     chain: tuple[str, ...]
     decisions: dict[tuple[int, int], TieDecision]          # (award id, subject id) -> recorded decision
+    # What the page shows: a page of the innovations and of each award, the results of every
+    # innovation on them (for its breakdown), and which page each list is on, of how many.
+    entry_rows: list[EntryResult] = field(default_factory=list)
+    award_rows: dict[int, list[AwardRow]] = field(default_factory=dict)
+    placed: dict[int, EntryResult] = field(default_factory=dict)
+    pages: dict[str, tuple[int, int]] = field(default_factory=dict)   # "entries" or "award-<id>"
 
     @property
     def heaviest_name(self) -> str | None:
@@ -272,19 +288,64 @@ class ResultsPreview:
 
     def subject_name(self, award: Award, subject_id: int) -> str:
         if award.subject == "innovation":
-            return self.entries[subject_id].title
+            return self.entries[subject_id].title if subject_id in self.entries else f"#{subject_id}"
         return self.subjects.get((award.subject, subject_id), f"#{subject_id}")
 
 
-def results_preview(competition: Competition) -> ResultsPreview:
-    """:func:`preview_results` with the names and sheets behind it, in a fixed number of queries
-    however many innovations there are."""
+PAGE_SIZE = 50   # innovations, or an award's rows, per page of the draft
+LISTED = 5       # innovations of an OPD's or region's row broken down on that page
+
+
+def _page(total: int, wanted: int) -> tuple[int, int, slice]:
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, wanted), pages)
+    return page, pages, slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+
+
+def results_preview(competition: Competition, *, entries_page: int = 1,
+                    award_pages: Mapping[int, int] | None = None) -> ResultsPreview:
+    """:func:`preview_results` with the names and sheets behind what one page shows — a page of
+    fifty innovations and of each award — in a fixed number of queries however many innovations
+    there are."""
     inputs = build_inputs(competition)
     results = compute_results(inputs)
-    round_ids = [r.id for r in inputs.rounds]
+    awards = tuple(db.session.scalars(select(Award).where(Award.competition_id == competition.id)
+                                      .order_by(Award.position)))
 
-    names = rubric_names(round_ids)
-    rounds = tuple(
+    pages: dict[str, tuple[int, int]] = {}
+    page, count, shown_slice = _page(len(results.entries), entries_page)
+    pages["entries"] = (page, count)
+    entry_rows = list(results.entries[shown_slice])
+    award_rows: dict[int, list[AwardRow]] = {}
+    for award, result in zip(awards, results.awards, strict=True):
+        page, count, shown_slice = _page(len(result.rows), (award_pages or {}).get(award.id, 1))
+        pages[f"award-{award.id}"] = (page, count)
+        award_rows[award.id] = list(result.rows[shown_slice])
+    members = {(award_id, row.subject_id): tuple(row.members)
+               for award_id, rows in award_rows.items() for row in rows}
+    shown_ids = ({e.entry_id for e in entry_rows} | {m for ids in members.values() for m in ids[:LISTED]})
+    placed = {entry_id: row for entry_id in sorted(shown_ids)
+              if (row := entry_result_of(results, entry_id)) is not None}
+
+    entries = {row.id: EntryNames(title=row.title, organisation_id=row.organisation_id,
+                                  organisation=row.name, region_id=row.region_id)
+               for row in db.session.execute(
+                   select(Entry.id, Entry.title, Entry.organisation_id, Organisation.name,
+                          Organisation.region_id)
+                   .join(Organisation, Organisation.id == Entry.organisation_id)
+                   .where(Entry.id.in_(sorted(shown_ids))))}
+    decisions = {(d.award_id, d.subject_id): d for d in db.session.scalars(
+        select(TieDecision).join(Award).where(Award.competition_id == competition.id))}
+    return ResultsPreview(
+        results=results, rounds=_round_columns(inputs), sheets=_judge_lines(inputs, sorted(shown_ids)),
+        entries=entries, awards=awards, subjects=_subject_names(awards, award_rows, decisions),
+        members=members, chain=tuple(competition.tie_break_chain), decisions=decisions,
+        entry_rows=entry_rows, award_rows=award_rows, placed=placed, pages=pages)
+
+
+def _round_columns(inputs: CompetitionInputs) -> tuple[RoundColumns, ...]:
+    names = rubric_names([r.id for r in inputs.rounds])
+    return tuple(
         RoundColumns(id=r.id, name=names.get(("round", r.id), f"#{r.position}"), position=r.position,
                      weight=r.weight, aggregation=r.aggregation, normalise=r.normalise,
                      criteria=tuple(CriterionColumn(id=c.id, name=names.get(("criterion", c.id), f"#{c.id}"),
@@ -292,17 +353,33 @@ def results_preview(competition: Competition) -> ResultsPreview:
                                     for c in r.criteria))
         for r in sorted(inputs.rounds, key=lambda r: r.position))
 
+
+def _judge_lines(inputs: CompetitionInputs,
+                 entry_ids: Sequence[int]) -> dict[tuple[int, int], tuple[JudgeLine, ...]]:
+    """Each judge's sheet of the innovations shown: values, total and normalised total."""
+    if not entry_ids or not inputs.rounds:
+        return {}
+    wanted = set(entry_ids)
     normalised: dict[tuple[int, int, int], Decimal] = {}
     totals_by_sheet: dict[tuple[int, int, int], Decimal] = {}
+    all_sheets = inputs.sheets
     for spec in inputs.rounds:
         scale = spec.scale
-        sheets_of_round = [s for s in inputs.sheets if s.round_id == spec.id]
-        for s in sheets_of_round:
+        if isinstance(all_sheets, SheetTable):
+            of_round = all_sheets.of_round(spec.id)
+            shown_sheets = list(of_round.where(np.isin(of_round.entry_id, sorted(wanted))))
+        else:
+            of_round_list = [s for s in all_sheets if s.round_id == spec.id]
+            shown_sheets = [s for s in of_round_list if s.entry_id in wanted]
+        for s in shown_sheets:
             totals_by_sheet[(spec.id, s.entry_id, s.judge_id)] = shown(scale.total(s.points))
-        if spec.normalise:
-            for (entry_id, judge_id), value in judge_totals(spec, sheets_of_round).items():
-                normalised[(spec.id, entry_id, judge_id)] = shown(value)
-    raw = raw_sheets(round_ids) if round_ids else []
+        if spec.normalise:   # normalising needs every sheet of the round
+            every = (list(all_sheets.of_round(spec.id)) if isinstance(all_sheets, SheetTable)
+                     else of_round_list)
+            for (entry_id, judge_id), value in judge_totals(spec, every).items():
+                if entry_id in wanted:
+                    normalised[(spec.id, entry_id, judge_id)] = shown(value)
+    raw = raw_sheets([r.id for r in inputs.rounds], entry_ids)
     judge_names = dict(db.session.execute(select(User.id, User.name).where(
         User.id.in_({s.judge_id for s in raw}))).all()) if raw else {}
     sheets: dict[tuple[int, int], list[JudgeLine]] = {}
@@ -312,38 +389,22 @@ def results_preview(competition: Competition) -> ResultsPreview:
             judge_id=sheet.judge_id, judge=judge_names.get(sheet.judge_id, f"#{sheet.judge_id}"),
             values={cid: exact(v) for cid, v in sheet.values.items()},
             total=totals_by_sheet.get(key, shown(0)), normalised=normalised.get(key)))
+    return {key: tuple(lines) for key, lines in sheets.items()}
 
-    entries = {row.id: EntryNames(title=row.title, organisation_id=row.organisation_id,
-                                  organisation=row.name, region_id=row.region_id)
-               for row in db.session.execute(
-                   select(Entry.id, Entry.title, Entry.organisation_id, Organisation.name,
-                          Organisation.region_id)
-                   .join(Organisation, Organisation.id == Entry.organisation_id)
-                   .where(Entry.competition_id == competition.id))}
-    awards = tuple(db.session.scalars(select(Award).where(Award.competition_id == competition.id)
-                                      .order_by(Award.position)))
-    subjects: dict[tuple[str, int], str] = {
-        ("organisation", e.organisation_id): e.organisation for e in entries.values()}
-    if any(a.subject == "region" for a in awards):
-        subjects.update({("region", region_id): name for region_id, name in db.session.execute(
-            select(Region.id, Region.name).where(Region.id.in_({e.region_id for e in entries.values()})))})
 
-    score_of = {e.entry_id: e.score for e in results.entries}
-    facts = {e.id: e for e in inputs.entries}
-    members: dict[tuple[int, int], list[int]] = {}
+def _subject_names(awards: Sequence[Award], award_rows: Mapping[int, list[AwardRow]],
+                   decisions: Mapping[tuple[int, int], TieDecision]) -> dict[tuple[str, int], str]:
+    """Names of the OPDs and regions the page shows (a unit's OPD under "parent" too)."""
+    wanted: dict[str, set[int]] = {"organisation": set(), "region": set()}
     for award in awards:
-        for entry_id in score_of:
-            fact = facts[entry_id]
-            if award.category_id is not None and fact.category_id != award.category_id:
-                continue
-            subject_id = {"innovation": entry_id, "organisation": fact.organisation_id,
-                          "region": fact.region_id}[award.subject]
-            members.setdefault((award.id, subject_id), []).append(entry_id)
-    decisions = {(d.award_id, d.subject_id): d for d in db.session.scalars(
-        select(TieDecision).join(Award).where(Award.competition_id == competition.id))}
-    return ResultsPreview(
-        results=results, rounds=rounds,
-        sheets={key: tuple(lines) for key, lines in sheets.items()}, entries=entries, awards=awards,
-        subjects=subjects,
-        members={key: tuple(sorted(ids, key=lambda i: (-score_of[i], i))) for key, ids in members.items()},
-        chain=tuple(competition.tie_break_chain), decisions=decisions)
+        if award.subject in wanted:
+            wanted[award.subject] |= {row.subject_id for row in award_rows.get(award.id, [])}
+            wanted[award.subject] |= {s for (a, s) in decisions if a == award.id}
+    names: dict[tuple[str, int], str] = {}
+    if wanted["organisation"]:
+        names.update({("organisation", i): n for i, n in db.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted["organisation"])))})
+    if wanted["region"]:
+        names.update({("region", i): n for i, n in db.session.execute(
+            select(Region.id, Region.name).where(Region.id.in_(wanted["region"])))})
+    return names

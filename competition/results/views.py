@@ -4,6 +4,7 @@ of sealed versions with their hashes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,18 +76,32 @@ class TieGroup:
         return f"tie-{self.award.id}-{self.place}"
 
 
-def tie_groups(preview: ResultsPreview) -> dict[int, list[TieGroup]]:
-    """Per award id, its groups of subjects still level after every rule, best first."""
+def tie_groups(preview: ResultsPreview, *, place: int | None = None) -> dict[int, list[TieGroup]]:
+    """Per award id, its groups of subjects still level after every rule, best first: those
+    within the award's positions and on the page shown (or, with ``place``, the one there)."""
     groups: dict[int, list[TieGroup]] = {}
     for award, result in zip(preview.awards, preview.results.awards, strict=True):
         by_place: dict[int, list[AwardRow]] = {}
-        for row in result.rows:
-            if row.shared and row.place is not None:
+        last = max(award.positions, place or 0)
+        seen = set()
+        for row in [*_leading_rows(result.rows, last), *preview.award_rows.get(award.id, [])]:
+            if row.shared and row.place is not None and (row.subject_id, row.place) not in seen:
+                seen.add((row.subject_id, row.place))
                 by_place.setdefault(row.place, []).append(row)
         groups[award.id] = [TieGroup(award=award, place=place, rows=rows,
                                      within_positions=place <= award.positions)
                             for place, rows in sorted(by_place.items())]
     return groups
+
+
+def _leading_rows(rows: Sequence[AwardRow], last_place: int) -> list[AwardRow]:
+    """The rows from the top down to the last one placed at ``last_place`` or above."""
+    leading = []
+    for row in rows:
+        if row.place is None or row.place > last_place:
+            break
+        leading.append(row)
+    return leading
 
 
 def _history(competition: Competition) -> list[tuple[ResultSet, list[str] | None]]:
@@ -103,7 +118,9 @@ def _history(competition: Competition) -> list[tuple[ResultSet, list[str] | None
 
 def _preview_page(competition: Competition, *, failed: TieGroup | None = None,
                   status: int = 200) -> tuple[str, int]:
-    preview = results_preview(competition) if competition.phase in PREVIEW_PHASES else None
+    preview = (results_preview(competition, entries_page=request.args.get("innovations", 1, type=int) or 1,
+                               award_pages=_award_page_wanted())
+               if competition.phase in PREVIEW_PHASES else None)
     ties = tie_groups(preview) if preview else {}
     if failed is not None:
         for group in ties.get(failed.award.id, []):
@@ -112,9 +129,9 @@ def _preview_page(competition: Competition, *, failed: TieGroup | None = None,
     history = _history(competition)
     return render_template(
         "results/preview.html", competition=competition, preview=preview, ties=ties, history=history,
-        placed={e.entry_id: e for e in preview.results.entries} if preview else {},
+        placed=preview.placed if preview else {},
         rounds_by_id={r.id: r for r in preview.rounds} if preview else {},
-        award_results=list(zip(preview.awards, preview.results.awards, strict=True)) if preview else [],
+        award_results=[(award, preview.award_rows[award.id]) for award in preview.awards] if preview else [],
         latest=history[0][0] if history else None, form=ConfirmForm(), rule_labels=RULE_LABELS,
         aggregation_labels=AGGREGATION_LABELS, subject_labels=SUBJECT_LABELS,
         can_decide="organiser_decision" in competition.tie_break_chain,
@@ -148,7 +165,8 @@ def decide_tie(competition_id: int, award_id: int) -> Response | tuple[str, int]
         place = int(request.form.get("place", ""))
     except ValueError:
         abort(400)
-    group = next((g for g in tie_groups(results_preview(competition))[award.id] if g.place == place), None)
+    group = next((g for g in tie_groups(results_preview(competition), place=place)[award.id]
+                  if g.place == place), None)
     if group is None:
         flash(_("These subjects are no longer level; the page shows the ranking as it stands now."),
               "warning")
@@ -232,6 +250,12 @@ class AwardPage:
     rows: list[AwardStanding]
     page: int
     pages: int
+
+
+def _award_page_wanted() -> dict[int, int]:
+    """``?award=<id>&page=<n>``: the page of one award's rows asked for."""
+    award_id = request.args.get("award", type=int)
+    return {award_id: request.args.get("page", default=1, type=int) or 1} if award_id else {}
 
 
 def _award_pages(result_set: ResultSet) -> list[AwardPage]:

@@ -453,3 +453,20 @@ def test_a_version_shows_each_award_a_page_at_a_time(client, contest, monkeypatc
     assert len(shown_first) == 2 and len(shown_second) == 1 and not shown_first & shown_second
     assert "Page 2 of 2" in section(page(client.get(f"{address}?award={contest.award.id}&page=99")),
                                     f"award-{contest.award.id}")
+
+
+def test_the_draft_shows_a_page_of_innovations_and_of_each_award(client, contest, monkeypatch):
+    """At national scale the draft would list forty thousand innovations with every judge's sheet:
+    it shows a page of each list, with the sheets of what is on it."""
+    import competition.results.queries as queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    sign_in(client, contest.organiser)
+    address = f"/manage/{contest.competition.id}/results"
+    first = page(client.get(address))
+    assert len(re.findall(r'data-entry-row="\d+"', first)) == 2
+    assert "Page 1 of 2" in section(first, "innovations")
+    second = page(client.get(f"{address}?innovations=2"))
+    assert len(re.findall(r'data-entry-row="\d+"', second)) == 1 and "Page 2 of 2" in second
+    rows = re.findall(r'data-award-row="\d+"', page(client.get(f"{address}?award={contest.award.id}&page=2")))
+    assert len(rows) == 1
