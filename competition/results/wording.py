@@ -50,8 +50,8 @@ def tie_words(separated_by: str | None, compared: Sequence[Sequence[Any]], key: 
     :param compared: ``[(key, value), …]`` as recorded; values are fractions or their text.
     :param heaviest: the heaviest criterion's name, to say "Kebaharuan" rather than the rule.
     """
-    if separated_by is None or not compared:
-        return ""
+    if separated_by is None or separated_by == "organiser_decision" or not compared:
+        return ""   # an organiser's decision is read with its recorded reason instead
     parsed = [(int(k), Fraction(v) if isinstance(v, str) else v) for k, v in compared]
     texts = _values(separated_by, [v for _, v in parsed], locale, timezone)
     written = dict(zip([k for k, _ in parsed], texts, strict=True))
