@@ -1,4 +1,6 @@
-"""The first pages: competitions, and per competition its innovations by status."""
+"""The public pages: competitions, how many innovations each has received, and the results
+once published. Nothing about an innovation is public before its results are: no titles, no OPDs,
+no drafts, returns, rejections or withdrawals, only the number submitted."""
 
 from __future__ import annotations
 
@@ -7,12 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from competition.extensions import db
 from competition.models import Competition, Entry, Organisation, ResultSet
-from competition.policy import ENTRY_WORKFLOW
 from competition.ranking.exact import as_score
 from competition.results.operations import latest_published_result_set
 from competition.results.standings import AwardStanding, award_standings, sealed_awards
@@ -26,14 +27,15 @@ def index() -> str:
     competitions = db.session.scalars(
         select(Competition).options(selectinload(Competition.region))
         .order_by(Competition.year.desc(), Competition.name)).all()
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for competition_id, status, count in db.session.execute(
-            select(Entry.competition_id, Entry.status, func.count()).group_by(
-                Entry.competition_id, Entry.status)):
-        counts[competition_id][status] = count
+    counts = dict(db.session.execute(
+        select(Entry.competition_id, func.count()).where(_submitted()).group_by(Entry.competition_id)).all())
     return render_template("public/index.html", competitions=competitions, counts=counts,
-                           workflow=get_workflow(ENTRY_WORKFLOW),
                            phases=get_workflow("competition"))
+
+
+def _submitted() -> ColumnElement[bool]:
+    """An innovation counts as submitted once it has been, unless its OPD withdrew it."""
+    return and_(Entry.submitted_at.is_not(None), Entry.status != "withdrawn")
 
 
 @bp.get("/competitions/<int:competition_id>")
@@ -41,17 +43,10 @@ def competition(competition_id: int) -> str:
     competition = db.session.get(Competition, competition_id)
     if competition is None:
         abort(404)
-    entries = db.session.scalars(
-        select(Entry).where(Entry.competition_id == competition_id)
-        .options(selectinload(Entry.organisation), selectinload(Entry.category))
-        .order_by(Entry.title)).all()
-    by_status: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        by_status[entry.status].append(entry)
-    workflow = get_workflow(ENTRY_WORKFLOW)
+    total = db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.competition_id == competition_id, _submitted())) or 0
     return render_template("public/competition.html", competition=competition,
-                           by_status=by_status, workflow=workflow,
-                           phases=get_workflow("competition"), total=len(entries))
+                           phases=get_workflow("competition"), total=total)
 
 
 @bp.app_template_global("published_results")
