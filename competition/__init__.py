@@ -15,6 +15,7 @@ from competition import unit_of_work
 from competition.config import load_config
 from competition.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from competition.i18n import select_locale, select_timezone, translate
+from competition.links import refuse_untrusted_hosts
 from workflows.messages import set_translator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     unit_of_work.init_app(app)
     _send_mail_in_the_background(app)
+    app.wsgi_app = refuse_untrusted_hosts(app.wsgi_app,  # type: ignore[method-assign]
+                                          lambda: app.config["TRUSTED_HOSTS"])
     return app
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_EVIDENCE_TYPES = "pdf,jpg,jpeg,png,mp4,docx,xlsx,pptx"
 
@@ -28,6 +30,15 @@ def instance_secret_key(instance_path: Path) -> str:
     return key_file.read_text(encoding="utf-8").strip()
 
 
+def trusted_hosts(env: Mapping[str, str]) -> list[str]:
+    """The hosts the application answers for: ``ANUGERAH_TRUSTED_HOSTS`` (comma-separated), or
+    the base URL's host with localhost for the machine itself."""
+    if env.get("ANUGERAH_TRUSTED_HOSTS"):
+        return [h.strip() for h in env["ANUGERAH_TRUSTED_HOSTS"].split(",") if h.strip()]
+    base = urlsplit(env.get("ANUGERAH_BASE_URL", "http://127.0.0.1:5000")).hostname or "127.0.0.1"
+    return sorted({base, "localhost", "127.0.0.1"})
+
+
 def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Settings from the environment, each with a working default."""
     env = os.environ if environ is None else environ
@@ -45,6 +56,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "DISPLAY_TIMEZONE": env.get("ANUGERAH_TIMEZONE", "Asia/Jakarta"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BASE_URL": env.get("ANUGERAH_BASE_URL", "http://127.0.0.1:5000"),
+        # Requests for any other host are refused with a 400 (competition.links), and links in
+        # e-mails are built on BASE_URL, never on the Host header.
+        "TRUSTED_HOSTS": trusted_hosts(env),
         "SMTP_HOST": env.get("ANUGERAH_SMTP_HOST", "localhost"),
         "SMTP_PORT": int(env.get("ANUGERAH_SMTP_PORT", 25)),
         "SMTP_USER": env.get("ANUGERAH_SMTP_USER", ""),

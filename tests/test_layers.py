@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     ("pure", ["workflows/*.py", "competition/ranking/*.py", "competition/judging/assignment.py",
               "competition/judging/conflicts.py", "competition/entries/similarity.py"]),
-    ("foundation", ["competition/config.py", "competition/errors.py", "competition/extensions.py",
-                    "competition/i18n.py", "competition/models/types.py", "competition/unit_of_work.py"]),
+    ("foundation", ["competition/config.py", "competition/errors.py", "competition/links.py",
+                    "competition/extensions.py", "competition/i18n.py", "competition/models/types.py",
+                    "competition/unit_of_work.py"]),
     ("models", ["competition/*/models.py", "competition/*/*_models.py", "competition/models/*.py"]),
     ("policy", ["competition/policy.py"]),
     ("documents", ["competition/documents/*.py"]),

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from competition.extensions import db, login_manager
 from competition.i18n import LANGUAGES
+from competition.links import absolute_url
 from competition.models import User
 from competition.notifications.operations import queue_password_reset
 from competition.people.operations import (
@@ -120,7 +121,7 @@ def forgot_password() -> str | Response:
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
         if user is not None and user.active:
-            link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
+            link = absolute_url("auth.reset_password", token=password_reset_token(user))
             queue_password_reset(user, link)
         flash(_("If the address belongs to an account, a link to choose a new password is on its way. "
                 "It works for one hour."), "info")

@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from competition.errors import AnugerahError
 from competition.extensions import db
+from competition.links import absolute_url
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
 from competition.notifications.operations import queue_invitation
 from competition.people.operations import (
@@ -107,7 +108,7 @@ def _organisations(competitions: list[Competition]) -> list[Organisation]:
 
 
 def _invite(user: User) -> None:
-    link = url_for("auth.welcome", token=password_reset_token(user, purpose="invitation"), _external=True)
+    link = absolute_url("auth.welcome", token=password_reset_token(user, purpose="invitation"))
     queue_invitation(user, link, invited_by=current_user)
 
 

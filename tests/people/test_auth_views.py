@@ -131,7 +131,7 @@ def reset_link_in_outbox() -> str:
     [message] = db.session.scalars(select(OutboxMessage)).all()
     assert message.subject == "[Anugerah] Atur ulang kata sandi"
     link = next(line for line in message.body.splitlines() if "/password/reset/" in line)
-    return link.split("localhost")[1]
+    return "/password/reset/" + link.split("/password/reset/")[1]
 
 
 def test_forgotten_password_by_e_mail_link(client, user):
@@ -163,3 +163,17 @@ def test_reset_tokens_expire_and_cannot_be_forged(user):
     user.active = False
     db.session.commit()
     assert user_for_reset_token(token) is None
+
+
+def test_reset_links_are_built_on_the_base_url_never_on_the_host_header(client, user, app):
+    """A reset asked for with "Host: evil.example" mailed a link to http://evil.example/… with a
+    valid token. Requests for an untrusted host are refused, and links always start with
+    ANUGERAH_BASE_URL, whatever host a trusted request came in on."""
+    refused = client.post("/password/forgot", data={"email": user.email}, headers={"Host": "evil.example"})
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    app.config["BASE_URL"] = "https://anugerah.kedirikota.go.id/"
+    client.post("/password/forgot", data={"email": user.email}, headers={"Host": "127.0.0.1:8000"})
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    link = next(line for line in message.body.splitlines() if "/password/reset/" in line)
+    assert link.strip().startswith("https://anugerah.kedirikota.go.id/password/reset/")

@@ -94,7 +94,7 @@ def test_creating_a_user_sends_an_invitation_that_sets_the_password(client, offi
     assert [m.role for m in user.memberships] == ["submitter"]
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "baru@kota.go.id"))
     assert "Panitia" in mail.body and "Dinas Kesehatan" in mail.body
-    link = re.search(r"http://localhost(/welcome/\S+)", mail.body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/welcome/\S+)", mail.body).group(1)
     client.post("/logout")
     welcome = page(client.get(link))
     assert "baru@kota.go.id" in welcome

@@ -1,0 +1,35 @@
+"""Links that leave the application (in e-mails): always built on the configured base URL
+(``ANUGERAH_BASE_URL``), never on the host a request claims to be for, so a request sent with
+``Host: evil.example`` cannot make a password-reset e-mail point there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import current_app, has_request_context, request, url_for
+from werkzeug.exceptions import BadRequest, SecurityError
+from werkzeug.wsgi import get_host
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """The address of ``endpoint`` under ``BASE_URL`` (which includes any path prefix)."""
+    path = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def refuse_untrusted_hosts(wsgi_app: Callable[..., Iterable[bytes]],
+                           trusted: Callable[[], list[str]]) -> Callable[..., Iterable[bytes]]:
+    """WSGI middleware: a request for a host outside ``trusted()`` (``TRUSTED_HOSTS``) gets a
+    plain 400 before the application sees it."""
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            get_host(environ, trusted_hosts=trusted())
+        except SecurityError:
+            return BadRequest("Unknown host: this server answers only for its own address.")(
+                environ, start_response)
+        return wsgi_app(environ, start_response)
+    return application
