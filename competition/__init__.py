@@ -15,7 +15,7 @@ from competition import unit_of_work
 from competition.config import load_config
 from competition.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from competition.i18n import select_locale, select_timezone, translate
-from competition.links import refuse_untrusted_hosts
+from competition.links import IdConverter, refuse_untrusted_hosts
 from workflows.messages import set_translator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     set_translator(translate)
 
+    app.url_map.converters["int"] = IdConverter   # before any route is added
     from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_commands
     from competition.web import register_blueprints

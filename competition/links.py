@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request, url_for
 from werkzeug.exceptions import BadRequest, SecurityError
+from werkzeug.routing import IntegerConverter
 from werkzeug.wsgi import get_host
 
 
@@ -33,3 +34,12 @@ def refuse_untrusted_hosts(wsgi_app: Callable[..., Iterable[bytes]],
                 environ, start_response)
         return wsgi_app(environ, start_response)
     return application
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number the database can hold (below 2⁶³), so an address
+    such as /competitions/99999999999999999999 is simply not found rather than an error."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (Werkzeug's name)
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(map, *args, **kwargs)

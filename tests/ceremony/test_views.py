@@ -242,3 +242,21 @@ def test_only_the_competitions_organisers_reach_the_ceremony(client, sealed):
     assert client.get("/manage/999999/ceremony").status_code == 404
     assert client.get(url(sealed, f"/awards/{elsewhere.awards[0].id}/run-sheet.csv")).status_code == 404
     assert client.get(url(sealed, f"/awards/{award}/run-sheet.doc")).status_code == 404
+
+
+def test_a_title_that_looks_like_a_formula_stays_text_in_the_run_sheet(client, app):
+    """An innovation titled =HYPERLINK(…) became a live formula in the run-sheet's XLSX and a raw
+    field in its CSV."""
+    formula = '=HYPERLINK("http://evil.example","Klik")'
+    contest = Contest({(formula, "Dinas Komunikasi dan Informatika"): ([90, 90], [90, 90]),
+                       ("Posyandu Digital", "Puskesmas Ngletih"): ([80, 80], [80, 80])})
+    contest.close_judging()
+    seal_results(contest.competition, contest.organiser)
+    sign_in(client, contest.organiser)
+    base = f"/manage/{contest.competition.id}/ceremony/awards/{contest.award.id}"
+    table = list(csv.reader(io.StringIO(page(client.get(f"{base}/run-sheet.csv")))))
+    cells = [cell for row in table[1:] for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert any(cell.startswith("'=HYPERLINK") or "=HYPERLINK" in cell for cell in cells)
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/run-sheet.xlsx").data)).active
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
