@@ -37,9 +37,10 @@ def refuse_untrusted_hosts(wsgi_app: Callable[..., Iterable[bytes]],
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route: a number the database can hold (below 2⁶³), so an address
-    such as /competitions/99999999999999999999 is simply not found rather than an error."""
+    """``<int:…>`` in every route: a number an id column can hold (INTEGER on PostgreSQL, below
+    2³¹), so an address such as /competitions/99999999999999999999 is simply not found rather
+    than an error."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (Werkzeug's name)
-        kwargs.setdefault("max", 2 ** 63 - 1)
+        kwargs.setdefault("max", 2 ** 31 - 1)
         super().__init__(map, *args, **kwargs)

@@ -93,6 +93,7 @@ def test_pages_need_the_same_number_of_queries_for_3_or_30_entries(app, competit
 def test_an_id_too_large_for_the_database_is_not_found(client, app):
     """/competitions/99999999999999999999 answered 500, even to anyone signed out."""
     for address in ("/competitions/99999999999999999999", "/competitions/9223372036854775808/results",
-                    "/manage/99999999999999999999/results", "/innovations/18446744073709551616"):
+                    "/manage/99999999999999999999/results", "/innovations/18446744073709551616",
+                    "/competitions/2147483648"):
         assert client.get(address).status_code == 404, address
-    assert client.get("/competitions/9223372036854775807").status_code == 404   # the largest: looked up
+    assert client.get("/competitions/2147483647").status_code == 404   # the largest id: looked up
