@@ -19,6 +19,7 @@ from competition.i18n import LANGUAGES
 from competition.links import absolute_url
 from competition.models import User
 from competition.notifications.operations import queue_password_reset
+from competition.people.models import password_matches
 from competition.people.operations import (
     MIN_PASSWORD_LENGTH,
     change_password,
@@ -79,7 +80,7 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is not None and user.check_password(form.password.data):
+        if password_matches(user, form.password.data) and user is not None:
             if not user.active:
                 flash(_("This account has been deactivated. Ask the organiser."), "danger")
             else:

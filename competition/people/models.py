@@ -3,6 +3,7 @@ sign in, and the roles they hold in each competition."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,19 @@ class User(Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+# A hash made like every user's, checked when no user has the e-mail given: signing in with an
+# unknown e-mail then takes as long as with a known one, so timing doesn't tell which exist.
+_NOBODY = generate_password_hash(secrets.token_hex(16))
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, taking the same time when there is no such user."""
+    if user is None:
+        check_password_hash(_NOBODY, password)
+        return False
+    return user.check_password(password)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
