@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -62,8 +63,9 @@ def sheet_table(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None = N
     return SheetTable.concat(parts)
 
 
-def _fetch(sql: str) -> list[tuple[float | int | None, ...]]:
-    """Rows through the driver's cursor: no row objects for a hundred thousand sheets."""
+def fetch_rows(sql: str) -> list[tuple[Any, ...]]:
+    """Rows through the driver's cursor, in the request's transaction: no row objects for a
+    hundred thousand sheets. ``sql`` holds only numbers and names the code made."""
     cursor = db.session.connection().connection.cursor()
     try:
         cursor.execute(sql)
@@ -80,7 +82,7 @@ def _where(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) -> str:
 def _stored_summaries(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None) -> SheetTable:
     if entry_ids is not None and not entry_ids:
         return SheetTable.concat([])
-    rows = _fetch(f"SELECT a.round_id, a.entry_id, a.judge_id, a.points, "
+    rows = fetch_rows(f"SELECT a.round_id, a.entry_id, a.judge_id, a.points, "
                   f"COALESCE(a.heaviest_mark, {NO_MARK}), a.top_marks, a.marks "
                   f"FROM {Assignment.__tablename__} a WHERE {_where(rounds, entry_ids)} "
                   "AND a.points IS NOT NULL")
@@ -124,7 +126,7 @@ def summed_in_sql(rounds: Sequence[RoundSpec], entry_ids: Sequence[int] | None, 
            + " GROUP BY a.id")
     if entry_ids is not None and not entry_ids:
         return SheetTable.concat([])
-    rows = _fetch(sql)
+    rows = fetch_rows(sql)
     # NULL (no heaviest criterion) becomes NaN.
     table = np.fromiter(chain.from_iterable(rows), np.float64, 6 * len(rows)).reshape(-1, 6)
     round_ids = table[:, 0].astype(np.int64)

@@ -117,7 +117,7 @@ def _round_columns(spec: RoundSpec, sheets: SheetTable, entry_index: Ints, size:
     if spec.aggregation == "mean" and not spec.normalise:
         try:
             return _mean_round(spec, sheets, entry_index, size, threshold)
-        except NeedsReadable:
+        except NeedsReadable:   # sums too large for 64 bits: the readable code below takes it
             pass
     return _readable_round(spec, sheets, entry_index, size, threshold)
 
@@ -240,9 +240,7 @@ def _entry_columns(inputs: CompetitionInputs) -> EntryColumns:
         ids=ids[pick], organisation=facts.organisation_id[pick], region=facts.region_id[pick],
         category=facts.category_id[pick], has_evidence=facts.has_evidence[pick],
         stage=stage[pick], cents=cents[pick],
-        ties=TieColumns(fractions={rule: Fractions(f.numerator[pick], f.denominator[pick])
-                                   for rule, f in ties.fractions.items()},
-                        floats={rule: v[pick] for rule, v in ties.floats.items()}),
+        ties=_subset(ties, pick),
         rounds=[_picked(c, pick) for c in columns])
 
 

@@ -10,7 +10,7 @@ made of, for people to read, is in :mod:`competition.results.queries`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import zip_longest
@@ -25,7 +25,7 @@ from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.judging.operations import phase_name
-from competition.judging.sheets import raw_sheets, round_spec, sheet_table
+from competition.judging.sheets import fetch_rows, raw_sheets, round_spec, sheet_table
 from competition.models import (
     UNITS_OWN,
     Award,
@@ -233,12 +233,7 @@ def entry_table(competition: Competition) -> EntryTable:
            f"FROM {tables['entry']} e JOIN {tables['organisation']} o ON o.id = e.organisation_id "
            f"WHERE e.competition_id = {int(competition.id)} "
            "AND e.status IN ('verified', 'scored', 'awarded')")
-    cursor = db.session.connection().connection.cursor()
-    try:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = fetch_rows(sql)
     ids, organisations, regions, categories, submitted, evidence = zip(*rows, strict=True) if rows else \
         ((), (), (), (), (), ())
     return EntryTable.from_arrays(
@@ -295,6 +290,15 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
     return result_set
 
 
+def _ranked_rows(results_data: dict[str, Any]) -> Iterator[tuple[int | None, int, int, dict[str, Any]]]:
+    """Every sealed row as (award id or None for the overall ranking, position, subject, row)."""
+    for position, entry in enumerate(results_data["entries"]):
+        yield None, position, entry["entry_id"], entry
+    for award in results_data["awards"]:
+        for position, row in enumerate(award["rows"]):
+            yield award["award_id"], position, row["subject_id"], row
+
+
 def _store_rows(result_set: ResultSet, inputs: CompetitionInputs, results_data: dict[str, Any]) -> None:
     """The sealed rows one by one (for pages of fifty), and the summary pages need besides."""
     rounds = sorted(inputs.rounds, key=lambda r: r.position)
@@ -303,11 +307,9 @@ def _store_rows(result_set: ResultSet, inputs: CompetitionInputs, results_data: 
         "awards": result_set.inputs["awards"], "bands": result_set.inputs["bands"],
         "units_compete": inputs.units_compete, "ranked": len(results_data["entries"]),
         "heaviest_criterion_id": None if heaviest is None else heaviest.id}
-    rows = [{"result_set_id": result_set.id, "award_id": None, "position": i, "subject_id": e["entry_id"],
-             "data": e} for i, e in enumerate(results_data["entries"])]
-    rows += [{"result_set_id": result_set.id, "award_id": a["award_id"], "position": i,
-              "subject_id": r["subject_id"], "data": r}
-             for a in results_data["awards"] for i, r in enumerate(a["rows"])]
+    rows = [{"result_set_id": result_set.id, "award_id": award_id, "position": position,
+             "subject_id": subject_id, "data": data}
+            for award_id, position, subject_id, data in _ranked_rows(results_data)]
     for start in range(0, len(rows), 10_000):
         db.session.execute(insert(ResultRow), rows[start:start + 10_000])
     db.session.flush()
@@ -468,9 +470,7 @@ def _kept_rows_differences(result_set: ResultSet) -> list[str]:
     """The rows kept one by one for pages must be the sealed rows."""
     if result_set.summary is None:
         return []
-    sealed = {(None, i): e for i, e in enumerate(result_set.results["entries"])}
-    sealed.update({(a["award_id"], i): r for a in result_set.results["awards"]
-                   for i, r in enumerate(a["rows"])})
+    sealed = {(award_id, position): data for award_id, position, _, data in _ranked_rows(result_set.results)}
     kept = {(award_id, position): data for award_id, position, data in db.session.execute(
         select(ResultRow.award_id, ResultRow.position, ResultRow.data)
         .where(ResultRow.result_set_id == result_set.id))}

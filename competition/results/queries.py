@@ -19,7 +19,6 @@ from competition.models import (
     Criterion,
     Entry,
     Organisation,
-    Region,
     ResultSet,
     Round,
     TieDecision,
@@ -38,6 +37,7 @@ from competition.ranking.results import (
 from competition.ranking.tables import SheetTable
 from competition.ranking.totals import SCALE_TOP, CriterionSpec, heaviest_criterion
 from competition.results.operations import build_inputs
+from competition.results.standings import subject_names
 
 # -- one innovation's sealed result ----------------------------------------------------------------
 
@@ -277,14 +277,7 @@ class ResultsPreview:
     award_rows: dict[int, list[AwardRow]] = field(default_factory=dict)
     placed: dict[int, EntryResult] = field(default_factory=dict)
     pages: dict[str, tuple[int, int]] = field(default_factory=dict)   # "entries" or "award-<id>"
-
-    @property
-    def heaviest_name(self) -> str | None:
-        """The last round's heaviest criterion, by name."""
-        if not self.rounds:
-            return None
-        counted = [c for c in self.rounds[-1].criteria if c.counts]
-        return max(counted, key=lambda c: (c.weight, -c.id)).name if counted else None
+    heaviest_name: str | None = None   # the last round's heaviest criterion, by name
 
     def subject_name(self, award: Award, subject_id: int) -> str:
         if award.subject == "innovation":
@@ -336,11 +329,15 @@ def results_preview(competition: Competition, *, entries_page: int = 1,
                    .where(Entry.id.in_(sorted(shown_ids))))}
     decisions = {(d.award_id, d.subject_id): d for d in db.session.scalars(
         select(TieDecision).join(Award).where(Award.competition_id == competition.id))}
+    rounds = _round_columns(inputs)
+    last = max(inputs.rounds, key=lambda r: r.position, default=None)
+    heaviest = heaviest_criterion(last.criteria) if last else None
     return ResultsPreview(
-        results=results, rounds=_round_columns(inputs), sheets=_judge_lines(inputs, sorted(shown_ids)),
+        results=results, rounds=rounds, sheets=_judge_lines(inputs, sorted(shown_ids)),
         entries=entries, awards=awards, subjects=_subject_names(awards, award_rows, decisions),
         members=members, chain=tuple(competition.tie_break_chain), decisions=decisions,
-        entry_rows=entry_rows, award_rows=award_rows, placed=placed, pages=pages)
+        entry_rows=entry_rows, award_rows=award_rows, placed=placed, pages=pages,
+        heaviest_name=next((c.name for c in rounds[-1].criteria if heaviest and c.id == heaviest.id), None))
 
 
 def _round_columns(inputs: CompetitionInputs) -> tuple[RoundColumns, ...]:
@@ -400,11 +397,5 @@ def _subject_names(awards: Sequence[Award], award_rows: Mapping[int, list[AwardR
         if award.subject in wanted:
             wanted[award.subject] |= {row.subject_id for row in award_rows.get(award.id, [])}
             wanted[award.subject] |= {s for (a, s) in decisions if a == award.id}
-    names: dict[tuple[str, int], str] = {}
-    if wanted["organisation"]:
-        names.update({("organisation", i): n for i, n in db.session.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted["organisation"])))})
-    if wanted["region"]:
-        names.update({("region", i): n for i, n in db.session.execute(
-            select(Region.id, Region.name).where(Region.id.in_(wanted["region"])))})
-    return names
+    return {(kind, subject): name for kind, ids in wanted.items()
+            for subject, name in subject_names(kind, ids).items()}

@@ -7,7 +7,7 @@ a national ranking's forty thousand; versions sealed before that are read from t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -133,7 +133,7 @@ def award_standings(result_set: ResultSet, award_id: int, *, offset: int = 0, li
         .join(Organisation, Organisation.id == Entry.organisation_id).where(Entry.id.in_(entry_ids))).all()
     titles = {r[0]: r[1] for r in names}
     entry_organisation = {r[0]: r[2] for r in names}
-    subjects = _subject_names(award["subject"], [r["subject_id"] for r in sealed])
+    subjects = subject_names(award["subject"], [r["subject_id"] for r in sealed])
     standings = []
     for row in sealed:
         subject_id = row["subject_id"]
@@ -156,7 +156,11 @@ def award_standings(result_set: ResultSet, award_id: int, *, offset: int = 0, li
     return standings
 
 
-def _subject_names(subject: str, ids: Sequence[int]) -> dict[int, str]:
+def subject_names(subject: str, ids: Iterable[int]) -> dict[int, str]:
+    """The names of OPDs or regions by id (nothing for innovations), in one query."""
+    ids = sorted(ids)
+    if not ids:
+        return {}
     if subject == "organisation":
         return dict(db.session.execute(select(Organisation.id, Organisation.name)
                                        .where(Organisation.id.in_(ids))).all())
