@@ -10,7 +10,7 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
   :func:`can_see_evidence`, :func:`can_see_result`, :func:`can_verify`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`declared_conflicts`, :func:`eligible_judges`;
-- people: :func:`can_manage_user`.
+- people: :func:`can_manage_user`, :func:`can_see_user`, :func:`seen_users`.
 
 The rule that follows from the organisation tree alone is pure, in
 :mod:`competition.judging.conflicts`.
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import object_session
 
 from competition.errors import NotPermitted
@@ -156,14 +156,34 @@ def organised_competitions(user: User) -> list[Competition]:
 
 
 def can_manage_user(organiser: User, user: User) -> bool:
-    """Organisers look after the people of their competitions' regions and anyone holding a role
-    in their competitions."""
+    """Whether ``organiser`` runs ``user``'s account: grants it roles, (de)activates it, sends it
+    a password link. The account must belong to the region of one of their competitions, and take
+    part in one of those competitions or in none yet (an OPD's newcomer); the organiser of a
+    competition they do not organise is never theirs, even in their own region."""
     competitions = organised_competitions(organiser)
-    if not competitions:
+    if user.region_id is None or user.region_id not in {c.region_id for c in competitions}:
         return False
-    if user.organisation is not None and user.organisation.region_id in {c.region_id for c in competitions}:
-        return True
-    return any(m.competition_id in {c.id for c in competitions} for m in user.memberships)
+    mine = {c.id for c in competitions}
+    held = {m.competition_id for m in user.memberships}
+    if any(m.role == "organiser" and m.competition_id not in mine for m in user.memberships):
+        return False
+    return not held or bool(held & mine)
+
+
+def can_see_user(organiser: User, user: User) -> bool:
+    """Whether ``organiser`` sees ``user`` among their people: everyone they manage, and anyone
+    holding a role in one of their competitions (whose role there they may revoke)."""
+    mine = {c.id for c in organised_competitions(organiser)}
+    return any(m.competition_id in mine for m in user.memberships) or can_manage_user(organiser, user)
+
+
+def seen_users(organiser: User) -> ColumnElement[bool]:
+    """:func:`can_see_user` as a condition on users, for listing them in one query."""
+    competitions = organised_competitions(organiser)
+    holds = select(Membership.user_id)
+    return or_(
+        User.id.in_(holds.where(Membership.competition_id.in_([c.id for c in competitions]))),
+        and_(User.region_id.in_({c.region_id for c in competitions}), User.id.not_in(holds)))
 
 
 def activation_refusal(user: User, other: User, active: bool) -> str | None:

@@ -96,8 +96,9 @@ def make_competition(region: Region | None = None, phase: str = "open",
 def make_user(competition: Competition | None = None, *roles: str,
               organisation: Organisation | None = None, name: str | None = None) -> User:
     number = next(_numbers)
+    region = organisation.region if organisation is not None else competition.region if competition else None
     user = User(email=f"user{number}@example.go.id", name=name or f"Pengguna {number}",
-                organisation=organisation)
+                organisation=organisation, region=region)
     user.password_hash = _PASSWORD_HASH
     db.session.add(user)
     for role in roles:

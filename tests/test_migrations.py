@@ -157,3 +157,39 @@ def test_existing_competitions_let_units_compete_on_their_own(fresh_database):
         assert "units_compete" not in columns and "phase" in columns
         upgrade()   # and back again
         db.engine.dispose()
+
+
+def test_accounts_take_the_region_of_their_opd_or_of_their_competitions(fresh_database):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO region (id, name, kind) VALUES (1, 'Kota Kediri', 'kota')",
+                "INSERT INTO region (id, name, kind) VALUES (2, 'Kota Blitar', 'kota')",
+                "INSERT INTO organisation (id, region_id, name, active) VALUES (1, 2, 'Dinas Kesehatan', TRUE)",
+                *(f"INSERT INTO competition (id, name, year, region_id, phase, submission_opens_at, "
+                  f"submission_closes_at, verification_closes_at, judging_closes_at, version, created_at) "
+                  f"VALUES ({n}, 'Lomba {n}', 2025, {n}, 'closed', '2025-03-01 00:00:00', "
+                  f"'2025-04-01 00:00:00', '2025-05-01 00:00:00', '2025-06-01 00:00:00', 1, "
+                  f"'2025-02-01 00:00:00')" for n in (1, 2)),
+                *(f"INSERT INTO user_account (id, email, name, password_hash, active, created_at, "
+                  f"organisation_id) VALUES ({n}, 'u{n}@x.go.id', 'U{n}', 'x', TRUE, "
+                  f"'2025-01-01 00:00:00', {organisation})"
+                  for n, organisation in ((1, 1), (2, "NULL"), (3, "NULL"), (4, "NULL"))),
+                # 1: an operator of Blitar's OPD, judging in Kediri; 2: a Kediri judge;
+                # 3: judging in both; 4: no roles.
+                *(f"INSERT INTO membership (user_id, competition_id, role, created_at) "
+                  f"VALUES ({user}, {competition}, 'judge', '2025-01-01 00:00:00')"
+                  for user, competition in ((1, 1), (2, 1), (3, 1), (3, 2))),
+            ):
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT id, region_id FROM user_account ORDER BY id")).all() == [
+                (1, 2), (2, 1), (3, None), (4, None)]
+        downgrade(revision="0010")
+        with db.engine.connect() as connection:
+            assert "region_id" not in {c["name"] for c in inspect(connection).get_columns("user_account")}
+        upgrade()
+        db.engine.dispose()

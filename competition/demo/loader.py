@@ -145,7 +145,7 @@ class _Loader:
         region = get_or_create_region(REGION_NAME, REGION_KIND)
         self._organisations(region)
         people = read_data("people")
-        self._people(people)
+        self._people(people, region)
         competitions = read_data("competitions")
         last = self._last_year(region, competitions["last_year"], self.now.year - 1)
         this = self._this_year(region, competitions["this_year"], self.now.year)
@@ -180,13 +180,13 @@ class _Loader:
     def _email(spec: Data) -> str:
         return f"{spec['email']}@{EMAIL_DOMAIN}"
 
-    def _people(self, people: Data) -> None:
+    def _people(self, people: Data, region: Region) -> None:
         """The sign-ins through ``create_user``; the other judges and the operators as rows
         sharing one hash of the demo password (see people.toml)."""
         for spec in people["sign_in"]:
             organisation = self.orgs[spec["organisation"]] if "organisation" in spec else None
             user = create_user(email=self._email(spec), name=spec["name"], password=DEMO_PASSWORD,
-                               organisation=organisation)
+                               organisation=organisation, region=region)
             self.users[spec["email"]] = self.roles[spec["role"]] = user
             if spec["role"] == "submitter" and organisation is not None:
                 self.operators[spec["organisation"]] = user
@@ -194,7 +194,7 @@ class _Loader:
         for spec in (*people["judge"], *people["operator"]):
             organisation = self.orgs[spec["organisation"]] if "organisation" in spec else None
             user = User(email=self._email(spec), name=spec["name"], organisation=organisation,
-                        password_hash=shared_hash)
+                        region=region, password_hash=shared_hash)
             db.session.add(user)
             db.session.flush()
             self.users[spec["email"]] = user

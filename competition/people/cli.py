@@ -31,7 +31,9 @@ def import_organisations_command(file: Path, region_name: str, region_kind: str 
 @click.option("--name", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--organisation", "organisation_name", help="Name of the user's organisation (OPD).")
-@click.option("--region", "region_name", help="Region of the organisation, when names repeat.")
+@click.option("--region", "region_name",
+              help="The account's region (an organisation's own, when names repeat; for an account "
+                   "without one, the region whose organisers manage it). Default: the competition's.")
 @click.option("--competition", "competition_id", type=int, help="Competition to grant roles in.")
 @click.option("--role", "roles", multiple=True,
               type=click.Choice(["organiser", "verifier", "judge", "submitter"]),
@@ -59,7 +61,15 @@ def create_user_command(email: str, name: str, password: str, organisation_name:
         competition = db.session.get(Competition, competition_id)
         if competition is None:
             raise click.ClickException(f"there is no competition with id {competition_id}")
-    user = create_user(email=email, name=name, password=password, organisation=organisation)
+    region = None
+    if organisation is None and region_name:
+        region = db.session.scalar(select(Region).where(Region.name == region_name))
+        if region is None:
+            raise click.ClickException(f"there is no region called {region_name!r}")
+    elif organisation is None and competition is not None:
+        region = competition.region
+    user = create_user(email=email, name=name, password=password, organisation=organisation,
+                       region=region)
     for role in roles:
         assert competition is not None
         grant_role(user, competition, role)

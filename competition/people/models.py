@@ -91,10 +91,15 @@ class User(Model):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(256))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # The region the account belongs to: its OPD's, or the one whose organiser made it. Only that
+    # region's organisers manage it (competition.policy.can_manage_user). None: an account made
+    # on the command line for no region (e.g. a national judge), which no organiser manages.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    region: Mapped[Region | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
     # Flask-Login's view of a user: deactivated users cannot sign in or stay signed in.
@@ -119,6 +124,9 @@ class User(Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
 
 # A hash made like every user's, checked when no user has the e-mail given: signing in with an
 # unknown e-mail then takes as long as with a known one, so timing doesn't tell which exist.
@@ -131,9 +139,6 @@ def password_matches(user: User | None, password: str) -> bool:
         check_password_hash(_NOBODY, password)
         return False
     return user.check_password(password)
-
-    def __repr__(self) -> str:
-        return f"<User {self.email}>"
 
 
 class Membership(Model):

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
-from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
-from competition.policy import activation_refusal, role_revocation_refusal
+from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, Region, User
+from competition.policy import activation_refusal, can_manage_user, can_see_user, role_revocation_refusal
 from competition.unit_of_work import operation
 from workflows.messages import t
 
@@ -25,27 +25,43 @@ MIN_PASSWORD_LENGTH = 8
 
 
 @operation
-def create_user(*, email: str, name: str, password: str,
-                organisation: Organisation | None = None) -> User:
+def create_user(*, email: str, name: str, password: str, organisation: Organisation | None = None,
+                region: Region | None = None, by: User | None = None) -> User:
+    """Create an account of ``organisation``'s region, or of ``region`` when it has no OPD.
+    ``by`` is the organiser making it (None: an administrator on the command line): an address
+    they may not manage is refused without saying whether it is registered."""
     email = email.strip().lower()
-    problems = _email_and_name_problems(email, name)
+    problems = _email_and_name_problems(email, name, by)
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
+    if organisation is not None and region is not None and organisation.region_id != region.id:
+        problems.append(t("organisation: %(name)s is not an OPD of %(region)s", name=organisation.name,
+                          region=region.name))
     if problems:
         raise InvalidInput(problems)
-    user = User(email=email, name=name.strip(), organisation=organisation)
-    user.set_password(password)
+    user = User(email=email, name=name.strip(), organisation=organisation,
+                region=organisation.region if organisation is not None else region)
     db.session.add(user)
+    user.set_password(password)
     db.session.flush()
     return user
 
 
-def _email_and_name_problems(email: str, name: str) -> list[str]:
+def cannot_be_added(email: str) -> str:
+    """The refusal of an address that belongs to an account someone may not manage. It reads the
+    same whatever the reason, so it does not tell whether, or where, the address is registered."""
+    return t("email: %(email)s cannot be added here; an administrator can add them", email=email)
+
+
+def _email_and_name_problems(email: str, name: str, by: User | None) -> list[str]:
     problems = []
     if not EMAIL.match(email):
         problems.append(t("email: %(email)r is not an e-mail address", email=email))
-    elif db.session.scalar(select(User.id).where(User.email == email)):
-        problems.append(t("email: %(email)s is already registered", email=email))
+    else:
+        existing = db.session.scalar(select(User).where(User.email == email))
+        if existing is not None:
+            problems.append(t("email: %(email)s is already registered", email=email)
+                            if by is None or can_see_user(by, existing) else cannot_be_added(email))
     if not name.strip():
         problems.append(t("name: must not be empty"))
     elif len(name.strip()) > 120:
@@ -119,14 +135,18 @@ class UserImportReport:
 
 
 @operation
-def import_users(path: Path, competition: Competition, *, display_name: str | None = None,
+def import_users(path: Path, competition: Competition, *, by: User | None = None,
+                 display_name: str | None = None,
                  invite: Callable[[User], None] | None = None) -> UserImportReport:
     """Import users from a CSV or XLSX file with columns email, name, organisation (an OPD of the
     competition's region, by name or short name) and role (in ``competition``; may be empty).
 
     All or nothing: when any row is bad, nothing changes and :class:`InvalidInput` lists every bad
     row by its number. A known e-mail address is not created again; a role it lacks is granted.
-    New users get a password nobody knows; ``invite`` is called for each once all are saved.
+    New users belong to the competition's region, with a password nobody knows; ``invite`` is
+    called for each once all are saved. ``by`` is the organiser importing (None: an administrator
+    on the command line): a known address whose account they may not manage is refused, in words
+    that do not tell whether it is registered.
     """
     file_name = display_name or path.name
     rows = read_table(path, USER_IMPORT_COLUMNS, ("email", "name"), display_name=file_name)
@@ -159,7 +179,10 @@ def import_users(path: Path, competition: Competition, *, display_name: str | No
             problems.add(number, t("role: %(role)r is not one of %(roles)s", role=role,
                                    roles=", ".join(MEMBERSHIP_ROLES)))
         existing = known.get(email)
-        if existing is not None and organisation_name and organisation is not None \
+        if existing is not None and by is not None and not can_manage_user(by, existing):
+            problems.add(number, cannot_be_added(email))
+            existing = None
+        elif existing is not None and organisation_name and organisation is not None \
                 and existing.organisation_id != organisation.id:
             problems.add(number, t("%(email)s is registered already with another organisation",
                                    email=email))
@@ -175,7 +198,7 @@ def import_users(path: Path, competition: Competition, *, display_name: str | No
     for email, name, organisation, role in plan:
         user = known.get(email)
         if user is None:
-            user = User(email=email, name=name, organisation=organisation)
+            user = User(email=email, name=name, organisation=organisation, region=competition.region)
             user.set_password(unguessable_password())
             db.session.add(user)
             db.session.flush()

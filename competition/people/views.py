@@ -39,7 +39,7 @@ from competition.people.operations import (
     unguessable_password,
 )
 from competition.people.organisations import IMPORT_COLUMNS, ImportReport, import_organisations
-from competition.policy import can_manage_user, organised_competitions
+from competition.policy import can_manage_user, can_see_user, organised_competitions, seen_users
 from competition.unit_of_work import atomic
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -87,11 +87,20 @@ def _my_competitions() -> list[Competition]:
     return competitions
 
 
-def _managed_user(user_id: int) -> User:
+def _seen_user(user_id: int) -> User:
+    """A user among the organiser's people (:func:`~competition.policy.can_see_user`)."""
     _my_competitions()
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    if not can_see_user(current_user, user):
+        abort(403)
+    return user
+
+
+def _managed_user(user_id: int) -> User:
+    """A user whose account the organiser runs (:func:`~competition.policy.can_manage_user`)."""
+    user = _seen_user(user_id)
     if not can_manage_user(current_user, user):
         abort(403)
     return user
@@ -117,12 +126,8 @@ def _invite(user: User) -> None:
 def index() -> str:
     """Everyone the organiser looks after, with their OPD and roles; searchable and filterable."""
     competitions = _my_competitions()
-    regions = {c.region_id for c in competitions}
     competition_ids = [c.id for c in competitions]
-    query = (select(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
-             .where(or_(Organisation.region_id.in_(regions),
-                        User.id.in_(select(Membership.user_id).where(
-                            Membership.competition_id.in_(competition_ids)))))
+    query = (select(User).where(seen_users(current_user))
              .options(selectinload(User.organisation),
                       selectinload(User.memberships).selectinload(Membership.competition))
              .order_by(User.active.desc(), User.name))
@@ -166,7 +171,8 @@ def new() -> str | Response:
                 with atomic():
                     user = create_user(email=form.email.data, name=form.name.data,
                                        password=form.password.data or unguessable_password(),
-                                       organisation=organisation)
+                                       organisation=organisation, region=competition.region,
+                                       by=current_user)
                     for role in roles:
                         grant_role(user, competition, role)
             except AnugerahError as error:
@@ -187,7 +193,7 @@ def new() -> str | Response:
 @bp.get("/<int:user_id>")
 @login_required
 def show(user_id: int) -> str:
-    user = _managed_user(user_id)
+    user = _seen_user(user_id)
     competitions = _my_competitions()
     role_form = RoleForm()
     role_form.competition.choices = [SelectChoice(c.id, c.name) for c in competitions]
@@ -195,7 +201,8 @@ def show(user_id: int) -> str:
                                                           MEMBERSHIP_ROLES.index(m.role)))
     return render_template("people/show.html", user=user, memberships=memberships, role_form=role_form,
                            form=ConfirmForm(), roles=ROLE_LABELS,
-                           competition_ids={c.id for c in competitions})
+                           competition_ids={c.id for c in competitions},
+                           manageable=can_manage_user(current_user, user))
 
 
 @bp.post("/<int:user_id>/roles")
@@ -213,6 +220,14 @@ def grant(user_id: int) -> Response:
             grant_role(user, competition, form.role.data)
         except AnugerahError as error:
             flash(str(error), "danger")
+            return redirect(url_for("people.show", user_id=user.id))
+        if user.id == current_user.id and form.role.data in ("judge", "verifier"):
+            # Allowed, as a small region may have no one else; but they check or score the
+            # entries of the competition they run, so say so (the grant is on record).
+            flash(_("You are now %(role)s in %(competition)s, as well as its organiser. Judging or "
+                    "verifying the entries of a competition you run is recorded, and others can "
+                    "see it.", role=ROLE_LABELS[form.role.data], competition=competition.name),
+                  "warning")
         else:
             flash(_("%(name)s is now %(role)s in %(competition)s.", name=user.name,
                     role=ROLE_LABELS[form.role.data], competition=competition.name), "success")
@@ -222,7 +237,7 @@ def grant(user_id: int) -> Response:
 @bp.post("/<int:user_id>/roles/<int:membership_id>/revoke")
 @login_required
 def revoke(user_id: int, membership_id: int) -> Response:
-    user = _managed_user(user_id)
+    user = _seen_user(user_id)
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.user_id != user.id:
         abort(404)
@@ -296,7 +311,8 @@ def import_file() -> tuple[str, int]:
                 if form.kind.data == "organisations":
                     report = import_organisations(path, competition.region, display_name=upload.filename)
                 else:
-                    report = import_users(path, competition, display_name=upload.filename, invite=_invite)
+                    report = import_users(path, competition, by=current_user,
+                                          display_name=upload.filename, invite=_invite)
             except AnugerahError as error:
                 problems = getattr(error, "problems", [str(error)])
     status = 422 if problems or form.errors else 200
