@@ -1,0 +1,405 @@
+"""The authorisation matrix: every route of the app, with every method it takes, requested by
+each kind of person, against the answer written down for it in ``authorisation_matrix.txt``
+beside this file. A route without a row there fails the test, so a new page is placed in the
+matrix the day it is written.
+
+The people: nobody signed in; the operator of OPD A and of OPD B (two OPDs of the same region);
+a verifier; a judge assigned to the entry, one not assigned, and one whose own OPD is the
+entry's (conflicted); the organiser; and the organiser of a competition in another region.
+
+GET requests, and POST requests that the table refuses, all run against one copy of the demo,
+which must be unchanged afterwards: a refusal stores nothing. Each POST the table allows runs on
+a copy of its own, so what one changes cannot change the answer of another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, inspect, select, text
+
+from competition import create_app
+from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
+from competition.extensions import db
+from competition.models import (
+    Assignment,
+    Award,
+    Competition,
+    Criterion,
+    Entry,
+    Evidence,
+    Membership,
+    Notification,
+    Organisation,
+    Region,
+    ResultSet,
+    Round,
+    User,
+)
+from competition.people.operations import password_reset_token
+from tests.conftest import DemoTemplate, copy_database, drop_database
+
+TABLE = Path(__file__).with_name("authorisation_matrix.txt")
+PEOPLE = (
+    "anonymous",
+    "operator_a",
+    "operator_b",
+    "verifier",
+    "judge",
+    "judge_unassigned",
+    "judge_conflicted",
+    "organiser",
+    "organiser_elsewhere",
+)
+# What a cell says: the status code, or "login" for a redirect to the sign-in page.
+LOGIN = "login"
+EVIDENCE = b"%PDF-1.4 bukti dukung"
+EVIDENCE_SHA256 = hashlib.sha256(EVIDENCE).hexdigest()
+
+
+@dataclass(frozen=True)
+class Request:
+    endpoint: str
+    method: str
+    url: str
+
+
+def read_table() -> dict[tuple[str, str], dict[str, str]]:
+    expected = {}
+    for number, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        endpoint, method, *cells = line.split()
+        assert len(cells) == len(PEOPLE), f"{TABLE.name} line {number}: {len(cells)} cells"
+        expected[(endpoint, method)] = dict(zip(PEOPLE, cells, strict=True))
+    return expected
+
+
+def demo_competitions() -> tuple[Competition, Competition]:
+    """The demo's competitions of this year and last, in the demo's region."""
+    region = db.session.scalar(select(Region.id).order_by(Region.id))
+    this_year, last_year = db.session.scalars(
+        select(Competition).where(Competition.region_id == region).order_by(Competition.year.desc())
+    ).all()[:2]
+    return this_year, last_year
+
+
+def add_people() -> None:
+    """Adds to the demo the people it lacks: a judge with no assignment, a judge working for the
+    OPD of the judged entry, and the organiser of a competition in another region."""
+    this_year, last_year = demo_competitions()
+    operator_a = db.session.scalar(select(User).where(User.email == f"submitter@{EMAIL_DOMAIN}"))
+    judged = judged_assignment(last_year)
+    elsewhere_region = Region(name="Kota Blitar", kind="kota")
+    elsewhere = Competition(
+        region=elsewhere_region,
+        name="Lomba Inovasi Kota Blitar",
+        year=this_year.year,
+        phase="open",
+        submission_opens_at=this_year.submission_opens_at,
+        submission_closes_at=this_year.submission_closes_at,
+        verification_closes_at=this_year.verification_closes_at,
+        judging_closes_at=this_year.judging_closes_at,
+    )
+    entrant = db.session.get(Organisation, judged.entry.organisation_id)
+    people = {
+        "judge_unassigned": User(
+            email=f"juri.lain@{EMAIL_DOMAIN}", name="Juri Lain", region=this_year.region
+        ),
+        "judge_conflicted": User(
+            email=f"juri.dinas@{EMAIL_DOMAIN}",
+            name="Juri Dinas",
+            organisation=entrant,
+            region=this_year.region,
+        ),
+        "organiser_elsewhere": User(
+            email="panitia@blitarkota.go.id", name="Panitia Blitar", region=elsewhere_region
+        ),
+    }
+    for key, user in people.items():
+        user.password_hash = operator_a.password_hash
+        db.session.add(user)
+        if key == "organiser_elsewhere":
+            db.session.add(Membership(user=user, competition=elsewhere, role="organiser"))
+        else:
+            for competition in (this_year, last_year):
+                db.session.add(Membership(user=user, competition=competition, role="judge"))
+    own_draft = db.session.scalar(select(Entry).where(
+        Entry.organisation_id == operator_a.organisation_id, Entry.competition_id == this_year.id,
+        Entry.status == "draft").order_by(Entry.id))
+    db.session.add(Evidence(entry=own_draft, kind="file", title="SK Kepala Dinas", sha256=EVIDENCE_SHA256,
+                            size_bytes=len(EVIDENCE), media_type="application/pdf",
+                            original_name="sk-kepala-dinas.pdf", uploaded_by=operator_a))
+    db.session.commit()
+
+
+def judged_assignment(last_year: Competition) -> Assignment:
+    judge = db.session.scalar(select(User).where(User.email == f"judge@{EMAIL_DOMAIN}"))
+    return db.session.scalar(
+        select(Assignment)
+        .join(Round)
+        .where(Round.competition_id == last_year.id, Assignment.judge_id == judge.id)
+        .order_by(Assignment.id)
+    )
+
+
+def route_values() -> dict[str, dict]:
+    """The values each route is opened with, by endpoint."""
+    this_year, last_year = demo_competitions()
+    operator_a = db.session.scalar(select(User).where(User.email == f"submitter@{EMAIL_DOMAIN}"))
+    own = db.session.scalars(
+        select(Entry)
+        .where(Entry.organisation_id == operator_a.organisation_id, Entry.competition_id == this_year.id)
+        .order_by(Entry.id)
+    ).all()
+    draft = next(e for e in own if e.status == "draft")
+    submitted = db.session.scalar(
+        select(Entry)
+        .where(Entry.competition_id == this_year.id, Entry.status == "submitted")
+        .order_by(Entry.id)
+    )
+    judged = judged_assignment(last_year)
+    evidence = db.session.scalar(select(Evidence).where(Evidence.sha256 == EVIDENCE_SHA256))
+    notification = db.session.scalar(
+        select(Notification).where(Notification.user_id == operator_a.id).order_by(Notification.id)
+    )
+    this_round = db.session.scalar(
+        select(Round).where(Round.competition_id == this_year.id).order_by(Round.position)
+    )
+    criterion = db.session.scalar(
+        select(Criterion).where(Criterion.round_id == (this_round or judged.round).id).order_by(Criterion.id)
+    )
+    award = db.session.scalar(
+        select(Award).where(Award.competition_id == last_year.id).order_by(Award.position)
+    )
+    this_award = db.session.scalar(
+        select(Award).where(Award.competition_id == this_year.id).order_by(Award.position)
+    )
+    version = db.session.scalar(
+        select(func.min(ResultSet.version)).where(ResultSet.competition_id == last_year.id)
+    )
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == operator_a.id))
+    assert draft and submitted and judged and evidence and notification and award
+    this, last = {"competition_id": this_year.id}, {"competition_id": last_year.id}
+    last_round = {**last, "round_id": judged.round_id}
+    values: dict[str, dict] = {
+        "static": {"filename": "favicon.svg"},
+        "bootstrap.static": {"filename": "css/bootstrap.min.css"},
+        "public.competition": this,
+        "public.results": last,
+        "auth.reset_password": {"token": password_reset_token(operator_a)},
+        "auth.welcome": {"token": password_reset_token(operator_a, purpose="invitation")},
+        "innovations.show": {"entry_id": draft.id},
+        "innovations.edit": {"entry_id": draft.id},
+        "innovations.new": this,
+        "innovations.act": {"entry_id": draft.id, "trigger": "submit"},
+        "innovations.add_evidence": {"entry_id": draft.id},
+        "innovations.delete_evidence": {"entry_id": evidence.entry_id, "evidence_id": evidence.id},
+        "innovations.evidence_file": {"evidence_id": evidence.id},
+        "notifications.open_notification": {"notification_id": notification.id},
+        "verification.review": {"entry_id": submitted.id},
+        "verification.decide": {"entry_id": submitted.id, "trigger": "verify"},
+        "scoring.entry": {"assignment_id": judged.id},
+        "scoring.confirm": {"assignment_id": judged.id},
+        "scoring.confirm_post": {"assignment_id": judged.id},
+        "scoring.save": {"assignment_id": judged.id},
+        "scoring.conflict": {"assignment_id": judged.id},
+        "people.show": {"user_id": operator_a.id},
+        "people.grant": {"user_id": operator_a.id},
+        "people.invite": {"user_id": operator_a.id},
+        "people.set_active": {"user_id": operator_a.id},
+        "people.revoke": {"user_id": operator_a.id, "membership_id": membership.id},
+        "people.import_template": {"kind": "users"},
+        "panels.assignments": last_round,
+        "panels.add_assignment": last_round,
+        "panels.assign": last_round,
+        "panels.close": last_round,
+        "panels.new_panel": last_round,
+        "panels.open_": last_round,
+        "panels.remove": {**last, "assignment_id": judged.id},
+        "panels.reopen": {**last, "assignment_id": judged.id},
+        "setup.round_": last_round,
+        "setup.edit_round": last_round,
+        "setup.add_criterion_": last_round,
+        "setup.apply_template": last_round,
+        "setup.remove_criterion_": {**last_round, "criterion_id": criterion.id}
+        if criterion.round_id == judged.round_id
+        else {**this, "round_id": criterion.round_id, "criterion_id": criterion.id},
+        "setup.phase": {**this, "trigger": "close_submissions"},
+        "setup.remove_award_": {**this, "award_id": this_award.id},
+        "setup.remove_category_": {**this, "category_id": this_year.categories[0].id},
+        "setup.rename_category_": {**this, "category_id": this_year.categories[0].id},
+        "results.version": {**last, "version": version},
+        "results.publish": {**last, "version": version},
+        "results.seal": last,
+        "results.verify": {**last, "version": version},
+        "results.decide_tie": {**last, "award_id": award.id},
+        "ceremony.index": last,
+        "ceremony.reveal": last,
+        "ceremony.run_sheet_file": {**last, "award_id": award.id, "file_format": "csv"},
+        "ceremony.certificates_file": {**last, "award_id": award.id},
+        "dashboard.download": {**this, "figure": "entries", "kind": "csv"},
+    }
+    return values
+
+
+def requests_of(app: Flask, values: dict[str, dict]) -> list[Request]:
+    this = demo_competitions()[0].id
+    adapter = app.url_map.bind("localhost")
+    found = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        arguments = values.get(rule.endpoint)
+        if arguments is None and rule.arguments == {"competition_id"}:
+            arguments = {"competition_id": this}
+        if arguments is None and rule.arguments:
+            pytest.fail(f"give {rule.endpoint} ({rule.rule}) values to open it with")
+        url = adapter.build(
+            rule.endpoint, {k: v for k, v in (arguments or {}).items() if k in rule.arguments}
+        )
+        for method in ("GET", "POST"):
+            if method in (rule.methods or ()):
+                found.append(Request(rule.endpoint, method, url))
+    return found
+
+
+def sign_in(client, person: str, emails: dict[str, str]) -> None:
+    if person == "anonymous":
+        return
+    response = client.post("/login", data={"email": emails[person], "password": DEMO_PASSWORD})
+    assert response.status_code == 302, person
+
+
+def answer(client, request: Request) -> str:
+    with client.open(request.url, method=request.method, data={}) as response:
+        if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
+            return LOGIN
+        return str(response.status_code)
+
+
+def fingerprint() -> str:
+    """Every row of every table, hashed: equal before and after means nothing was stored."""
+    digest = hashlib.sha256()
+    for table in sorted(inspect(db.engine).get_table_names()):
+        for row in db.session.execute(text(f'SELECT * FROM "{table}"')):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class World:
+    url: str
+    evidence_dir: Path
+    emails: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """The demo with the people it lacks, as a database each test copies."""
+    tmp = tmp_path_factory.mktemp("matrix")
+    url = copy_database(demo_template.url, "matrix", tmp)
+    evidence_dir = tmp / "evidence"
+    (evidence_dir / EVIDENCE_SHA256[:2]).mkdir(parents=True)
+    (evidence_dir / EVIDENCE_SHA256[:2] / EVIDENCE_SHA256).write_bytes(EVIDENCE)
+    app = matrix_app(url, evidence_dir)
+    with app.app_context():
+        add_people()
+        this_year = demo_competitions()[0]
+        emails = {"operator_a": f"submitter@{EMAIL_DOMAIN}", "verifier": f"verifier@{EMAIL_DOMAIN}",
+                  "judge": f"judge@{EMAIL_DOMAIN}", "organiser": f"organiser@{EMAIL_DOMAIN}",
+                  "judge_unassigned": f"juri.lain@{EMAIL_DOMAIN}",
+                  "judge_conflicted": f"juri.dinas@{EMAIL_DOMAIN}",
+                  "organiser_elsewhere": "panitia@blitarkota.go.id"}
+        a = db.session.scalar(select(User).where(User.email == emails["operator_a"]))
+        emails["operator_b"] = db.session.scalar(
+            select(User.email).join(Membership).where(
+                Membership.competition_id == this_year.id, Membership.role == "submitter",
+                User.organisation_id != a.organisation_id).order_by(User.id))
+        db.session.remove()
+        db.engine.dispose()
+    yield World(url=url, evidence_dir=evidence_dir, emails=emails)
+    drop_database(url)
+
+
+def matrix_app(url: str, evidence_dir: Path) -> Flask:
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                       "EVIDENCE_DIR": evidence_dir})
+
+
+@contextmanager
+def copy_of(world: World, tmp_path: Path, name: str) -> Iterator[Flask]:
+    url = copy_database(world.url, name, tmp_path)
+    app = matrix_app(url, world.evidence_dir)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop_database(url)
+
+
+def refuses(cell: str) -> bool:
+    return cell in (LOGIN, "403", "404")
+
+
+def mismatches(seen: dict[tuple[str, str, str], str], expected: dict) -> list[str]:
+    return [f"{endpoint} {method} as {person}: {got}, the matrix says {expected[(endpoint, method)][person]}"
+            for (endpoint, method, person), got in sorted(seen.items())
+            if got != expected[(endpoint, method)][person]]
+
+
+def test_every_route_has_a_row_and_every_row_a_route(world, tmp_path):
+    expected = read_table()
+    with copy_of(world, tmp_path, "matrix_routes") as app:
+        requests = {(r.endpoint, r.method) for r in requests_of(app, route_values())}
+    assert sorted(requests - set(expected)) == [], f"routes without a row in {TABLE.name}"
+    assert sorted(set(expected) - requests) == [], f"rows of {TABLE.name} without a route"
+
+
+def test_every_page_and_every_refusal_is_as_the_matrix_says(world, tmp_path):
+    """All GETs, and every POST the matrix refuses, on one copy; a refusal stores nothing."""
+    expected = read_table()
+    seen: dict[tuple[str, str, str], str] = {}
+    stored = []
+    with copy_of(world, tmp_path, "matrix_shared") as app:
+        requests = [r for r in requests_of(app, route_values()) if (r.endpoint, r.method) in expected]
+        for person in PEOPLE:
+            client = app.test_client()
+            sign_in(client, person, world.emails)
+            for request in (r for r in requests if r.method == "GET"):
+                seen[(request.endpoint, "GET", person)] = answer(client, request)
+            before = fingerprint()
+            for request in requests:
+                if request.method == "POST" and refuses(expected[(request.endpoint, "POST")][person]):
+                    seen[(request.endpoint, "POST", person)] = answer(client, request)
+            db.session.remove()
+            if fingerprint() != before:
+                stored.append(person)
+    assert not mismatches(seen, expected), "\n".join(mismatches(seen, expected))
+    assert not stored, f"a refused request of {stored} stored something"
+
+
+def test_every_post_the_matrix_allows_answers_as_it_says(world, tmp_path):
+    """Each on a copy of its own: what one request changes cannot change another's answer."""
+    expected = read_table()
+    seen: dict[tuple[str, str, str], str] = {}
+    with copy_of(world, tmp_path, "matrix_list") as app:
+        posts = [r for r in requests_of(app, route_values()) if r.method == "POST"
+                 and (r.endpoint, r.method) in expected]
+    for number, request in enumerate(posts):
+        allowed = [p for p in PEOPLE if not refuses(expected[(request.endpoint, "POST")][p])]
+        if not allowed:
+            continue
+        with copy_of(world, tmp_path, f"matrix_post_{number}") as app:
+            for person in allowed:
+                client = app.test_client()
+                sign_in(client, person, world.emails)
+                seen[(request.endpoint, "POST", person)] = answer(client, request)
+    assert not mismatches(seen, expected), "\n".join(mismatches(seen, expected))
