@@ -167,7 +167,8 @@ def test_accounts_take_the_region_of_their_opd_or_of_their_competitions(fresh_da
             for statement in (
                 "INSERT INTO region (id, name, kind) VALUES (1, 'Kota Kediri', 'kota')",
                 "INSERT INTO region (id, name, kind) VALUES (2, 'Kota Blitar', 'kota')",
-                "INSERT INTO organisation (id, region_id, name, active) VALUES (1, 2, 'Dinas Kesehatan', TRUE)",
+                "INSERT INTO organisation (id, region_id, name, active) "
+                "VALUES (1, 2, 'Dinas Kesehatan', TRUE)",
                 *(f"INSERT INTO competition (id, name, year, region_id, phase, submission_opens_at, "
                   f"submission_closes_at, verification_closes_at, judging_closes_at, version, created_at) "
                   f"VALUES ({n}, 'Lomba {n}', 2025, {n}, 'closed', '2025-03-01 00:00:00', "
