@@ -1,6 +1,6 @@
 """Every page, for every role of the demo, in both languages: it opens (or is refused, never an
-error), it declares its language, it speaks that language only, and every form control on it
-has a label.
+error), it declares its language, it speaks that language only, every form control on it has a
+label, and it holds nothing the Content-Security-Policy refuses (inline script or style).
 
 The language check compares each page with the catalogues: in Bahasa Indonesia no English
 interface sentence may show, and in English no Indonesian one.
@@ -22,6 +22,7 @@ from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from competition.extensions import db
 from competition.models import Assignment, Competition, Criterion, CriterionLevel, Entry, Round, User
 from competition.people.operations import password_reset_token
+from tests.web.pages import inline_code
 
 CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 # Endpoints that answer with files rather than pages, or are the app's assets.
@@ -223,6 +224,9 @@ def test_every_page_for_every_role_in_both_languages(demo_app, language):
                 unlabelled = UnlabelledControls(page).problems()
                 if unlabelled:
                     problems.append(f"{role} {url}: without a label: {unlabelled[:3]}")
+                inline = inline_code(page)  # the Content-Security-Policy would refuse it
+                if inline:
+                    problems.append(f"{role} {url}: inline {inline[:3]}")
                 text = visible_text(page)
                 leaks = sorted(s for s in foreign if s in text)
                 if leaks:
