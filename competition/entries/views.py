@@ -21,8 +21,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from competition.documents.formatting import format_number
 from competition.entries.actions import fire_from_page
 from competition.entries.evidence import (
+    FILE_SECURITY_HEADERS,
     add_evidence_file,
     add_evidence_link,
+    delivery,
     evidence_path,
     remove_evidence,
 )
@@ -303,14 +305,13 @@ def evidence_file(evidence_id: int) -> Response:
     if evidence is None or evidence.kind != "file" or not can_see_evidence(current_user, evidence.entry):
         abort(404)
     assert evidence.sha256 is not None
-    inline = evidence.media_type in ("application/pdf", "image/png", "image/jpeg")
-    name = evidence.original_name
-    if not can_view_entry(current_user, evidence.entry):
-        # A judge sees it through an assignment; a file name could name the OPD in a blind round.
-        extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "bin"
-        name = f"data-dukung-{evidence.id}.{extension}"
-    return send_file(evidence_path(evidence.sha256), mimetype=evidence.media_type,
-                     as_attachment=not inline, download_name=name)
+    # A judge sees it through an assignment; a file name could name the OPD in a blind round.
+    sent = delivery(evidence, neutral_name=not can_view_entry(current_user, evidence.entry))
+    response = send_file(evidence_path(evidence.sha256), mimetype=sent.media_type,
+                         as_attachment=not sent.inline, download_name=sent.file_name)
+    response.headers.update(FILE_SECURITY_HEADERS)
+    response.cache_control.private = True
+    return response
 
 
 @bp.post("/<int:entry_id>/<trigger>")
