@@ -45,7 +45,7 @@ translations-update: $(STAMP)
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
 test: translations
 	$(BIN)/pytest

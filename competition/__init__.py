@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter   # before any route is added
     from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_commands
+    from competition.web import headers as security_headers
     from competition.web import register_blueprints
 
     register_blueprints(app)
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _send_mail_in_the_background(app)
     app.wsgi_app = refuse_untrusted_hosts(app.wsgi_app,  # type: ignore[method-assign]
                                           lambda: app.config["TRUSTED_HOSTS"])
+    security_headers.init_app(app)  # outermost: the refusal of an unknown host gets them too
     return app
 
 

@@ -7,7 +7,7 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
 - roles: :func:`roles_in`, :func:`actor_for`, :func:`works_for`, :func:`competitions_where`;
 - organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`;
 - innovations: :func:`can_create_entry`, :func:`can_edit_entry`, :func:`can_view_entry`,
-  :func:`can_see_evidence`, :func:`can_see_result`, :func:`can_verify`;
+  :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`, :func:`can_verify`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_see_user`, :func:`seen_users`.
@@ -35,6 +35,7 @@ from competition.models import (
     Membership,
     Organisation,
     Panel,
+    Round,
     User,
 )
 from competition.notifications.models import Notification
@@ -303,3 +304,16 @@ def can_see_evidence(user: User, entry: Entry) -> bool:
     if assigned is None or declared is not None:
         return False
     return not is_conflicted(user, entry, declared=())
+
+
+def hides_organisation(user: User, entry: Entry) -> bool:
+    """``user`` sees ``entry`` only as a judge, and judges it in a blind round (open or not):
+    nothing shown to them may name its OPD, so a link's address is not shown either."""
+    if can_view_entry(user, entry):
+        return False
+    session = object_session(entry)
+    if session is None:
+        return True
+    blind = session.scalar(select(Assignment.id).join(Round, Round.id == Assignment.round_id).where(
+        Assignment.entry_id == entry.id, Assignment.judge_id == user.id, Round.blind.is_(True)).limit(1))
+    return blind is not None

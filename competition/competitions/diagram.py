@@ -154,7 +154,7 @@ def workflow_svg(definition: WorkflowDef, language: str = "id", *, direction: st
     """The workflow as an inline SVG image, labelled in ``language`` ("id" or "en");
     ``current`` is highlighted. ``id_prefix`` keeps element ids unique when a page shows
     several diagrams; ``compact`` draws smaller states, for a diagram beside other things, and
-    ``fit`` shrinks the image to the width of its container."""
+    ``fit`` shrinks the image to the width of its container (a class of anugerah.css)."""
     english = language == "en"
     layout = _Layout(definition, direction, compact, english)
     marker = f"{id_prefix}-arrow"
@@ -317,8 +317,8 @@ def _svg(definition: WorkflowDef, extent: list[Box], english: bool, id_prefix: s
         f"{', '.join(_state_label(definition, s, english) for s in move.sources)} → "
         f"{_state_label(definition, move.dest, english)}" for move in definition.transitions)
     return Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" role="img" class="workflow-diagram" '
-        + ('style="max-width: 100%; height: auto" ' if fit else "")
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        + ('class="workflow-diagram workflow-diagram-fit" ' if fit else 'class="workflow-diagram" ')
         + f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
         f'width="{_fmt(width)}" height="{_fmt(height)}" '
         f'viewBox="{_fmt(left)} {_fmt(top)} {_fmt(width)} {_fmt(height)}" font-family="{FONT}">'

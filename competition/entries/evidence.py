@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlparse
@@ -32,6 +35,16 @@ FILE_TYPES: dict[str, tuple[str, bytes | None]] = {
 }
 
 
+# Shown in the browser: PDFs and photos. Anything else is downloaded as plain bytes, whatever type
+# it was stored with; SVG above all, which can carry script.
+SHOWN_IN_PLACE = frozenset({"application/pdf", "image/png", "image/jpeg"})
+DOWNLOADED_AS = "application/octet-stream"
+# Evidence may be framed by the application's own pages (a PDF opened in place) and loads nothing.
+FILE_SECURITY_HEADERS = {"Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
+                         "X-Frame-Options": "SAMEORIGIN"}
+_NOT_SAFE = re.compile(r"[^A-Za-z0-9 ._()-]+")
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
@@ -41,6 +54,47 @@ def _content_matches(extension: str, head: bytes) -> bool:
         return head[4:8] == b"ftyp"
     magic = FILE_TYPES[extension][1]
     return magic is not None and head.startswith(magic)
+
+
+def safe_file_name(name: str | None, media_type: str) -> str:
+    """``name`` as a download may carry it: no folders, ASCII letters, digits, spaces and
+    ``._()-`` only (each run of anything else becomes "_"), at most 120 characters, ending in an
+    extension of ``media_type`` when it is one of the allowed types; "" when nothing is left."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    plain = "".join(c for c in unicodedata.normalize("NFKD", base) if not unicodedata.combining(c))
+    safe = _NOT_SAFE.sub("_", plain).strip(" ._")
+    if not safe:
+        return ""
+    extensions = [ext for ext, (media, _) in FILE_TYPES.items() if media == media_type]
+    stem, _dot, extension = safe.rpartition(".")
+    if extensions and (not stem or extension.lower() not in extensions):
+        stem, extension = safe, extensions[0]
+    if not stem:
+        return safe[:120]
+    return f"{stem[:120 - len(extension) - 1]}.{extension}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How an evidence file is sent: its Content-Type, shown in place or downloaded, and its name."""
+
+    media_type: str
+    inline: bool
+    file_name: str
+
+
+def delivery(evidence: Evidence, *, neutral_name: bool) -> Delivery:
+    """PDFs and photos in place with their type; anything else as bytes to download. The name is
+    the uploaded one made safe, or with ``neutral_name`` (or when nothing of it is safe)
+    "data-dukung-<id>.<extension>", which names no OPD."""
+    media_type = evidence.media_type or ""
+    inline = media_type in SHOWN_IN_PLACE
+    name = "" if neutral_name else safe_file_name(evidence.original_name, media_type)
+    if not name:
+        name = safe_file_name(f"data-dukung-{evidence.id}", media_type)
+        if media_type not in {media for media, _ in FILE_TYPES.values()}:
+            name += ".bin"
+    return Delivery(media_type if inline else DOWNLOADED_AS, inline, name)
 
 
 def evidence_path(sha256: str) -> Path:

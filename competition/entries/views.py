@@ -3,6 +3,7 @@ acting on it (submit, withdraw, revise and resubmit) with its timeline in view."
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -21,8 +22,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from competition.documents.formatting import format_number
 from competition.entries.actions import fire_from_page
 from competition.entries.evidence import (
+    FILE_SECURITY_HEADERS,
     add_evidence_file,
     add_evidence_link,
+    delivery,
     evidence_path,
     remove_evidence,
 )
@@ -45,6 +48,7 @@ from competition.policy import (
     can_see_result,
     can_view_entry,
     competitions_where,
+    hides_organisation,
     works_for,
 )
 from competition.results.operations import latest_published_result_set
@@ -303,14 +307,49 @@ def evidence_file(evidence_id: int) -> Response:
     if evidence is None or evidence.kind != "file" or not can_see_evidence(current_user, evidence.entry):
         abort(404)
     assert evidence.sha256 is not None
-    inline = evidence.media_type in ("application/pdf", "image/png", "image/jpeg")
-    name = evidence.original_name
-    if not can_view_entry(current_user, evidence.entry):
-        # A judge sees it through an assignment; a file name could name the OPD in a blind round.
-        extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "bin"
-        name = f"data-dukung-{evidence.id}.{extension}"
-    return send_file(evidence_path(evidence.sha256), mimetype=evidence.media_type,
-                     as_attachment=not inline, download_name=name)
+    # A judge sees it through an assignment; a file name could name the OPD in a blind round.
+    sent = delivery(evidence, neutral_name=not can_view_entry(current_user, evidence.entry))
+    response = send_file(evidence_path(evidence.sha256), mimetype=sent.media_type,
+                         as_attachment=not sent.inline, download_name=sent.file_name)
+    response.headers.update(FILE_SECURITY_HEADERS)
+    response.cache_control.private = True
+    return response
+
+
+# Leaving for a link: the external site is not told which page of Anugerah sent the browser
+# (an assignment's or an innovation's address), neither by the page before leaving nor by the redirect.
+NO_REFERRER = {"Referrer-Policy": "no-referrer"}
+
+
+def _link_or_404(evidence_id: int) -> Evidence:
+    evidence = db.session.get(Evidence, evidence_id)
+    if (evidence is None or evidence.kind != "link" or not evidence.url
+            or not can_see_evidence(current_user, evidence.entry)):
+        abort(404)
+    return evidence
+
+
+@bp.get("/evidence/<int:evidence_id>/open")
+@login_required
+def evidence_open(evidence_id: int) -> Response:
+    """The page before leaving for a link, with its address as text, except for a judge of a
+    blind round: an address can name the OPD (its own web site), so the judge's pages carry only
+    this page's address, and the browser shows the link's once the judge continues."""
+    evidence = _link_or_404(evidence_id)
+    address = None if hides_organisation(current_user, evidence.entry) else evidence.url
+    return Response(render_template("entries/leaving.html", evidence=evidence, address=address),
+                    mimetype="text/html", headers=NO_REFERRER)
+
+
+@bp.get("/evidence/<int:evidence_id>/go")
+@login_required
+def evidence_go(evidence_id: int) -> Response:
+    """On to the link's address (only a stored link of evidence the user may see: not an open
+    redirect); the address is in the Location header alone, not in a body. Spaces and control
+    characters are percent-encoded: a line break must not end the header."""
+    address = re.sub(r"[\x00-\x20\x7f]", lambda match: f"%{ord(match.group()):02X}",
+                     _link_or_404(evidence_id).url or "")
+    return Response(status=302, headers={"Location": address, **NO_REFERRER})
 
 
 @bp.post("/<int:entry_id>/<trigger>")

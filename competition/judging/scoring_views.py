@@ -36,6 +36,7 @@ from competition.judging.scoring import ScoreInput, confirm_scores, save_scores,
 from competition.models import (
     Assignment,
     Criterion,
+    Entry,
     Evidence,
 )
 from competition.models.types import utcnow
@@ -90,8 +91,12 @@ def index() -> str:
     if not competition_ids:
         abort(403)
     listing = judge_rounds(current_user, competition_ids, redactor)
+    # A declared conflict took the assignment away: its title is masked when the competition
+    # has a blind round.
+    conflicts = [(conflict, masking(conflict.entry, any(r.blind for r in conflict.entry.competition.rounds))
+                  (conflict.entry.title)) for conflict in listing.conflicts]
     return render_template("judging/scoring/index.html", current=listing.current, done=listing.done,
-                           conflicts=listing.conflicts, state_labels=STATE_LABELS)
+                           conflicts=conflicts, state_labels=STATE_LABELS)
 
 
 # -- one innovation --------------------------------------------------------------------------------
@@ -130,9 +135,14 @@ OPD_PLACEHOLDER = "[OPD]"
 def redactor(assignment: Assignment) -> Callable[[str | None], str]:
     """What to show of the OPD's own texts: in a blind round with the names of the OPD and of the
     one above it (and their short names) replaced by "[OPD]"; otherwise as written."""
-    if not assignment.round.blind:
+    return masking(assignment.entry, assignment.round.blind)
+
+
+def masking(entry: Entry, blind: bool) -> Callable[[str | None], str]:
+    """:func:`redactor` for ``entry``, blind or not."""
+    if not blind:
         return lambda text: text or ""
-    organisation = assignment.entry.organisation
+    organisation = entry.organisation
     written = [name for o in (organisation, organisation.parent) if o is not None
                for name in (o.name, o.short_name or "")]
     names = sorted({n.strip() for n in written if len(n.strip()) > 2}, key=len, reverse=True)
@@ -260,9 +270,9 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
         try:
             save_scores(assignment, current_user, sheet.values, sheet.cleared)
         except InvalidInput as error:
-            problems.extend(error.problems)
+            problems.extend(redactor(assignment)(problem) for problem in error.problems)
         except AnugerahError as error:
-            problems.append(str(error))
+            problems.append(redactor(assignment)(str(error)))
     saved = not problems and not sheet.errors
     values, _comments = _stored(assignment)
     if _wants_json():
@@ -322,7 +332,7 @@ def confirm_post(assignment_id: int) -> Response:
             try:
                 confirm_scores(assignment, current_user)
             except AnugerahError as error:
-                problem = str(error)
+                problem = redactor(assignment)(str(error))
         if problem:
             flash(problem, "danger")
             return redirect(url_for("scoring.confirm", assignment_id=assignment.id))
@@ -351,11 +361,12 @@ def conflict(assignment_id: int) -> Response:
         flash(_("You have confirmed scores for this innovation; ask the organiser to reopen them before "
                 "declaring a conflict of interest."), "danger")
         return redirect(url_for("scoring.entry", assignment_id=assignment.id))
-    title = redactor(assignment)(assignment.entry.title)
+    redact = redactor(assignment)
+    title = redact(assignment.entry.title)
     try:
         declare_conflict(assignment.entry, current_user, form.reason.data or "")
     except AnugerahError as error:
-        flash(str(error), "danger")
+        flash(redact(str(error)), "danger")
         return redirect(url_for("scoring.entry", assignment_id=assignment_id))
     flash(_("Conflict of interest declared: '%(title)s' has left your list; the organiser assigns "
             "another judge.", title=title), "info")

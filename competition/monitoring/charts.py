@@ -64,10 +64,12 @@ def _n(value: float) -> str:
 
 def _svg(chart_id: str, title: str, description: str, width: float, height: float, body: list[str],
          defs: str = "", max_width: int = 440) -> Markup:
+    """``max_width`` in pixels: 300, 420 or 440 (classes in anugerah.css; the Content-Security-Policy
+    refuses inline styles)."""
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart d-block w-100 h-auto" role="img" '
-        f'id="{escape(chart_id)}" viewBox="0 0 {_n(width)} {_n(height)}" '
-        f'preserveAspectRatio="xMinYMin meet" style="max-width:{max_width}px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-max-{max_width} d-block w-100 h-auto" '
+        f'role="img" id="{escape(chart_id)}" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
@@ -104,11 +106,12 @@ def legend(series: Sequence[Series]) -> Markup:
     """The colours' names, as an HTML list under the chart (the table holds the same names)."""
     items = []
     for s in series:
-        swatch = (f"background:repeating-linear-gradient(45deg,{s.colour} 0 3px,#fff 3px 5px);"
-                  if s.hatched else f"background:{s.colour};")
-        items.append(f'<li class="d-inline-flex align-items-center me-3"><span class="d-inline-block me-1 '
-                     f'border border-dark-subtle" style="width:.9em;height:.9em;{swatch}"></span>'
-                     f'{escape(s.label)}</li>')
+        # Drawn in SVG: a colour in an attribute, where a style attribute would be refused.
+        paint = (f'<rect width="12" height="12" fill="#fff"/><path d="M-1 5 5-1M-1 11 11-1M5 13 13 5" '
+                 f'stroke="{s.colour}" stroke-width="3"/>' if s.hatched
+                 else f'<rect width="12" height="12" fill="{s.colour}"/>')
+        items.append(f'<li class="d-inline-flex align-items-center me-3"><svg class="swatch me-1 border '
+                     f'border-dark-subtle" width="12" height="12">{paint}</svg>{escape(s.label)}</li>')
     return Markup(f'<ul class="list-unstyled small mb-2" aria-hidden="true">{"".join(items)}</ul>')
 
 

@@ -22,11 +22,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask, got_request_exception
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from competition import create_app
 from competition.models import User
+from competition.web.headers import RequestHandler
 from tests.conftest import empty_tables
 from tests.factories import PASSWORD
 
@@ -96,7 +97,7 @@ def live_server(database: str, tmp_path: Path, smtp_inbox: Inbox) -> Iterator[Li
         errors.append(exception)
 
     got_request_exception.connect(record, app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)  # as flask serve
     url = f"http://127.0.0.1:{server.server_address[1]}"
     app.config["BASE_URL"] = url  # the links in e-mails point here
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -127,16 +128,39 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Reported by every document (and frame) of a context before the page's own scripts run; the
+# messages reach the test through the console.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+                + " in " + event.documentURI + (event.sample ? " (" + event.sample + ")" : ""));
+}, true);
+"""
+
+
+def watch_policy_violations(context: BrowserContext) -> list[str]:
+    """Every Content-Security-Policy violation the browser reports in ``context``'s pages, as it
+    happens."""
+    violations: list[str] = []
+    context.add_init_script(REPORT_VIOLATIONS)
+    context.on("console", lambda message: violations.append(message.text)
+               if message.text.startswith("CSP violation") else None)
+    return violations
+
+
 @pytest.fixture
 def browser_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A page in a fresh browser context (no cookies), desktop-sized, with relative URLs resolved
-    against the live server."""
+    against the live server. A journey fails if the browser reports a Content-Security-Policy
+    violation on any of its pages."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="id-ID",
                                   timezone_id="Asia/Jakarta")
     context.set_default_timeout(TIMEOUT_MS)
+    violations = watch_policy_violations(context)
     page = context.new_page()
     yield page
     context.close()
+    assert not violations, "the Content-Security-Policy refused:\n" + "\n".join(violations)
 
 
 # -- helpers the journeys share ---------------------------------------------------------------------

@@ -245,7 +245,7 @@ def test_the_timeline_keeps_the_lines_of_the_verifiers_notes(client, opd):
     entry = returned_entry(opd, comment="Lengkapi SK.\nSetiap klaim ...: Foto kegiatan tidak terbaca")
     sign_in(client, opd.operator)
     shown = page(client.get(f"/innovations/{entry.id}"))
-    assert ('<div class="border-start border-3 ps-2 mt-1" style="white-space: pre-line">'
+    assert ('<div class="border-start border-3 ps-2 mt-1 pre-line">'
             "Lengkapi SK.\nSetiap klaim ...: Foto kegiatan tidak terbaca</div>") in shown
 
 
@@ -318,7 +318,7 @@ def test_the_status_page_shows_the_whole_innovation(client, opd):
     assert "Content of the innovation</summary>" in content
     for label, text in (("Design (rancang bangun)", entry.rancang_bangun), ("Goals", "Balita terpantau."),
                         ("Benefits", "Kader mencatat lebih cepat."), ("Results", "Cakupan naik 20%.")):
-        text_block = f'<p class="small mb-0" style="white-space: pre-line">{text}</p>'
+        text_block = f'<p class="small mb-0 pre-line">{text}</p>'
         assert f"{label}</h3>\n            {text_block}" in content
 
 
@@ -331,7 +331,7 @@ def test_the_edit_form_shows_the_verifiers_latest_return(client, opd):
     form = page(client.get(f"/innovations/{entry.id}/edit"))
     notes = part(form, '<section class="alert alert-warning" id="return-notes"', "</section>")
     assert "The verifier's notes" in notes and opd.verifier.name in notes
-    assert '<div style="white-space: pre-line">Foto kegiatan\ntidak terbaca.</div>' in notes
+    assert '<div class="pre-line">Foto kegiatan\ntidak terbaca.</div>' in notes
     assert "Lengkapi SK." not in notes
     assert form.index('id="return-notes"') < form.index('<form method="post" novalidate')
 

@@ -1,6 +1,6 @@
 """Every page, for every role of the demo, in both languages: it opens (or is refused, never an
-error), it declares its language, it speaks that language only, and every form control on it
-has a label.
+error), it declares its language, it speaks that language only, every form control on it has a
+label, and it holds nothing the Content-Security-Policy refuses (inline script or style).
 
 The language check compares each page with the catalogues: in Bahasa Indonesia no English
 interface sentence may show, and in English no Indonesian one.
@@ -20,12 +20,23 @@ from sqlalchemy import select
 
 from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from competition.extensions import db
-from competition.models import Assignment, Competition, Criterion, CriterionLevel, Entry, Round, User
+from competition.models import (
+    Assignment,
+    Competition,
+    Criterion,
+    CriterionLevel,
+    Entry,
+    Evidence,
+    Round,
+    User,
+)
 from competition.people.operations import password_reset_token
+from tests.web.pages import inline_code
 
 CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 # Endpoints that answer with files rather than pages, or are the app's assets.
-NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "people.import_template",
+NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
+             "people.import_template",
              "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
@@ -141,7 +152,9 @@ def urls_for(app: Flask) -> dict[str, list[str]]:
     judge = db.session.scalar(select(User).where(User.email == f"judge@{EMAIL_DOMAIN}"))
     judged = db.session.scalar(select(Assignment).join(Round).where(
         Round.competition_id == last_year.id, Assignment.judge_id == judge.id).order_by(Assignment.id))
-    assert entry and awarded and judged
+    link = db.session.scalar(select(Evidence).where(Evidence.entry_id == judged.entry_id,
+                                                    Evidence.kind == "link").order_by(Evidence.id))
+    assert entry and awarded and judged and link
     values = {
         "public.competition": [{"competition_id": c.id} for c in (this_year, last_year)],
         "innovations.show": [{"entry_id": e.id} for e in (entry, awarded, draft, submitted)],
@@ -151,6 +164,7 @@ def urls_for(app: Flask) -> dict[str, list[str]]:
         "people.show": [{"user_id": operator.id}],
         "auth.reset_password": [{"token": password_reset_token(operator)}],
         "auth.welcome": [{"token": password_reset_token(operator, purpose="invitation")}],
+        "innovations.evidence_open": [{"evidence_id": link.id}],
         "scoring.entry": [{"assignment_id": judged.id}],
         "scoring.confirm": [{"assignment_id": judged.id}],
         "panels.assignments": [{"competition_id": last_year.id, "round_id": judged.round_id}],
@@ -184,7 +198,8 @@ MUST_OPEN = {
     "organiser": {"people.index", "people.show", "people.new", "people.import_file", "setup.overview",
                   "setup.round_", "panels.index", "panels.assignments", "dashboard.index", "results.preview",
                   "results.version", "ceremony.index", "ceremony.reveal"},
-    "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry"},
+    "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry",
+              "innovations.evidence_open"},
 }
 
 
@@ -223,6 +238,9 @@ def test_every_page_for_every_role_in_both_languages(demo_app, language):
                 unlabelled = UnlabelledControls(page).problems()
                 if unlabelled:
                     problems.append(f"{role} {url}: without a label: {unlabelled[:3]}")
+                inline = inline_code(page)  # the Content-Security-Policy would refuse it
+                if inline:
+                    problems.append(f"{role} {url}: inline {inline[:3]}")
                 text = visible_text(page)
                 leaks = sorted(s for s in foreign if s in text)
                 if leaks:

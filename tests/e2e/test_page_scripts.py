@@ -1,0 +1,94 @@
+"""The pages whose scripts moved out of the page into competition/static (the
+Content-Security-Policy refuses inline script and inline event handlers) still work in the
+browser: selecting every innovation to verify, showing normalised totals, importing with a
+progress bar, and asking before a destructive form is sent. ``browser_page`` fails each of them
+if the browser reports a policy violation."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Organisation, User
+from tests.e2e.conftest import LiveServer, flash, sign_in
+from tests.entries.test_verification_views import Desk
+from tests.people.test_views import Office
+from tests.results.test_views import Contest
+
+
+def test_select_all_picks_every_innovation_in_the_queue(live_server: LiveServer, browser_page: Page):
+    desk = Desk()
+    page = browser_page
+    sign_in(page, desk.verifier)
+    page.goto("/verification")
+    select_all = page.locator("#select-all")
+    expect(select_all).to_be_visible()  # shown by the script
+    select_all.check()
+    for entry in (desk.newer, desk.older):
+        expect(page.locator(f"#pick-{entry.id}")).to_be_checked()
+    page.locator(f"#pick-{desk.older.id}").uncheck()
+    expect(select_all).not_to_be_checked()
+    assert select_all.evaluate("box => box.indeterminate")
+
+
+def test_the_draft_results_switch_to_normalised_totals(live_server: LiveServer, browser_page: Page):
+    contest = Contest(normalise=True)
+    page = browser_page
+    sign_in(page, contest.organiser)
+    page.goto(f"/manage/{contest.competition.id}/results")
+    first_normalised = page.locator('[data-total="normalised"]').first
+    assert first_normalised.evaluate("total => getComputedStyle(total).display") == "none"
+    page.locator('label[for="totals-normalised"]').click()
+    expect(page.locator("#draft")).to_have_class(re.compile(r"\bshow-normalised\b"))
+    assert first_normalised.evaluate("total => getComputedStyle(total).display") == "inline"
+    page.locator('label[for="totals-raw"]').click()
+    expect(page.locator("#draft")).not_to_have_class(re.compile(r"\bshow-normalised\b"))
+
+
+def test_an_import_is_sent_with_its_progress_and_answered_in_place(live_server: LiveServer,
+                                                                   browser_page: Page, tmp_path):
+    office = Office()
+    db.session.commit()
+    csv = tmp_path / "opd.csv"
+    csv.write_text("name,short_name,parent\nDinas Pendidikan,Disdik,\n", encoding="utf-8")
+    page = browser_page
+    sign_in(page, office.organiser)
+    page.goto("/people/import")
+    page.evaluate("window.stayedOnThePage = true")
+    page.locator('input[name="kind"][value="organisations"]').check()
+    page.locator("#import-form input[type=file]").set_input_files(str(csv))
+    page.locator("#import-form button[type=submit]").click()
+    expect(page.locator("#import-result")).to_contain_text("1 baru")
+    assert page.evaluate("window.stayedOnThePage") is True  # answered by the script, not a new page
+    db.session.expire_all()
+    assert db.session.scalar(select(Organisation).where(Organisation.name == "Dinas Pendidikan"))
+
+
+def test_deactivating_a_user_asks_first(live_server: LiveServer, browser_page: Page):
+    office = Office()
+    db.session.commit()
+    page = browser_page
+    sign_in(page, office.organiser)
+    page.goto(f"/people/{office.operator.id}")
+    asked: list[str] = []
+
+    def answer(accept: bool):
+        def handle(dialog) -> None:
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="Nonaktifkan", exact=True).click()
+    page.wait_for_timeout(200)
+    db.session.expire_all()
+    assert db.session.get(User, office.operator.id).active is True
+    page.once("dialog", answer(True))
+    page.get_by_role("button", name="Nonaktifkan", exact=True).click()
+    expect(flash(page, "Operator Dinkes")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(User, office.operator.id).active is False
+    assert asked == ["Nonaktifkan Operator Dinkes? Ia tidak akan dapat masuk lagi."] * 2
