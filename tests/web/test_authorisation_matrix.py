@@ -61,6 +61,7 @@ PEOPLE = (
 LOGIN = "login"
 EVIDENCE = b"%PDF-1.4 bukti dukung"
 EVIDENCE_SHA256 = hashlib.sha256(EVIDENCE).hexdigest()
+LINK_TITLE = "Video inovasi di situs dinas"
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ def add_people() -> None:
     db.session.add(Evidence(entry=own_draft, kind="file", title="SK Kepala Dinas", sha256=EVIDENCE_SHA256,
                             size_bytes=len(EVIDENCE), media_type="application/pdf",
                             original_name="sk-kepala-dinas.pdf", uploaded_by=operator_a))
+    db.session.add(Evidence(entry=judged.entry, kind="link", title=LINK_TITLE,
+                            url="https://dinkes.kedirikota.go.id/inovasi"))
     db.session.commit()
 
 
@@ -167,6 +170,7 @@ def route_values() -> dict[str, dict]:
     )
     judged = judged_assignment(last_year)
     evidence = db.session.scalar(select(Evidence).where(Evidence.sha256 == EVIDENCE_SHA256))
+    link = db.session.scalar(select(Evidence).where(Evidence.title == LINK_TITLE))
     notification = db.session.scalar(
         select(Notification).where(Notification.user_id == operator_a.id).order_by(Notification.id)
     )
@@ -203,6 +207,8 @@ def route_values() -> dict[str, dict]:
         "innovations.add_evidence": {"entry_id": draft.id},
         "innovations.delete_evidence": {"entry_id": evidence.entry_id, "evidence_id": evidence.id},
         "innovations.evidence_file": {"evidence_id": evidence.id},
+        "innovations.evidence_open": {"evidence_id": link.id},
+        "innovations.evidence_go": {"evidence_id": link.id},
         "notifications.open_notification": {"notification_id": notification.id},
         "verification.review": {"entry_id": submitted.id},
         "verification.decide": {"entry_id": submitted.id, "trigger": "verify"},
