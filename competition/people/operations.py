@@ -16,21 +16,21 @@ from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
+from competition.people.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH  # the user pages' form
+from competition.people.passwords import password_problems
+from competition.people.sessions import end_sessions
 from competition.policy import activation_refusal, role_revocation_refusal
 from competition.unit_of_work import operation
 from workflows.messages import t
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 8
 
 
 @operation
 def create_user(*, email: str, name: str, password: str,
                 organisation: Organisation | None = None) -> User:
     email = email.strip().lower()
-    problems = _email_and_name_problems(email, name)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
+    problems = _email_and_name_problems(email, name) + password_problems(password)
     if problems:
         raise InvalidInput(problems)
     user = User(email=email, name=name.strip(), organisation=organisation)
@@ -79,11 +79,14 @@ def grant_role(user: User, competition: Competition, role: str) -> Membership:
 
 
 @operation
-def change_password(user: User, new_password: str) -> None:
-    """Set a new password (the caller has checked the current one)."""
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
+def change_password(user: User, new_password: str, *, keep_session: str | None = None) -> None:
+    """Set a new password (the caller has checked the current one) and end every session of
+    ``user`` but ``keep_session`` (the token of the session it was chosen in, if any)."""
+    problems = password_problems(new_password)
+    if problems:
+        raise InvalidInput(problems)
     user.set_password(new_password)
+    end_sessions(user, "password_changed", keep=keep_session)
     db.session.flush()
 
 
@@ -105,6 +108,8 @@ def set_user_active(user: User, active: bool, by: User) -> None:
     if refusal:
         raise (InvalidInput if user.id == by.id else NotPermitted)(refusal)
     user.active = active
+    if not active:
+        end_sessions(user, "deactivated")
     db.session.flush()
 
 
