@@ -27,7 +27,7 @@ from competition.models import User
 from competition.notifications.operations import queue_password_reset
 from competition.people.models import password_matches
 from competition.people.operations import change_password, password_reset_token, user_for_reset_token
-from competition.people.passwords import password_problems
+from competition.people.passwords import MIN_PASSWORD_LENGTH, password_problems
 from competition.people.sessions import end_session, signed_in_user, start_session
 from competition.people.throttling import count_failure
 
@@ -87,7 +87,9 @@ class LoginForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
+                        description=_l("At least %(count)s characters, and not one of the most common "
+                                       "passwords.", count=MIN_PASSWORD_LENGTH))
     repeat = PasswordField(_l("Repeat the new password"),
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
@@ -97,7 +99,9 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
+                        description=_l("At least %(count)s characters, and not one of the most common "
+                                       "passwords.", count=MIN_PASSWORD_LENGTH))
     repeat = PasswordField(_l("Repeat the new password"),
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 

@@ -111,3 +111,12 @@ def test_an_invitation_accepts_a_good_password(client, app):
     assert client.post(link, data={"new": "kopi-tubruk-di-kediri",
                                    "repeat": "kopi-tubruk-di-kediri"}).status_code == 302
     assert user.check_password("kopi-tubruk-di-kediri")
+
+
+def test_the_password_pages_say_the_rule_before_it_is_broken(client, app):
+    user = make_user()
+    hint = "Paling sedikit 10 karakter, dan bukan salah satu kata sandi yang paling umum."
+    assert hint in page(client.get("/password/reset/" + password_reset_token(user)))
+    sign_in(client, user, language=None)
+    form = page(client.get("/password"))
+    assert hint in form and 'aria-describedby="new-help"' in form
