@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competition import unit_of_work
 from competition.config import load_config
@@ -70,15 +71,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter   # before any route is added
     from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_commands
+    from competition.people import throttling
     from competition.web import headers as security_headers
     from competition.web import register_blueprints
 
     register_blueprints(app)
     register_commands(app)
     unit_of_work.init_app(app)
+    throttling.init_app(app)  # outside the unit of work: a refused request never opens one
     _send_mail_in_the_background(app)
     app.wsgi_app = refuse_untrusted_hosts(app.wsgi_app,  # type: ignore[method-assign]
                                           lambda: app.config["TRUSTED_HOSTS"])
+    if app.config["PROXY_COUNT"]:
+        # The client's address and scheme as the trusted proxies saw them (X-Forwarded-For and
+        # -Proto); without proxies those headers are the client's own claim and are ignored.
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     security_headers.init_app(app)  # outermost: the refusal of an unknown host gets them too
     return app
 

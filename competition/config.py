@@ -70,6 +70,39 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         # How long after a judge's last change the scoring page saves the draft.
         "AUTOSAVE_DELAY_MS": int(env.get("ANUGERAH_AUTOSAVE_DELAY_MS", 800)),
         "BABEL_DEFAULT_LOCALE": "id",
+        **session_settings(env),
+        **throttle_settings(env),
+    }
+
+
+def session_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The session cookie, and how long a session lasts (competition.people.sessions)."""
+    return {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Sent only over HTTPS when the application is served over HTTPS.
+        "SESSION_COOKIE_SECURE": env.get("ANUGERAH_BASE_URL", "").lower().startswith("https://"),
+        # A session ends after this long without a request, and this long after signing in.
+        "SESSION_IDLE_MINUTES": int(env.get("ANUGERAH_SESSION_IDLE_MINUTES", 30)),
+        "SESSION_MAX_HOURS": int(env.get("ANUGERAH_SESSION_MAX_HOURS", 12)),
+    }
+
+
+def throttle_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Limits on signing in and on password-reset mail (competition.throttling), in the notation
+    of the ``limits`` library ("5 per 15 minutes"), counted in Redis when ``ANUGERAH_REDIS_URL``
+    is set (shared by every process) and in each process's memory otherwise."""
+    return {
+        # Failed sign-ins (and wrong current passwords when changing it) per account, and per
+        # client address; successful sign-ins do not count.
+        "SIGN_IN_LIMIT_PER_ACCOUNT": env.get("ANUGERAH_SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "SIGN_IN_LIMIT_PER_ADDRESS": env.get("ANUGERAH_SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # Requests for a reset link per account (the e-mail given) and per client address.
+        "RESET_LIMIT_PER_ACCOUNT": env.get("ANUGERAH_RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
+        "RESET_LIMIT_PER_ADDRESS": env.get("ANUGERAH_RESET_LIMIT_PER_ADDRESS", "10 per hour"),
+        "RATELIMIT_STORAGE_URI": env.get("ANUGERAH_REDIS_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("ANUGERAH_REDIS_PREFIX", "anugerah"),
+        # How many reverse proxies stand in front of the application: the client address is then
+        # taken from that many X-Forwarded-For entries (werkzeug's ProxyFix); 0 trusts none.
+        "PROXY_COUNT": int(env.get("ANUGERAH_PROXY_COUNT", 0)),
     }

@@ -23,6 +23,7 @@ from competition.config import database_url
 from competition.demo import DemoSummary, load_demo
 from competition.extensions import db
 from competition.i18n import compile_catalogues
+from competition.people.throttling import limiter_of
 
 SERVER_URL = os.environ.get("ANUGERAH_TEST_DATABASE_URL")
 
@@ -119,8 +120,8 @@ def _shared_app(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture
 def app(_shared_app: Flask, tmp_path: Path) -> Iterator[Flask]:
-    """The app, with its own evidence folder, inside its context; afterwards every row is removed
-    and any setting the test changed is put back."""
+    """The app, with its own evidence folder, inside its context; afterwards every row is removed,
+    the sign-in counts are forgotten and any setting the test changed is put back."""
     app = _shared_app
     settings = dict(app.config)
     app.config["EVIDENCE_DIR"] = tmp_path / "evidence"
@@ -129,6 +130,7 @@ def app(_shared_app: Flask, tmp_path: Path) -> Iterator[Flask]:
             yield app
             empty_tables(dispose=False)
     finally:
+        limiter_of(app).reset()
         app.config.clear()
         app.config.update(settings)
 

@@ -86,7 +86,7 @@ def test_create_user_bad_input_changes_nothing(runner):
                                  "--password", "pendek"])
     assert result.exit_code == 1
     assert "email: 'bukan-email' is not an e-mail address" in result.output
-    assert "password: at least 8 characters" in result.output
+    assert "password: use at least 10 characters" in result.output
     assert db.session.scalars(select(User)).all() == []
 
 

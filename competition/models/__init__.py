@@ -25,7 +25,7 @@ from competition.judging.models import (
 )
 from competition.models.state import guard_state
 from competition.notifications.models import Notification, OutboxMessage
-from competition.people.models import MEMBERSHIP_ROLES, Membership, Organisation, Region, User
+from competition.people.models import MEMBERSHIP_ROLES, Membership, Organisation, Region, User, UserSession
 from competition.results.models import (
     Award,
     ResultRow,
@@ -53,5 +53,6 @@ __all__ = [
     "TieDecision",
     "COMPETITION_PHASES", "Category", "Competition", "CompetitionEvent", "ENTRY_STATUSES", "Entry",
     "EntryEvent", "Evidence", "MEMBERSHIP_ROLES", "Membership", "Organisation", "Region", "User",
+    "UserSession",
     "UNITS_COMPETE_RULES", "UNITS_OWN", "UNITS_PARENT",
 ]

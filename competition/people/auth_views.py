@@ -1,10 +1,16 @@
-"""Signing in and out, changing one's password, and choosing the language."""
+"""Signing in and out, changing one's password, and choosing the language.
+
+A signed-in browser's cookie names its server-side session (:mod:`competition.people.sessions`),
+checked on every request by :func:`load_user`; sign-in and reset requests are throttled
+(:mod:`competition.people.throttling`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,7 +18,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from competition.extensions import db, login_manager
 from competition.i18n import LANGUAGES
@@ -20,12 +26,10 @@ from competition.links import absolute_url
 from competition.models import User
 from competition.notifications.operations import queue_password_reset
 from competition.people.models import password_matches
-from competition.people.operations import (
-    MIN_PASSWORD_LENGTH,
-    change_password,
-    password_reset_token,
-    user_for_reset_token,
-)
+from competition.people.operations import change_password, password_reset_token, user_for_reset_token
+from competition.people.passwords import MIN_PASSWORD_LENGTH, password_problems
+from competition.people.sessions import end_session, signed_in_user, start_session
+from competition.people.throttling import count_failure
 
 bp = Blueprint("auth", __name__)
 
@@ -35,9 +39,45 @@ login_manager.login_message_category = "warning"
 login_manager.session_protection = "strong"
 
 
+# Where Flask's session cookie keeps the token of the server-side session.
+SESSION_TOKEN = "_session_token"
+# What signing in and out keep of the cookie: the language chosen.
+KEPT_ACROSS_SIGN_IN = ("language",)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The user of this request's live session; a session that has ended (signed out elsewhere,
+    a new password, deactivation, idle or too old) signs the browser out."""
+    token = session.get(SESSION_TOKEN)
+    user = None
+    if user_id.isdigit() and isinstance(token, str):
+        config = current_app.config
+        user = signed_in_user(token, int(user_id), idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+                              lifetime=timedelta(hours=config["SESSION_MAX_HOURS"]))
+    if user is None:
+        for key in ("_user_id", "_fresh", "_id", SESSION_TOKEN):
+            session.pop(key, None)
+    return user
+
+
+def _fresh_cookie() -> None:
+    """Forget everything in the cookie but the language: the session before signing in (and its
+    CSRF token) is not the session after it."""
+    kept: dict[str, Any] = {key: session[key] for key in KEPT_ACROSS_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # Flask-WTF's per-request copy
+
+
+class NewPassword:
+    """The rules for a new password (:func:`~competition.people.passwords.password_problems`),
+    naming the field by its label."""
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        problems = password_problems(field.data or "", str(field.label.text))
+        if problems:
+            raise ValidationError(problems[0])
 
 
 class LoginForm(FlaskForm):
@@ -47,7 +87,9 @@ class LoginForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
+                        description=_l("At least %(count)s characters, and not one of the most common "
+                                       "passwords.", count=MIN_PASSWORD_LENGTH))
     repeat = PasswordField(_l("Repeat the new password"),
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
@@ -57,7 +99,9 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
+                        description=_l("At least %(count)s characters, and not one of the most common "
+                                       "passwords.", count=MIN_PASSWORD_LENGTH))
     repeat = PasswordField(_l("Repeat the new password"),
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
@@ -84,10 +128,13 @@ def login() -> str | Response:
             if not user.active:
                 flash(_("This account has been deactivated. Ask the organiser."), "danger")
             else:
+                _fresh_cookie()
                 login_user(user)
+                session[SESSION_TOKEN] = start_session(user)
                 flash(_("Welcome, %(name)s.", name=user.name), "success")
                 return redirect(safe_next(request.args.get("next")))
         else:
+            count_failure()
             flash(_("E-mail or password is wrong."), "danger")
     return render_template("people/auth/login.html", form=form)
 
@@ -95,7 +142,9 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    end_session(session.get(SESSION_TOKEN))
     logout_user()
+    _fresh_cookie()
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
 
@@ -106,9 +155,10 @@ def password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
+            count_failure()
             form.current.errors = [_("The current password is wrong.")]
         else:
-            change_password(current_user, form.new.data)
+            change_password(current_user, form.new.data, keep_session=session.get(SESSION_TOKEN))
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))
     return render_template("people/auth/password.html", form=form)

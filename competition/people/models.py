@@ -141,6 +141,36 @@ def password_matches(user: User | None, password: str) -> bool:
     return user.check_password(password)
 
 
+SESSION_END_REASONS = ("signed_out", "password_changed", "deactivated", "idle", "expired")
+
+
+class UserSession(Model):
+    """One sign-in, from signing in until it ends: the browser's cookie holds a random token and
+    this row its SHA-256 digest (a copy of the table signs nobody in). Every request checks it
+    (:mod:`competition.people.sessions`), so a session ended here is over wherever its cookie is."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (
+        CheckConstraint(one_of("end_reason", SESSION_END_REASONS), name="end_reason_known"),
+        CheckConstraint("(ended_at IS NULL AND end_reason IS NULL) OR "
+                        "(ended_at IS NOT NULL AND end_reason IS NOT NULL)", name="ended_with_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most once a minute, so most page views cost no write.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
+
+
 class Membership(Model):
     """A user's role in one competition."""
 

@@ -16,12 +16,14 @@ from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, Region, User
+from competition.people.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH  # the user pages' form
+from competition.people.passwords import password_problems
+from competition.people.sessions import end_sessions
 from competition.policy import activation_refusal, can_manage_user, can_see_user, role_revocation_refusal
 from competition.unit_of_work import operation
 from workflows.messages import t
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 8
 
 
 @operation
@@ -31,9 +33,7 @@ def create_user(*, email: str, name: str, password: str, organisation: Organisat
     ``by`` is the organiser making it (None: an administrator on the command line): an address
     they may not manage is refused without saying whether it is registered."""
     email = email.strip().lower()
-    problems = _email_and_name_problems(email, name, by)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
+    problems = _email_and_name_problems(email, name, by) + password_problems(password)
     if organisation is not None and region is not None and organisation.region_id != region.id:
         problems.append(t("organisation: %(name)s is not an OPD of %(region)s", name=organisation.name,
                           region=region.name))
@@ -95,11 +95,14 @@ def grant_role(user: User, competition: Competition, role: str) -> Membership:
 
 
 @operation
-def change_password(user: User, new_password: str) -> None:
-    """Set a new password (the caller has checked the current one)."""
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(t("password: at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
+def change_password(user: User, new_password: str, *, keep_session: str | None = None) -> None:
+    """Set a new password (the caller has checked the current one) and end every session of
+    ``user`` but ``keep_session`` (the token of the session it was chosen in, if any)."""
+    problems = password_problems(new_password)
+    if problems:
+        raise InvalidInput(problems)
     user.set_password(new_password)
+    end_sessions(user, "password_changed", keep=keep_session)
     db.session.flush()
 
 
@@ -121,6 +124,8 @@ def set_user_active(user: User, active: bool, by: User) -> None:
     if refusal:
         raise (InvalidInput if user.id == by.id else NotPermitted)(refusal)
     user.active = active
+    if not active:
+        end_sessions(user, "deactivated")
     db.session.flush()
 
 

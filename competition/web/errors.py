@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from math import ceil
+
+from flask import Flask, current_app, render_template
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
+from competition.documents.formatting import format_datetime
 from competition.errors import AnugerahError
+from competition.models.types import utcnow
+from competition.people.throttling import retry_at
 
 MESSAGES = {
     400: (_l("Request not understood"), _l("The form could not be read. Reload the page and try again.")),
     403: (_l("Not allowed"), _l("You do not have access to this page or action.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist or has been moved.")),
+    429: (_l("Too many attempts"),
+          _l("To keep accounts safe, this is paused for a while after too many attempts.")),
     409: (_l("Changed by someone else"),
           _l("Someone else changed this at the same moment. Reload the page and try again.")),
     503: (_l("Not available on this server"),
@@ -33,6 +43,22 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return error_page(400, str(_l("The form had expired. Reload the page and send it again.")))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_attempts(error: RateLimitExceeded) -> Response:
+        """When the next attempt will be let through, in words and in a Retry-After header."""
+        again = retry_at()
+        detail = None
+        seconds = 60
+        if again is not None:
+            seconds = max(1, ceil((again - utcnow()).total_seconds()))
+            minutes = max(1, round(seconds / 60))
+            detail = ngettext("Try again in %(num)s minute, at %(time)s.",
+                              "Try again in %(num)s minutes, at %(time)s.", minutes,
+                              time=format_datetime(again, current_app.config["DISPLAY_TIMEZONE"],
+                                                   str(get_locale() or "id")))
+        page, status = error_page(429, detail)
+        return Response(page, status, headers={"Retry-After": str(seconds)}, mimetype="text/html")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -1,0 +1,115 @@
+"""Limits on guessing passwords and on password-reset mail, with Flask-Limiter.
+
+- Signing in: failed attempts per account (the e-mail given, as the sign-in page reads it) and
+  per client address (``SIGN_IN_LIMIT_PER_ACCOUNT``, ``SIGN_IN_LIMIT_PER_ADDRESS``). Only
+  failures count (the view says so with :func:`count_failure`), so people who sign in often are
+  never held back; once the limit is reached every attempt is refused, the right password too.
+  A wrong current password on the change-password page counts against the same account.
+- Asking for a reset link: every request per account and per address (``RESET_LIMIT_*``); a
+  refused request sends nothing.
+
+A refused request gets a 429 page saying when to try again (:func:`retry_at`). The client address
+is ``request.remote_addr``: the socket's peer, or what ``ANUGERAH_PROXY_COUNT`` trusted proxies
+said (werkzeug's ProxyFix, set up in :func:`competition.create_app`); X-Forwarded-For is never read
+here. Counts live in Redis when ``ANUGERAH_REDIS_URL`` is set, else in the process's memory; should
+Redis fail, the process counts in memory until it is back.
+
+Each app gets its own limiter (:func:`init_app`): its storage and key prefix come from that app's
+settings, and the limits are read from its config at each request, so a test may change them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from flask.wrappers import Response
+from flask_limiter import Limiter, RouteLimit
+from flask_login import current_user
+
+_LIMITER = "anugerah.limiter"
+_FAILED = "anugerah_failed_attempt"
+# Counts of one kind shared by several pages.
+SIGN_IN_ACCOUNT_SCOPE = "sign-in-per-account"
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _account(email: str) -> str:
+    """The count's key for an e-mail address as the sign-in page reads it (trimmed, lower case):
+    keyed with the secret, so stored counts do not reveal who was tried."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    normalised = email.strip().lower().encode("utf-8")
+    return "account:" + hmac.new(secret, normalised, hashlib.sha256).hexdigest()[:32]
+
+
+def given_account() -> str:
+    return _account(request.form.get("email", ""))
+
+
+def own_account() -> str:
+    return _account(current_user.email if current_user.is_authenticated else "")
+
+
+def count_failure() -> None:
+    """This request failed to prove a password: it counts against the sign-in limits."""
+    g.setdefault(_FAILED, True)
+
+
+def _failed(response: Response) -> bool:
+    return bool(g.get(_FAILED))
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[name])
+
+
+def _limits(limiter: Limiter) -> dict[str, list[RouteLimit]]:
+    """The limits of each throttled page, on its POSTs."""
+    def failures(setting: str, key: Callable[[], str], scope: str) -> RouteLimit:
+        return limiter.shared_limit(_setting(setting), scope, key_func=key, methods=["POST"],
+                                    deduct_when=_failed)
+
+    def requests(setting: str, key: Callable[[], str]) -> RouteLimit:
+        return limiter.limit(_setting(setting), key_func=key, methods=["POST"])
+
+    return {
+        "auth.login": [failures("SIGN_IN_LIMIT_PER_ACCOUNT", given_account, SIGN_IN_ACCOUNT_SCOPE),
+                       failures("SIGN_IN_LIMIT_PER_ADDRESS", client_address, "sign-in-per-address")],
+        "auth.password": [failures("SIGN_IN_LIMIT_PER_ACCOUNT", own_account, SIGN_IN_ACCOUNT_SCOPE)],
+        "auth.forgot_password": [requests("RESET_LIMIT_PER_ACCOUNT", given_account),
+                                 requests("RESET_LIMIT_PER_ADDRESS", client_address)],
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Give ``app`` its limiter and put the limits on its pages (after they are registered)."""
+    limiter = Limiter(client_address, strategy="moving-window", in_memory_fallback_enabled=True,
+                      # A Redis that does not answer holds a sign-in up for a second at most.
+                      storage_options={"socket_connect_timeout": 1, "socket_timeout": 1})
+    limiter.init_app(app)
+    app.extensions[_LIMITER] = limiter
+    for endpoint, limits in _limits(limiter).items():
+        view: Callable[..., Any] = app.view_functions[endpoint]
+        for limit in limits:
+            view = limit(view)
+        app.view_functions[endpoint] = view
+
+
+def limiter_of(app: Flask) -> Limiter:
+    limiter: Limiter = app.extensions[_LIMITER]
+    return limiter
+
+
+def retry_at() -> datetime | None:
+    """When the limit that refused this request lets the next attempt through."""
+    refused = limiter_of(current_app).current_limit
+    if refused is None:
+        return None
+    return datetime.fromtimestamp(refused.reset_at, UTC)
