@@ -29,7 +29,7 @@ from competition.people.models import password_matches
 from competition.people.operations import change_password, password_reset_token, user_for_reset_token
 from competition.people.passwords import MIN_PASSWORD_LENGTH, password_problems
 from competition.people.sessions import end_session, signed_in_user, start_session
-from competition.people.throttling import count_failure
+from competition.people.throttling import TooManyAttempts, claim_attempt, count_failure, forget_attempts
 
 bp = Blueprint("auth", __name__)
 
@@ -123,8 +123,11 @@ def login() -> str | Response:
         return redirect(url_for("public.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        if not claim_attempt(form.email.data):
+            raise TooManyAttempts()
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
         if password_matches(user, form.password.data) and user is not None:
+            forget_attempts(form.email.data)
             if not user.active:
                 flash(_("This account has been deactivated. Ask the organiser."), "danger")
             else:
@@ -154,10 +157,13 @@ def logout() -> Response:
 def password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            count_failure()
-            form.current.errors = [_("The current password is wrong.")]
+        if not claim_attempt(current_user.email):
+            raise TooManyAttempts()
+        if current_user.check_password(form.current.data):
+            forget_attempts(current_user.email)
         else:
+            form.current.errors = [_("The current password is wrong.")]
+        if not form.current.errors:
             change_password(current_user, form.new.data, keep_session=session.get(SESSION_TOKEN))
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))

@@ -1,10 +1,15 @@
 """Limits on guessing passwords and on password-reset mail, with Flask-Limiter.
 
-- Signing in: failed attempts per account (the e-mail given, as the sign-in page reads it) and
-  per client address (``SIGN_IN_LIMIT_PER_ACCOUNT``, ``SIGN_IN_LIMIT_PER_ADDRESS``). Only
-  failures count (the view says so with :func:`count_failure`), so people who sign in often are
-  never held back; once the limit is reached every attempt is refused, the right password too.
-  A wrong current password on the change-password page counts against the same account.
+- Signing in, per account (the e-mail given, as the sign-in form reads it, ``SIGN_IN_LIMIT_PER_
+  ACCOUNT``): the view claims an attempt before it checks the password (:func:`claim_attempt`),
+  in one atomic step of the store, so attempts sent at the same moment get no more checks than
+  attempts sent one by one; the right password forgets the account's attempts
+  (:func:`forget_attempts`), so people who sign in often are never held back. Once the limit is
+  reached every attempt is refused, the right password too. The change-password page claims
+  from the same account before it checks the current password.
+- Signing in, per client address (``SIGN_IN_LIMIT_PER_ADDRESS``): only failures count (the view
+  says so with :func:`count_failure`), so an office behind one address is not held back by its
+  own sign-ins.
 - Asking for a reset link: every request per account and per address (``RESET_LIMIT_*``); a
   refused request sends nothing.
 
@@ -22,19 +27,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_limiter import Limiter, RouteLimit
-from flask_login import current_user
+from limits import RateLimitItem, parse
+from werkzeug.exceptions import TooManyRequests
 
 _LIMITER = "anugerah.limiter"
 _FAILED = "anugerah_failed_attempt"
+_RETRY_AT = "anugerah_retry_at"
 # Counts of one kind shared by several pages.
 SIGN_IN_ACCOUNT_SCOPE = "sign-in-per-account"
+
+
+class TooManyAttempts(TooManyRequests):
+    """An account has no sign-in attempt left (:func:`claim_attempt`)."""
 
 
 def client_address() -> str:
@@ -50,11 +61,29 @@ def _account(email: str) -> str:
 
 
 def given_account() -> str:
-    return _account(request.form.get("email", ""))
+    """The account a form names, read as Flask-WTF reads it: from the form, or a JSON body."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    email = data.get("email", "") if isinstance(data, Mapping) else ""
+    return _account(email if isinstance(email, str) else "")
 
 
-def own_account() -> str:
-    return _account(current_user.email if current_user.is_authenticated else "")
+def _sign_in_limit() -> RateLimitItem:
+    return parse(str(current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]))
+
+
+def claim_attempt(email: str) -> bool:
+    """Take one of the account's sign-in attempts before its password is checked; False when
+    none is left (the refusal's time to try again is kept for the 429 page)."""
+    strategy, limit, key = limiter_of(current_app).limiter, _sign_in_limit(), _account(email)
+    if strategy.hit(limit, SIGN_IN_ACCOUNT_SCOPE, key):
+        return True
+    g.setdefault(_RETRY_AT, strategy.get_window_stats(limit, SIGN_IN_ACCOUNT_SCOPE, key).reset_time)
+    return False
+
+
+def forget_attempts(email: str) -> None:
+    """The right password was given: the account's attempts start again from nothing."""
+    limiter_of(current_app).limiter.clear(_sign_in_limit(), SIGN_IN_ACCOUNT_SCOPE, _account(email))
 
 
 def count_failure() -> None:
@@ -80,9 +109,7 @@ def _limits(limiter: Limiter) -> dict[str, list[RouteLimit]]:
         return limiter.limit(_setting(setting), key_func=key, methods=["POST"])
 
     return {
-        "auth.login": [failures("SIGN_IN_LIMIT_PER_ACCOUNT", given_account, SIGN_IN_ACCOUNT_SCOPE),
-                       failures("SIGN_IN_LIMIT_PER_ADDRESS", client_address, "sign-in-per-address")],
-        "auth.password": [failures("SIGN_IN_LIMIT_PER_ACCOUNT", own_account, SIGN_IN_ACCOUNT_SCOPE)],
+        "auth.login": [failures("SIGN_IN_LIMIT_PER_ADDRESS", client_address, "sign-in-per-address")],
         "auth.forgot_password": [requests("RESET_LIMIT_PER_ACCOUNT", given_account),
                                  requests("RESET_LIMIT_PER_ADDRESS", client_address)],
     }
@@ -109,6 +136,8 @@ def limiter_of(app: Flask) -> Limiter:
 
 def retry_at() -> datetime | None:
     """When the limit that refused this request lets the next attempt through."""
+    if g.get(_RETRY_AT) is not None:
+        return datetime.fromtimestamp(g.get(_RETRY_AT), UTC)
     refused = limiter_of(current_app).current_limit
     if refused is None:
         return None

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from competition.documents.formatting import format_datetime
 from competition.errors import AnugerahError
 from competition.models.types import utcnow
-from competition.people.throttling import retry_at
+from competition.people.throttling import TooManyAttempts, retry_at
 
 MESSAGES = {
     400: (_l("Request not understood"), _l("The form could not be read. Reload the page and try again.")),
@@ -45,7 +45,8 @@ def register_error_pages(app: Flask) -> None:
         return error_page(400, str(_l("The form had expired. Reload the page and send it again.")))
 
     @app.errorhandler(RateLimitExceeded)
-    def too_many_attempts(error: RateLimitExceeded) -> Response:
+    @app.errorhandler(TooManyAttempts)
+    def too_many_attempts(error: RateLimitExceeded | TooManyAttempts) -> Response:
         """When the next attempt will be let through, in words and in a Retry-After header."""
         again = retry_at()
         detail = None

@@ -212,3 +212,37 @@ def test_counts_are_kept_in_redis_when_it_is_configured(database, monkeypatch):
         with first.app_context():
             empty_tables()
     assert not list(connection.scan_iter(f"*{prefix}*"))
+
+
+def test_wrong_passwords_sent_at_once_get_no_more_tries_than_one_by_one(app, user):
+    """The attempt is counted before the password is checked: twelve wrong passwords sent at the
+    same moment get five checks between them, not twelve (before, each was let through because
+    none had failed yet)."""
+    import threading
+
+    answers: list[int] = []
+    start = threading.Barrier(12)
+    email = user.email
+
+    def guess() -> None:
+        client = app.test_client()
+        start.wait()
+        answers.append(attempt(client, email, WRONG).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [200] * 5 + [429] * 7
+
+
+def test_a_json_body_counts_against_the_same_account(client, user):
+    """The form also reads JSON; the count must read the same e-mail the form does."""
+    for _ in range(5):
+        attempt(client, user.email, WRONG)
+    response = client.post("/login", json={"email": f" {user.email.upper()} ", "password": PASSWORD})
+    assert response.status_code == 429
+    for _ in range(3):
+        client.post("/password/forgot", json={"email": user.email})
+    assert client.post("/password/forgot", data={"email": user.email}).status_code == 429
