@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
-from wtforms import DateField, SelectField, StringField, TextAreaField, URLField
+from wtforms import DateField, SelectField, StringField, TextAreaField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -337,8 +338,14 @@ def evidence_open(evidence_id: int) -> Response:
     this page's address, and the browser shows the link's once the judge continues."""
     evidence = _link_or_404(evidence_id)
     address = None if hides_organisation(current_user, evidence.entry) else evidence.url
-    return Response(render_template("entries/leaving.html", evidence=evidence, address=address),
+    return Response(render_template("entries/leaving.html", evidence=evidence, address=address,
+                                    onward=generate_csrf(token_key=LEAVING_TOKEN)),
                     mimetype="text/html", headers=NO_REFERRER)
+
+
+# The session's key of the token that lets "continue" on the leaving page through (a token of
+# its own, not the forms' CSRF token, since it travels in an address).
+LEAVING_TOKEN = "leaving_token"
 
 
 @bp.get("/evidence/<int:evidence_id>/go")
@@ -346,9 +353,17 @@ def evidence_open(evidence_id: int) -> Response:
 def evidence_go(evidence_id: int) -> Response:
     """On to the link's address (only a stored link of evidence the user may see: not an open
     redirect); the address is in the Location header alone, not in a body. Spaces and control
-    characters are percent-encoded: a line break must not end the header."""
+    characters are percent-encoded: a line break must not end the header.
+
+    Only with the token of the leaving page of this session: an address that leaves at once,
+    sent by someone else (an OPD to an organiser), stops at the leaving page instead."""
+    evidence = _link_or_404(evidence_id)
+    try:
+        validate_csrf(request.args.get("t", ""), token_key=LEAVING_TOKEN)
+    except ValidationError:
+        return redirect(url_for("innovations.evidence_open", evidence_id=evidence.id))
     address = re.sub(r"[\x00-\x20\x7f]", lambda match: f"%{ord(match.group()):02X}",
-                     _link_or_404(evidence_id).url or "")
+                     evidence.url or "")
     return Response(status=302, headers={"Location": address, **NO_REFERRER})
 
 

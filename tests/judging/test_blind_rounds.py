@@ -8,6 +8,9 @@ taken; whatever answers is searched."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import hashlib
 import itertools
 
@@ -133,10 +136,28 @@ def test_the_judge_leaves_for_a_link_through_the_application_without_a_referrer(
         assert leaving.status_code == 200 and leaving.headers["Referrer-Policy"] == "no-referrer"
         assert "You are leaving Anugerah for an address outside it" in page
         assert "dinkes.kedirikota" not in page
-        assert f'href="/innovations/evidence/{blind.link.id}/go"' in page
-    with client.get(f"/innovations/evidence/{blind.link.id}/go") as away:
+    with client.get(onward(client, blind.link.id)) as away:
         assert away.status_code == 302 and away.headers["Location"] == OPD_ADDRESS
         assert away.headers["Referrer-Policy"] == "no-referrer"
+
+
+def onward(client, evidence_id: int) -> str:
+    """The leaving page's "continue" link, which carries a token of the signed-in session."""
+    page = client.get(f"/innovations/evidence/{evidence_id}/open").get_data(as_text=True)
+    found = re.search(rf'href="(/innovations/evidence/{evidence_id}/go\?t=[^"]+)"', page)
+    assert found, page
+    return html.unescape(found.group(1))
+
+
+def test_a_link_to_go_sent_by_someone_else_stops_at_the_leaving_page(client, blind):
+    """Without the token of the signed-in session, the address that leaves Anugerah at once
+    would let an OPD send an organiser or a verifier straight to a site of its choosing."""
+    sign_in(client, blind.other_judge)
+    for address in (f"/innovations/evidence/{blind.link.id}/go",
+                    f"/innovations/evidence/{blind.link.id}/go?t=forged"):
+        with client.get(address) as response:
+            assert response.status_code == 302
+            assert response.headers["Location"].endswith(f"/innovations/evidence/{blind.link.id}/open")
 
 
 def test_outside_a_blind_round_the_leaving_page_shows_the_address(client, app):
@@ -156,6 +177,8 @@ def test_only_a_judge_who_may_see_the_evidence_is_let_through(client, blind, who
     assert client.get(f"/innovations/evidence/{blind.link.id}/open").status_code == expected
     assert client.get(f"/innovations/evidence/{blind.link.id}/go").status_code == (
         302 if who == "other_judge" else 404)
+    if who == "other_judge":
+        assert client.get(onward(client, blind.link.id)).headers["Location"] == OPD_ADDRESS
     file_evidence = blind.antrean.evidence[-1]
     assert client.get(f"/innovations/evidence/{file_evidence.id}/open").status_code == 404  # not a link
 
@@ -171,7 +194,7 @@ def test_a_stored_address_with_a_line_break_cannot_bend_the_redirect(client, bli
     blind.link.url = "https://dinkes.kedirikota.go.id/sk.pdf\r\nSet-Cookie: session=x"
     db.session.commit()
     sign_in(client, blind.other_judge)
-    with client.get(f"/innovations/evidence/{blind.link.id}/go") as away:
+    with client.get(onward(client, blind.link.id)) as away:
         assert away.status_code == 302
         assert away.headers["Location"] == "https://dinkes.kedirikota.go.id/sk.pdf%0D%0ASet-Cookie:%20session=x"
         assert not any("session=x" in cookie for cookie in away.headers.getlist("Set-Cookie"))
