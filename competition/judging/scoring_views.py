@@ -149,13 +149,16 @@ def masking(entry: Entry, blind: bool) -> Callable[[str | None], str]:
     if not names:
         return lambda text: text or ""
     alternatives = "|".join(re.escape(n) for n in names)
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    # A name stands on its own unless a letter touches it: "Dinkes_Kota" and "Dinkes2025" name
+    # the OPD as much as "Dinkes" does.
+    pattern = re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
     return lambda text: pattern.sub(OPD_PLACEHOLDER, text or "")
 
 
 def _evidence_label(item: Evidence, number: int, redact: Callable[[str | None], str], blind: bool) -> str:
-    """An evidence item's title; in a blind round a file titled by its file name is numbered instead."""
-    if blind and item.kind == "file" and item.title == item.original_name:
+    """An evidence item's title; in a blind round a file titled by its file name (or by as much
+    of it as a title holds) is numbered instead."""
+    if blind and item.kind == "file" and (item.original_name or "").startswith(item.title):
         return _("Document %(number)s", number=number)
     return redact(item.title)
 

@@ -50,6 +50,15 @@ class BlindJury(Jury):
                               original_name="Foto Puskesmas Ngletih.pdf", sha256=sha256, size_bytes=len(PDF),
                               media_type="application/pdf", uploaded_by=self.operator)
         db.session.add(self.photo)
+        # A file name longer than a title may be (cut to 200 characters), and names glued to
+        # other words by an underscore or digits.
+        long_name = "Laporan_Dinkes_" + "x" * 230 + ".pdf"
+        self.report = Evidence(entry=self.antrean, kind="file", title=long_name[:200], original_name=long_name,
+                               sha256=sha256, size_bytes=len(PDF), media_type="application/pdf",
+                               indicator="Profil Dinkes_Kota", uploaded_by=self.operator)
+        self.video = Evidence(entry=self.antrean, kind="link", url="https://example.org/v/1",
+                              title="Video Dinkes2026", indicator="Video")
+        db.session.add_all([self.report, self.video])
         db.session.commit()
 
     def secrets(self) -> list[str]:
