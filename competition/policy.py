@@ -10,7 +10,8 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
   :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`, :func:`can_verify`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`declared_conflicts`, :func:`eligible_judges`;
-- people: :func:`can_manage_user`, :func:`can_see_user`, :func:`seen_users`.
+- people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
+  :func:`seen_users`.
 
 The rule that follows from the organisation tree alone is pure, in
 :mod:`competition.judging.conflicts`.
@@ -171,6 +172,14 @@ def can_manage_user(organiser: User, user: User) -> bool:
     return not held or bool(held & mine)
 
 
+def can_run_account(organiser: User, user: User) -> bool:
+    """Whether ``organiser`` may switch ``user``'s account off or on, or send it a password link:
+    every role it holds must be in their competitions (or it holds none), since those reach
+    into every competition the account serves."""
+    mine = {c.id for c in organised_competitions(organiser)}
+    return can_manage_user(organiser, user) and all(m.competition_id in mine for m in user.memberships)
+
+
 def can_see_user(organiser: User, user: User) -> bool:
     """Whether ``organiser`` sees ``user`` among their people: everyone they manage, and anyone
     holding a role in one of their competitions (whose role there they may revoke)."""
@@ -192,7 +201,7 @@ def activation_refusal(user: User, other: User, active: bool) -> str | None:
     that person (:func:`can_manage_user`), and nobody deactivates their own account."""
     if not active and other.id == user.id:
         return t("You cannot deactivate your own account.")
-    if not can_manage_user(user, other):
+    if not can_run_account(user, other):
         return t("%(user)s may not manage the account of %(other)s", user=user.name, other=other.name)
     return None
 

@@ -39,7 +39,13 @@ from competition.people.operations import (
     unguessable_password,
 )
 from competition.people.organisations import IMPORT_COLUMNS, ImportReport, import_organisations
-from competition.policy import can_manage_user, can_see_user, organised_competitions, seen_users
+from competition.policy import (
+    can_manage_user,
+    can_run_account,
+    can_see_user,
+    organised_competitions,
+    seen_users,
+)
 from competition.unit_of_work import atomic
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -98,10 +104,11 @@ def _seen_user(user_id: int) -> User:
     return user
 
 
-def _managed_user(user_id: int) -> User:
-    """A user whose account the organiser runs (:func:`~competition.policy.can_manage_user`)."""
+def _managed_user(user_id: int, *, account: bool = False) -> User:
+    """A user the organiser may grant roles (:func:`~competition.policy.can_manage_user`), or
+    with ``account`` whose account they run (:func:`~competition.policy.can_run_account`)."""
     user = _seen_user(user_id)
-    if not can_manage_user(current_user, user):
+    if not (can_run_account if account else can_manage_user)(current_user, user):
         abort(403)
     return user
 
@@ -202,7 +209,8 @@ def show(user_id: int) -> str:
     return render_template("people/show.html", user=user, memberships=memberships, role_form=role_form,
                            form=ConfirmForm(), roles=ROLE_LABELS,
                            competition_ids={c.id for c in competitions},
-                           manageable=can_manage_user(current_user, user))
+                           manageable=can_manage_user(current_user, user),
+                           runs_account=can_run_account(current_user, user))
 
 
 @bp.post("/<int:user_id>/roles")
@@ -259,7 +267,7 @@ def revoke(user_id: int, membership_id: int) -> Response:
 @bp.post("/<int:user_id>/active")
 @login_required
 def set_active(user_id: int) -> Response:
-    user = _managed_user(user_id)
+    user = _managed_user(user_id, account=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
@@ -277,7 +285,7 @@ def set_active(user_id: int) -> Response:
 @bp.post("/<int:user_id>/invite")
 @login_required
 def invite(user_id: int) -> Response:
-    user = _managed_user(user_id)
+    user = _managed_user(user_id, account=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not user.active:

@@ -156,3 +156,20 @@ def test_the_command_line_puts_an_account_without_an_opd_in_a_region(runner, reg
         User.email.in_(["juri@unair.ac.id", "juri@its.ac.id", "juri@ui.ac.id"]))).all())
     assert regions_of == {"juri@unair.ac.id": regions.blitar.id, "juri@its.ac.id": regions.kediri.id,
                           "juri@ui.ac.id": None}
+
+
+def test_an_account_that_also_serves_another_competition_is_not_mine_to_switch_off(client, regions):
+    """A verifier of both Kediri competitions: the organiser of one may grant and revoke roles in
+    theirs, but deactivating the account or resetting its password would reach into the other."""
+    shared = make_user(regions.kediri_competition, "verifier", organisation=regions.dinkes, name="Verifikator")
+    db.session.add(Membership(user=shared, competition=regions.kediri_award, role="verifier"))
+    db.session.commit()
+    sign_in(client, regions.kediri_organiser)
+    assert client.get(f"/people/{shared.id}").status_code == 200
+    assert client.post(f"/people/{shared.id}/active", data={"active": "0"}).status_code == 403
+    assert client.post(f"/people/{shared.id}/invite").status_code == 403
+    response = client.post(f"/people/{shared.id}/roles", data={
+        "competition": regions.kediri_competition.id, "role": "judge"}, follow_redirects=True)
+    assert "is now Judge" in page(response)
+    db.session.refresh(shared)
+    assert shared.active
