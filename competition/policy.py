@@ -27,6 +27,7 @@ from sqlalchemy.orm import object_session
 from competition.errors import NotPermitted
 from competition.extensions import db
 from competition.judging.conflicts import organisation_conflict
+from competition.judging.models import REMOVED
 from competition.models import (
     Assignment,
     Competition,
@@ -261,8 +262,8 @@ def eligible_judges(panels: Iterable[Panel], entry: Entry, declared: Iterable[tu
 def can_score(judge: User, assignment: Assignment) -> bool:
     """The assignment is the judge's, they still judge in its competition, and they have no
     conflict of interest with its innovation."""
-    return (assignment.judge_id == judge.id and is_judge(judge, assignment.round.competition)
-            and not is_conflicted(judge, assignment.entry))
+    return (assignment.judge_id == judge.id and assignment.status != REMOVED
+            and is_judge(judge, assignment.round.competition) and not is_conflicted(judge, assignment.entry))
 
 
 def can_see_evidence(user: User, entry: Entry) -> bool:
@@ -277,7 +278,8 @@ def can_see_evidence(user: User, entry: Entry) -> bool:
     if session is None:
         return False
     assigned = session.scalar(select(Assignment.id).where(
-        Assignment.entry_id == entry.id, Assignment.judge_id == user.id).limit(1))
+        Assignment.entry_id == entry.id, Assignment.judge_id == user.id,
+        Assignment.status != REMOVED).limit(1))
     declared = session.scalar(select(ConflictOfInterest.id).where(
         ConflictOfInterest.entry_id == entry.id, ConflictOfInterest.judge_id == user.id).limit(1))
     if assigned is None or declared is not None:

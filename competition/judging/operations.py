@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.judging.assignment import plan_assignments
-from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS
+from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS, REMOVED
+from competition.judging.scoring import change_sheet_status
 from competition.judging.sheets import round_spec
 from competition.models import (
     Assignment,
@@ -375,42 +376,46 @@ def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> A
 
 
 @operation
-def remove_assignment(assignment: Assignment, organiser: User) -> None:
-    """Take a judge off an entry (their draft scores go with it); confirmed scores must be
-    reopened first."""
+def remove_assignment(assignment: Assignment, organiser: User, *, reason: str | None = None) -> None:
+    """Take a judge off an entry; confirmed scores must be reopened first. The sheet is not
+    deleted: it is marked removed through its workflow door, keeping its draft scores and its
+    history, and counts nowhere any more."""
     require_organiser(organiser, assignment.round.competition)
     lock_and_reread_state(assignment.round, share=True)
     lock_and_reread_state(assignment)  # a judge confirming at this moment goes first, or waits
     if assignment.status == "confirmed":
         raise InvalidInput(t("%(judge)s has confirmed the scores for '%(title)s'; reopen them first",
                              judge=assignment.judge.name, title=assignment.entry.title))
-    db.session.delete(assignment)
-    db.session.flush()
+    if assignment.status == REMOVED:
+        raise InvalidInput(t("%(judge)s no longer judges '%(title)s'", judge=assignment.judge.name,
+                             title=assignment.entry.title))
+    change_sheet_status(assignment, "remove", organiser, comment=reason)
 
 
 @operation
 def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfInterest:
     """A judge declares a conflict of interest with an entry: the entry leaves their list and
-    any unconfirmed assignment (with its draft scores) is removed."""
+    each of their sheets for it not yet confirmed is taken off them (kept, with its draft scores
+    and history, as removed)."""
     if not is_judge(judge, entry.competition):
         raise NotPermitted(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
                              competition=entry.competition.name))
     if not reason.strip():
         raise InvalidInput(t("reason: say why there is a conflict of interest"))
     assignments = db.session.scalars(select(Assignment).where(
-        Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)
+        Assignment.entry_id == entry.id, Assignment.judge_id == judge.id, Assignment.status != REMOVED)
         .order_by(Assignment.id).with_for_update()).all()
     if any(a.status == "confirmed" for a in assignments):
         raise InvalidInput(t("you have confirmed scores for '%(title)s'; ask the organiser to reopen "
                              "them before declaring a conflict", title=entry.title))
-    for assignment in assignments:
-        db.session.delete(assignment)
     conflict = ConflictOfInterest(entry=entry, judge=judge, reason=reason.strip())
     db.session.add(conflict)
     try:
         db.session.flush()
     except IntegrityError as exc:
         raise InvalidInput(t("a conflict with '%(title)s' is already declared", title=entry.title)) from exc
+    for assignment in assignments:
+        change_sheet_status(assignment, "declare_conflict", judge, comment=reason)
     return conflict
 
 

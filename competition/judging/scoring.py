@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
+from competition.judging.models import REMOVED
 from competition.judging.sheets import round_spec, sheet_summaries
 from competition.models import (
     Assignment,
@@ -57,7 +58,7 @@ def _load_assignment(assignment: Assignment | int) -> Assignment:
 
 
 def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
-    if assignment.judge_id != judge.id:
+    if assignment.judge_id != judge.id or assignment.status == REMOVED:
         raise NotPermitted(t("%(judge)s is not assigned to '%(title)s' in round '%(round)s'",
                              judge=judge.name, title=assignment.entry.title, round=assignment.round.name))
     if assignment.round.status == "setup":
@@ -301,7 +302,7 @@ def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> Non
                                .execution_options(populate_existing=True)).one()
     still_open = db.session.scalar(select(func.count()).select_from(Assignment).where(
         Assignment.round_id == round_.id, Assignment.entry_id == entry.id,
-        Assignment.status != "confirmed"))
+        Assignment.status == "open"))
     if still_open:
         return
     decidable_alone = is_last_round(round_) or (
