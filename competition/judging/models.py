@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.audit.models import HashChained
 from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
 
@@ -252,7 +253,7 @@ class Score(Model):
     criterion: Mapped[Criterion] = relationship()
 
 
-class ScoringEvent(Model):
+class ScoringEvent(HashChained, Model):
     """Audit of confirming, reopening and taking a judge off their scores for an entry: one row
     for each change of an assignment's status, written by ``change_sheet_status`` only."""
 
@@ -266,7 +267,7 @@ class ScoringEvent(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
-    action: Mapped[str] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -314,7 +315,7 @@ class RoundOutcome(Model):
     entry: Mapped[Entry] = relationship()
 
 
-class RoundEvent(Model):
+class RoundEvent(HashChained, Model):
     """The audit row of one change of a round's status, written by ``change_round_status`` only."""
 
     __tablename__ = "round_event"

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from competition.audit.operations import record
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
@@ -147,6 +148,9 @@ def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, 
                                                Score.criterion_id.in_(cleared_ids)))
     if cleaned:
         _upsert_scores(loaded.id, cleaned)
+    # One row per save, naming the criteria saved and emptied (not their values: the sheet has them).
+    record("scores.draft_saved", judge, competition=loaded.round.competition_id, entry=loaded.entry_id,
+           subject=loaded, details={"saved": sorted(cleaned), "cleared": sorted(cleared_ids)})
     # The statements above bypass the objects loaded before: read the sheet's scores again.
     db.session.expire(loaded, ["scores"])
     return list(db.session.scalars(select(Score).where(Score.assignment_id == loaded.id)
@@ -256,9 +260,12 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
     require_organiser(organiser, round_.competition)
     if not reason.strip():
         raise InvalidInput(t("reason: say why the scores are reopened"))
+    # Of two organisers reopening the sheet at the same moment, the second waits here for the
+    # first to commit, then finds it open and is told who reopened it.
+    lock_and_reread_state(round_, share=True)
+    lock_and_reread_state(loaded)
     if loaded.status != "confirmed":
-        raise InvalidInput(t("the scores of %(judge)s for '%(title)s' are not confirmed",
-                             judge=loaded.judge.name, title=loaded.entry.title))
+        raise InvalidInput(_not_confirmed(loaded))
     if round_.status == "setup":
         raise InvalidInput(t("round '%(round)s' is setup; scores can only be reopened while it is open",
                              round=round_.name))
@@ -275,6 +282,18 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
                             comment=reason, now=now)
     db.session.flush()
     return event
+
+
+def _not_confirmed(sheet: Assignment) -> str:
+    """Why a sheet that is not confirmed cannot be reopened: someone reopened it already, or it
+    never was."""
+    last = db.session.scalar(select(ScoringEvent).where(ScoringEvent.assignment_id == sheet.id)
+                             .order_by(ScoringEvent.id.desc()).limit(1))
+    if sheet.status == "open" and last is not None and last.action == "reopen" and last.actor is not None:
+        return t("%(name)s has already reopened the scores of %(judge)s for '%(title)s'; they are open",
+                 name=last.actor.name, judge=sheet.judge.name, title=sheet.entry.title)
+    return t("the scores of %(judge)s for '%(title)s' are not confirmed", judge=sheet.judge.name,
+             title=sheet.entry.title)
 
 
 # -- an entry's outcome in a round ------------------------------------------------------------------
