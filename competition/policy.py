@@ -10,7 +10,8 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
   :func:`can_see_evidence`, :func:`can_see_result`, :func:`can_verify`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`declared_conflicts`, :func:`eligible_judges`;
-- people: :func:`can_manage_user`.
+- people: :func:`can_manage_user`;
+- the audit trail: :func:`can_view_audit_trail`.
 
 The rule that follows from the organisation tree alone is pure, in
 :mod:`competition.judging.conflicts`.
@@ -88,6 +89,11 @@ def require_organiser(user: User, competition: Competition) -> None:
     if not is_organiser(user, competition):
         raise NotPermitted(t("%(user)s is not an organiser of %(competition)s", user=user.name,
                              competition=competition.name))
+
+
+def can_view_audit_trail(user: User, competition: Competition) -> bool:
+    """The competition's audit trail (who did what, and when) is for its organisers alone."""
+    return is_organiser(user, competition)
 
 
 def can_create_entry(user: User, competition: Competition, organisation: Organisation) -> bool:

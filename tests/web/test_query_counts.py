@@ -47,6 +47,7 @@ PAGES: dict[str, tuple[str, Callable[[Crowd], str]]] = {
     "dashboard": ("organiser", lambda c: f"/manage/{c.competition.id}/dashboard"),
     "results preview": ("organiser", lambda c: f"/manage/{c.competition.id}/results"),
     "users": ("organiser", lambda c: "/people"),
+    "audit trail": ("organiser", lambda c: f"/manage/{c.competition.id}/audit"),
 }
 
 
