@@ -11,7 +11,8 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
-  :func:`seen_users`.
+  :func:`seen_users`;
+- the audit trail: :func:`can_view_audit_trail`.
 
 The rule that follows from the organisation tree alone is pure, in
 :mod:`competition.judging.conflicts`.
@@ -28,6 +29,7 @@ from sqlalchemy.orm import object_session
 from competition.errors import NotPermitted
 from competition.extensions import db
 from competition.judging.conflicts import organisation_conflict
+from competition.judging.models import REMOVED
 from competition.models import (
     Assignment,
     Competition,
@@ -89,6 +91,11 @@ def require_organiser(user: User, competition: Competition) -> None:
     if not is_organiser(user, competition):
         raise NotPermitted(t("%(user)s is not an organiser of %(competition)s", user=user.name,
                              competition=competition.name))
+
+
+def can_view_audit_trail(user: User, competition: Competition) -> bool:
+    """The competition's audit trail (who did what, and when) is for its organisers alone."""
+    return is_organiser(user, competition)
 
 
 def can_create_entry(user: User, competition: Competition, organisation: Organisation) -> bool:
@@ -291,8 +298,8 @@ def eligible_judges(panels: Iterable[Panel], entry: Entry, declared: Iterable[tu
 def can_score(judge: User, assignment: Assignment) -> bool:
     """The assignment is the judge's, they still judge in its competition, and they have no
     conflict of interest with its innovation."""
-    return (assignment.judge_id == judge.id and is_judge(judge, assignment.round.competition)
-            and not is_conflicted(judge, assignment.entry))
+    return (assignment.judge_id == judge.id and assignment.status != REMOVED
+            and is_judge(judge, assignment.round.competition) and not is_conflicted(judge, assignment.entry))
 
 
 def can_see_evidence(user: User, entry: Entry) -> bool:
@@ -307,7 +314,8 @@ def can_see_evidence(user: User, entry: Entry) -> bool:
     if session is None:
         return False
     assigned = session.scalar(select(Assignment.id).where(
-        Assignment.entry_id == entry.id, Assignment.judge_id == user.id).limit(1))
+        Assignment.entry_id == entry.id, Assignment.judge_id == user.id,
+        Assignment.status != REMOVED).limit(1))
     declared = session.scalar(select(ConflictOfInterest.id).where(
         ConflictOfInterest.entry_id == entry.id, ConflictOfInterest.judge_id == user.id).limit(1))
     if assigned is None or declared is not None:

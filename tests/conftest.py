@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import closing
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from competition import create_app
@@ -137,10 +137,11 @@ def app(_shared_app: Flask, tmp_path: Path) -> Iterator[Flask]:
 
 def empty_tables(*, dispose: bool = True) -> None:
     """Remove every row of the current app's database and (unless told not to) close its
-    connections."""
+    connections. The audit tables refuse that (competition.audit.models): their triggers are
+    taken away meanwhile, in the same transaction."""
     db.session.remove()
     tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as connection:
+    with db.engine.begin() as connection, audit_guards_lifted(connection):
         if connection.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -149,6 +150,30 @@ def empty_tables(*, dispose: bool = True) -> None:
                 connection.execute(table.delete())
     if dispose:
         db.engine.dispose()
+
+
+@contextmanager
+def audit_guards_lifted(connection: Connection, tables: Iterable[str] | None = None) -> Iterator[None]:
+    """Inside the block (and ``connection``'s transaction) the audit tables (or ``tables``) accept
+    ``UPDATE``, ``DELETE`` and ``TRUNCATE``, as for someone with the rights to drop their triggers;
+    afterwards their triggers are exactly as they were."""
+    names = list(tables) if tables is not None else [
+        t.name for t in db.metadata.sorted_tables if "row_hash" in t.c]
+    if connection.dialect.name == "postgresql":
+        for name in names:
+            connection.exec_driver_sql(f"ALTER TABLE {name} DISABLE TRIGGER USER")
+        yield
+        for name in names:
+            connection.exec_driver_sql(f"ALTER TABLE {name} ENABLE TRIGGER USER")
+        return
+    kept = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+    triggers = [(name, sql) for name, sql in kept
+                if any(sql.split(" ON ", 1)[1].split()[0] == table for table in names)]
+    for name, _ in triggers:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    for _, sql in triggers:
+        connection.exec_driver_sql(sql)
 
 
 @pytest.fixture

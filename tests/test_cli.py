@@ -34,7 +34,7 @@ def test_workflow_list(runner):
     assert "innovation     Innovation lifecycle (8 states, 9 transitions)" in result.output
     assert "competition    Competition phases (6 states, 5 transitions)" in result.output
     assert "round          Judging round (3 states, 3 transitions)" in result.output
-    assert "scoring_sheet  Judge's scoring sheet (2 states, 2 transitions)" in result.output
+    assert "scoring_sheet  Judge's scoring sheet (3 states, 4 transitions)" in result.output
     assert "result_set     Results version (2 states, 1 transitions)" in result.output
 
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select, text
 
 from competition.entries.operations import change_entry_status
-from competition.errors import ConcurrentChange
+from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
 from competition.judging import scoring
 from competition.judging.operations import assign_automatically
 from competition.judging.rounds import open_round
-from competition.models import Assignment, Entry, EntryEvent, RoundOutcome, User
+from competition.models import Assignment, Entry, EntryEvent, RoundOutcome, ScoringEvent, User
 from tests.conftest import on_postgres
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.judging.test_operations import Judging
@@ -81,13 +81,15 @@ def test_two_threads_firing_on_one_entry(app, version_seen):
 def test_two_last_confirmations_at_the_same_moment_end_the_entry_s_judging(app, monkeypatch):
     """Two judges confirm the last two sheets of one entry at the same moment.
 
-    The race is made certain: each confirmation writes its sheet, then waits (a barrier) until
-    the other has written too before counting the entry's sheets; after counting it keeps its
-    transaction open until the other has counted as well, or is waiting for a lock. Counting
-    without a lock, both count while the other's sheet is written but not committed, each sees it
-    still open, and neither ends the entry's judging: it stays verified with no outcome. With the
-    entry's row locked before counting, the second waits for the first to commit, then counts both
-    sheets and moves the entry to scored with its outcome."""
+    The race is made as close as the locks allow: each confirmation writes its sheet, then waits
+    until the other has written too, or is waiting for a lock, before counting the entry's sheets;
+    after counting it keeps its transaction open until the other has counted as well, or is
+    waiting for a lock. Counting without a lock, both count while the other's sheet is written but
+    not committed, each sees it still open, and neither ends the entry's judging: it stays
+    verified with no outcome. With the entry's row locked before counting, the second waits for
+    the first to commit, then counts both sheets and moves the entry to scored with its outcome.
+    (Writing a sheet's audit row takes the scoring events' chain lock too, so the second now
+    waits there already.)"""
     judging = Judging()
     round_ = judging.round(judges_per_entry=2)
     assign_automatically(round_, judging.organiser)
@@ -100,7 +102,7 @@ def test_two_last_confirmations_at_the_same_moment_end_the_entry_s_judging(app, 
     entry_id, pairs = entry.id, [(sheet.id, sheet.judge_id) for sheet in sheets]
     db.session.remove()
 
-    both_written = threading.Barrier(2, timeout=10)
+    written: list[int] = []
     counted: list[int] = []
     finish = scoring._finish_entry_if_complete
 
@@ -111,7 +113,11 @@ def test_two_last_confirmations_at_the_same_moment_end_the_entry_s_judging(app, 
                 "AND wait_event_type = 'Lock'")))
 
     def count_when_both_have_written(*args, **kwargs):
-        both_written.wait()
+        written.append(1)
+        deadline = time.monotonic() + 10
+        while len(written) < 2 and not someone_waits_for_a_lock():
+            assert time.monotonic() < deadline, "the other confirmation neither wrote nor waited"
+            time.sleep(0.005)
         finish(*args, **kwargs)
         counted.append(1)
         deadline = time.monotonic() + 10
@@ -146,3 +152,58 @@ def test_two_last_confirmations_at_the_same_moment_end_the_entry_s_judging(app, 
     assert outcome is not None and (outcome.score, outcome.advanced) == (pytest.approx(80), False)
     assert [e.trigger for e in db.session.scalars(select(EntryEvent).where(
         EntryEvent.entry_id == entry_id))] == ["complete_scoring"]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite lets one writer in at a time, so two reopenings "
+                    "cannot interleave; CI runs this on PostgreSQL")
+def test_two_organisers_reopening_one_sheet_at_the_same_moment(app):
+    """Both have the confirmed sheet loaded and reopen it at once: exactly one reopens it (one
+    reopen event, with its reason); the other is told who reopened it first, as a refusal the
+    page shows, not an error."""
+    judging = Judging()
+    round_ = judging.round(judges_per_entry=1)
+    assign_automatically(round_, judging.organiser)
+    open_round(round_, judging.organiser)
+    sheet = next(a for a in round_.assignments if a.entry_id == judging.entries[2].id)
+    scoring.save_scores(sheet, sheet.judge, dict.fromkeys(judging.criteria(round_), 80))
+    scoring.confirm_scores(sheet, sheet.judge)
+    second = make_user(judging.competition, "organiser", name="Panitia Kedua")
+    sheet_id, judge_name = sheet.id, sheet.judge.name
+    organisers = {judging.organiser.id: "Salah ketik nilai", second.id: "Juri minta dibuka"}
+    db.session.remove()
+
+    both_loaded = threading.Barrier(2, timeout=10)
+    outcomes: dict[int, str] = {}
+
+    def reopen(user_id: int) -> None:
+        with app.app_context():
+            try:
+                loaded, user = db.session.get(Assignment, sheet_id), db.session.get(User, user_id)
+                loaded.round.competition  # noqa: B018  (load everything before racing)
+                loaded.entry, loaded.judge  # noqa: B018
+                both_loaded.wait()
+                scoring.reopen_scores(loaded, user, organisers[user_id])
+                outcomes[user_id] = "won"
+            except InvalidInput as refusal:
+                outcomes[user_id] = str(refusal)
+            except BaseException as error:  # reported by the assertion below
+                outcomes[user_id] = repr(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=reopen, args=(user_id,)) for user_id in organisers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    winner = next(user_id for user_id, outcome in outcomes.items() if outcome == "won")
+    loser = next(user_id for user_id in organisers if user_id != winner)
+    winner_name = "Panitia Bappeda" if winner == judging.organiser.id else "Panitia Kedua"
+    assert outcomes[loser] == (f"{winner_name} has already reopened the scores of {judge_name} for "
+                               "'Inovasi 3'; they are open")
+    events = db.session.scalars(select(ScoringEvent).where(ScoringEvent.assignment_id == sheet_id)
+                                .order_by(ScoringEvent.id)).all()
+    assert [(e.action, e.actor_id, e.reason) for e in events] == [
+        ("confirm", events[0].actor_id, None), ("reopen", winner, organisers[winner])]
+    assert db.session.get(Assignment, sheet_id).status == "open"

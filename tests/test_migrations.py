@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from competition import create_app
 from competition.extensions import db
-from competition.models import Competition
+from competition.models import Competition, ResultSet
+from competition.ranking.results import seal_hash
+from competition.results.operations import sealed_hash
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(fresh_database, tmp_path):
@@ -193,4 +197,55 @@ def test_accounts_take_the_region_of_their_opd_or_of_their_competitions(fresh_da
         with db.engine.connect() as connection:
             assert "region_id" not in {c["name"] for c in inspect(connection).get_columns("user_account")}
         upgrade()
+
+
+def test_the_audit_rows_already_there_are_chained_and_kept(fresh_database):
+    """0011: the entry's three status changes and the sheet's confirmation recorded before it
+    get their chain in id order (verify finds it holding) and the database refuses to change
+    them; the sheets are as they were, one of them open."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as connection:
+            for statement in BEFORE_0005:
+                connection.execute(text(statement))
+            for version, (trigger, source, destination, moment) in enumerate((
+                    ("submit", "draft", "submitted", "2025-03-01 05:00:00"),
+                    ("verify", "submitted", "verified", "2025-03-03 05:00:00"),
+                    ("complete_scoring", "verified", "scored", "2025-05-10 00:00:00")), start=2):
+                connection.execute(text(
+                    "INSERT INTO entry_event (entry_id, entry_version, trigger, from_status, to_status, "
+                    "created_at) VALUES (1, :version, :trigger, :source, :destination, :moment)"),
+                    {"version": version, "trigger": trigger, "source": source, "destination": destination,
+                     "moment": moment})
+        upgrade(revision="0010")
+        results = {"entries": [], "awards": []}
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO scoring_event (assignment_id, action, actor_id, created_at) "
+                                    "VALUES (1, 'confirm', 1, '2025-05-10 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO result_set (id, competition_id, version, status, sha256, inputs, results, "
+                "sealed_by_id, sealed_at) VALUES (1, 1, 1, 'sealed', :hash, '{}', :results, 1, "
+                "'2025-06-02 00:00:00')"), {"hash": seal_hash({}, results), "results": json.dumps(results)})
+        upgrade()
+        sealed_before = db.session.get(ResultSet, 1)   # format 1: its inputs and rows, as sealed
+        assert (sealed_before.seal_format, sealed_hash(sealed_before)) == (1, sealed_before.sha256)
+        db.session.remove()
+        result = app.test_cli_runner().invoke(args=["audit", "verify"])
+        assert result.exit_code == 0, result.output
+        assert "entry_event: 3 rows, the chain holds" in result.output
+        assert "scoring_event: 1 rows, the chain holds" in result.output
+        with db.engine.connect() as connection:
+            hashes = connection.execute(text("SELECT prev_hash, row_hash FROM entry_event ORDER BY id")).all()
+            assert hashes[0][0] == "0" * 64 and [h[0] for h in hashes[1:]] == [h[1] for h in hashes[:2]]
+            assert connection.execute(text("SELECT id, status FROM assignment ORDER BY id")).all() == [
+                (1, "confirmed"), (2, "open")]
+        for statement in ("DELETE FROM entry_event WHERE id = 2", "UPDATE scoring_event SET reason = 'x'"):
+            with pytest.raises(IntegrityError, match="audit rows are never changed or deleted"), \
+                    db.engine.begin() as connection:
+                connection.execute(text(statement))
+        downgrade(revision="0010")
+        with db.engine.begin() as connection:
+            assert "row_hash" not in {c["name"] for c in inspect(connection).get_columns("entry_event")}
+            connection.execute(text("DELETE FROM scoring_event"))   # no longer refused
         db.engine.dispose()

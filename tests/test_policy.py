@@ -53,7 +53,7 @@ ADMINISTRATOR_COMMANDS = {
     "db", "demo", "import-organisations", "create-user", "workflow list", "workflow show", "status",
     "competition create", "mail send", "mail remind", "results compute", "results verify",
     "results history", "results export", "results certificates", "judging progress",
-    "judging import-scores", "serve",
+    "judging import-scores", "serve", "audit verify",
 }
 
 

@@ -15,6 +15,7 @@ from workflows import WorkflowError
 
 
 def register_commands(app: Flask) -> None:
+    from competition.audit import cli as audit
     from competition.ceremony import cli as ceremony  # noqa: F401  (adds its commands to "results")
     from competition.cli.serve import serve_command
     from competition.competitions import cli as competitions
@@ -28,7 +29,8 @@ def register_commands(app: Flask) -> None:
     for command in (demo.demo_command, people.import_organisations_command, people.create_user_command,
                     competitions.workflow_group, competitions.status_command,
                     competitions.competition_group, entries.entry_group, judging.judging_group,
-                    results.results_group, notifications.mail_group, serve_command):
+                    results.results_group, notifications.mail_group, serve_command,
+                    audit.audit_group):
         _refusals_as_command_errors(command)
         app.cli.add_command(command)
 

@@ -23,6 +23,7 @@ TABS = (
     ("dashboard.index", _l("Dashboard")),
     ("results.preview", _l("Results")),
     ("ceremony.index", _l("Ceremony")),
+    ("audit.index", _l("Audit trail")),
 )
 
 # How units under an OPD take part, in the one sentence every page with participation figures or

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
+from competition.audit.models import HashChained
 from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
 from competition.ranking.bands import IID_BANDS
@@ -132,7 +133,7 @@ class Category(Model):
     competition: Mapped[Competition] = relationship(back_populates="categories")
 
 
-class CompetitionEvent(Model):
+class CompetitionEvent(HashChained, Model):
     """The audit row of one phase change."""
 
     __tablename__ = "competition_event"

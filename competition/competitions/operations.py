@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from competition.audit.operations import record
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
 from competition.models import (
@@ -76,6 +77,8 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
     competition.awards = [Award(position=1, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)]
     db.session.add(competition)
     db.session.flush()
+    record("competition.created", competition=competition, details={"name": competition.name,
+                                                                    "year": competition.year})
     return competition
 
 
@@ -167,15 +170,24 @@ def update_timeline(competition: Competition, organiser: User, *, submission_ope
                                   "runs", moment=_timeline_label(field).capitalize()))
     if problems:
         raise InvalidInput(problems)
+    changed = {}
     for field in TIMELINE:
         if moments[field] != getattr(competition, field):
+            changed[field] = [_minute(getattr(competition, field)), _minute(moments[field])]
             setattr(competition, field, moments[field])
     try:
         db.session.flush()
     except StaleDataError as exc:
         raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
                                  name=competition.name)) from exc
+    if changed:
+        record("schedule.changed", organiser, competition=competition, details=changed)
     return competition
+
+
+def _minute(moment: datetime) -> str:
+    """A moment as the audit log keeps it: UTC, to the minute."""
+    return moment.astimezone(UTC).isoformat(timespec="minutes")
 
 
 def _timeline_locked(field: str) -> str:
@@ -218,6 +230,9 @@ def set_units_compete(competition: Competition, organiser: User, units_compete: 
                               "changes."))
     if problems:
         raise InvalidInput(problems)
+    if units_compete != competition.units_compete:
+        record("units_rule.changed", organiser, competition=competition,
+               details={"from": competition.units_compete, "to": units_compete})
     competition.units_compete = units_compete
     try:
         db.session.flush()
@@ -252,6 +267,8 @@ def add_category(competition: Competition, organiser: User, name: str) -> Catego
     category = Category(competition=competition, name=name.strip())
     db.session.add(category)
     db.session.flush()
+    record("category.added", organiser, competition=competition, subject=category,
+           details={"name": category.name})
     return category
 
 
@@ -265,6 +282,9 @@ def rename_category(category: Category, organiser: User, name: str) -> Category:
         problems.append(t("The competition is closed; its categories no longer change."))
     if problems:
         raise InvalidInput(problems)
+    if category.name != name.strip():
+        record("category.renamed", organiser, competition=competition, subject=category,
+               details={"from": category.name, "to": name.strip()})
     category.name = name.strip()
     db.session.flush()
     return category
@@ -294,6 +314,8 @@ def remove_category(category: Category, organiser: User) -> None:
         problems.append(t("'%(name)s' has %(count)s award(s).", name=category.name, count=awards))
     if problems:
         raise InvalidInput(problems)
+    record("category.removed", organiser, competition=competition, subject=category,
+           details={"name": category.name})
     competition.categories.remove(category)
     db.session.delete(category)
     db.session.flush()

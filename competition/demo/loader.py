@@ -2,9 +2,10 @@
 
 Set-up (the region, its organisations, the people, both competitions and their memberships)
 happens first; every later action is a step with a moment, and the steps of both competitions
-run sorted by that moment, each with ``now`` set to it. The services stamp creation times with
-the real clock, so at the end the demo's rows get the story's moments with plain UPDATEs that do
-not touch the entries' versions.
+run sorted by that moment, each with ``now`` set to it (and the audit log's clock). The services
+stamp creation times with the real clock, so at the end the demo's rows get the story's moments
+with plain UPDATEs that do not touch the entries' versions (audit rows are never updated: they
+are recorded at the story's moments from the start).
 
 The loader neither commits nor rolls back: its caller owns the transaction.
 """
@@ -22,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
+from competition.audit.operations import recording_at
 from competition.competitions.operations import change_competition_phase, create_competition
 from competition.demo.timeline import (
     Segment,
@@ -145,12 +147,23 @@ class _Loader:
         region = get_or_create_region(REGION_NAME, REGION_KIND)
         self._organisations(region)
         people = read_data("people")
-        self._people(people, region)
         competitions = read_data("competitions")
-        last = self._last_year(region, competitions["last_year"], self.now.year - 1)
-        this = self._this_year(region, competitions["this_year"], self.now.year)
-        for _, _, run in sorted(self.steps, key=lambda step: (step[0], step[1])):
-            run()
+        last_set_up = exactly(competitions["last_year"]["set_up_at"], self.now.year - 1)
+        with recording_at(last_set_up - timedelta(days=7)):   # as _backdate dates the accounts
+            self._people(people, region)
+        # The audit log gets the story's moments too: each step's, and for the set-up the day
+        # each competition was set up.
+        last_spec, this_spec = competitions["last_year"], competitions["this_year"]
+        with recording_at(last_set_up):
+            last = self._last_year(region, last_spec, self.now.year - 1)
+        before_now = timedelta(days=this_spec["opened"]["days_before_now"])
+        opened = working_day_on_or_before((self.now - before_now).date())
+        with recording_at(at(opened - timedelta(days=this_spec["set_up"]["days_before_opening"]),
+                             this_spec["set_up"]["at"])):
+            this = self._this_year(region, this_spec, self.now.year)
+        for moment, _, run in sorted(self.steps, key=lambda step: (step[0], step[1])):
+            with recording_at(moment):
+                run()
         self._backdate(last)
         organisations = db.session.scalar(
             select(func.count()).select_from(Organisation)

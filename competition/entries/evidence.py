@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from flask import current_app
 from sqlalchemy import func, select
 
+from competition.audit.operations import record
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
@@ -152,7 +153,7 @@ def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: Binary
     db.session.add(evidence)
     db.session.flush()
     _store(data, sha256)
-    db.session.flush()
+    record("evidence.added", user, entry=entry, subject=evidence, details=_described(evidence))
     return evidence
 
 
@@ -176,6 +177,7 @@ def add_evidence_link(entry: Entry, user: User, *, url: str, title: str,
                         indicator=indicator.strip()[:120], uploaded_by=user)
     db.session.add(evidence)
     db.session.flush()
+    record("evidence.added", user, entry=entry, subject=evidence, details=_described(evidence))
     return evidence
 
 
@@ -188,10 +190,20 @@ def remove_evidence(evidence_id: int, user: User) -> None:
         raise NotFound(t("there is no evidence with id %(id)s", id=evidence_id))
     _check_editable(evidence.entry, user)
     sha256 = evidence.sha256
+    record("evidence.removed", user, entry=evidence.entry, subject=evidence, details=_described(evidence))
     db.session.delete(evidence)
     db.session.flush()
     if sha256 is not None:
         after_commit(lambda: _remove_file_if_unused(sha256))
+
+
+def _described(evidence: Evidence) -> dict[str, str]:
+    """What the audit log keeps of a piece of evidence: its kind and title, and its file's hash
+    or its link."""
+    kept = {"kind": evidence.kind, "title": evidence.title}
+    if evidence.kind == "file":
+        return {**kept, "sha256": evidence.sha256 or ""}
+    return {**kept, "url": evidence.url or ""}
 
 
 def _remove_file_if_unused(sha256: str) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.audit.models import HashChained
 from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
 from workflows.messages import t
@@ -166,7 +167,7 @@ class Evidence(Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
-class EntryEvent(Model):
+class EntryEvent(HashChained, Model):
     """The audit row of one status change, written by ``change_entry_status`` only."""
 
     __tablename__ = "entry_event"

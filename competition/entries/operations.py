@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from competition.audit.operations import record
 from competition.entries.models import BENTUK, INISIATOR, JENIS, TAHAPAN
 from competition.entries.similarity import similarity
 from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
@@ -118,6 +119,7 @@ def create_entry(competition: Competition, organisation: Organisation, user: Use
         raise InvalidInput(t("title: %(organisation)s already has an innovation called %(title)r in this "
                              "competition", organisation=organisation.name,
                              title=fields.get("title"))) from exc
+    record("entry.created", user, entry=entry)
     return entry
 
 
@@ -133,8 +135,11 @@ def update_entry(entry: Entry, user: User, *, expected_version: int | None = Non
                                  "%(expected)s); reload it", title=entry.title, version=entry.version,
                                  expected=expected_version))
     title = entry.title
+    changed = []
     for name, value in clean_entry_fields(entry.competition, fields).items():
-        setattr(entry, name, value)
+        if getattr(entry, name) != value:
+            changed.append(name)
+            setattr(entry, name, value)
     try:
         db.session.flush()
     except StaleDataError as exc:
@@ -143,6 +148,8 @@ def update_entry(entry: Entry, user: User, *, expected_version: int | None = Non
     except IntegrityError as exc:
         raise InvalidInput(t("title: this organisation already has an innovation called %(title)r",
                              title=fields.get("title"))) from exc
+    if changed:
+        record("entry.edited", user, entry=entry, details={"fields": sorted(changed)})
     return entry
 
 

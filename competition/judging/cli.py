@@ -12,6 +12,7 @@ from sqlalchemy import select
 from competition.cli.common import get_competition, get_round, get_user
 from competition.errors import AnugerahError
 from competition.extensions import db
+from competition.judging.models import REMOVED
 from competition.models import Assignment, Category, Entry
 from workflows import WorkflowError
 
@@ -175,8 +176,7 @@ def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
 
     round_ = get_round(round_id)
     criteria = {c.name: c for c in round_.criteria}
-    assignments = {(a.entry_id, a.judge.email): a for a in db.session.scalars(
-        select(Assignment).where(Assignment.round_id == round_.id))}
+    assignments = {(a.entry_id, a.judge.email): a for a in round_.assignments}
     try:
         with file.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -249,7 +249,8 @@ def reopen_command(round_id: int, entry_id: int, judge_email: str, reason: str, 
 
     judge = get_user(judge_email)
     assignment = db.session.scalar(select(Assignment).where(
-        Assignment.round_id == round_id, Assignment.entry_id == entry_id, Assignment.judge_id == judge.id))
+        Assignment.round_id == round_id, Assignment.entry_id == entry_id, Assignment.judge_id == judge.id,
+        Assignment.status != REMOVED))
     if assignment is None:
         raise click.ClickException(
             f"{judge_email} is not assigned to innovation {entry_id} in round {round_id}")

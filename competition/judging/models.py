@@ -11,12 +11,15 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.audit.models import HashChained
 from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
 
@@ -29,11 +32,14 @@ AGGREGATIONS = ("mean", "median", "trimmed_mean")
 ADVANCEMENT_RULES = ("all", "top_n", "top_n_per_category", "min_score")
 # The states of workflows/round.toml and workflows/scoring_sheet.toml; a test keeps them in step.
 ROUND_STATUSES = ("setup", "open", "closed")
-SHEET_STATUSES = ("open", "confirmed")
+SHEET_STATUSES = ("open", "confirmed", "removed")
 SCALES = ("numeric", "levels")
 ASSIGNMENT_SOURCES = ("auto", "manual")
 # The triggers of workflows/scoring_sheet.toml.
-SCORING_ACTIONS = ("confirm", "reopen")
+SCORING_ACTIONS = ("confirm", "reopen", "remove", "declare_conflict")
+# Sheets a judge was taken off stay, with their scores and history, in this status; they count
+# nowhere (see ``Round.assignments``).
+REMOVED = "removed"
 
 
 class Round(Model):
@@ -83,8 +89,14 @@ class Round(Model):
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan")
     panels: Mapped[list[Panel]] = relationship(back_populates="round", order_by="Panel.name")
-    assignments: Mapped[list[Assignment]] = relationship(back_populates="round")
+    # Every sheet ever made in the round, those judges were taken off included: the history.
+    all_assignments: Mapped[list[Assignment]] = relationship(back_populates="round")
     events: Mapped[list[RoundEvent]] = relationship(back_populates="round", order_by="RoundEvent.id")
+
+    @property
+    def assignments(self) -> list[Assignment]:
+        """The round's sheets in use: not those a judge was taken off (status "removed")."""
+        return [a for a in self.all_assignments if a.status != REMOVED]
 
     def unclosed_earlier_round_names(self) -> list[str]:
         """The rounds before this one that are not closed, in order."""
@@ -178,7 +190,10 @@ class PanelMember(Model):
 class Assignment(Model):
     """A judge assigned to score an entry in a round: the judge's scoring sheet. Its ``status``
     (workflows/scoring_sheet.toml) is "open" while the judge scores and "confirmed" once the
-    scores are locked, at ``confirmed_at``.
+    scores are locked, at ``confirmed_at``; "removed" once the judge was taken off it (by the
+    organiser, or by declaring a conflict of interest). A removed sheet is never deleted: it keeps
+    its scores and its events, counts nowhere, and one judge has at most one sheet in use per
+    entry and round, so the same judge can be assigned again.
 
     A confirmed sheet also holds its summary in whole numbers (``points``, ``heaviest_mark``,
     ``top_marks``, ``marks``: :class:`competition.ranking.totals.SheetSummary`), written by the
@@ -188,7 +203,8 @@ class Assignment(Model):
 
     __tablename__ = "assignment"
     __table_args__ = (
-        UniqueConstraint("round_id", "entry_id", "judge_id"),
+        Index("uq_assignment_in_use", "round_id", "entry_id", "judge_id", unique=True,
+              sqlite_where=text(f"status <> '{REMOVED}'"), postgresql_where=text(f"status <> '{REMOVED}'")),
         CheckConstraint(one_of("source", ASSIGNMENT_SOURCES), name="source_known"),
         CheckConstraint(one_of("status", SHEET_STATUSES), name="status_known"),
         CheckConstraint("(status = 'confirmed' AND confirmed_at IS NOT NULL) "
@@ -210,7 +226,7 @@ class Assignment(Model):
     top_marks: Mapped[int | None]
     marks: Mapped[int | None]
 
-    round: Mapped[Round] = relationship(back_populates="assignments")
+    round: Mapped[Round] = relationship(back_populates="all_assignments")
     panel: Mapped[Panel | None] = relationship()
     entry: Mapped[Entry] = relationship()
     judge: Mapped[User] = relationship()
@@ -237,20 +253,21 @@ class Score(Model):
     criterion: Mapped[Criterion] = relationship()
 
 
-class ScoringEvent(Model):
-    """Audit of confirming and reopening a judge's scores for an entry: one row for each change
-    of an assignment's status, written by ``change_sheet_status`` only."""
+class ScoringEvent(HashChained, Model):
+    """Audit of confirming, reopening and taking a judge off their scores for an entry: one row
+    for each change of an assignment's status, written by ``change_sheet_status`` only."""
 
     __tablename__ = "scoring_event"
     __table_args__ = (
         CheckConstraint(one_of("action", SCORING_ACTIONS), name="action_known"),
-        CheckConstraint("action <> 'reopen' OR (reason IS NOT NULL AND length(trim(reason)) > 0)",
-                        name="reopen_has_reason"),
+        CheckConstraint("action NOT IN ('reopen', 'declare_conflict') "
+                        "OR (reason IS NOT NULL AND length(trim(reason)) > 0)",
+                        name="reopen_and_conflict_have_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
-    action: Mapped[str] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -298,7 +315,7 @@ class RoundOutcome(Model):
     entry: Mapped[Entry] = relationship()
 
 
-class RoundEvent(Model):
+class RoundEvent(HashChained, Model):
     """The audit row of one change of a round's status, written by ``change_round_status`` only."""
 
     __tablename__ = "round_event"

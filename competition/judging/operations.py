@@ -10,10 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from competition.audit.operations import record
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.judging.assignment import plan_assignments
-from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS
+from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS, REMOVED
+from competition.judging.scoring import change_sheet_status
 from competition.judging.sheets import round_spec
 from competition.models import (
     Assignment,
@@ -131,6 +133,8 @@ def add_round(competition: Competition, organiser: User, *, name: str, blind: bo
                    judges_per_entry=judges_per_entry, judge_cap=judge_cap)
     db.session.add(round_)
     db.session.flush()
+    record("round.added", organiser, competition=competition, subject=round_,
+           details={"name": round_.name, "position": round_.position})
     return round_
 
 
@@ -150,6 +154,7 @@ def update_round(round_: Round, organiser: User, *, name: str, blind: bool, aggr
         other_rounds=[r for r in competition.rounds if r.id != round_.id])
     if problems:
         raise InvalidInput(problems)
+    before = _settings(round_)
     round_.name, round_.blind = name.strip(), blind
     round_.aggregation, round_.normalise = aggregation, normalise
     round_.advancement, round_.weight = advancement, weight
@@ -158,7 +163,17 @@ def update_round(round_: Round, organiser: User, *, name: str, blind: bool, aggr
     round_.advancement_min_score = advancement_min_score if advancement == "min_score" else None
     round_.judges_per_entry, round_.judge_cap = judges_per_entry, judge_cap
     db.session.flush()
+    after = _settings(round_)
+    if changed := sorted(k for k in after if after[k] != before[k]):
+        record("round.changed", organiser, competition=competition, subject=round_,
+               details={"fields": changed})
     return round_
+
+
+def _settings(round_: Round) -> dict[str, Any]:
+    return {name: getattr(round_, name) for name in (
+        "name", "blind", "aggregation", "normalise", "advancement", "advancement_count",
+        "advancement_min_score", "weight", "judges_per_entry", "judge_cap")}
 
 
 @operation
@@ -208,6 +223,8 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
     criterion.levels = [CriterionLevel(value=v, label=label.strip()) for v, label in levels]
     db.session.add(criterion)
     db.session.flush()
+    record("criterion.added", organiser, competition=round_.competition_id, subject=criterion,
+           details={"name": criterion.name, "weight": criterion.weight})
     return criterion
 
 
@@ -273,6 +290,8 @@ def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[
     panel.members = [PanelMember(judge=j) for j in {j.id: j for j in judges}.values()]
     db.session.add(panel)
     db.session.flush()
+    record("panel.created", organiser, competition=competition, subject=panel,
+           details={"name": panel.name, "judges": sorted(m.judge_id for m in panel.members)})
     return panel
 
 
@@ -340,6 +359,8 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
         db.session.add(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
                                   panel_id=panel_id, source="auto"))
     db.session.flush()
+    record("assignments.planned", organiser, competition=competition, subject=round_,
+           details={"added": len(plan.new_pairs)})
     names = {u.id: f"{u.name} <{u.email}>"
              for u in db.session.scalars(select(User).where(User.id.in_(plan.load)))}
     titles = {e.id: e.title for e in entries}
@@ -371,46 +392,53 @@ def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> A
     except IntegrityError as exc:
         raise InvalidInput(t("%(judge)s is already assigned to '%(title)s' in this round", judge=judge.name,
                              title=entry.title)) from exc
+    record("assignment.added", organiser, entry=entry, subject=assignment, details={"judge": judge.id})
     return assignment
 
 
 @operation
-def remove_assignment(assignment: Assignment, organiser: User) -> None:
-    """Take a judge off an entry (their draft scores go with it); confirmed scores must be
-    reopened first."""
+def remove_assignment(assignment: Assignment, organiser: User, *, reason: str | None = None) -> None:
+    """Take a judge off an entry; confirmed scores must be reopened first. The sheet is not
+    deleted: it is marked removed through its workflow door, keeping its draft scores and its
+    history, and counts nowhere any more."""
     require_organiser(organiser, assignment.round.competition)
     lock_and_reread_state(assignment.round, share=True)
     lock_and_reread_state(assignment)  # a judge confirming at this moment goes first, or waits
     if assignment.status == "confirmed":
         raise InvalidInput(t("%(judge)s has confirmed the scores for '%(title)s'; reopen them first",
                              judge=assignment.judge.name, title=assignment.entry.title))
-    db.session.delete(assignment)
-    db.session.flush()
+    if assignment.status == REMOVED:
+        raise InvalidInput(t("%(judge)s no longer judges '%(title)s'", judge=assignment.judge.name,
+                             title=assignment.entry.title))
+    change_sheet_status(assignment, "remove", organiser, comment=reason)
 
 
 @operation
 def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfInterest:
     """A judge declares a conflict of interest with an entry: the entry leaves their list and
-    any unconfirmed assignment (with its draft scores) is removed."""
+    each of their sheets for it not yet confirmed is taken off them (kept, with its draft scores
+    and history, as removed)."""
     if not is_judge(judge, entry.competition):
         raise NotPermitted(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
                              competition=entry.competition.name))
     if not reason.strip():
         raise InvalidInput(t("reason: say why there is a conflict of interest"))
     assignments = db.session.scalars(select(Assignment).where(
-        Assignment.entry_id == entry.id, Assignment.judge_id == judge.id)
+        Assignment.entry_id == entry.id, Assignment.judge_id == judge.id, Assignment.status != REMOVED)
         .order_by(Assignment.id).with_for_update()).all()
     if any(a.status == "confirmed" for a in assignments):
         raise InvalidInput(t("you have confirmed scores for '%(title)s'; ask the organiser to reopen "
                              "them before declaring a conflict", title=entry.title))
-    for assignment in assignments:
-        db.session.delete(assignment)
     conflict = ConflictOfInterest(entry=entry, judge=judge, reason=reason.strip())
     db.session.add(conflict)
     try:
         db.session.flush()
     except IntegrityError as exc:
         raise InvalidInput(t("a conflict with '%(title)s' is already declared", title=entry.title)) from exc
+    # The audit log's row first: chains are locked in one order (competition.audit.models).
+    record("conflict.declared", judge, entry=entry, details={"judge": judge.id})
+    for assignment in assignments:
+        change_sheet_status(assignment, "declare_conflict", judge, comment=reason)
     return conflict
 
 
@@ -423,6 +451,8 @@ def remove_criterion(criterion: Criterion, organiser: User) -> None:
         raise InvalidInput(t("Round '%(name)s' is no longer being set up; its rubric cannot change.",
                              name=round_.name))
     following = [c for c in round_.criteria if c.position > criterion.position]
+    record("criterion.removed", organiser, competition=round_.competition_id, subject=criterion,
+           details={"name": criterion.name})
     round_.criteria.remove(criterion)
     db.session.flush()
     # One at a time, in order, so no two criteria ever share a position.

@@ -55,7 +55,9 @@ bp = Blueprint("panels", __name__, url_prefix="/manage")
 ROUND_STATUS_LABELS = {"setup": _l("Being set up"), "open": _l("Open for scoring"), "closed": _l("Closed")}
 SCORING_STATE_LABELS = {"not_started": _l("Not started"), "draft": _l("Draft"), "confirmed": _l("Confirmed"),
                         "conflict": _l("Conflict of interest")}
-SCORING_ACTION_LABELS = {"confirm": _l("Confirmed"), "reopen": _l("Reopened")}
+SCORING_ACTION_LABELS = {"confirm": _l("Confirmed"), "reopen": _l("Reopened"),
+                         "remove": _l("Judge taken off"),
+                         "declare_conflict": _l("Conflict of interest declared")}
 HISTORY_LENGTH = 20
 ERRORS = (AnugerahError, WorkflowError)
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from competition.extensions import db
+from competition.judging.models import REMOVED
 from competition.judging.operations import (
     round_entries,
 )
@@ -107,7 +108,8 @@ class RoundView:
                      selectinload(Panel.members).selectinload(PanelMember.judge)
                      .selectinload(User.organisation).selectinload(Organisation.parent))))
         view.assignments = list(db.session.scalars(
-            select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.id)
+            select(Assignment).where(Assignment.round_id == round_.id, Assignment.status != REMOVED)
+            .order_by(Assignment.id)
             .options(selectinload(Assignment.judge).selectinload(User.organisation)
                      .selectinload(Organisation.parent))))
         entries = round_entries(round_)
@@ -276,7 +278,8 @@ def judge_rounds(judge: User, competition_ids: set[int],
     blind round's titles."""
     assignments = db.session.scalars(
         select(Assignment).join(Round, Round.id == Assignment.round_id)
-        .where(Assignment.judge_id == judge.id, Round.competition_id.in_(competition_ids))
+        .where(Assignment.judge_id == judge.id, Round.competition_id.in_(competition_ids),
+               Assignment.status != REMOVED)
         .options(selectinload(Assignment.round).selectinload(Round.competition),
                  # Joined, not selected in batches: a judge's list may run to hundreds.
                  joinedload(Assignment.entry).selectinload(Entry.organisation)

@@ -19,9 +19,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from competition.audit.operations import record
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
+from competition.judging.models import REMOVED
 from competition.judging.sheets import round_spec, sheet_summaries
 from competition.models import (
     Assignment,
@@ -57,7 +59,7 @@ def _load_assignment(assignment: Assignment | int) -> Assignment:
 
 
 def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
-    if assignment.judge_id != judge.id:
+    if assignment.judge_id != judge.id or assignment.status == REMOVED:
         raise NotPermitted(t("%(judge)s is not assigned to '%(title)s' in round '%(round)s'",
                              judge=judge.name, title=assignment.entry.title, round=assignment.round.name))
     if assignment.round.status == "setup":
@@ -146,6 +148,9 @@ def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, 
                                                Score.criterion_id.in_(cleared_ids)))
     if cleaned:
         _upsert_scores(loaded.id, cleaned)
+    # One row per save, naming the criteria saved and emptied (not their values: the sheet has them).
+    record("scores.draft_saved", judge, competition=loaded.round.competition_id, entry=loaded.entry_id,
+           subject=loaded, details={"saved": sorted(cleaned), "cleared": sorted(cleared_ids)})
     # The statements above bypass the objects loaded before: read the sheet's scores again.
     db.session.expire(loaded, ["scores"])
     return list(db.session.scalars(select(Score).where(Score.assignment_id == loaded.id)
@@ -255,9 +260,12 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
     require_organiser(organiser, round_.competition)
     if not reason.strip():
         raise InvalidInput(t("reason: say why the scores are reopened"))
+    # Of two organisers reopening the sheet at the same moment, the second waits here for the
+    # first to commit, then finds it open and is told who reopened it.
+    lock_and_reread_state(round_, share=True)
+    lock_and_reread_state(loaded)
     if loaded.status != "confirmed":
-        raise InvalidInput(t("the scores of %(judge)s for '%(title)s' are not confirmed",
-                             judge=loaded.judge.name, title=loaded.entry.title))
+        raise InvalidInput(_not_confirmed(loaded))
     if round_.status == "setup":
         raise InvalidInput(t("round '%(round)s' is setup; scores can only be reopened while it is open",
                              round=round_.name))
@@ -274,6 +282,18 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
                             comment=reason, now=now)
     db.session.flush()
     return event
+
+
+def _not_confirmed(sheet: Assignment) -> str:
+    """Why a sheet that is not confirmed cannot be reopened: someone reopened it already, or it
+    never was."""
+    last = db.session.scalar(select(ScoringEvent).where(ScoringEvent.assignment_id == sheet.id)
+                             .order_by(ScoringEvent.id.desc()).limit(1))
+    if sheet.status == "open" and last is not None and last.action == "reopen" and last.actor is not None:
+        return t("%(name)s has already reopened the scores of %(judge)s for '%(title)s'; they are open",
+                 name=last.actor.name, judge=sheet.judge.name, title=sheet.entry.title)
+    return t("the scores of %(judge)s for '%(title)s' are not confirmed", judge=sheet.judge.name,
+             title=sheet.entry.title)
 
 
 # -- an entry's outcome in a round ------------------------------------------------------------------
@@ -301,7 +321,7 @@ def _finish_entry_if_complete(round_: Round, entry: Entry, now: datetime) -> Non
                                .execution_options(populate_existing=True)).one()
     still_open = db.session.scalar(select(func.count()).select_from(Assignment).where(
         Assignment.round_id == round_.id, Assignment.entry_id == entry.id,
-        Assignment.status != "confirmed"))
+        Assignment.status == "open"))
     if still_open:
         return
     decidable_alone = is_last_round(round_) or (

@@ -1,5 +1,6 @@
 """The data model, one module per aggregate."""
 
+from competition.audit.models import AuditEvent, keep_audit_rows
 from competition.competitions.models import (
     COMPETITION_PHASES,
     UNITS_COMPETE_RULES,
@@ -44,8 +45,12 @@ guard_state(Round.status, "competition.judging.rounds (open_round, close_round, 
 guard_state(Assignment.status, "competition.judging.scoring (confirm_scores, reopen_scores)")
 guard_state(ResultSet.status, "competition.results.operations.publish_results")
 
+# The audit tables: rows only ever added, chained by their hashes (see competition.audit.models).
+AUDIT_MODELS = (EntryEvent, CompetitionEvent, RoundEvent, ScoringEvent, ResultSetEvent, AuditEvent)
+keep_audit_rows(AUDIT_MODELS)
+
 __all__ = [
-    "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
+    "AuditEvent", "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
     "CriterionLevel", "Panel", "PanelMember",
     "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",
     "Score",

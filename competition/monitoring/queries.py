@@ -40,6 +40,7 @@ from sqlalchemy.orm import selectinload
 
 from competition.competitions.units import entrant_of
 from competition.extensions import db
+from competition.judging.models import REMOVED
 from competition.judging.sheets import round_spec, sheet_summaries
 from competition.models import (
     ENTRY_STATUSES,
@@ -271,7 +272,7 @@ def judge_progress(competition: Competition) -> list[JudgeProgress]:
         .join(Round, Round.id == Assignment.round_id)
         .join(User, User.id == Assignment.judge_id)
         .outerjoin(scored, scored.c.assignment_id == Assignment.id)
-        .where(Round.competition_id == competition.id)
+        .where(Round.competition_id == competition.id, Assignment.status != REMOVED)
         .group_by(Assignment.judge_id, User.name)).all()
     judges = {judge_id: JudgeProgress(judge_id, name, assigned, draft or 0, confirmed or 0)
               for judge_id, name, assigned, draft, confirmed in rows}

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
+from competition.audit.operations import email_fingerprint, record
 from competition.extensions import db, login_manager
 from competition.i18n import LANGUAGES
 from competition.links import absolute_url
@@ -126,18 +127,22 @@ def login() -> str | Response:
         if not claim_attempt(form.email.data):
             raise TooManyAttempts()
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        tried = {"email_hmac": email_fingerprint(form.email.data)}
         if password_matches(user, form.password.data) and user is not None:
             forget_attempts(form.email.data)
             if not user.active:
+                record("sign_in.failed", None, subject=user, details={**tried, "reason": "deactivated"})
                 flash(_("This account has been deactivated. Ask the organiser."), "danger")
             else:
                 _fresh_cookie()
                 login_user(user)
                 session[SESSION_TOKEN] = start_session(user)
+                record("sign_in", user, subject=user)
                 flash(_("Welcome, %(name)s.", name=user.name), "success")
                 return redirect(safe_next(request.args.get("next")))
         else:
             count_failure()
+            record("sign_in.failed", None, subject=user, details=tried)
             flash(_("E-mail or password is wrong."), "danger")
     return render_template("people/auth/login.html", form=form)
 
@@ -194,7 +199,7 @@ def reset_password(token: str) -> str | Response:
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        change_password(user, form.new.data)
+        change_password(user, form.new.data, how="reset")
         flash(_("Your password has been changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("people/auth/reset.html", form=form, welcome=False)
@@ -210,7 +215,7 @@ def welcome(token: str) -> str | Response:
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        change_password(user, form.new.data)
+        change_password(user, form.new.data, how="chosen")
         flash(_("Your password is set. Sign in with it."), "success")
         return redirect(url_for("auth.login"))
     return render_template("people/auth/reset.html", form=form, welcome=True, user=user)

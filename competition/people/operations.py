@@ -12,6 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from competition.audit.operations import record
 from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
@@ -44,6 +45,7 @@ def create_user(*, email: str, name: str, password: str, organisation: Organisat
     db.session.add(user)
     user.set_password(password)
     db.session.flush()
+    record("user.created", subject=user)
     return user
 
 
@@ -91,19 +93,23 @@ def grant_role(user: User, competition: Competition, role: str) -> Membership:
     membership = Membership(user=user, competition=competition, role=role)
     db.session.add(membership)
     db.session.flush()
+    record("role.granted", competition=competition, subject=user, details={"role": role})
     return membership
 
 
 @operation
-def change_password(user: User, new_password: str, *, keep_session: str | None = None) -> None:
-    """Set a new password (the caller has checked the current one) and end every session of
-    ``user`` but ``keep_session`` (the token of the session it was chosen in, if any)."""
+def change_password(user: User, new_password: str, *, keep_session: str | None = None,
+                    how: str = "changed") -> None:
+    """Set a new password (the caller has checked the current one, or the link's token) and end
+    every session of ``user`` but ``keep_session`` (the token of the session it was chosen in, if
+    any): the user ``how`` "changed" it, "reset" it by a link, or "chosen" it on an invitation."""
     problems = password_problems(new_password)
     if problems:
         raise InvalidInput(problems)
     user.set_password(new_password)
     end_sessions(user, "password_changed", keep=keep_session)
     db.session.flush()
+    record(f"password.{how}", user, subject=user)
 
 
 @operation
@@ -112,6 +118,9 @@ def revoke_role(membership: Membership, by: User) -> None:
     refusal = role_revocation_refusal(by, membership)
     if refusal:
         raise InvalidInput(refusal)
+    # The role goes; the audit log keeps who held it, and who took it away.
+    record("role.revoked", by, competition=membership.competition_id, subject=membership.user,
+           details={"role": membership.role})
     db.session.delete(membership)
     db.session.flush()
 
@@ -123,6 +132,8 @@ def set_user_active(user: User, active: bool, by: User) -> None:
     refusal = activation_refusal(by, user, active)
     if refusal:
         raise (InvalidInput if user.id == by.id else NotPermitted)(refusal)
+    if user.active != active:
+        record("user.activated" if active else "user.deactivated", by, subject=user)
     user.active = active
     if not active:
         end_sessions(user, "deactivated")
@@ -207,12 +218,14 @@ def import_users(path: Path, competition: Competition, *, by: User | None = None
             user.set_password(unguessable_password())
             db.session.add(user)
             db.session.flush()
+            record("user.created", subject=user)
             known[email] = user
             report.created.append(user)
         elif not role or (user.id, role) in held:
             report.unchanged.append(email)
         if role and (user.id, role) not in held:
             db.session.add(Membership(user=user, competition=competition, role=role))
+            record("role.granted", competition=competition, subject=user, details={"role": role})
             held.add((user.id, role))
             if user not in report.created:
                 report.roles_granted.append(f"{email}: {role}")

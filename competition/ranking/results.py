@@ -51,6 +51,9 @@ from competition.ranking.totals import (
 
 # The way results are worked out; a sealed version records it, and is recomputed only by the same.
 METHOD = 2
+# What a sealed version's hash covers (see seal_hash): 1, its inputs and rows; 2, also the
+# competition, the version's number, who sealed it and when.
+SEAL_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -300,7 +303,11 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def seal_hash(inputs_data: Mapping[str, Any], results_data: Mapping[str, Any]) -> str:
-    """SHA-256 of the canonical form of a result set's inputs and ranked rows."""
-    text = canonical_json({"inputs": inputs_data, "results": results_data})
+def seal_hash(inputs_data: Mapping[str, Any], results_data: Mapping[str, Any],
+              sealed: Mapping[str, Any] | None = None) -> str:
+    """SHA-256 of the canonical form of a result set's inputs and ranked rows, and (format 2,
+    :data:`SEAL_FORMAT`) of ``sealed``: the competition, the version's number, who sealed it and
+    when. Format 1, without them, is how versions were sealed before."""
+    data = {"inputs": inputs_data, "results": results_data}
+    text = canonical_json(data if sealed is None else {**data, "sealed": sealed})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.audit.models import HashChained
 from competition.extensions import Model
 from competition.models.types import UTCDateTime, one_of, utcnow
+from competition.ranking.results import SEAL_FORMAT
 
 if TYPE_CHECKING:
     from competition.competitions.models import Category, Competition
@@ -80,8 +82,10 @@ class TieDecision(Model):
 class ResultSet(Model):
     """A sealed, immutable snapshot of a competition's results and of every input behind them.
 
-    ``sha256`` is the hash of the canonical form of ``inputs`` and ``results``; a change after
-    sealing is a new version, and old versions stay readable.
+    ``sha256`` is the hash of the canonical form of ``inputs`` and ``results`` and (``seal_format``
+    2) of the competition, the version's number, who sealed it and when
+    (:func:`competition.ranking.results.seal_hash`); versions sealed before, format 1, cover the
+    first two. A change after sealing is a new version, and old versions stay readable.
     """
 
     __tablename__ = "result_set"
@@ -106,6 +110,7 @@ class ResultSet(Model):
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seal_format: Mapped[int] = mapped_column(default=SEAL_FORMAT)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -122,7 +127,7 @@ class ResultSet(Model):
                                                         order_by="ResultSetEvent.id")
 
 
-class ResultSetEvent(Model):
+class ResultSetEvent(HashChained, Model):
     """The audit row of one change of a result set's status, written by
     ``change_result_set_status`` only."""
 

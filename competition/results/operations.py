@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import zip_longest
 from typing import Any
 
@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import func, insert, select
 
+from competition.audit.operations import record
 from competition.competitions.units import entrants
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput
@@ -28,6 +29,7 @@ from competition.judging.operations import phase_name
 from competition.judging.sheets import fetch_rows, raw_sheets, round_spec, sheet_table
 from competition.models import (
     UNITS_OWN,
+    AuditEvent,
     Award,
     Category,
     Competition,
@@ -50,6 +52,7 @@ from competition.ranking.bands import Band
 from competition.ranking.exact import INPUT_PLACES, SCORE_PLACES, as_score, exact, has_at_most, input_text
 from competition.ranking.results import (
     METHOD,
+    SEAL_FORMAT,
     CompetitionInputs,
     EntryTable,
     Results,
@@ -117,6 +120,8 @@ def add_award(competition: Competition, organiser: User, *, name: str, subject: 
                   citation=citation.strip())
     db.session.add(award)
     db.session.flush()
+    record("award.added", organiser, competition=competition, subject=award,
+           details={"name": award.name, "subject": award.subject, "positions": award.positions})
     return award
 
 
@@ -155,6 +160,12 @@ def update_result_rules(competition: Competition, organiser: User, *,
         problems.append(t("disagreement_threshold: at most %(places)s decimal places", places=INPUT_PLACES))
     if problems:
         raise InvalidInput(problems)
+    given = {"tie_break_chain": None if tie_break_chain is None else list(tie_break_chain),
+             "bands": None if bands is None else [[label.strip(), float(low)] for label, low in bands],
+             "disagreement_threshold": disagreement_threshold,
+             "one_award_per_organisation": one_award_per_organisation}
+    record("rules.changed", organiser, competition=competition,
+           details={name: value for name, value in given.items() if value is not None})
     if tie_break_chain is not None:
         competition.tie_break_chain = list(tie_break_chain)
     if bands is not None:
@@ -185,6 +196,8 @@ def record_tie_decision(award: Award, organiser: User, subject_ids: Sequence[int
         decision.decided_at = utcnow()
         db.session.add(decision)
     db.session.flush()
+    record("tie.decided", organiser, competition=award.competition_id, subject=award,
+           details={"award": award.name, "order": list(subject_ids), "reason": reason.strip()})
 
 
 # -- computing ------------------------------------------------------------------------------------
@@ -279,12 +292,17 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
     results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
     version = (db.session.scalar(select(func.max(ResultSet.version)).where(
         ResultSet.competition_id == competition.id)) or 0) + 1
-    result_set = ResultSet(competition=competition, version=version,
+    result_set = ResultSet(competition=competition, competition_id=competition.id, version=version,
                            status=get_workflow(RESULT_SET_WORKFLOW).definition.initial,
-                           sha256=seal_hash(inputs_data, results_data), inputs=inputs_data,
-                           results=results_data, sealed_by_id=organiser.id, sealed_at=now)
+                           inputs=inputs_data, results=results_data, sealed_by_id=organiser.id,
+                           sealed_at=now, seal_format=SEAL_FORMAT)
+    result_set.sha256 = sealed_hash(result_set)
     db.session.add(result_set)
     db.session.flush()
+    # The audit log keeps the hash and its format, chained: a version cannot pass itself off later
+    # as sealed in the older format, which did not cover who sealed it and when.
+    record("results.sealed", organiser, competition=competition, subject=result_set,
+           details={"version": version, "sha256": result_set.sha256, "format": SEAL_FORMAT}, now=now)
     _store_rows(result_set, inputs, results_data)
     record_verification(result_set, organiser, now=now)   # what was stored reads back the same
     return result_set
@@ -438,13 +456,45 @@ def change_result_set_status(result_set: ResultSet, trigger: str, actor: User | 
     return event
 
 
+def sealed_hash(result_set: ResultSet) -> str:
+    """The hash of a version as its format says: its inputs and rows (format 1), and the
+    competition, its number, who sealed it and when (format 2)."""
+    if result_set.seal_format == 1:
+        return seal_hash(result_set.inputs, result_set.results)
+    moment = result_set.sealed_at.astimezone(UTC).replace(tzinfo=None)
+    return seal_hash(result_set.inputs, result_set.results, {
+        "competition_id": result_set.competition_id, "version": result_set.version,
+        "sealed_by_id": result_set.sealed_by_id, "sealed_at": moment.strftime("%Y-%m-%d %H:%M:%S.%f")})
+
+
+def _sealing_differences(result_set: ResultSet) -> list[str]:
+    """The hash and format the audit log recorded when the version was sealed, if it did (not for
+    versions sealed before the log), must be the version's."""
+    sealing = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.kind == "results.sealed", AuditEvent.subject_type == ResultSet.__tablename__,
+        AuditEvent.subject_id == result_set.id).order_by(AuditEvent.id).limit(1))
+    if sealing is None:
+        return []
+    recorded = (sealing.details.get("sha256"), sealing.details.get("format"))
+    if recorded == (result_set.sha256, result_set.seal_format):
+        return []
+    return [t("the audit log recorded version %(version)s sealed with hash %(hash)s (format %(format)s); it "
+              "now has %(now)s (format %(now_format)s)", version=sealing.details.get("version"),
+              hash=recorded[0], format=recorded[1], now=result_set.sha256, now_format=result_set.seal_format)]
+
+
 def verify_result_set(result_set: ResultSet) -> list[str]:
     """Recompute a sealed version from its stored inputs; every difference, or nothing."""
     problems = []
-    stored_hash = seal_hash(result_set.inputs, result_set.results)
-    if stored_hash != result_set.sha256:
+    stored_hash = sealed_hash(result_set)
+    if stored_hash != result_set.sha256 and result_set.seal_format == 1:
         problems.append(t("the stored inputs and rows hash to %(hash)s, not the sealed %(sealed)s",
                           hash=stored_hash, sealed=result_set.sha256))
+    elif stored_hash != result_set.sha256:
+        problems.append(t("the stored version (its inputs, rows, competition, number, who sealed it and "
+                          "when) hashes to %(hash)s, not the sealed %(sealed)s", hash=stored_hash,
+                          sealed=result_set.sha256))
+    problems += _sealing_differences(result_set)
     if result_set.inputs.get("method") != METHOD:
         problems.append(t("version %(version)s was sealed before scores were worked out exactly: its hash "
                           "holds, but its rows cannot be recomputed; seal the results again",
@@ -522,6 +572,7 @@ def remove_award(award: Award, organiser: User) -> None:
     if problems:
         raise InvalidInput(problems)
     following = [a for a in competition.awards if a.position > award.position]
+    record("award.removed", organiser, competition=competition, subject=award, details={"name": award.name})
     competition.awards.remove(award)
     db.session.delete(award)
     db.session.flush()

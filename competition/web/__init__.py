@@ -18,6 +18,7 @@ from workflows import get_workflow
 
 
 def register_blueprints(app: Flask) -> None:
+    from competition.audit.views import bp as audit_bp
     from competition.ceremony.views import bp as ceremony_bp
     from competition.competitions.manage import UNITS_RULE_SENTENCES, manage_tabs
     from competition.competitions.views import bp as setup_bp
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(panels_bp)
     app.register_blueprint(scoring_bp)
+    app.register_blueprint(audit_bp)
 
     @app.before_request
     def choose_language() -> None:

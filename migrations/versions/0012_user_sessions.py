@@ -6,7 +6,7 @@ is signed in by the table alone: it keeps the SHA-256 digest of the cookie's tok
 before this revision name no session, so everyone signs in once more.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07
 
 """
@@ -18,7 +18,7 @@ import competition.models.types  # noqa: F401  (column types used by autogenerat
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

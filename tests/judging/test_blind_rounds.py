@@ -8,11 +8,10 @@ taken; whatever answers is searched."""
 
 from __future__ import annotations
 
-import html
-import re
-
 import hashlib
+import html
 import itertools
+import re
 
 import pytest
 from flask import Flask
@@ -53,7 +52,8 @@ class BlindJury(Jury):
         # A file name longer than a title may be (cut to 200 characters), and names glued to
         # other words by an underscore or digits.
         long_name = "Laporan_Dinkes_" + "x" * 230 + ".pdf"
-        self.report = Evidence(entry=self.antrean, kind="file", title=long_name[:200], original_name=long_name,
+        self.report = Evidence(entry=self.antrean, kind="file", title=long_name[:200],
+                               original_name=long_name,
                                sha256=sha256, size_bytes=len(PDF), media_type="application/pdf",
                                indicator="Profil Dinkes_Kota", uploaded_by=self.operator)
         self.video = Evidence(entry=self.antrean, kind="link", url="https://example.org/v/1",

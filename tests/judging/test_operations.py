@@ -172,14 +172,15 @@ def test_manual_assignment_refuses_conflicts_and_duplicates(judging):
     assert db.session.scalar(select(func.count()).select_from(Assignment)) == 1
 
 
-def test_declaring_a_conflict_removes_the_assignment(judging):
+def test_declaring_a_conflict_takes_the_judge_off_the_assignment(judging):
     round_ = judging.round()
     assignment = assign_judge(round_, judging.entries[4], judging.judges[1], judging.organiser)
     open_round(round_, judging.organiser)
     save_scores(assignment, judging.judges[1], {judging.criteria(round_)[0]: 70})
     declare_conflict(judging.entries[4], judging.judges[1], "Pernah menjadi konsultan inovasi ini")
-    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
-    assert db.session.scalar(select(func.count()).select_from(Score)) == 0
+    assert round_.assignments == []
+    assert db.session.get(Assignment, assignment.id).status == "removed"
+    assert db.session.scalar(select(func.count()).select_from(Score)) == 1  # kept, counting nowhere
     with pytest.raises(InvalidInput, match="already declared"):
         declare_conflict(judging.entries[4], judging.judges[1], "lagi")
 

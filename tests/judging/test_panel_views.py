@@ -70,7 +70,9 @@ def loads(text: str) -> dict[str, int]:
 
 
 def pairs() -> set[tuple[str, str]]:
-    return {(a.entry.title, a.judge.name) for a in db.session.scalars(select(Assignment))}
+    """(innovation, judge) of every sheet in use (not taken off its judge)."""
+    return {(a.entry.title, a.judge.name) for a in db.session.scalars(
+        select(Assignment).where(Assignment.status != "removed"))}
 
 
 def confirmed_assignment(judging: Judging, entry_index: int = 1, judge=None) -> Assignment:

@@ -390,8 +390,9 @@ def test_declaring_a_conflict_needs_a_reason_and_takes_the_entry_off_the_list(cl
     assert f'href="/scoring/{jury.first.id}"' not in listing and "0 of 2 confirmed" in listing
     assert "Saya ikut menyusun inovasi ini" in listing   # among the conflicts declared
     db.session.expire_all()
-    assert db.session.get(Assignment, jury.first.id) is None
-    assert db.session.get(Assignment, jury.others.id) is not None  # the other judge keeps theirs
-    assert score_count() == 0
-    assert client.get(f"/scoring/{jury.first.id}").status_code == 404
+    # The sheet is kept, taken off the judge, with its two draft scores (the audit trail).
+    assert db.session.get(Assignment, jury.first.id).status == "removed"
+    assert db.session.get(Assignment, jury.others.id).status == "open"  # the other judge keeps theirs
+    assert score_count() == 2
+    assert client.get(f"/scoring/{jury.first.id}").status_code == 403
     assert client.get(f"/innovations/evidence/{jury.evidence.id}").status_code == 404

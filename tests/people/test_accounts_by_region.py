@@ -161,7 +161,8 @@ def test_the_command_line_puts_an_account_without_an_opd_in_a_region(runner, reg
 def test_an_account_that_also_serves_another_competition_is_not_mine_to_switch_off(client, regions):
     """A verifier of both Kediri competitions: the organiser of one may grant and revoke roles in
     theirs, but deactivating the account or resetting its password would reach into the other."""
-    shared = make_user(regions.kediri_competition, "verifier", organisation=regions.dinkes, name="Verifikator")
+    shared = make_user(regions.kediri_competition, "verifier", organisation=regions.dinkes,
+                       name="Verifikator")
     db.session.add(Membership(user=shared, competition=regions.kediri_award, role="verifier"))
     db.session.commit()
     sign_in(client, regions.kediri_organiser)

@@ -158,7 +158,9 @@ def test_sealed_hash_is_the_hash_of_the_inputs_whatever_the_database(scored):
     data["scores"] = [[s.round_id, s.entry_id, s.judge_id,
                        {str(c): text(exact(v)) for c, v in s.values.items()}]
                       for s in sorted(raw, key=lambda s: (s.round_id, s.entry_id, s.judge_id))]
-    assert result_set.sha256 == seal_hash(data, results_to_data(compute_results(inputs)))
+    sealed = {"competition_id": scored.competition.id, "version": 1, "sealed_by_id": scored.organiser.id,
+              "sealed_at": result_set.sealed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")}
+    assert result_set.sha256 == seal_hash(data, results_to_data(compute_results(inputs)), sealed)
     assert (result_set.version, result_set.status, result_set.sealed_by_id) == (
         1, "sealed", scored.organiser.id)
     assert verify_result_set(result_set) == []
@@ -190,7 +192,8 @@ def test_verify_names_tampered_rows_and_inputs(scored):
     db.session.commit()
     db.session.expire_all()
     problems = verify_result_set(db.session.get(ResultSet, result_set.id))
-    assert problems[0].startswith("the stored inputs and rows hash to ")
+    assert problems[0].startswith("the stored version (its inputs, rows, competition, number, who sealed it "
+                                  "and when) hashes to ")
     assert problems[1] == (f"innovation {first['entry_id']}: sealed place 1 score 99.00, "
                            f"recomputed place 1 score {first['score']}")
 

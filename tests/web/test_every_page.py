@@ -197,7 +197,7 @@ MUST_OPEN = {
     "verifier": {"verification.queue", "verification.review"},
     "organiser": {"people.index", "people.show", "people.new", "people.import_file", "setup.overview",
                   "setup.round_", "panels.index", "panels.assignments", "dashboard.index", "results.preview",
-                  "results.version", "ceremony.index", "ceremony.reveal"},
+                  "results.version", "ceremony.index", "ceremony.reveal", "audit.index"},
     "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry",
               "innovations.evidence_open"},
 }

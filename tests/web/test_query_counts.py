@@ -48,6 +48,7 @@ PAGES: dict[str, tuple[str, Callable[[Crowd], str]]] = {
     "dashboard": ("organiser", lambda c: f"/manage/{c.competition.id}/dashboard"),
     "results preview": ("organiser", lambda c: f"/manage/{c.competition.id}/results"),
     "users": ("organiser", lambda c: "/people"),
+    "audit trail": ("organiser", lambda c: f"/manage/{c.competition.id}/audit"),
 }
 
 
@@ -72,3 +73,33 @@ def test_list_pages_and_the_dashboard_keep_their_queries_from_10_to_1000_innovat
     crowd.grow(990)
     many = {name: queries_for(clients[who], url(crowd)) for name, (who, url) in PAGES.items()}
     assert many == few
+
+
+def test_an_autosave_records_its_audit_row_in_two_statements_three_on_postgresql(app):
+    """A judge's draft save writes one audit row: reading the head of the audit log's chain and
+    inserting the row (and on PostgreSQL first taking the chain's lock); each save the same. Before
+    the audit log an autosave ran 25 statements; now 27 on SQLite, 28 on PostgreSQL."""
+    from tests.judging.test_scoring_views import Jury
+
+    jury = Jury()
+    client = signed_in_client(app, jury.judge)
+    counts, audit = [], []
+    for novelty in ("70", "75", "80"):
+        statements: list[str] = []
+
+        def listener(*args, seen=statements) -> None:
+            seen.append(args[2])
+
+        db.session.expire_all()
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.post(f"/scoring/{jury.first.id}/draft", data=jury.values(novelty=novelty),
+                                   headers={"Accept": "application/json"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert response.status_code == 200
+        counts.append(len(statements))
+        audit.append([s.split()[0] for s in statements if "audit_event" in s or "advisory" in s])
+    postgres = db.engine.dialect.name == "postgresql"
+    assert audit == [["SELECT", "SELECT", "INSERT"] if postgres else ["SELECT", "INSERT"]] * 3
+    assert counts == [28 if postgres else 27] * 3

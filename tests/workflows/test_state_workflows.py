@@ -51,11 +51,14 @@ SPECS = {
         phases={"publish": {"results"}},
         comment_required=set()),
     "scoring_sheet": Spec(
-        states=("open", "confirmed"),
-        allowed={("open", "confirm"): "confirmed", ("confirmed", "reopen"): "open"},
-        roles={"confirm": {"judge"}, "reopen": {"organiser"}},
-        phases={"confirm": {"judging"}, "reopen": {"judging"}},
-        comment_required={"reopen"}),
+        states=("open", "confirmed", "removed"),
+        allowed={("open", "confirm"): "confirmed", ("confirmed", "reopen"): "open",
+                 ("open", "remove"): "removed", ("open", "declare_conflict"): "removed"},
+        roles={"confirm": {"judge"}, "reopen": {"organiser"}, "remove": {"organiser"},
+               "declare_conflict": {"judge"}},
+        phases={"confirm": {"judging"}, "reopen": {"judging"},
+                "remove": {"setup", "open", "verification", "judging"}, "declare_conflict": set(PHASES)},
+        comment_required={"reopen", "declare_conflict"}),
 }
 PAIRS = [(name, state, trigger) for name, spec in SPECS.items()
          for state in spec.states for trigger in spec.triggers]
@@ -190,7 +193,8 @@ def test_phases_allowed_per_trigger(name, trigger, phase):
 
 
 @pytest.mark.parametrize("comment", [None, "", "   "])
-@pytest.mark.parametrize(("name", "trigger"), [("round", "reopen"), ("scoring_sheet", "reopen")])
+@pytest.mark.parametrize(("name", "trigger"), [("round", "reopen"), ("scoring_sheet", "reopen"),
+                                              ("scoring_sheet", "declare_conflict")])
 def test_reopening_needs_a_reason(name, trigger, comment):
     row = subject(name, SPECS[name].source(trigger))
     with pytest.raises(TriggerRefused) as refused:
