@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
@@ -10,12 +9,14 @@ import click
 from sqlalchemy import select
 
 from competition.cli.common import get_competition, get_round, get_user
+from competition.documents.inputs import read_whole_number
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Assignment, Category, Entry
 from workflows import WorkflowError
 
 ERRORS = (AnugerahError, WorkflowError)
+SCORE_COLUMNS = ("entry_id", "judge", "criterion", "value", "comment")
 actor_option = click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
 
 
@@ -168,35 +169,28 @@ def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--confirm", is_flag=True, help="Confirm (lock) each judge's scores after saving them.")
 def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
-    """Record scores from a CSV with columns entry_id, judge, criterion, value, comment (the judge
-    by e-mail, the criterion by name), as judges hand in scoring forms. Every row is checked
-    first; when any row is bad nothing is saved."""
+    """Record scores from a CSV or XLSX file with columns entry_id, judge, criterion, value,
+    comment (the judge by e-mail, the criterion by name), as judges hand in scoring forms. Every
+    row is checked first; when any row is bad nothing is saved."""
+    from competition.documents.inputs import read_decimal
+    from competition.documents.spreadsheets import read_table
     from competition.judging.scoring import confirm_scores, save_scores, value_problem
 
     round_ = get_round(round_id)
     criteria = {c.name: c for c in round_.criteria}
     assignments = {(a.entry_id, a.judge.email): a for a in db.session.scalars(
         select(Assignment).where(Assignment.round_id == round_.id))}
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{file.name}: cannot be read ({error})") from error
-    required = {"entry_id", "judge", "criterion", "value"}
-    if not rows or not required <= set(rows[0]):
-        raise click.ClickException(f"{file.name}: needs the columns entry_id, judge, criterion, value "
-                                   "(and optionally comment)")
+    rows = read_table(file, SCORE_COLUMNS, ("entry_id", "judge", "criterion", "value"))
     problems: list[str] = []
     sheets: dict[Assignment, dict[int, tuple[float, str]]] = defaultdict(dict)
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         where = f"{file.name} row {number}"
-        try:
-            entry_id, value = int(row["entry_id"]), float(row["value"])
-        except ValueError:
+        entry_id, value = read_whole_number(row["entry_id"]), read_decimal(row["value"])
+        if entry_id is None or value is None:
             problems.append(f"{where}: entry_id and value must be numbers")
             continue
-        assignment = assignments.get((entry_id, row["judge"].strip().lower()))
-        criterion = criteria.get(row["criterion"].strip())
+        assignment = assignments.get((entry_id, row["judge"].lower()))
+        criterion = criteria.get(row["criterion"])
         if assignment is None:
             problems.append(f"{where}: {row['judge']} is not assigned to innovation {entry_id} in this round")
         if criterion is None:
@@ -206,7 +200,7 @@ def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
         if assignment is not None and criterion is not None:
             if criterion.id in sheets[assignment]:
                 problems.append(f"{where}: a second value for {criterion.name}")
-            sheets[assignment][criterion.id] = (value, (row.get("comment") or "").strip())
+            sheets[assignment][criterion.id] = (value, row.get("comment") or "")
     if problems:
         raise click.ClickException("nothing was saved:\n  " + "\n  ".join(problems))
     saved = confirmed = 0

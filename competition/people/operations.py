@@ -12,6 +12,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from competition.documents.inputs import EMAIL as EMAIL_LENGTH
+from competition.documents.inputs import PERSON_NAME, text_problem
 from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
@@ -41,15 +43,17 @@ def create_user(*, email: str, name: str, password: str,
 
 
 def _email_and_name_problems(email: str, name: str) -> list[str]:
-    problems = []
+    problems = [problem for problem in (text_problem("email", email, EMAIL_LENGTH, one_line=True),
+                                        text_problem("name", name.strip(), PERSON_NAME, one_line=True))
+                if problem]
+    if problems:
+        return problems
     if not EMAIL.match(email):
         problems.append(t("email: %(email)r is not an e-mail address", email=email))
     elif db.session.scalar(select(User.id).where(User.email == email)):
         problems.append(t("email: %(email)s is already registered", email=email))
     if not name.strip():
         problems.append(t("name: must not be empty"))
-    elif len(name.strip()) > 120:
-        problems.append(t("name: at most 120 characters"))
     return problems
 
 
@@ -143,15 +147,17 @@ def import_users(path: Path, competition: Competition, *, display_name: str | No
         email, name = row.get("email", "").strip().lower(), row.get("name", "").strip()
         organisation_name, role = row.get("organisation", "").strip(), row.get("role", "").strip().lower()
         organisation = by_name.get(organisation_name.casefold()) if organisation_name else None
-        if not EMAIL.match(email):
+        if problem := text_problem("email", email, EMAIL_LENGTH, one_line=True):
+            problems.add(number, problem)
+        elif not EMAIL.match(email):
             problems.add(number, t("email: %(email)r is not an e-mail address", email=email))
         elif email in seen:
             problems.add(number, t("%(email)s already appears in row %(row)s", email=email, row=seen[email]))
         seen.setdefault(email, number)
         if not name:
             problems.add(number, t("name: must not be empty"))
-        elif len(name) > 120:
-            problems.add(number, t("name: at most 120 characters"))
+        elif problem := text_problem("name", name, PERSON_NAME, one_line=True):
+            problems.add(number, problem)
         if organisation_name and organisation is None:
             problems.add(number, t("organisation: %(name)r is not an OPD of %(region)s",
                                    name=organisation_name, region=competition.region.name))

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from competition.documents.inputs import EMAIL, PERSON_NAME
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.links import absolute_url
@@ -41,6 +42,7 @@ from competition.people.operations import (
 from competition.people.organisations import IMPORT_COLUMNS, ImportReport, import_organisations
 from competition.policy import can_manage_user, organised_competitions
 from competition.unit_of_work import atomic
+from competition.web.forms import Text
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -53,8 +55,8 @@ def role_choices() -> list[SelectChoice]:
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Text(PERSON_NAME, one_line=True)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Text(EMAIL, one_line=True)])
     organisation = SelectField(_l("OPD"), coerce=int, validate_choice=False)
     competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
     roles = SelectMultipleField(_l("Roles in that competition"), choices=role_choices,
@@ -157,6 +159,8 @@ def new() -> str | Response:
         roles = form.roles.data or []
         if competition is None:
             form.competition.errors = [_("Choose one of your competitions.")]
+        elif organisation is None and form.organisation.data:
+            form.organisation.errors = [_("Choose one of the OPDs listed.")]
         elif organisation is None and not roles:
             form.roles.errors = [_("Choose an OPD or at least one role, so the account belongs somewhere.")]
         elif "submitter" in roles and organisation is None:

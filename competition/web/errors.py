@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from competition.documents.inputs import number_text
 from competition.errors import AnugerahError
 
 MESSAGES = {
@@ -15,6 +17,11 @@ MESSAGES = {
     404: (_l("Page not found"), _l("The page you asked for does not exist or has been moved.")),
     409: (_l("Changed by someone else"),
           _l("Someone else changed this at the same moment. Reload the page and try again.")),
+    413: (_l("Too large"), _l("The form or the files sent are larger than this server accepts. Nothing was "
+                              "saved: send fewer or smaller files at a time, or shorten the text.")),
+    422: (_l("Cannot be worked out"),
+          _l("Something stored in the set-up stops this page from being worked out. The note below "
+             "says what it is and who can put it right.")),
     503: (_l("Not available on this server"),
           _l("This server cannot do that yet. Tell the administrator what the message below says.")),
     500: (_l("Something went wrong"),
@@ -29,10 +36,24 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
                            detail=detail), status
 
 
+def request_limits() -> str:
+    """The limits of one request, as the 413 page names them."""
+    config = current_app.config
+    return _("At most %(size)s MB in one request, %(fields)s fields in one form, and %(text)s KB of "
+             "text in one field (or in a whole form without files).",
+             size=number_text(config["MAX_CONTENT_LENGTH"] // (1024 * 1024)),
+             fields=number_text(config["MAX_FORM_PARTS"]),
+             text=number_text(config["MAX_FORM_MEMORY_SIZE"] // 1024))
+
+
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return error_page(400, str(_l("The form had expired. Reload the page and send it again.")))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        return error_page(413, request_limits())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
