@@ -1,14 +1,26 @@
-"""Reading the rows of an uploaded or local CSV or XLSX file, as people make them in a spreadsheet."""
+"""CSV and XLSX files: reading the rows of an uploaded or local file as people make them in a
+spreadsheet, and writing every CSV and XLSX the application hands out (:func:`csv_text`,
+:func:`xlsx_bytes`), where no text typed in by people can become a formula."""
 
 from __future__ import annotations
 
 import csv
+import io
+import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, has_app_context
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from competition.documents.inputs import number_text, text_problem
 from competition.errors import InvalidInput
@@ -140,3 +152,102 @@ class RowProblems:
         if self._problems:
             raise InvalidInput([t("%(file)s row %(row)s: %(problem)s", file=self.file_name, row=row,
                                   problem=message) for row, _, message in sorted(self._problems)])
+
+
+# -- writing: every CSV and XLSX the application makes ---------------------------------------------
+
+Cell = str | int | float | Decimal | date | datetime | None
+# Text that a spreadsheet program would run as a formula (OWASP's advice on CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Cell]], *, byte_order_mark: bool = False,
+             line_end: str = "\r\n") -> str:
+    """A CSV file: a header row, then the rows. Text that a spreadsheet would take for a formula
+    gets a leading apostrophe; numbers stay numbers (-3 is written -3); a moment is written
+    "YYYY-MM-DD HH:MM" as given (callers pass it in the display time zone). With
+    ``byte_order_mark``, spreadsheet programs read the file as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=line_end)
+    writer.writerow([_csv_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow([_csv_cell(c) for c in row])
+    return ("\ufeff" if byte_order_mark else "") + buffer.getvalue()
+
+
+def _csv_cell(value: Cell) -> Cell:
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str, sheet_name: str,
+               title_size: int = 13, widths: Sequence[int] | None = None,
+               wrapped: Collection[int] = ()) -> bytes:
+    """An XLSX workbook of one sheet: row 1 the title, row 2 the column names, then the rows.
+
+    Every text is a text cell, never a formula, and one that a spreadsheet would take for a
+    formula is marked as typed text (Excel's quote prefix), so that editing it keeps it text.
+    Numbers stay numbers: a decimal shows as many places as it has (a score: 0.00); a moment is
+    a date cell (given in the display time zone, without a zone). Characters XML cannot hold are
+    replaced by U+FFFD. ``widths`` are the columns' widths (else fitted to the content, at most
+    60); the columns in ``wrapped`` (0-based) wrap their text.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _sheet_name(sheet_name)
+    _append(sheet, [title])
+    sheet["A1"].font = Font(bold=True, size=title_size)
+    _append(sheet, columns)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    longest = [len(str(c)) for c in columns]
+    for row in rows:
+        cells = _append(sheet, row)
+        longest = [max(n, len(str(c.value or ""))) for n, c in zip_longest(longest, cells, fillvalue=_BLANK)]
+        for index in wrapped:
+            if index < len(cells):
+                cells[index].alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate(widths or [min(60, n + 2) for n in longest], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class _Blank:
+    value = ""
+
+
+_BLANK: Any = _Blank()
+
+
+def _append(sheet: Any, values: Sequence[Cell]) -> list[Any]:
+    """Append one row; returns its cells."""
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values])
+    cells = list(sheet[sheet.max_row])[:len(values)]
+    for cell, value in zip(cells, values, strict=True):
+        if isinstance(value, str):
+            cell.data_type = "s"   # never a formula ("=…") nor an error value ("#N/A")
+            if value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+        elif isinstance(value, datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+        elif isinstance(value, Decimal):
+            exponent = value.as_tuple().exponent
+            places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            cell.number_format = "0." + "0" * places if places else "0"
+    return cells
+
+
+def _sheet_name(name: str) -> str:
+    """A name a sheet may have: none of []:*?/\\, at most 31 characters, not empty."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", ILLEGAL_CHARACTERS_RE.sub("", name)).strip().strip("'")
+    return cleaned[:31] or "Sheet"

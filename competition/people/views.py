@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from competition.documents.inputs import EMAIL, PERSON_NAME
+from competition.documents.spreadsheets import csv_text
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.links import absolute_url
@@ -309,11 +310,12 @@ def import_file() -> tuple[str, int]:
                            roles=ROLE_LABELS), status
 
 
-IMPORT_EXAMPLES = {
-    "organisations": "name,short_name,parent\nDinas Kesehatan,Dinkes,\n"
-                     "UPT Puskesmas Sukorame,,Dinas Kesehatan\n",
-    "users": "email,name,organisation,role\noperator.dinkes@example.go.id,Operator Dinkes,Dinkes,submitter\n"
-             "verifikator@example.go.id,Verifikator Bappeda,Bappeda,verifier\n",
+IMPORT_EXAMPLES: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] = {
+    "organisations": (IMPORT_COLUMNS, [("Dinas Kesehatan", "Dinkes", ""),
+                                       ("UPT Puskesmas Sukorame", "", "Dinas Kesehatan")]),
+    "users": (USER_IMPORT_COLUMNS, [
+        ("operator.dinkes@example.go.id", "Operator Dinkes", "Dinkes", "submitter"),
+        ("verifikator@example.go.id", "Verifikator Bappeda", "Bappeda", "verifier")]),
 }
 
 
@@ -323,5 +325,6 @@ def import_template(kind: str) -> Response:
     _my_competitions()
     if kind not in IMPORT_EXAMPLES:
         abort(404)
-    return Response(IMPORT_EXAMPLES[kind], mimetype="text/csv",
+    columns, rows = IMPORT_EXAMPLES[kind]
+    return Response(csv_text(columns, rows, line_end="\n"), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=contoh-{kind}.csv"})
