@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from competition.documents.inputs import identifier
+from competition.documents.inputs import NOTE, identifier, text_problem
 from competition.entries.actions import fire_from_page
 from competition.entries.operations import (
     change_entry_status,
@@ -130,13 +130,21 @@ def checklist_lines(sent: dict[str, str]) -> list[str]:
 
 @bp.post("/<int:entry_id>/<trigger>")
 @login_required
-def decide(entry_id: int, trigger: str) -> str | Response:
+def decide(entry_id: int, trigger: str) -> str | Response | tuple[str, int]:
     entry = _reviewable(entry_id)
     if trigger not in VERIFIER_TRIGGERS:
         abort(404)
     if not DecisionForm().validate_on_submit():
         abort(400)
     sent = request.form.to_dict()
+    problems = [problem for problem in (
+        text_problem(str(label), sent.get(name, "").strip(), NOTE)
+        for name, label in (("comment", _("Notes")), *((f"note-{key}", label) for key, label in CHECKLIST)))
+        if problem]
+    if problems:
+        for problem in problems:
+            flash(problem, "danger")
+        return _review_page(entry, sent), 422
     general = sent.get("comment", "").strip()
     comment = "\n".join([*([general] if general else []), *checklist_lines(sent)]) or None
     noted = general or any(sent.get("note-" + key, "").strip() for key, _label in CHECKLIST)

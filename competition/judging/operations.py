@@ -214,8 +214,9 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
             problems.append(t("step: must be above zero"))
     else:
         problems.append(t("scale: %(scale)r is not numeric or levels", scale=scale))
-    problems += _exactness_problems(round_, weight=weight, min_value=min_value, max_value=max_value,
-                                    independent=independent)
+    if not problems:  # the bound divides by the maximum, which the checks above keep above zero
+        problems = _exactness_problems(round_, weight=weight, min_value=min_value, max_value=max_value,
+                                       independent=independent)
     if problems:
         raise InvalidInput(problems)
     criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),

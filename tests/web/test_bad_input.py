@@ -273,3 +273,41 @@ def test_a_link_with_a_line_break_is_refused(client, town, url):
                            data={"url": url, "title": "Video", "indicator": ""}, follow_redirects=True)
     assert "Or a link (video, published page): must be on one line" in page(response)
     assert count(Evidence) == 1   # the link the factory attached
+
+
+@pytest.mark.parametrize("form, problem", [
+    ({"scale": "levels", "levels": "0=Tidak ada\n0,0=Belum ada"}, "levels: the top level must be above zero"),
+    ({"scale": "numeric", "min_value": "0", "max_value": "0", "step": ""},
+     "range: needs 0 ≤ min &lt; max (got 0.0 to 0.0)"),
+])
+def test_a_scale_with_no_room_above_zero_is_refused_not_divided_by(client, town, form, problem):
+    sign_in(client, town.organiser)
+    response = client.post(f"/manage/{town.competition.id}/setup/rounds/{town.round.id}/criteria",
+                           data={"name": "Regulasi", "weight": "30", **form})
+    assert response.status_code == 422
+    assert problem in page(response)
+    assert count(Criterion) == 0
+
+
+def test_another_regions_opd_for_a_new_user_is_refused_not_dropped(client, town):
+    foreign = make_organisation(town.elsewhere.region, "Dinas Tetangga")
+    sign_in(client, town.organiser)
+    response = client.post("/people/new", data={
+        "name": "Operator Baru", "email": "baru@example.go.id", "organisation": str(foreign.id),
+        "competition": str(town.competition.id), "roles": ["judge"]})
+    assert response.status_code == 200
+    assert "Choose one of the OPDs listed." in page(response)
+    assert db.session.scalar(select(User).where(User.email == "baru@example.go.id")) is None
+
+
+def test_a_verifiers_note_over_its_limit_is_refused_and_the_form_kept(client, town):
+    verifier = make_user(town.competition, "verifier")
+    submitted = make_entry(town.competition, town.dinkes, title="Antrean Daring", status="submitted")
+    sign_in(client, verifier)
+    response = client.post(f"/verification/{submitted.id}/return_for_revision",
+                           data={"comment": "Lengkapi SK.", "note-evidence": "n" * 2001})
+    assert response.status_code == 422
+    assert "Every claim has evidence that opens and matches it: at most 2,000 characters (got 2,001)" \
+        in page(response)
+    db.session.expire_all()
+    assert submitted.status == "submitted"
