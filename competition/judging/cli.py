@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from competition.cli.common import get_competition, get_round, get_user
+from competition.cli.common import COUNT, ID, get_competition, get_round, get_user
 from competition.documents.inputs import read_whole_number
 from competition.errors import AnugerahError
 from competition.extensions import db
@@ -26,18 +26,18 @@ def judging_group() -> None:
 
 
 @judging_group.command("add-round")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 @click.option("--name", required=True)
 @click.option("--template", type=click.Choice(["iga_2023"]), help="Fill the rubric from a template.")
 @click.option("--aggregation", type=click.Choice(["mean", "median", "trimmed_mean"]), default="mean")
 @click.option("--normalise", is_flag=True, help="Per-judge z-score normalisation.")
 @click.option("--advancement", type=click.Choice(["all", "top_n", "top_n_per_category", "min_score"]),
               default="all")
-@click.option("--count", "advancement_count", type=int, help="N for top_n rules.")
+@click.option("--count", "advancement_count", type=COUNT, help="N for top_n rules.")
 @click.option("--min-score", "advancement_min_score", type=float, help="Minimum for min_score.")
 @click.option("--weight", type=float, default=1.0, help="Weight of the round in the final score.")
-@click.option("--judges-per-entry", type=int, default=3)
-@click.option("--cap", "judge_cap", type=int, help="Most entries per judge.")
+@click.option("--judges-per-entry", type=COUNT, default=3)
+@click.option("--cap", "judge_cap", type=COUNT, help="Most entries per judge.")
 @click.option("--blind", is_flag=True, help="Judges do not see the OPD.")
 @actor_option
 def add_round_command(competition_id: int, name: str, template: str | None, actor_email: str,
@@ -54,7 +54,7 @@ def add_round_command(competition_id: int, name: str, template: str | None, acto
 
 
 @judging_group.command("add-criterion")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--name", required=True)
 @click.option("--weight", type=float, required=True)
 @click.option("--guidance", default="")
@@ -86,7 +86,7 @@ def add_criterion_command(round_id: int, name: str, weight: float, guidance: str
 
 
 @judging_group.command("add-panel")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--name", required=True)
 @click.option("--judge", "judge_emails", multiple=True, required=True, help="Repeat for each judge.")
 @click.option("--category", "category_name", help="Only entries of this category.")
@@ -109,9 +109,9 @@ def add_panel_command(round_id: int, name: str, judge_emails: tuple[str, ...], c
 
 
 @judging_group.command("assign")
-@click.argument("round_id", type=int)
-@click.option("--judges-per-entry", type=int)
-@click.option("--cap", type=int)
+@click.argument("round_id", type=ID)
+@click.option("--judges-per-entry", type=COUNT)
+@click.option("--cap", type=COUNT)
 @actor_option
 def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None, actor_email: str) -> None:
     """Assign judges to every entry of a round automatically."""
@@ -127,7 +127,7 @@ def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None,
 
 
 @judging_group.command("open-round")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @actor_option
 def open_round_command(round_id: int, actor_email: str) -> None:
     """Open a round for scoring."""
@@ -138,7 +138,7 @@ def open_round_command(round_id: int, actor_email: str) -> None:
 
 
 @judging_group.command("close-round")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--force", is_flag=True, help="Close even with unconfirmed scores (their drafts do not count).")
 @actor_option
 def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
@@ -151,7 +151,7 @@ def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
 
 
 @judging_group.command("reopen-round")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--reason", required=True, help="Why the round is reopened; kept in its history.")
 @actor_option
 def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
@@ -165,7 +165,7 @@ def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
 
 
 @judging_group.command("import-scores")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--confirm", is_flag=True, help="Confirm (lock) each judge's scores after saving them.")
 def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
@@ -217,7 +217,7 @@ def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
 
 
 @judging_group.command("declare-conflict")
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ID)
 @click.option("--judge", "judge_email", required=True)
 @click.option("--reason", required=True)
 def declare_conflict_command(entry_id: int, judge_email: str, reason: str) -> None:
@@ -232,8 +232,8 @@ def declare_conflict_command(entry_id: int, judge_email: str, reason: str) -> No
 
 
 @judging_group.command("reopen")
-@click.argument("round_id", type=int)
-@click.argument("entry_id", type=int)
+@click.argument("round_id", type=ID)
+@click.argument("entry_id", type=ID)
 @click.option("--judge", "judge_email", required=True)
 @click.option("--reason", required=True)
 @actor_option
@@ -252,7 +252,7 @@ def reopen_command(round_id: int, entry_id: int, judge_email: str, reason: str, 
 
 
 @judging_group.command("progress")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 def progress_command(round_id: int) -> None:
     """Each judge's progress in a round: confirmed of assigned."""
     round_ = get_round(round_id)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from competition.cli.common import ID
 from competition.extensions import db
 from competition.models import Competition, Organisation, Region
 
@@ -32,7 +33,7 @@ def import_organisations_command(file: Path, region_name: str, region_kind: str 
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--organisation", "organisation_name", help="Name of the user's organisation (OPD).")
 @click.option("--region", "region_name", help="Region of the organisation, when names repeat.")
-@click.option("--competition", "competition_id", type=int, help="Competition to grant roles in.")
+@click.option("--competition", "competition_id", type=ID, help="Competition to grant roles in.")
 @click.option("--role", "roles", multiple=True,
               type=click.Choice(["organiser", "verifier", "judge", "submitter"]),
               help="Role in --competition; repeat for several.")

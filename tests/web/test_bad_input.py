@@ -311,3 +311,21 @@ def test_a_verifiers_note_over_its_limit_is_refused_and_the_form_kept(client, to
         in page(response)
     db.session.expire_all()
     assert submitted.status == "submitted"
+
+
+@pytest.mark.parametrize("args", [["judging", "progress", HUGE_ID], ["competition", "phase", HUGE_ID,
+                                                                     "open_submissions", "--as", "x@y.id"],
+                                  ["results", "export", "1", "--award", HUGE_ID, "--format", "csv",
+                                   "--output", "x.csv"]])
+def test_an_id_too_large_for_the_database_is_refused_by_the_command(runner, town, args):
+    result = runner.invoke(args=args)
+    assert result.exit_code == 2
+    assert f"{HUGE_ID} is not in the range 1<=x<=2147483647" in result.output
+
+
+def test_an_opd_name_on_two_lines_is_refused_on_import(runner, town, tmp_path):
+    path = tmp_path / "opd.csv"
+    path.write_text('name\n"Dinas\nKesehatan"\n', encoding="utf-8")
+    result = runner.invoke(args=["import-organisations", str(path), "--region", town.competition.region.name])
+    assert result.exit_code == 1
+    assert "opd.csv row 2: name: must be on one line" in result.output
