@@ -53,6 +53,8 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
                ("verification_closes_at", verification_closes_at), ("judging_closes_at", judging_closes_at)]
     naive = [label for label, moment in moments if moment.tzinfo is None]
     problems.extend(t("%(field)s: give a time zone", field=label) for label in naive)
+    problems.extend(t("%(moment)s: a date from the year 2000 to 2100", moment=label)
+                    for label, moment in moments if not 2000 <= moment.year <= 2100)
     if not naive:
         if submission_opens_at >= submission_closes_at:
             problems.append(t("submission_closes_at: must be after submission opens"))

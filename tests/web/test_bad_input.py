@@ -329,3 +329,18 @@ def test_an_opd_name_on_two_lines_is_refused_on_import(runner, town, tmp_path):
     result = runner.invoke(args=["import-organisations", str(path), "--region", town.competition.region.name])
     assert result.exit_code == 1
     assert "opd.csv row 2: name: must be on one line" in result.output
+
+
+def test_a_moment_centuries_away_is_refused_not_stored(client, runner, town):
+    sign_in(client, town.organiser)
+    moments = {"submission_closes_at": "2027-01-15T12:00", "verification_closes_at": "2027-02-01T09:00",
+               "judging_closes_at": "9999-12-31T23:59"}
+    response = client.post(f"/manage/{town.competition.id}/setup/timeline", data=moments)
+    assert response.status_code == 422
+    assert "judging closes: a date from the year 2000 to 2100" in page(response)
+    result = runner.invoke(args=["competition", "create", "--region", town.competition.region.name,
+                                 "--name", "Lomba Kuno", "--year", "2026", "--opens", "0001-01-01",
+                                 "--closes", "2027-01-15", "--verification-closes", "2027-02-01",
+                                 "--judging-closes", "2027-03-01", "--organiser", town.organiser.email])
+    assert result.exit_code == 1
+    assert "submission_opens_at: a date from the year 2000 to 2100" in result.output
