@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_EVIDENCE_TYPES = "pdf,jpg,jpeg,png,mp4,docx,xlsx,pptx"
+MB = 1024 * 1024
 
 
 def database_url(url: str) -> str:
@@ -43,12 +44,23 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
     """Settings from the environment, each with a working default."""
     env = os.environ if environ is None else environ
     evidence_dir = Path(env.get("ANUGERAH_EVIDENCE_DIR", instance_path / "evidence"))
+    evidence_max = int(env.get("ANUGERAH_EVIDENCE_MAX_BYTES", 20 * MB))
     return {
         "SQLALCHEMY_DATABASE_URI": database_url(
             env.get("ANUGERAH_DATABASE_URL", f"sqlite:///{instance_path / 'anugerah.db'}")),
         "SECRET_KEY": env.get("ANUGERAH_SECRET_KEY") or instance_secret_key(instance_path),
         "EVIDENCE_DIR": evidence_dir,
-        "EVIDENCE_MAX_BYTES": int(env.get("ANUGERAH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)),
+        "EVIDENCE_MAX_BYTES": evidence_max,
+        # One request's body, files included: by default 5 MB above the evidence limit (a file of
+        # the largest size with its form). Larger requests get a 413 page before they are read.
+        "MAX_CONTENT_LENGTH": int(float(env.get("ANUGERAH_MAX_REQUEST_MB", 0)) * MB)
+        or evidence_max + 5 * MB,
+        # One text field of a form with files, and a whole form without files (competition.web.limits).
+        "MAX_FORM_MEMORY_SIZE": int(env.get("ANUGERAH_MAX_FORM_KB", 1024)) * 1024,
+        # Fields in one form, with or without files.
+        "MAX_FORM_PARTS": int(env.get("ANUGERAH_MAX_FORM_FIELDS", 1000)),
+        # Rows below the header of one imported CSV or XLSX file (users, OPDs, scores).
+        "IMPORT_MAX_ROWS": int(env.get("ANUGERAH_IMPORT_MAX_ROWS", 5000)),
         "EVIDENCE_TYPES": tuple(
             kind.strip().lower()
             for kind in env.get("ANUGERAH_EVIDENCE_TYPES", DEFAULT_EVIDENCE_TYPES).split(",")

@@ -29,3 +29,10 @@ class ConcurrentChange(AnugerahError):
     """Someone else changed the same record first; reload and try again."""
 
     http_status = 409
+
+
+class UnusableSetup(AnugerahError):
+    """Something stored long ago (a weight that is not a number) stops a page being worked out;
+    the message names it and what to do."""
+
+    http_status = 422

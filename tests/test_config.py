@@ -38,3 +38,23 @@ def test_database_url_picks_psycopg():
     assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert database_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_request_form_and_import_limits_by_default(tmp_path: Path):
+    config = load_config(tmp_path, environ={})
+    assert config["MAX_CONTENT_LENGTH"] == 25 * 1024 * 1024   # the 20 MB evidence limit and 5 MB more
+    assert config["MAX_FORM_MEMORY_SIZE"] == 1024 * 1024
+    assert config["MAX_FORM_PARTS"] == 1000
+    assert config["IMPORT_MAX_ROWS"] == 5000
+
+
+def test_request_form_and_import_limits_from_the_environment(tmp_path: Path):
+    config = load_config(tmp_path, environ={
+        "ANUGERAH_MAX_REQUEST_MB": "40", "ANUGERAH_MAX_FORM_KB": "512", "ANUGERAH_MAX_FORM_FIELDS": "300",
+        "ANUGERAH_IMPORT_MAX_ROWS": "800"})
+    assert config["MAX_CONTENT_LENGTH"] == 40 * 1024 * 1024
+    assert config["MAX_FORM_MEMORY_SIZE"] == 512 * 1024
+    assert config["MAX_FORM_PARTS"] == 300
+    assert config["IMPORT_MAX_ROWS"] == 800
+    larger_files = load_config(tmp_path, environ={"ANUGERAH_EVIDENCE_MAX_BYTES": str(50 * 1024 * 1024)})
+    assert larger_files["MAX_CONTENT_LENGTH"] == 55 * 1024 * 1024

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from competition.cli.common import get_award, get_competition
+from competition.cli.common import ID, get_award, get_competition
 from competition.results.cli import results_group, sealed_version
 
 
@@ -21,9 +21,9 @@ def _winners(competition_id: int, award_id: int | None, version: int | None):
 
 
 @results_group.command("export")
-@click.argument("competition_id", type=int)
-@click.option("--award", "award_id", type=int, help="Default: the first award.")
-@click.option("--version", type=int, help="Default: the latest sealed version.")
+@click.argument("competition_id", type=ID)
+@click.option("--award", "award_id", type=ID, help="Default: the first award.")
+@click.option("--version", type=ID, help="Default: the latest sealed version.")
 @click.option("--format", "file_format", type=click.Choice(["csv", "xlsx", "pdf"]), required=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(competition_id: int, award_id: int | None, version: int | None, file_format: str,
@@ -42,9 +42,9 @@ def export_command(competition_id: int, award_id: int | None, version: int | Non
 
 
 @results_group.command("certificates")
-@click.argument("competition_id", type=int)
-@click.option("--award", "award_id", type=int, help="Default: the first award.")
-@click.option("--version", type=int, help="Default: the latest sealed version.")
+@click.argument("competition_id", type=ID)
+@click.option("--award", "award_id", type=ID, help="Default: the first award.")
+@click.option("--version", type=ID, help="Default: the latest sealed version.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def certificates_command(competition_id: int, award_id: int | None, version: int | None,
                          output: Path) -> None:

@@ -6,18 +6,15 @@ sealed. Positions are revealed from last to first.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import render_template
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from competition.documents.formatting import format_date, format_decimal, juara
 from competition.documents.pdf import render_pdf
+from competition.documents.spreadsheets import csv_text, xlsx_bytes
 from competition.errors import InvalidInput
 from competition.extensions import db
 from competition.models import Award, ResultSet
@@ -103,45 +100,14 @@ def _cells(row: RunSheetRow) -> list[str | int | Decimal]:
 def run_sheet_csv(rows: list[RunSheetRow]) -> str:
     """The run-sheet as CSV for machines: UTF-8 without a byte-order mark, a header row, commas,
     scores with a dot and two places ("83.00") exactly as sealed. docs/exports.md describes it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_safe(c) for c in _cells(row)])
-    return buffer.getvalue()
-
-
-def _safe(value: str | int | Decimal) -> str | int | Decimal:
-    """Names typed in by people are written so that a spreadsheet never runs them as formulas."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
+    return csv_text(COLUMNS, (_cells(row) for row in rows), line_end="\n")
 
 
 def run_sheet_xlsx(rows: list[RunSheetRow], title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Susunan acara"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(COLUMNS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(_cells(row))
-    for column, width in zip("ABCDEFGHI", (8, 12, 36, 36, 50, 9, 9, 70, 22), strict=True):
-        sheet.column_dimensions[column].width = width
-    for line in sheet.iter_rows(min_row=3):
-        line[6].number_format = "0.00"   # the score: a number, shown with two places
-        for cell in (line[4], line[7]):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in line:
-            if cell.data_type == "f":      # text starting with "=" is kept as text, never run
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The run-sheet for people with a spreadsheet: the title, the column names, then the rows;
+    the score a number cell shown with two places."""
+    return xlsx_bytes(COLUMNS, (_cells(row) for row in rows), title=title, sheet_name="Susunan acara",
+                      title_size=14, widths=(8, 12, 36, 36, 50, 9, 9, 70, 22), wrapped=(4, 7))
 
 
 def run_sheet_pdf(result_set: ResultSet, award: Award, rows: list[RunSheetRow]) -> bytes:

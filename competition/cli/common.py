@@ -5,8 +5,14 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from competition.documents.inputs import ID_MAX, WHOLE_NUMBER_MAX
 from competition.extensions import db
 from competition.models import Award, Competition, Round, User
+
+# An id, and a count, as a command takes them: what an INTEGER column holds, so that a number too
+# large for the database is refused by the command line rather than by the database.
+ID = click.IntRange(1, ID_MAX)
+COUNT = click.IntRange(0, WHOLE_NUMBER_MAX)
 
 
 def fail(error: Exception) -> click.ClickException:

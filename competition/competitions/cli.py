@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from competition.cli.common import get_competition, get_user
+from competition.cli.common import COUNT, ID, get_competition, get_user
 from competition.extensions import db
 from competition.models import UNITS_COMPETE_RULES, UNITS_OWN, Competition, Entry
 from workflows import get_workflow, load_workflows
@@ -83,7 +83,7 @@ def competition_group() -> None:
 @click.option("--region", "region_name", required=True,
               help="The region that runs it (import-organisations creates it).")
 @click.option("--name", required=True)
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=COUNT, required=True)
 @click.option("--opens", required=True, help="Submission opens, YYYY-MM-DD[THH:MM] in WIB (Asia/Jakarta).")
 @click.option("--closes", required=True, help="Submission closes.")
 @click.option("--verification-closes", required=True)
@@ -126,7 +126,7 @@ def competition_create(region_name: str, name: str, year: int, opens: str, close
 
 
 @competition_group.command("phase")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 @click.argument("trigger")
 @click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
 @click.option("--comment", default=None)
@@ -141,7 +141,7 @@ def competition_phase(competition_id: int, trigger: str, actor_email: str, comme
 
 
 @competition_group.command("units")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 @click.argument("rule", type=click.Choice(UNITS_COMPETE_RULES))
 @click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
 def competition_units(competition_id: int, rule: str, actor_email: str) -> None:

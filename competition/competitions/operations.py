@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from competition.audit.operations import record
+from competition.documents.inputs import clean_comment, text_problem
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
 from competition.models import (
@@ -41,6 +42,10 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
     """A competition in its set-up phase, with its timeline and categories; units under an OPD
     compete as entrants of their own unless ``units_compete`` is "parent"."""
     problems = _units_problems(units_compete)
+    names = [c.strip() for c in categories or []]
+    problems += [problem for problem in (text_problem("name", name.strip(), 200, one_line=True),
+                                         *(text_problem("categories", c, 120, one_line=True) for c in names))
+                 if problem]
     if not name.strip():
         problems.append(t("name: must not be empty"))
     if not 2000 <= year <= 2100:
@@ -49,6 +54,8 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
                ("verification_closes_at", verification_closes_at), ("judging_closes_at", judging_closes_at)]
     naive = [label for label, moment in moments if moment.tzinfo is None]
     problems.extend(t("%(field)s: give a time zone", field=label) for label in naive)
+    problems.extend(t("%(moment)s: a date from the year 2000 to 2100", moment=label)
+                    for label, moment in moments if not 2000 <= moment.year <= 2100)
     if not naive:
         if submission_opens_at >= submission_closes_at:
             problems.append(t("submission_closes_at: must be after submission opens"))
@@ -56,7 +63,6 @@ def create_competition(*, name: str, year: int, region: Region, submission_opens
             problems.append(t("verification_closes_at: must not be before submission closes"))
         if judging_closes_at < verification_closes_at:
             problems.append(t("judging_closes_at: must not be before verification closes"))
-    names = [c.strip() for c in categories or []]
     if len(set(names)) != len(names) or any(not c for c in names):
         problems.append(t("categories: names must be non-empty and different"))
     if db.session.scalar(select(Competition.id).where(
@@ -95,7 +101,7 @@ def change_competition_phase(competition: Competition, trigger: str, actor: User
     # asks whether every round is closed).
     lock_and_reread_state(competition, "phase", "version")
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
-    cleaned_comment = (comment or "").strip() or None
+    cleaned_comment = clean_comment(comment)
     from_phase, to_phase = get_workflow(COMPETITION_WORKFLOW).fire(
         competition, trigger, acting, comment=cleaned_comment, now=now)
     event = CompetitionEvent(competition=competition, trigger=trigger, from_phase=from_phase,
@@ -132,6 +138,8 @@ def timeline_problems(moments: dict[str, datetime]) -> list[str]:
     submission opens < submission closes < verification closes < judging closes."""
     problems = [t("%(moment)s: give a date and time with its time zone", moment=_timeline_label(field))
                 for field in TIMELINE if moments[field].tzinfo is None]
+    problems += [t("%(moment)s: a date from the year 2000 to 2100", moment=_timeline_label(field))
+                 for field in TIMELINE if not 2000 <= moments[field].year <= 2100]
     if problems:
         return problems
     for earlier, later in zip(TIMELINE, TIMELINE[1:], strict=False):
@@ -249,6 +257,8 @@ def _category_name_problems(competition: Competition, name: str, *,
         return [t("The category needs a name.")]
     if len(cleaned) > 120:
         return [t("A category name has at most %(count)s characters.", count=120)]
+    if problem := text_problem("name", cleaned, 120, one_line=True):
+        return [problem]
     if any(c.name.casefold() == cleaned.casefold() and c is not keep for c in competition.categories):
         return [t("%(competition)s already has a category called '%(name)s'.",
                   competition=competition.name, name=cleaned)]

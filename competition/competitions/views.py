@@ -26,16 +26,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import (
     DateTimeLocalField,
-    FloatField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from competition.competitions.diagram import workflow_svg
 from competition.competitions.manage import organised_competition, units_rule
@@ -54,6 +51,7 @@ from competition.competitions.operations import (
     timeline_problems,
     update_timeline,
 )
+from competition.documents.inputs import NOTE
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import UNITS_OWN, UNITS_PARENT, Award, Category, Competition, Criterion, Entry, Round
@@ -64,6 +62,7 @@ from competition.policy import actor_for, organised_competitions
 from competition.ranking.bands import NO_SCORE_LABEL
 from competition.results.models import DEFAULT_AWARD_NAME
 from competition.unit_of_work import atomic
+from competition.web.forms import Text, WholeNumberField
 from workflows import WorkflowError, get_workflow
 
 bp = Blueprint("setup", __name__, url_prefix="/manage")
@@ -114,30 +113,6 @@ SYSTEM_LABEL = _l("The system")
 
 # -- fields and forms -------------------------------------------------------------------------------
 
-class NumberField(FloatField):
-    """A decimal number typed the Indonesian way (80,5) or the English way (80.5): a text box, as
-    browsers' number boxes refuse one or the other."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].strip().replace(",", ".")]
-            if not valuelist[0]:
-                self.data = None
-                return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Write a number, such as 80 or 80,5.")) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return "" if self.data is None else f"{self.data:g}"
-
-
 def required() -> InputRequired:
     return InputRequired(message=_l("Fill this in."))
 
@@ -154,16 +129,17 @@ class TimelineForm(FlaskForm):
 
 
 class CompetitionForm(TimelineForm):
-    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Fill this in.")), Length(max=200)])
-    year = IntegerField(_l("Year"), validators=[required(), NumberRange(
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Fill this in.")),
+                                               Text(200, one_line=True)])
+    year = WholeNumberField(_l("Year"), validators=[required(), NumberRange(
         min=2000, max=2100, message=_l("A year between 2000 and 2100."))])
     region = SelectField(_l("Region"), coerce=int, validate_choice=False)
-    categories = TextAreaField(_l("Categories (optional, one per line)"))
+    categories = TextAreaField(_l("Categories (optional, one per line)"), validators=[Text(NOTE)])
 
 
 class CategoryForm(FlaskForm):
     name = StringField(_l("Category name"), validators=[DataRequired(message=_l("Fill this in.")),
-                                                        Length(max=120)])
+                                                        Text(120, one_line=True)])
 
 
 class UnitsForm(FlaskForm):
@@ -175,7 +151,7 @@ class UnitsForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    comment = TextAreaField(_l("Note for the record (optional)"), validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Note for the record (optional)"), validators=[Text(NOTE)])
 
 
 class ConfirmForm(FlaskForm):

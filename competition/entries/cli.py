@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from competition.cli.common import get_user
+from competition.cli.common import ID, get_user
 from competition.errors import AnugerahError
 from workflows import WorkflowError
 
@@ -15,7 +15,7 @@ def entry_group() -> None:
 
 
 @entry_group.command("fire")
-@click.argument("entry_ids", type=int, nargs=-1, required=True)
+@click.argument("entry_ids", type=ID, nargs=-1, required=True)
 @click.option("--trigger", required=True, help="For example verify, return_for_revision, reject.")
 @click.option("--as", "actor_email", required=True, help="E-mail of the person acting.")
 @click.option("--comment", default=None)

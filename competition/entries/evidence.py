@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from competition.audit.operations import record
+from competition.documents.inputs import URL, text_problem
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
@@ -133,6 +134,12 @@ def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: Binary
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not name:
         raise InvalidInput(t("file: no file name given"))
+    problems = [problem for problem in (text_problem("file", name, None, one_line=True),
+                                        text_problem("title", title.strip(), 200, one_line=True),
+                                        text_problem("indicator", indicator.strip(), 120, one_line=True))
+                if problem]
+    if problems:
+        raise InvalidInput(problems)
     if extension not in allowed or extension not in FILE_TYPES:
         raise InvalidInput(t("file: %(name)s is not an allowed type; allowed: %(types)s", name=name,
                              types=", ".join(kind.upper() for kind in allowed)))
@@ -146,8 +153,9 @@ def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: Binary
         raise InvalidInput(t("file: %(name)s does not look like a %(type)s file", name=name,
                              type=extension.upper()))
     sha256 = hashlib.sha256(data).hexdigest()
+    # A title taken from a long file name is shortened to fit; a title or claim typed in is checked above.
     evidence = Evidence(entry=entry, kind="file", title=(title.strip() or name)[:200],
-                        indicator=indicator.strip()[:120], sha256=sha256, size_bytes=len(data),
+                        indicator=indicator.strip(), sha256=sha256, size_bytes=len(data),
                         media_type=FILE_TYPES[extension][0], original_name=name[:255],
                         uploaded_by=user)
     db.session.add(evidence)
@@ -157,24 +165,32 @@ def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: Binary
     return evidence
 
 
+def _web_address(url: str) -> bool:
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # such as an unclosed "[" of an IPv6 address
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+
+
 @operation
 def add_evidence_link(entry: Entry, user: User, *, url: str, title: str,
                       indicator: str = "") -> Evidence:
     """Attach a link (a video, a published page, a shared folder) to a draft or returned entry."""
     _check_editable(entry, user)
     url = url.strip()
-    parsed = urlparse(url)
-    problems = []
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    problems = [problem for problem in (text_problem("url", url, URL, one_line=True),
+                                        text_problem("title", title.strip(), 200, one_line=True),
+                                        text_problem("indicator", indicator.strip(), 120, one_line=True))
+                if problem]
+    if not problems and not _web_address(url):
         problems.append(t("url: %(url)r is not an http(s) address", url=url))
-    if len(url) > 1000:
-        problems.append(t("url: at most 1000 characters"))
     if not title.strip():
         problems.append(t("title: must not be empty"))
     if problems:
         raise InvalidInput(problems)
-    evidence = Evidence(entry=entry, kind="link", url=url, title=title.strip()[:200],
-                        indicator=indicator.strip()[:120], uploaded_by=user)
+    evidence = Evidence(entry=entry, kind="link", url=url, title=title.strip(),
+                        indicator=indicator.strip(), uploaded_by=user)
     db.session.add(evidence)
     db.session.flush()
     record("evidence.added", user, entry=entry, subject=evidence, details=_described(evidence))

@@ -11,6 +11,15 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from competition.audit.operations import record
+from competition.documents.inputs import (
+    LONG_TEXT,
+    RUPIAH_MAX,
+    clean_comment,
+    identifier,
+    number_text,
+    read_whole_number,
+    text_problem,
+)
 from competition.entries.models import BENTUK, INISIATOR, JENIS, TAHAPAN
 from competition.entries.similarity import similarity
 from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
@@ -24,8 +33,11 @@ from workflows import Actor, get_workflow
 from workflows.messages import t
 
 _CHOICES = {"inisiator": INISIATOR, "tahapan": TAHAPAN, "jenis": JENIS, "bentuk": BENTUK}
-_TEXTS = {"title": 250, "urusan": 120, "urusan_terkait": 250, "rancang_bangun": None,
-          "tujuan": None, "manfaat": None, "hasil": None}
+# Each text with its limit (the column's size, or the limit of a long text); the first three are
+# one line each.
+_TEXTS = {"title": 250, "urusan": 120, "urusan_terkait": 250, "rancang_bangun": LONG_TEXT,
+          "tujuan": LONG_TEXT, "manfaat": LONG_TEXT, "hasil": LONG_TEXT}
+_ONE_LINE = ("title", "urusan", "urusan_terkait")
 _DATES = ("trial_started_on", "implemented_on")
 ENTRY_FIELDS = frozenset(_CHOICES) | frozenset(_TEXTS) | frozenset(_DATES) | {"anggaran_rupiah",
                                                                               "category_id"}
@@ -44,10 +56,9 @@ def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict
     for name, value in fields.items():
         if name in _TEXTS:
             text = "" if value is None else str(value).strip()
-            limit = _TEXTS[name]
-            if limit and len(text) > limit:
-                problems.append(t("%(field)s: at most %(limit)s characters (got %(count)s)", field=name,
-                                  limit=limit, count=len(text)))
+            problem = text_problem(name, text, _TEXTS[name], one_line=name in _ONE_LINE)
+            if problem:
+                problems.append(problem)
             if name == "title" and not text:
                 problems.append(t("title: must not be empty"))
             clean[name] = text
@@ -57,44 +68,65 @@ def clean_entry_fields(competition: Competition, fields: dict[str, Any]) -> dict
                                   choices=", ".join(_CHOICES[name])))
             clean[name] = value
         elif name in _DATES:
-            if value in (None, ""):
-                clean[name] = None
-            elif isinstance(value, date) and not isinstance(value, datetime):
-                clean[name] = value
-            else:
-                try:
-                    clean[name] = date.fromisoformat(str(value))
-                except ValueError:
-                    problems.append(t("%(field)s: %(value)r is not a date (YYYY-MM-DD)", field=name,
-                                      value=value))
+            _clean_date(name, value, clean, problems)
         elif name == "anggaran_rupiah":
-            if value in (None, ""):
-                clean[name] = None
-            else:
-                try:
-                    amount = int(str(value).replace(".", "").replace(" ", ""))
-                except ValueError:
-                    problems.append(t("anggaran_rupiah: %(value)r is not a whole number of rupiah",
-                                      value=value))
-                else:
-                    if amount < 0:
-                        problems.append(t("anggaran_rupiah: must not be negative"))
-                    clean[name] = amount
+            _clean_budget(value, clean, problems)
         elif name == "category_id":
-            if value in (None, ""):
-                clean[name] = None
-            else:
-                category = db.session.get(Category, int(value))
-                if category is None or category.competition_id != competition.id:
-                    problems.append(t("category_id: %(value)r is not a category of this competition",
-                                      value=value))
-                clean[name] = int(value)
+            _clean_category(competition, value, clean, problems)
     trial, implemented = clean.get("trial_started_on"), clean.get("implemented_on")
     if trial and implemented and implemented < trial:
         problems.append(t("implemented_on: the implementation date is before the trial date"))
     if problems:
         raise InvalidInput(problems)
     return clean
+
+
+def _clean_date(name: str, value: Any, clean: dict[str, Any], problems: list[str]) -> None:
+    if value in (None, ""):
+        clean[name] = None
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        clean[name] = value
+    else:
+        try:
+            clean[name] = date.fromisoformat(str(value))
+        except ValueError:
+            problems.append(t("%(field)s: %(value)r is not a date (YYYY-MM-DD)", field=name, value=value))
+
+
+def _clean_budget(value: Any, clean: dict[str, Any], problems: list[str]) -> None:
+    """Whole rupiah, written with or without thousands dots ("150.000.000")."""
+    if value in (None, ""):
+        clean["anggaran_rupiah"] = None
+        return
+    if isinstance(value, int) and not isinstance(value, bool):
+        amount: int | None = value
+    else:
+        amount = read_whole_number(str(value).replace(".", "").replace(" ", ""))
+    if amount is None:
+        problems.append(t("anggaran_rupiah: %(value)r is not a whole number of rupiah", value=value))
+    elif amount < 0:
+        problems.append(t("anggaran_rupiah: must not be negative"))
+    elif amount > RUPIAH_MAX:
+        problems.append(t("anggaran_rupiah: at most Rp %(limit)s", limit=number_text(RUPIAH_MAX)))
+    else:
+        clean["anggaran_rupiah"] = amount
+
+
+def _clean_category(competition: Competition, value: Any, clean: dict[str, Any], problems: list[str]) -> None:
+    """One of the competition's own categories, by id; any other value names the field."""
+    if value in (None, ""):
+        clean["category_id"] = None
+        return
+    try:
+        category_id = identifier(str(value))
+    except ValueError:
+        category = None
+    else:
+        category = db.session.get(Category, category_id)
+    if category is None or category.competition_id != competition.id:
+        problems.append(t("category_id: %(value)r is not a category of this competition", value=value))
+    else:
+        clean["category_id"] = category.id
 
 
 @operation
@@ -190,7 +222,7 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
             "%(expected)s); reload it and try again", title=entry.title, version=entry.version,
             expected=expected_version))
     acting = actor if isinstance(actor, Actor) else actor_for(actor, entry.competition)
-    cleaned_comment = (comment or "").strip() or None
+    cleaned_comment = clean_comment(comment)
     from_status, to_status = get_workflow(ENTRY_WORKFLOW).fire(
         entry, trigger, acting, comment=cleaned_comment, phase=entry.competition.phase, now=now)
     if to_status == "submitted":

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from competition.documents.inputs import NOTE, identifier, text_problem
 from competition.entries.actions import fire_from_page
 from competition.entries.operations import (
     change_entry_status,
@@ -27,6 +28,7 @@ from competition.errors import AnugerahError, ConcurrentChange
 from competition.extensions import db
 from competition.models import Competition, Entry, Organisation
 from competition.policy import ENTRY_WORKFLOW, can_verify, competitions_where, works_for
+from competition.web.forms import sent_version
 from workflows import WorkflowError, get_workflow
 
 bp = Blueprint("verification", __name__, url_prefix="/verification")
@@ -66,8 +68,8 @@ def queue() -> str:
     status = request.args.get("status", "submitted")
     if status not in QUEUE_STATUSES:
         status = "submitted"
-    organisation_id = request.args.get("organisation", type=int)
-    category_id = request.args.get("category", type=int)
+    organisation_id = request.args.get("organisation", type=identifier)
+    category_id = request.args.get("category", type=identifier)
     competition_ids = [c.id for c in competitions]
     query = (select(Entry).where(Entry.competition_id.in_(competition_ids), Entry.status == status)
              .options(selectinload(Entry.organisation).selectinload(Organisation.parent),
@@ -128,20 +130,27 @@ def checklist_lines(sent: dict[str, str]) -> list[str]:
 
 @bp.post("/<int:entry_id>/<trigger>")
 @login_required
-def decide(entry_id: int, trigger: str) -> str | Response:
+def decide(entry_id: int, trigger: str) -> str | Response | tuple[str, int]:
     entry = _reviewable(entry_id)
     if trigger not in VERIFIER_TRIGGERS:
         abort(404)
     if not DecisionForm().validate_on_submit():
         abort(400)
     sent = request.form.to_dict()
+    problems = [problem for problem in (
+        text_problem(str(label), sent.get(name, "").strip(), NOTE)
+        for name, label in (("comment", _("Notes")), *((f"note-{key}", label) for key, label in CHECKLIST)))
+        if problem]
+    if problems:
+        for problem in problems:
+            flash(problem, "danger")
+        return _review_page(entry, sent), 422
     general = sent.get("comment", "").strip()
     comment = "\n".join([*([general] if general else []), *checklist_lines(sent)]) or None
     noted = general or any(sent.get("note-" + key, "").strip() for key, _label in CHECKLIST)
     if not noted and get_workflow(ENTRY_WORKFLOW).transition(trigger).comment_required:
         comment = None  # ticks alone are no reason to return or reject: the workflow asks for one
-    status = fire_from_page(entry, trigger, comment=comment,
-                            expected_version=request.form.get("version", type=int))
+    status = fire_from_page(entry, trigger, comment=comment, expected_version=sent_version(request.form))
     if status is None:
         # Shown again as filled in, under the reasons it was refused.
         return _review_page(entry, sent)
@@ -153,8 +162,12 @@ def _chosen_ids(values: list[str]) -> list[int]:
     """The innovation ids chosen, each once, in the order given; anything else is ignored."""
     ids: list[int] = []
     for value in values:
-        if value.isdigit() and int(value) not in ids:
-            ids.append(int(value))
+        try:
+            chosen = identifier(value)
+        except ValueError:
+            continue
+        if chosen not in ids:
+            ids.append(chosen)
     return ids
 
 

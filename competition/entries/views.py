@@ -18,9 +18,10 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, StringField, TextAreaField, URLField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from competition.documents.formatting import format_number
+from competition.documents.inputs import LONG_TEXT, NOTE, URL
 from competition.entries.actions import fire_from_page
 from competition.entries.evidence import (
     FILE_SECURITY_HEADERS,
@@ -54,6 +55,7 @@ from competition.policy import (
 )
 from competition.results.operations import latest_published_result_set
 from competition.results.queries import EntryBreakdown, entry_result
+from competition.web.forms import Text, form_problems, sent_version
 from workflows import get_workflow
 
 bp = Blueprint("innovations", __name__, url_prefix="/innovations")
@@ -93,32 +95,32 @@ FIELDS = ("title", "category_id", "inisiator", "tahapan", "jenis", "bentuk", "ur
 
 
 class EntryForm(FlaskForm):
-    title = StringField(_l("Name of the innovation"), validators=[DataRequired(), Length(max=250)])
+    title = StringField(_l("Name of the innovation"), validators=[DataRequired(), Text(250, one_line=True)])
     category_id = SelectField(_l("Category"), coerce=str, validate_choice=False)
     inisiator = SelectField(_l("Initiator"), choices=options("inisiator"))
     tahapan = SelectField(_l("Stage"), choices=options("tahapan"))
     jenis = SelectField(_l("Type"), choices=options("jenis"))
     bentuk = SelectField(_l("Form"), choices=options("bentuk"))
-    urusan = StringField(_l("Government affair"), validators=[Length(max=120)])
-    urusan_terkait = StringField(_l("Related affairs"), validators=[Length(max=250)])
+    urusan = StringField(_l("Government affair"), validators=[Text(120, one_line=True)])
+    urusan_terkait = StringField(_l("Related affairs"), validators=[Text(250, one_line=True)])
     trial_started_on = DateField(_l("Trial started on"), validators=[Optional()])
     implemented_on = DateField(_l("Implemented on"), validators=[Optional()])
-    rancang_bangun = TextAreaField(_l("Design (rancang bangun)"))
-    tujuan = TextAreaField(_l("Goals"))
-    manfaat = TextAreaField(_l("Benefits"))
-    hasil = TextAreaField(_l("Results"))
-    anggaran_rupiah = StringField(_l("Budget (Rp)"))
+    rancang_bangun = TextAreaField(_l("Design (rancang bangun)"), validators=[Text(LONG_TEXT)])
+    tujuan = TextAreaField(_l("Goals"), validators=[Text(LONG_TEXT)])
+    manfaat = TextAreaField(_l("Benefits"), validators=[Text(LONG_TEXT)])
+    hasil = TextAreaField(_l("Results"), validators=[Text(LONG_TEXT)])
+    anggaran_rupiah = StringField(_l("Budget (Rp)"), validators=[Text(40, one_line=True)])
 
 
 class EvidenceForm(FlaskForm):
     files = MultipleFileField(_l("Files"))
-    url = URLField(_l("Or a link (video, published page)"), validators=[Optional(), Length(max=1000)])
-    title = StringField(_l("Title of the link"), validators=[Length(max=200)])
-    indicator = StringField(_l("Which claim it supports"), validators=[Length(max=120)])
+    url = URLField(_l("Or a link (video, published page)"), validators=[Optional(), Text(URL, one_line=True)])
+    title = StringField(_l("Title of the link"), validators=[Text(200, one_line=True)])
+    indicator = StringField(_l("Which claim it supports"), validators=[Text(120, one_line=True)])
 
 
 class ActionForm(FlaskForm):
-    comment = TextAreaField(_l("Notes"))
+    comment = TextAreaField(_l("Notes"), validators=[Text(NOTE)])
 
 
 def _entry_or_404(entry_id: int) -> Entry:
@@ -169,7 +171,7 @@ def mine() -> str:
 
 @bp.route("/new/<int:competition_id>", methods=["GET", "POST"])
 @login_required
-def new(competition_id: int) -> str | Response:
+def new(competition_id: int) -> tuple[str, int] | Response:
     competition = db.session.get(Competition, competition_id)
     organisation = current_user.organisation
     if competition is None or organisation is None or not can_create_entry(current_user, competition,
@@ -186,12 +188,12 @@ def new(competition_id: int) -> str | Response:
             flash(_("The draft has been saved. Attach the evidence next."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))
     return render_template("entries/form.html", form=form, competition=competition, entry=None,
-                           guidance=GUIDANCE)
+                           guidance=GUIDANCE), 422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(entry_id: int) -> str | Response:
+def edit(entry_id: int) -> tuple[str, int] | Response:
     entry = _entry_or_404(entry_id)
     if not can_edit_entry(current_user, entry):
         abort(403)
@@ -204,15 +206,15 @@ def edit(entry_id: int) -> str | Response:
         form.anggaran_rupiah.data = "" if budget is None else format_number(budget)
     if form.validate_on_submit():
         try:
-            update_entry(entry, current_user, expected_version=int(request.form.get("version", 0)) or None,
-                         **_fields_of(form))
+            update_entry(entry, current_user, expected_version=sent_version(request.form), **_fields_of(form))
         except AnugerahError as error:
             flash(str(error), "danger")
         else:
             flash(_("The draft has been saved."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))
     return render_template("entries/form.html", form=form, competition=entry.competition, entry=entry,
-                           guidance=GUIDANCE, returned=_latest_return(entry))
+                           guidance=GUIDANCE, returned=_latest_return(entry)), \
+        422 if request.method == "POST" else 200
 
 
 def _latest_return(entry: Entry) -> EntryEvent | None:
@@ -262,7 +264,9 @@ def add_evidence(entry_id: int) -> Response:
     entry = _entry_or_404(entry_id)
     form = EvidenceForm()
     if not form.validate_on_submit():
-        abort(400)
+        for problem in form_problems(form):
+            flash(problem, "danger")
+        return redirect(url_for("innovations.show", entry_id=entry.id) + "#evidence")
     added, problems = 0, []
     for upload in form.files.data or []:
         if not upload or not upload.filename:
@@ -375,9 +379,11 @@ def act(entry_id: int, trigger: str) -> Response:
         abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400)
+        for problem in form_problems(form):
+            flash(problem, "danger")
+        return redirect(url_for("innovations.show", entry_id=entry_id))
     status = fire_from_page(entry, trigger, comment=form.comment.data,
-                            expected_version=int(request.form.get("version", 0)) or None)
+                            expected_version=sent_version(request.form))
     if status is not None:
         flash(_("Done: the innovation is now %(status)s.", status=status), "success")
     return redirect(url_for("innovations.show", entry_id=entry_id))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
-from competition.cli.common import get_competition, get_round, get_user
+from competition.cli.common import COUNT, ID, get_competition, get_round, get_user
+from competition.documents.inputs import read_whole_number
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.judging.models import REMOVED
@@ -17,6 +17,7 @@ from competition.models import Assignment, Category, Entry
 from workflows import WorkflowError
 
 ERRORS = (AnugerahError, WorkflowError)
+SCORE_COLUMNS = ("entry_id", "judge", "criterion", "value", "comment")
 actor_option = click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
 
 
@@ -26,18 +27,18 @@ def judging_group() -> None:
 
 
 @judging_group.command("add-round")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 @click.option("--name", required=True)
 @click.option("--template", type=click.Choice(["iga_2023"]), help="Fill the rubric from a template.")
 @click.option("--aggregation", type=click.Choice(["mean", "median", "trimmed_mean"]), default="mean")
 @click.option("--normalise", is_flag=True, help="Per-judge z-score normalisation.")
 @click.option("--advancement", type=click.Choice(["all", "top_n", "top_n_per_category", "min_score"]),
               default="all")
-@click.option("--count", "advancement_count", type=int, help="N for top_n rules.")
+@click.option("--count", "advancement_count", type=COUNT, help="N for top_n rules.")
 @click.option("--min-score", "advancement_min_score", type=float, help="Minimum for min_score.")
 @click.option("--weight", type=float, default=1.0, help="Weight of the round in the final score.")
-@click.option("--judges-per-entry", type=int, default=3)
-@click.option("--cap", "judge_cap", type=int, help="Most entries per judge.")
+@click.option("--judges-per-entry", type=COUNT, default=3)
+@click.option("--cap", "judge_cap", type=COUNT, help="Most entries per judge.")
 @click.option("--blind", is_flag=True, help="Judges do not see the OPD.")
 @actor_option
 def add_round_command(competition_id: int, name: str, template: str | None, actor_email: str,
@@ -54,7 +55,7 @@ def add_round_command(competition_id: int, name: str, template: str | None, acto
 
 
 @judging_group.command("add-criterion")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--name", required=True)
 @click.option("--weight", type=float, required=True)
 @click.option("--guidance", default="")
@@ -86,7 +87,7 @@ def add_criterion_command(round_id: int, name: str, weight: float, guidance: str
 
 
 @judging_group.command("add-panel")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--name", required=True)
 @click.option("--judge", "judge_emails", multiple=True, required=True, help="Repeat for each judge.")
 @click.option("--category", "category_name", help="Only entries of this category.")
@@ -109,9 +110,9 @@ def add_panel_command(round_id: int, name: str, judge_emails: tuple[str, ...], c
 
 
 @judging_group.command("assign")
-@click.argument("round_id", type=int)
-@click.option("--judges-per-entry", type=int)
-@click.option("--cap", type=int)
+@click.argument("round_id", type=ID)
+@click.option("--judges-per-entry", type=COUNT)
+@click.option("--cap", type=COUNT)
 @actor_option
 def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None, actor_email: str) -> None:
     """Assign judges to every entry of a round automatically."""
@@ -127,7 +128,7 @@ def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None,
 
 
 @judging_group.command("open-round")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @actor_option
 def open_round_command(round_id: int, actor_email: str) -> None:
     """Open a round for scoring."""
@@ -138,7 +139,7 @@ def open_round_command(round_id: int, actor_email: str) -> None:
 
 
 @judging_group.command("close-round")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--force", is_flag=True, help="Close even with unconfirmed scores (their drafts do not count).")
 @actor_option
 def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
@@ -151,7 +152,7 @@ def close_round_command(round_id: int, force: bool, actor_email: str) -> None:
 
 
 @judging_group.command("reopen-round")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.option("--reason", required=True, help="Why the round is reopened; kept in its history.")
 @actor_option
 def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
@@ -165,38 +166,31 @@ def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
 
 
 @judging_group.command("import-scores")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--confirm", is_flag=True, help="Confirm (lock) each judge's scores after saving them.")
 def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
-    """Record scores from a CSV with columns entry_id, judge, criterion, value, comment (the judge
-    by e-mail, the criterion by name), as judges hand in scoring forms. Every row is checked
-    first; when any row is bad nothing is saved."""
+    """Record scores from a CSV or XLSX file with columns entry_id, judge, criterion, value,
+    comment (the judge by e-mail, the criterion by name), as judges hand in scoring forms. Every
+    row is checked first; when any row is bad nothing is saved."""
+    from competition.documents.inputs import read_decimal
+    from competition.documents.spreadsheets import read_table
     from competition.judging.scoring import confirm_scores, save_scores, value_problem
 
     round_ = get_round(round_id)
     criteria = {c.name: c for c in round_.criteria}
     assignments = {(a.entry_id, a.judge.email): a for a in round_.assignments}
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{file.name}: cannot be read ({error})") from error
-    required = {"entry_id", "judge", "criterion", "value"}
-    if not rows or not required <= set(rows[0]):
-        raise click.ClickException(f"{file.name}: needs the columns entry_id, judge, criterion, value "
-                                   "(and optionally comment)")
+    rows = read_table(file, SCORE_COLUMNS, ("entry_id", "judge", "criterion", "value"))
     problems: list[str] = []
     sheets: dict[Assignment, dict[int, tuple[float, str]]] = defaultdict(dict)
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         where = f"{file.name} row {number}"
-        try:
-            entry_id, value = int(row["entry_id"]), float(row["value"])
-        except ValueError:
+        entry_id, value = read_whole_number(row["entry_id"]), read_decimal(row["value"])
+        if entry_id is None or value is None:
             problems.append(f"{where}: entry_id and value must be numbers")
             continue
-        assignment = assignments.get((entry_id, row["judge"].strip().lower()))
-        criterion = criteria.get(row["criterion"].strip())
+        assignment = assignments.get((entry_id, row["judge"].lower()))
+        criterion = criteria.get(row["criterion"])
         if assignment is None:
             problems.append(f"{where}: {row['judge']} is not assigned to innovation {entry_id} in this round")
         if criterion is None:
@@ -206,7 +200,7 @@ def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
         if assignment is not None and criterion is not None:
             if criterion.id in sheets[assignment]:
                 problems.append(f"{where}: a second value for {criterion.name}")
-            sheets[assignment][criterion.id] = (value, (row.get("comment") or "").strip())
+            sheets[assignment][criterion.id] = (value, row.get("comment") or "")
     if problems:
         raise click.ClickException("nothing was saved:\n  " + "\n  ".join(problems))
     saved = confirmed = 0
@@ -223,7 +217,7 @@ def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
 
 
 @judging_group.command("declare-conflict")
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ID)
 @click.option("--judge", "judge_email", required=True)
 @click.option("--reason", required=True)
 def declare_conflict_command(entry_id: int, judge_email: str, reason: str) -> None:
@@ -238,8 +232,8 @@ def declare_conflict_command(entry_id: int, judge_email: str, reason: str) -> No
 
 
 @judging_group.command("reopen")
-@click.argument("round_id", type=int)
-@click.argument("entry_id", type=int)
+@click.argument("round_id", type=ID)
+@click.argument("entry_id", type=ID)
 @click.option("--judge", "judge_email", required=True)
 @click.option("--reason", required=True)
 @actor_option
@@ -259,7 +253,7 @@ def reopen_command(round_id: int, entry_id: int, judge_email: str, reason: str, 
 
 
 @judging_group.command("progress")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=ID)
 def progress_command(round_id: int) -> None:
     """Each judge's progress in a round: confirmed of assigned."""
     round_ = get_round(round_id)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from competition.audit.operations import record
+from competition.documents.inputs import NOTE, decimal_problem, text_problem, whole_number_problem
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.judging.assignment import plan_assignments
@@ -40,7 +41,7 @@ from competition.policy import (
     is_judge,
     require_organiser,
 )
-from competition.ranking.exact import INPUT_PLACES, exact, has_at_most
+from competition.ranking.exact import INPUT_PLACES, exact
 from competition.ranking.totals import RUBRIC_POINTS_LIMIT, CriterionSpec, rubric_points_bound
 from competition.unit_of_work import operation
 from workflows.messages import t
@@ -82,7 +83,7 @@ def _round_setting_problems(competition: Competition, *, name: str, aggregation:
                             advancement_count: int | None, advancement_min_score: float | None,
                             weight: float, judges_per_entry: int, judge_cap: int | None,
                             other_rounds: list[Round]) -> list[str]:
-    problems = []
+    problems = _present([text_problem("name", name.strip(), 120, one_line=True)])
     if not name.strip():
         problems.append(t("name: must not be empty"))
     elif any(r.name == name.strip() for r in other_rounds):
@@ -96,17 +97,30 @@ def _round_setting_problems(competition: Competition, *, name: str, aggregation:
                           choices=", ".join(ADVANCEMENT_RULES)))
     if advancement in ("top_n", "top_n_per_category") and not (advancement_count or 0) > 0:
         problems.append(t("advancement_count: top N needs a number of entries above zero"))
+    elif advancement_count is not None:
+        problems += _present([whole_number_problem("advancement_count", advancement_count, 1)])
     if advancement == "min_score" and advancement_min_score is None:
         problems.append(t("advancement_min_score: a minimum score is needed"))
-    if weight <= 0:
+    elif advancement_min_score is not None:
+        problems += _present([decimal_problem("advancement_min_score", advancement_min_score,
+                                              places=INPUT_PLACES)])
+    if problem := decimal_problem("weight", weight, places=INPUT_PLACES):
+        problems.append(problem)
+    elif weight <= 0:
         problems.append(t("weight: must be above zero"))
-    elif not has_at_most(weight, INPUT_PLACES):
-        problems.append(t("weight: at most %(places)s decimal places", places=INPUT_PLACES))
     if judges_per_entry < 1:
         problems.append(t("judges_per_entry: at least one"))
+    else:
+        problems += _present([whole_number_problem("judges_per_entry", judges_per_entry, 1, 99)])
     if judge_cap is not None and judge_cap < 1:
         problems.append(t("judge_cap: at least one, or no cap"))
+    elif judge_cap is not None:
+        problems += _present([whole_number_problem("judge_cap", judge_cap, 1)])
     return problems
+
+
+def _present(problems: Sequence[str | None]) -> list[str]:
+    return [problem for problem in problems if problem]
 
 
 @operation
@@ -184,7 +198,10 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
     """Add a criterion to a round's rubric: numeric (min, max, step) or labelled levels."""
     require_organiser(organiser, round_.competition)
     _require_round_in_setup(round_)
-    problems = []
+    problems = _criterion_input_problems(name=name, weight=weight, guidance=guidance, min_value=min_value,
+                                         max_value=max_value, step=step, levels=levels)
+    if problems:
+        raise InvalidInput(problems)
     if not name.strip():
         problems.append(t("name: must not be empty"))
     elif any(c.name == name.strip() for c in round_.criteria):
@@ -212,8 +229,9 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
             problems.append(t("step: must be above zero"))
     else:
         problems.append(t("scale: %(scale)r is not numeric or levels", scale=scale))
-    problems += _exactness_problems(round_, weight=weight, min_value=min_value, max_value=max_value,
-                                    step=step, independent=independent, levels=[v for v, _ in levels])
+    if not problems:  # the bound divides by the maximum, which the checks above keep above zero
+        problems = _exactness_problems(round_, weight=weight, min_value=min_value, max_value=max_value,
+                                       independent=independent)
     if problems:
         raise InvalidInput(problems)
     criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
@@ -228,18 +246,24 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
     return criterion
 
 
+def _criterion_input_problems(*, name: str, weight: float, guidance: str, min_value: float,
+                              max_value: float, step: float | None,
+                              levels: Sequence[tuple[float, str]]) -> list[str]:
+    """The texts of a criterion within their limits, and its numbers finite decimals of at most
+    four places (competition.ranking.exact) and of a size people type."""
+    numbers = [("weight", weight), ("min_value", min_value), ("max_value", max_value), ("step", step),
+               *(("levels", value) for value, _label in levels)]
+    return _present([text_problem("name", name.strip(), 160, one_line=True),
+                     text_problem("guidance", guidance.strip(), NOTE),
+                     *(text_problem("levels", label.strip(), 200, one_line=True) for _value, label in levels),
+                     *(decimal_problem(field, value, places=INPUT_PLACES)
+                       for field, value in numbers if value is not None)])
+
+
 def _exactness_problems(round_: Round, *, weight: float, min_value: float, max_value: float,
-                        step: float | None, independent: bool, levels: list[float]) -> list[str]:
-    """Scores are exact decimals of at most four places (competition.ranking.exact), and a
-    rubric's totals must add up in 64-bit whole numbers: refuse what would not."""
+                        independent: bool) -> list[str]:
+    """A rubric's totals must add up in 64-bit whole numbers: refuse what would not."""
     problems = []
-    for field, value in (("weight", weight), ("min_value", min_value), ("max_value", max_value),
-                         ("step", step), *(("levels", v) for v in levels)):
-        if value is not None and not has_at_most(value, INPUT_PLACES):
-            problems.append(t("%(field)s: at most %(places)s decimal places", field=field,
-                              places=INPUT_PLACES))
-    if problems:
-        return problems
     criteria = tuple(round_spec(round_).criteria) + (CriterionSpec(
         id=0, weight=exact(weight), min_value=exact(min_value), max_value=exact(max_value),
         independent=independent),)
@@ -270,7 +294,9 @@ def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[
     if round_.status == "closed":
         raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
     problems = []
-    if not name.strip():
+    if problem := text_problem("name", name.strip(), 120, one_line=True):
+        problems.append(problem)
+    elif not name.strip():
         problems.append(t("name: must not be empty"))
     elif any(p.name == name.strip() for p in round_.panels):
         problems.append(t("name: round '%(round)s' already has a panel called '%(name)s'",
@@ -423,6 +449,8 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
                              competition=entry.competition.name))
     if not reason.strip():
         raise InvalidInput(t("reason: say why there is a conflict of interest"))
+    if problem := text_problem("reason", reason.strip(), NOTE):
+        raise InvalidInput(problem)
     assignments = db.session.scalars(select(Assignment).where(
         Assignment.entry_id == entry.id, Assignment.judge_id == judge.id, Assignment.status != REMOVED)
         .order_by(Assignment.id).with_for_update()).all()

@@ -20,12 +20,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from competition.competitions.manage import organised_competition
+from competition.documents.inputs import NOTE, identifier
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.judging.operations import (
@@ -48,6 +49,7 @@ from competition.models import (
     ScoringEvent,
     User,
 )
+from competition.web.forms import Text, WholeNumberField
 from workflows import WorkflowError
 
 bp = Blueprint("panels", __name__, url_prefix="/manage")
@@ -66,7 +68,7 @@ ERRORS = (AnugerahError, WorkflowError)
 
 class PanelForm(FlaskForm):
     name = StringField(_l("Panel name"), validators=[
-        DataRequired(_l("Give the panel a name.")), Length(max=120)])
+        DataRequired(_l("Give the panel a name.")), Text(120, one_line=True)])
     judges = SelectMultipleField(_l("Judges"), coerce=int,
                                  validators=[DataRequired(_l("Choose at least one judge."))],
                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
@@ -74,16 +76,16 @@ class PanelForm(FlaskForm):
 
 
 class AutoAssignForm(FlaskForm):
-    judges_per_entry = IntegerField(_l("Judges per innovation"), validators=[
+    judges_per_entry = WholeNumberField(_l("Judges per innovation"), validators=[
         Optional(), NumberRange(min=1, max=99, message=_l("Between 1 and 99."))])
-    cap = IntegerField(_l("Most innovations per judge"), validators=[
+    cap = WholeNumberField(_l("Most innovations per judge"), validators=[
         Optional(), NumberRange(min=1, message=_l("At least 1, or leave it empty for no cap."))])
 
 
 class ReopenForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(_l("Say why the scores are reopened: the reason is kept in the audit trail.")),
-        Length(max=2000)])
+        Text(NOTE)])
 
 
 class ConfirmForm(FlaskForm):
@@ -135,7 +137,11 @@ def _setup_url(competition: Competition) -> str | None:
 
 
 def _positive(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and int(value) > 0 else None
+    """A count sent in a query string or a form (judges per innovation, a cap, a filter's id)."""
+    try:
+        return identifier(value or "")
+    except ValueError:
+        return None
 
 
 # -- the panels page ------------------------------------------------------------------------------
@@ -175,7 +181,7 @@ def index(competition_id: int) -> tuple[str, int]:
     """Each round (one at a time, chosen with ``?round=``): its status, panels and the figures
     of its assignment."""
     competition = organised_competition(competition_id)
-    return _index_page(competition, _chosen_round(competition, request.args.get("round", type=int)))
+    return _index_page(competition, _chosen_round(competition, request.args.get("round", type=identifier)))
 
 
 def _to_round(round_: Round, anchor: str | None = None, **arguments: int | None) -> Response:
@@ -295,8 +301,8 @@ def assignments(competition_id: int, round_id: int) -> str:
     competition = organised_competition(competition_id)
     round_ = _round_of(competition, round_id)
     view = RoundView.load(round_)
-    panel = next((p for p in view.panels if p.id == request.args.get("panel", type=int)), None)
-    category = view.categories.get(request.args.get("category", type=int) or 0)
+    panel = next((p for p in view.panels if p.id == request.args.get("panel", type=identifier)), None)
+    category = view.categories.get(request.args.get("category", type=identifier) or 0)
     entries = view.entries
     if panel is not None and panel.category_id is not None:
         entries = [e for e in entries if e.category_id == panel.category_id]
@@ -346,10 +352,10 @@ def add_assignment(competition_id: int, round_id: int) -> Response:
     round_ = _round_of(competition, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    entry = db.session.get(Entry, request.form.get("entry", type=int) or 0)
+    entry = db.session.get(Entry, request.form.get("entry", type=identifier) or 0)
     if entry is None or entry.competition_id != competition.id:
         abort(404)
-    judge = db.session.get(User, request.form.get("judge", type=int) or 0)
+    judge = db.session.get(User, request.form.get("judge", type=identifier) or 0)
     if judge is None:
         flash(_("Choose a judge to add to '%(title)s'.", title=entry.title), "danger")
         return _to_assignments(round_, entry.id)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from competition.documents.inputs import clean_comment
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput
 from competition.extensions import db
@@ -62,7 +63,7 @@ def change_round_status(round_: Round, trigger: str, actor: User | Actor, *, com
     lock_and_reread_state(round_)
     competition = round_.competition
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
-    cleaned_comment = (comment or "").strip() or None
+    cleaned_comment = clean_comment(comment)
     from_status, to_status = get_workflow(ROUND_WORKFLOW).fire(
         round_, trigger, acting, comment=cleaned_comment, phase=competition.phase, now=now)
     event = RoundEvent(round=round_, trigger=trigger, from_status=from_status, to_status=to_status,

@@ -10,7 +10,6 @@ and normalised rounds are decided when the organiser closes the round (competiti
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from competition.audit.operations import record
+from competition.documents.inputs import NOTE, clean_comment, decimal_problem, text_problem
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
@@ -84,8 +84,8 @@ def value_problem(criterion: Criterion, value: float,
                   number: Callable[[float], str] = _plain) -> str | None:
     """What is wrong with ``value`` for ``criterion``, or ``None``. ``number`` writes the numbers
     in the message (a web page writes them as its reader does: 7,5 in Bahasa Indonesia)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return t("%(criterion)s: %(value)s is not a number", criterion=criterion.name, value=repr(value))
+    if problem := decimal_problem(criterion.name, value):
+        return problem
     if criterion.scale == "levels":
         allowed = [level.value for level in criterion.levels]
         if value not in allowed:
@@ -132,7 +132,8 @@ def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, 
     for criterion_id, given in values.items():
         value, comment = given if isinstance(given, tuple) else (given, "")
         criterion = criteria.get(criterion_id)
-        problem = (value_problem(criterion, value) if criterion is not None else
+        problem = (value_problem(criterion, value) or text_problem(criterion.name, comment or "", NOTE)
+                   if criterion is not None else
                    t("criterion %(id)s is not in the rubric of round '%(round)s'", id=criterion_id,
                      round=loaded.round.name))
         if problem:
@@ -198,7 +199,7 @@ def change_sheet_status(assignment: Assignment | int, trigger: str, actor: User 
     lock_and_reread_state(sheet)
     competition = sheet.round.competition
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
-    cleaned_comment = (comment or "").strip() or None
+    cleaned_comment = clean_comment(comment)
     get_workflow(SHEET_WORKFLOW).fire(sheet, trigger, acting, comment=cleaned_comment,
                                       phase=competition.phase, now=now)
     sheet.confirmed_at = now if sheet.status == "confirmed" else None
@@ -260,6 +261,8 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
     require_organiser(organiser, round_.competition)
     if not reason.strip():
         raise InvalidInput(t("reason: say why the scores are reopened"))
+    if problem := text_problem("reason", reason.strip(), NOTE):
+        raise InvalidInput(problem)
     # Of two organisers reopening the sheet at the same moment, the second waits here for the
     # first to commit, then finds it open and is told who reopened it.
     lock_and_reread_state(round_, share=True)

@@ -27,12 +27,14 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from competition.documents.formatting import format_decimal
+from competition.documents.inputs import NOTE, read_decimal, text_problem
 from competition.entries.views import CHOICES
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.judging.operations import declare_conflict
 from competition.judging.queries import judge_rounds, next_open_assignment
 from competition.judging.scoring import ScoreInput, confirm_scores, save_scores, value_problem
+from competition.judging.sheets import criterion_spec
 from competition.models import (
     Assignment,
     Criterion,
@@ -41,8 +43,9 @@ from competition.models import (
 )
 from competition.models.types import utcnow
 from competition.policy import can_score, competitions_where
-from competition.ranking.exact import exact, shown
+from competition.ranking.exact import shown
 from competition.ranking.totals import CriterionSpec, judge_total
+from competition.web.forms import Text
 
 bp = Blueprint("scoring", __name__, url_prefix="/scoring")
 
@@ -59,7 +62,7 @@ class ScoringForm(FlaskForm):
 
 
 class ConflictForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Text(NOTE)])
 
 
 def _language() -> str:
@@ -113,8 +116,7 @@ def _my_assignment(assignment_id: int) -> Assignment:
 
 
 def _specs(criteria: list[Criterion]) -> tuple[CriterionSpec, ...]:
-    return tuple(CriterionSpec(id=c.id, weight=exact(c.weight), min_value=exact(c.min_value),
-                               max_value=exact(c.max_value), independent=c.independent) for c in criteria)
+    return tuple(criterion_spec(c) for c in criteria)
 
 
 def running_total(criteria: list[Criterion], values: Mapping[int, float]) -> Decimal:
@@ -213,8 +215,11 @@ def read_sheet(criteria: list[Criterion], form: Mapping[str, str]) -> Sheet:
     the criterion; notes need a value; a decimal comma is read as a point."""
     sheet = Sheet()
     for criterion in criteria:
-        raw = (form.get(f"value-{criterion.id}") or "").strip().replace(",", ".")
+        raw = (form.get(f"value-{criterion.id}") or "").strip()
         comment = (form.get(f"comment-{criterion.id}") or "").strip()
+        if problem := text_problem(criterion.name, comment, NOTE):
+            sheet.errors[criterion.id] = problem
+            continue
         if not raw:
             if comment:
                 sheet.errors[criterion.id] = _("%(criterion)s: give a score to keep the notes",
@@ -222,11 +227,10 @@ def read_sheet(criteria: list[Criterion], form: Mapping[str, str]) -> Sheet:
             else:
                 sheet.cleared.append(criterion.id)
             continue
-        try:
-            value = float(raw)
-        except ValueError:
+        value = read_decimal(raw)
+        if value is None:
             sheet.errors[criterion.id] = _("%(criterion)s: %(value)s is not a number",
-                                           criterion=criterion.name, value=raw)
+                                           criterion=criterion.name, value=raw[:40])
             continue
         problem = value_problem(criterion, value, _number)
         if problem:

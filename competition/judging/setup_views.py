@@ -12,14 +12,13 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from competition.competitions.manage import organised_competition
 from competition.competitions.views import (
@@ -28,7 +27,6 @@ from competition.competitions.views import (
     ROUND_STATUS_LABELS,
     TEMPLATE_LABELS,
     ConfirmForm,
-    NumberField,
     back_to,
     bp,
     flash_error,
@@ -38,6 +36,7 @@ from competition.competitions.views import (
     round_of,
     rubric_total,
 )
+from competition.documents.inputs import NOTE, decimal_problem, read_decimal
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.judging.models import ADVANCEMENT_RULES, AGGREGATIONS
@@ -50,10 +49,13 @@ from competition.judging.operations import (
     update_round,
 )
 from competition.models import Competition, Criterion, Round
+from competition.ranking.exact import INPUT_PLACES
+from competition.web.forms import NumberField, Text, WholeNumberField
 
 
 class RoundForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Fill this in.")), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Fill this in.")),
+                                               Text(120, one_line=True)])
     template = BooleanField(_l("Fill the rubric from the 2023 IGA presentation rubric"), default=True)
     aggregation = RadioField(_l("Combining the judges' scores"), default="mean",
                              choices=[SelectChoice(a, AGGREGATION_LABELS[a]) for a in AGGREGATIONS])
@@ -62,16 +64,16 @@ class RoundForm(FlaskForm):
     blind = BooleanField(_l("Blind: judges do not see which OPD an innovation comes from"))
     advancement = SelectField(_l("Who moves on to the next round"), default="all",
                               choices=[SelectChoice(a, ADVANCEMENT_LABELS[a]) for a in ADVANCEMENT_RULES])
-    advancement_count = IntegerField(_l("N, for a top N"), validators=[Optional(), NumberRange(
+    advancement_count = WholeNumberField(_l("N, for a top N"), validators=[Optional(), NumberRange(
         min=1, message=_l("At least 1."))])
     advancement_min_score = NumberField(_l("Minimum score (0–100)"), validators=[Optional(), NumberRange(
         min=0, max=100, message=_l("Between 0 and 100."))])
     weight = NumberField(_l("Weight in the final score"), default=1.0, validators=[required(), NumberRange(
         min=0.01, message=_l("Above zero."))])
-    judges_per_entry = IntegerField(_l("Judges per innovation"), default=3, validators=[
-        required(), NumberRange(min=1, message=_l("At least 1."))])
-    judge_cap = IntegerField(_l("Most innovations per judge (optional)"), validators=[Optional(), NumberRange(
-        min=1, message=_l("At least 1."))])
+    judges_per_entry = WholeNumberField(_l("Judges per innovation"), default=3, validators=[
+        required(), NumberRange(min=1, max=99, message=_l("Between 1 and 99."))])
+    judge_cap = WholeNumberField(_l("Most innovations per judge (optional)"), validators=[
+        Optional(), NumberRange(min=1, message=_l("At least 1."))])
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -87,17 +89,17 @@ class RoundForm(FlaskForm):
 
 class CriterionForm(FlaskForm):
     name = StringField(_l("Criterion"), validators=[DataRequired(message=_l("Fill this in.")),
-                                                    Length(max=160)])
+                                                    Text(160, one_line=True)])
     weight = NumberField(_l("Weight"), validators=[required(), NumberRange(
         min=0, message=_l("Not below zero."))])
-    guidance = TextAreaField(_l("Guidance for judges"), validators=[Length(max=2000)])
+    guidance = TextAreaField(_l("Guidance for judges"), validators=[Text(NOTE)])
     scale = RadioField(_l("Scale"), default="numeric", choices=[
         SelectChoice("numeric", _l("Numbers from a minimum to a maximum")),
         SelectChoice("levels", _l("Labelled levels"))])
     min_value = NumberField(_l("Minimum"), default=0.0)
     max_value = NumberField(_l("Maximum"), default=100.0)
     step = NumberField(_l("Step (optional)"), default=1.0)
-    levels = TextAreaField(_l("Levels, one per line as value=label"))
+    levels = TextAreaField(_l("Levels, one per line as value=label"), validators=[Text(NOTE)])
     independent = BooleanField(_l("Independent: recorded, but weighs nothing in the score"))
 
     def parsed_levels(self) -> list[tuple[float, str]] | None:
@@ -107,14 +109,15 @@ class CriterionForm(FlaskForm):
         for number, line in enumerate((self.levels.data or "").splitlines(), start=1):
             if not line.strip():
                 continue
-            value, separator, label = line.partition("=")
-            try:
-                levels.append((float(value.strip().replace(",", ".")), label.strip()))
-                if not separator or not label.strip():
-                    raise ValueError
-            except ValueError:
+            text, separator, label = line.partition("=")
+            value = read_decimal(text)
+            if value is None or not separator or not label.strip():
                 problems.append(_("Line %(number)s: write value=label, for example 3=Peraturan Daerah.",
                                   number=number))
+            elif problem := decimal_problem(_("Line %(number)s", number=number), value, places=INPUT_PLACES):
+                problems.append(problem)
+            else:
+                levels.append((value, label.strip()))
         if problems:
             self.levels.errors = [*self.levels.errors, *problems]
             return None

@@ -12,6 +12,7 @@ Sealed results keep the raw scores too, and verification repeats the summary in 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from itertools import chain
 from typing import Any
@@ -19,24 +20,45 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from competition.errors import UnusableSetup
 from competition.extensions import db
-from competition.models import Assignment, Round, Score
+from competition.models import Assignment, Criterion, Round, Score
 from competition.ranking.exact import INPUT_UNIT, exact, ten_thousandths
 from competition.ranking.results import RoundSpec, ScoreSheet, summarise
 from competition.ranking.tables import NO_MARK, SheetTable
 from competition.ranking.totals import CriterionSpec, SheetSummary, counted, heaviest_criterion
+from workflows.messages import t
 
 # A sheet's points, summed in floating point, round back to the exact whole number below this.
 FLOAT_POINTS_LIMIT = 2 ** 40
 
 
 def round_spec(round_: Round) -> RoundSpec:
+    if not math.isfinite(round_.weight):
+        raise UnusableSetup(t("round '%(round)s': its stored weight (%(value)s) is not a number; ask the "
+                              "administrator to correct it", round=round_.name, value=round_.weight))
     return RoundSpec(id=round_.id, position=round_.position, weight=exact(round_.weight),
                      aggregation=round_.aggregation, normalise=round_.normalise,
-                     criteria=tuple(CriterionSpec(id=c.id, weight=exact(c.weight),
-                                                  min_value=exact(c.min_value),
-                                                  max_value=exact(c.max_value), independent=c.independent)
-                                    for c in round_.criteria))
+                     criteria=tuple(criterion_spec(c) for c in round_.criteria))
+
+
+def criterion_spec(criterion: Criterion) -> CriterionSpec:
+    """A criterion as the ranking maths reads it.
+
+    :raises UnusableSetup: naming the criterion, for a weight or bound stored before they were
+        checked that is not a number (infinity, NaN).
+    """
+    for field in ("weight", "min_value", "max_value"):
+        value = getattr(criterion, field)
+        if not math.isfinite(value):
+            raise UnusableSetup(t(
+                "criterion '%(criterion)s' of round '%(round)s': its stored %(field)s (%(value)s) is not a "
+                "number; remove the criterion while the round is being set up, or ask the administrator "
+                "to correct it", criterion=criterion.name, round=criterion.round.name, field=field,
+                value=value))
+    return CriterionSpec(id=criterion.id, weight=exact(criterion.weight),
+                         min_value=exact(criterion.min_value), max_value=exact(criterion.max_value),
+                         independent=criterion.independent)
 
 
 def _fits_sql(round_: RoundSpec) -> bool:

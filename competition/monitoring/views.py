@@ -8,10 +8,7 @@ The figures and their rules come from :mod:`competition.monitoring.queries`.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -23,12 +20,11 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from werkzeug.wrappers import Response
 
 from competition.competitions.manage import organised_competition, units_rule
 from competition.documents.formatting import format_decimal, format_number
+from competition.documents.spreadsheets import csv_text, xlsx_bytes
 from competition.models import UNITS_OWN, Competition
 from competition.models.types import utcnow
 from competition.monitoring import charts
@@ -362,11 +358,13 @@ def download(competition_id: int, figure: str, kind: str) -> Response:
         abort(404)
     table = _figure_table(competition, figure)
     name = f"dasbor-{competition.id}-{figure}.{kind}"
+    rows = [[_local(c) if isinstance(c, datetime) else c for c in row] for row in table.rows]
     if kind == "csv":
-        body: str | bytes = table_csv(table, _local)
+        body: str | bytes = csv_text(table.columns, rows, byte_order_mark=True)
         mimetype = "text/csv; charset=utf-8"
     else:
-        body = table_xlsx(table, f"{competition.name} – {table.title}", _local)
+        body = xlsx_bytes(table.columns, rows, title=f"{competition.name} – {table.title}",
+                          sheet_name=table.title)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -375,54 +373,3 @@ def download(competition_id: int, figure: str, kind: str) -> Response:
 def _local(moment: datetime) -> datetime:
     """A moment as a plain date and time in the display time zone (spreadsheets know no zones)."""
     return moment.astimezone(ZoneInfo(_timezone())).replace(tzinfo=None)
-
-
-# Text that a spreadsheet program would take for a formula: names and titles are typed in by
-# people, so they are written as text (OWASP's advice on CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Cell, local: Callable[[datetime], datetime]) -> Cell:
-    if isinstance(value, datetime):
-        return f"{local(value):%Y-%m-%d %H:%M}"
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def table_csv(table: Table, local: Callable[[datetime], datetime]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([_csv_cell(c, local) for c in row])
-    return "\ufeff" + buffer.getvalue()
-
-
-def table_xlsx(table: Table, title: str, local: Callable[[datetime], datetime]) -> bytes:
-    """The table under a title line: row 1 the title, row 2 the column names, then the rows."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(table.columns)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([local(c) if isinstance(c, datetime) else c for c in row])
-    for index, column in enumerate(table.columns, start=1):
-        longest = max([len(column), *(len(str(r[index - 1])) for r in table.rows)])
-        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = min(60, longest + 2)
-    for cells in sheet.iter_rows(min_row=1):
-        for cell in cells:
-            if isinstance(cell.value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, Decimal):   # scores as shown: two places
-                cell.number_format = "0.00"
-            elif cell.data_type == "f":   # text starting with "=" is kept as text, never run
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

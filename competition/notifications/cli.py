@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import func, select
 
-from competition.cli.common import get_competition
+from competition.cli.common import COUNT, ID, get_competition
 from competition.extensions import db
 from competition.notifications.models import OutboxMessage
 from competition.unit_of_work import runs_its_own_units
@@ -17,7 +17,7 @@ def mail_group() -> None:
 
 
 @mail_group.command("send")
-@click.option("--limit", type=int, default=200, help="Most messages to send in this run.")
+@click.option("--limit", type=COUNT, default=200, help="Most messages to send in this run.")
 @runs_its_own_units
 def send_command(limit: int) -> None:
     """Send the queued e-mail that is due (run it from cron or a worker)."""
@@ -32,8 +32,8 @@ def send_command(limit: int) -> None:
 
 
 @mail_group.command("remind")
-@click.argument("competition_id", type=int)
-@click.option("--days", type=int, default=7, help="Remind when the deadline is this close.")
+@click.argument("competition_id", type=ID)
+@click.option("--days", type=COUNT, default=7, help="Remind when the deadline is this close.")
 def remind_command(competition_id: int, days: int) -> None:
     """Queue deadline reminders for OPDs with drafts or with nothing submitted."""
     from competition.notifications.operations import queue_deadline_reminders

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from competition.cli.common import ID
 from competition.extensions import db
 from competition.models import Competition, Organisation, Region
 
@@ -34,7 +35,7 @@ def import_organisations_command(file: Path, region_name: str, region_kind: str 
 @click.option("--region", "region_name",
               help="The account's region (an organisation's own, when names repeat; for an account "
                    "without one, the region whose organisers manage it). Default: the competition's.")
-@click.option("--competition", "competition_id", type=int, help="Competition to grant roles in.")
+@click.option("--competition", "competition_id", type=ID, help="Competition to grant roles in.")
 @click.option("--role", "roles", multiple=True,
               type=click.Choice(["organiser", "verifier", "judge", "submitter"]),
               help="Role in --competition; repeat for several.")

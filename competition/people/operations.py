@@ -13,6 +13,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from competition.audit.operations import record
+from competition.documents.inputs import EMAIL as EMAIL_LENGTH
+from competition.documents.inputs import PERSON_NAME, text_problem
 from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
@@ -56,7 +58,11 @@ def cannot_be_added(email: str) -> str:
 
 
 def _email_and_name_problems(email: str, name: str, by: User | None) -> list[str]:
-    problems = []
+    problems = [problem for problem in (text_problem("email", email, EMAIL_LENGTH, one_line=True),
+                                        text_problem("name", name.strip(), PERSON_NAME, one_line=True))
+                if problem]
+    if problems:
+        return problems
     if not EMAIL.match(email):
         problems.append(t("email: %(email)r is not an e-mail address", email=email))
     else:
@@ -66,8 +72,6 @@ def _email_and_name_problems(email: str, name: str, by: User | None) -> list[str
                             if by is None or can_see_user(by, existing) else cannot_be_added(email))
     if not name.strip():
         problems.append(t("name: must not be empty"))
-    elif len(name.strip()) > 120:
-        problems.append(t("name: at most 120 characters"))
     return problems
 
 
@@ -179,15 +183,17 @@ def import_users(path: Path, competition: Competition, *, by: User | None = None
         email, name = row.get("email", "").strip().lower(), row.get("name", "").strip()
         organisation_name, role = row.get("organisation", "").strip(), row.get("role", "").strip().lower()
         organisation = by_name.get(organisation_name.casefold()) if organisation_name else None
-        if not EMAIL.match(email):
+        if problem := text_problem("email", email, EMAIL_LENGTH, one_line=True):
+            problems.add(number, problem)
+        elif not EMAIL.match(email):
             problems.add(number, t("email: %(email)r is not an e-mail address", email=email))
         elif email in seen:
             problems.add(number, t("%(email)s already appears in row %(row)s", email=email, row=seen[email]))
         seen.setdefault(email, number)
         if not name:
             problems.add(number, t("name: must not be empty"))
-        elif len(name) > 120:
-            problems.add(number, t("name: at most 120 characters"))
+        elif problem := text_problem("name", name, PERSON_NAME, one_line=True):
+            problems.add(number, problem)
         if organisation_name and organisation is None:
             problems.add(number, t("organisation: %(name)r is not an OPD of %(region)s",
                                    name=organisation_name, region=competition.region.name))

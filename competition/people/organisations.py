@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from competition.documents.inputs import text_problem
 from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput
 from competition.extensions import db
@@ -27,6 +28,8 @@ class ImportReport:
 @operation
 def get_or_create_region(name: str, kind: str | None = None) -> Region:
     """The region called ``name``; created when ``kind`` is given and it does not exist yet."""
+    if problem := text_problem("region", name.strip(), 120, one_line=True):
+        raise InvalidInput(problem)
     region = db.session.scalar(select(Region).where(Region.name == name.strip()))
     if region is not None:
         return region
@@ -67,6 +70,9 @@ def import_organisations(path: Path, region: Region, *, display_name: str | None
             problems.add(number, t("name is longer than 200 characters"))
         if len(row.get("short_name", "")) > 40:
             problems.add(number, t("short_name is longer than 40 characters"))
+        for column in ("name", "short_name", "parent"):
+            if problem := text_problem(column, row.get(column, ""), None, one_line=True):
+                problems.add(number, problem)
         if name in seen:
             problems.add(number, t("%(name)r already appears in row %(row)s", name=name, row=seen[name]))
         seen[name] = number

@@ -21,6 +21,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from competition.documents.inputs import EMAIL, PERSON_NAME
+from competition.documents.spreadsheets import csv_text
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.links import absolute_url
@@ -47,6 +49,7 @@ from competition.policy import (
     seen_users,
 )
 from competition.unit_of_work import atomic
+from competition.web.forms import Text
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -59,8 +62,8 @@ def role_choices() -> list[SelectChoice]:
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Text(PERSON_NAME, one_line=True)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Text(EMAIL, one_line=True)])
     organisation = SelectField(_l("OPD"), coerce=int, validate_choice=False)
     competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
     roles = SelectMultipleField(_l("Roles in that competition"), choices=role_choices,
@@ -169,6 +172,8 @@ def new() -> str | Response:
         roles = form.roles.data or []
         if competition is None:
             form.competition.errors = [_("Choose one of your competitions.")]
+        elif organisation is None and form.organisation.data:
+            form.organisation.errors = [_("Choose one of the OPDs listed.")]
         elif organisation is None and not roles:
             form.roles.errors = [_("Choose an OPD or at least one role, so the account belongs somewhere.")]
         elif "submitter" in roles and organisation is None:
@@ -329,11 +334,12 @@ def import_file() -> tuple[str, int]:
                            roles=ROLE_LABELS), status
 
 
-IMPORT_EXAMPLES = {
-    "organisations": "name,short_name,parent\nDinas Kesehatan,Dinkes,\n"
-                     "UPT Puskesmas Sukorame,,Dinas Kesehatan\n",
-    "users": "email,name,organisation,role\noperator.dinkes@example.go.id,Operator Dinkes,Dinkes,submitter\n"
-             "verifikator@example.go.id,Verifikator Bappeda,Bappeda,verifier\n",
+IMPORT_EXAMPLES: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] = {
+    "organisations": (IMPORT_COLUMNS, [("Dinas Kesehatan", "Dinkes", ""),
+                                       ("UPT Puskesmas Sukorame", "", "Dinas Kesehatan")]),
+    "users": (USER_IMPORT_COLUMNS, [
+        ("operator.dinkes@example.go.id", "Operator Dinkes", "Dinkes", "submitter"),
+        ("verifikator@example.go.id", "Verifikator Bappeda", "Bappeda", "verifier")]),
 }
 
 
@@ -343,5 +349,6 @@ def import_template(kind: str) -> Response:
     _my_competitions()
     if kind not in IMPORT_EXAMPLES:
         abort(404)
-    return Response(IMPORT_EXAMPLES[kind], mimetype="text/csv",
+    columns, rows = IMPORT_EXAMPLES[kind]
+    return Response(csv_text(columns, rows, line_end="\n"), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=contoh-{kind}.csv"})

@@ -16,9 +16,9 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from math import isqrt
 
 INPUT_PLACES = 4
 INPUT_UNIT = 10 ** INPUT_PLACES
@@ -40,6 +40,8 @@ def exact(value: float | int | str | Decimal | Fraction) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotExact(f"{value} is not a number")
         return Fraction(round(value * INPUT_UNIT), INPUT_UNIT)
     if isinstance(value, str) and "/" not in value and "e" not in value.lower():
         whole, _, places = value.partition(".")
@@ -56,16 +58,23 @@ def exact(value: float | int | str | Decimal | Fraction) -> Fraction:
 def ten_thousandths(value: float | int | str | Decimal | Fraction) -> int:
     """An input as a whole number of ten-thousandths: 85.5 -> 855000."""
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotExact(f"{value} is not a number")
         return round(value * INPUT_UNIT)
     if isinstance(value, int):
         return value * INPUT_UNIT
     return int(exact(value) * INPUT_UNIT)
 
 
-def has_at_most(value: float, places: int = INPUT_PLACES) -> bool:
-    """Whether a number typed in has at most ``places`` decimal places (0.05 does, 0.00001 doesn't)."""
-    scaled = value * 10 ** places
-    return abs(scaled - round(scaled)) <= 1e-9 * max(1.0, abs(scaled))
+def has_at_most(value: float | int, places: int = INPUT_PLACES) -> bool:
+    """Whether a number typed in has at most ``places`` decimal places, read as the shortest
+    decimal that gives the float: 0.05 does, 0.00001 and 1e-30 don't, and neither do infinity
+    and NaN."""
+    if isinstance(value, int):
+        return True
+    if not math.isfinite(value):
+        return False
+    return (Fraction(repr(value)) * 10 ** places).denominator == 1
 
 
 def shown(value: Fraction | int) -> Decimal:
@@ -91,7 +100,7 @@ def square_root(value: Fraction) -> Fraction:
     if value < 0:
         raise ValueError("no square root of a negative number")
     scale = 10 ** ROOT_PLACES
-    return Fraction(isqrt(value.numerator * scale * scale // value.denominator), scale)
+    return Fraction(math.isqrt(value.numerator * scale * scale // value.denominator), scale)
 
 
 def input_text(value: float | int | str | Decimal | Fraction) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from competition.cli.common import get_award, get_competition, get_user
+from competition.cli.common import COUNT, ID, get_award, get_competition, get_user
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Category, Competition, Entry, Organisation, ResultSet
@@ -35,16 +35,16 @@ def sealed_version(competition: Competition, version: int | None) -> ResultSet:
 
 
 @results_group.command("add-award")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 @click.option("--name", required=True)
 @click.option("--subject", type=click.Choice(["innovation", "organisation", "region"]),
               default="organisation")
 @click.option("--category", "category_name")
-@click.option("--positions", type=int, default=5)
+@click.option("--positions", type=COUNT, default=5)
 @click.option("--policy", type=click.Choice(["sum", "mean", "index"]), default="index")
-@click.option("--index-floor", type=int, default=3)
+@click.option("--index-floor", type=COUNT, default=3)
 @click.option("--count-bonus", type=float, default=1.0)
-@click.option("--count-bonus-cap", type=int, default=5)
+@click.option("--count-bonus-cap", type=COUNT, default=5)
 @click.option("--citation", default="")
 @actor_option
 def add_award_command(competition_id: int, name: str, subject: str, category_name: str | None,
@@ -67,8 +67,8 @@ def add_award_command(competition_id: int, name: str, subject: str, category_nam
 
 
 @results_group.command("compute")
-@click.argument("competition_id", type=int)
-@click.option("--limit", type=int, default=20, help="Innovations to list.")
+@click.argument("competition_id", type=ID)
+@click.option("--limit", type=COUNT, default=20, help="Innovations to list.")
 def compute_command(competition_id: int, limit: int) -> None:
     """Show the draft results as they stand now."""
     from competition.results.operations import preview_results
@@ -104,8 +104,8 @@ def _tie_note(separated_by: str | None, compared: Compared, key: int) -> str:
 
 
 @results_group.command("decide-tie")
-@click.argument("competition_id", type=int)
-@click.option("--award", "award_id", type=int, help="Default: the first award.")
+@click.argument("competition_id", type=ID)
+@click.option("--award", "award_id", type=ID, help="Default: the first award.")
 @click.option("--order", required=True, help="Subject ids, best first, comma-separated.")
 @click.option("--reason", required=True)
 @actor_option
@@ -124,7 +124,7 @@ def decide_tie_command(competition_id: int, award_id: int | None, order: str, re
 
 
 @results_group.command("seal")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 @actor_option
 def seal_command(competition_id: int, actor_email: str) -> None:
     """Seal the results as a new immutable version."""
@@ -135,7 +135,7 @@ def seal_command(competition_id: int, actor_email: str) -> None:
 
 
 @results_group.command("publish")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 @actor_option
 def publish_command(competition_id: int, actor_email: str) -> None:
     """Publish the latest sealed version: its winning innovations become awarded."""
@@ -149,8 +149,8 @@ def publish_command(competition_id: int, actor_email: str) -> None:
 
 
 @results_group.command("verify")
-@click.argument("competition_id", type=int)
-@click.option("--version", type=int, help="Default: the latest.")
+@click.argument("competition_id", type=ID)
+@click.option("--version", type=ID, help="Default: the latest.")
 def verify_command(competition_id: int, version: int | None) -> None:
     """Recompute a sealed version from its stored inputs, keep the outcome (the pages show it)
     and report any difference."""
@@ -165,7 +165,7 @@ def verify_command(competition_id: int, version: int | None) -> None:
 
 
 @results_group.command("history")
-@click.argument("competition_id", type=int)
+@click.argument("competition_id", type=ID)
 def history_command(competition_id: int) -> None:
     """Every sealed version of a competition's results."""
     competition = get_competition(competition_id)

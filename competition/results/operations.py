@@ -22,6 +22,14 @@ from sqlalchemy import func, insert, select
 
 from competition.audit.operations import record
 from competition.competitions.units import entrants
+from competition.documents.inputs import (
+    CITATION,
+    NOTE,
+    clean_comment,
+    decimal_problem,
+    text_problem,
+    whole_number_problem,
+)
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput
 from competition.extensions import db
@@ -87,7 +95,14 @@ def add_award(competition: Competition, organiser: User, *, name: str, subject: 
               citation: str = "") -> Award:
     """Define an award; awards are filled in the order they are defined."""
     require_organiser(organiser, competition)
-    problems = []
+    problems = [problem for problem in (
+        text_problem("name", name.strip(), 160, one_line=True),
+        text_problem("citation", citation.strip(), CITATION),
+        decimal_problem("count_bonus", count_bonus, places=INPUT_PLACES),
+        whole_number_problem("positions", positions, 1),
+        whole_number_problem("count_bonus_cap", count_bonus_cap)) if problem]
+    if problems:
+        raise InvalidInput(problems)
     if not name.strip():
         problems.append(t("name: must not be empty"))
     elif any(a.name == name.strip() for a in competition.awards):
@@ -146,6 +161,15 @@ def update_result_rules(competition: Competition, organiser: User, *,
         except ValueError as error:
             problems.append(t("tie_break_chain: %(problem)s", problem=error))
     if bands is not None:
+        problems += [problem for label, minimum in bands
+                     for problem in (text_problem("bands", label.strip(), 120, one_line=True),
+                                     decimal_problem("bands", minimum, places=SCORE_PLACES)) if problem]
+    if disagreement_threshold is not None:
+        problems += [problem for problem in [decimal_problem("disagreement_threshold", disagreement_threshold,
+                                                             places=INPUT_PLACES)] if problem]
+    if problems:
+        raise InvalidInput(problems)
+    if bands is not None:
         labels = [label for label, _ in bands]
         if len(set(labels)) != len(labels) or any(not label.strip() for label in labels):
             problems.append(t("bands: every band needs its own label"))
@@ -188,6 +212,8 @@ def record_tie_decision(award: Award, organiser: User, subject_ids: Sequence[int
         raise InvalidInput(t("order: name at least two different subjects, best first"))
     if not reason.strip():
         raise InvalidInput(t("reason: record why they are placed in this order"))
+    if problem := text_problem("reason", reason.strip(), NOTE):
+        raise InvalidInput(problem)
     existing = {d.subject_id: d for d in db.session.scalars(
         select(TieDecision).where(TieDecision.award_id == award.id))}
     for rank, subject_id in enumerate(subject_ids, start=1):
@@ -443,7 +469,7 @@ def change_result_set_status(result_set: ResultSet, trigger: str, actor: User | 
     lock_and_reread_state(result_set)
     competition = result_set.competition
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
-    cleaned_comment = (comment or "").strip() or None
+    cleaned_comment = clean_comment(comment)
     from_status, to_status = get_workflow(RESULT_SET_WORKFLOW).fire(
         result_set, trigger, acting, comment=cleaned_comment, phase=competition.phase, now=now)
     if to_status == "published":

@@ -17,13 +17,12 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, NumberRange
 
 from competition.competitions.manage import organised_competition
 from competition.competitions.views import (
@@ -31,7 +30,6 @@ from competition.competitions.views import (
     SUBJECT_LABELS,
     TIE_BREAK_LABELS,
     ConfirmForm,
-    NumberField,
     back_to,
     bp,
     closed,
@@ -40,6 +38,7 @@ from competition.competitions.views import (
     language,
     required,
 )
+from competition.documents.inputs import CITATION, read_decimal, text_problem
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.models import Award, Competition
@@ -48,6 +47,9 @@ from competition.ranking.exact import SCORE_PLACES, as_score, has_at_most
 from competition.ranking.tiebreaks import TIE_BREAK_RULES
 from competition.results.models import AWARD_POLICIES, AWARD_SUBJECTS, DEFAULT_AWARD_NAME
 from competition.results.operations import add_award, remove_award, update_result_rules
+from competition.web.forms import NumberField, Text, WholeNumberField
+
+BAND_LABEL = 120   # the longest predikat, in characters
 
 PRESET_LABELS = {
     "iid_2026": _l("IID 2026: Sangat Inovatif above 65.00, Inovatif above 40.00, Kurang Inovatif above 0"),
@@ -57,21 +59,22 @@ PRESET_LABELS = {
 
 class AwardForm(FlaskForm):
     name = StringField(_l("Name of the award"), validators=[DataRequired(message=_l("Fill this in.")),
-                                                             Length(max=160)])
+                                                             Text(160, one_line=True)])
     subject = SelectField(_l("Who is ranked"), default="organisation",
                           choices=[SelectChoice(s, SUBJECT_LABELS[s]) for s in AWARD_SUBJECTS])
     category = SelectField(_l("Category"), coerce=int, validate_choice=False, default=0)
-    positions = IntegerField(_l("Positions (winners)"), default=5, validators=[required(), NumberRange(
+    positions = WholeNumberField(_l("Positions (winners)"), default=5, validators=[required(), NumberRange(
         min=1, max=50, message=_l("Between 1 and 50."))])
     policy = SelectField(_l("How an OPD's or region's innovations add up"), default="index",
                          choices=[SelectChoice(p, POLICY_LABELS[p]) for p in AWARD_POLICIES])
-    index_floor = IntegerField(_l("k: divide by at least this many innovations"), default=3,
-                               validators=[required(), NumberRange(min=1, message=_l("At least 1."))])
+    index_floor = WholeNumberField(_l("k: divide by at least this many innovations"), default=3,
+                                   validators=[required(), NumberRange(min=1, max=10_000, message=_l(
+                                       "Between 1 and 10,000."))])
     count_bonus = NumberField(_l("Bonus points per innovation"), default=1.0,
                               validators=[required(), NumberRange(min=0, message=_l("Not below zero."))])
-    count_bonus_cap = IntegerField(_l("Bonus for at most this many innovations"), default=5, validators=[
-        required(), NumberRange(min=0, message=_l("Not below zero."))])
-    citation = TextAreaField(_l("Citation on the certificate"), validators=[Length(max=1000)])
+    count_bonus_cap = WholeNumberField(_l("Bonus for at most this many innovations"), default=5, validators=[
+        required(), NumberRange(min=0, max=10_000, message=_l("Between 0 and 10,000."))])
+    citation = TextAreaField(_l("Citation on the certificate"), validators=[Text(CITATION)])
 
 
 class ScoringRulesForm(FlaskForm):
@@ -93,8 +96,11 @@ def awards(competition_id: int) -> str | Response | tuple[str, int]:
                              *(SelectChoice(c.id, c.name) for c in competition.categories)]
     if request.method == "POST" and (refused := closed(competition, "setup.awards")) is not None:
         return refused
-    if form.validate_on_submit():
-        category = next((c for c in competition.categories if c.id == form.category.data), None)
+    valid = form.validate_on_submit()
+    category = next((c for c in competition.categories if c.id == form.category.data), None)
+    if valid and form.category.data and category is None:
+        form.category.errors = [_("Choose one of the competition's categories.")]
+    elif valid:
         try:
             award = add_award(competition, current_user, name=form.name.data, subject=form.subject.data,
                               category=category, positions=form.positions.data, policy=form.policy.data,
@@ -208,7 +214,11 @@ def save_bands(competition_id: int) -> Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     labels, minimums = request.form.getlist("band_label"), request.form.getlist("band_minimum")
-    rows = list(zip(labels, minimums, strict=False))
+    if len(labels) != len(minimums):
+        return _rules_page(competition, band_problems=[_(
+            "band_label: %(labels)s labels but %(minimums)s minimum scores; send one minimum per label.",
+            labels=len(labels), minimums=len(minimums))], status=422)
+    rows = list(zip(labels, minimums, strict=True))
     bands: list[tuple[str, float]] = []
     problems: list[str] = []
     for number, (label, minimum) in enumerate(rows, start=1):
@@ -218,9 +228,11 @@ def save_bands(competition_id: int) -> Response | tuple[str, int]:
         if not label:
             problems.append(_("Row %(number)s: give the band a name.", number=number))
             continue
-        try:
-            value = float(minimum.replace(",", "."))
-        except ValueError:
+        if problem := text_problem(_("Row %(number)s", number=number), label, BAND_LABEL, one_line=True):
+            problems.append(problem)
+            continue
+        value = read_decimal(minimum)
+        if value is None:
             problems.append(_("Row %(number)s (%(label)s): the minimum score must be a number, such as "
                               "60,01.", number=number, label=label))
             continue

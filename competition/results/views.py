@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from competition.competitions.manage import organised_competition
-from competition.errors import AnugerahError
+from competition.documents.inputs import NOTE, identifier, read_whole_number, text_problem
+from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet
 from competition.ranking.awards import AwardRow
@@ -118,7 +119,7 @@ def _history(competition: Competition) -> list[tuple[ResultSet, list[str] | None
 
 def _preview_page(competition: Competition, *, failed: TieGroup | None = None,
                   status: int = 200) -> tuple[str, int]:
-    preview = (results_preview(competition, entries_page=request.args.get("innovations", 1, type=int) or 1,
+    preview = (results_preview(competition, entries_page=request.args.get("innovations", 1, type=identifier),
                                award_pages=_award_page_wanted())
                if competition.phase in PREVIEW_PHASES else None)
     ties = tie_groups(preview) if preview else {}
@@ -161,10 +162,10 @@ def decide_tie(competition_id: int, award_id: int) -> Response | tuple[str, int]
     if competition.phase not in PREVIEW_PHASES:
         flash(_("Ties are decided while the results are in draft (judging or results phase)."), "danger")
         return redirect(url_for("results.preview", competition_id=competition.id))
-    try:
-        place = int(request.form.get("place", ""))
-    except ValueError:
-        abort(400)
+    place = read_whole_number(request.form.get("place", ""))
+    if place is None:
+        raise InvalidInput(_("%(field)s: %(value)s is not a whole number", field="place",
+                             value=repr(request.form.get("place", "")[:40])))
     group = next((g for g in tie_groups(results_preview(competition), place=place)[award.id]
                   if g.place == place), None)
     if group is None:
@@ -181,6 +182,8 @@ def decide_tie(competition_id: int, award_id: int) -> Response | tuple[str, int]
     if not group.reason:
         group.errors.append(_("Write down why they are placed in this order (for example, the plenary's "
                               "decision and its date)."))
+    elif problem := text_problem(_("Reason"), group.reason, NOTE):
+        group.errors.append(problem)
     if group.errors:
         return _preview_page(competition, failed=group, status=422)
     order = sorted(group.orders, key=lambda subject_id: int(group.orders[subject_id]))
@@ -254,14 +257,14 @@ class AwardPage:
 
 def _award_page_wanted() -> dict[int, int]:
     """``?award=<id>&page=<n>``: the page of one award's rows asked for."""
-    award_id = request.args.get("award", type=int)
-    return {award_id: request.args.get("page", default=1, type=int) or 1} if award_id else {}
+    award_id = request.args.get("award", type=identifier)
+    return {award_id: request.args.get("page", default=1, type=identifier)} if award_id else {}
 
 
 def _award_pages(result_set: ResultSet) -> list[AwardPage]:
     """Each award's rows, a page at a time: ``?award=<id>&page=<n>`` turns one award's page."""
-    chosen = request.args.get("award", type=int)
-    wanted = max(1, request.args.get("page", default=1, type=int) or 1)
+    chosen = request.args.get("award", type=identifier)
+    wanted = request.args.get("page", default=1, type=identifier)
     pages = []
     for award in sealed_awards(result_set):
         total = max(1, -(-award_row_count(result_set, award["id"]) // PAGE_SIZE))

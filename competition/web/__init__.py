@@ -36,10 +36,12 @@ def register_blueprints(app: Flask) -> None:
     from competition.results import setup_views as _rules  # noqa: F401  (likewise)
     from competition.results.views import bp as results_bp
     from competition.results.wording import tie_words
+    from competition.web import limits
     from competition.web.errors import register_error_pages
 
     register_filters(app)
     register_error_pages(app)
+    limits.init_app(app)
     app.add_template_global(manage_tabs)
     app.add_template_global(
         lambda phase: get_workflow("competition").label(phase, str(get_locale() or "id")),
@@ -64,13 +66,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scoring_bp)
     app.register_blueprint(audit_bp)
 
-    @app.before_request
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;
         # requests that share one (the test client inside an app context) must not keep the
-        # previous request's language or user.
+        # previous request's language or user. First of all, so that a request refused while it
+        # is read (too large, say) is answered in the reader's language too.
         refresh()
         g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, choose_language)
 
     @app.context_processor
     def layout() -> dict[str, Any]:

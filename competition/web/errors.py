@@ -6,13 +6,15 @@ from math import ceil
 
 from flask import Flask, current_app, render_template
 from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from competition.documents.formatting import format_datetime
+from competition.documents.inputs import number_text
 from competition.errors import AnugerahError
 from competition.models.types import utcnow
 from competition.people.throttling import TooManyAttempts, retry_at
@@ -25,6 +27,11 @@ MESSAGES = {
           _l("To keep accounts safe, this is paused for a while after too many attempts.")),
     409: (_l("Changed by someone else"),
           _l("Someone else changed this at the same moment. Reload the page and try again.")),
+    413: (_l("Too large"), _l("The form or the files sent are larger than this server accepts. Nothing was "
+                              "saved: send fewer or smaller files at a time, or shorten the text.")),
+    422: (_l("Cannot be worked out"),
+          _l("Something stored in the set-up stops this page from being worked out. The note below "
+             "says what it is and who can put it right.")),
     503: (_l("Not available on this server"),
           _l("This server cannot do that yet. Tell the administrator what the message below says.")),
     500: (_l("Something went wrong"),
@@ -37,6 +44,16 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
     title, message = MESSAGES.get(status, MESSAGES[500])
     return render_template("errors/error.html", status=status, title=title, message=message,
                            detail=detail), status
+
+
+def request_limits() -> str:
+    """The limits of one request, as the 413 page names them."""
+    config = current_app.config
+    return _("At most %(size)s MB in one request, %(fields)s fields in one form, and %(text)s KB of "
+             "text in one field (or in a whole form without files).",
+             size=number_text(config["MAX_CONTENT_LENGTH"] // (1024 * 1024)),
+             fields=number_text(config["MAX_FORM_PARTS"]),
+             text=number_text(config["MAX_FORM_MEMORY_SIZE"] // 1024))
 
 
 def register_error_pages(app: Flask) -> None:
@@ -60,6 +77,10 @@ def register_error_pages(app: Flask) -> None:
                                                    str(get_locale() or "id")))
         page, status = error_page(429, detail)
         return Response(page, status, headers={"Retry-After": str(seconds)}, mimetype="text/html")
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        return error_page(413, request_limits())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -1,0 +1,121 @@
+"""Form fields and validators every page shares, built on the checks of
+:mod:`competition.documents.inputs`: a text's length and characters, decimal and whole numbers.
+Each message names the field (by its label) and the limit it broke."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from wtforms import Field, Form, IntegerField, StringField
+from wtforms.validators import Length, ValidationError
+from wtforms.widgets import TextInput
+
+from competition.documents.inputs import (
+    WHOLE_NUMBER_MAX,
+    decimal_problem,
+    read_decimal,
+    read_whole_number,
+    text_problem,
+    whole_number_problem,
+)
+from competition.errors import InvalidInput
+
+
+def label_of(field: Field) -> str:
+    return str(field.label.text)
+
+
+class Text(Length):
+    """At most ``limit`` characters, no NUL character, and for ``one_line`` no line break: the
+    length check of every free text, with a message naming the field and the limit."""
+
+    def __init__(self, limit: int, *, one_line: bool = False):
+        super().__init__(max=limit)
+        self.limit, self.one_line = limit, one_line
+
+    def __call__(self, form: Form, field: Field) -> None:
+        value = field.data if isinstance(field.data, str) else ""
+        problem = text_problem(label_of(field), value, self.limit, one_line=self.one_line)
+        if problem:
+            raise ValidationError(problem)
+
+
+class NumberField(StringField):
+    """A decimal number typed the Indonesian way (80,5) or the English way (80.5), in a text box
+    (browsers' number boxes refuse one or the other). Exponents, infinity and NaN are no numbers;
+    ``places`` limits the decimal places."""
+
+    widget = TextInput()
+    data: Any
+
+    def __init__(self, label: Any = None, validators: Any = None, *, places: int = 4, **kwargs: Any):
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if not valuelist or not isinstance(valuelist[0], str) or not valuelist[0].strip():
+            return
+        value = read_decimal(valuelist[0])
+        if value is None:
+            raise ValueError(_("Write a number, such as 80 or 80,5."))
+        problem = decimal_problem(label_of(self), value, places=self.places)
+        if problem:
+            raise ValueError(problem)
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else f"{self.data:g}"
+
+
+class WholeNumberField(IntegerField):
+    """A whole number in ASCII digits that its column can hold (at most ``maximum``)."""
+
+    data: Any
+
+    def __init__(self, label: Any = None, validators: Any = None, *, maximum: int = WHOLE_NUMBER_MAX,
+                 **kwargs: Any):
+        super().__init__(label, validators, **kwargs)
+        self.maximum = maximum
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if not valuelist or not isinstance(valuelist[0], str) or not valuelist[0].strip():
+            return
+        value = read_whole_number(valuelist[0])
+        if value is None:
+            raise ValueError(_("Write a whole number, such as 5."))
+        problem = whole_number_problem(label_of(self), value, -self.maximum, self.maximum)
+        if problem:
+            raise ValueError(problem)
+        self.data = value
+
+
+def form_problems(form: Form) -> list[str]:
+    """Every error of a form, each naming its field by its label (once)."""
+    problems = []
+    for field in form:
+        label = label_of(field)
+        for error in field.errors:
+            text = str(error)
+            problems.append(text if text.startswith(label) else f"{label}: {text}")
+    return problems
+
+
+def sent_version(form: Mapping[str, str], name: str = "version") -> int | None:
+    """The version of a record that a page showed, sent back in a hidden field to detect a change
+    by someone else meanwhile: ``None`` when not sent (or 0).
+
+    :raises InvalidInput: naming the field, for anything but a whole number.
+    """
+    raw = form.get(name) or ""
+    if not raw.strip():
+        return None
+    value = read_whole_number(raw)
+    if value is None or not 0 <= value <= WHOLE_NUMBER_MAX:
+        raise InvalidInput(_("%(field)s: %(value)s is not a whole number", field=name, value=repr(raw[:40])))
+    return value or None
