@@ -25,6 +25,8 @@ MESSAGES = {
     404: (_l("Page not found"), _l("The page you asked for does not exist or has been moved.")),
     429: (_l("Too many attempts"),
           _l("To keep accounts safe, this is paused for a while after too many attempts.")),
+    405: (_l("Not possible this way"),
+          _l("This address does not take that kind of request. Go back and use the page's own buttons.")),
     409: (_l("Changed by someone else"),
           _l("Someone else changed this at the same moment. Reload the page and try again.")),
     413: (_l("Too large"), _l("The form or the files sent are larger than this server accepts. Nothing was "
@@ -83,8 +85,12 @@ def register_error_pages(app: Flask) -> None:
         return error_page(413, request_limits())
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
-        return error_page(error.code or 500)
+    def http_error(error: HTTPException) -> Response:
+        """The error's page, keeping the headers the error carries (a 405's Allow, say)."""
+        page, status = error_page(error.code or 500)
+        headers = [(name, value) for name, value in error.get_headers()
+                   if name.lower() not in ("content-type", "content-length")]
+        return Response(page, status, headers=headers, mimetype="text/html")
 
     @app.errorhandler(AnugerahError)
     def service_error(error: AnugerahError) -> tuple[str, int]:

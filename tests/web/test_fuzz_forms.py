@@ -38,6 +38,7 @@ from competition.judging.scoring import confirm_scores, save_scores
 from competition.models import Notification
 from competition.models.types import utcnow
 from competition.people.operations import password_reset_token
+from competition.people.throttling import limiter_of
 from competition.results.operations import add_award, seal_results
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
 from tests.results.test_views import Contest
@@ -528,6 +529,7 @@ def test_no_form_answers_junk_with_a_server_error_or_keeps_a_refused_change(app)
                 client = clients[route.user] = app.test_client()
                 if route.user is not None:
                     user = getattr(world, route.user)
+                    limiter_of(app).reset()  # the sign-in limits have tests of their own
                     signed_in = client.post("/login", data={"email": user.email, "password": PASSWORD})
                     assert signed_in.status_code == 302, route.user
             try:

@@ -155,3 +155,11 @@ def test_the_inline_code_check_finds_what_the_policy_refuses():
     assert inline_code(page) == [
         "<script> without src", "<script> without src", "event handler onclick=", "event handler onsubmit=",
         "javascript: address", "style= attribute", "<style> element"]
+
+
+def test_a_method_not_allowed_says_which_are(client):
+    """A 405 keeps its Allow header (RFC 9110), on the app's own error page."""
+    response = client.put("/login")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert "Something went wrong" not in response.get_data(as_text=True)
