@@ -5,7 +5,8 @@ matrix the day it is written.
 
 The people: nobody signed in; the operator of OPD A and of OPD B (two OPDs of the same region);
 a verifier; a judge assigned to the entry, one not assigned, and one whose own OPD is the
-entry's (conflicted); the organiser; and the organiser of a competition in another region.
+entry's (conflicted); the organiser; the organiser of another competition of the same region;
+and the organiser of a competition in another region.
 
 GET requests, and POST requests that the table refuses, all run against one copy of the demo,
 which must be unchanged afterwards: a refusal stores nothing. Each POST the table allows runs on
@@ -56,6 +57,7 @@ PEOPLE = (
     "judge_unassigned",
     "judge_conflicted",
     "organiser",
+    "organiser_alongside",
     "organiser_elsewhere",
 )
 # What a cell says: the status code, or "login" for a redirect to the sign-in page.
@@ -85,17 +87,19 @@ def read_table() -> dict[tuple[str, str], dict[str, str]]:
 
 
 def demo_competitions() -> tuple[Competition, Competition]:
-    """The demo's competitions of this year and last, in the demo's region."""
-    region = db.session.scalar(select(Region.id).order_by(Region.id))
+    """The demo's competitions of this year and last, which the demo's organiser runs."""
+    organised = select(Membership.competition_id).join(User).where(
+        User.email == f"organiser@{EMAIL_DOMAIN}", Membership.role == "organiser")
     this_year, last_year = db.session.scalars(
-        select(Competition).where(Competition.region_id == region).order_by(Competition.year.desc())
+        select(Competition).where(Competition.id.in_(organised)).order_by(Competition.year.desc())
     ).all()[:2]
     return this_year, last_year
 
 
 def add_people() -> None:
     """Adds to the demo the people it lacks: a judge with no assignment, a judge working for the
-    OPD of the judged entry, and the organiser of a competition in another region."""
+    OPD of the judged entry, the organiser of another competition of the same region, and the
+    organiser of a competition in another region."""
     this_year, last_year = demo_competitions()
     operator_a = db.session.scalar(select(User).where(User.email == f"submitter@{EMAIL_DOMAIN}"))
     judged = judged_assignment(last_year)
@@ -124,12 +128,26 @@ def add_people() -> None:
         "organiser_elsewhere": User(
             email="panitia@blitarkota.go.id", name="Panitia Blitar", region=elsewhere_region
         ),
+        "organiser_alongside": User(
+            email=f"panitia.anugerah@{EMAIL_DOMAIN}", name="Panitia Anugerah", region=this_year.region
+        ),
     }
+    alongside = Competition(
+        region=this_year.region,
+        name="Anugerah Pelayanan Publik",
+        year=this_year.year,
+        phase="open",
+        submission_opens_at=this_year.submission_opens_at,
+        submission_closes_at=this_year.submission_closes_at,
+        verification_closes_at=this_year.verification_closes_at,
+        judging_closes_at=this_year.judging_closes_at,
+    )
     for key, user in people.items():
         user.password_hash = operator_a.password_hash
         db.session.add(user)
-        if key == "organiser_elsewhere":
-            db.session.add(Membership(user=user, competition=elsewhere, role="organiser"))
+        if key.startswith("organiser_"):
+            db.session.add(Membership(user=user, role="organiser",
+                                      competition=elsewhere if key == "organiser_elsewhere" else alongside))
         else:
             for competition in (this_year, last_year):
                 db.session.add(Membership(user=user, competition=competition, role="judge"))
@@ -328,7 +346,8 @@ def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory)
                   "judge": f"judge@{EMAIL_DOMAIN}", "organiser": f"organiser@{EMAIL_DOMAIN}",
                   "judge_unassigned": f"juri.lain@{EMAIL_DOMAIN}",
                   "judge_conflicted": f"juri.dinas@{EMAIL_DOMAIN}",
-                  "organiser_elsewhere": "panitia@blitarkota.go.id"}
+                  "organiser_elsewhere": "panitia@blitarkota.go.id",
+                  "organiser_alongside": f"panitia.anugerah@{EMAIL_DOMAIN}"}
         a = db.session.scalar(select(User).where(User.email == emails["operator_a"]))
         emails["operator_b"] = db.session.scalar(
             select(User.email).join(Membership).where(
