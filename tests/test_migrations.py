@@ -197,6 +197,7 @@ def test_accounts_take_the_region_of_their_opd_or_of_their_competitions(fresh_da
         with db.engine.connect() as connection:
             assert "region_id" not in {c["name"] for c in inspect(connection).get_columns("user_account")}
         upgrade()
+        db.engine.dispose()
 
 
 def test_the_audit_rows_already_there_are_chained_and_kept(fresh_database):
