@@ -96,6 +96,15 @@ def demo_competitions() -> tuple[Competition, Competition]:
     return this_year, last_year
 
 
+def open_like(model: Competition, region: Region, name: str) -> Competition:
+    """A competition of ``region`` open for submissions on ``model``'s dates."""
+    return Competition(region=region, name=name, year=model.year, phase="open",
+                       submission_opens_at=model.submission_opens_at,
+                       submission_closes_at=model.submission_closes_at,
+                       verification_closes_at=model.verification_closes_at,
+                       judging_closes_at=model.judging_closes_at)
+
+
 def add_people() -> None:
     """Adds to the demo the people it lacks: a judge with no assignment, a judge working for the
     OPD of the judged entry, the organiser of another competition of the same region, and the
@@ -104,16 +113,7 @@ def add_people() -> None:
     operator_a = db.session.scalar(select(User).where(User.email == f"submitter@{EMAIL_DOMAIN}"))
     judged = judged_assignment(last_year)
     elsewhere_region = Region(name="Kota Blitar", kind="kota")
-    elsewhere = Competition(
-        region=elsewhere_region,
-        name="Lomba Inovasi Kota Blitar",
-        year=this_year.year,
-        phase="open",
-        submission_opens_at=this_year.submission_opens_at,
-        submission_closes_at=this_year.submission_closes_at,
-        verification_closes_at=this_year.verification_closes_at,
-        judging_closes_at=this_year.judging_closes_at,
-    )
+    elsewhere = open_like(this_year, elsewhere_region, "Lomba Inovasi Kota Blitar")
     entrant = db.session.get(Organisation, judged.entry.organisation_id)
     people = {
         "judge_unassigned": User(
@@ -132,16 +132,7 @@ def add_people() -> None:
             email=f"panitia.anugerah@{EMAIL_DOMAIN}", name="Panitia Anugerah", region=this_year.region
         ),
     }
-    alongside = Competition(
-        region=this_year.region,
-        name="Anugerah Pelayanan Publik",
-        year=this_year.year,
-        phase="open",
-        submission_opens_at=this_year.submission_opens_at,
-        submission_closes_at=this_year.submission_closes_at,
-        verification_closes_at=this_year.verification_closes_at,
-        judging_closes_at=this_year.judging_closes_at,
-    )
+    alongside = open_like(this_year, this_year.region, "Anugerah Pelayanan Publik")
     for key, user in people.items():
         user.password_hash = operator_a.password_hash
         db.session.add(user)
