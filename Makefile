@@ -12,7 +12,7 @@ UV_HOME    := .uv
 UV         := $(UV_HOME)/bin/uv
 PORT       ?= 5000
 
-.PHONY: install lock lock-check translations translations-update run test lint typecheck bench clean
+.PHONY: install lock lock-check translations translations-update run serve test lint typecheck bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -46,6 +46,12 @@ run: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
+
+# Production: gunicorn with 2 × cores + 1 workers (WEB_CONCURRENCY) on PORT (default 8000), against
+# ANUGERAH_DATABASE_URL; migrates first. See the README's Deployment notes.
+serve: translations
+	$(FLASK) db upgrade
+	PORT=$${PORT:-8000} $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: translations
 	$(BIN)/pytest

@@ -46,7 +46,11 @@ OPEN = {
     "static", "bootstrap.static", "public.index", "public.competition", "public.results",
     "auth.login", "auth.logout", "auth.language", "auth.forgot_password", "auth.reset_password",
     "auth.welcome", "auth.password", "notifications.index", "notifications.mark_read",
+    "health.healthz", "health.readyz",
 }
+# Answers 503 by design while the database is not at the migrations' head (as the demo, made
+# by create_all, is not): not a server error.
+NOT_READY = {"health.readyz"}
 
 # Commands of the server's administrator: no person acts, so there is nobody to ask about.
 ADMINISTRATOR_COMMANDS = {
@@ -155,7 +159,8 @@ def test_no_page_read_with_get_writes_to_the_database(demo_app, role):
     try:
         for current, url in routes_seen:
             with client.get(url) as response:
-                assert response.status_code < 500, (current, url, response.status_code)
+                status = response.status_code
+                assert status < 500 or current in NOT_READY, (current, url, status)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert writes == []

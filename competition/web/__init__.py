@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.results.wording import tie_words
     from competition.web import limits
     from competition.web.errors import register_error_pages
+    from competition.web.health import bp as health_bp
 
     register_filters(app)
     register_error_pages(app)
@@ -53,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
             timezone=app.config["DISPLAY_TIMEZONE"]),
         "tie_words")
     app.register_blueprint(public_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(innovations_bp)
     app.register_blueprint(verification_bp)

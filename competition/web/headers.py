@@ -68,7 +68,8 @@ def with_security_headers(wsgi_app: WSGIApp, headers: Callable[[], Mapping[str, 
             present = {name.lower() for name, _ in response_headers}
             sent = [(name, value) for name, value in response_headers if name.lower() != "server"]
             sent += [(name, value) for name, value in headers().items() if name.lower() not in present]
-            sent.append(("Server", SERVER))
+            if not str(environ.get("SERVER_SOFTWARE", "")).startswith("gunicorn"):
+                sent.append(("Server", SERVER))  # gunicorn sends its own (gunicorn.conf.py names it)
             return start_response(status, sent, exc_info)
         return wsgi_app(environ, start)
     return application

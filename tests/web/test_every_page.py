@@ -37,7 +37,8 @@ CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 # Endpoints that answer with files rather than pages, or are the app's assets.
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
              "people.import_template",
-             "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download"}
+             "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download",
+             "health.healthz", "health.readyz"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
