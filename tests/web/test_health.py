@@ -97,3 +97,12 @@ def test_gunicorn_serves_the_app_with_json_access_logs_and_one_server_header(fre
 @pytest.mark.parametrize("url", ["/healthz", "/readyz"])
 def test_the_health_routes_carry_the_security_headers(client, url):
     assert client.get(url).headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_readyz_says_when_the_database_is_away(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.db", "TESTING": True})
+    with app.app_context():
+        response = app.test_client().get("/readyz")
+        assert response.status_code == 503
+        assert response.get_json()["checks"]["database"].startswith("unreachable")
+        db.engine.dispose()
