@@ -71,19 +71,25 @@ def _sign_in_limit() -> RateLimitItem:
     return parse(str(current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]))
 
 
+def _attempts(email: str) -> tuple[str, ...]:
+    """The identifiers of an account's sign-in attempts in the store, under the app's key prefix
+    (``ANUGERAH_REDIS_PREFIX``) as Flask-Limiter's own counts are."""
+    return (str(current_app.config["RATELIMIT_KEY_PREFIX"]), SIGN_IN_ACCOUNT_SCOPE, _account(email))
+
+
 def claim_attempt(email: str) -> bool:
     """Take one of the account's sign-in attempts before its password is checked; False when
     none is left (the refusal's time to try again is kept for the 429 page)."""
-    strategy, limit, key = limiter_of(current_app).limiter, _sign_in_limit(), _account(email)
-    if strategy.hit(limit, SIGN_IN_ACCOUNT_SCOPE, key):
+    strategy, limit, identifiers = limiter_of(current_app).limiter, _sign_in_limit(), _attempts(email)
+    if strategy.hit(limit, *identifiers):
         return True
-    g.setdefault(_RETRY_AT, strategy.get_window_stats(limit, SIGN_IN_ACCOUNT_SCOPE, key).reset_time)
+    g.setdefault(_RETRY_AT, strategy.get_window_stats(limit, *identifiers).reset_time)
     return False
 
 
 def forget_attempts(email: str) -> None:
     """The right password was given: the account's attempts start again from nothing."""
-    limiter_of(current_app).limiter.clear(_sign_in_limit(), SIGN_IN_ACCOUNT_SCOPE, _account(email))
+    limiter_of(current_app).limiter.clear(_sign_in_limit(), *_attempts(email))
 
 
 def count_failure() -> None:

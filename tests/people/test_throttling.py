@@ -202,6 +202,8 @@ def test_counts_are_kept_in_redis_when_it_is_configured(database, monkeypatch):
             for _ in range(5):
                 attempt(first.test_client(), email, WRONG)
             assert [key for key in connection.scan_iter(f"*{prefix}*")]
+            # The account's attempts too are kept under the prefix (so nothing is left behind).
+            assert [key for key in connection.scan_iter(f"*{prefix}/sign-in-per-account/*")]
         with second.app_context():
             assert attempt(second.test_client(), email, PASSWORD).status_code == 429
     finally:
