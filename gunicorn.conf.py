@@ -18,3 +18,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 forwarded_allow_ips = ""
 # gunicorn has no setting for its Server header, which names it and its version: name the app.
 gunicorn.http.wsgi.SERVER = "Anugerah"
+# gunicorn's control socket (gunicornc) is not used; left on, every instance on a host would share
+# one socket path in the home folder.
+control_socket_disable = True

@@ -36,3 +36,10 @@ class UnusableSetup(AnugerahError):
     the message names it and what to do."""
 
     http_status = 422
+
+
+class StorageFailed(AnugerahError):
+    """A file could not be written (a full disk, a folder that cannot be written); nothing of it
+    was kept."""
+
+    http_status = 507

@@ -8,7 +8,9 @@
   the error goes to the caller, which may show it and carry on (the unit then commits whatever
   else succeeded). The outermost operation first forgets what the request had read before it, so
   it decides on what the database holds once it writes (on SQLite, once it holds the write lock).
-- What must wait for the commit (deleting a file) is handed to :func:`after_commit`.
+- What must wait for the commit (deleting a file) is handed to :func:`after_commit`; what must
+  be undone outside the database when the work is rolled back (a file written for a row that
+  will not exist) is handed to :func:`after_rollback`.
 - An operation called outside any unit (a script, a test, the Python shell) is a unit of its own.
 - Several operations that must succeed together run in one :func:`atomic` block.
 
@@ -35,6 +37,7 @@ R = TypeVar("R")
 _UNIT = "anugerah.unit_of_work"
 _OPERATION = "anugerah.operation"
 _AFTER_COMMIT = "anugerah.after_commit"
+_AFTER_ROLLBACK = "anugerah.after_rollback"
 _OWN_UNITS = "_anugerah_runs_its_own_units"
 
 
@@ -53,17 +56,26 @@ def unit_of_work() -> Iterator[None]:
         return
     session.info[_UNIT] = True
     session.info[_AFTER_COMMIT] = []
+    session.info[_AFTER_ROLLBACK] = []
     try:
         yield
         session.commit()
     except BaseException:
         session.rollback()
+        _undo(session.info[_AFTER_ROLLBACK])
         raise
     finally:
         session.info[_UNIT] = False
         callbacks = session.info.pop(_AFTER_COMMIT, [])
+        session.info.pop(_AFTER_ROLLBACK, None)
     for callback in callbacks:  # only reached once committed
         callback()
+
+
+def _undo(callbacks: list[Callable[[], None]]) -> None:
+    """Run the rollback callbacks, latest first, and forget them."""
+    while callbacks:
+        callbacks.pop()()
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -72,6 +84,14 @@ def after_commit(callback: Callable[[], None]) -> None:
     if not in_unit():
         raise RuntimeError("after_commit needs a unit of work (an operation runs in one)")
     db.session.info[_AFTER_COMMIT].append(callback)
+
+
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run ``callback`` when the unit of work rolls back, or when the operation that asked is
+    undone; never once it has committed."""
+    if not in_unit():
+        raise RuntimeError("after_rollback needs a unit of work (an operation runs in one)")
+    db.session.info[_AFTER_ROLLBACK].append(callback)
 
 
 @contextmanager
@@ -86,7 +106,8 @@ def atomic() -> Iterator[None]:
         return
     outermost = not session.info.get(_OPERATION)
     callbacks: list[Callable[[], None]] = session.info[_AFTER_COMMIT]
-    asked = len(callbacks)
+    undo: list[Callable[[], None]] = session.info[_AFTER_ROLLBACK]
+    asked, asked_undo = len(callbacks), len(undo)
     session.info[_OPERATION] = True
     try:
         with session.begin_nested():
@@ -95,6 +116,8 @@ def atomic() -> Iterator[None]:
             yield
     except BaseException:
         del callbacks[asked:]
+        _undo(undo[asked_undo:])
+        del undo[asked_undo:]
         raise
     finally:
         if outermost:

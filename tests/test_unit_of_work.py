@@ -15,7 +15,7 @@ from competition.extensions import db
 from competition.judging import scoring
 from competition.judging.scoring import save_scores
 from competition.models import Assignment, Competition, Entry, Score, ScoringEvent, User
-from competition.unit_of_work import atomic, unit_of_work
+from competition.unit_of_work import after_rollback, atomic, unit_of_work
 from tests.conftest import on_postgres
 from tests.factories import PASSWORD
 from tests.judging.test_scoring_views import Jury
@@ -297,3 +297,23 @@ def test_a_removed_evidence_file_stays_until_the_removal_is_committed(app, jury)
     assert db.session.get(Evidence, jury.evidence.id) is not None and path.exists()
     remove_evidence(jury.evidence.id, jury.operator)
     assert db.session.get(Evidence, jury.evidence.id) is None and not path.exists()
+
+
+def test_what_is_undone_outside_the_database_follows_the_rollback(app):
+    """after_rollback: run when the unit rolls back or the operation that asked is undone, latest
+    first; never once the unit has committed."""
+    undone: list[str] = []
+    with unit_of_work():
+        after_rollback(lambda: undone.append("committed"))
+    assert undone == []
+    with unit_of_work():
+        with pytest.raises(InvalidInput), atomic():
+            after_rollback(lambda: undone.append("refused operation"))
+            raise InvalidInput("refused")
+        after_rollback(lambda: undone.append("kept"))
+    assert undone == ["refused operation"]
+    with pytest.raises(RuntimeError), unit_of_work():
+        after_rollback(lambda: undone.append("first"))
+        after_rollback(lambda: undone.append("second"))
+        raise RuntimeError("the request fails")
+    assert undone == ["refused operation", "second", "first"]

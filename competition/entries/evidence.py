@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
+import logging
 import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -17,11 +22,11 @@ from sqlalchemy import func, select
 
 from competition.audit.operations import record
 from competition.documents.inputs import URL, text_problem
-from competition.errors import InvalidInput, NotFound, NotPermitted
+from competition.errors import InvalidInput, NotFound, NotPermitted, StorageFailed
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
 from competition.policy import can_edit_entry
-from competition.unit_of_work import after_commit, operation
+from competition.unit_of_work import after_commit, after_rollback, operation
 from workflows.messages import t
 
 # Extension -> (media type, check of the file's first bytes).
@@ -103,14 +108,56 @@ def evidence_path(sha256: str) -> Path:
     return Path(current_app.config["EVIDENCE_DIR"]) / sha256[:2] / sha256
 
 
-def _store(data: bytes, sha256: str) -> None:
+@contextmanager
+def _files_locked() -> Iterator[None]:
+    """Held while a stored file is put in place or taken away, by every process sharing the
+    evidence folder, so a file another upload has just written is never taken away."""
+    folder = Path(current_app.config["EVIDENCE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _store(data: bytes, sha256: str, name: str) -> None:
+    """Write the file whole (a temporary file, synced, then renamed into place), or nothing: a
+    full disk or a failed write leaves no partial file and raises :class:`StorageFailed`. Should
+    the upload not be committed after all, the file it wrote is taken away again; a file an upload
+    of the same content wrote meanwhile stays."""
     path = evidence_path(sha256)
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-        handle.write(data)
-    os.replace(handle.name, path)
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".upload-", delete=False) as handle:
+            temporary = handle.name
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with _files_locked():
+            os.replace(temporary, path)
+            written = path.stat().st_ino
+    except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        logging.getLogger(__name__).error("evidence %s not stored: %s", sha256, error)
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise StorageFailed(
+            t("file: %(name)s was not saved: the server's storage is full; tell the administrator",
+              name=name) if full else
+            t("file: %(name)s was not saved: the server could not write it; tell the administrator",
+              name=name)) from error
+    after_rollback(lambda: _take_back(path, written))
+
+
+def _take_back(path: Path, written: int) -> None:
+    """The upload that wrote ``path`` was not committed: remove the file it wrote, unless another
+    upload has written it again since."""
+    with _files_locked():
+        try:
+            if path.stat().st_ino == written:
+                path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _check_editable(entry: Entry, user: User) -> None:
@@ -160,7 +207,7 @@ def add_evidence_file(entry: Entry, user: User, *, filename: str, stream: Binary
                         uploaded_by=user)
     db.session.add(evidence)
     db.session.flush()
-    _store(data, sha256)
+    _store(data, sha256, name)
     record("evidence.added", user, entry=entry, subject=evidence, details=_described(evidence))
     return evidence
 
@@ -223,7 +270,8 @@ def _described(evidence: Evidence) -> dict[str, str]:
 
 
 def _remove_file_if_unused(sha256: str) -> None:
-    still_used = db.session.scalar(select(func.count()).select_from(Evidence)
-                                   .where(Evidence.sha256 == sha256))
-    if not still_used:
-        evidence_path(sha256).unlink(missing_ok=True)
+    with _files_locked():
+        still_used = db.session.scalar(select(func.count()).select_from(Evidence)
+                                       .where(Evidence.sha256 == sha256))
+        if not still_used:
+            evidence_path(sha256).unlink(missing_ok=True)

@@ -2,9 +2,11 @@
 
 - ``/healthz``: the process answers (nothing else is asked, so a slow database never gets a
   healthy process restarted).
-- ``/readyz``: the database answers, its schema is at the migrations' head, and Redis answers
-  when ``ANUGERAH_REDIS_URL`` is set; 503 with the failing check otherwise. The answer names no
-  address, user or password.
+- ``/readyz``: the database answers and its schema is at the migrations' head; 503 with the
+  failing check otherwise. Redis, when ``ANUGERAH_REDIS_URL`` is set, is checked too, but a Redis
+  that does not answer leaves the process ready ("degraded", 200): the app keeps serving and counts
+  sign-in attempts in each process's memory until Redis is back, so a load balancer should keep
+  sending people to it. The answer names no address, user or password.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ def healthz() -> Response:
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
     checks = {"database": _database(), "migrations": _migrations(), "redis": _redis()}
-    ready = all(value in ("ok", "not configured") for value in checks.values())
-    return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503
+    if not (checks["database"] == checks["migrations"] == "ok"):
+        return jsonify(status="not ready", checks=checks), 503
+    degraded = checks["redis"] not in ("ok", "not configured")
+    return jsonify(status="degraded" if degraded else "ready", checks=checks), 200
 
 
 def _database() -> str:

@@ -248,3 +248,25 @@ def test_a_json_body_counts_against_the_same_account(client, user):
     for _ in range(3):
         client.post("/password/forgot", json={"email": user.email})
     assert client.post("/password/forgot", data={"email": user.email}).status_code == 429
+
+
+def test_with_redis_away_signing_in_works_and_attempts_are_counted_in_memory(database, monkeypatch):
+    """Redis down: the app keeps serving. Sign-ins go through, wrong passwords are still limited
+    (counted in this process's memory until Redis is back), and /readyz says so (tests/web/
+    test_health.py: it stays ready, "degraded", so a load balancer keeps sending people here)."""
+    monkeypatch.setenv("ANUGERAH_REDIS_URL", "redis://127.0.0.1:1/0")   # nothing listens there
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    try:
+        with app.app_context():
+            email = make_user().email
+            client = app.test_client()
+            assert attempt(client, email, PASSWORD).status_code == 302
+            client.post("/logout")
+            answers = [attempt(client, email, WRONG).status_code for _ in range(6)]
+            assert answers == [200] * 5 + [429]
+            ready = client.get("/readyz")
+            checks = ready.get_json()["checks"]
+            assert checks["redis"].startswith("unreachable") and "memory" in checks["redis"]
+    finally:
+        with app.app_context():
+            empty_tables()
