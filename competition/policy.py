@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import object_session
 
 from competition.errors import NotPermitted
@@ -31,6 +31,7 @@ from competition.extensions import db
 from competition.judging.conflicts import organisation_conflict
 from competition.judging.models import REMOVED
 from competition.models import (
+    ApiToken,
     Assignment,
     Competition,
     ConflictOfInterest,
@@ -80,6 +81,19 @@ def competitions_where(user: User, role: str) -> set[int]:
     return {m.competition_id for m in user.memberships if m.role == role}
 
 
+def taking_part(user: User) -> ColumnElement[bool]:
+    """The competitions in which ``user`` holds a role, as a condition on Competition (none
+    once deactivated)."""
+    if not user.active:
+        return false()
+    return Competition.id.in_(select(Membership.competition_id).where(Membership.user_id == user.id))
+
+
+def can_revoke_token(user: User, token: ApiToken) -> bool:
+    """A personal API token is its owner's alone to revoke."""
+    return token.user_id == user.id
+
+
 # -- organising -----------------------------------------------------------------------------------
 
 def is_organiser(user: User, competition: Competition) -> bool:
@@ -119,6 +133,38 @@ def can_view_entry(user: User, entry: Entry) -> bool:
     if roles & {"organiser", "verifier"}:
         return entry.status != "draft" or entry.submitted_at is not None
     return False
+
+
+def own_organisations(user: User) -> set[int]:
+    """The organisations whose entries ``user`` works for: their own and every one below it."""
+    if user.organisation is None:
+        return set()
+    region_id = user.organisation.region_id
+    parents: dict[int, int | None] = {
+        row[0]: row[1] for row in db.session.execute(select(Organisation.id, Organisation.parent_id)
+                                                     .where(Organisation.region_id == region_id))}
+    own: set[int] = set()
+    for organisation_id in parents:
+        current: int | None = organisation_id
+        seen: set[int] = set()
+        while current is not None and current not in seen:
+            if current == user.organisation_id:
+                own.add(organisation_id)
+                break
+            seen.add(current)
+            current = parents.get(current)
+    return own
+
+
+def viewable_entries(user: User, competition: Competition) -> ColumnElement[bool]:
+    """:func:`can_view_entry` as a condition on the competition's entries, for lists."""
+    roles = roles_in(user, competition)
+    seen: list[ColumnElement[bool]] = []
+    if "submitter" in roles:
+        seen.append(Entry.organisation_id.in_(sorted(own_organisations(user))))
+    if roles & {"organiser", "verifier"}:
+        seen.append(or_(Entry.status != "draft", Entry.submitted_at.is_not(None)))
+    return or_(*seen) if seen else false()
 
 
 def can_see_result(user: User, entry: Entry) -> bool:

@@ -28,6 +28,7 @@ LAYERS = [
                                 "competition/judging/rounds.py", "competition/judging/sheets.py",
                                 "competition/people/organisations.py", "competition/results/wording.py",
                                 "competition/people/passwords.py", "competition/people/sessions.py",
+                                "competition/people/tokens.py",
                                 "competition/results/standings.py",
                                 "competition/ceremony/documents.py", "competition/demo/loader.py",
                                 "competition/demo/timeline.py", "competition/demo/__init__.py"]),
@@ -35,7 +36,8 @@ LAYERS = [
                             "competition/competitions/manage.py", "competition/competitions/diagram.py",
                             "competition/monitoring/charts.py", "competition/entries/actions.py",
                             "competition/web/*.py", "competition/cli/*.py",
-                            "competition/people/throttling.py"]),
+                            "competition/people/throttling.py", "competition/*/api.py",
+                            "competition/api/*.py", "competition/*/*_cli.py"]),
     ("app", ["competition/__init__.py"]),
     ("feature packages", ["competition/*/__init__.py"]),
 ]

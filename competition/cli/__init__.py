@@ -24,13 +24,14 @@ def register_commands(app: Flask) -> None:
     from competition.judging import cli as judging
     from competition.notifications import cli as notifications
     from competition.people import cli as people
+    from competition.people import token_cli
     from competition.results import cli as results
 
     for command in (demo.demo_command, people.import_organisations_command, people.create_user_command,
                     competitions.workflow_group, competitions.status_command,
                     competitions.competition_group, entries.entry_group, judging.judging_group,
                     results.results_group, notifications.mail_group, serve_command,
-                    audit.audit_group):
+                    audit.audit_group, token_cli.tokens_group):
         _refusals_as_command_errors(command)
         app.cli.add_command(command)
 

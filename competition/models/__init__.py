@@ -26,7 +26,15 @@ from competition.judging.models import (
 )
 from competition.models.state import guard_state
 from competition.notifications.models import Notification, OutboxMessage
-from competition.people.models import MEMBERSHIP_ROLES, Membership, Organisation, Region, User, UserSession
+from competition.people.models import (
+    MEMBERSHIP_ROLES,
+    ApiToken,
+    Membership,
+    Organisation,
+    Region,
+    User,
+    UserSession,
+)
 from competition.results.models import (
     Award,
     ResultRow,
@@ -50,6 +58,7 @@ AUDIT_MODELS = (EntryEvent, CompetitionEvent, RoundEvent, ScoringEvent, ResultSe
 keep_audit_rows(AUDIT_MODELS)
 
 __all__ = [
+    "ApiToken",
     "AuditEvent", "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
     "CriterionLevel", "Panel", "PanelMember",
     "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",

@@ -171,6 +171,42 @@ class UserSession(Model):
         return f"<UserSession {self.id} of user {self.user_id}>"
 
 
+TOKEN_SCOPES = ("read", "write", "judge")
+
+
+class ApiToken(Model):
+    """A personal API token: a script acting as its owner, within the scopes it was given, until
+    it expires or is revoked. The secret is shown once when it is made; this row keeps its SHA-256
+    digest (a copy of the table authenticates nobody) and the first characters to recognise it."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (
+        CheckConstraint("scopes <> ''", name="has_scopes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # Comma-separated, from TOKEN_SCOPES.
+    scopes: Mapped[str] = mapped_column(String(40))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most once a minute.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split(","))
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.prefix}… of user {self.user_id}>"
+
+
 class Membership(Model):
     """A user's role in one competition."""
 

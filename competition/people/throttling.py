@@ -133,6 +133,12 @@ def init_app(app: Flask) -> None:
         for limit in limits:
             view = limit(view)
         app.view_functions[endpoint] = view
+    # An API request with a wrong, expired or revoked token fails like a wrong password: it counts
+    # against the client address's sign-in failures (competition.api.authenticate).
+    api_failures = limiter.shared_limit(_setting("SIGN_IN_LIMIT_PER_ADDRESS"), "sign-in-per-address",
+                                        key_func=client_address, deduct_when=_failed)
+    for blueprint in app.extensions.get("anugerah.api_blueprints", ()):
+        api_failures(blueprint)
 
 
 def limiter_of(app: Flask) -> Limiter:

@@ -18,11 +18,15 @@ from workflows import get_workflow
 
 
 def register_blueprints(app: Flask) -> None:
+    from competition.api import init_app as init_api
+    from competition.api.docs import bp as api_docs_bp
     from competition.audit.views import bp as audit_bp
     from competition.ceremony.views import bp as ceremony_bp
+    from competition.competitions.api import bp as competitions_api
     from competition.competitions.manage import UNITS_RULE_SENTENCES, manage_tabs
     from competition.competitions.views import bp as setup_bp
     from competition.documents.formatting import register_filters
+    from competition.entries.api import bp as innovations_api
     from competition.entries.verification_views import bp as verification_bp
     from competition.entries.views import bp as innovations_bp
     from competition.judging import setup_views as _rounds  # noqa: F401  (its pages join the set-up blueprint)
@@ -31,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.monitoring.views import bp as dashboard_bp
     from competition.notifications.views import bp as notifications_bp
     from competition.people.auth_views import bp as auth_bp
+    from competition.people.token_views import bp as tokens_bp
     from competition.people.views import bp as people_bp
     from competition.public.views import bp as public_bp
     from competition.results import setup_views as _rules  # noqa: F401  (likewise)
@@ -60,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verification_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(tokens_bp)
     app.register_blueprint(setup_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(ceremony_bp)
@@ -67,6 +73,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(panels_bp)
     app.register_blueprint(scoring_bp)
     app.register_blueprint(audit_bp)
+    init_api(app, [competitions_api, innovations_api])
+    app.register_blueprint(api_docs_bp)
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;

@@ -11,8 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
+from competition.api.problems import field_errors, is_api_request, problem
 from competition.documents.formatting import format_datetime
 from competition.documents.inputs import number_text
 from competition.errors import AnugerahError
@@ -48,6 +50,13 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
                            detail=detail), status
 
 
+def api_problem(status: int, detail: str | None = None, *, errors: dict[str, list[str]] | None = None,
+                headers: list[tuple[str, str]] | None = None) -> Response:
+    """The error as problem details, for /api/v1 (competition.api)."""
+    return problem(status, HTTP_STATUS_CODES.get(status, "Error"), detail, errors=errors,
+                   headers=headers or [])
+
+
 def request_limits() -> str:
     """The limits of one request, as the 413 page names them."""
     config = current_app.config
@@ -60,7 +69,9 @@ def request_limits() -> str:
 
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> tuple[str, int] | Response:
+        if is_api_request():
+            return api_problem(403, "A write from a signed-in session needs the X-CSRFToken header.")
         return error_page(400, str(_l("The form had expired. Reload the page and send it again.")))
 
     @app.errorhandler(RateLimitExceeded)
@@ -77,25 +88,49 @@ def register_error_pages(app: Flask) -> None:
                               "Try again in %(num)s minutes, at %(time)s.", minutes,
                               time=format_datetime(again, current_app.config["DISPLAY_TIMEZONE"],
                                                    str(get_locale() or "id")))
+        if is_api_request():
+            return api_problem(429, str(detail or ""), headers=[("Retry-After", str(seconds))])
         page, status = error_page(429, detail)
         return Response(page, status, headers={"Retry-After": str(seconds)}, mimetype="text/html")
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int] | Response:
+        if is_api_request():
+            return api_problem(413, request_limits())
         return error_page(413, request_limits())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         """The error's page, keeping the headers the error carries (a 405's Allow, say)."""
-        page, status = error_page(error.code or 500)
         headers = [(name, value) for name, value in error.get_headers()
                    if name.lower() not in ("content-type", "content-length")]
+        if is_api_request():
+            data = getattr(error, "data", None) or {}
+            messages = data.get("messages") if isinstance(data, dict) else None
+            if isinstance(messages, dict):   # webargs/marshmallow: {location: {field: [messages]}}
+                fields: dict[str, list[str]] = {}
+                for found in messages.values():
+                    if not isinstance(found, dict):      # the body as a whole: not JSON, say
+                        return api_problem(400, "; ".join(map(str, found)) if isinstance(found, list)
+                                           else str(found), headers=headers)
+                    for name, texts in found.items():
+                        fields[name] = [str(text) for text in (texts if isinstance(texts, list) else [texts])]
+                return api_problem(422, "The request has invalid fields.", errors=fields, headers=headers)
+            return api_problem(error.code or 500, error.description, headers=headers)
+        page, status = error_page(error.code or 500)
         return Response(page, status, headers=headers, mimetype="text/html")
 
     @app.errorhandler(AnugerahError)
-    def service_error(error: AnugerahError) -> tuple[str, int]:
+    def service_error(error: AnugerahError) -> tuple[str, int] | Response:
+        if is_api_request():
+            problems = getattr(error, "problems", None)
+            if problems:
+                return api_problem(422, str(error), errors=field_errors(problems))
+            return api_problem(error.http_status, str(error))
         return error_page(error.http_status, str(error))
 
     @app.errorhandler(500)
-    def server_error(error: Exception) -> tuple[str, int]:
+    def server_error(error: Exception) -> tuple[str, int] | Response:
+        if is_api_request():
+            return api_problem(500)
         return error_page(500)

@@ -38,7 +38,10 @@ CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
              "people.import_template",
              "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download",
-             "health.healthz", "health.readyz"}
+             "health.healthz", "health.readyz",
+             # JSON for scripts (tests/api/): the API's documentation page is a page.
+             "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
+             "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 

@@ -1,0 +1,68 @@
+"""API v1: the competitions a user takes part in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from marshmallow import Schema, fields
+from sqlalchemy import func, select
+
+from competition.api import blueprint, needs
+from competition.api.schemas import PageArgs, page_of
+from competition.errors import NotFound
+from competition.extensions import db
+from competition.models import Competition
+from competition.policy import taking_part
+from workflows.messages import t
+
+bp = blueprint("api_competitions", __name__, "Competitions the user takes part in, with their roles.")
+
+
+class CompetitionOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    year = fields.Integer(required=True)
+    region = fields.Function(lambda competition: competition.region.name, required=True)
+    phase = fields.String(required=True)
+    submission_opens_at = fields.AwareDateTime(required=True)
+    submission_closes_at = fields.AwareDateTime(required=True)
+    verification_closes_at = fields.AwareDateTime(required=True)
+    judging_closes_at = fields.AwareDateTime(required=True)
+    roles = fields.Method("my_roles", metadata={"description": "The user's roles in it."})
+    categories = fields.Method("category_list")
+
+    def my_roles(self, competition: Competition) -> list[str]:
+        return sorted(m.role for m in current_user.memberships if m.competition_id == competition.id)
+
+    def category_list(self, competition: Competition) -> list[dict[str, Any]]:
+        return [{"id": category.id, "name": category.name} for category in competition.categories]
+
+
+@bp.route("/competitions")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_of(CompetitionOut, "CompetitionPage"))
+@needs("read")
+def competitions(page: dict[str, int]) -> dict[str, Any]:
+    """The competitions in which the user holds a role, newest first."""
+    total = db.session.scalar(select(func.count()).select_from(Competition).where(taking_part(current_user)))
+    items = db.session.scalars(select(Competition).where(taking_part(current_user))
+                               .order_by(Competition.year.desc(), Competition.id.desc())
+                               .limit(page["per_page"]).offset((page["page"] - 1) * page["per_page"]))
+    return {"items": list(items), "total": total, **page}
+
+
+def competition_for(competition_id: int) -> Competition:
+    """A competition the user takes part in; 404 for any other (as the pages do)."""
+    competition = db.session.scalar(select(Competition).where(Competition.id == competition_id,
+                                                              taking_part(current_user)))
+    if competition is None:
+        raise NotFound(t("there is no competition with id %(id)s", id=competition_id))
+    return competition
+
+
+@bp.route("/competitions/<int:competition_id>")
+@bp.response(200, CompetitionOut)
+@needs("read")
+def competition(competition_id: int) -> Competition:
+    return competition_for(competition_id)
