@@ -7,7 +7,9 @@ requests a browser makes: the scoring page, an autosave (the whole form, as JSON
 confirming (which redirects to the next open innovation), and every fifth time the list. Each
 request starts from a fresh database session, as in a web process. Prints per request kind the
 SQL statements (those through SQLAlchemy; the ranking's raw-cursor reads when an innovation's judging
-completes are not counted) and the median and mean time in milliseconds, the best median of
+completes are not counted), the median and mean time and the median CPU time of the measuring
+process (on SQLite it includes the database's work; on a busy machine it is steadier than the
+time) in milliseconds, the best median of
 ``--repeat`` runs, each run in a fresh process.
 
 With ``--compare DIR`` it measures the code in DIR too (another checkout, e.g. main), in a fresh
@@ -95,6 +97,7 @@ def measure(source: Path, server: str | None, entries: int) -> dict[str, dict[st
                 full_form = {key: value or ("75" if key.startswith("value-") else "Baik")
                              for key, value in path.form.items()}
                 times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+                cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
                 statements: dict[str, list[int]] = {kind: [] for kind in KINDS}
                 counted: list[int] = [0]
 
@@ -106,9 +109,10 @@ def measure(source: Path, server: str | None, entries: int) -> dict[str, dict[st
                 def timed(kind: str, method: str, url: str, **kwargs: object) -> str:
                     db.session.remove()
                     counted[0] = 0
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     response = client.open(url, method=method, **kwargs)  # type: ignore[arg-type]
                     times[kind].append((time.perf_counter() - started) * 1000)
+                    cpu[kind].append((time.process_time() - started_cpu) * 1000)
                     statements[kind].append(counted[0])
                     assert response.status_code in (200, 302), (kind, url, response.status_code)
                     return response.headers.get("Location", "")
@@ -130,6 +134,7 @@ def measure(source: Path, server: str | None, entries: int) -> dict[str, dict[st
                 _drop(server, name)
     return {kind: {"statements": statistics.median(statements[kind]),
                    "median_ms": statistics.median(times[kind]), "mean_ms": statistics.fmean(times[kind]),
+                   "cpu_ms": statistics.median(cpu[kind]),
                    "requests": len(times[kind])} for kind in KINDS}
 
 
@@ -137,7 +142,7 @@ def _print(label: str, figures: dict[str, dict[str, float]]) -> None:
     for kind in KINDS:
         f = figures[kind]
         print(f"{label:>4} {kind:<9} statements={f['statements']:>4.0f}  median={f['median_ms']:6.2f} ms  "
-              f"mean={f['mean_ms']:6.2f} ms  ({f['requests']:.0f} requests)")
+              f"mean={f['mean_ms']:6.2f} ms  cpu={f['cpu_ms']:6.2f} ms  ({f['requests']:.0f} requests)")
 
 
 def main() -> None:
@@ -181,7 +186,8 @@ def main() -> None:
             print(f"ratio {kind:<9} statements {old[kind]['statements']:.0f} -> "
                   f"{new[kind]['statements']:.0f}, "
                   f"median {old[kind]['median_ms']:.2f} -> {new[kind]['median_ms']:.2f} ms "
-                  f"(old/new {old[kind]['median_ms'] / new[kind]['median_ms']:.2f}x)")
+                  f"(old/new {old[kind]['median_ms'] / new[kind]['median_ms']:.2f}x), "
+                  f"cpu {old[kind]['cpu_ms']:.2f} -> {new[kind]['cpu_ms']:.2f} ms")
 
 
 if __name__ == "__main__":
