@@ -9,7 +9,7 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
 - innovations: :func:`can_create_entry`, :func:`can_edit_entry`, :func:`can_view_entry`,
   :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`, :func:`can_verify`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
-  :func:`is_conflicted`, :func:`declared_conflicts`, :func:`eligible_judges`;
+  :func:`is_conflicted`, :func:`without_conflict`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
   :func:`seen_users`;
 - the audit trail: :func:`can_view_audit_trail`.
@@ -341,11 +341,34 @@ def eligible_judges(panels: Iterable[Panel], entry: Entry, declared: Iterable[tu
     return [j for j in judges.values() if not is_conflicted(j, entry, pairs)]
 
 
-def can_score(judge: User, assignment: Assignment) -> bool:
+def without_conflict(judge: User) -> ColumnElement[bool]:
+    """:func:`is_conflicted` as a condition on entries, for finding the entries ``judge`` may judge
+    in one query: no conflict declared, and the entry's organisation neither the judge's, nor one
+    above it, nor one below it."""
+    declared = select(ConflictOfInterest.id).where(ConflictOfInterest.entry_id == Entry.id,
+                                                   ConflictOfInterest.judge_id == judge.id).exists()
+    if judge.organisation is None:
+        return ~declared
+    # The organisations below the judge's, however deep (UNION, not UNION ALL: a loop in the
+    # tree ends the walk, as it ends Organisation.lineage_ids).
+    below = select(Organisation.id).where(Organisation.parent_id == judge.organisation.id).cte(
+        "below_judge", recursive=True)
+    below = below.union(select(Organisation.id).join(below, Organisation.parent_id == below.c.id))
+    return and_(~declared, Entry.organisation_id.not_in(judge.organisation.lineage_ids()),
+                Entry.organisation_id.not_in(select(below.c.id)))
+
+
+def can_score(judge: User, assignment: Assignment,
+              declared: Iterable[tuple[int, int]] | None = None) -> bool:
     """The assignment is the judge's, they still judge in its competition, and they have no
-    conflict of interest with its innovation."""
+    conflict of interest with its innovation.
+
+    :param declared: as for :func:`is_conflicted` (the caller may have read the judge's
+        declaration about this innovation with the assignment).
+    """
     return (assignment.judge_id == judge.id and assignment.status != REMOVED
-            and is_judge(judge, assignment.round.competition) and not is_conflicted(judge, assignment.entry))
+            and is_judge(judge, assignment.round.competition)
+            and not is_conflicted(judge, assignment.entry, declared))
 
 
 def can_see_evidence(user: User, entry: Entry) -> bool:

@@ -207,3 +207,96 @@ def test_two_organisers_reopening_one_sheet_at_the_same_moment(app):
     assert [(e.action, e.actor_id, e.reason) for e in events] == [
         ("confirm", events[0].actor_id, None), ("reopen", winner, organisers[winner])]
     assert db.session.get(Assignment, sheet_id).status == "open"
+
+
+def _one_sheet_scored(judges_per_entry: int = 2) -> tuple[int, int, list[int]]:
+    """A judge's sheet with every criterion scored 80 in an open round (another judge still open
+    on the same innovation): its id, the judge's id and the criteria ids."""
+    judging = Judging()
+    round_ = judging.round(judges_per_entry=judges_per_entry)
+    assign_automatically(round_, judging.organiser)
+    open_round(round_, judging.organiser)
+    sheet = next(a for a in round_.assignments if a.entry_id == judging.entries[1].id)
+    criteria = judging.criteria(round_)
+    scoring.save_scores(sheet, sheet.judge, dict.fromkeys(criteria, 80))
+    ids = sheet.id, sheet.judge_id, list(criteria)
+    db.session.remove()
+    return ids
+
+
+def _race(app, actions: dict[str, object]) -> dict[str, str]:
+    """Run each action (a function of the loaded sheet's id) in a thread of its own, all starting
+    at once; returns what each gave: "done", "refused: <why>" or the error."""
+    start = threading.Barrier(len(actions), timeout=10)
+    outcomes: dict[str, str] = {}
+
+    def run(name: str) -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                result = actions[name]()  # type: ignore[operator]
+                outcomes[name] = "done" if result is not None else "nothing"
+            except InvalidInput as refusal:
+                outcomes[name] = f"refused: {refusal}"
+            except BaseException as error:  # reported by the assertions of the test
+                outcomes[name] = repr(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite lets one writer in at a time, so two confirmations "
+                    "cannot interleave; CI runs this on PostgreSQL")
+def test_two_confirmations_of_one_sheet_at_the_same_moment_confirm_it_once(app):
+    """The same judge confirms from two tabs at once: the sheet is confirmed once (one event); the
+    second confirmation waits for the first and then changes nothing."""
+    sheet_id, judge_id, _criteria = _one_sheet_scored()
+
+    def confirm() -> object:
+        return scoring.confirm_scores(sheet_id, db.session.get(User, judge_id))
+
+    outcomes = _race(app, {"first tab": confirm, "second tab": confirm})
+    assert sorted(outcomes.values()) == ["done", "nothing"], outcomes
+    events = db.session.scalars(select(ScoringEvent).where(ScoringEvent.assignment_id == sheet_id)).all()
+    assert [e.action for e in events] == ["confirm"]
+    assert db.session.get(Assignment, sheet_id).status == "confirmed"
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite lets one writer in at a time, so a draft and a "
+                    "confirmation cannot interleave; CI runs this on PostgreSQL")
+def test_a_draft_saved_while_the_sheet_is_confirmed_goes_first_or_is_refused(app):
+    """An autosave (every criterion now 60) and the confirmation of the same sheet at once: either
+    the draft is saved first and confirmed with it, or it waits for the confirmation and is
+    refused; never a score changed after the sheet was confirmed (its stored summary is that of
+    the scores it holds)."""
+    from competition.models import Score
+
+    sheet_id, judge_id, criteria = _one_sheet_scored()
+
+    def save() -> object:
+        return scoring.save_scores(sheet_id, db.session.get(User, judge_id), dict.fromkeys(criteria, 60))
+
+    def confirm() -> object:
+        return scoring.confirm_scores(sheet_id, db.session.get(User, judge_id))
+
+    outcomes = _race(app, {"autosave": save, "confirm": confirm})
+    assert outcomes["confirm"] == "done", outcomes
+    values = set(db.session.scalars(select(Score.value).where(Score.assignment_id == sheet_id)))
+    if outcomes["autosave"] == "done":
+        assert values == {60}
+    else:
+        refusal = "refused: the scores for 'Inovasi 2' are confirmed and locked"
+        assert outcomes["autosave"] == refusal, outcomes
+        assert values == {80}
+    sheet = db.session.get(Assignment, sheet_id)
+    events = db.session.scalars(select(ScoringEvent).where(ScoringEvent.assignment_id == sheet_id)).all()
+    assert [e.action for e in events] == ["confirm"] and sheet.status == "confirmed"
+    # Every criterion at the same mark: the marks at the top of the scale are none (80 and 60 are
+    # below 100), and the points are those of that one mark on every criterion.
+    assert sheet.top_marks == 0 and sheet.heaviest_mark == values.pop() * 10_000

@@ -276,3 +276,37 @@ def test_conflicts_of_interest_follow_the_organisation_tree(app, relation):
     else:
         assert conflict is not None and conflict.kind == "organisation" and conflict.relation == relation
         assert policy.is_conflicted(judge, entry)
+
+
+@pytest.mark.parametrize("judge_at", ["dinkes", "puskesmas", "pustu", "kominfo", "none"])
+def test_the_conflict_condition_on_entries_agrees_with_is_conflicted(app, judge_at):
+    """:func:`policy.without_conflict` (for queries) keeps exactly the entries
+    :func:`policy.is_conflicted` allows: not the judge's organisation, nor one above it, nor one
+    below it however deep, nor one the judge declared a conflict with."""
+    from competition.models import ConflictOfInterest, Entry
+    from tests.factories import make_competition, make_entry, make_organisation, make_user
+
+    competition = make_competition()
+    region = competition.region
+    dinkes = make_organisation(region, "Dinas Kesehatan")
+    puskesmas = make_organisation(region, "Puskesmas Ngletih", parent=dinkes)
+    pustu = make_organisation(region, "Pustu Ngletih", parent=puskesmas)
+    posyandu = make_organisation(region, "Posyandu Melati", parent=pustu)
+    kominfo = make_organisation(region, "Dinas Kominfo")
+    places = {"dinkes": dinkes, "puskesmas": puskesmas, "pustu": pustu, "kominfo": kominfo, "none": None}
+    judge = make_user(competition, "judge", organisation=places[judge_at])
+    entries = [make_entry(competition, organisation, title=organisation.name)
+               for organisation in (dinkes, puskesmas, pustu, posyandu, kominfo)]
+    declared = make_entry(competition, kominfo, title="Dideklarasikan")
+    db.session.add(ConflictOfInterest(entry=declared, judge=judge, reason="Keluarga"))
+    db.session.commit()
+    allowed = set(db.session.scalars(select(Entry.title).where(
+        Entry.competition_id == competition.id, policy.without_conflict(judge))))
+    expected = {e.title for e in [*entries, declared] if not policy.is_conflicted(judge, e)}
+    assert allowed == expected
+    by_hand = {"dinkes": {"Dinas Kominfo"}, "puskesmas": {"Dinas Kominfo"},
+               "pustu": {"Dinas Kominfo"},
+               "kominfo": {"Dinas Kesehatan", "Puskesmas Ngletih", "Pustu Ngletih", "Posyandu Melati"},
+               "none": {"Dinas Kesehatan", "Puskesmas Ngletih", "Pustu Ngletih", "Posyandu Melati",
+                        "Dinas Kominfo"}}
+    assert allowed == by_hand[judge_at]

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from competition.extensions import db
 from competition.judging.models import REMOVED
@@ -22,9 +22,11 @@ from competition.judging.operations import (
 from competition.models import (
     Assignment,
     Category,
+    Competition,
     ConflictOfInterest,
     Criterion,
     Entry,
+    Evidence,
     Organisation,
     Panel,
     PanelMember,
@@ -33,7 +35,7 @@ from competition.models import (
     User,
 )
 from competition.models.types import utcnow
-from competition.policy import conflict_of_interest, declared_conflicts, is_conflicted
+from competition.policy import conflict_of_interest, is_conflicted, without_conflict
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,11 @@ class RoundView:
         return rows
 
 
+# Enough of an innovation to check who may judge it and to name it (not its texts).
+ENTRY_NAMING = (Entry.id, Entry.competition_id, Entry.organisation_id, Entry.category_id, Entry.title,
+                Entry.status, Entry.version)
+
+
 # -- the judge's list -----------------------------------------------------------------------------
 
 # Open rounds first, then those not open yet, then the closed ones (done).
@@ -276,28 +283,41 @@ def judge_rounds(judge: User, competition_ids: set[int],
     """Every round ``judge`` scores in (in ``competition_ids``), open ones first, each with its
     innovations and progress, and the judge's declared conflicts. ``redact`` masks the OPD in a
     blind round's titles."""
-    assignments = db.session.scalars(
-        select(Assignment).join(Round, Round.id == Assignment.round_id)
+    # One statement for the judge's sheets with their rounds, competitions, innovations (named, not
+    # their texts), organisations and the number of criteria scored; joined, not selected in
+    # batches: a judge's list may run to hundreds.
+    scored = (select(func.count()).select_from(Score).where(Score.assignment_id == Assignment.id)
+              .correlate(Assignment).scalar_subquery())
+    entry = joinedload(Assignment.entry)
+    rows = db.session.execute(
+        select(Assignment, scored).join(Round, Round.id == Assignment.round_id)
         .where(Assignment.judge_id == judge.id, Round.competition_id.in_(competition_ids),
                Assignment.status != REMOVED)
-        .options(selectinload(Assignment.round).selectinload(Round.competition),
-                 # Joined, not selected in batches: a judge's list may run to hundreds.
-                 joinedload(Assignment.entry).selectinload(Entry.organisation)
-                 .selectinload(Organisation.parent),
-                 joinedload(Assignment.entry).selectinload(Entry.category))
+        .options(joinedload(Assignment.round).joinedload(Round.competition),
+                 entry.load_only(*ENTRY_NAMING).joinedload(Entry.organisation).joinedload(Organisation.parent),
+                 entry.joinedload(Entry.category))
         .order_by(Assignment.entry_id, Assignment.id)).all()
-    assignment_ids = [a.id for a in assignments]
-    drafted = dict(db.session.execute(
-        select(Score.assignment_id, func.count()).where(Score.assignment_id.in_(assignment_ids))
-        .group_by(Score.assignment_id)).all()) if assignment_ids else {}
+    assignments = [assignment for assignment, _count in rows]
+    drafted = {assignment.id: count for assignment, count in rows}
     rounds = {a.round_id: a.round for a in assignments}
     panels: dict[int, list[str]] = {}
-    for round_id, name in db.session.execute(
-            select(Panel.round_id, Panel.name).join(PanelMember, PanelMember.panel_id == Panel.id)
-            .where(PanelMember.judge_id == judge.id, Panel.round_id.in_(list(rounds)))
-            .order_by(Panel.name)):
-        panels.setdefault(round_id, []).append(name)
-    declared = declared_conflicts(judge=judge)
+    if rounds:
+        for round_id, name in db.session.execute(
+                select(Panel.round_id, Panel.name).join(PanelMember, PanelMember.panel_id == Panel.id)
+                .where(PanelMember.judge_id == judge.id, Panel.round_id.in_(list(rounds)))
+                .order_by(Panel.name)):
+            panels.setdefault(round_id, []).append(name)
+    # The judge's declared conflicts in these competitions, with what masking their titles needs;
+    # they are also the declarations the sheets are checked against.
+    conflict_entry = joinedload(ConflictOfInterest.entry)
+    conflicts = db.session.scalars(
+        select(ConflictOfInterest).join(Entry, Entry.id == ConflictOfInterest.entry_id)
+        .where(ConflictOfInterest.judge_id == judge.id, Entry.competition_id.in_(competition_ids))
+        .options(conflict_entry.load_only(*ENTRY_NAMING).joinedload(Entry.competition)
+                 .joinedload(Competition.rounds),
+                 conflict_entry.joinedload(Entry.organisation).joinedload(Organisation.parent))
+        .order_by(ConflictOfInterest.declared_at.desc(), ConflictOfInterest.id.desc())).unique().all()
+    declared = {(c.entry_id, c.judge_id) for c in conflicts}
     cards: dict[int, RoundCard] = {}
     for assignment in assignments:
         round_ = assignment.round
@@ -315,26 +335,58 @@ def judge_rounds(judge: User, competition_ids: set[int],
     ordered = sorted(cards.values(), key=lambda c: (ROUND_ORDER.get(c.round.status, 3),
                                                     c.round.competition.judging_closes_at,
                                                     c.round.competition_id, c.round.position))
-    conflicts = db.session.scalars(
-        select(ConflictOfInterest).join(Entry, Entry.id == ConflictOfInterest.entry_id)
-        .where(ConflictOfInterest.judge_id == judge.id, Entry.competition_id.in_(competition_ids))
-        .options(selectinload(ConflictOfInterest.entry).selectinload(Entry.competition))
-        .order_by(ConflictOfInterest.declared_at.desc(), ConflictOfInterest.id.desc())).all()
     return JudgeRounds(current=[c for c in ordered if c.round.status != "closed"],
                        done=[c for c in ordered if c.round.status == "closed"], conflicts=list(conflicts))
 
 
-def next_open_assignment(assignment: Assignment, judge: User) -> Assignment | None:
+def next_open_assignment(assignment: Assignment, judge: User, *, titled: bool = True) -> Assignment | None:
     """The judge's next assignment in the same round not yet confirmed, in the list's order,
-    starting again from the top after the last one."""
-    others = db.session.scalars(
-        select(Assignment).where(Assignment.round_id == assignment.round_id,
-                                 Assignment.judge_id == judge.id,
-                                 Assignment.status == "open", Assignment.id != assignment.id)
-        .options(selectinload(Assignment.entry).selectinload(Entry.organisation)
-                 .selectinload(Organisation.parent))
-        .order_by(Assignment.entry_id, Assignment.id)).all()
-    declared = declared_conflicts(judge=judge)
-    candidates = [a for a in others if not is_conflicted(judge, a.entry, declared)]
-    later = [a for a in candidates if (a.entry_id, a.id) > (assignment.entry_id, assignment.id)]
-    return next(iter(later or candidates), None)
+    starting again from the top after the last one; those the judge has a conflict of interest
+    with are passed over. One query, returning that one assignment (with its innovation's title
+    and organisation when ``titled``, for a link naming it)."""
+    later = or_(Assignment.entry_id > assignment.entry_id,
+                and_(Assignment.entry_id == assignment.entry_id, Assignment.id > assignment.id))
+    query = (select(Assignment).join(Entry, Entry.id == Assignment.entry_id)
+             .where(Assignment.round_id == assignment.round_id, Assignment.judge_id == judge.id,
+                    Assignment.status == "open", Assignment.id != assignment.id, without_conflict(judge))
+             .order_by(case((later, 0), else_=1), Assignment.entry_id, Assignment.id).limit(1))
+    if titled:
+        query = query.options(contains_eager(Assignment.entry).load_only(
+            Entry.id, Entry.title, Entry.organisation_id, Entry.competition_id)
+            .joinedload(Entry.organisation).joinedload(Organisation.parent))
+    return db.session.scalars(query).first()
+
+
+def judge_sheet(assignment_id: int, judge: User, *, page: bool = False,
+                scores: bool = True) -> tuple[Assignment | None, set[tuple[int, int]]]:
+    """An assignment as the judge's pages need it, in two or three statements whatever the size of
+    the competition: its round (with the competition) and innovation (with its organisation and the
+    one above it), the rubric with its levels, the scores given (``scores``), and for the scoring
+    page (``page``) the innovation's texts, category, author and evidence.
+
+    Also the judge's declared conflict with the innovation, read in the same statement, as
+    (entry id, judge id) pairs for :func:`competition.policy.can_score`.
+    """
+    declared = (select(ConflictOfInterest.id).where(ConflictOfInterest.entry_id == Assignment.entry_id,
+                                                   ConflictOfInterest.judge_id == judge.id)
+                .limit(1).scalar_subquery())
+    entry = joinedload(Assignment.entry)
+    round_ = joinedload(Assignment.round)
+    options = [round_.joinedload(Round.competition),
+               entry.joinedload(Entry.organisation).joinedload(Organisation.parent)]
+    if page:
+        # The texts are long: the rubric comes in a statement of its own rather than repeating them.
+        options += [round_.selectinload(Round.criteria).joinedload(Criterion.levels),
+                    entry.joinedload(Entry.category), entry.joinedload(Entry.created_by),
+                    entry.selectinload(Entry.evidence).joinedload(Evidence.uploaded_by)]
+    else:
+        options += [entry.load_only(*ENTRY_NAMING),
+                    round_.joinedload(Round.criteria).joinedload(Criterion.levels)]
+    if scores:
+        options.append(selectinload(Assignment.scores))
+    row = db.session.execute(select(Assignment, declared).where(Assignment.id == assignment_id)
+                             .options(*options)).unique().first()
+    if row is None:
+        return None, set()
+    assignment, conflict_id = row
+    return assignment, ({(assignment.entry_id, judge.id)} if conflict_id is not None else set())

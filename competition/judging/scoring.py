@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from competition.audit.operations import record
 from competition.documents.inputs import NOTE, clean_comment, decimal_problem, text_problem
@@ -27,8 +28,10 @@ from competition.judging.models import REMOVED
 from competition.judging.sheets import round_spec, sheet_summaries
 from competition.models import (
     Assignment,
+    ConflictOfInterest,
     Criterion,
     Entry,
+    Organisation,
     Round,
     RoundOutcome,
     Score,
@@ -58,7 +61,60 @@ def _load_assignment(assignment: Assignment | int) -> Assignment:
     return loaded
 
 
-def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
+def _assignment_id(assignment: Assignment | int) -> int:
+    """The id of ``assignment`` without reading it again (an operation begins by forgetting what
+    the request read before)."""
+    if isinstance(assignment, int):
+        return assignment
+    identity = inspect(assignment).identity
+    return int(identity[0]) if identity is not None else assignment.id
+
+
+def _locked_sheet(assignment: Assignment | int, *, exclusive: bool,
+                  scores: bool = False) -> tuple[Assignment, set[tuple[int, int]]]:
+    """The sheet read again in one statement, locked with its round: the round shared (it stays
+    open meanwhile), the sheet shared or (``exclusive``) for changing its status; of two changes
+    at the same moment the second waits for the first and then sees the state it left (as
+    :func:`~competition.models.state.lock_and_reread_state` does, one row at a time). With it
+    come what checking the judge needs (the competition, the innovation's organisation and the one
+    above it, the judge with their roles and organisation, their declared conflict with the
+    innovation as (entry id, judge id) pairs) and the rubric; the scores in a second statement
+    when asked.
+
+    :raises NotFound: no such assignment.
+    """
+    declared = (select(ConflictOfInterest.id).where(ConflictOfInterest.entry_id == Assignment.entry_id,
+                                                   ConflictOfInterest.judge_id == Assignment.judge_id)
+                .limit(1).scalar_subquery())
+    judge = joinedload(Assignment.judge)
+    entry = joinedload(Assignment.entry)
+    round_ = contains_eager(Assignment.round)
+    options = [round_.joinedload(Round.competition),
+               round_.joinedload(Round.criteria).joinedload(Criterion.levels),
+               entry.load_only(Entry.id, Entry.competition_id, Entry.organisation_id, Entry.title,
+                               Entry.status, Entry.version)
+               .joinedload(Entry.organisation).joinedload(Organisation.parent),
+               judge.joinedload(User.memberships),
+               judge.joinedload(User.organisation).joinedload(Organisation.parent)]
+    if scores:
+        options.append(selectinload(Assignment.scores))
+    # The round first in the statement: rows are locked in the order of the tables (round, sheet).
+    query = (select(Assignment, declared).select_from(Round).join(Assignment, Assignment.round_id == Round.id)
+             .where(Assignment.id == _assignment_id(assignment)).options(*options)
+             .execution_options(populate_existing=True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        sheet_lock = "UPDATE" if exclusive else "SHARE"
+        query = query.suffix_with(f"FOR SHARE OF {Round.__tablename__} "
+                                  f"FOR {sheet_lock} OF {Assignment.__tablename__}")
+    row = db.session.execute(query).unique().first()
+    if row is None:
+        raise NotFound(t("there is no assignment with id %(id)s", id=_assignment_id(assignment)))
+    loaded, conflict_id = row
+    return loaded, ({(loaded.entry_id, loaded.judge_id)} if conflict_id is not None else set())
+
+
+def _check_judge_may_score(assignment: Assignment, judge: User,
+                           declared: set[tuple[int, int]] | None = None) -> None:
     if assignment.judge_id != judge.id or assignment.status == REMOVED:
         raise NotPermitted(t("%(judge)s is not assigned to '%(title)s' in round '%(round)s'",
                              judge=judge.name, title=assignment.entry.title, round=assignment.round.name))
@@ -68,7 +124,7 @@ def _check_judge_may_score(assignment: Assignment, judge: User) -> None:
     if assignment.round.status != "open":
         raise InvalidInput(t("round '%(round)s' is closed; scores can only be given while it is open",
                              round=assignment.round.name))
-    if is_conflicted(judge, assignment.entry):
+    if is_conflicted(judge, assignment.entry, declared):
         raise NotPermitted(t("%(judge)s has a conflict of interest with '%(title)s'", judge=judge.name,
                              title=assignment.entry.title))
     if assignment.status == "confirmed":
@@ -120,11 +176,9 @@ def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, 
 
     :param values: criterion id -> value, or (value, comment).
     """
-    loaded = _load_assignment(assignment)
     # Closing the round or confirming the sheet at the same moment goes first, or waits.
-    lock_and_reread_state(loaded.round, share=True)
-    lock_and_reread_state(loaded, share=True)
-    _check_judge_may_score(loaded, judge)
+    loaded, declared = _locked_sheet(assignment, exclusive=False)
+    _check_judge_may_score(loaded, judge, declared)
     criteria = {c.id: c for c in loaded.round.criteria}
     cleared_ids = set(cleared) - set(values)
     problems: list[str] = []
@@ -147,19 +201,21 @@ def save_scores(assignment: Assignment | int, judge: User, values: Mapping[int, 
     if cleared_ids:
         db.session.execute(delete(Score).where(Score.assignment_id == loaded.id,
                                                Score.criterion_id.in_(cleared_ids)))
-    if cleaned:
-        _upsert_scores(loaded.id, cleaned)
+    saved = _upsert_scores(loaded.id, cleaned) if cleaned else []
     # One row per save, naming the criteria saved and emptied (not their values: the sheet has them).
     record("scores.draft_saved", judge, competition=loaded.round.competition_id, entry=loaded.entry_id,
            subject=loaded, details={"saved": sorted(cleaned), "cleared": sorted(cleared_ids)})
-    # The statements above bypass the objects loaded before: read the sheet's scores again.
+    # The statements above bypass the objects loaded before.
     db.session.expire(loaded, ["scores"])
+    if set(cleaned) | cleared_ids == set(criteria):
+        return sorted(saved, key=lambda s: s.criterion_id)  # every criterion: the sheet is what was saved
     return list(db.session.scalars(select(Score).where(Score.assignment_id == loaded.id)
                                    .order_by(Score.criterion_id).execution_options(populate_existing=True)))
 
 
-def _upsert_scores(assignment_id: int, values: Mapping[int, tuple[float, str]]) -> None:
-    """Insert each value, or update the one stored for the same assignment and criterion."""
+def _upsert_scores(assignment_id: int, values: Mapping[int, tuple[float, str]]) -> list[Score]:
+    """Insert each value, or update the one stored for the same assignment and criterion, in one
+    statement; returns the scores as stored."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
@@ -167,10 +223,11 @@ def _upsert_scores(assignment_id: int, values: Mapping[int, tuple[float, str]]) 
         {"assignment_id": assignment_id, "criterion_id": criterion_id, "value": value,
          "comment": comment, "updated_at": now}
         for criterion_id, (value, comment) in sorted(values.items())])
-    db.session.execute(statement.on_conflict_do_update(
+    return list(db.session.scalars(statement.on_conflict_do_update(
         index_elements=[Score.assignment_id, Score.criterion_id],
         set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
-              "updated_at": statement.excluded.updated_at}))
+              "updated_at": statement.excluded.updated_at}).returning(Score)
+        .execution_options(populate_existing=True)))
 
 
 @operation
@@ -193,10 +250,16 @@ def change_sheet_status(assignment: Assignment | int, trigger: str, actor: User 
     :raises NotFound: no such assignment.
     :raises workflows.UnknownTrigger, workflows.TriggerRefused: with the reasons.
     """
-    now = now or utcnow()
     sheet = _load_assignment(assignment)
     lock_and_reread_state(sheet.round, share=True)  # the round stays open meanwhile
     lock_and_reread_state(sheet)
+    return _fire_on_sheet(sheet, trigger, actor, comment=comment, now=now or utcnow())
+
+
+def _fire_on_sheet(sheet: Assignment, trigger: str, actor: User | Actor, *, comment: str | None,
+                   now: datetime) -> ScoringEvent:
+    """:func:`change_sheet_status` once the sheet and its round are locked and read again (the
+    verbs that have locked them already call this, inside their own operation)."""
     competition = sheet.round.competition
     acting = actor if isinstance(actor, Actor) else actor_for(actor, competition)
     cleaned_comment = clean_comment(comment)
@@ -233,18 +296,16 @@ def confirm_scores(assignment: Assignment | int, judge: User, *,
     judging of the entry in the round ends as the module describes, in the same transaction.
     """
     now = now or utcnow()
-    loaded = _load_assignment(assignment)
-    lock_and_reread_state(loaded.round, share=True)
-    lock_and_reread_state(loaded)
+    loaded, declared = _locked_sheet(assignment, exclusive=True, scores=True)
     if loaded.status == "confirmed" and loaded.judge_id == judge.id:
         return None
-    _check_judge_may_score(loaded, judge)
+    _check_judge_may_score(loaded, judge, declared)
     scored = {s.criterion_id for s in loaded.scores}
     missing = [c.name for c in loaded.round.criteria if c.id not in scored]
     if missing:
         raise InvalidInput(t("give a score for every criterion first: %(criteria)s still empty",
                              criteria=", ".join(missing)))
-    event = change_sheet_status(loaded, "confirm", judge, now=now)
+    event = _fire_on_sheet(loaded, "confirm", judge, comment=None, now=now)
     _finish_entry_if_complete(loaded.round, loaded.entry, now)
     db.session.flush()
     return event

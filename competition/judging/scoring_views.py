@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -32,7 +33,7 @@ from competition.entries.views import CHOICES
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.judging.operations import declare_conflict
-from competition.judging.queries import judge_rounds, next_open_assignment
+from competition.judging.queries import judge_rounds, judge_sheet, next_open_assignment
 from competition.judging.scoring import ScoreInput, confirm_scores, save_scores, value_problem
 from competition.judging.sheets import criterion_spec
 from competition.models import (
@@ -40,6 +41,7 @@ from competition.models import (
     Criterion,
     Entry,
     Evidence,
+    Score,
 )
 from competition.models.types import utcnow
 from competition.policy import can_score, competitions_where
@@ -104,13 +106,14 @@ def index() -> str:
 
 # -- one innovation --------------------------------------------------------------------------------
 
-def _my_assignment(assignment_id: int) -> Assignment:
-    """The signed-in judge's assignment: 404 when there is none, 403 when it is someone else's or
-    the judge may not see the innovation (no longer a judge, or a conflict of interest)."""
-    assignment = db.session.get(Assignment, assignment_id)
+def _my_assignment(assignment_id: int, *, page: bool = False, scores: bool = True) -> Assignment:
+    """The signed-in judge's assignment, loaded as :func:`judge_sheet` does (``page``: with what
+    the scoring page shows): 404 when there is none, 403 when it is someone else's or the judge
+    may not see the innovation (no longer a judge, or a conflict of interest)."""
+    assignment, declared = judge_sheet(assignment_id, current_user, page=page, scores=scores)
     if assignment is None:
         abort(404)
-    if not can_score(current_user, assignment):
+    if not can_score(current_user, assignment, declared):
         abort(403)
     return assignment
 
@@ -196,7 +199,7 @@ def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None
 @bp.get("/<int:assignment_id>")
 @login_required
 def entry(assignment_id: int) -> tuple[str, int]:
-    return _entry_page(_my_assignment(assignment_id))
+    return _entry_page(_my_assignment(assignment_id, page=True))
 
 
 # -- saving drafts ---------------------------------------------------------------------------------
@@ -264,43 +267,49 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
     """Save the draft. Asked for JSON (by the page's script) it answers with the problems per
     criterion and the running total; from the plain form it returns to the page with a message,
     or to the summary before confirming when that button was pressed."""
-    assignment = _my_assignment(assignment_id)
+    assignment = _my_assignment(assignment_id, scores=False)
     if not ScoringForm().validate_on_submit():
         abort(400)
     criteria = assignment.round.criteria
+    # What the answer needs, taken now: saving reads the sheet again and forgets these objects.
+    criterion_ids, specs, redact = [c.id for c in criteria], _specs(criteria), redactor(assignment)
     sheet = read_sheet(criteria, request.form)
     problems: list[str] = []
     locked = _locked_reason(assignment)
+    stored: list[Score] | None = None
     if locked:
         problems.append(locked)
     elif not sheet.errors:
         try:
-            save_scores(assignment, current_user, sheet.values, sheet.cleared)
+            stored = save_scores(assignment, current_user, sheet.values, sheet.cleared)
         except InvalidInput as error:
-            problems.extend(redactor(assignment)(problem) for problem in error.problems)
+            problems.extend(redact(problem) for problem in error.problems)
         except AnugerahError as error:
-            problems.append(redactor(assignment)(str(error)))
+            problems.append(redact(str(error)))
     saved = not problems and not sheet.errors
-    values, _comments = _stored(assignment)
     if _wants_json():
+        if stored is None:
+            stored = list(db.session.scalars(select(Score).where(Score.assignment_id == assignment_id)))
+        values = {s.criterion_id: s.value for s in stored}
         message = (_("Saved %(time)s", time=_clock(utcnow())) if saved
                    else _("Not saved: %(problems)s", problems="; ".join([*problems, *sheet.errors.values()])))
-        missing = sum(1 for c in criteria if c.id not in values)
+        missing = sum(1 for c in criterion_ids if c not in values)
+        total = shown(judge_total({c: values.get(c, 0.0) for c in criterion_ids}, specs))
         return jsonify(saved=saved, message=message, errors={str(k): v for k, v in sheet.errors.items()},
                        problems=problems, missing=missing, missing_text=_missing_text(missing),
-                       total=format_decimal(running_total(criteria, values), 2, _language())), (
-            200 if saved else 422)
+                       total=format_decimal(total, 2, _language())), (200 if saved else 422)
     if saved:
         if request.form.get("then") == "confirm":
-            return redirect(url_for("scoring.confirm", assignment_id=assignment.id))
+            return redirect(url_for("scoring.confirm", assignment_id=assignment_id))
         flash(_("Draft saved at %(time)s.", time=_clock(utcnow())), "success")
-        return redirect(url_for("scoring.entry", assignment_id=assignment.id) + "#rubric")
+        return redirect(url_for("scoring.entry", assignment_id=assignment_id) + "#rubric")
     for problem in problems:
         flash(problem, "danger")
     if sheet.errors:
         flash(_("Nothing was saved: correct the values marked below."), "danger")
-        return _entry_page(assignment, sent=request.form, errors=sheet.errors, status=422)
-    return redirect(url_for("scoring.entry", assignment_id=assignment.id))
+        return _entry_page(_my_assignment(assignment_id, page=True), sent=request.form, errors=sheet.errors,
+                           status=422)
+    return redirect(url_for("scoring.entry", assignment_id=assignment_id))
 
 
 # -- confirming ------------------------------------------------------------------------------------
@@ -329,7 +338,13 @@ def confirm_post(assignment_id: int) -> Response:
     assignment = _my_assignment(assignment_id)
     if not ScoringForm().validate_on_submit():
         abort(400)
+    # Where to go next, and the names the messages need, before confirming: confirming reads the
+    # sheet again and forgets the objects read before (the next sheet is another one, unchanged).
+    following = next_open_assignment(assignment, current_user, titled=False)
+    following_id = following.id if following is not None else None
+    redact, round_name = redactor(assignment), assignment.round.name
     if assignment.status == "open":
+        title = redact(assignment.entry.title)
         scored = {s.criterion_id for s in assignment.scores}
         missing = [c.name for c in assignment.round.criteria if c.id not in scored]
         problem = _locked_reason(assignment) or (
@@ -339,17 +354,14 @@ def confirm_post(assignment_id: int) -> Response:
             try:
                 confirm_scores(assignment, current_user)
             except AnugerahError as error:
-                problem = redactor(assignment)(str(error))
+                problem = redact(str(error))
         if problem:
             flash(problem, "danger")
-            return redirect(url_for("scoring.confirm", assignment_id=assignment.id))
-        flash(_("Your scores for '%(title)s' are confirmed and locked.",
-                title=redactor(assignment)(assignment.entry.title)), "success")
-    following = next_open_assignment(assignment, current_user)
-    if following is not None:
-        return redirect(url_for("scoring.entry", assignment_id=following.id))
-    flash(_("Every innovation assigned to you in round '%(round)s' is confirmed.",
-            round=assignment.round.name), "info")
+            return redirect(url_for("scoring.confirm", assignment_id=assignment_id))
+        flash(_("Your scores for '%(title)s' are confirmed and locked.", title=title), "success")
+    if following_id is not None:
+        return redirect(url_for("scoring.entry", assignment_id=following_id))
+    flash(_("Every innovation assigned to you in round '%(round)s' is confirmed.", round=round_name), "info")
     return redirect(url_for("scoring.index"))
 
 

@@ -7,7 +7,8 @@ password must end the *other* sessions and keep the one it was chosen in. The ro
 each session was last used and why it ended.
 
 Every request of a signed-in user reads its row together with the user in one statement
-(:func:`signed_in_user`, called by Flask-Login's user loader, as the user alone was read before).
+(:func:`signed_in_user`, called by Flask-Login's user loader, as the user alone was read before),
+with the user's roles and organisation.
 The time of the last request is written only once a minute has passed since the one recorded
 (``LAST_SEEN_PRECISION``), so most page views write nothing; the idle timeout is therefore up to a
 minute longer than configured.
@@ -20,9 +21,10 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from competition.extensions import db
-from competition.models import User, UserSession
+from competition.models import Organisation, User, UserSession
 from competition.models.types import utcnow
 from competition.unit_of_work import operation
 
@@ -71,8 +73,12 @@ def signed_in_user(token: str, user_id: int, *, idle: timedelta, lifetime: timed
     the user, and its rare write is flushed into that request's unit of work (which commits it
     with the rest; a request that fails loses it, which costs nothing but a minute's precision).
     """
+    # The user's roles and organisation (with the one above it) come in the same statement: every
+    # page asks for them (the menu, the policy, conflicts of interest).
     row = db.session.execute(select(UserSession, User).join(User, UserSession.user_id == User.id).where(
-        UserSession.token_digest == _digest(token), UserSession.ended_at.is_(None))).first()
+        UserSession.token_digest == _digest(token), UserSession.ended_at.is_(None))
+        .options(joinedload(User.memberships),
+                 joinedload(User.organisation).joinedload(Organisation.parent))).unique().first()
     if row is None:
         return None
     live, user = row
