@@ -447,6 +447,7 @@ def prepare(settings: Settings, template: str) -> Seeded:
 
 def main(argv: list[str]) -> int:
     settings = parse(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="anugerah-loadtest-"))
     os.environ.setdefault("ANUGERAH_INSTANCE_PATH", str(work / "instance"))
