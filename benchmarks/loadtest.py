@@ -35,7 +35,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,9 +253,15 @@ def people(settings: Settings, seeded: Seeded, firsts: dict[str, int]) -> list[P
 
 
 def drive(
-    port: int, crowd: list[Person], settings: Settings, competition_id: int, seconds: float
+    port: int,
+    crowd: list[Person],
+    settings: Settings,
+    competition_id: int,
+    seconds: float,
+    on_start: Callable[[], None] | None = None,
 ) -> tuple[Results, float]:
-    """Spread ``crowd`` over the client processes, start them together, merge what they kept."""
+    """Spread ``crowd`` over the client processes, start them together (then call ``on_start``),
+    merge what they kept."""
     context = multiprocessing.get_context("fork")
     ready, go, out = context.Queue(), context.Event(), context.Queue()
     count = min(settings.processes, len(crowd))
@@ -283,6 +289,8 @@ def drive(
         for _ in workers:
             ready.get(timeout=180)
         go.set()
+        if on_start is not None:
+            on_start()
         merged, cpu = Results(), 0.0
         for _ in workers:
             results, used = out.get(timeout=seconds + 240)
@@ -296,6 +304,7 @@ def drive(
                 "submits",
                 "refused_submits",
                 "reasons",
+                "server_errors",
             ):
                 getattr(merged, name).extend(getattr(results, name))
             merged.sign_in_failures += results.sign_in_failures
@@ -422,12 +431,17 @@ def _admin_on(url: str, statement: str) -> None:
 
 
 def prepare(settings: Settings, template: str) -> Seeded:
+    return prepare_at(settings, _url(template))
+
+
+def prepare_at(settings: Settings, url: str) -> Seeded:
+    """Migrate the empty database at ``url`` to the head and seed it."""
     from flask_migrate import upgrade
 
     from competition import create_app
     from competition.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _url(template)})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         try:
             upgrade()

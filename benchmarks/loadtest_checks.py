@@ -68,14 +68,12 @@ def check(session: Any, round_id: int, open_competition_id: int, results: Any) -
         session,
         "SELECT subject_id, count(*) FROM audit_event WHERE kind = 'scores.draft_saved' GROUP BY subject_id",
     )
-    sent = Counter(results.drafts_sent)
-    for assignment_id, values in results.drafts:
+    sent = Counter(a for a, _values in results.drafts_sent)
+    for assignment_id, values in _latest(results).items():
         if not drafts[assignment_id]:
             verdict.note("lost", f"draft of sheet {assignment_id}: no audit row")
-        if scores.get(assignment_id, {}) != values:
-            verdict.note(
-                "lost", f"draft of sheet {assignment_id}: scores {scores.get(assignment_id)} != {values}"
-            )
+        if scores.get(assignment_id, {}) not in values:
+            verdict.note("lost", f"draft of sheet {assignment_id}: {scores.get(assignment_id)} not as saved")
     for assignment_id, count in drafts.items():
         if count > sent[assignment_id]:
             verdict.note(
@@ -99,6 +97,21 @@ def check(session: Any, round_id: int, open_competition_id: int, results: Any) -
     _entries_finished(session, round_id, verdict)
     _submissions(session, open_competition_id, results, verdict)
     return verdict
+
+
+def _latest(results: Any) -> dict[int, list[dict[int, float]]]:
+    """Per sheet, what it may hold now: the last acknowledged draft, or a draft sent after it whose
+    answer never came (it may have been saved before the connection was cut)."""
+    acknowledged = dict(results.drafts)   # in the order sent: the last one stays
+    sent: dict[int, list[dict[int, float]]] = {}
+    for assignment_id, values in results.drafts_sent:
+        sent.setdefault(assignment_id, []).append(values)
+    latest = {}
+    for assignment_id, values in acknowledged.items():
+        tried = sent.get(assignment_id, [])
+        last = max((n for n, each in enumerate(tried) if each == values), default=0)
+        latest[assignment_id] = [values, *tried[last + 1:]]
+    return latest
 
 
 def _entries_finished(session: Any, round_id: int, verdict: Verdict) -> None:

@@ -52,12 +52,13 @@ class Person:
 class Results:
     samples: list[tuple[str, float, float, str]] = field(default_factory=list)
     drafts: list[tuple[int, dict[int, float]]] = field(default_factory=list)  # acknowledged
-    drafts_sent: list[int] = field(default_factory=list)  # every save sent
+    drafts_sent: list[tuple[int, dict[int, float]]] = field(default_factory=list)  # every save sent
     confirms: list[tuple[int, dict[int, float]]] = field(default_factory=list)  # acknowledged
     refused_confirms: list[int] = field(default_factory=list)
     submits: list[int] = field(default_factory=list)  # acknowledged
     refused_submits: list[int] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # of refusals
+    server_errors: list[tuple[int, str | None, bool, float]] = field(default_factory=list)
     sign_in_failures: int = 0
     finished_at: float = 0.0
 
@@ -109,6 +110,11 @@ class Browser:
                 self.cookies[name.strip()] = value
         status = response.status
         self._record(op, began, "ok" if status < 400 else "4xx" if status < 500 else "5xx")
+        if status >= 500:   # kept to judge the error page: the app's own, with Retry-After, no traceback
+            own = "Sementara tidak tersedia" in data or "Temporarily unavailable" in data
+            clean = own and "Traceback" not in data
+            self.results.server_errors.append((status, response.getheader("Retry-After"), clean,
+                                               began - self.start[0]))
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
             self.connection = None
@@ -202,7 +208,7 @@ def judge(browser: Browser, person: Person, deadline: float, rng: random.Random)
         for criterion, value in scores.items():
             fields += [(f"value-{criterion}", f"{value:g}"), (f"comment-{criterion}", "")]
         body, content_type = multipart(fields)
-        browser.results.drafts_sent.append(assignment)
+        browser.results.drafts_sent.append((assignment, scores))
         status, _headers, _answer = browser.request(
             "draft",
             "POST",
