@@ -71,6 +71,7 @@ class Settings:
     processes: int = 4
     pause: float = 1.0
     round_robin: bool = True
+    background: bool = True   # organisers and OPD operators at work beside the judges
     form: str = "full"
 
 
@@ -82,6 +83,7 @@ class Run:
     verdict: Any = None
     client_cpu: float = 0.0
     bare: float = 0.0
+    log: Path | None = None
 
 
 def parse(argv: list[str]) -> Settings:
@@ -121,6 +123,7 @@ def parse(argv: list[str]) -> Settings:
             seconds=20,
             bare_seconds=8,
             panel_size=20,
+            background=False,   # the baseline timed the judges alone
             processes=2,
             round_robin=False,
             form="baseline",
@@ -247,8 +250,9 @@ def flush_redis() -> None:
 
 def people(settings: Settings, seeded: Seeded, firsts: dict[str, int]) -> list[Person]:
     crowd = [Person("judge", email, [firsts[email]] if email in firsts else []) for email in seeded.judges]
-    crowd += [Person("organiser", email) for email in seeded.organisers]
-    crowd += [Person("operator", email, ids) for email, ids in seeded.operators.items()]
+    if settings.background:
+        crowd += [Person("organiser", email) for email in seeded.organisers]
+        crowd += [Person("operator", email, ids) for email, ids in seeded.operators.items()]
     return crowd
 
 
@@ -340,7 +344,7 @@ def first_assignments(url: str, round_id: int) -> dict[str, int]:
 
 
 def one_run(name: str, url: str, settings: Settings, seeded: Seeded, instances: int, work: Path) -> Run:
-    run = Run(name)
+    run = Run(name, log=work / f"{name}.log")
     began = time.monotonic()
     env = {
         "ANUGERAH_DATABASE_URL": url,

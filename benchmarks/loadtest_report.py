@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 OPERATIONS = ("page", "draft", "confirm", "next page", "dashboard", "preview", "entry", "submit", "sign-in")
@@ -116,6 +119,8 @@ def print_run(run: Any, settings: Any, bare_cpu: float) -> None:
     )
     for reason, count in Counter(r.reasons).most_common(5):
         print(f"  refused {count}x: {reason}")
+    if run.log is not None:
+        print_server_times(run.log)
     print(f"database: lost={v.lost} dup={v.dup}; audit chains {v.chains}")
     for problem in v.problems:
         print(f"  {problem}")
@@ -150,3 +155,21 @@ def print_run(run: Any, settings: Any, bare_cpu: float) -> None:
             f"[{_mark(f.judged_rate >= 108)}] "
             f"with p95 < 100 ms ({f.worst_p95:.0f}) [{_mark(f.worst_p95 < 100)}]"
         )
+
+
+def print_server_times(log: Path) -> None:
+    """Time spent inside the app per route, from gunicorn's JSON access log: what the latencies
+    above hold beyond it is waiting for a free worker (and the client)."""
+    times: dict[str, list[float]] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        route = f"{entry.get('method')} {re.sub(r'[0-9]+', 'N', str(entry.get('path')))}"
+        times.setdefault(route, []).append(float(entry.get("duration_ms") or 0))
+    shown = ", ".join(f"{route} {percentile(sorted(v), 50):.0f}/{percentile(sorted(v), 95):.0f}"
+                      for route, v in sorted(times.items()) if "login" not in route and "readyz" not in route)
+    print(f"server time p50/p95 ms (access log): {shown}")
