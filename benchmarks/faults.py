@@ -100,11 +100,8 @@ def workers_of(master: int) -> list[int]:
 
 
 def ok_confirms_after(results: Results, moment: float) -> int:
-    return sum(
-        1
-        for op, start, _ms, outcome in results.samples
-        if op == "confirm" and outcome == "ok" and start > moment
-    )
+    """Confirmations acknowledged after ``moment`` (seconds since the start)."""
+    return sum(1 for at in results.confirm_times if at > moment)
 
 
 def verdict_line(name: str, passed: bool, figures: str) -> bool:

@@ -304,6 +304,7 @@ def drive(
                 "drafts",
                 "drafts_sent",
                 "confirms",
+                "confirm_times",
                 "refused_confirms",
                 "submits",
                 "refused_submits",

@@ -54,6 +54,7 @@ class Results:
     drafts: list[tuple[int, dict[int, float]]] = field(default_factory=list)  # acknowledged
     drafts_sent: list[tuple[int, dict[int, float]]] = field(default_factory=list)  # every save sent
     confirms: list[tuple[int, dict[int, float]]] = field(default_factory=list)  # acknowledged
+    confirm_times: list[float] = field(default_factory=list)  # seconds since the start, acknowledged
     refused_confirms: list[int] = field(default_factory=list)
     submits: list[int] = field(default_factory=list)  # acknowledged
     refused_submits: list[int] = field(default_factory=list)
@@ -240,6 +241,7 @@ def judge(browser: Browser, person: Person, deadline: float, rng: random.Random)
             )
             continue
         browser.results.confirms.append((assignment, scores))
+        browser.results.confirm_times.append(time.perf_counter() - browser.start[0])
         found = SCORING.match(target)
         person.drafts[:] = [int(found.group(1))] if found else []
         browser.request("next page", "GET", target)
