@@ -346,6 +346,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--short", action="store_true", help="a short form, for CI")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     settings = settings_for(args.short)
     work = Path(tempfile.mkdtemp(prefix="anugerah-faults-"))

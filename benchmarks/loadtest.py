@@ -314,6 +314,10 @@ def drive(
                 getattr(merged, name).extend(getattr(results, name))
             merged.sign_in_failures += results.sign_in_failures
             merged.finished_at = max(merged.finished_at, results.finished_at)
+    except BaseException:   # interrupted or failed: the clients stop at once
+        for worker in workers:
+            worker.kill()
+        raise
     finally:
         for worker in workers:
             worker.join(timeout=30)
@@ -467,6 +471,8 @@ def prepare_at(settings: Settings, url: str) -> Seeded:
 def main(argv: list[str]) -> int:
     settings = parse(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
+    # Ctrl-C and SIGTERM end the run through the clean-up (even when started with SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="anugerah-loadtest-"))
     os.environ.setdefault("ANUGERAH_INSTANCE_PATH", str(work / "instance"))
