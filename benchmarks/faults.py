@@ -99,6 +99,23 @@ def workers_of(master: int) -> list[int]:
     return sorted(found)
 
 
+def confirmations(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM scoring_event WHERE action = 'confirm'"))
+                       .scalar_one())
+    finally:
+        engine.dispose()
+
+
+def wait_for_confirmations(url: str, count: int, until: float) -> None:
+    while time.monotonic() < until and confirmations(url) < count:
+        time.sleep(0.1)
+
+
 def ok_confirms_after(results: Results, moment: float) -> int:
     """Confirmations acknowledged after ``moment`` (seconds since the start)."""
     return sum(1 for at in results.confirm_times if at > moment)
@@ -134,7 +151,9 @@ def worker_killed(settings: Settings, work: Path) -> bool:
 
             def kill_one() -> None:
                 began = time.monotonic()
-                time.sleep(settings.seconds / 3)
+                # In the middle of the burst: once half as many sheets as there are judges are confirmed.
+                wait_for_confirmations(url, settings.judges // 2, began + settings.seconds / 2)
+                event["confirmed_before"] = confirmations(url)
                 victim = workers_of(master)[0]
                 os.kill(victim, signal.SIGKILL)
                 event["at"] = time.monotonic() - began
@@ -171,7 +190,9 @@ def worker_killed(settings: Settings, work: Path) -> bool:
         "worker killed (SIGKILL) during confirmations",
         passed,
         f"workers {before} -> {after}, killed {int(event.get('victim', 0))} at {event.get('at', 0):.1f} s, "
-        f"replaced after {event.get('replaced', float('nan')):.1f} s; acknowledged confirmations "
+        f"replaced after {event.get('replaced', float('nan')):.1f} s; "
+        f"{int(event.get('confirmed_before', 0))} sheets confirmed in the database before it; "
+        f"acknowledged confirmations "
         f"{verdict.confirmed} ({later} after the kill); requests cut {lost_connections}; 5xx {server}; "
         f"lost {verdict.lost} dup {verdict.dup}; audit chains {verdict.chains}",
     )
