@@ -13,6 +13,7 @@ UV         := $(UV_HOME)/bin/uv
 PORT       ?= 5000
 
 .PHONY: install lock lock-check translations translations-update run serve test lint typecheck bench clean
+.PHONY: loadtest faults
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -68,6 +69,15 @@ bench: $(STAMP)
 	@if [ -n "$$ANUGERAH_BENCH_DATABASE_URL" ]; then \
 		$(BIN)/python benchmarks/results_benchmark.py "$$ANUGERAH_BENCH_DATABASE_URL"; \
 	fi
+
+# Many judges at once under gunicorn (about 3 minutes); needs PostgreSQL
+# (ANUGERAH_LOADTEST_DATABASE_URL) and Redis on loopback. See the README's Reliability section.
+loadtest: translations
+	$(BIN)/python benchmarks/loadtest.py
+
+# A worker killed in a burst of confirmations, and PostgreSQL restarted under load (a throwaway cluster).
+faults: translations
+	$(BIN)/python benchmarks/faults.py
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) instance .pytest_cache .hypothesis

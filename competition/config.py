@@ -48,6 +48,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
     return {
         "SQLALCHEMY_DATABASE_URI": database_url(
             env.get("ANUGERAH_DATABASE_URL", f"sqlite:///{instance_path / 'anugerah.db'}")),
+        # A pooled connection is tested before each use, so a database that restarted (or a
+        # connection it cut) costs one reconnect, not one failed request per pooled connection.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SECRET_KEY": env.get("ANUGERAH_SECRET_KEY") or instance_secret_key(instance_path),
         "EVIDENCE_DIR": evidence_dir,
         "EVIDENCE_MAX_BYTES": evidence_max,

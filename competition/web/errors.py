@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
@@ -44,8 +47,17 @@ MESSAGES = {
 }
 
 
-def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
-    title, message = MESSAGES.get(status, MESSAGES[500])
+# The database cannot be reached (restarting, a connection cut, every pooled connection busy):
+# the request did nothing, and the same request succeeds once the database answers again.
+DATABASE_AWAY = (_l("Temporarily unavailable"),
+                 _l("The database cannot be reached for a moment. Nothing from this request was saved. "
+                    "Try again in a minute."))
+DATABASE_RETRY_SECONDS = 30
+
+
+def error_page(status: int, detail: str | None = None,
+               words: tuple[str, str] | None = None) -> tuple[str, int]:
+    title, message = words or MESSAGES.get(status, MESSAGES[500])
     return render_template("errors/error.html", status=status, title=title, message=message,
                            detail=detail), status
 
@@ -129,8 +141,28 @@ def register_error_pages(app: Flask) -> None:
             return api_problem(error.http_status, str(error))
         return error_page(error.http_status, str(error))
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_away(error: Exception) -> Response:
+        return database_unavailable(error)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> Response:
+        if error.connection_invalidated:
+            return database_unavailable(error)
+        raise error
+
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int] | Response:
         if is_api_request():
             return api_problem(500)
         return error_page(500)
+
+
+def database_unavailable(error: Exception) -> Response:
+    """A 503 page with Retry-After, made without asking the database anything: the visitor is
+    shown as signed out on it (loading the user would ask the database again)."""
+    current_app.logger.warning("database unavailable: %s", type(error).__name__, exc_info=error)
+    g._login_user = AnonymousUserMixin()
+    page, status = error_page(503, words=DATABASE_AWAY)
+    return Response(page, status, headers={"Retry-After": str(DATABASE_RETRY_SECONDS)}, mimetype="text/html")
