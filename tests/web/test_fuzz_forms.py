@@ -368,6 +368,8 @@ class World:
             Route("results.decide_tie", "sealed_organiser", {**competition, "award_id": award},
                   {"place": WHOLE, "reason": text("Keputusan rapat pleno."), **tie}),
             Route("results.verify", "sealed_organiser", {**competition, "version": 1}, {}),
+            Route("ceremony.start_document", "sealed_organiser",
+                  {**competition, "award_id": award, "document": "run_sheet"}, {}),
             Route("results.seal", "sealed_organiser", competition, {}),
             Route("results.publish", "sealed_organiser", {**competition, "version": 1}, {}),
         ]
