@@ -225,7 +225,10 @@ def _run(job_id: int) -> str:
     except Exception as error:
         if stored is not None:
             stored.unlink(missing_ok=True)
-        log.exception("job %s failed", job_id)
+        if isinstance(error, AnugerahError | WorkflowError):   # refused: the reason says it all
+            log.info("job %s refused: %s", job_id, error)
+        else:
+            log.exception("job %s failed", job_id)
         with unit_of_work():
             db.session.execute(update(Job).where(Job.id == job_id).values(
                 status="failed", error=failure_reason(error), finished_at=utcnow(),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from flask_babel import force_locale
@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from competition.competitions.operations import change_competition_phase
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
+from competition.jobs.models import Job
 from competition.models import Competition, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
@@ -41,18 +42,22 @@ from workflows.messages import t
 log = logging.getLogger(__name__)
 SCHEDULED_CLOSING = "close_submissions"
 MAX_REMINDER_DAYS = 60
+# A job still queued this long after it was asked for has been forgotten by its runner.
+FORGOTTEN_MINUTES = 10
 
 
 @dataclass
 class TickReport:
     closed: list[int] = field(default_factory=list)   # competitions whose submissions closed
     reminders: int = 0
+    restarted: int = 0   # jobs handed to the runner again
     sent: int = 0
     failed: int = 0
 
     def sentence(self) -> str:
         return (f"{len(self.closed)} competition(s) closed for submissions, {self.reminders} reminder(s) "
-                f"queued, {self.sent} e-mail(s) sent, {self.failed} failed (will be retried).")
+                f"queued, {self.restarted} forgotten job(s) restarted, {self.sent} e-mail(s) sent, "
+                f"{self.failed} failed (will be retried).")
 
 
 @operation
@@ -123,10 +128,26 @@ def _tick(now: datetime | None, send_mail: bool) -> TickReport:
                                                              now=moment)
         except IntegrityError:  # another tick queued the same day's reminders first
             log.info("reminders of competition %s were queued by another tick", competition_id)
+    report.restarted = restart_forgotten_jobs(moment)
     if send_mail:
         sent = send_outbox(now=now)
         report.sent, report.failed = sent.sent, sent.failed
     return report
+
+
+def restart_forgotten_jobs(now: datetime) -> int:
+    """Hand jobs still queued after ``FORGOTTEN_MINUTES`` to the runner again: the web process
+    whose thread pool had them stopped, or Redis lost them. A job is claimed before it runs, so
+    one handed over twice still runs once."""
+    from competition.jobs.runner import dispatch
+
+    forgotten = db.session.scalars(select(Job.id).where(
+        Job.status == "queued", Job.created_at <= now - timedelta(minutes=FORGOTTEN_MINUTES))
+        .order_by(Job.id).limit(100)).all()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for job_id in forgotten:
+        dispatch(app, job_id)
+    return len(forgotten)
 
 
 class TickThread(threading.Thread):

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import NumberRange, Optional
 
+from competition.competitions.manage import organised_competition
+from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.jobs.models import Job
 from competition.jobs.runner import live_progress, stored_file
+from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule
 from competition.policy import can_see_job
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+# What the schedule does by itself, set on the competition's set-up page.
+schedule_bp = Blueprint("schedule", __name__, url_prefix="/manage")
 
 
 def _seen_job(job_id: int) -> Job:
@@ -61,3 +71,34 @@ def download(job_id: int) -> Response:
         abort(404)
     return send_file(path, mimetype=job.media_type or "application/octet-stream", as_attachment=True,
                      download_name=job.file_name or path.name)
+
+
+class ScheduleForm(FlaskForm):
+    close_submissions = BooleanField(_l("Close submissions by themselves at the submission deadline"))
+    reminder_days = IntegerField(
+        _l("Remind OPDs this many days before the deadline"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_REMINDER_DAYS,
+                                            message=_l("a whole number of days from 1 to 60"))])
+
+
+@schedule_bp.post("/<int:competition_id>/setup/schedule/automatic")
+@login_required
+def update(competition_id: int) -> Response:
+    """Let the schedule close submissions at the deadline, and remind OPDs N days before it."""
+    competition = organised_competition(competition_id)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        for field, problems in form.errors.items():
+            label = getattr(form, field).label.text if hasattr(form, field) else field
+            for problem in problems:
+                flash(f"{label}: {problem}", "danger")
+    else:
+        try:
+            set_schedule(competition, current_user, close_submissions=bool(form.close_submissions.data),
+                         reminder_days=form.reminder_days.data)
+        except AnugerahError as error:
+            for problem in getattr(error, "problems", None) or [str(error)]:
+                flash(problem, "danger")
+        else:
+            flash(_("Saved: what the schedule does by itself."), "success")
+    return redirect(url_for("setup.overview", competition_id=competition.id, _anchor="schedule"))

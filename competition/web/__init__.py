@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.entries.verification_views import bp as verification_bp
     from competition.entries.views import bp as innovations_bp
     from competition.jobs.views import bp as jobs_bp
+    from competition.jobs.views import schedule_bp
     from competition.judging import setup_views as _rounds  # noqa: F401  (its pages join the set-up blueprint)
     from competition.judging.panel_views import bp as panels_bp
     from competition.judging.scoring_views import bp as scoring_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scoring_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(schedule_bp)
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;

@@ -132,6 +132,23 @@ def test_jobs_tick_on_the_command_line(app, runner):
     result = runner.invoke(args=["jobs", "tick", "--no-mail"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == ("1 competition(s) closed for submissions, 0 reminder(s) queued, "
-                                     "0 e-mail(s) sent, 0 failed (will be retried).")
+                                     "0 forgotten job(s) restarted, 0 e-mail(s) sent, 0 failed (will be "
+                                     "retried).")
     db.session.refresh(due)
     assert due.phase == "verification"
+
+
+def test_the_tick_restarts_a_job_its_runner_forgot(app):
+    from competition.jobs.models import Job
+    from competition.jobs.runner import enqueue
+
+    competition = make_competition()
+    organiser = make_user(competition, "organiser")
+    with unit_of_work():   # asked for, but never handed to a runner (its web process stopped)
+        job_id = enqueue("people_import", competition=competition, by=organiser, start=False,
+                         params={"what": "users", "upload": "upload-gone.csv"}).id
+    assert tick(send_mail=False).restarted == 0   # too young to be forgotten
+    assert tick(now=utcnow() + timedelta(minutes=11), send_mail=False).restarted == 1
+    job = db.session.get(Job, job_id)
+    assert job.status == "failed" and job.error == "The uploaded file is no longer there; upload it again."
+    assert tick(now=utcnow() + timedelta(minutes=11), send_mail=False).restarted == 0

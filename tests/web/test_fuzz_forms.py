@@ -327,6 +327,8 @@ class World:
             Route("setup.remove_category_", "organiser",
                   {**competition, "category_id": self.spare_category.id}, {}),
             Route("setup.remove_award_", "organiser", {**competition, "award_id": self.spare_award.id}, {}),
+            Route("schedule.update", "organiser", competition,
+                  {"close_submissions": TICK, "reminder_days": WHOLE}),
         ]
 
     def _judging_routes(self) -> list[Route]:
