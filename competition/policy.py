@@ -29,7 +29,6 @@ from sqlalchemy.orm import object_session
 
 from competition.errors import NotPermitted
 from competition.extensions import db
-from competition.jobs.models import Job
 from competition.judging.conflicts import organisation_conflict
 from competition.judging.models import REMOVED
 from competition.models import (
@@ -37,6 +36,7 @@ from competition.models import (
     Competition,
     ConflictOfInterest,
     Entry,
+    Job,
     Membership,
     Organisation,
     Panel,

@@ -36,8 +36,7 @@ from sqlalchemy.exc import OperationalError
 
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
-from competition.jobs.models import Job
-from competition.models import Competition, User
+from competition.models import Competition, Job, User
 from competition.models.types import utcnow
 from competition.unit_of_work import after_commit, in_unit, operation, unit_of_work
 from workflows import WorkflowError
@@ -141,19 +140,26 @@ def enqueue(kind: str, *, competition: Competition | None = None, by: User | Non
 
 
 def dispatch(app: Flask, job_id: int) -> None:
-    """Hand a committed job to the runner the configuration names."""
+    """Hand a committed job to the runner the configuration names. When that fails (Redis is
+    down) the job stays queued and the tick hands it over again later
+    (:func:`~competition.jobs.schedule.restart_forgotten_jobs`); the request that asked is not
+    failed for it, its work being committed already."""
     how = app.config["JOBS_RUN"]
     if how == "sync":
         run_job(job_id)
-    elif how == "rq":
-        redis_queue(app).enqueue(perform, job_id, job_timeout=app.config["JOBS_TIMEOUT_SECONDS"],
-                                 description=f"anugerah job {job_id}")
-    else:
-        pool = app.extensions.get("anugerah.jobs_pool")
-        if pool is None:
-            pool = app.extensions.setdefault("anugerah.jobs_pool", ThreadPoolExecutor(
-                max_workers=app.config["JOBS_THREADS"], thread_name_prefix="anugerah-job"))
-        pool.submit(_run_in_thread, app, job_id)
+        return
+    try:
+        if how == "rq":
+            redis_queue(app).enqueue(perform, job_id, job_timeout=app.config["JOBS_TIMEOUT_SECONDS"],
+                                     description=f"anugerah job {job_id}")
+        else:
+            pool = app.extensions.get("anugerah.jobs_pool")
+            if pool is None:
+                pool = app.extensions.setdefault("anugerah.jobs_pool", ThreadPoolExecutor(
+                    max_workers=app.config["JOBS_THREADS"], thread_name_prefix="anugerah-job"))
+            pool.submit(_run_in_thread, app, job_id)
+    except Exception:
+        log.exception("job %s could not be handed to the runner; the tick will try again", job_id)
 
 
 def redis_queue(app: Flask) -> Any:

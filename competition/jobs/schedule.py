@@ -29,8 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from competition.competitions.operations import change_competition_phase
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
-from competition.jobs.models import Job
-from competition.models import Competition, User
+from competition.models import Competition, Job, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.notifications.operations import queue_deadline_reminders, send_outbox

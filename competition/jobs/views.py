@@ -17,9 +17,9 @@ from wtforms.validators import NumberRange, Optional
 from competition.competitions.manage import organised_competition
 from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.jobs.models import Job
 from competition.jobs.runner import live_progress, stored_file
 from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule
+from competition.models import Job
 from competition.policy import can_see_job
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")

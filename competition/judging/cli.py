@@ -173,8 +173,8 @@ def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
     """Record scores from a CSV or XLSX file with columns entry_id, judge, criterion, value,
     comment (the judge by e-mail, the criterion by name), as judges hand in scoring forms. Every
     row is checked first; when any row is bad nothing is saved. Runs as a job, here and now."""
-    from competition.jobs.models import Job
     from competition.jobs.runner import enqueue, run_job
+    from competition.models import Job
 
     with unit_of_work():
         round_ = get_round(round_id)

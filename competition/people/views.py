@@ -27,10 +27,9 @@ from competition.documents.inputs import EMAIL, PERSON_NAME
 from competition.documents.spreadsheets import csv_text, read_table
 from competition.errors import AnugerahError
 from competition.extensions import db
-from competition.jobs.models import Job
 from competition.jobs.runner import enqueue, jobs_folder
 from competition.links import absolute_url
-from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
+from competition.models import MEMBERSHIP_ROLES, Competition, Job, Membership, Organisation, User
 from competition.notifications.operations import queue_invitation
 from competition.people.operations import (
     MIN_PASSWORD_LENGTH,

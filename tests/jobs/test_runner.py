@@ -171,3 +171,12 @@ def test_on_rq_a_worker_runs_the_job(app):
     finally:
         connection.flushdb()
         connection.close()
+
+
+def test_a_job_that_cannot_reach_redis_stays_queued_and_the_request_stands(app, caplog):
+    app.config.update(JOBS_RUN="rq", REDIS_URL="redis://127.0.0.1:1/0")   # nothing listens there
+    with caplog.at_level(logging.ERROR, logger="competition.jobs.runner"), unit_of_work():
+        job_id = enqueue("test_count", params={"n": 6}).id
+    assert db.session.get(Job, job_id).status == "queued" and regions() == []
+    assert [r.getMessage() for r in caplog.records if r.name == "competition.jobs.runner"] == [
+        f"job {job_id} could not be handed to the runner; the tick will try again"]
