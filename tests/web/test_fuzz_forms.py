@@ -370,8 +370,6 @@ class World:
             Route("results.decide_tie", "sealed_organiser", {**competition, "award_id": award},
                   {"place": WHOLE, "reason": text("Keputusan rapat pleno."), **tie}),
             Route("results.verify", "sealed_organiser", {**competition, "version": 1}, {}),
-            Route("ceremony.start_document", "sealed_organiser",
-                  {**competition, "award_id": award, "document": "run_sheet"}, {}),
             Route("results.seal", "sealed_organiser", competition, {}),
             Route("results.publish", "sealed_organiser", {**competition, "version": 1}, {}),
         ]
@@ -389,6 +387,11 @@ class World:
                   {"user_id": self.guest.id, "membership_id": self.guest.memberships[0].id}, {}),
             Route("people.set_active", "organiser", {"user_id": self.guest.id}, {"active": choice("0", "1")}),
             Route("auth.logout", "operator", {}, {}),
+            # Each accepted request draws a PDF (the job runs at once in tests): last, so that no
+            # other person's session waits a minute behind it and is noted on a refused request.
+            Route("ceremony.start_document", "sealed_organiser",
+                  {"competition_id": self.sealed.competition.id, "award_id": self.sealed.award.id,
+                   "document": "run_sheet"}, {}),
         ]
 
 
