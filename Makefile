@@ -12,7 +12,7 @@ UV_HOME    := .uv
 UV         := $(UV_HOME)/bin/uv
 PORT       ?= 5000
 
-.PHONY: install lock lock-check translations translations-update run serve test lint typecheck bench clean
+.PHONY: install lock lock-check translations translations-update run serve worker test lint typecheck bench clean
 .PHONY: loadtest faults
 
 $(UV):
@@ -53,6 +53,11 @@ run: translations
 serve: translations
 	$(FLASK) db upgrade
 	PORT=$${PORT:-8000} $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Background jobs on Redis (ANUGERAH_REDIS_URL): an RQ worker with the periodic tick beside it.
+# Without Redis the web process runs jobs and the tick itself; see the README's Background jobs.
+worker: translations
+	$(FLASK) worker
 
 test: translations
 	$(BIN)/pytest

@@ -79,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     unit_of_work.init_app(app)
     throttling.init_app(app)  # outside the unit of work: a refused request never opens one
-    _send_mail_in_the_background(app)
+    _tick_in_the_background(app)
     app.wsgi_app = refuse_untrusted_hosts(app.wsgi_app,  # type: ignore[method-assign]
                                           lambda: app.config["TRUSTED_HOSTS"])
     if app.config["PROXY_COUNT"]:
@@ -91,20 +91,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _send_mail_in_the_background(app: Flask) -> None:
-    """With MAIL_SEND_INTERVAL set, the first request of each web process starts the thread that
-    sends the outbox (not at start-up: a server that forks workers would lose it)."""
+def _tick_in_the_background(app: Flask) -> None:
+    """With JOBS_TICK_SECONDS above 0 (by default without Redis), the first request of each web
+    process starts the thread that runs the periodic tick (competition.jobs.schedule): the outbox
+    and the schedule. Not at start-up: a server that forks workers would lose it."""
     lock = threading.Lock()
 
     @app.before_request
-    def start_mail_thread_once() -> None:
-        interval = app.config["MAIL_SEND_INTERVAL"]
-        if interval <= 0 or "anugerah.mail_thread" in app.extensions:
+    def start_tick_thread_once() -> None:
+        interval = app.config["JOBS_TICK_SECONDS"]
+        if interval <= 0 or "anugerah.tick_thread" in app.extensions:
             return
         with lock:
-            if "anugerah.mail_thread" not in app.extensions:
-                from competition.notifications.operations import MailThread
+            if "anugerah.tick_thread" not in app.extensions:
+                from competition.jobs.schedule import TickThread
 
-                thread = MailThread(app, interval)
+                thread = TickThread(app, interval)
                 thread.start()
-                app.extensions["anugerah.mail_thread"] = thread
+                app.extensions["anugerah.tick_thread"] = thread

@@ -80,13 +80,14 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "SMTP_PASSWORD": env.get("ANUGERAH_SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": env.get("ANUGERAH_SMTP_STARTTLS", "") in ("1", "true", "yes"),
         "MAIL_FROM": env.get("ANUGERAH_MAIL_FROM", "Anugerah <no-reply@anugerah.local>"),
-        # Seconds between sends by a background thread of the web process; 0: cron or a worker sends.
-        "MAIL_SEND_INTERVAL": float(env.get("ANUGERAH_MAIL_SEND_INTERVAL", 0)),
         # How long after a judge's last change the scoring page saves the draft.
         "AUTOSAVE_DELAY_MS": int(env.get("ANUGERAH_AUTOSAVE_DELAY_MS", 800)),
         "BABEL_DEFAULT_LOCALE": "id",
         **session_settings(env),
         **throttle_settings(env),
+        **job_settings(env),
+        # Files jobs make (certificates, run-sheets) and files uploaded for them (imports).
+        "JOBS_DIR": Path(env.get("ANUGERAH_JOBS_DIR", instance_path / "jobs")),
     }
 
 
@@ -120,4 +121,29 @@ def throttle_settings(env: Mapping[str, str]) -> dict[str, Any]:
         # How many reverse proxies stand in front of the application: the client address is then
         # taken from that many X-Forwarded-For entries (werkzeug's ProxyFix); 0 trusts none.
         "PROXY_COUNT": int(env.get("ANUGERAH_PROXY_COUNT", 0)),
+    }
+
+
+def job_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Background jobs (competition.jobs): on RQ when ``ANUGERAH_REDIS_URL`` is set, else on a small
+    thread pool of the web process; and the periodic tick (the outbox, the schedule)."""
+    redis_url = env.get("ANUGERAH_REDIS_URL", "")
+    # Seconds between ticks run by a thread of each web process: by default every minute without
+    # Redis, never with it (the worker ticks). ANUGERAH_MAIL_SEND_INTERVAL is the older name.
+    tick = env.get("ANUGERAH_JOBS_TICK_SECONDS") or env.get("ANUGERAH_MAIL_SEND_INTERVAL")
+    return {
+        "REDIS_URL": redis_url,
+        # "rq", "thread" or "sync" (at once, in the same thread, once the request commits: tests).
+        "JOBS_RUN": env.get("ANUGERAH_JOBS_RUN") or ("rq" if redis_url else "thread"),
+        "JOBS_QUEUE": env.get("ANUGERAH_JOBS_QUEUE", "anugerah"),
+        "JOBS_THREADS": int(env.get("ANUGERAH_JOBS_THREADS", 2)),
+        "JOBS_TICK_SECONDS": float(tick) if tick else (0.0 if redis_url else 60.0),
+        # The worker's tick, between runs (make worker).
+        "JOBS_WORKER_TICK_SECONDS": float(env.get("ANUGERAH_JOBS_WORKER_TICK_SECONDS", 60)),
+        # A job's progress is written at most this often (and always at the end).
+        "JOBS_PROGRESS_SECONDS": float(env.get("ANUGERAH_JOBS_PROGRESS_SECONDS", 0.5)),
+        # An imported file with more rows than this is imported by a background job.
+        "JOBS_IMPORT_INLINE_ROWS": int(env.get("ANUGERAH_JOBS_IMPORT_INLINE_ROWS", 200)),
+        # Longest run of one job on RQ before the worker stops it.
+        "JOBS_TIMEOUT_SECONDS": int(env.get("ANUGERAH_JOBS_TIMEOUT_SECONDS", 1800)),
     }

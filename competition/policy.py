@@ -12,7 +12,8 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
   :func:`is_conflicted`, :func:`without_conflict`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
   :func:`seen_users`;
-- the audit trail: :func:`can_view_audit_trail`.
+- the audit trail: :func:`can_view_audit_trail`;
+- background jobs: :func:`can_see_job`.
 
 The rule that follows from the organisation tree alone is pure, in
 :mod:`competition.judging.conflicts`.
@@ -36,6 +37,7 @@ from competition.models import (
     Competition,
     ConflictOfInterest,
     Entry,
+    Job,
     Membership,
     Organisation,
     Panel,
@@ -105,6 +107,15 @@ def require_organiser(user: User, competition: Competition) -> None:
     if not is_organiser(user, competition):
         raise NotPermitted(t("%(user)s is not an organiser of %(competition)s", user=user.name,
                              competition=competition.name))
+
+
+def can_see_job(user: User, job: Job | None) -> bool:
+    """A background job is seen by the person who asked for it and by its competition's organisers
+    (a job that does not exist, by nobody)."""
+    if job is None or not user.active:
+        return False
+    return job.requested_by_id == user.id or (job.competition is not None
+                                              and is_organiser(user, job.competition))
 
 
 def can_view_audit_trail(user: User, competition: Competition) -> bool:

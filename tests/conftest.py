@@ -26,6 +26,10 @@ from competition.i18n import compile_catalogues
 from competition.people.throttling import limiter_of
 
 SERVER_URL = os.environ.get("ANUGERAH_TEST_DATABASE_URL")
+# Jobs run at once, in the thread that asked, once its unit of work commits; no tick thread runs
+# unless a test starts one (tests/jobs/ runs jobs on RQ and threads on purpose).
+os.environ.setdefault("ANUGERAH_JOBS_RUN", "sync")
+os.environ.setdefault("ANUGERAH_JOBS_TICK_SECONDS", "0")
 
 
 def on_postgres() -> bool:

@@ -31,6 +31,8 @@ LAYERS = [
                                 "competition/people/tokens.py",
                                 "competition/results/standings.py",
                                 "competition/ceremony/documents.py", "competition/demo/loader.py",
+                                "competition/judging/score_import.py", "competition/jobs/runner.py",
+                                "competition/jobs/schedule.py", "competition/jobs/kinds.py",
                                 "competition/demo/timeline.py", "competition/demo/__init__.py"]),
     ("views and commands", ["competition/*/views.py", "competition/*/*_views.py", "competition/*/cli.py",
                             "competition/competitions/manage.py", "competition/competitions/diagram.py",

@@ -61,7 +61,7 @@ ADMINISTRATOR_COMMANDS = {
     "db", "demo", "import-organisations", "create-user", "workflow list", "workflow show", "status",
     "competition create", "mail send", "mail remind", "results compute", "results verify",
     "results history", "results export", "results certificates", "judging progress",
-    "judging import-scores", "serve", "audit verify",
+    "judging import-scores", "serve", "audit verify", "jobs tick", "worker",
     # For the account named by e-mail, at the server; the OpenAPI document, as /api/v1/openapi.json.
     "tokens create", "tokens list", "tokens revoke",
     "openapi print", "openapi write", "openapi list-config-prefixes",
@@ -109,7 +109,8 @@ def demo_values() -> dict[str, object]:
         "notification_id": db.session.scalar(select(Notification.id).where(
             Notification.user_id == operator.id).order_by(Notification.id)),
         "token": password_reset_token(operator), "trigger": "verify", "figure": "entries",
-        "kind": "csv", "file_format": "csv", "filename": "favicon.svg", "token_id": 1,
+        "kind": "csv", "file_format": "csv", "filename": "favicon.svg", "document": "certificates",
+        "job_id": 1, "token_id": 1,
     }
 
 
@@ -198,6 +199,7 @@ PERSON_COMMANDS = {
     "judging add-panel": ["{round_id}", "--name", "Panel uji", "--judge", "judge@" + EMAIL_DOMAIN,
                           "--as", "judge@" + EMAIL_DOMAIN],
     "judging assign": ["{round_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "jobs schedule": ["{competition_id}", "--close-submissions", "--as", "judge@" + EMAIL_DOMAIN],
     "judging open-round": ["{round_id}", "--as", "judge@" + EMAIL_DOMAIN],
     "judging close-round": ["{round_id}", "--as", "judge@" + EMAIL_DOMAIN],
     "judging declare-conflict": ["{entry_id}", "--judge", "judge@" + EMAIL_DOMAIN, "--reason", "Uji"],

@@ -8,7 +8,8 @@ import unicodedata
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from competition.ceremony.documents import (
@@ -20,6 +21,7 @@ from competition.ceremony.documents import (
     run_sheet_xlsx,
 )
 from competition.competitions.manage import organised_competition
+from competition.jobs.runner import enqueue
 from competition.models import Competition, ResultSet
 from competition.results.operations import latest_result_set
 
@@ -69,7 +71,7 @@ def index(competition_id: int) -> str:
     result_set = _sealed(competition)
     programme = ceremony_programme(result_set) if result_set else []
     return render_template("ceremony/index.html", competition=competition, result_set=result_set,
-                           programme=programme)
+                           programme=programme, start_form=StartForm())
 
 
 @bp.get("/<int:competition_id>/ceremony/awards/<int:award_id>/run-sheet.<any(csv, xlsx, pdf):file_format>")
@@ -107,6 +109,30 @@ def certificates_file(competition_id: int, award_id: int) -> Response:
     body = certificates_pdf(result_set, programme.award, programme.rows)
     return Response(body, mimetype=MEDIA_TYPES["pdf"],
                     headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+class StartForm(FlaskForm):
+    """Only the CSRF token, for the buttons that start making a document."""
+
+
+@bp.post("/<int:competition_id>/ceremony/awards/<int:award_id>/<any(run_sheet, certificates):document>/job")
+@login_required
+def start_document(competition_id: int, award_id: int, document: str) -> Response:
+    """Make an award's certificates or run-sheet as a PDF in the background (a large competition
+    has many winners), and follow it on the job's page, where the file downloads when done."""
+    competition = organised_competition(competition_id)
+    result_set, programme = _award_programme(competition, award_id)
+    if not StartForm().validate_on_submit():
+        abort(400)
+    if not programme.rows:
+        flash(_("%(award)s has no winner in version %(version)s, so there is nothing to make.",
+                award=programme.award.name, version=result_set.version), "warning")
+        return redirect(url_for("ceremony.index", competition_id=competition.id))
+    name = _file_name("piagam" if document == "certificates" else "susunan-acara", competition, programme,
+                      result_set, "pdf")
+    job = enqueue("documents", competition=competition, by=current_user, total=len(programme.rows),
+                  params={"document": document, "award_id": award_id, "file_name": name})
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/<int:competition_id>/ceremony/reveal")

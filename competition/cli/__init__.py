@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
     from competition.competitions import cli as competitions
     from competition.demo import cli as demo
     from competition.entries import cli as entries
+    from competition.jobs import cli as jobs
     from competition.judging import cli as judging
     from competition.notifications import cli as notifications
     from competition.people import cli as people
@@ -31,7 +32,7 @@ def register_commands(app: Flask) -> None:
                     competitions.workflow_group, competitions.status_command,
                     competitions.competition_group, entries.entry_group, judging.judging_group,
                     results.results_group, notifications.mail_group, serve_command,
-                    audit.audit_group, token_cli.tokens_group):
+                    audit.audit_group, token_cli.tokens_group, jobs.jobs_group, jobs.worker_command):
         _refusals_as_command_errors(command)
         app.cli.add_command(command)
 

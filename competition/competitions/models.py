@@ -79,6 +79,10 @@ class Competition(Model):
     # Whether units under an OPD compete as entrants of their own or for their OPD.
     units_compete: Mapped[str] = mapped_column(String(10), default=UNITS_OWN,
                                                server_default=text(f"'{UNITS_OWN}'"))
+    # The schedule may close submissions at the submission deadline (the periodic tick does it,
+    # as the system), and remind OPDs this many days before it; both off unless the organiser asks.
+    close_submissions_on_schedule: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    reminder_days: Mapped[int | None] = mapped_column()
 
     region: Mapped[Region] = relationship()
     categories: Mapped[list[Category]] = relationship(

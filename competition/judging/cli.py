@@ -9,15 +9,14 @@ import click
 from sqlalchemy import select
 
 from competition.cli.common import COUNT, ID, get_competition, get_round, get_user
-from competition.documents.inputs import read_whole_number
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.judging.models import REMOVED
 from competition.models import Assignment, Category, Entry
+from competition.unit_of_work import runs_its_own_units, unit_of_work
 from workflows import WorkflowError
 
 ERRORS = (AnugerahError, WorkflowError)
-SCORE_COLUMNS = ("entry_id", "judge", "criterion", "value", "comment")
 actor_option = click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
 
 
@@ -169,51 +168,25 @@ def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
 @click.argument("round_id", type=ID)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--confirm", is_flag=True, help="Confirm (lock) each judge's scores after saving them.")
+@runs_its_own_units
 def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
     """Record scores from a CSV or XLSX file with columns entry_id, judge, criterion, value,
     comment (the judge by e-mail, the criterion by name), as judges hand in scoring forms. Every
-    row is checked first; when any row is bad nothing is saved."""
-    from competition.documents.inputs import read_decimal
-    from competition.documents.spreadsheets import read_table
-    from competition.judging.scoring import confirm_scores, save_scores, value_problem
+    row is checked first; when any row is bad nothing is saved. Runs as a job, here and now."""
+    from competition.jobs.runner import enqueue, run_job
+    from competition.models import Job
 
-    round_ = get_round(round_id)
-    criteria = {c.name: c for c in round_.criteria}
-    assignments = {(a.entry_id, a.judge.email): a for a in round_.assignments}
-    rows = read_table(file, SCORE_COLUMNS, ("entry_id", "judge", "criterion", "value"))
-    problems: list[str] = []
-    sheets: dict[Assignment, dict[int, tuple[float, str]]] = defaultdict(dict)
-    for number, row in rows:
-        where = f"{file.name} row {number}"
-        entry_id, value = read_whole_number(row["entry_id"]), read_decimal(row["value"])
-        if entry_id is None or value is None:
-            problems.append(f"{where}: entry_id and value must be numbers")
-            continue
-        assignment = assignments.get((entry_id, row["judge"].lower()))
-        criterion = criteria.get(row["criterion"])
-        if assignment is None:
-            problems.append(f"{where}: {row['judge']} is not assigned to innovation {entry_id} in this round")
-        if criterion is None:
-            problems.append(f"{where}: {row['criterion']!r} is not a criterion of round '{round_.name}'")
-        elif (problem := value_problem(criterion, value)) is not None:
-            problems.append(f"{where}: {problem}")
-        if assignment is not None and criterion is not None:
-            if criterion.id in sheets[assignment]:
-                problems.append(f"{where}: a second value for {criterion.name}")
-            sheets[assignment][criterion.id] = (value, row.get("comment") or "")
-    if problems:
-        raise click.ClickException("nothing was saved:\n  " + "\n  ".join(problems))
-    saved = confirmed = 0
-    for assignment, values in sheets.items():
-        try:
-            save_scores(assignment, assignment.judge, values)
-            saved += len(values)
-            if confirm and confirm_scores(assignment, assignment.judge) is not None:
-                confirmed += 1
-        except ERRORS as error:
-            raise click.ClickException(f"{assignment.judge.email} on innovation {assignment.entry_id}: "
-                                       f"{error}; nothing was saved") from error
-    click.echo(f"{saved} score(s) saved for {len(sheets)} judge-entry pair(s); {confirmed} confirmed.")
+    with unit_of_work():
+        round_ = get_round(round_id)
+        job = enqueue("score_import", competition=round_.competition, start=False,
+                      params={"round_id": round_id, "path": str(file.resolve()), "confirm": confirm,
+                              "display_name": file.name})
+        job_id = job.id
+    run_job(job_id)
+    job = db.session.get_one(Job, job_id)
+    if job.status != "done":
+        raise click.ClickException("nothing was saved:\n  " + (job.error or "").replace("\n", "\n  "))
+    click.echo(job.summary)
 
 
 @judging_group.command("declare-conflict")

@@ -2,20 +2,19 @@
 
 Mail goes through an outbox: a message is queued in the same transaction as the change that
 causes it, so a request never waits on the mail server and nothing is sent for a change that
-rolled back. ``send_outbox`` (``flask --app wsgi mail send``, from cron or a worker, or the
-background thread that ``ANUGERAH_MAIL_SEND_INTERVAL`` turns on) delivers it; a failed send is
+rolled back. ``send_outbox`` (``flask --app wsgi mail send``, or the periodic tick of
+:mod:`competition.jobs.schedule`: the worker's, cron's or a web process's) delivers it; a failed send is
 retried later with a growing delay, never lost.
 """
 
 from __future__ import annotations
 
 import smtplib
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select, update
 
 from competition.extensions import db
@@ -177,31 +176,6 @@ def send_outbox(*, now: datetime | None = None, limit: int = 200) -> SendReport:
                 message.sent_at = moment
                 sent += 1
     return SendReport(sent=sent, failed=failed)
-
-
-class MailThread(threading.Thread):
-    """Sends the outbox every ``interval_seconds`` from a daemon thread of this process, for
-    installations without cron or a worker (``ANUGERAH_MAIL_SEND_INTERVAL``)."""
-
-    def __init__(self, app: Flask, interval_seconds: float):
-        super().__init__(name="anugerah-mail", daemon=True)
-        self.app, self.interval = app, interval_seconds
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            with self.app.app_context():
-                try:
-                    send_outbox()
-                except Exception:  # a database hiccup must not end the thread
-                    self.app.logger.exception("sending the outbox failed; trying again later")
-                finally:
-                    db.session.remove()
-            self.stopping.wait(self.interval)
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.join()
 
 
 @operation

@@ -157,7 +157,8 @@ class UserImportReport:
 @operation
 def import_users(path: Path, competition: Competition, *, by: User | None = None,
                  display_name: str | None = None,
-                 invite: Callable[[User], None] | None = None) -> UserImportReport:
+                 invite: Callable[[User], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> UserImportReport:
     """Import users from a CSV or XLSX file with columns email, name, organisation (an OPD of the
     competition's region, by name or short name) and role (in ``competition``; may be empty).
 
@@ -166,7 +167,7 @@ def import_users(path: Path, competition: Competition, *, by: User | None = None
     New users belong to the competition's region, with a password nobody knows; ``invite`` is
     called for each once all are saved. ``by`` is the organiser importing (None: an administrator
     on the command line): a known address whose account they may not manage is refused, in words
-    that do not tell whether it is registered.
+    that do not tell whether it is registered. ``progress(done, total)`` hears of each row saved.
     """
     file_name = display_name or path.name
     rows = read_table(path, USER_IMPORT_COLUMNS, ("email", "name"), display_name=file_name)
@@ -214,10 +215,25 @@ def import_users(path: Path, competition: Competition, *, by: User | None = None
         plan.append((email, name, organisation, role))
     problems.raise_if_any()
 
+    report = _save_users(plan, competition, known, progress)
+    db.session.flush()
+    if invite is not None:
+        for user in report.created:
+            invite(user)
+    if progress is not None:
+        progress(len(plan), len(plan))
+    return report
+
+
+def _save_users(plan: list[tuple[str, str, Organisation | None, str]], competition: Competition,
+                known: dict[str, User], progress: Callable[[int, int], None] | None) -> UserImportReport:
+    """The checked rows of a user import, saved; ``known`` gains the users created."""
     report = UserImportReport()
     held = {(m.user_id, m.role) for m in db.session.scalars(select(Membership).where(
         Membership.competition_id == competition.id))}
-    for email, name, organisation, role in plan:
+    for done, (email, name, organisation, role) in enumerate(plan, start=1):
+        if progress is not None and done > 1:
+            progress(done - 1, len(plan))
         user = known.get(email)
         if user is None:
             user = User(email=email, name=name, organisation=organisation, region=competition.region)
@@ -235,10 +251,6 @@ def import_users(path: Path, competition: Competition, *, by: User | None = None
             held.add((user.id, role))
             if user not in report.created:
                 report.roles_granted.append(f"{email}: {role}")
-    db.session.flush()
-    if invite is not None:
-        for user in report.created:
-            invite(user)
     return report
 
 

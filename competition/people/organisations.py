@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,13 +48,14 @@ def get_or_create_region(name: str, kind: str | None = None) -> Region:
 
 
 @operation
-def import_organisations(path: Path, region: Region, *, display_name: str | None = None) -> ImportReport:
+def import_organisations(path: Path, region: Region, *, display_name: str | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import organisations into ``region`` from a CSV or XLSX file with columns
     name, short_name and parent (the name of an organisation in the file or already in the region).
 
     All or nothing: when any row is bad, nothing is imported and :class:`InvalidInput` lists
     every bad row by its number. Rows naming an organisation that exists with the same parent
-    are reported as unchanged.
+    are reported as unchanged. ``progress(done, total)`` hears of each row checked.
     """
     name_of_file = display_name or path.name
     rows = read_table(path, IMPORT_COLUMNS, ("name",), display_name=name_of_file)
@@ -76,6 +78,8 @@ def import_organisations(path: Path, region: Region, *, display_name: str | None
         if name in seen:
             problems.add(number, t("%(name)r already appears in row %(row)s", name=name, row=seen[name]))
         seen[name] = number
+        if progress is not None:
+            progress(len(seen), len(rows))
     file_parents = {row["name"]: row.get("parent", "") for _, row in rows if row.get("name")}
     for number, row in rows:
         name, parent = row.get("name", ""), row.get("parent", "")

@@ -3,10 +3,12 @@ per competition, deactivating, and importing OPDs and users from CSV or XLSX."""
 
 from __future__ import annotations
 
+import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,11 +24,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from competition.documents.inputs import EMAIL, PERSON_NAME
-from competition.documents.spreadsheets import csv_text
+from competition.documents.spreadsheets import csv_text, read_table
 from competition.errors import AnugerahError
 from competition.extensions import db
+from competition.jobs.runner import enqueue, jobs_folder
 from competition.links import absolute_url
-from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, User
+from competition.models import MEMBERSHIP_ROLES, Competition, Job, Membership, Organisation, User
 from competition.notifications.operations import queue_invitation
 from competition.people.operations import (
     MIN_PASSWORD_LENGTH,
@@ -303,9 +306,10 @@ def invite(user_id: int) -> Response:
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
-def import_file() -> tuple[str, int]:
+def import_file() -> tuple[str, int] | Response:
     """Import OPDs into a competition's region, or users with roles in a competition. Nothing is
-    saved unless every row is good; the page lists each bad row by its number."""
+    saved unless every row is good; the page lists each bad row by its number. A large file is
+    imported by a background job, followed on its page."""
     competitions = _my_competitions()
     form = ImportForm()
     form.competition.choices = [SelectChoice(c.id, f"{c.name} ({c.region.name})") for c in competitions]
@@ -321,6 +325,9 @@ def import_file() -> tuple[str, int]:
             path = Path(directory) / name
             upload.save(path)
             try:
+                if _is_large(path, form.kind.data, upload.filename):
+                    job = _import_in_the_background(path, form.kind.data, competition, upload.filename)
+                    return redirect(url_for("jobs.show", job_id=job.id))
                 if form.kind.data == "organisations":
                     report = import_organisations(path, competition.region, display_name=upload.filename)
                 else:
@@ -332,6 +339,24 @@ def import_file() -> tuple[str, int]:
     return render_template("people/import.html", form=form, problems=problems, report=report,
                            organisation_columns=IMPORT_COLUMNS, user_columns=USER_IMPORT_COLUMNS,
                            roles=ROLE_LABELS), status
+
+
+def _is_large(path: Path, kind: str, display_name: str | None) -> bool:
+    """More rows than ``JOBS_IMPORT_INLINE_ROWS``: imported as a background job. (An unreadable
+    file is refused here, as the import itself would refuse it.)"""
+    columns, required = (IMPORT_COLUMNS, ("name",)) if kind == "organisations" else \
+        (USER_IMPORT_COLUMNS, ("email", "name"))
+    rows = read_table(path, columns, required, display_name=display_name)
+    return len(rows) > current_app.config["JOBS_IMPORT_INLINE_ROWS"]
+
+
+def _import_in_the_background(path: Path, kind: str, competition: Competition,
+                              display_name: str | None) -> Job:
+    """Keep the upload for the job, which imports it all or nothing and reports on its page."""
+    kept = jobs_folder() / f"upload-{secrets.token_hex(16)}{path.suffix.lower()}"
+    shutil.copyfile(path, kept)
+    return enqueue("people_import", competition=competition, by=current_user,
+                   params={"what": kind, "upload": kept.name, "display_name": display_name or path.name})
 
 
 IMPORT_EXAMPLES: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] = {

@@ -29,6 +29,8 @@ def register_blueprints(app: Flask) -> None:
     from competition.entries.api import bp as innovations_api
     from competition.entries.verification_views import bp as verification_bp
     from competition.entries.views import bp as innovations_bp
+    from competition.jobs.views import bp as jobs_bp
+    from competition.jobs.views import schedule_bp
     from competition.judging import setup_views as _rounds  # noqa: F401  (its pages join the set-up blueprint)
     from competition.judging.panel_views import bp as panels_bp
     from competition.judging.scoring_views import bp as scoring_bp
@@ -75,6 +77,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     init_api(app, [competitions_api, innovations_api])
     app.register_blueprint(api_docs_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(schedule_bp)
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;

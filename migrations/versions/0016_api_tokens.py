@@ -5,7 +5,7 @@ until it expires or is revoked. The table keeps the SHA-256 digest of the secret
 secret itself.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06
 
 """
@@ -17,7 +17,7 @@ import competition.models.types  # noqa: F401  (column types used by autogenerat
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

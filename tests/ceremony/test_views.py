@@ -73,8 +73,10 @@ def test_the_run_sheet_lists_winners_in_reveal_order(client, sealed):
     assert "dengan inovasi Sapa Warga" not in html
     assert "Dinas Sosial" not in html
     award = sealed.award.id
-    for link in ("run-sheet.csv", "run-sheet.xlsx", "run-sheet.pdf", "certificates.pdf"):
+    for link in ("run-sheet.csv", "run-sheet.xlsx"):
         assert f'href="{url(sealed, f"/awards/{award}/{link}")}"' in html
+    for document in ("run_sheet", "certificates"):  # made in the background, followed on the job's page
+        assert f'action="{url(sealed, f"/awards/{award}/{document}/job")}"' in html
     assert f'href="{url(sealed, "/reveal")}"' in html
 
 

@@ -92,3 +92,27 @@ def test_deactivating_a_user_asks_first(live_server: LiveServer, browser_page: P
     db.session.expire_all()
     assert db.session.get(User, office.operator.id).active is False
     assert asked == ["Nonaktifkan Operator Dinkes? Ia tidak akan dapat masuk lagi."] * 2
+
+
+def test_a_job_page_follows_the_job_until_it_ends(live_server: LiveServer, browser_page: Page):
+    from competition.models import Job
+
+    office = Office()
+    job = Job(kind="people_import", competition_id=office.competition.id, requested_by_id=office.organiser.id,
+              status="running", params={}, progress_done=1, progress_total=4)
+    db.session.add(job)
+    db.session.commit()
+    page = browser_page
+    sign_in(page, office.organiser)
+    page.goto(f"/jobs/{job.id}")
+    page.evaluate("window.stayedOnThePage = true")
+    expect(page.locator("#job-progress-label")).to_have_text("1 dari 4")
+    job.progress_done = 3
+    db.session.commit()
+    expect(page.locator("#job-progress-label")).to_have_text("3 dari 4")   # polled, same page
+    expect(page.locator("#job-progress-bar")).to_have_attribute("style", re.compile(r"width: 75%"))
+    assert page.evaluate("window.stayedOnThePage") is True
+    job.status, job.progress_done, job.summary = "done", 4, "Pengguna: 4 baru."
+    db.session.commit()
+    expect(page.locator("#job")).to_contain_text("Pengguna: 4 baru.")   # reloaded once it ended
+    expect(page.locator("#job-status")).to_have_text("Selesai")

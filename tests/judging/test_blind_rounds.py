@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 
 from competition.extensions import db
-from competition.models import Evidence
+from competition.models import Evidence, Job
 from tests.judging.test_scoring_views import PDF, Jury
 from tests.web.pages import sign_in
 
@@ -80,6 +80,16 @@ def leaks(response, secrets: list[str], *, headers_but: str = "") -> list[str]:
     return [secret for secret in secrets if secret.lower() in body or secret.lower() in headers]
 
 
+def organisers_job(blind: BlindJury) -> Job:
+    """A job the organiser asked for, whose result names the OPDs: the judge never sees it."""
+    job = Job(kind="documents", competition_id=blind.competition.id, requested_by_id=blind.organiser.id,
+              status="done", params={}, progress_done=1, progress_total=1,
+              summary=f"Susunan acara: {blind.dinkes.name}, {blind.kominfo.name}")
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
 def addresses(app: Flask, blind: BlindJury) -> list[tuple[str, str]]:
     """(endpoint, address) for every GET route, with every id of the scenario."""
     assignments = [blind.first, blind.second, blind.third, blind.others]
@@ -91,6 +101,7 @@ def addresses(app: Flask, blind: BlindJury) -> list[tuple[str, str]]:
         "evidence_id": [e.id for e in evidence], "user_id": [blind.judge.id, blind.operator.id],
         "award_id": [a.id for a in blind.competition.awards], "version": [1], "trigger": ["close_judging"],
         "token": ["not-a-token"], "file_format": ["csv"], "kind": ["csv"], "figure": ["entries"],
+        "job_id": [organisers_job(blind).id],
     }
     found = []
     adapter = app.url_map.bind("localhost")

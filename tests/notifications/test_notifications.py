@@ -149,15 +149,15 @@ def test_a_message_claimed_by_one_sender_is_left_alone_by_another(smtp, app):
     assert [to for to, _ in smtp.messages] == [["op@kota.go.id"]]
 
 
-def test_the_background_thread_sends_the_outbox_when_configured(smtp, app, client):
+def test_the_tick_thread_sends_the_outbox_when_configured(smtp, app, client):
     import time
 
-    app.config["MAIL_SEND_INTERVAL"] = 0.05
+    app.config["JOBS_TICK_SECONDS"] = 0.05
     db.session.add(OutboxMessage(recipient="op@kota.go.id", subject="Lewat utas", body="Isi"))
     db.session.commit()
-    assert "anugerah.mail_thread" not in app.extensions  # created only by the first request
+    assert "anugerah.tick_thread" not in app.extensions  # created only by the first request
     client.get("/login")
-    thread = app.extensions["anugerah.mail_thread"]
+    thread = app.extensions["anugerah.tick_thread"]
     try:
         deadline = time.monotonic() + 10
         while not smtp.messages and time.monotonic() < deadline:
@@ -166,7 +166,7 @@ def test_the_background_thread_sends_the_outbox_when_configured(smtp, app, clien
         thread.stop()
     assert [m["Subject"] for _, m in smtp.messages] == ["Lewat utas"]
     client.get("/login")
-    assert app.extensions["anugerah.mail_thread"] is thread  # one thread per process
+    assert app.extensions["anugerah.tick_thread"] is thread  # one thread per process
 
 
 def test_a_message_that_cannot_be_written_as_mail_is_recorded_as_failed_and_holds_up_nothing(smtp, app):

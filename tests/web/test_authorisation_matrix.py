@@ -28,6 +28,7 @@ from sqlalchemy import func, inspect, select, text
 from competition import create_app
 from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from competition.extensions import db
+from competition.jobs.models import Job
 from competition.models import (
     Assignment,
     Award,
@@ -65,6 +66,7 @@ LOGIN = "login"
 EVIDENCE = b"%PDF-1.4 bukti dukung"
 EVIDENCE_SHA256 = hashlib.sha256(EVIDENCE).hexdigest()
 LINK_TITLE = "Video inovasi di situs dinas"
+JOB_FILE = "job-matrix"   # the file a finished job made, in the jobs folder
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,10 @@ def add_people() -> None:
                             original_name="sk-kepala-dinas.pdf", uploaded_by=operator_a))
     db.session.add(Evidence(entry=judged.entry, kind="link", title=LINK_TITLE,
                             url="https://dinkes.kedirikota.go.id/inovasi"))
+    organiser = db.session.scalar(select(User).where(User.email == f"organiser@{EMAIL_DOMAIN}"))
+    db.session.add(Job(kind="documents", competition=last_year, requested_by=organiser, status="done",
+                       progress_done=5, progress_total=5, file_path=JOB_FILE, file_name="piagam.pdf",
+                       media_type="application/pdf", params={}))
     db.session.commit()
 
 
@@ -200,6 +206,7 @@ def route_values() -> dict[str, dict]:
         select(func.min(ResultSet.version)).where(ResultSet.competition_id == last_year.id)
     )
     membership = db.session.scalar(select(Membership).where(Membership.user_id == operator_a.id))
+    job_id = db.session.scalar(select(Job.id).where(Job.file_path == JOB_FILE))
     assert draft and submitted and judged and evidence and notification and award
     this, last = {"competition_id": this_year.id}, {"competition_id": last_year.id}
     last_round = {**last, "round_id": judged.round_id}
@@ -267,6 +274,10 @@ def route_values() -> dict[str, dict]:
         "api_innovations.update_innovation": {"entry_id": draft.id},
         "api_innovations.fire": {"entry_id": submitted.id},
         "api_innovations.history": {"entry_id": submitted.id},
+        "ceremony.start_document": {**last, "award_id": award.id, "document": "certificates"},
+        "jobs.show": {"job_id": job_id},
+        "jobs.progress": {"job_id": job_id},
+        "jobs.download": {"job_id": job_id},
     }
     return values
 
@@ -342,6 +353,8 @@ def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory)
     evidence_dir = tmp / "evidence"
     (evidence_dir / EVIDENCE_SHA256[:2]).mkdir(parents=True)
     (evidence_dir / EVIDENCE_SHA256[:2] / EVIDENCE_SHA256).write_bytes(EVIDENCE)
+    (tmp / "jobs").mkdir()
+    (tmp / "jobs" / JOB_FILE).write_bytes(EVIDENCE)
     app = matrix_app(url, evidence_dir)
     with app.app_context():
         add_people()
@@ -365,7 +378,7 @@ def world(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory)
 
 def matrix_app(url: str, evidence_dir: Path) -> Flask:
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                       "EVIDENCE_DIR": evidence_dir})
+                       "EVIDENCE_DIR": evidence_dir, "JOBS_DIR": evidence_dir.parent / "jobs"})
 
 
 @contextmanager

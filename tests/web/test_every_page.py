@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from competition.extensions import db
+from competition.jobs.models import Job
 from competition.models import (
     Assignment,
     Competition,
@@ -38,6 +39,7 @@ CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
              "people.import_template",
              "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download",
+             "jobs.progress", "jobs.download",
              "health.healthz", "health.readyz",
              # JSON for scripts (tests/api/): the API's documentation page is a page.
              "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
@@ -159,7 +161,17 @@ def urls_for(app: Flask) -> dict[str, list[str]]:
     link = db.session.scalar(select(Evidence).where(Evidence.entry_id == judged.entry_id,
                                                     Evidence.kind == "link").order_by(Evidence.id))
     assert entry and awarded and judged and link
+    organiser = db.session.scalar(select(User).where(User.email == f"organiser@{EMAIL_DOMAIN}"))
+    jobs = [Job(kind="documents", competition=last_year, requested_by=organiser, status="done", params={},
+                progress_done=5, progress_total=5, summary="5 piagam"),
+            Job(kind="people_import", competition=this_year, requested_by=organiser, status="running",
+                params={}, progress_done=40, progress_total=120),
+            Job(kind="score_import", competition=last_year, requested_by=organiser, status="failed",
+                params={}, error="nilai.csv row 2: value: 120 is above 100")]
+    db.session.add_all(jobs)
+    db.session.commit()
     values = {
+        "jobs.show": [{"job_id": job.id} for job in jobs],
         "public.competition": [{"competition_id": c.id} for c in (this_year, last_year)],
         "innovations.show": [{"entry_id": e.id} for e in (entry, awarded, draft, submitted)],
         "innovations.edit": [{"entry_id": draft.id}],
@@ -201,7 +213,7 @@ MUST_OPEN = {
     "verifier": {"verification.queue", "verification.review"},
     "organiser": {"people.index", "people.show", "people.new", "people.import_file", "setup.overview",
                   "setup.round_", "panels.index", "panels.assignments", "dashboard.index", "results.preview",
-                  "results.version", "ceremony.index", "ceremony.reveal", "audit.index"},
+                  "results.version", "ceremony.index", "ceremony.reveal", "audit.index", "jobs.show"},
     "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry",
               "innovations.evidence_open"},
 }

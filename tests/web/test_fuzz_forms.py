@@ -331,6 +331,8 @@ class World:
             Route("setup.remove_category_", "organiser",
                   {**competition, "category_id": self.spare_category.id}, {}),
             Route("setup.remove_award_", "organiser", {**competition, "award_id": self.spare_award.id}, {}),
+            Route("schedule.update", "organiser", competition,
+                  {"close_submissions": TICK, "reminder_days": WHOLE}),
         ]
 
     def _judging_routes(self) -> list[Route]:
@@ -389,6 +391,11 @@ class World:
                   {"user_id": self.guest.id, "membership_id": self.guest.memberships[0].id}, {}),
             Route("people.set_active", "organiser", {"user_id": self.guest.id}, {"active": choice("0", "1")}),
             Route("auth.logout", "operator", {}, {}),
+            # Each accepted request draws a PDF (the job runs at once in tests): last, so that no
+            # other person's session waits a minute behind it and is noted on a refused request.
+            Route("ceremony.start_document", "sealed_organiser",
+                  {"competition_id": self.sealed.competition.id, "award_id": self.sealed.award.id,
+                   "document": "run_sheet"}, {}),
         ]
 
 

@@ -35,6 +35,10 @@
     };
     request.upload.onload = function () { show(100, checking); };
     request.onload = function () {
+      if (request.responseURL && request.responseURL.indexOf("/jobs/") !== -1) {
+        window.location.assign(request.responseURL);  // a large file: its job's page follows it
+        return;
+      }
       var page = new DOMParser().parseFromString(request.responseText, "text/html");
       var result = page.getElementById("import-result");
       var target = document.getElementById("import-result");

@@ -1,0 +1,104 @@
+"""A job's page: how far it got, what came of it, and why it failed; its progress as JSON for the
+page's script to poll; and the file it made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from competition.competitions.manage import organised_competition
+from competition.errors import AnugerahError
+from competition.extensions import db
+from competition.jobs.runner import live_progress, stored_file
+from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule
+from competition.models import Job
+from competition.policy import can_see_job
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+# What the schedule does by itself, set on the competition's set-up page.
+schedule_bp = Blueprint("schedule", __name__, url_prefix="/manage")
+
+
+def _seen_job(job_id: int) -> Job:
+    """A job the signed-in person may see (:func:`~competition.policy.can_see_job`); anyone else
+    is told nothing of it: 404."""
+    job = db.session.get(Job, job_id)
+    if not can_see_job(current_user, job):
+        abort(404)
+    assert job is not None
+    return job
+
+
+def job_state(job: Job) -> dict[str, Any]:
+    done, total = live_progress(job)
+    percent = 100 if job.status == "done" else (min(100, done * 100 // total) if total else 0)
+    return {"status": job.status, "done": done, "total": total, "percent": percent,
+            "finished": job.status in ("done", "failed")}
+
+
+@bp.get("/<int:job_id>")
+@login_required
+def show(job_id: int) -> str:
+    job = _seen_job(job_id)
+    return render_template("jobs/show.html", job=job, state=job_state(job),
+                           has_file=stored_file(job) is not None)
+
+
+@bp.get("/<int:job_id>/progress.json")
+@login_required
+def progress(job_id: int) -> Response:
+    """What the page's script polls; when the job has ended the script reloads the page."""
+    job = _seen_job(job_id)
+    response = jsonify({**job_state(job), "page": url_for("jobs.show", job_id=job.id)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:job_id>/download")
+@login_required
+def download(job_id: int) -> Response:
+    job = _seen_job(job_id)
+    path = stored_file(job)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=job.media_type or "application/octet-stream", as_attachment=True,
+                     download_name=job.file_name or path.name)
+
+
+class ScheduleForm(FlaskForm):
+    close_submissions = BooleanField(_l("Close submissions by themselves at the submission deadline"))
+    reminder_days = IntegerField(
+        _l("Remind OPDs this many days before the deadline"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_REMINDER_DAYS,
+                                            message=_l("a whole number of days from 1 to 60"))])
+
+
+@schedule_bp.post("/<int:competition_id>/setup/schedule/automatic")
+@login_required
+def update(competition_id: int) -> Response:
+    """Let the schedule close submissions at the deadline, and remind OPDs N days before it."""
+    competition = organised_competition(competition_id)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        for field, problems in form.errors.items():
+            label = getattr(form, field).label.text if hasattr(form, field) else field
+            for problem in problems:
+                flash(f"{label}: {problem}", "danger")
+    else:
+        try:
+            set_schedule(competition, current_user, close_submissions=bool(form.close_submissions.data),
+                         reminder_days=form.reminder_days.data)
+        except AnugerahError as error:
+            for problem in getattr(error, "problems", None) or [str(error)]:
+                flash(problem, "danger")
+        else:
+            flash(_("Saved: what the schedule does by itself."), "success")
+    return redirect(url_for("setup.overview", competition_id=competition.id, _anchor="schedule"))
