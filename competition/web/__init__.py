@@ -60,25 +60,11 @@ def register_blueprints(app: Flask) -> None:
             separated_by, compared, key, heaviest=heaviest, locale=str(get_locale() or "id"),
             timezone=app.config["DISPLAY_TIMEZONE"]),
         "tie_words")
-    app.register_blueprint(public_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(innovations_bp)
-    app.register_blueprint(verification_bp)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(people_bp)
-    app.register_blueprint(tokens_bp)
-    app.register_blueprint(setup_bp)
-    app.register_blueprint(results_bp)
-    app.register_blueprint(ceremony_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(panels_bp)
-    app.register_blueprint(scoring_bp)
-    app.register_blueprint(audit_bp)
+    for blueprint in (public_bp, health_bp, auth_bp, innovations_bp, verification_bp, notifications_bp,
+                      people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
+                      scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp):
+        app.register_blueprint(blueprint)
     init_api(app, [competitions_api, innovations_api])
-    app.register_blueprint(api_docs_bp)
-    app.register_blueprint(jobs_bp)
-    app.register_blueprint(schedule_bp)
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;
