@@ -19,7 +19,7 @@ from competition import create_app
 from competition.audit.chain import CHAIN_COLUMNS
 from competition.entries.evidence import add_evidence_file
 from competition.extensions import db
-from competition.models import Entry, Membership, User
+from competition.models import Competition, Entry, Membership, ResultSet, Score, User
 
 PDF = b"%PDF-1.4\n% a page of evidence\n" + bytes(range(256)) * 4
 
@@ -72,3 +72,17 @@ def archive_contents(path: Path) -> tuple[dict[str, list[dict[str, Any]]], list[
                 rows = [{k: v for k, v in row.items() if k not in (*CHAIN_COLUMNS, "id")} for row in rows]
             tables[name] = rows
     return tables, manifest["evidence"]
+
+
+def typed_values() -> list[object]:
+    """Values of every kind of column of competition 1: moments, dates, floats, JSON, booleans."""
+    competition = db.session.get(Competition, 1)
+    assert competition is not None
+    result_set = db.session.scalar(select(ResultSet).where(ResultSet.competition_id == 1))
+    assert result_set is not None
+    scores = db.session.execute(select(Score.id, Score.value, Score.updated_at).order_by(Score.id)).all()
+    entries = db.session.execute(
+        select(Entry.id, Entry.trial_started_on, Entry.anggaran_rupiah, Entry.submitted_at)
+        .where(Entry.competition_id == 1).order_by(Entry.id)).all()
+    return [competition.submission_opens_at, competition.bands, competition.one_award_per_organisation,
+            result_set.inputs, result_set.results, result_set.sealed_at, scores, entries]

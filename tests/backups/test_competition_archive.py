@@ -17,9 +17,8 @@ from sqlalchemy import func, select
 from competition.backups.archive import ArchiveRefused, decode
 from competition.backups.operations import import_competition
 from competition.extensions import db
-from competition.models import Competition, Entry, Evidence, ResultSet, Score, User
-from tests.backups.helpers import PDF, add_evidence_to_demo, archive_contents, other_app, run
-from tests.conftest import create_database, drop_database
+from competition.models import Competition, Entry, Evidence, User
+from tests.backups.helpers import PDF, add_evidence_to_demo, archive_contents, run, typed_values
 
 
 def rewrite(source: Path, target: Path, change: dict[str, bytes | None]) -> None:
@@ -35,33 +34,18 @@ def rewrite(source: Path, target: Path, change: dict[str, bytes | None]) -> None
 
 
 @pytest.fixture
-def exported(demo_app, tmp_path):
-    """The demo's current competition (2, with an uploaded PDF) and last year's (1), exported."""
-    sha256 = add_evidence_to_demo()
-    paths = []
-    for competition_id in (1, 2):
-        path = tmp_path / f"competition-{competition_id}.zip"
-        result = run(demo_app, "export-competition", str(competition_id), str(path))
-        assert result.exit_code == 0, result.output
-        paths.append(path)
-    return paths, sha256
-
-
-@pytest.fixture
-def target(tmp_path):
-    url = create_database("target", tmp_path)
-    with other_app(url, tmp_path / "target-evidence") as app:
-        yield app
-    drop_database(url)
+def target(app):
+    """An empty database to import into, with an evidence folder of its own."""
+    return app
 
 
 def test_a_round_trip_keeps_every_row_and_file_and_the_chains_and_seals_verify(exported, target, tmp_path):
-    (first, second), sha256 = exported
+    first, second, sha256 = exported.first, exported.second, exported.sha256
     for path in (first, second):
         result = run(target, "import-competition", str(path))
         assert result.exit_code == 0, result.output
     assert "already here: 1 region" in result.output   # the second shares the first's region
-    assert (tmp_path / "target-evidence" / sha256[:2] / sha256).read_bytes() == PDF
+    assert (tmp_path / "evidence" / sha256[:2] / sha256).read_bytes() == PDF
     for competition_id, path in ((1, first), (2, second)):
         again = tmp_path / f"again-{competition_id}.zip"
         assert run(target, "export-competition", str(competition_id), str(again)).exit_code == 0
@@ -76,28 +60,13 @@ def test_a_round_trip_keeps_every_row_and_file_and_the_chains_and_seals_verify(e
     assert sealed.exit_code == 0 and "Version 1 verifies" in sealed.output, sealed.output
 
 
-def typed_values() -> list[object]:
-    """Values of every kind of column of competition 1: moments, dates, floats, JSON, booleans."""
-    competition = db.session.get(Competition, 1)
-    assert competition is not None
-    result_set = db.session.scalar(select(ResultSet).where(ResultSet.competition_id == 1))
-    assert result_set is not None
-    scores = db.session.execute(select(Score.id, Score.value, Score.updated_at).order_by(Score.id)).all()
-    entries = db.session.execute(
-        select(Entry.id, Entry.trial_started_on, Entry.anggaran_rupiah, Entry.submitted_at)
-        .where(Entry.competition_id == 1).order_by(Entry.id)).all()
-    return [competition.submission_opens_at, competition.bands, competition.one_award_per_organisation,
-            result_set.inputs, result_set.results, result_set.sealed_at, scores, entries]
-
-
-def test_types_come_back_exactly(exported, demo_app, target):
-    (first, _), _ = exported
+def test_types_come_back_exactly(exported, target):
+    first = exported.first
     with zipfile.ZipFile(first) as archive:
         competition = json.loads(archive.read("tables/competition.json"))
     row = dict(zip(competition["columns"], competition["rows"][0], strict=True))
     assert row["submission_opens_at"].endswith("+00:00")   # a moment keeps its time zone
-    with demo_app.app_context():
-        source = typed_values()
+    source = exported.typed
     assert run(target, "import-competition", str(first)).exit_code == 0
     imported = typed_values()
     assert imported == source
@@ -141,7 +110,7 @@ def refused(app, path: Path, *words: str) -> None:
 
 
 def test_a_damaged_archive_is_refused(exported, target, tmp_path):
-    (first, _), _ = exported
+    first = exported.first
     cut = tmp_path / "cut.zip"
     cut.write_bytes(first.read_bytes()[: first.stat().st_size // 2])
     refused(target, cut, "not a readable zip archive")
@@ -159,11 +128,11 @@ def test_a_damaged_archive_is_refused(exported, target, tmp_path):
 
 
 def test_a_file_or_table_that_does_not_match_its_hash_is_refused(exported, target, tmp_path):
-    (_, second), sha256 = exported
+    second, sha256 = exported.second, exported.sha256
     swapped = tmp_path / "swapped.zip"
     rewrite(second, swapped, {f"evidence/{sha256}": PDF + b"changed"})
     refused(target, swapped, f"evidence/{sha256}", "SHA-256")
-    assert not (tmp_path / "target-evidence" / sha256[:2] / sha256).exists()
+    assert not (tmp_path / "evidence" / sha256[:2] / sha256).exists()
     with zipfile.ZipFile(second) as archive:
         entries = json.loads(archive.read("tables/entry.json"))
     entries["rows"][0][entries["columns"].index("title")] = "Judul lain"
@@ -175,7 +144,7 @@ def test_a_file_or_table_that_does_not_match_its_hash_is_refused(exported, targe
 def test_an_edited_audit_row_is_refused_even_with_the_tables_hash_updated(exported, target, tmp_path):
     import hashlib
 
-    (first, _), _ = exported
+    first = exported.first
     with zipfile.ZipFile(first) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         events = json.loads(archive.read("tables/entry_event.json"))
@@ -188,7 +157,7 @@ def test_an_edited_audit_row_is_refused_even_with_the_tables_hash_updated(export
 
 
 def test_an_unknown_format_version_is_refused(exported, target, tmp_path):
-    (first, _), _ = exported
+    first = exported.first
     with zipfile.ZipFile(first) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     manifest["format_version"] = 99
@@ -197,17 +166,20 @@ def test_an_unknown_format_version_is_refused(exported, target, tmp_path):
     refused(target, future, "format version 99")
 
 
-def test_rows_that_would_collide_are_refused(exported, demo_app, target, tmp_path):
-    (first, _), _ = exported
-    refused(demo_app, first, "collide", "competition: 1 id(s) taken")
-    with target.app_context():   # an account with the same id but another e-mail
-        db.session.add(User(id=1, email="lain@contoh.id", name="Lain", password_hash="!"))
-        db.session.commit()
-        refused(target, first, "collide", "user_account 1 is lain@contoh.id here")
+def test_rows_that_would_collide_are_refused(exported, target):
+    first = exported.first
+    assert run(target, "import-competition", str(first)).exit_code == 0
+    refused(target, first, "collide", "competition: 1 id(s) taken")
+
+
+def test_an_account_with_the_id_of_another_is_refused(exported, target):
+    db.session.add(User(id=1, email="lain@contoh.id", name="Lain", password_hash="!"))
+    db.session.commit()
+    refused(target, exported.first, "collide", "user_account 1 is lain@contoh.id here")
 
 
 def test_an_import_that_fails_late_leaves_nothing(exported, target, monkeypatch):
-    (_, second), _ = exported
+    second = exported.second
 
     def broken_copy(*args, **kwargs):
         raise OSError("disk full")
