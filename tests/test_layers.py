@@ -31,7 +31,7 @@ LAYERS = [
                                 "competition/results/standings.py",
                                 "competition/ceremony/documents.py", "competition/demo/loader.py",
                                 "competition/demo/timeline.py", "competition/demo/__init__.py",
-                                "competition/backups/archive.py"]),
+                                "competition/backups/archive.py", "competition/backups/database.py"]),
     ("views and commands", ["competition/*/views.py", "competition/*/*_views.py", "competition/*/cli.py",
                             "competition/competitions/manage.py", "competition/competitions/diagram.py",
                             "competition/monitoring/charts.py", "competition/entries/actions.py",

@@ -58,7 +58,7 @@ ADMINISTRATOR_COMMANDS = {
     "competition create", "mail send", "mail remind", "results compute", "results verify",
     "results history", "results export", "results certificates", "judging progress",
     "judging import-scores", "serve", "audit verify",
-    "export-competition", "import-competition",
+    "export-competition", "import-competition", "backup", "restore",
 }
 
 

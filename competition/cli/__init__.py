@@ -32,7 +32,8 @@ def register_commands(app: Flask) -> None:
                     competitions.competition_group, entries.entry_group, judging.judging_group,
                     results.results_group, notifications.mail_group, serve_command,
                     audit.audit_group, backups.export_competition_command,
-                    backups.import_competition_command):
+                    backups.import_competition_command, backups.backup_command,
+                    backups.restore_command):
         _refusals_as_command_errors(command)
         app.cli.add_command(command)
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from competition.backups.archive import ArchiveRefused, decode
 from competition.backups.operations import import_competition
 from competition.extensions import db
-from competition.models import Competition, Entry, Evidence, User
+from competition.models import Category, Competition, Entry, Evidence, User
 from tests.backups.helpers import PDF, add_evidence_to_demo, archive_contents, run, typed_values
 
 
@@ -56,6 +56,8 @@ def test_a_round_trip_keeps_every_row_and_file_and_the_chains_and_seals_verify(e
                                                      .where(Entry.competition_id == 2)) > 0
     audit = run(target, "audit", "verify")
     assert audit.exit_code == 0 and audit.output.endswith("OK\n"), audit.output
+    db.session.add(Category(competition_id=2, name="Baru setelah impor"))   # the ids go on after the imported
+    db.session.commit()
     sealed = run(target, "results", "verify", "1")
     assert sealed.exit_code == 0 and "Version 1 verifies" in sealed.output, sealed.output
 
