@@ -35,6 +35,7 @@ from competition.backups.archive import (
     dumps,
     encode,
     read_archive,
+    sha256_of_file,
     write_archive,
 )
 from competition.backups.queries import (
@@ -308,7 +309,7 @@ def import_competition(path: Path) -> ArchiveSummary:
             _append_audit_rows(name, rows[name])
         for sha256, size in files:
             target = evidence_path(sha256)
-            if not target.is_file():
+            if not (target.is_file() and sha256_of_file(target) == sha256):   # absent, or damaged here
                 reader.copy_file(f"evidence/{sha256}", sha256, size, target)
     competition = rows["competition"][0]
     return ArchiveSummary(competition["id"], competition["name"],
