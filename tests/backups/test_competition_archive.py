@@ -204,3 +204,13 @@ def test_an_export_is_written_whole_or_not_at_all(demo_app, tmp_path):
     assert result.exit_code == 1 and "evidence file(s) are missing" in result.output
     assert target.read_bytes() == b"the archive of last week"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export.zip")] == []
+
+
+def test_an_evidence_file_damaged_in_the_destination_is_replaced(exported, target, tmp_path):
+    sha256 = exported.sha256
+    damaged = tmp_path / "evidence" / sha256[:2] / sha256
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"not the file")
+    result = run(target, "import-competition", str(exported.second))
+    assert result.exit_code == 0, result.output
+    assert damaged.read_bytes() == PDF
