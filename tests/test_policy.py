@@ -65,6 +65,7 @@ ADMINISTRATOR_COMMANDS = {
     # For the account named by e-mail, at the server; the OpenAPI document, as /api/v1/openapi.json.
     "tokens create", "tokens list", "tokens revoke",
     "openapi print", "openapi write", "openapi list-config-prefixes",
+    "export-competition", "import-competition", "backup", "restore",
 }
 
 

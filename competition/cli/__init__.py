@@ -16,6 +16,7 @@ from workflows import WorkflowError
 
 def register_commands(app: Flask) -> None:
     from competition.audit import cli as audit
+    from competition.backups import cli as backups
     from competition.ceremony import cli as ceremony  # noqa: F401  (adds its commands to "results")
     from competition.cli.serve import serve_command
     from competition.competitions import cli as competitions
@@ -32,7 +33,9 @@ def register_commands(app: Flask) -> None:
                     competitions.workflow_group, competitions.status_command,
                     competitions.competition_group, entries.entry_group, judging.judging_group,
                     results.results_group, notifications.mail_group, serve_command,
-                    audit.audit_group, token_cli.tokens_group, jobs.jobs_group, jobs.worker_command):
+                    audit.audit_group, token_cli.tokens_group, jobs.jobs_group, jobs.worker_command,
+                    backups.export_competition_command, backups.import_competition_command,
+                    backups.backup_command, backups.restore_command):
         _refusals_as_command_errors(command)
         app.cli.add_command(command)
 
