@@ -92,6 +92,10 @@ EXCLUDED: dict[str, str] = {
     "outbox_message": "the e-mail queue has no link to a competition (recipient, subject, body) and "
                       "belongs to the server that sends it; an import must not send a competition's "
                       "mail again",
+    "api_token": "a personal API token is a credential of its owner on this server, like a password; "
+                 "on another server its owner makes a new one",
+    "job": "a background job is work this server did or is doing, with its files in this server's "
+           "instance folder; what a finished job changed is in the rows it wrote",
 }
 
 
