@@ -53,8 +53,10 @@ serve: translations
 	$(FLASK) db upgrade
 	PORT=$${PORT:-8000} $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# One pytest-xdist worker per core (-n auto); --dist loadgroup keeps the tests marked
+# xdist_group("name") on one worker, where they share what a module builds once.
 test: translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -46,12 +46,20 @@ needs_pdf = pytest.mark.skipif(
     reason="WeasyPrint cannot load Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 (.ci/run does)")
 
 
+def server_database_name(name_hint: str) -> str:
+    """A new database name on the test server, unique and naming the pytest-xdist worker (gw0,
+    gw1, ...; "main" without workers), so parallel runs never meet and leftovers tell whose they are."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"anugerah_test_{name_hint}_{worker}_{uuid.uuid4().hex[:10]}"
+
+
 def create_database(name_hint: str, tmp_dir: Path) -> str:
-    """An empty database of the kind under test; returns its URL."""
+    """An empty database of the kind under test; returns its URL. (``tmp_dir`` is the test's or
+    the worker's own folder, so SQLite files of parallel workers never meet either.)"""
     if SERVER_URL is None:
         return f"sqlite:///{tmp_dir / (name_hint + '.db')}"
     server = make_url(database_url(SERVER_URL))
-    name = f"anugerah_test_{name_hint}_{uuid.uuid4().hex[:10]}"
+    name = server_database_name(name_hint)
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -208,7 +216,7 @@ def copy_database(template_url: str, name_hint: str, tmp_dir: Path) -> str:
             source.backup(copy)
         return f"sqlite:///{target}"
     server = make_url(database_url(SERVER_URL))
-    name = f"anugerah_test_{name_hint}_{uuid.uuid4().hex[:10]}"
+    name = server_database_name(name_hint)
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template_url).database}"'))
