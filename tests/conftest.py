@@ -143,19 +143,25 @@ def app(_shared_app: Flask, tmp_path: Path) -> Iterator[Flask]:
         app.config.update(settings)
 
 
+# Every sequence of the schema back to its start, as TRUNCATE ... RESTART IDENTITY would.
+RESTART_SEQUENCES = text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+    "FROM pg_sequences WHERE schemaname = current_schema()")
+
+
 def empty_tables(*, dispose: bool = True) -> None:
     """Remove every row of the current app's database and (unless told not to) close its
-    connections. The audit tables refuse that (competition.audit.models): their triggers are
-    taken away meanwhile, in the same transaction."""
+    connections; ids start at 1 again. The audit tables refuse that (competition.audit.models):
+    their triggers are taken away meanwhile, in the same transaction. DELETE rather than TRUNCATE
+    on PostgreSQL too: a test leaves few rows, and TRUNCATE of every table (new files for each) took
+    about 0.5 s after each test on a busy machine, DELETE of them about 0.02 s."""
     db.session.remove()
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection, audit_guards_lifted(connection):
+        for table in tables:
+            connection.execute(table.delete())
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+            connection.execute(RESTART_SEQUENCES)
     if dispose:
         db.engine.dispose()
 
