@@ -59,8 +59,10 @@ serve: translations
 worker: translations
 	$(FLASK) worker
 
+# One pytest-xdist worker per core (-n auto); --dist loadgroup keeps the tests marked
+# xdist_group("name") on one worker, where they share what a module builds once.
 test: translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -33,7 +34,9 @@ def select_timezone() -> str:
 
 
 def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
-    """Compile every messages.po that is newer than its messages.mo; returns what was compiled."""
+    """Compile every messages.po that is newer than its messages.mo; returns what was compiled.
+    Each messages.mo is written beside it under a name of this process's and then renamed into
+    place, so processes compiling at once (parallel test workers) never read a half-written one."""
     compiled = []
     for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
         mo_path = po_path.with_suffix(".mo")
@@ -41,7 +44,9 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as mo_file:
+        partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        os.replace(partial, mo_path)
         compiled.append(mo_path)
     return compiled
