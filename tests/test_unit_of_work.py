@@ -143,8 +143,8 @@ def test_a_concurrent_save_never_loses_a_cleared_value(jury, app, tabs):
     url = db.engine.url.render_as_string(hide_password=False)
     check = scoring._check_judge_may_score
 
-    def the_other_tab_saves_first(assignment, judge):
-        check(assignment, judge)
+    def the_other_tab_saves_first(assignment, judge, *rest):
+        check(assignment, judge, *rest)
         other = create_engine(url)
         with other.begin() as connection:   # commits before this save writes
             connection.execute(text(
