@@ -13,5 +13,5 @@ KINDS = (
     "round.added", "round.changed", "criterion.added", "criterion.removed",
     "award.added", "award.removed", "rules.changed", "tie.decided",
     "panel.created", "assignment.added", "assignments.planned", "conflict.declared",
-    "scores.draft_saved", "results.sealed", "api_token.created", "api_token.revoked",
+    "scores.draft_saved", "results.sealed", "api_token.created", "api_token.revoked", "scores.imported",
 )

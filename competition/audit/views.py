@@ -43,6 +43,7 @@ KIND_LABELS = {
     "conflict.declared": _l("Conflict of interest declared"),
     "scores.draft_saved": _l("Draft scores saved"), "results.sealed": _l("Results sealed"),
     "api_token.created": _l("API token created"), "api_token.revoked": _l("API token revoked"),
+    "scores.imported": _l("Scores imported from a file"),
 }
 # The workflow whose transitions name each kind of status change.
 WORKFLOWS = {"entry": "innovation", "competition": "competition", "round": "round", "sheet": "scoring_sheet",

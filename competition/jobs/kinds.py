@@ -115,5 +115,6 @@ def score_import(context: JobContext) -> JobResult:
         raise NotPermitted(t("Only an organiser of the competition may run this job."))
     path = Path(context.params["path"]) if "path" in context.params else uploaded(context)
     report = import_scores(round_, path, confirm=bool(context.params.get("confirm")),
-                           display_name=context.params.get("display_name"), progress=context.progress)
+                           display_name=context.params.get("display_name"), progress=context.progress,
+                           imported_by=context.requested_by)
     return JobResult(summary=report.sentence())

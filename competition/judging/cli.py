@@ -13,6 +13,7 @@ from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.judging.models import REMOVED
 from competition.models import Assignment, Category, Entry
+from competition.policy import is_organiser
 from competition.unit_of_work import runs_its_own_units, unit_of_work
 from workflows import WorkflowError
 
@@ -168,17 +169,23 @@ def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
 @click.argument("round_id", type=ID)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--confirm", is_flag=True, help="Confirm (lock) each judge's scores after saving them.")
+@click.option("--as", "as_email", help="The organiser importing the file (named in the audit log).")
 @runs_its_own_units
-def import_scores_command(round_id: int, file: Path, confirm: bool) -> None:
+def import_scores_command(round_id: int, file: Path, confirm: bool, as_email: str | None) -> None:
     """Record scores from a CSV or XLSX file with columns entry_id, judge, criterion, value,
     comment (the judge by e-mail, the criterion by name), as judges hand in scoring forms. Every
-    row is checked first; when any row is bad nothing is saved. Runs as a job, here and now."""
+    row is checked first; when any row is bad nothing is saved. Runs as a job, here and now. The
+    audit log names who imported it: the organiser given with --as, or else the administrator."""
     from competition.jobs.runner import enqueue, run_job
     from competition.models import Job
 
     with unit_of_work():
         round_ = get_round(round_id)
-        job = enqueue("score_import", competition=round_.competition, start=False,
+        importer = get_user(as_email) if as_email else None
+        if importer is not None and not is_organiser(importer, round_.competition):
+            raise click.ClickException(f"{as_email} is not an organiser of {round_.competition.name}: "
+                                       "nothing was saved")
+        job = enqueue("score_import", competition=round_.competition, start=False, by=importer,
                       params={"round_id": round_id, "path": str(file.resolve()), "confirm": confirm,
                               "display_name": file.name})
         job_id = job.id

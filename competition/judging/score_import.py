@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from competition.audit.operations import record
 from competition.documents.inputs import read_decimal, read_whole_number
 from competition.documents.spreadsheets import read_table
 from competition.errors import AnugerahError, InvalidInput
 from competition.judging.scoring import confirm_scores, save_scores, value_problem
-from competition.models import Assignment, Round
+from competition.models import Assignment, Round, User
 from competition.unit_of_work import operation
 from workflows import WorkflowError
 
@@ -32,9 +33,12 @@ class ScoreImportReport:
 
 @operation
 def import_scores(round_: Round, path: Path, *, confirm: bool = False, display_name: str | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> ScoreImportReport:
+                  progress: Callable[[int, int], None] | None = None,
+                  imported_by: User | None = None) -> ScoreImportReport:
     """Record scores from a CSV or XLSX file with columns entry_id, judge (e-mail), criterion
-    (name), value and comment. ``progress(done, total)`` hears of each judge's sheet saved.
+    (name), value and comment. ``progress(done, total)`` hears of each judge's sheet saved. Each
+    sheet is saved (and confirmed) as its judge's; one audit row names who imported the file
+    (``imported_by``; nobody for the server's administrator), the file and what it saved.
 
     :raises InvalidInput: naming every bad row by its number and field; nothing is saved.
     """
@@ -78,4 +82,7 @@ def import_scores(round_: Round, path: Path, *, confirm: bool = False, display_n
                                f"{error}") from error
         if progress is not None:
             progress(done, len(sheets))
+    record("scores.imported", imported_by, competition=round_.competition, subject=round_,
+           details={"file": name, "round": round_.name, "sheets": len(sheets), "scores": saved,
+                    "confirmed": confirmed})
     return ScoreImportReport(saved=saved, sheets=len(sheets), confirmed=confirmed)

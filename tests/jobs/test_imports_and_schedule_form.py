@@ -72,3 +72,49 @@ def test_the_organiser_sets_what_the_schedule_does_on_the_set_up_page(client, ap
             in page(response))
     db.session.refresh(competition)
     assert (competition.close_submissions_on_schedule, competition.reminder_days) == (True, 7)
+
+
+def _one_sheet(jury, tmp_path: Path) -> Path:
+    path = tmp_path / "nilai.csv"
+    path.write_text("entry_id,judge,criterion,value\n"
+                    f"{jury.sehat.id},{jury.judge.email},Kebaharuan,80\n"
+                    f"{jury.sehat.id},{jury.judge.email},Regulasi,2\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_names_who_imported_it_in_the_audit_log(app, runner, tmp_path: Path):
+    """Before, each imported confirmation read as made by the judge, with no trace of who imported
+    the file. Now one audit row names the importer (--as), the file and what it saved."""
+    from competition.models import AuditEvent
+
+    jury = Jury()
+    organiser = jury.organiser
+    sheet = str(_one_sheet(jury, tmp_path))
+    result = runner.invoke(args=["judging", "import-scores", str(jury.round.id), sheet, "--confirm",
+                                 "--as", organiser.email])
+    assert result.exit_code == 0, result.output
+    [row] = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "scores.imported")).all()
+    assert (row.actor_id, row.competition_id) == (organiser.id, jury.competition.id)
+    assert row.details == {"file": "nilai.csv", "round": "Penilaian dokumen", "sheets": 1, "scores": 2,
+                           "confirmed": 1}
+    assert db.session.scalar(select(Job.requested_by_id)) == organiser.id
+
+
+def test_an_import_as_someone_who_does_not_organise_the_round_saves_nothing(app, runner, tmp_path: Path):
+    jury = Jury()
+    sheet = str(_one_sheet(jury, tmp_path))
+    result = runner.invoke(args=["judging", "import-scores", str(jury.round.id), sheet,
+                                 "--as", jury.judge.email])
+    assert result.exit_code == 1 and "organiser" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Score)) == 0
+
+
+def test_an_import_without_as_is_logged_as_the_administrators(app, runner, tmp_path: Path):
+    from competition.models import AuditEvent
+
+    jury = Jury()
+    sheet = str(_one_sheet(jury, tmp_path))
+    result = runner.invoke(args=["judging", "import-scores", str(jury.round.id), sheet])
+    assert result.exit_code == 0, result.output
+    [row] = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "scores.imported")).all()
+    assert row.actor_id is None and row.details["sheets"] == 1
