@@ -99,6 +99,22 @@ def workers_of(master: int) -> list[int]:
     return sorted(found)
 
 
+def serve(started: list[subprocess.Popen[bytes]], url: str, work: Path, log: str,
+          workers: int) -> tuple[int, int, list[int]]:
+    """The app under gunicorn on ``url``'s database, answering: its port, its master's pid and
+    its workers' pids."""
+    env = {
+        "ANUGERAH_DATABASE_URL": url,
+        "ANUGERAH_SECRET_KEY": "faults-secret",
+        "ANUGERAH_INSTANCE_PATH": str(work / "instance"),
+    }
+    port = free_port()
+    gunicorn(started, "wsgi:app", port, workers, env, work / log)
+    wait_ready(port)
+    master = started[0].pid
+    return port, master, workers_of(master)
+
+
 def confirmations(url: str) -> int:
     from sqlalchemy import create_engine, text
 
@@ -136,17 +152,8 @@ def worker_killed(settings: Settings, work: Path) -> bool:
         _admin(f'CREATE DATABASE "{prefix}"')
         url = _url(prefix)
         seeded = prepare_at(settings, url)
-        env = {
-            "ANUGERAH_DATABASE_URL": url,
-            "ANUGERAH_SECRET_KEY": "faults-secret",
-            "ANUGERAH_INSTANCE_PATH": str(work / "instance"),
-        }
         with processes() as started:
-            port = free_port()
-            gunicorn(started, "wsgi:app", port, settings.workers, env, work / "kill.log")
-            wait_ready(port)
-            master = started[0].pid
-            before = workers_of(master)
+            port, master, before = serve(started, url, work, "kill.log", settings.workers)
             event: dict[str, float] = {}
 
             def kill_one() -> None:
@@ -275,17 +282,8 @@ def database_restarted(settings: Settings, work: Path, down: float) -> bool:
         url = server.rsplit("/", 1)[0] + "/anugerah_faults"
         _create(server, "anugerah_faults")
         seeded = prepare_at(settings, url)
-        env = {
-            "ANUGERAH_DATABASE_URL": url,
-            "ANUGERAH_SECRET_KEY": "faults-secret",
-            "ANUGERAH_INSTANCE_PATH": str(work / "instance"),
-        }
         with processes() as started:
-            port = free_port()
-            gunicorn(started, "wsgi:app", port, settings.workers, env, work / "restart.log")
-            wait_ready(port)
-            master = started[0].pid
-            before = workers_of(master)
+            port, master, before = serve(started, url, work, "restart.log", settings.workers)
             event: dict[str, float] = {}
 
             def restart() -> None:

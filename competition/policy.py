@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import object_session
 
 from competition.errors import NotPermitted
@@ -146,25 +146,13 @@ def can_view_entry(user: User, entry: Entry) -> bool:
     return False
 
 
-def own_organisations(user: User) -> set[int]:
-    """The organisations whose entries ``user`` works for: their own and every one below it."""
-    if user.organisation is None:
-        return set()
-    region_id = user.organisation.region_id
-    parents: dict[int, int | None] = {
-        row[0]: row[1] for row in db.session.execute(select(Organisation.id, Organisation.parent_id)
-                                                     .where(Organisation.region_id == region_id))}
-    own: set[int] = set()
-    for organisation_id in parents:
-        current: int | None = organisation_id
-        seen: set[int] = set()
-        while current is not None and current not in seen:
-            if current == user.organisation_id:
-                own.add(organisation_id)
-                break
-            seen.add(current)
-            current = parents.get(current)
-    return own
+def organisations_below(organisation: Organisation) -> Select[tuple[int]]:
+    """The ids of the organisations below ``organisation``, however deep (UNION, not UNION ALL: a
+    loop in the tree ends the walk, as it ends Organisation.lineage_ids)."""
+    below = select(Organisation.id).where(Organisation.parent_id == organisation.id).cte(
+        "below", recursive=True)
+    below = below.union(select(Organisation.id).join(below, Organisation.parent_id == below.c.id))
+    return select(below.c.id)
 
 
 def viewable_entries(user: User, competition: Competition) -> ColumnElement[bool]:
@@ -172,7 +160,9 @@ def viewable_entries(user: User, competition: Competition) -> ColumnElement[bool
     roles = roles_in(user, competition)
     seen: list[ColumnElement[bool]] = []
     if "submitter" in roles:
-        seen.append(Entry.organisation_id.in_(sorted(own_organisations(user))))
+        if user.organisation is not None:   # the OPD's own entries and those of every unit below it
+            seen.append(or_(Entry.organisation_id == user.organisation.id,
+                            Entry.organisation_id.in_(organisations_below(user.organisation))))
     if roles & {"organiser", "verifier"}:
         seen.append(or_(Entry.status != "draft", Entry.submitted_at.is_not(None)))
     return or_(*seen) if seen else false()
@@ -360,13 +350,8 @@ def without_conflict(judge: User) -> ColumnElement[bool]:
                                                    ConflictOfInterest.judge_id == judge.id).exists()
     if judge.organisation is None:
         return ~declared
-    # The organisations below the judge's, however deep (UNION, not UNION ALL: a loop in the
-    # tree ends the walk, as it ends Organisation.lineage_ids).
-    below = select(Organisation.id).where(Organisation.parent_id == judge.organisation.id).cte(
-        "below_judge", recursive=True)
-    below = below.union(select(Organisation.id).join(below, Organisation.parent_id == below.c.id))
     return and_(~declared, Entry.organisation_id.not_in(judge.organisation.lineage_ids()),
-                Entry.organisation_id.not_in(select(below.c.id)))
+                Entry.organisation_id.not_in(organisations_below(judge.organisation)))
 
 
 def can_score(judge: User, assignment: Assignment,

@@ -7,6 +7,7 @@ from typing import Any
 from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from competition.api import blueprint, needs
 from competition.api.schemas import PageArgs, page_of
@@ -47,6 +48,8 @@ def competitions(page: dict[str, int]) -> dict[str, Any]:
     """The competitions in which the user holds a role, newest first."""
     total = db.session.scalar(select(func.count()).select_from(Competition).where(taking_part(current_user)))
     items = db.session.scalars(select(Competition).where(taking_part(current_user))
+                               .options(selectinload(Competition.region),
+                                        selectinload(Competition.categories))
                                .order_by(Competition.year.desc(), Competition.id.desc())
                                .limit(page["per_page"]).offset((page["page"] - 1) * page["per_page"]))
     return {"items": list(items), "total": total, **page}

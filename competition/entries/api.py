@@ -9,6 +9,7 @@ from flask import request
 from flask_login import current_user
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from competition.api import blueprint, needs
@@ -28,7 +29,22 @@ bp = blueprint("api_innovations", __name__, "Innovations: listing, reading, upda
                "workflow triggers and history.")
 
 
-class InnovationOut(Schema):
+class InnovationTexts(Schema):
+    """An innovation's texts and choices, as read and as changed (the service checks each value)."""
+
+    inisiator = fields.String()
+    tahapan = fields.String()
+    jenis = fields.String()
+    bentuk = fields.String()
+    urusan = fields.String()
+    urusan_terkait = fields.String()
+    rancang_bangun = fields.String()
+    tujuan = fields.String()
+    manfaat = fields.String()
+    hasil = fields.String()
+
+
+class InnovationOut(InnovationTexts):
     id = fields.Integer(required=True)
     competition_id = fields.Integer(required=True)
     organisation_id = fields.Integer(required=True)
@@ -37,18 +53,8 @@ class InnovationOut(Schema):
     title = fields.String(required=True)
     status = fields.String(required=True)
     version = fields.Integer(required=True, metadata={"description": "Send it back in If-Match."})
-    inisiator = fields.String()
-    tahapan = fields.String()
-    jenis = fields.String()
-    bentuk = fields.String()
-    urusan = fields.String()
-    urusan_terkait = fields.String()
     trial_started_on = fields.Date(allow_none=True)
     implemented_on = fields.Date(allow_none=True)
-    rancang_bangun = fields.String()
-    tujuan = fields.String()
-    manfaat = fields.String()
-    hasil = fields.String()
     anggaran_rupiah = fields.Integer(allow_none=True)
     submitted_at = fields.AwareDateTime(allow_none=True)
     updated_at = fields.AwareDateTime()
@@ -64,7 +70,7 @@ class InnovationFilter(PageArgs):
     category_id = fields.Integer(validate=validate.Range(min=1))
 
 
-class InnovationChange(Schema):
+class InnovationChange(InnovationTexts):
     """The fields to change; any left out stay as they are. The service checks each value."""
 
     class Meta:
@@ -72,18 +78,8 @@ class InnovationChange(Schema):
 
     title = fields.String()
     category_id = fields.Integer(allow_none=True)
-    inisiator = fields.String()
-    tahapan = fields.String()
-    jenis = fields.String()
-    bentuk = fields.String()
-    urusan = fields.String()
-    urusan_terkait = fields.String()
     trial_started_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     implemented_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
-    rancang_bangun = fields.String()
-    tujuan = fields.String()
-    manfaat = fields.String()
-    hasil = fields.String()
     anggaran_rupiah = fields.Integer(allow_none=True, validate=validate.Range(min=0))
 
 
@@ -145,7 +141,8 @@ def innovations(query: dict[str, Any], competition_id: int) -> dict[str, Any]:
         if name in query:
             where.append(getattr(Entry, name) == query[name])
     total = db.session.scalar(select(func.count()).select_from(Entry).where(*where))
-    items = db.session.scalars(select(Entry).where(*where).order_by(Entry.id)
+    items = db.session.scalars(select(Entry).where(*where).options(selectinload(Entry.organisation))
+                               .order_by(Entry.id)
                                .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"]))
     return {"items": list(items), "total": total, "page": query["page"], "per_page": query["per_page"]}
 

@@ -35,7 +35,7 @@ class TokenForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    pass
+    """Only the CSRF token, for the button that revokes a token."""
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from competition.extensions import db
-from competition.models import ApiToken, AuditEvent, Entry, EntryEvent
+from competition.models import ApiToken, AuditEvent, Entry, EntryEvent, Membership
 from competition.models.types import utcnow
 from competition.people.tokens import create_token, revoke_token
 from competition.policy import can_view_entry, viewable_entries
 from tests.entries.test_views import Opd, sign_in
-from tests.factories import make_competition, make_entry, make_organisation, make_user
+from tests.factories import make_competition, make_entry, make_organisation, make_region, make_user
 
 
 class Api(Opd):
@@ -267,3 +267,33 @@ def test_tokens_from_the_command_line(app, api, runner):
     assert refused.exit_code == 1 and "no API token" in refused.output
     bad = runner.invoke(args=["tokens", "create", api.operator.email, "--name", "", "--days", "7"])
     assert bad.exit_code == 1 and "name" in bad.output
+
+
+def test_lists_take_the_same_statements_for_few_or_many_items(client, api):
+    """Each listed innovation names its OPD, each competition its region and categories: read
+    with the list, not one by one."""
+    from sqlalchemy import event
+
+    token = bearer(api.token(api.organiser))
+
+    def statements(url: str) -> int:
+        db.session.expire_all()
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url, headers=token).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    url = f"/api/v1/competitions/{api.competition.id}/innovations"
+    statements(url)     # the token's first use of the minute notes the time
+    few = statements(url), statements("/api/v1/competitions")
+    for number in range(6):
+        make_entry(api.competition, make_organisation(api.competition.region, f"Dinas Baru {number}"),
+                   status="submitted", title=f"Baru {number}")
+        other = make_competition(name=f"Lomba {number}", region=make_region(f"Kota Baru {number}"))
+        db.session.add(Membership(user=api.organiser, competition=other, role="verifier"))
+    db.session.commit()
+    assert (statements(url), statements("/api/v1/competitions")) == few
