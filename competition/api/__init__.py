@@ -27,6 +27,7 @@ from flask import Flask, current_app, g, request
 from flask_login import current_user
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
+from marshmallow import Schema
 from werkzeug.wrappers import Response
 
 from competition.api.problems import API_PREFIX, problem
@@ -84,6 +85,27 @@ def needs(scope: str) -> Callable[[F], F]:
         return checked  # type: ignore[return-value]
 
     return decorate
+
+
+def expected_version(version: int, what: str) -> int | Response:
+    """The version named by If-Match for something now at ``version``: 428 without one, 412 when
+    it is not the stored one (``what`` names it in the message)."""
+    sent = request.headers.get("If-Match", "").strip()
+    if not sent:
+        return problem(428, "Precondition Required", f"Send the {what}'s ETag in If-Match.")
+    named = sent.removeprefix("W/").strip('"')
+    if named != str(version):
+        return problem(412, "Precondition Failed",
+                       f"The {what} is at version {version}, not {named}: read it again.",
+                       headers=[("ETag", f'"{version}"')])
+    return version
+
+
+def with_etag(schema: Schema, item: Any, version: int, status: int = 200) -> Response:
+    """``item`` shaped by ``schema``, with its version as the ETag."""
+    response = Response(schema.dumps(item), status, mimetype="application/json")
+    response.headers["ETag"] = f'"{version}"'
+    return response
 
 
 def blueprint(name: str, import_name: str, description: str) -> ApiBlueprint:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 from sqlalchemy import select
 
@@ -13,6 +17,24 @@ from competition.models import Award, Competition, Round, User
 # large for the database is refused by the command line rather than by the database.
 ID = click.IntRange(1, ID_MAX)
 COUNT = click.IntRange(0, WHOLE_NUMBER_MAX)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def json_option(command: F) -> F:
+    """``--json``: the command prints JSON (ids included) instead of text; the callback takes it
+    as ``as_json``."""
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON, ids included, for scripts.")(command)
+
+
+def emit(as_json: bool, data: Any, text: str | Callable[[], str]) -> None:
+    """Print ``data`` as JSON, or ``text`` for people (a callable is asked only then)."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text() if callable(text) else text)
 
 
 def fail(error: Exception) -> click.ClickException:

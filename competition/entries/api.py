@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_login import current_user
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from competition.api import blueprint, needs
+from competition.api import blueprint, expected_version, needs, with_etag
 from competition.api.problems import problem
 from competition.api.schemas import PageArgs, page_of
 from competition.competitions.api import competition_for
@@ -109,23 +108,8 @@ def _entry(entry_id: int) -> Entry:
     return entry
 
 
-def _expected_version(entry: Entry) -> int | Response:
-    """The version named by If-Match: 428 without one, 412 when it is not the stored one."""
-    sent = request.headers.get("If-Match", "").strip()
-    if not sent:
-        return problem(428, "Precondition Required", "Send the innovation's ETag in If-Match.")
-    version = sent.removeprefix("W/").strip('"')
-    if version != str(entry.version):
-        return problem(412, "Precondition Failed",
-                       f"The innovation is at version {entry.version}, not {version}: read it again.",
-                       headers=[("ETag", f'"{entry.version}"')])
-    return entry.version
-
-
 def _answer(entry: Entry, status: int = 200) -> Response:
-    response = Response(InnovationOut().dumps(entry), status, mimetype="application/json")
-    response.headers["ETag"] = f'"{entry.version}"'
-    return response
+    return with_etag(InnovationOut(), entry, entry.version, status)
 
 
 @bp.route("/competitions/<int:competition_id>/innovations")
@@ -161,7 +145,7 @@ def innovation(entry_id: int) -> Response:
 def update_innovation(change: dict[str, Any], entry_id: int) -> Response:
     """Change a draft or returned innovation of the user's OPD. Needs If-Match."""
     entry = _entry(entry_id)
-    expected = _expected_version(entry)
+    expected = expected_version(entry.version, "innovation")
     if isinstance(expected, Response):
         return expected
     try:
@@ -179,7 +163,7 @@ def fire(body: dict[str, Any], entry_id: int) -> Response:
     """Fire a workflow trigger (submit, verify, return, reject, withdraw, …) as the user, with a
     comment where the workflow asks for one. Needs If-Match."""
     entry = _entry(entry_id)
-    expected = _expected_version(entry)
+    expected = expected_version(entry.version, "innovation")
     if isinstance(expected, Response):
         return expected
     try:

@@ -314,7 +314,7 @@ def sign_in(client, person: str, emails: dict[str, str]) -> None:
 # and stores nothing); pages' forms are posted empty.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_innovations.update_innovation": {"title": "Judul baru"}}
-WRITES = ("POST", "PATCH")
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def answer(client, request: Request) -> str:
