@@ -19,6 +19,8 @@ Endpoints live with their feature (``competition/<feature>/api.py``), each on a
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -87,7 +89,7 @@ def needs(scope: str) -> Callable[[F], F]:
     return decorate
 
 
-def expected_version(version: int, what: str) -> int | Response:
+def expected_version(version: int | str, what: str) -> int | str | Response:
     """The version named by If-Match for something now at ``version``: 428 without one, 412 when
     it is not the stored one (``what`` names it in the message)."""
     sent = request.headers.get("If-Match", "").strip()
@@ -101,7 +103,14 @@ def expected_version(version: int, what: str) -> int | Response:
     return version
 
 
-def with_etag(schema: Schema, item: Any, version: int, status: int = 200) -> Response:
+def content_tag(schema: Schema, item: Any) -> str:
+    """The version of something without a version column: a digest of how the API shows it, so
+    that any change to it makes an earlier ETag stale."""
+    shown = json.dumps(schema.dump(item), sort_keys=True, default=str)
+    return hashlib.sha256(shown.encode()).hexdigest()[:20]
+
+
+def with_etag(schema: Schema, item: Any, version: int | str, status: int = 200) -> Response:
     """``item`` shaped by ``schema``, with its version as the ETag."""
     response = Response(schema.dumps(item), status, mimetype="application/json")
     response.headers["ETag"] = f'"{version}"'
