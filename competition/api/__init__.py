@@ -39,6 +39,7 @@ from competition.people.throttling import count_failure
 from competition.people.tokens import token_owner
 
 F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V", int, str)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _SCOPES = "anugerah_api_scopes"
 
@@ -89,7 +90,7 @@ def needs(scope: str) -> Callable[[F], F]:
     return decorate
 
 
-def expected_version(version: int | str, what: str) -> int | str | Response:
+def expected_version(version: V, what: str) -> V | Response:
     """The version named by If-Match for something now at ``version``: 428 without one, 412 when
     it is not the stored one (``what`` names it in the message)."""
     sent = request.headers.get("If-Match", "").strip()
