@@ -40,7 +40,8 @@ LAYERS = [
                             "competition/monitoring/charts.py", "competition/entries/actions.py",
                             "competition/web/*.py", "competition/cli/*.py",
                             "competition/people/throttling.py", "competition/*/api.py",
-                            "competition/api/*.py", "competition/*/*_cli.py"]),
+                            "competition/api/*.py", "competition/*/*_cli.py",
+                            "competition/*/*_api.py"]),
     ("app", ["competition/__init__.py"]),
     ("feature packages", ["competition/*/__init__.py"]),
 ]

@@ -1,5 +1,6 @@
-"""API v1: innovations. Lists, one innovation with its version (ETag), updating a draft,
-firing a workflow trigger, and the history: through the same operations and policy as the pages."""
+"""API v1: innovations. Lists, one innovation with its version (ETag), creating and updating a
+draft, firing a workflow trigger, and the history: through the same operations and policy as the
+pages."""
 
 from __future__ import annotations
 
@@ -16,10 +17,16 @@ from competition.api.problems import problem
 from competition.api.schemas import PageArgs, page_of
 from competition.competitions.api import competition_for
 from competition.entries.models import ENTRY_STATUSES
-from competition.entries.operations import change_entry_status, entry_timeline, triggers_for, update_entry
-from competition.errors import ConcurrentChange, NotFound
+from competition.entries.operations import (
+    change_entry_status,
+    create_entry,
+    entry_timeline,
+    triggers_for,
+    update_entry,
+)
+from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
-from competition.models import Entry
+from competition.models import Entry, Organisation
 from competition.policy import can_view_entry, viewable_entries
 from workflows import WorkflowError
 from workflows.messages import t
@@ -82,6 +89,14 @@ class InnovationChange(InnovationTexts):
     anggaran_rupiah = fields.Integer(allow_none=True, validate=validate.Range(min=0))
 
 
+class InnovationNew(InnovationChange):
+    """A new draft: its title, and the OPD it is entered for (by default the user's own)."""
+
+    title = fields.String(required=True)
+    organisation_id = fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "An OPD or unit the user may enter innovations for; by default the user's OPD."})
+
+
 class TriggerIn(Schema):
     class Meta:
         unknown = RAISE
@@ -129,6 +144,28 @@ def innovations(query: dict[str, Any], competition_id: int) -> dict[str, Any]:
                                .order_by(Entry.id)
                                .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"]))
     return {"items": list(items), "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+@bp.route("/competitions/<int:competition_id>/innovations", methods=["POST"])
+@bp.arguments(InnovationNew)
+@bp.response(201, InnovationOut, headers={"ETag": {"schema": {"type": "string"}}})
+@needs("write")
+def create_innovation(body: dict[str, Any], competition_id: int) -> Response:
+    """Create a draft innovation of the user's OPD (or of ``organisation_id``) while the
+    competition is open."""
+    competition = competition_for(competition_id)
+    organisation_id = body.pop("organisation_id", None)
+    if organisation_id is None:
+        organisation = current_user.organisation
+        if organisation is None:
+            raise NotPermitted(t("%(user)s belongs to no OPD, so cannot enter innovations",
+                                 user=current_user.name))
+    else:
+        organisation = db.session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise InvalidInput(t("organisation_id: there is no organisation with id %(id)s",
+                                 id=organisation_id))
+    return _answer(create_entry(competition, organisation, current_user, **body), 201)
 
 
 @bp.route("/innovations/<int:entry_id>")

@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.competitions.views import bp as setup_bp
     from competition.documents.formatting import register_filters
     from competition.entries.api import bp as innovations_api
+    from competition.entries.evidence_api import bp as evidence_api
     from competition.entries.verification_views import bp as verification_bp
     from competition.entries.views import bp as innovations_bp
     from competition.jobs.views import bp as jobs_bp
@@ -35,9 +36,12 @@ def register_blueprints(app: Flask) -> None:
     from competition.judging.panel_views import bp as panels_bp
     from competition.judging.scoring_views import bp as scoring_bp
     from competition.monitoring.views import bp as dashboard_bp
+    from competition.notifications.api import bp as notifications_api
     from competition.notifications.views import bp as notifications_bp
+    from competition.people.api import bp as people_api
     from competition.people.auth_views import bp as auth_bp
     from competition.people.token_views import bp as tokens_bp
+    from competition.people.tokens_api import bp as tokens_api
     from competition.people.views import bp as people_bp
     from competition.public.views import bp as public_bp
     from competition.results import setup_views as _rules  # noqa: F401  (likewise)
@@ -64,7 +68,8 @@ def register_blueprints(app: Flask) -> None:
                       people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
                       scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp):
         app.register_blueprint(blueprint)
-    init_api(app, [competitions_api, innovations_api])
+    init_api(app, [competitions_api, innovations_api, evidence_api, people_api, tokens_api,
+                   notifications_api])
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;
