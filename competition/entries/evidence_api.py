@@ -114,7 +114,8 @@ def _created(evidence: Evidence) -> Response:
 def evidence_list(entry_id: int) -> list[Evidence]:
     """The evidence of an innovation, in id order: for whoever may see it (its assigned judges too)."""
     entry = _entry(entry_id)
-    return list(db.session.scalars(select(Evidence).where(Evidence.entry_id == entry.id).order_by(Evidence.id)))
+    return list(db.session.scalars(select(Evidence).where(Evidence.entry_id == entry.id)
+                                   .order_by(Evidence.id)))
 
 
 UPLOAD_DOC = {

@@ -93,9 +93,10 @@ class UserNew(Schema):
 
     name = fields.String(required=True, validate=validate.Length(max=PERSON_NAME))
     email = fields.String(required=True, validate=validate.Length(max=EMAIL))
-    competition_id = fields.Integer(required=True, metadata={"description": "One of the user's competitions."})
-    organisation_id = fields.Integer(load_default=None, allow_none=True,
-                                     metadata={"description": "An OPD of its region; none for, say, a judge."})
+    competition_id = fields.Integer(required=True,
+                                    metadata={"description": "One of the user's competitions."})
+    organisation_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "An OPD of its region; none for, say, a judge."})
     roles = fields.List(fields.String(validate=validate.OneOf(MEMBERSHIP_ROLES)), load_default=list,
                         metadata={"description": "Roles in that competition."})
     password = fields.String(load_default=None, allow_none=True,
@@ -198,7 +199,7 @@ def _user_answer(user: User, status: int = 200) -> Response:
 @needs("read")
 def me() -> User:
     """The token's owner (or the signed-in user), with their roles and the token's scopes."""
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    return current_user._get_current_object()
 
 
 # -- organisers: users ---------------------------------------------------------------------------------
@@ -320,7 +321,6 @@ def set_active(body: dict[str, bool], user_id: int) -> Response:
 
 
 IMPORT_DOC = {"required": True, "content": {"multipart/form-data": {"schema": ImportIn}}}
-ROW = re.compile(r"row (\d+): (?:([a-z_]+): )?(.*)$", re.DOTALL)
 
 
 @bp.route("/users/import", methods=["POST"])
@@ -358,16 +358,21 @@ def import_file() -> Response | dict[str, list[str]]:
             report = import_users(path, competition, by=current_user, display_name=upload.filename,
                                   invite=_invite)
         except InvalidInput as error:
-            return _row_problems(error.problems)
+            return _row_problems(error.problems, upload.filename or name)
     return {"created": [u.email for u in report.created], "roles_granted": report.roles_granted,
             "unchanged": report.unchanged}
 
 
-def _row_problems(problems: list[str]) -> Response:
+def _row_problems(problems: list[str], file_name: str) -> Response:
     """An import's problems by row and field: ``row 3.email``, or ``row 3`` (``_`` for the file)."""
+    worded = re.escape(t("%(file)s row %(row)s: %(problem)s"))
+    for placeholder, pattern in (("%(file)s", re.escape(file_name)), ("%(row)s", r"(\d+)"),
+                                 ("%(problem)s", r"(?:(\w+): )?(.*)")):
+        worded = worded.replace(re.escape(placeholder), pattern)
+    row = re.compile(worded + "$", re.DOTALL)
     errors: dict[str, list[str]] = {}
     for text in problems:
-        found = ROW.search(text)
+        found = row.match(text)
         key = "_" if found is None else f"row {found[1]}" + (f".{found[2]}" if found[2] else "")
         errors.setdefault(key, []).append(text if found is None else found[3])
     return problem(422, "Unprocessable Content", "; ".join(problems), errors=errors)

@@ -139,7 +139,8 @@ def test_a_file_that_is_not_a_pdf_or_photo_is_downloaded_as_bytes(client, api):
         assert download.headers["Content-Disposition"].startswith("attachment")
 
 
-@pytest.mark.parametrize("name, data", [("virus.exe", b"MZ"), ("palsu.pdf", b"bukan pdf"), ("kosong.pdf", b"")])
+@pytest.mark.parametrize("name, data", [("virus.exe", b"MZ"), ("palsu.pdf", b"bukan pdf"),
+                                        ("kosong.pdf", b"")])
 def test_files_of_the_wrong_type_or_content_are_refused_and_nothing_is_stored(client, api, name, data):
     answer = upload(client, api.draft.id, writer(api, api.operator), name=name, data=data)
     body = problem_of(answer, 422)
