@@ -48,10 +48,19 @@ OPEN = {
     "auth.welcome", "auth.password", "notifications.index", "notifications.mark_read",
     "health.healthz", "health.readyz", "tokens.index", "tokens.revoke",
     "api-docs.openapi_json", "api_docs.docs",
+    # The API's own account, notifications and tokens: the token's owner's alone.
+    "api_people.me", "api_notifications.notifications", "api_notifications.mark_read",
+    "api_tokens.tokens", "api_tokens.revoke",
 }
 # API writes are sent a body that passes validation, so that they reach the policy.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul"}}
+              "api_innovations.update_innovation": {"title": "Judul"},
+              "api_innovations.create_innovation": {"title": "Judul"},
+              "api_evidence.add_evidence": {"url": "https://example.go.id/bukti", "title": "Bukti"},
+              "api_people.create": {"name": "Orang Baru", "email": "orang.baru@example.go.id",
+                                    "competition_id": 1, "roles": ["judge"]},
+              "api_people.grant": {"competition_id": 1, "role": "judge"},
+              "api_people.set_active": {"active": False}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}

@@ -16,7 +16,7 @@ a copy of its own, so what one changes cannot change the answer of another.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,6 +274,17 @@ def route_values() -> dict[str, dict]:
         "api_innovations.update_innovation": {"entry_id": draft.id},
         "api_innovations.fire": {"entry_id": submitted.id},
         "api_innovations.history": {"entry_id": submitted.id},
+        "api_evidence.evidence_list": {"entry_id": draft.id},
+        "api_evidence.add_evidence": {"entry_id": draft.id},
+        "api_evidence.evidence": {"evidence_id": evidence.id},
+        "api_evidence.evidence_file": {"evidence_id": evidence.id},
+        "api_evidence.delete_evidence": {"evidence_id": evidence.id},
+        "api_people.user": {"user_id": operator_a.id},
+        "api_people.invite": {"user_id": operator_a.id},
+        "api_people.grant": {"user_id": operator_a.id},
+        "api_people.set_active": {"user_id": operator_a.id},
+        "api_people.revoke": {"user_id": operator_a.id, "membership_id": membership.id},
+        "api_tokens.revoke": {"token_id": 1},
         "ceremony.start_document": {**last, "award_id": award.id, "document": "certificates"},
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},
@@ -312,13 +323,27 @@ def sign_in(client, person: str, emails: dict[str, str]) -> None:
 
 # API writes carry a body that passes validation (without If-Match, so an allowed one answers 428
 # and stores nothing); pages' forms are posted empty.
-API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul baru"}}
+def this_year_id() -> int:
+    return demo_competitions()[0].id
+
+
+API_BODIES: dict[str, dict | Callable[[], dict]] = {
+    "api_innovations.fire": {"trigger": "verify"},
+    "api_innovations.update_innovation": {"title": "Judul baru"},
+    "api_innovations.create_innovation": {"title": "Inovasi baru lewat API"},
+    "api_evidence.add_evidence": {"url": "https://example.go.id/bukti", "title": "Tautan bukti"},
+    "api_people.create": lambda: {"name": "Orang Baru", "email": "orang.baru@example.go.id",
+                                  "competition_id": this_year_id(), "roles": ["judge"]},
+    "api_people.grant": lambda: {"competition_id": this_year_id(), "role": "judge"},
+    "api_people.set_active": {"active": False},
+    "api_notifications.mark_read": {},
+}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def answer(client, request: Request) -> str:
-    body = {"json": API_BODIES[request.endpoint]} if request.endpoint in API_BODIES else {"data": {}}
+    sent = API_BODIES.get(request.endpoint)
+    body = {"json": sent() if callable(sent) else sent} if sent is not None else {"data": {}}
     with client.open(request.url, method=request.method, **body) as response:
         if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
             return LOGIN
