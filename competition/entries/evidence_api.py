@@ -33,6 +33,7 @@ from workflows.messages import t
 bp = blueprint("api_evidence", __name__, "Evidence of innovations: files and links.")
 
 MB = 1024 * 1024
+CLAIM = "The claim of the innovation it backs."
 
 
 class EvidenceOut(Schema):
@@ -69,7 +70,7 @@ class EvidenceLinkIn(Schema):
 
     url = fields.String(required=True, metadata={"description": "An http(s) address."})
     title = fields.String(required=True)
-    indicator = fields.String(load_default="", metadata={"description": "Which claim it supports."})
+    indicator = fields.String(load_default="", metadata={"description": CLAIM})
 
 
 class EvidenceFileIn(Schema):
@@ -80,7 +81,7 @@ class EvidenceFileIn(Schema):
 
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
     title = fields.String(load_default="", metadata={"description": "By default the file's name."})
-    indicator = fields.String(load_default="", metadata={"description": "Which claim it supports."})
+    indicator = fields.String(load_default="", metadata={"description": CLAIM})
 
 
 def _entry(entry_id: int) -> Entry:

@@ -72,7 +72,8 @@ class UserOut(Schema):
     region = fields.Function(lambda user: user.region.name if user.region else None, allow_none=True)
     active = fields.Boolean(required=True)
     roles = fields.Function(lambda user: RoleOut(many=True).dump(
-        sorted(user.memberships, key=lambda m: m.id)), metadata={"description": "Roles per competition."})
+        sorted(user.memberships, key=lambda m: m.id)),
+        metadata={"description": "Every role held, by competition."})
 
 
 class MeOut(UserOut):
@@ -98,7 +99,7 @@ class UserNew(Schema):
     organisation_id = fields.Integer(load_default=None, allow_none=True, metadata={
         "description": "An OPD of its region; none for, say, a judge."})
     roles = fields.List(fields.String(validate=validate.OneOf(MEMBERSHIP_ROLES)), load_default=list,
-                        metadata={"description": "Roles in that competition."})
+                        metadata={"description": "The roles to grant in that competition."})
     password = fields.String(load_default=None, allow_none=True,
                              validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=200),
                              metadata={"description": "Without one, an invitation to choose one is sent."})
@@ -120,7 +121,8 @@ class ActiveIn(Schema):
 
 
 class ImportIn(Schema):
-    """A CSV or XLSX file (multipart/form-data) for one of the user's competitions."""
+    """An upload of users or OPDs as multipart/form-data, a .csv or .xlsx, for one of the user's
+    competitions."""
 
     class Meta:
         unknown = RAISE
@@ -329,7 +331,7 @@ IMPORT_DOC = {"required": True, "content": {"multipart/form-data": {"schema": Im
 @needs("write")
 def import_file() -> Response | dict[str, list[str]]:
     """Import users with roles in one of the organiser's competitions, or OPDs into its region, from
-    a CSV or XLSX file: all or nothing; each bad row is named in ``errors`` (``row N.field``)."""
+    a .csv or .xlsx upload: all or nothing; each bad row is named in ``errors`` (``row N.field``)."""
     competitions = _my_competitions()
     values: dict[str, Any] = dict(request.form.items())
     if request.files.get("file") and request.files["file"].filename:

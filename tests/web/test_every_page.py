@@ -43,7 +43,11 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "health.healthz", "health.readyz",
              # JSON for scripts (tests/api/): the API's documentation page is a page.
              "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
-             "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history"}
+             "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history",
+             "api_evidence.evidence_list", "api_evidence.evidence", "api_evidence.evidence_file",
+             "api_people.me", "api_people.users", "api_people.user", "api_people.organisations",
+             "api_people.competition_organisations", "api_notifications.notifications",
+             "api_tokens.tokens"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
