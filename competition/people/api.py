@@ -40,6 +40,7 @@ from competition.people.operations import (
     unguessable_password,
 )
 from competition.people.organisations import import_organisations
+from competition.people.views import import_in_the_background, is_large_import
 from competition.policy import (
     can_manage_user,
     can_run_account,
@@ -139,6 +140,11 @@ class ImportOut(Schema):
                                                                     "addresses, or OPDs' names."})
     roles_granted = fields.List(fields.String(), required=True)
     unchanged = fields.List(fields.String(), required=True)
+
+
+class ImportStarted(Schema):
+    job_id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={"description": "The job's page, with its progress."})
 
 
 class OrganisationOut(Schema):
@@ -328,10 +334,12 @@ IMPORT_DOC = {"required": True, "content": {"multipart/form-data": {"schema": Im
 @bp.route("/users/import", methods=["POST"])
 @bp.doc(requestBody=IMPORT_DOC)
 @bp.response(200, ImportOut)
+@bp.alt_response(202, schema=ImportStarted, description="A large file: imported by a background job.")
 @needs("write")
 def import_file() -> Response | dict[str, list[str]]:
     """Import users with roles in one of the organiser's competitions, or OPDs into its region, from
-    a .csv or .xlsx upload: all or nothing; each bad row is named in ``errors`` (``row N.field``)."""
+    a .csv or .xlsx upload: all or nothing; each bad row is named in ``errors`` (``row N.field``).
+    A large file is imported by a background job (202), as on the page."""
     competitions = _my_competitions()
     values: dict[str, Any] = dict(request.form.items())
     if request.files.get("file") and request.files["file"].filename:
@@ -353,6 +361,10 @@ def import_file() -> Response | dict[str, list[str]]:
         path = Path(directory) / name
         upload.save(path)
         try:
+            if is_large_import(path, sent["kind"], upload.filename):
+                job = import_in_the_background(path, sent["kind"], competition, upload.filename)
+                started = {"job_id": job.id, "url": absolute_url("jobs.show", job_id=job.id)}
+                return Response(ImportStarted().dumps(started), 202, mimetype="application/json")
             if sent["kind"] == "organisations":
                 made = import_organisations(path, competition.region, display_name=upload.filename)
                 return {"created": list(made.created), "roles_granted": [],

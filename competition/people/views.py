@@ -325,8 +325,8 @@ def import_file() -> tuple[str, int] | Response:
             path = Path(directory) / name
             upload.save(path)
             try:
-                if _is_large(path, form.kind.data, upload.filename):
-                    job = _import_in_the_background(path, form.kind.data, competition, upload.filename)
+                if is_large_import(path, form.kind.data, upload.filename):
+                    job = import_in_the_background(path, form.kind.data, competition, upload.filename)
                     return redirect(url_for("jobs.show", job_id=job.id))
                 if form.kind.data == "organisations":
                     report = import_organisations(path, competition.region, display_name=upload.filename)
@@ -341,7 +341,7 @@ def import_file() -> tuple[str, int] | Response:
                            roles=ROLE_LABELS), status
 
 
-def _is_large(path: Path, kind: str, display_name: str | None) -> bool:
+def is_large_import(path: Path, kind: str, display_name: str | None) -> bool:
     """More rows than ``JOBS_IMPORT_INLINE_ROWS``: imported as a background job. (An unreadable
     file is refused here, as the import itself would refuse it.)"""
     columns, required = (IMPORT_COLUMNS, ("name",)) if kind == "organisations" else \
@@ -350,7 +350,7 @@ def _is_large(path: Path, kind: str, display_name: str | None) -> bool:
     return len(rows) > current_app.config["JOBS_IMPORT_INLINE_ROWS"]
 
 
-def _import_in_the_background(path: Path, kind: str, competition: Competition,
+def import_in_the_background(path: Path, kind: str, competition: Competition,
                               display_name: str | None) -> Job:
     """Keep the upload for the job, which imports it all or nothing and reports on its page."""
     kept = jobs_folder() / f"upload-{secrets.token_hex(16)}{path.suffix.lower()}"

@@ -243,3 +243,30 @@ def test_an_assigned_judge_downloads_under_a_name_that_names_no_opd(client, api)
                         headers=bearer(api.token(judge))).get_json()
     names = [item["file_name"] for item in listed if item["kind"] == "file"]
     assert len(names) == 1 and "Kominfo" not in names[0] and names[0].startswith("data-dukung-")
+
+
+def test_junk_bodies_to_create_or_attach_get_problems_and_store_nothing(app, client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.api.test_api_junk import JSON, row_counts
+
+    api = Api()
+    token = writer(api, api.operator)
+    fields = ["title", "organisation_id", "jenis", "category_id", "url", "indicator", "x"]
+    bodies = st.dictionaries(st.sampled_from(fields), JSON, max_size=4) | JSON
+
+    @settings(max_examples=80, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(body=bodies, where=st.sampled_from(["innovations", "evidence"]))
+    def one(body, where):
+        before = row_counts()
+        url = (f"/api/v1/competitions/{api.competition.id}/innovations" if where == "innovations"
+               else f"/api/v1/innovations/{api.draft.id}/evidence")
+        answer = client.post(url, json=body, headers=token)
+        assert answer.status_code < 500, (answer.status_code, body)
+        if answer.status_code >= 400:
+            assert answer.mimetype == "application/problem+json", body
+            assert row_counts() == before, (answer.status_code, body)
+
+    one()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from competition.extensions import db
+from competition.jobs.models import Job
 from competition.models import ApiToken, Membership, Notification, Organisation, OutboxMessage, User
 from competition.models.types import utcnow
 from competition.people.tokens import create_token
@@ -259,6 +260,18 @@ def test_an_organiser_imports_users_all_or_nothing(client, people):
     assert (count(User), count(Membership)) == before
 
 
+def test_a_large_import_runs_as_a_background_job(client, app, people):
+    app.config["JOBS_IMPORT_INLINE_ROWS"] = 2
+    rows = "".join(f"baru{n}@example.go.id,Pegawai Baru {n},Dinas Pendidikan,judge\n" for n in range(1, 4))
+    started = send_csv(client, people, "email,name,organisation,role\n" + rows)
+    assert started.status_code == 202, started.get_json()
+    job = db.session.get(Job, started.get_json()["job_id"])
+    assert started.get_json()["url"].endswith(f"/jobs/{job.id}")
+    db.session.refresh(job)
+    assert (job.kind, job.status, job.requested_by_id) == ("people_import", "done", people.organiser.id)
+    assert count(User, User.email.like("baru%")) == 3
+
+
 def test_organisations_are_imported_into_the_competition_s_region(client, people):
     done = send_csv(client, people, "name,short_name,parent\nBadan Pendapatan Daerah,Bapenda,\n",
                     kind="organisations")
@@ -344,3 +357,35 @@ def test_each_user_lists_and_revokes_their_own_tokens_only(client, people):
     own = listed["items"][0]["id"]
     assert client.delete(f"/api/v1/tokens/{own}", headers=bearer(secret)).status_code == 204
     problem_of(client.get("/api/v1/tokens", headers=bearer(secret)), 401)
+
+
+def test_junk_bodies_to_people_get_problems_and_store_nothing(app, client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.api.test_api_junk import JSON, row_counts
+
+    people = People()
+    token = writer(people, people.organiser)
+    etag = client.get(f"/api/v1/users/{people.other.id}", headers=token).headers["ETag"]
+    fields = ["name", "email", "competition_id", "organisation_id", "roles", "password", "role", "active",
+              "innovation_id", "notification_id", "x"]
+    bodies = st.dictionaries(st.sampled_from(fields), JSON, max_size=4) | JSON
+    where = {"users": ("POST", "/api/v1/users"),
+             "roles": ("POST", f"/api/v1/users/{people.newcomer.id}/roles"),
+             "active": ("PUT", f"/api/v1/users/{people.other.id}/active"),
+             "read": ("POST", "/api/v1/notifications/read")}
+
+    @settings(max_examples=120, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(body=bodies, target=st.sampled_from(sorted(where)))
+    def one(body, target):
+        before = row_counts()
+        method, url = where[target]
+        answer = client.open(url, method=method, json=body, headers={**token, "If-Match": etag})
+        assert answer.status_code < 500, (answer.status_code, body)
+        if answer.status_code >= 400:
+            assert answer.mimetype == "application/problem+json", body
+            assert row_counts() == before, (answer.status_code, body)
+
+    one()
