@@ -17,7 +17,9 @@ from werkzeug.wrappers import Response
 from competition.api import blueprint, needs
 from competition.api.problems import problem
 from competition.entries.evidence import (
+    DOWNLOADED_AS,
     FILE_SECURITY_HEADERS,
+    SHOWN_IN_PLACE,
     add_evidence_file,
     add_evidence_link,
     delivery,
@@ -182,9 +184,14 @@ def evidence(evidence_id: int) -> Evidence:
     return _evidence(evidence_id)
 
 
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILE_DOC = {"200": {"description": "The file: PDFs and photos with their own type (shown in place), "
+                                   "anything else as bytes to download.",
+                    "content": {media: BINARY for media in (*sorted(SHOWN_IN_PLACE), DOWNLOADED_AS)}}}
+
+
 @bp.route("/evidence/<int:evidence_id>/file")
-@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream",
-             description="The file: PDFs and photos with their own type, anything else as bytes.")
+@bp.doc(responses=FILE_DOC)
 @needs("read")
 def evidence_file(evidence_id: int) -> Response:
     """Download an evidence file, as the innovation's page does."""
