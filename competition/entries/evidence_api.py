@@ -86,16 +86,19 @@ class EvidenceFileIn(Schema):
     indicator = fields.String(load_default="", metadata={"description": CLAIM})
 
 
-def _entry(entry_id: int) -> Entry:
+def _entry(entry_id: int, *, changing: bool = False) -> Entry:
+    """An innovation whose evidence the user may see (its assigned judges too); to change it, one
+    the user may view, as on its page (anyone else: 404; the service refuses the rest: 403)."""
     entry = db.session.get(Entry, entry_id)
-    if entry is None or not can_see_evidence(current_user, entry):
+    if entry is None or not (can_view_entry if changing else can_see_evidence)(current_user, entry):
         raise NotFound(t("there is no innovation with id %(id)s", id=entry_id))
     return entry
 
 
-def _evidence(evidence_id: int) -> Evidence:
+def _evidence(evidence_id: int, *, changing: bool = False) -> Evidence:
     evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or not can_see_evidence(current_user, evidence.entry):
+    if evidence is None or not (can_view_entry if changing else can_see_evidence)(current_user,
+                                                                                   evidence.entry):
         raise NotFound(t("there is no evidence with id %(id)s", id=evidence_id))
     return evidence
 
@@ -138,7 +141,7 @@ UPLOAD_DOC = {
 @needs("write")
 def add_evidence(entry_id: int) -> Response:
     """Attach a file (multipart/form-data) or a link (JSON) to a draft or returned innovation."""
-    entry = _entry(entry_id)
+    entry = _entry(entry_id, changing=True)
     if request.mimetype == "multipart/form-data":
         return _upload(entry)
     try:
@@ -212,5 +215,5 @@ def evidence_file(evidence_id: int) -> Response:
 @needs("write")
 def delete_evidence(evidence_id: int) -> Response:
     """Remove evidence from a draft or returned innovation."""
-    remove_evidence(_evidence(evidence_id).id, current_user)
+    remove_evidence(_evidence(evidence_id, changing=True).id, current_user)
     return Response(status=204)

@@ -14,7 +14,7 @@ from typing import Any
 from flask import g, request
 from flask_login import current_user
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -83,6 +83,8 @@ class MeOut(UserOut):
 
 
 class UserFilter(PageArgs):
+    q = fields.String(validate=validate.Length(min=1, max=EMAIL),
+                      metadata={"description": "Part of the name or e-mail address."})
     role = fields.String(validate=validate.OneOf(MEMBERSHIP_ROLES),
                          metadata={"description": "Holds this role in one of the user's competitions."})
     organisation_id = fields.Integer(validate=validate.Range(min=1))
@@ -217,13 +219,16 @@ def me() -> User:
 @bp.response(200, page_of(UserOut, "UserPage"))
 @needs("read")
 def users(query: dict[str, Any]) -> dict[str, Any]:
-    """The people the organiser looks after, in id order; filter by role (in their competitions),
-    OPD and whether the account is active."""
+    """The people the organiser looks after, in id order; search by name or e-mail (``q``), filter
+    by role (in their competitions), OPD and whether the account is active."""
     competition_ids = [c.id for c in _my_competitions()]
     where = [seen_users(current_user)]
     if "role" in query:
         where.append(User.id.in_(select(Membership.user_id).where(
             Membership.role == query["role"], Membership.competition_id.in_(competition_ids))))
+    if "q" in query:
+        pattern = f"%{query['q'].strip().lower()}%"
+        where.append(or_(User.email.like(pattern), User.name.ilike(pattern)))
     if "organisation_id" in query:
         where.append(User.organisation_id == query["organisation_id"])
     if "active" in query:

@@ -243,6 +243,10 @@ def test_an_assigned_judge_downloads_under_a_name_that_names_no_opd(client, api)
                         headers=bearer(api.token(judge))).get_json()
     names = [item["file_name"] for item in listed if item["kind"] == "file"]
     assert len(names) == 1 and "Kominfo" not in names[0] and names[0].startswith("data-dukung-")
+    # As on the innovation's page: a judge who cannot open it does not learn of it when writing.
+    problem_of(client.delete(f"/api/v1/evidence/{listed[0]['id']}", headers=writer(api, judge)), 404)
+    problem_of(upload(client, api.kominfo_verified.id, writer(api, judge)), 404)
+    assert count(Evidence) == 1
 
 
 def test_junk_bodies_to_create_or_attach_get_problems_and_store_nothing(app, client):

@@ -72,6 +72,8 @@ def test_an_organiser_lists_the_people_of_their_region_and_filters_them(client, 
     db.session.commit()
     inactive = client.get("/api/v1/users", query_string={"active": "false"}, headers=token).get_json()
     assert [item["name"] for item in inactive["items"]] == ["Operator Kominfo"]
+    found = client.get("/api/v1/users", query_string={"q": "KOMINFO"}, headers=token).get_json()
+    assert [item["name"] for item in found["items"]] == ["Operator Kominfo"]
     paged = client.get("/api/v1/users", query_string={"per_page": 2, "page": 3}, headers=token).get_json()
     assert (len(paged["items"]), paged["total"]) == (1, 5)
     wrong = problem_of(client.get("/api/v1/users", query_string={"role": "raja"}, headers=token), 422)
