@@ -17,7 +17,16 @@ def set_translator(translate: Callable[[str], str]) -> None:
     _translate = translate
 
 
+class Text(str):
+    """A translated message that keeps the English it was made from (``english``): a problem
+    worded "field: message" names its field in English in any language, for the API."""
+
+    english: str
+
+
 def t(message: str, **values: object) -> str:
     """``message`` translated, then filled with ``values`` (``%(name)s`` placeholders)."""
     translated = _translate(message)
-    return translated % values if values else translated
+    text = Text(translated % values if values else translated)
+    text.english = message % values if values else message
+    return text

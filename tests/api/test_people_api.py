@@ -391,3 +391,13 @@ def test_junk_bodies_to_people_get_problems_and_store_nothing(app, client):
             assert row_counts() == before, (answer.status_code, body)
 
     one()
+
+
+def test_a_service_refusal_names_its_field_in_english_whatever_the_language(client, people):
+    """The ``errors`` keys are field names a script can rely on, though the messages beside them
+    are in the caller's language (Bahasa Indonesia here: a token request has no session)."""
+    values = {"name": "Lagi", "email": people.operator.email, "competition_id": people.competition.id,
+              "roles": ["judge"]}
+    refused = problem_of(client.post("/api/v1/users", headers=writer(people, people.organiser), json=values), 422)
+    assert list(refused["errors"]) == ["email"]
+    assert "tidak dapat" in refused["errors"]["email"][0] or "surel" in refused["detail"]
