@@ -398,6 +398,7 @@ def test_a_service_refusal_names_its_field_in_english_whatever_the_language(clie
     are in the caller's language (Bahasa Indonesia here: a token request has no session)."""
     values = {"name": "Lagi", "email": people.operator.email, "competition_id": people.competition.id,
               "roles": ["judge"]}
-    refused = problem_of(client.post("/api/v1/users", headers=writer(people, people.organiser), json=values), 422)
+    answer = client.post("/api/v1/users", headers=writer(people, people.organiser), json=values)
+    refused = problem_of(answer, 422)
     assert list(refused["errors"]) == ["email"]
     assert "tidak dapat" in refused["errors"]["email"][0] or "surel" in refused["detail"]
