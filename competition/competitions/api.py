@@ -36,9 +36,9 @@ class CompetitionOut(Schema):
         "description": "How units under an OPD take part: 'own' (entrants of their own) or 'parent' "
                        "(they count for their OPD)."})
     close_submissions_on_schedule = fields.Boolean(required=True, metadata={
-        "description": "Submissions close by themselves at the submission deadline."})
+        "description": "true: the schedule closes submissions at their deadline by itself."})
     reminder_days = fields.Integer(allow_none=True, required=True, metadata={
-        "description": "OPDs are reminded this many days before the deadline; null: no reminders."})
+        "description": "Days before the submission deadline on which OPDs get a reminder; null: none."})
     roles = fields.Method("my_roles", metadata={"description": "The user's roles in it."})
     categories = fields.Method("category_list")
 

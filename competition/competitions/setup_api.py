@@ -96,10 +96,10 @@ class CompetitionChange(Schema):
     verification_closes_at = _moment(False)
     judging_closes_at = _moment(False)
     close_submissions_on_schedule = fields.Boolean(metadata={
-        "description": "Close submissions by themselves at the submission deadline."})
+        "description": "true: the schedule closes submissions at their deadline by itself."})
     reminder_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_REMINDER_DAYS),
-                                   metadata={"description": "Remind OPDs this many days before the "
-                                                            "deadline; null: no reminders."})
+                                   metadata={"description": "Days before the submission deadline on "
+                                                            "which OPDs get a reminder; null: none."})
 
 
 class PhaseIn(Schema):
