@@ -17,7 +17,20 @@ def set_translator(translate: Callable[[str], str]) -> None:
     _translate = translate
 
 
+class Message(str):
+    """A message for people that remembers the field its English wording begins with
+    ("name: must not be empty" names ``name`` in every language), or None."""
+
+    field: str | None = None
+
+
 def t(message: str, **values: object) -> str:
-    """``message`` translated, then filled with ``values`` (``%(name)s`` placeholders)."""
+    """``message`` translated, then filled with ``values`` (``%(name)s`` placeholders): a
+    :class:`Message`."""
     translated = _translate(message)
-    return translated % values if values else translated
+    made = Message(translated % values if values else translated)
+    english = message % values if values else message
+    field, separator, _ = english.partition(": ")
+    if separator and field.strip() and " " not in field.strip():
+        made.field = field.strip()
+    return made

@@ -19,12 +19,17 @@ def is_api_request() -> bool:
 
 def field_errors(problems: Iterable[str]) -> dict[str, list[str]]:
     """"field: message" texts (as services word them) by field; a text naming no field goes
-    under ``_``."""
+    under ``_``. A message made by :func:`workflows.messages.t` keeps the field of its English
+    wording, so that a field is named alike in every language."""
     errors: dict[str, list[str]] = {}
     for problem in problems:
         field, separator, message = problem.partition(": ")
         if not separator or " " in field.strip():
             field, message = "_", problem
+        # The field as the English wording names it, whatever the language of the words.
+        named = getattr(problem, "field", None)
+        if named and separator:
+            field = named
         errors.setdefault(field.strip(), []).append(message)
     return errors
 
