@@ -6,10 +6,10 @@ part in but do not organise is refused, 403)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_login import current_user
 from marshmallow import RAISE, Schema, fields, validate
@@ -44,12 +44,47 @@ from competition.unit_of_work import atomic
 from workflows import WorkflowError
 from workflows.messages import t
 
+F = TypeVar("F", bound=Callable[..., Any])
 bp = blueprint("api_setup", __name__, "Setting competitions up: creating and cloning them, their name, "
                "timeline and schedule, phase, rule for units under an OPD, and categories.")
 
 ETAG = {"ETag": {"schema": {"type": "string"}}}
-REFUSED = "The user takes part in the competition but does not organise it."
-UNKNOWN = "No such competition among those the user takes part in."
+
+
+class ProblemOut(Schema):
+    """An RFC 9457 problem details answer."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Each field's problems (`_`: none named)."})
+
+
+REFUSALS = {
+    401: "No valid token, nor a signed-in session.",
+    403: "Known to the user but not theirs to change (they do not organise it), or a token without "
+         "the scope.",
+    404: "No such thing among those the user takes part in.",
+    409: "The workflow refuses the trigger now; `errors.trigger` says why.",
+    412: "If-Match names an earlier version: read it again. Nothing was written.",
+    422: "Fields the service refused, each named in `errors`. Nothing was written.",
+    428: "If-Match is missing.",
+}
+
+
+def refusals(*codes: int) -> Callable[[F], F]:
+    """Declare the problem details an endpoint may answer with."""
+
+    def declare(view: F) -> F:
+        for code in codes:
+            view = bp.alt_response(code, schema=ProblemOut, content_type="application/problem+json",
+                                   description=REFUSALS[code])(view)
+        return view
+
+    return declare
 
 
 def _moment(required: bool = True) -> fields.AwareDateTime:
@@ -186,7 +221,7 @@ def _timeline_refused(error: InvalidInput) -> InvalidInput:
 @bp.route("/competitions", methods=["POST"])
 @bp.arguments(CompetitionIn)
 @bp.response(201, CompetitionOut, headers=ETAG)
-@bp.alt_response(403, description="The user organises no competition.")
+@refusals(401, 403, 422)
 @needs("write")
 def create(body: dict[str, Any]) -> Response:
     """Create a competition in one of the user's regions; the user becomes its organiser."""
@@ -214,11 +249,13 @@ def create(body: dict[str, Any]) -> Response:
 @bp.route("/competitions/<int:competition_id>/clone", methods=["POST"])
 @bp.arguments(CloneIn)
 @bp.response(201, CompetitionOut, headers=ETAG)
-@bp.alt_response(403, description="The user does not organise the source competition.")
+@refusals(401, 403, 404, 422)
 @needs("write")
 def clone(body: dict[str, Any], competition_id: int) -> Response:
-    """A new competition set up like this one (categories, rounds and rubrics, panels and judges,
-    awards, bands and result rules; no innovation, score or result), in set-up."""
+    """A new competition in set-up, set up like this one.
+
+    It takes the categories, rounds with their rubrics, panels with their judges (who become its
+    judges), awards, bands and result rules; no innovation, sheet, score or result."""
     source = organised(competition_id)
     problems = timeline_fields_named(timeline_problems({field: body[field] for field in TIMELINE}))
     if problems:
@@ -232,7 +269,7 @@ def clone(body: dict[str, Any], competition_id: int) -> Response:
 @bp.route("/competitions/<int:competition_id>", methods=["PATCH"])
 @bp.arguments(CompetitionChange)
 @bp.response(200, CompetitionOut, headers=ETAG)
-@bp.alt_response(403, description="The user does not organise the competition.")
+@refusals(401, 403, 404, 412, 422, 428)
 @needs("write")
 def update(change: dict[str, Any], competition_id: int) -> Response:
     """Change the name, the timeline and what the schedule does by itself. Needs If-Match."""
@@ -270,11 +307,10 @@ def _apply(competition: Competition, change: dict[str, Any]) -> None:
 @bp.route("/competitions/<int:competition_id>/phase", methods=["POST"])
 @bp.arguments(PhaseIn)
 @bp.response(200, CompetitionOut, headers=ETAG)
-@bp.alt_response(403, description="The user does not organise the competition.")
-@bp.alt_response(409, description="The workflow refuses the trigger now; ``errors.trigger`` says why.")
+@refusals(401, 403, 404, 409, 412, 422, 428)
 @needs("write")
 def phase(body: dict[str, Any], competition_id: int) -> Response:
-    """Move the competition to its next phase (or back) with a workflow trigger. Needs If-Match."""
+    """Fire a trigger of the competition's phases (open_submissions, …). Needs If-Match."""
     competition = organised(competition_id)
     expected = expected_version(competition.version, "competition")
     if isinstance(expected, Response):
@@ -293,7 +329,7 @@ def phase(body: dict[str, Any], competition_id: int) -> Response:
 @bp.route("/competitions/<int:competition_id>/units", methods=["PUT"])
 @bp.arguments(UnitsIn)
 @bp.response(200, CompetitionOut, headers=ETAG)
-@bp.alt_response(403, description="The user does not organise the competition.")
+@refusals(401, 403, 404, 412, 422, 428)
 @needs("write")
 def units(body: dict[str, Any], competition_id: int) -> Response:
     """Set how units under an OPD take part, until the results phase. Needs If-Match."""
@@ -314,6 +350,7 @@ def units(body: dict[str, Any], competition_id: int) -> Response:
 @bp.route("/competitions/<int:competition_id>/categories")
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, page_of(CategoryOut, "CategoryPage"))
+@refusals(401, 403, 404, 422)
 @needs("read")
 def categories(page: dict[str, int], competition_id: int) -> dict[str, Any]:
     """The competition's categories, in id order."""
@@ -332,7 +369,7 @@ def _category_answer(category: Category, status: int = 200) -> Response:
 @bp.route("/competitions/<int:competition_id>/categories", methods=["POST"])
 @bp.arguments(CategoryIn)
 @bp.response(201, CategoryOut, headers=ETAG)
-@bp.alt_response(403, description="The user does not organise the competition.")
+@refusals(401, 403, 404, 422)
 @needs("write")
 def new_category(body: dict[str, Any], competition_id: int) -> Response:
     """Add a category, while submissions are not yet closed."""
@@ -342,6 +379,7 @@ def new_category(body: dict[str, Any], competition_id: int) -> Response:
 
 @bp.route("/categories/<int:category_id>")
 @bp.response(200, CategoryOut, headers=ETAG)
+@refusals(401, 403, 404)
 @needs("read")
 def category(category_id: int) -> Response:
     """One category, with its ETag."""
@@ -351,7 +389,7 @@ def category(category_id: int) -> Response:
 @bp.route("/categories/<int:category_id>", methods=["PATCH"])
 @bp.arguments(CategoryIn)
 @bp.response(200, CategoryOut, headers=ETAG)
-@bp.alt_response(403, description="The user does not organise the competition.")
+@refusals(401, 403, 404, 412, 422, 428)
 @needs("write")
 def rename(body: dict[str, Any], category_id: int) -> Response:
     """Rename a category; innovations, panels and awards keep it. Needs If-Match."""
@@ -365,7 +403,7 @@ def rename(body: dict[str, Any], category_id: int) -> Response:
 
 @bp.route("/categories/<int:category_id>", methods=["DELETE"])
 @bp.response(204)
-@bp.alt_response(403, description="The user does not organise the competition.")
+@refusals(401, 403, 404, 422)
 @needs("write")
 def remove(category_id: int) -> Response:
     """Remove a category no innovation, panel or award uses, before submissions close."""
