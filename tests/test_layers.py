@@ -23,7 +23,7 @@ LAYERS = [
     ("policy", ["competition/policy.py"]),
     ("documents", ["competition/documents/*.py"]),
     ("operations and queries", ["competition/*/operations.py", "competition/*/queries.py",
-                                "competition/competitions/units.py",
+                                "competition/competitions/units.py", "competition/competitions/cloning.py",
                                 "competition/entries/evidence.py", "competition/judging/scoring.py",
                                 "competition/judging/rounds.py", "competition/judging/sheets.py",
                                 "competition/people/organisations.py", "competition/results/wording.py",
@@ -40,8 +40,7 @@ LAYERS = [
                             "competition/monitoring/charts.py", "competition/entries/actions.py",
                             "competition/web/*.py", "competition/cli/*.py",
                             "competition/people/throttling.py", "competition/*/api.py",
-                            "competition/api/*.py", "competition/*/*_cli.py",
-                            "competition/*/*_api.py"]),
+                            "competition/*/*_api.py", "competition/api/*.py", "competition/*/*_cli.py"]),
     ("app", ["competition/__init__.py"]),
     ("feature packages", ["competition/*/__init__.py"]),
 ]

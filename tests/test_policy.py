@@ -53,6 +53,10 @@ OPEN = {
     "api_tokens.tokens", "api_tokens.revoke",
 }
 # API writes are sent a body that passes validation, so that they reach the policy.
+NEXT_YEAR = {"submission_opens_at": "2030-02-01T08:00:00+07:00",
+             "submission_closes_at": "2030-03-01T23:59:00+07:00",
+             "verification_closes_at": "2030-04-01T23:59:00+07:00",
+             "judging_closes_at": "2030-05-01T23:59:00+07:00"}
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_innovations.update_innovation": {"title": "Judul"},
               "api_innovations.create_innovation": {"title": "Judul"},
@@ -60,7 +64,14 @@ API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_people.create": {"name": "Orang Baru", "email": "orang.baru@example.go.id",
                                     "competition_id": 1, "roles": ["judge"]},
               "api_people.grant": {"competition_id": 1, "role": "judge"},
-              "api_people.set_active": {"active": False}}
+              "api_people.set_active": {"active": False},
+              "api_setup.create": {"name": "Lomba Uji", "year": 2030, "region_id": 1, **NEXT_YEAR},
+              "api_setup.clone": {"name": "Salinan Uji", "year": 2030, **NEXT_YEAR},
+              "api_setup.update": {"name": "Nama baru"},
+              "api_setup.phase": {"trigger": "close_submissions"},
+              "api_setup.units": {"rule": "parent"},
+              "api_setup.new_category": {"name": "Kategori Uji"},
+              "api_setup.rename": {"name": "Kategori Baru"}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}
@@ -202,6 +213,9 @@ def command_names(group: click.Group, prefix: str = "") -> set[str]:
 PERSON_COMMANDS = {
     "competition phase": ["{competition_id}", "open_submissions", "--as", "organiser@" + EMAIL_DOMAIN],
     "competition units": ["{competition_id}", "parent", "--as", "judge@" + EMAIL_DOMAIN],
+    "competition clone": ["{competition_id}", "--name", "Salinan", "--year", "2030", "--opens", "2030-02-01",
+                          "--closes", "2030-03-01", "--verification-closes", "2030-04-01",
+                          "--judging-closes", "2030-05-01", "--as", "judge@" + EMAIL_DOMAIN],
     "entry fire": ["{entry_id}", "--trigger", "verify", "--as", "judge@" + EMAIL_DOMAIN],
     "judging add-round": ["{competition_id}", "--name", "Babak uji", "--as", "judge@" + EMAIL_DOMAIN],
     "judging add-criterion": ["{round_id}", "--name", "Uji", "--weight", "1", "--as",

@@ -8,8 +8,9 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
 
-from competition.api import blueprint, needs
+from competition.api import blueprint, needs, with_etag
 from competition.api.schemas import PageArgs, page_of
 from competition.errors import NotFound
 from competition.extensions import db
@@ -30,6 +31,14 @@ class CompetitionOut(Schema):
     submission_closes_at = fields.AwareDateTime(required=True)
     verification_closes_at = fields.AwareDateTime(required=True)
     judging_closes_at = fields.AwareDateTime(required=True)
+    version = fields.Integer(required=True, metadata={"description": "Send it back in If-Match."})
+    units_compete = fields.String(required=True, metadata={
+        "description": "How units under an OPD take part: 'own' (entrants of their own) or 'parent' "
+                       "(they count for their OPD)."})
+    close_submissions_on_schedule = fields.Boolean(required=True, metadata={
+        "description": "true: the schedule closes submissions at their deadline by itself."})
+    reminder_days = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "Days before the submission deadline on which OPDs get a reminder; null: none."})
     roles = fields.Method("my_roles", metadata={"description": "The user's roles in it."})
     categories = fields.Method("category_list")
 
@@ -65,7 +74,9 @@ def competition_for(competition_id: int) -> Competition:
 
 
 @bp.route("/competitions/<int:competition_id>")
-@bp.response(200, CompetitionOut)
+@bp.response(200, CompetitionOut, headers={"ETag": {"schema": {"type": "string"}}})
 @needs("read")
-def competition(competition_id: int) -> Competition:
-    return competition_for(competition_id)
+def competition(competition_id: int) -> Response:
+    """One competition the user takes part in, with its version as the ETag."""
+    found = competition_for(competition_id)
+    return with_etag(CompetitionOut(), found, found.version)

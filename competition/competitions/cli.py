@@ -4,13 +4,14 @@ moving its phase."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from competition.cli.common import COUNT, ID, get_competition, get_user
+from competition.cli.common import COUNT, ID, emit, get_competition, get_user, json_option
 from competition.extensions import db
 from competition.models import UNITS_COMPETE_RULES, UNITS_OWN, Competition, Entry
 from workflows import get_workflow, load_workflows
@@ -22,11 +23,19 @@ def workflow_group() -> None:
 
 
 @workflow_group.command("list")
-def workflow_list() -> None:
+@json_option
+def workflow_list(as_json: bool) -> None:
     """The workflows this installation knows."""
-    for name, workflow in load_workflows().items():
-        click.echo(f"{name:<14} {workflow.definition.label_en} ({len(workflow.definition.states)} states, "
-                   f"{len(workflow.definition.transitions)} transitions)")
+    workflows = load_workflows()
+    emit(as_json, [{"name": name, "label_en": workflow.definition.label_en,
+                    "label_id": workflow.definition.label_id, "initial": workflow.definition.initial,
+                    "states": workflow.definition.state_names,
+                    "transitions": len(workflow.definition.transitions)}
+                   for name, workflow in workflows.items()],
+         lambda: "\n".join(f"{name:<14} {workflow.definition.label_en} "
+                           f"({len(workflow.definition.states)} states, "
+                           f"{len(workflow.definition.transitions)} transitions)"
+                           for name, workflow in workflows.items()))
 
 
 @workflow_group.command("show")
@@ -55,16 +64,28 @@ def workflow_show(name: str) -> None:
 
 
 @click.command("status")
-def status_command() -> None:
+@json_option
+def status_command(as_json: bool) -> None:
     """Competitions and their innovations by status."""
+    states = get_workflow("innovation").definition.state_names
+    found: list[dict[str, Any]] = []
     for competition in db.session.scalars(select(Competition).order_by(Competition.id)):
         counts = dict(db.session.execute(
             select(Entry.status, func.count()).where(Entry.competition_id == competition.id)
             .group_by(Entry.status)).all())
-        click.echo(f"[{competition.id}] {competition.name} ({competition.year}) phase={competition.phase}")
-        for state in get_workflow("innovation").definition.state_names:
-            if counts.get(state):
-                click.echo(f"    {state:<10} {counts[state]}")
+        found.append({"id": competition.id, "name": competition.name, "year": competition.year,
+                      "phase": competition.phase,
+                      "innovations": {state: counts[state] for state in states if counts.get(state)}})
+
+    def text() -> str:
+        lines = []
+        for item in found:
+            lines.append(f"[{item['id']}] {item['name']} ({item['year']}) phase={item['phase']}")
+            lines += [f"    {state:<10} {count}" for state, count in item["innovations"].items()]
+        return "\n".join(lines)
+
+    if found or as_json:
+        emit(as_json, found, text)
 
 
 UNITS_HELP = ("How units under an OPD (bidang, UPT, puskesmas) take part: 'own', each is an entrant "
@@ -93,15 +114,32 @@ def competition_group() -> None:
               help="E-mail of an existing user who becomes its organiser (create-user makes one).")
 @click.option("--units", "units_compete", type=click.Choice(UNITS_COMPETE_RULES), default=UNITS_OWN,
               show_default=True, help=UNITS_HELP)
+@json_option
 def competition_create(region_name: str, name: str, year: int, opens: str, closes: str,
                        verification_closes: str, judging_closes: str, categories: tuple[str, ...],
-                       organiser_email: str, units_compete: str) -> None:
+                       organiser_email: str, units_compete: str, as_json: bool) -> None:
     """Create a competition in its set-up phase with an organiser, who carries on in the browser."""
     from competition.competitions.operations import create_competition
     from competition.people.operations import grant_role
     from competition.people.organisations import get_or_create_region
 
     organiser = get_user(organiser_email)
+    moments = timeline_options(opens, closes, verification_closes, judging_closes)
+    competition = create_competition(
+        name=name, year=year, region=get_or_create_region(region_name),
+        submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
+        verification_closes_at=moments["--verification-closes"],
+        judging_closes_at=moments["--judging-closes"], categories=list(categories),
+        units_compete=units_compete)
+    grant_role(organiser, competition, "organiser")
+    emit(as_json, {**competition_json(competition), "organiser": organiser.email},
+         f"[{competition.id}] {competition.name} ({competition.year}) created in "
+         f"{competition.region.name}; {organiser.email} organises it.")
+
+
+def timeline_options(opens: str, closes: str, verification_closes: str,
+                     judging_closes: str) -> dict[str, datetime]:
+    """The four moments given on the command line, in the display time zone (WIB), by option."""
     zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
     moments = {}
     for label, text in (("--opens", opens), ("--closes", closes),
@@ -114,15 +152,46 @@ def competition_create(region_name: str, name: str, year: int, opens: str, close
         if len(text) == 10 and label != "--opens":  # a day alone means the end of that day
             moment = moment.replace(hour=23, minute=59)
         moments[label] = moment.replace(tzinfo=zone)
-    competition = create_competition(
-        name=name, year=year, region=get_or_create_region(region_name),
-        submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
-        verification_closes_at=moments["--verification-closes"],
-        judging_closes_at=moments["--judging-closes"], categories=list(categories),
-        units_compete=units_compete)
-    grant_role(organiser, competition, "organiser")
-    click.echo(f"[{competition.id}] {competition.name} ({competition.year}) created in "
-               f"{competition.region.name}; {organiser.email} organises it.")
+    return moments
+
+
+def competition_json(competition: Competition) -> dict[str, object]:
+    return {"id": competition.id, "name": competition.name, "year": competition.year,
+            "region": competition.region.name, "phase": competition.phase, "version": competition.version,
+            **{field: getattr(competition, field).isoformat() for field in TIMELINE_FIELDS}}
+
+
+TIMELINE_FIELDS = ("submission_opens_at", "submission_closes_at", "verification_closes_at",
+                   "judging_closes_at")
+DATE_HELP = "YYYY-MM-DD[THH:MM] in WIB (Asia/Jakarta)."
+
+
+@competition_group.command("clone")
+@click.argument("competition_id", type=ID)
+@click.option("--name", required=True, help="The new competition's name.")
+@click.option("--year", type=COUNT, required=True)
+@click.option("--opens", required=True, help=f"Submission opens, {DATE_HELP}")
+@click.option("--closes", required=True, help="Submission closes (a day alone: its end).")
+@click.option("--verification-closes", required=True)
+@click.option("--judging-closes", required=True)
+@click.option("--as", "actor_email", required=True, help="E-mail of an organiser of the competition.")
+@json_option
+def competition_clone(competition_id: int, name: str, year: int, opens: str, closes: str,
+                      verification_closes: str, judging_closes: str, actor_email: str, as_json: bool) -> None:
+    """A new competition in set-up like COMPETITION_ID: its categories, rounds with their rubrics,
+    panels with their judges, awards, bands and result rules (no innovation, score or result)."""
+    from competition.competitions.cloning import clone_competition
+
+    source = get_competition(competition_id)
+    moments = timeline_options(opens, closes, verification_closes, judging_closes)
+    competition = clone_competition(
+        source, get_user(actor_email), name=name, year=year, submission_opens_at=moments["--opens"],
+        submission_closes_at=moments["--closes"], verification_closes_at=moments["--verification-closes"],
+        judging_closes_at=moments["--judging-closes"])
+    emit(as_json, {**competition_json(competition), "source_id": source.id},
+         f"[{competition.id}] {competition.name} ({competition.year}) set up like [{source.id}] "
+         f"{source.name}: {len(competition.categories)} categories, {len(competition.rounds)} rounds, "
+         f"{len(competition.awards)} awards.")
 
 
 @competition_group.command("phase")
@@ -130,14 +199,19 @@ def competition_create(region_name: str, name: str, year: int, opens: str, close
 @click.argument("trigger")
 @click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
 @click.option("--comment", default=None)
-def competition_phase(competition_id: int, trigger: str, actor_email: str, comment: str | None) -> None:
+@json_option
+def competition_phase(competition_id: int, trigger: str, actor_email: str, comment: str | None,
+                      as_json: bool) -> None:
     """Fire TRIGGER (open_submissions, close_submissions, start_judging, close_judging,
     close_competition) on a competition."""
     from competition.competitions.operations import change_competition_phase
 
     competition = get_competition(competition_id)
     event = change_competition_phase(competition, trigger, get_user(actor_email), comment=comment)
-    click.echo(f"{competition.name}: {event.from_phase} -> {event.to_phase}")
+    emit(as_json, {"id": competition.id, "event_id": event.id, "trigger": event.trigger,
+                   "from_phase": event.from_phase, "to_phase": event.to_phase,
+                   "version": competition.version},
+         f"{competition.name}: {event.from_phase} -> {event.to_phase}")
 
 
 @competition_group.command("units")

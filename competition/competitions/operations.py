@@ -149,6 +149,17 @@ def timeline_problems(moments: dict[str, datetime]) -> list[str]:
     return problems
 
 
+def timeline_fields_named(problems: list[str]) -> list[str]:
+    """The problems of a timeline, each that begins with a moment's name led by its field
+    ("submission_closes_at: …"), as the API names fields; the others as they are."""
+    named = []
+    for problem in problems:
+        field = next((field for field in reversed(TIMELINE)
+                      if problem.casefold().startswith(_timeline_label(field).casefold())), None)
+        named.append(f"{field}: {problem}" if field else problem)
+    return named
+
+
 @operation
 def update_timeline(competition: Competition, organiser: User, *, submission_opens_at: datetime,
                     submission_closes_at: datetime, verification_closes_at: datetime,
@@ -190,6 +201,38 @@ def update_timeline(competition: Competition, organiser: User, *, submission_ope
                                  name=competition.name)) from exc
     if changed:
         record("schedule.changed", organiser, competition=competition, details=changed)
+    return competition
+
+
+@operation
+def rename_competition(competition: Competition, organiser: User, name: str) -> Competition:
+    """Give the competition a new name, with the checks of a new one: one line, at most 200
+    characters, and no other competition of its region and year called the same. A closed
+    competition keeps its name."""
+    require_organiser(organiser, competition)
+    cleaned = name.strip()
+    problems = [problem for problem in [text_problem("name", cleaned, 200, one_line=True)] if problem]
+    if not cleaned:
+        problems.append(t("name: must not be empty"))
+    elif cleaned != competition.name and db.session.scalar(select(Competition.id).where(
+            Competition.region_id == competition.region_id, Competition.name == cleaned,
+            Competition.year == competition.year, Competition.id != competition.id)):
+        problems.append(t("name: %(region)s already has a competition called %(name)r in %(year)s",
+                          region=competition.region.name, name=cleaned, year=competition.year))
+    if competition.phase == "closed" and cleaned != competition.name:
+        problems.append(t("The competition is closed; its set-up no longer changes."))
+    if problems:
+        raise InvalidInput(problems)
+    if cleaned == competition.name:
+        return competition
+    record("competition.renamed", organiser, competition=competition,
+           details={"from": competition.name, "to": cleaned})
+    competition.name = cleaned
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange(t("%(name)s was changed by someone else; reload it",
+                                 name=competition.name)) from exc
     return competition
 
 

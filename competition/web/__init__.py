@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.ceremony.views import bp as ceremony_bp
     from competition.competitions.api import bp as competitions_api
     from competition.competitions.manage import UNITS_RULE_SENTENCES, manage_tabs
+    from competition.competitions.setup_api import bp as setup_api
     from competition.competitions.views import bp as setup_bp
     from competition.documents.formatting import register_filters
     from competition.entries.api import bp as innovations_api
@@ -68,7 +69,7 @@ def register_blueprints(app: Flask) -> None:
                       people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
                       scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp):
         app.register_blueprint(blueprint)
-    init_api(app, [competitions_api, innovations_api, evidence_api, people_api, tokens_api,
+    init_api(app, [competitions_api, setup_api, innovations_api, evidence_api, people_api, tokens_api,
                    notifications_api])
 
     def choose_language() -> None:

@@ -32,6 +32,7 @@ from competition.jobs.models import Job
 from competition.models import (
     Assignment,
     Award,
+    Category,
     Competition,
     Criterion,
     Entry,
@@ -39,6 +40,7 @@ from competition.models import (
     Membership,
     Notification,
     Organisation,
+    Panel,
     Region,
     ResultSet,
     Round,
@@ -110,7 +112,7 @@ def open_like(model: Competition, region: Region, name: str) -> Competition:
 def add_people() -> None:
     """Adds to the demo the people it lacks: a judge with no assignment, a judge working for the
     OPD of the judged entry, the organiser of another competition of the same region, and the
-    organiser of a competition in another region."""
+    organiser of a competition in another region; and a category that nothing uses."""
     this_year, last_year = demo_competitions()
     operator_a = db.session.scalar(select(User).where(User.email == f"submitter@{EMAIL_DOMAIN}"))
     judged = judged_assignment(last_year)
@@ -152,6 +154,8 @@ def add_people() -> None:
                             original_name="sk-kepala-dinas.pdf", uploaded_by=operator_a))
     db.session.add(Evidence(entry=judged.entry, kind="link", title=LINK_TITLE,
                             url="https://dinkes.kedirikota.go.id/inovasi"))
+    # A category nothing uses yet, which its organiser may remove.
+    db.session.add(Category(competition=this_year, name="Kategori Tanpa Inovasi"))
     organiser = db.session.scalar(select(User).where(User.email == f"organiser@{EMAIL_DOMAIN}"))
     db.session.add(Job(kind="documents", competition=last_year, requested_by=organiser, status="done",
                        progress_done=5, progress_total=5, file_path=JOB_FILE, file_name="piagam.pdf",
@@ -270,6 +274,9 @@ def route_values() -> dict[str, dict]:
         "ceremony.certificates_file": {**last, "award_id": award.id},
         "dashboard.download": {**this, "figure": "entries", "kind": "csv"},
         "tokens.revoke": {"token_id": 1},
+        "api_setup.category": {"category_id": this_year.categories[0].id},
+        "api_setup.rename": {"category_id": this_year.categories[0].id},
+        "api_setup.remove": {"category_id": unused_category(this_year).id},
         "api_innovations.innovation": {"entry_id": draft.id},
         "api_innovations.update_innovation": {"entry_id": draft.id},
         "api_innovations.fire": {"entry_id": submitted.id},
@@ -291,6 +298,18 @@ def route_values() -> dict[str, dict]:
         "jobs.download": {"job_id": job_id},
     }
     return values
+
+
+def unused_category(competition: Competition) -> Category:
+    """A category of ``competition`` that no innovation, panel or award uses (one may be removed)."""
+    used = [select(Entry.category_id).where(Entry.category_id.is_not(None)),
+            select(Panel.category_id).where(Panel.category_id.is_not(None)),
+            select(Award.category_id).where(Award.category_id.is_not(None))]
+    found = db.session.scalar(select(Category).where(Category.competition_id == competition.id,
+                                                     *(Category.id.not_in(ids) for ids in used))
+                              .order_by(Category.id))
+    assert found is not None, "the demo's competition of this year has no unused category"
+    return found
 
 
 def requests_of(app: Flask, values: dict[str, dict]) -> list[Request]:
@@ -323,6 +342,10 @@ def sign_in(client, person: str, emails: dict[str, str]) -> None:
 
 # API writes carry a body that passes validation (without If-Match, so an allowed one answers 428
 # and stores nothing); pages' forms are posted empty.
+NEXT_YEAR = {"submission_opens_at": "2030-02-01T08:00:00+07:00",
+             "submission_closes_at": "2030-03-01T23:59:00+07:00",
+             "verification_closes_at": "2030-04-01T23:59:00+07:00",
+             "judging_closes_at": "2030-05-01T23:59:00+07:00"}
 def this_year_id() -> int:
     return demo_competitions()[0].id
 
@@ -337,6 +360,14 @@ API_BODIES: dict[str, dict | Callable[[], dict]] = {
     "api_people.grant": lambda: {"competition_id": this_year_id(), "role": "judge"},
     "api_people.set_active": {"active": False},
     "api_notifications.mark_read": {},
+    # region 1 is the demo's Kota Kediri
+    "api_setup.create": {"name": "Lomba Matriks", "year": 2030, "region_id": 1, **NEXT_YEAR},
+    "api_setup.clone": {"name": "Salinan Matriks", "year": 2030, **NEXT_YEAR},
+    "api_setup.update": {"name": "Nama baru"},
+    "api_setup.phase": {"trigger": "close_submissions"},
+    "api_setup.units": {"rule": "parent"},
+    "api_setup.new_category": {"name": "Kategori Matriks"},
+    "api_setup.rename": {"name": "Nama Kategori Baru"},
 }
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -47,7 +47,8 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "api_evidence.evidence_list", "api_evidence.evidence", "api_evidence.evidence_file",
              "api_people.me", "api_people.users", "api_people.user", "api_people.organisations",
              "api_people.competition_organisations", "api_notifications.notifications",
-             "api_tokens.tokens"}
+             "api_tokens.tokens",
+             "api_setup.categories", "api_setup.category"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
