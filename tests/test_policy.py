@@ -47,11 +47,14 @@ OPEN = {
     "auth.login", "auth.logout", "auth.language", "auth.forgot_password", "auth.reset_password",
     "auth.welcome", "auth.password", "notifications.index", "notifications.mark_read",
     "health.healthz", "health.readyz", "tokens.index", "tokens.revoke",
-    "api-docs.openapi_json", "api_docs.docs",
+    "api-docs.openapi_json", "api_docs.docs", "api_published.published",
 }
 # API writes are sent a body that passes validation, so that they reach the policy.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul"}}
+              "api_innovations.update_innovation": {"title": "Judul"},
+              "api_results.decide_tie": {"subject_ids": [1, 2], "reason": "Keputusan rapat pleno"},
+              "api_ceremony.start_document": {"document": "certificates"},
+              "api_verification.verify_several": {"entry_ids": [1]}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}

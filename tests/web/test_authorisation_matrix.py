@@ -278,6 +278,18 @@ def route_values() -> dict[str, dict]:
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},
         "jobs.download": {"job_id": job_id},
+        "api_results.preview": last,
+        "api_results.versions": last,
+        "api_results.version": {**last, "version": version},
+        "api_results.seal": last,
+        "api_results.verify": {**last, "version": version},
+        "api_results.publish": {**last, "version": version},
+        "api_results.decide_tie": {"award_id": award.id},
+        "api_published.published": last,
+        "api_ceremony.run_sheet": last,
+        "api_ceremony.start_document": {"award_id": award.id},
+        "api_jobs.job": {"job_id": job_id},
+        "api_jobs.job_file": {"job_id": job_id},
     }
     return values
 
@@ -313,7 +325,10 @@ def sign_in(client, person: str, emails: dict[str, str]) -> None:
 # API writes carry a body that passes validation (without If-Match, so an allowed one answers 428
 # and stores nothing); pages' forms are posted empty.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul baru"}}
+              "api_innovations.update_innovation": {"title": "Judul baru"},
+              "api_results.decide_tie": {"subject_ids": [1, 2], "reason": "Keputusan rapat pleno"},
+              "api_ceremony.start_document": {"document": "certificates"},
+              "api_verification.verify_several": {"entry_ids": [999_999]}}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 

@@ -43,7 +43,10 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "health.healthz", "health.readyz",
              # JSON for scripts (tests/api/): the API's documentation page is a page.
              "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
-             "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history"}
+             "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history",
+             "api_results.preview", "api_results.versions", "api_results.version", "api_published.published",
+             "api_ceremony.run_sheet", "api_jobs.job", "api_jobs.job_file", "api_audit.trail",
+             "api_verification.queue"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
