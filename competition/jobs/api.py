@@ -61,6 +61,7 @@ def job_out(job: Job) -> dict[str, Any]:
 @bp.route("/jobs/<int:job_id>")
 @bp.response(200, JobOut)
 @bp.alt_response(404, description="No such job, or not the user's to see.")
+@bp.alt_response(401, description="No token, or a wrong one.")
 @needs("read")
 def job(job_id: int) -> dict[str, Any]:
     """A job: its status, progress (done of total), summary or reason for failing, and its file."""
@@ -72,6 +73,7 @@ def job(job_id: int) -> dict[str, Any]:
     media: {"schema": {"type": "string", "format": "binary"}}
     for media in ("application/pdf", "application/octet-stream")}}})
 @bp.alt_response(404, description="No such job, or it made no file (yet).")
+@bp.alt_response(401, description="No token, or a wrong one.")
 @needs("read")
 def job_file(job_id: int) -> Response:
     """The file a finished job made."""

@@ -68,6 +68,7 @@ class PublishedOut(Schema):
 @public
 @bp.response(200, PublishedOut)
 @bp.alt_response(404, description="No such competition, or its results are not published yet.")
+@bp.alt_response(401, description="A token was sent and it is wrong, expired or revoked (none is needed).")
 def published(competition_id: int) -> dict[str, Any]:
     """The announced winners of a competition and the predikat of its innovations (no token needed)."""
     competition = db.session.get(Competition, competition_id)

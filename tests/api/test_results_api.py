@@ -511,3 +511,86 @@ def test_verifying_several_is_all_or_nothing(client, desk):
     problem_of(client.post("/api/v1/verification/verify-several", json={"entry_ids": [desk.newer.id]},
                            headers=token(desk.verifier, "read")), 403)
     assert count(EntryEvent) == 0
+
+
+# -- the answers are what the OpenAPI document says -------------------------------------------------------
+
+JSON_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
+              "boolean": bool, "null": type(None)}
+
+
+def departures(spec: dict, schema: dict, value, where: str = "$") -> list[str]:
+    """Where ``value`` does not conform to ``schema`` (types, required and unknown properties,
+    items, patterns; enough to catch an answer outside its schema)."""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    found = []
+    kinds = schema.get("type")
+    if kinds is not None:
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        numeric_bool = isinstance(value, bool)
+        if not any(isinstance(value, JSON_TYPES[k]) and not (k in ("integer", "number") and numeric_bool)
+                   for k in kinds):
+            return [f"{where}: {value!r} is not {kinds}"]
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        found += [f"{where}: {name} is missing" for name in schema.get("required", []) if name not in value]
+        if schema.get("additionalProperties") is False:
+            found += [f"{where}: {name} is not in the schema" for name in value if name not in properties]
+        for name, item in value.items():
+            if name in properties:
+                found += departures(spec, properties[name], item, f"{where}.{name}")
+    if isinstance(value, list) and "items" in schema:
+        for number, item in enumerate(value):
+            found += departures(spec, schema["items"], item, f"{where}[{number}]")
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        found.append(f"{where}: {value!r} does not match {schema['pattern']}")
+    return found
+
+
+def test_every_answer_conforms_to_the_openapi_document(client, contest):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    organiser = token(contest.organiser, "read", "write")
+    seen: list[tuple[str, str, int]] = []
+
+    def check(method: str, path: str, template: str, **kwargs):
+        answer = client.open(path, method=method, **kwargs)
+        operation = spec["paths"][template][method.lower()]
+        declared = operation["responses"].get(str(answer.status_code))
+        assert declared is not None, (method, path, answer.status_code, list(operation["responses"]))
+        if answer.mimetype == "application/json":
+            schema = declared["content"]["application/json"]["schema"]
+            assert departures(spec, schema, answer.get_json()) == [], (method, path)
+        seen.append((method, template, answer.status_code))
+        return answer.get_json()
+
+    c, award = contest.competition.id, contest.award.id
+    results = "/api/v1/competitions/{competition_id}/results"
+    check("GET", f"/api/v1/competitions/{c}/results/preview", f"{results}/preview", headers=organiser)
+    level = [contest.opd("Lapor Cepat").id, contest.opd("Sekolah Pintar").id]
+    check("POST", f"/api/v1/awards/{award}/tie", "/api/v1/awards/{award_id}/tie", headers=organiser,
+          json={"subject_ids": level, "reason": "Pleno"})
+    contest.close_judging()
+    check("POST", f"/api/v1/competitions/{c}/results/seal", f"{results}/seal", headers=organiser)
+    check("GET", f"/api/v1/competitions/{c}/results/versions", f"{results}/versions", headers=organiser)
+    check("GET", f"/api/v1/competitions/{c}/results/versions/1", f"{results}/versions/{{version}}",
+          headers=organiser)
+    check("POST", f"/api/v1/competitions/{c}/results/versions/1/verify",
+          f"{results}/versions/{{version}}/verify", headers=organiser)
+    check("GET", f"/api/v1/competitions/{c}/ceremony/run-sheet",
+          "/api/v1/competitions/{competition_id}/ceremony/run-sheet", headers=organiser)
+    job = check("POST", f"/api/v1/awards/{award}/documents", "/api/v1/awards/{award_id}/documents",
+                headers=organiser, json={"document": "certificates"})
+    check("GET", f"/api/v1/jobs/{job['id']}", "/api/v1/jobs/{job_id}", headers=organiser)
+    check("POST", f"/api/v1/competitions/{c}/results/versions/1/publish",
+          f"{results}/versions/{{version}}/publish", headers=organiser)
+    check("GET", f"/api/v1/competitions/{c}/results/published", f"{results}/published")
+    check("GET", f"/api/v1/competitions/{c}/audit", "/api/v1/competitions/{competition_id}/audit",
+          headers=organiser)
+    desk = Desk()
+    verifier = token(desk.verifier, "read", "write")
+    check("GET", "/api/v1/verification", "/api/v1/verification", headers=verifier)
+    check("POST", "/api/v1/verification/verify-several", "/api/v1/verification/verify-several",
+          headers=verifier, json={"entry_ids": [desk.older.id]})
+    assert [status for _, _, status in seen] == [200, 201, 201, 200, 200, 201, 200, 202, 200, 200, 200, 200,
+                                                 200, 200]
