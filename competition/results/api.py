@@ -5,6 +5,8 @@ and publishing it: through the same operations and checks as the results pages
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from flask import abort
@@ -100,8 +102,46 @@ class SealedAwardOut(AwardOut):
     rows = fields.List(fields.Nested(StandingOut), required=True)
 
 
+class JudgeSheetOut(Schema):
+    """One judge's confirmed sheet of an innovation in a round."""
+
+    judge_id = fields.Integer(required=True)
+    judge = fields.String(required=True)
+    values = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                         metadata={"description": "Criterion id -> the value given, as a decimal string."})
+    total = Score(required=True, metadata={"description": "The judge's total, 0-100."})
+    normalised = Score(allow_none=True, metadata={"description": "That total normalised per judge, when "
+                                                                 "the round normalises."})
+
+
+class RoundBreakdownOut(Schema):
+    round_id = fields.Integer(required=True)
+    score = Score(required=True)
+    judges = fields.Integer(required=True)
+    disagreement = fields.Boolean(required=True, metadata={"description": "The judges' spread is wide."})
+    sheets = fields.List(fields.Nested(JudgeSheetOut), required=True)
+
+
+class CriterionOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    weight = fields.String(required=True)
+    max_value = fields.String(required=True)
+    counts = fields.Boolean(required=True, metadata={"description": "False: recorded, weighs nothing."})
+
+
+class RubricRoundOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    position = fields.Integer(required=True)
+    weight = fields.String(required=True)
+    aggregation = fields.String(required=True)
+    normalise = fields.Boolean(required=True)
+    criteria = fields.List(fields.Nested(CriterionOut), required=True)
+
+
 class RankedOut(Schema):
-    """An innovation in the overall ranking."""
+    """An innovation in the overall ranking, with each judge's sheet per round."""
 
     entry_id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -111,12 +151,15 @@ class RankedOut(Schema):
     band = fields.String(allow_none=True)
     shared = fields.Boolean(required=True)
     separated_by = fields.String(allow_none=True)
+    rounds = fields.List(fields.Nested(RoundBreakdownOut), required=True)
 
 
 class PreviewOut(Schema):
     competition_id = fields.Integer(required=True)
     phase = fields.String(required=True)
     tie_break_chain = fields.List(fields.String(), required=True)
+    rounds = fields.List(fields.Nested(RubricRoundOut), required=True,
+                         metadata={"description": "The rubric."})
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     innovations_total = fields.Integer(required=True)
@@ -226,6 +269,32 @@ def _draft_row(preview: ResultsPreview, award: Award, row: AwardRow) -> dict[str
             "separated_by": row.separated_by, "passed_over": row.passed_over, "decision": decision}
 
 
+def number(value: Fraction) -> str:
+    """An input (a mark, a weight: at most four places) as a decimal string: 65, 7.5, 0.25."""
+    return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+
+
+def _rounds(draft: ResultsPreview, entry_id: int) -> list[dict[str, Any]]:
+    """Each round of an innovation's draft result, with every judge's sheet."""
+    result = draft.placed.get(entry_id)
+    if result is None:
+        return []
+    return [{"round_id": r.round_id, "score": r.score, "judges": r.judges, "disagreement": r.disagreement,
+             "sheets": [{"judge_id": line.judge_id, "judge": line.judge,
+                         "values": {str(c): number(v) for c, v in line.values.items()},
+                         "total": line.total, "normalised": line.normalised}
+                        for line in draft.sheets.get((r.round_id, entry_id), ())]}
+            for r in result.rounds]
+
+
+def _rubric(draft: ResultsPreview) -> list[dict[str, Any]]:
+    return [{"id": r.id, "name": r.name, "position": r.position, "weight": number(r.weight),
+             "aggregation": r.aggregation, "normalise": r.normalise,
+             "criteria": [{"id": c.id, "name": c.name, "weight": number(c.weight),
+                           "max_value": number(c.max_value), "counts": c.counts} for c in r.criteria]}
+            for r in draft.rounds]
+
+
 @bp.route("/competitions/<int:competition_id>/results/preview")
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, PreviewOut)
@@ -233,7 +302,8 @@ def _draft_row(preview: ResultsPreview, award: Award, row: AwardRow) -> dict[str
 @bp.doc(responses=REFUSALS)
 @needs("read")
 def preview(page: dict[str, int], competition_id: int) -> Response | dict[str, Any]:
-    """The draft results as they stand: the ranking and each award's rows, a page of each."""
+    """The draft results as they stand: the ranking with each judge's sheets, and each award's rows, a
+    page of each."""
     competition = organised_competition(competition_id)
     if competition.phase not in PREVIEW_PHASES:
         return problem(409, "Conflict", "The draft results exist while judging and in the results phase.")
@@ -248,9 +318,11 @@ def preview(page: dict[str, int], competition_id: int) -> Response | dict[str, A
     innovations = [{"entry_id": row.entry_id, "title": draft.entries[row.entry_id].title,
                     "organisation": draft.entries[row.entry_id].organisation, "place": row.place,
                     "score": row.score, "band": row.band if competition.bands else None, "shared": row.shared,
-                    "separated_by": row.separated_by} for row in draft.entry_rows]
+                    "separated_by": row.separated_by, "rounds": _rounds(draft, row.entry_id)}
+                   for row in draft.entry_rows]
     return {"competition_id": competition.id, "phase": competition.phase,
-            "tie_break_chain": list(draft.chain), **page, "innovations_total": len(draft.results.entries),
+            "tie_break_chain": list(draft.chain), "rounds": _rubric(draft), **page,
+            "innovations_total": len(draft.results.entries),
             "innovations": innovations, "awards": awards}
 
 

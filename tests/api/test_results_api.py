@@ -75,6 +75,16 @@ def test_the_preview_shows_awards_with_standings_and_scores_as_the_pages_do(clie
     assert ranked == [
         ("Si-Sehat", 1, "75.00", False, "heaviest_criterion"), ("Sekolah Pintar", 2, "75.00", True, None),
         ("Lapor Cepat", 2, "75.00", True, None)]
+    # Each judge's sheet, as the page's breakdown: Lapor Cepat's judges gave 65 and 90, 75 and 90.
+    [rubric] = body["rounds"]
+    assert [(c["name"], c["weight"], c["max_value"]) for c in rubric["criteria"]] == [
+        ("Kebaharuan", "3", "100"), ("Kemanfaatan", "1", "100")]
+    [lapor] = [i["rounds"] for i in body["innovations"] if i["title"] == "Lapor Cepat"]
+    [(score, sheets)] = [(r["score"], r["sheets"]) for r in lapor]
+    kebaharuan, kemanfaatan = str(contest.kebaharuan.id), str(contest.kemanfaatan.id)
+    assert score == "75.00" and [(s["judge"], s["values"], s["total"], s["normalised"]) for s in sheets] == [
+        ("Juri 1", {kebaharuan: "65", kemanfaatan: "90"}, "71.25", None),
+        ("Juri 2", {kebaharuan: "75", kemanfaatan: "90"}, "78.75", None)]
     [award] = body["awards"]
     assert (award["id"], award["name"], award["subject"], award["total"]) == (
         contest.award.id, "OPD Terinovatif", "organisation", 3)
