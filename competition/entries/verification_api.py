@@ -78,8 +78,9 @@ def _verifies_somewhere() -> None:
                    "403": {"description": "The user verifies in no competition."}})
 @needs("read")
 def queue(query: dict[str, Any]) -> dict[str, Any]:
-    """Innovations to verify, oldest submission first (not those of the verifier's own OPD);
-    filter by status, competition, OPD and category."""
+    """The verifier's queue, oldest submission first; filter by status, competition, OPD and category.
+
+    Innovations of the verifier's own OPD (or a unit below it) are left out, as on the page."""
     _verifies_somewhere()
     where = [verifiable_entries(current_user), Entry.status == query["status"]]
     for name in ("competition_id", "organisation_id", "category_id"):

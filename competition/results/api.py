@@ -302,8 +302,10 @@ def _rubric(draft: ResultsPreview) -> list[dict[str, Any]]:
 @bp.doc(responses=REFUSALS)
 @needs("read")
 def preview(page: dict[str, int], competition_id: int) -> Response | dict[str, Any]:
-    """The draft results as they stand: the ranking with each judge's sheets, and each award's rows, a
-    page of each."""
+    """The draft results as they stand, a page of the ranking and of each award's rows.
+
+    Each innovation of the ranking comes with every judge's sheet per round; each award row with
+    the innovations that counted and the organiser's decision on a tie, if any."""
     competition = organised_competition(competition_id)
     if competition.phase not in PREVIEW_PHASES:
         return problem(409, "Conflict", "The draft results exist while judging and in the results phase.")
@@ -358,8 +360,7 @@ def _sealed_award(result_set: ResultSet, award: dict[str, Any], page: dict[str, 
 @bp.doc(responses=REFUSALS)
 @needs("read")
 def version(page: dict[str, int], competition_id: int, version: int) -> dict[str, Any]:
-    """One sealed version: its hash, who sealed and published it, its newest check, and a page of
-    each award's rows as sealed."""
+    """One sealed version: its hash, newest check, and a page of each award's rows as sealed."""
     result_set = _version_of(organised_competition(competition_id), version)
     [shown] = _checked([result_set])
     return {**shown, **page,
