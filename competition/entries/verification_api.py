@@ -107,7 +107,7 @@ class _Refused(Exception):
                    "403": {"description": "The user verifies in no competition."}})
 @needs("write")
 def verify_several(body: dict[str, Any]) -> Response | dict[str, Any]:
-    """Verify several innovations, all or none: each through the workflow as the single action."""
+    """Verify a list of innovations, all or none, each through the workflow as the single action."""
     _verifies_somewhere()
     ids = list(dict.fromkeys(body["entry_ids"]))
     competitions = sorted(competitions_where(current_user, "verifier"))

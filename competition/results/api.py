@@ -110,8 +110,8 @@ class JudgeSheetOut(Schema):
     values = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                          metadata={"description": "Criterion id -> the value given, as a decimal string."})
     total = Score(required=True, metadata={"description": "The judge's total, 0-100."})
-    normalised = Score(allow_none=True, metadata={"description": "That total normalised per judge, when "
-                                                                 "the round normalises."})
+    normalised = Score(allow_none=True, metadata={"description": "That total after each judge's "
+                                                                 "normalisation, when the round normalises."})
 
 
 class RoundBreakdownOut(Schema):
@@ -305,7 +305,7 @@ def preview(page: dict[str, int], competition_id: int) -> Response | dict[str, A
     """The draft results as they stand, a page of the ranking and of each award's rows.
 
     Each innovation of the ranking comes with every judge's sheet per round; each award row with
-    the innovations that counted and the organiser's decision on a tie, if any."""
+    the innovations that counted and the order the organiser recorded for a tie, if any."""
     competition = organised_competition(competition_id)
     if competition.phase not in PREVIEW_PHASES:
         return problem(409, "Conflict", "The draft results exist while judging and in the results phase.")
