@@ -8,6 +8,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from competition.extensions import db
@@ -26,6 +28,7 @@ from competition.models.types import utcnow
 from competition.people.tokens import create_token
 from competition.results.operations import add_award, publish_results, seal_results
 from tests.api.test_api import bearer, problem_of
+from tests.api.test_api_junk import JSON, row_counts
 from tests.conftest import pdf_available
 from tests.entries.test_verification_views import Desk, in_english
 from tests.factories import make_competition, make_entry, make_organisation, make_user
@@ -604,3 +607,30 @@ def test_every_answer_conforms_to_the_openapi_document(client, contest):
           headers=verifier, json={"entry_ids": [desk.older.id]})
     assert [status for _, _, status in seen] == [200, 201, 201, 200, 200, 201, 200, 202, 200, 200, 200, 200,
                                                  200, 200]
+
+
+def test_junk_bodies_get_problems_and_store_nothing(client, contest):
+    """Any JSON (or none) sent to the writes with a body: a problem naming what was wrong, never a
+    500, and nothing stored."""
+    desk = Desk()
+    writes = [(f"/api/v1/awards/{contest.award.id}/tie", token(contest.organiser, "read", "write"),
+               ["subject_ids", "reason", "place"]),
+              (f"/api/v1/awards/{contest.award.id}/documents", token(contest.organiser, "read", "write"),
+               ["document"]),
+              ("/api/v1/verification/verify-several", token(desk.verifier, "read", "write"),
+               ["entry_ids", "comment"])]
+
+    @settings(max_examples=120, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(where=st.sampled_from(range(len(writes))), data=st.data())
+    def one(where, data):
+        url, headers, names = writes[where]
+        body = data.draw(st.dictionaries(st.sampled_from([*names, "x"]), JSON, max_size=3) | JSON)
+        before = row_counts()
+        answer = client.post(url, json=body, headers=headers)
+        assert answer.status_code < 500, (answer.status_code, url, body)
+        if answer.status_code >= 400:
+            assert answer.mimetype == "application/problem+json", body
+            assert row_counts() == before, (answer.status_code, url, body)
+
+    one()
