@@ -7,7 +7,8 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
 - roles: :func:`roles_in`, :func:`actor_for`, :func:`works_for`, :func:`competitions_where`;
 - organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`;
 - innovations: :func:`can_create_entry`, :func:`can_edit_entry`, :func:`can_view_entry`,
-  :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`, :func:`can_verify`;
+  :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`, :func:`can_verify`,
+  :func:`verifiable_entries`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`without_conflict`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
@@ -24,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
 from sqlalchemy.orm import object_session
 
 from competition.errors import NotPermitted
@@ -177,6 +178,22 @@ def can_verify(user: User, entry: Entry) -> bool:
     """A verifier of the competition may open an innovation for review (its own OPD's included,
     to be told it may not decide on it: the workflow refuses that)."""
     return "verifier" in roles_in(user, entry.competition)
+
+
+def verifiable_entries(user: User) -> ColumnElement[bool]:
+    """The verifier's queue as a condition on entries: of the competitions in which ``user``
+    verifies, submitted at least once, and not of their own OPD or a unit below it (the queue
+    leaves those out, as :func:`works_for` says)."""
+    competitions = competitions_where(user, "verifier")
+    if not competitions:
+        return false()
+    seen = and_(Entry.competition_id.in_(sorted(competitions)),
+                or_(Entry.status != "draft", Entry.submitted_at.is_not(None)))
+    if user.organisation is None:
+        return seen
+    own = or_(Entry.organisation_id == user.organisation.id,
+              Entry.organisation_id.in_(organisations_below(user.organisation)))
+    return and_(seen, not_(own))
 
 
 def can_open_notification(user: User, notification: Notification) -> bool:

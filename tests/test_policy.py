@@ -47,7 +47,7 @@ OPEN = {
     "auth.login", "auth.logout", "auth.language", "auth.forgot_password", "auth.reset_password",
     "auth.welcome", "auth.password", "notifications.index", "notifications.mark_read",
     "health.healthz", "health.readyz", "tokens.index", "tokens.revoke",
-    "api-docs.openapi_json", "api_docs.docs",
+    "api-docs.openapi_json", "api_docs.docs", "api_published.published",
     # The API's own account, notifications and tokens: the token's owner's alone.
     "api_people.me", "api_notifications.notifications", "api_notifications.mark_read",
     "api_tokens.tokens", "api_tokens.revoke",
@@ -71,7 +71,11 @@ API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_setup.phase": {"trigger": "close_submissions"},
               "api_setup.units": {"rule": "parent"},
               "api_setup.new_category": {"name": "Kategori Uji"},
-              "api_setup.rename": {"name": "Kategori Baru"}}
+              "api_setup.rename": {"name": "Kategori Baru"},
+
+              "api_results.decide_tie": {"subject_ids": [1, 2], "reason": "Keputusan rapat pleno"},
+              "api_ceremony.start_document": {"document": "certificates"},
+              "api_verification.verify_several": {"entry_ids": [1]}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}

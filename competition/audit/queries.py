@@ -205,21 +205,24 @@ def _trail(competition_id: int) -> Any:
 
 
 def audit_trail(competition: Competition, *, actor_id: int | None = None, entry_id: int | None = None,
-                kind: str | None = None, page: int = 1) -> TrailPage:
+                kind: str | None = None, page: int = 1, per_page: int | None = None,
+                clamp: bool = True) -> TrailPage:
     """A page of the competition's audit trail, newest first, filtered by who acted, the
     innovation and the kind; with every person, innovation and kind in the whole trail, for
-    the filters. A handful of queries, whatever the length of the trail."""
+    the filters. A handful of queries, whatever the length of the trail. A page past the last
+    is the last one, or (``clamp`` false, for the API) empty."""
     trail = _trail(competition.id)
     conditions = [condition for given, condition in (
         (actor_id, trail.c.actor_id == actor_id), (entry_id, trail.c.entry_id == entry_id),
         (kind, trail.c.kind == kind)) if given is not None]
     total = db.session.scalar(select(func.count()).select_from(trail).where(*conditions)) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
+    per_page = per_page or PER_PAGE
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages) if clamp else max(page, 1)
     found = db.session.execute(
         select(trail).where(*conditions)
         .order_by(trail.c.at.desc(), trail.c.row_id.desc(), trail.c.source)
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).mappings().all()
+        .limit(per_page).offset((page - 1) * per_page)).mappings().all()
     rows = [TrailRow(**{**row, "details": json.loads(row["details"]) if row["details"] else {}})
             for row in found]
     people_ids = set(db.session.scalars(select(trail.c.actor_id).distinct()))

@@ -56,7 +56,7 @@ def _award_programme(competition: Competition, award_id: int) -> tuple[ResultSet
     return result_set, programme
 
 
-def _file_name(kind: str, competition: Competition, programme: AwardProgramme, result_set: ResultSet,
+def document_file_name(kind: str, competition: Competition, programme: AwardProgramme, result_set: ResultSet,
                extension: str) -> str:
     return (f"{kind}-{slug(competition.name)}-{slug(programme.award.name)}-v{result_set.version}"
             f".{extension}")
@@ -90,7 +90,7 @@ def run_sheet_file(competition_id: int, award_id: int, file_format: str) -> Resp
         body = run_sheet_xlsx(programme.rows, f"{programme.award.name} – {competition.name}")
     else:
         body = run_sheet_pdf(result_set, programme.award, programme.rows)
-    name = _file_name("susunan-acara", competition, programme, result_set, file_format)
+    name = document_file_name("susunan-acara", competition, programme, result_set, file_format)
     return Response(body, mimetype=MEDIA_TYPES[file_format],
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
@@ -105,7 +105,7 @@ def certificates_file(competition_id: int, award_id: int) -> Response:
         flash(_("%(award)s has no winner in version %(version)s, so there are no certificates.",
                 award=programme.award.name, version=result_set.version), "warning")
         return redirect(url_for("ceremony.index", competition_id=competition.id))
-    name = _file_name("piagam", competition, programme, result_set, "pdf")
+    name = document_file_name("piagam", competition, programme, result_set, "pdf")
     body = certificates_pdf(result_set, programme.award, programme.rows)
     return Response(body, mimetype=MEDIA_TYPES["pdf"],
                     headers={"Content-Disposition": f"attachment; filename={name}"})
@@ -128,8 +128,8 @@ def start_document(competition_id: int, award_id: int, document: str) -> Respons
         flash(_("%(award)s has no winner in version %(version)s, so there is nothing to make.",
                 award=programme.award.name, version=result_set.version), "warning")
         return redirect(url_for("ceremony.index", competition_id=competition.id))
-    name = _file_name("piagam" if document == "certificates" else "susunan-acara", competition, programme,
-                      result_set, "pdf")
+    name = document_file_name("piagam" if document == "certificates" else "susunan-acara", competition,
+                              programme, result_set, "pdf")
     job = enqueue("documents", competition=competition, by=current_user, total=len(programme.rows),
                   params={"document": document, "award_id": award_id, "file_name": name})
     return redirect(url_for("jobs.show", job_id=job.id))

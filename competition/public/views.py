@@ -4,8 +4,6 @@ no drafts, returns, rejections or withdrawals, only the number submitted."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template
@@ -13,10 +11,15 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from competition.extensions import db
-from competition.models import Competition, Entry, Organisation, ResultSet
-from competition.ranking.exact import as_score
+from competition.models import Competition, Entry, ResultSet
 from competition.results.operations import latest_published_result_set
-from competition.results.standings import AwardStanding, award_standings, sealed_awards
+from competition.results.standings import (
+    AwardStanding,
+    BandGroup,
+    award_standings,
+    band_groups,
+    sealed_awards,
+)
 from workflows import get_workflow
 
 bp = Blueprint("public", __name__)
@@ -64,21 +67,10 @@ def results(competition_id: int) -> str:
         abort(404)
     result_set = latest_published_result_set(competition)
     awards: list[tuple[dict[str, Any], list[AwardStanding]]] = []
-    bands: list[tuple[str, Decimal | None, list[tuple[str, str]]]] = []
+    bands: list[BandGroup] = []
     if result_set is not None:
         awards = [(award, award_standings(result_set, award["id"], winners_only=True))
                   for award in sealed_awards(result_set)]
-        if result_set.inputs["bands"]:
-            names = {row.id: (row.title, row.name) for row in db.session.execute(
-                select(Entry.id, Entry.title, Organisation.name)
-                .join(Organisation, Organisation.id == Entry.organisation_id)
-                .where(Entry.competition_id == competition.id))}
-            by_band: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for row in result_set.results["entries"]:
-                by_band[row["band"]].append(names.get(row["entry_id"], ("–", "–")))
-            minimums = {b["label"]: as_score(b["minimum"]) for b in result_set.inputs["bands"]}
-            labels = sorted(minimums, key=lambda label: -minimums[label])
-            labels += sorted(label for label in by_band if label not in minimums)
-            bands = [(label, minimums.get(label), by_band.get(label, [])) for label in labels]
+        bands = band_groups(result_set)
     return render_template("public/results.html", competition=competition, result_set=result_set,
                            awards=awards, bands=bands)

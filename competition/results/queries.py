@@ -289,29 +289,34 @@ PAGE_SIZE = 50   # innovations, or an award's rows, per page of the draft
 LISTED = 5       # innovations of an OPD's or region's row broken down on that page
 
 
-def _page(total: int, wanted: int) -> tuple[int, int, slice]:
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, wanted), pages)
-    return page, pages, slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+def _page(total: int, wanted: int, size: int | None = None, *, clamp: bool = True) -> tuple[int, int, slice]:
+    """The page ``wanted`` of ``total`` items, ``size`` a page: (page, pages, its slice). A page past
+    the last is the last one, or (``clamp`` false, for the API) empty."""
+    size = size or PAGE_SIZE
+    pages = max(1, -(-total // size))
+    page = min(max(1, wanted), pages) if clamp else max(1, wanted)
+    return page, pages, slice((page - 1) * size, page * size)
 
 
 def results_preview(competition: Competition, *, entries_page: int = 1,
-                    award_pages: Mapping[int, int] | None = None) -> ResultsPreview:
+                    award_pages: Mapping[int, int] | None = None, award_page: int = 1,
+                    page_size: int | None = None, clamp: bool = True) -> ResultsPreview:
     """:func:`preview_results` with the names and sheets behind what one page shows — a page of
-    fifty innovations and of each award — in a fixed number of queries however many innovations
-    there are."""
+    fifty innovations and of each award (``award_page`` for awards not in ``award_pages``) — in a
+    fixed number of queries however many innovations there are."""
     inputs = build_inputs(competition)
     results = compute_results(inputs)
     awards = tuple(db.session.scalars(select(Award).where(Award.competition_id == competition.id)
                                       .order_by(Award.position)))
 
     pages: dict[str, tuple[int, int]] = {}
-    page, count, shown_slice = _page(len(results.entries), entries_page)
+    page, count, shown_slice = _page(len(results.entries), entries_page, page_size, clamp=clamp)
     pages["entries"] = (page, count)
     entry_rows = list(results.entries[shown_slice])
     award_rows: dict[int, list[AwardRow]] = {}
     for award, result in zip(awards, results.awards, strict=True):
-        page, count, shown_slice = _page(len(result.rows), (award_pages or {}).get(award.id, 1))
+        page, count, shown_slice = _page(len(result.rows), (award_pages or {}).get(award.id, award_page),
+                                         page_size, clamp=clamp)
         pages[f"award-{award.id}"] = (page, count)
         award_rows[award.id] = list(result.rows[shown_slice])
     members = {(award_id, row.subject_id): tuple(row.members)

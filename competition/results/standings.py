@@ -7,10 +7,11 @@ a national ranking's forty thousand; versions sealed before that are read from t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
@@ -167,3 +168,29 @@ def subject_names(subject: str, ids: Iterable[int]) -> dict[int, str]:
     if subject == "region":
         return dict(db.session.execute(select(Region.id, Region.name).where(Region.id.in_(ids))).all())
     return {}
+
+
+class BandGroup(NamedTuple):
+    """A predikat band of a sealed version and the innovations in it: (title, OPD)."""
+
+    label: str
+    minimum: Decimal | None      # None for a label no longer among the competition's bands
+    innovations: list[tuple[str, str]]
+
+
+def band_groups(result_set: ResultSet) -> list[BandGroup]:
+    """Every band of a sealed version, highest first, with its innovations by title and OPD (as
+    the public results page lists them); none when the competition has no bands."""
+    if not result_set.inputs["bands"]:
+        return []
+    names = {row.id: (row.title, row.name) for row in db.session.execute(
+        select(Entry.id, Entry.title, Organisation.name)
+        .join(Organisation, Organisation.id == Entry.organisation_id)
+        .where(Entry.competition_id == result_set.competition_id))}
+    by_band: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in result_set.results["entries"]:
+        by_band[row["band"]].append(names.get(row["entry_id"], ("–", "–")))
+    minimums = {b["label"]: as_score(b["minimum"]) for b in result_set.inputs["bands"]}
+    labels = sorted(minimums, key=lambda label: -minimums[label])
+    labels += sorted(label for label in by_band if label not in minimums)
+    return [BandGroup(label, minimums.get(label), by_band.get(label, [])) for label in labels]

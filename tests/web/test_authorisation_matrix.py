@@ -296,6 +296,18 @@ def route_values() -> dict[str, dict]:
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},
         "jobs.download": {"job_id": job_id},
+        "api_results.preview": last,
+        "api_results.versions": last,
+        "api_results.version": {**last, "version": version},
+        "api_results.seal": last,
+        "api_results.verify": {**last, "version": version},
+        "api_results.publish": {**last, "version": version},
+        "api_results.decide_tie": {"award_id": award.id},
+        "api_published.published": last,
+        "api_ceremony.run_sheet": last,
+        "api_ceremony.start_document": {"award_id": award.id},
+        "api_jobs.job": {"job_id": job_id},
+        "api_jobs.job_file": {"job_id": job_id},
     }
     return values
 
@@ -346,6 +358,8 @@ NEXT_YEAR = {"submission_opens_at": "2030-02-01T08:00:00+07:00",
              "submission_closes_at": "2030-03-01T23:59:00+07:00",
              "verification_closes_at": "2030-04-01T23:59:00+07:00",
              "judging_closes_at": "2030-05-01T23:59:00+07:00"}
+
+
 def this_year_id() -> int:
     return demo_competitions()[0].id
 
@@ -368,6 +382,9 @@ API_BODIES: dict[str, dict | Callable[[], dict]] = {
     "api_setup.units": {"rule": "parent"},
     "api_setup.new_category": {"name": "Kategori Matriks"},
     "api_setup.rename": {"name": "Nama Kategori Baru"},
+    "api_results.decide_tie": {"subject_ids": [1, 2], "reason": "Keputusan rapat pleno"},
+    "api_ceremony.start_document": {"document": "certificates"},
+    "api_verification.verify_several": {"entry_ids": [999_999]},
 }
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 

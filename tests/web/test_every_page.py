@@ -48,7 +48,10 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "api_people.me", "api_people.users", "api_people.user", "api_people.organisations",
              "api_people.competition_organisations", "api_notifications.notifications",
              "api_tokens.tokens",
-             "api_setup.categories", "api_setup.category"}
+             "api_setup.categories", "api_setup.category",
+             "api_results.preview", "api_results.versions", "api_results.version", "api_published.published",
+             "api_ceremony.run_sheet", "api_jobs.job", "api_jobs.job_file", "api_audit.trail",
+             "api_verification.queue"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
