@@ -17,41 +17,48 @@ from competition.policy import organised_competitions, roles_anywhere
 from workflows import get_workflow
 
 
-def register_blueprints(app: Flask) -> None:
-    from competition.api import init_app as init_api
-    from competition.api.docs import bp as api_docs_bp
+def api_blueprints() -> list[Any]:
+    """API v1's blueprints, one or more per feature (competition.api)."""
     from competition.audit.api import bp as audit_api
-    from competition.audit.views import bp as audit_bp
     from competition.ceremony.api import bp as ceremony_api
-    from competition.ceremony.views import bp as ceremony_bp
     from competition.competitions.api import bp as competitions_api
-    from competition.competitions.manage import UNITS_RULE_SENTENCES, manage_tabs
     from competition.competitions.setup_api import bp as setup_api
-    from competition.competitions.views import bp as setup_bp
-    from competition.documents.formatting import register_filters
     from competition.entries.api import bp as innovations_api
     from competition.entries.evidence_api import bp as evidence_api
     from competition.entries.verification_api import bp as verification_api
+    from competition.jobs.api import bp as jobs_api
+    from competition.notifications.api import bp as notifications_api
+    from competition.people.api import bp as people_api
+    from competition.people.tokens_api import bp as tokens_api
+    from competition.results.api import bp as results_api
+    from competition.results.published_api import bp as published_api
+
+    return [competitions_api, setup_api, innovations_api, evidence_api, verification_api, people_api,
+            tokens_api, notifications_api, results_api, published_api, ceremony_api, jobs_api, audit_api]
+
+
+def register_blueprints(app: Flask) -> None:
+    from competition.api import init_app as init_api
+    from competition.api.docs import bp as api_docs_bp
+    from competition.audit.views import bp as audit_bp
+    from competition.ceremony.views import bp as ceremony_bp
+    from competition.competitions.manage import UNITS_RULE_SENTENCES, manage_tabs
+    from competition.competitions.views import bp as setup_bp
+    from competition.documents.formatting import register_filters
     from competition.entries.verification_views import bp as verification_bp
     from competition.entries.views import bp as innovations_bp
-    from competition.jobs.api import bp as jobs_api
     from competition.jobs.views import bp as jobs_bp
     from competition.jobs.views import schedule_bp
     from competition.judging import setup_views as _rounds  # noqa: F401  (its pages join the set-up blueprint)
     from competition.judging.panel_views import bp as panels_bp
     from competition.judging.scoring_views import bp as scoring_bp
     from competition.monitoring.views import bp as dashboard_bp
-    from competition.notifications.api import bp as notifications_api
     from competition.notifications.views import bp as notifications_bp
-    from competition.people.api import bp as people_api
     from competition.people.auth_views import bp as auth_bp
     from competition.people.token_views import bp as tokens_bp
-    from competition.people.tokens_api import bp as tokens_api
     from competition.people.views import bp as people_bp
     from competition.public.views import bp as public_bp
     from competition.results import setup_views as _rules  # noqa: F401  (likewise)
-    from competition.results.api import bp as results_api
-    from competition.results.published_api import bp as published_api
     from competition.results.views import bp as results_bp
     from competition.results.wording import tie_words
     from competition.web import limits
@@ -75,9 +82,7 @@ def register_blueprints(app: Flask) -> None:
                       people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
                       scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp):
         app.register_blueprint(blueprint)
-    init_api(app, [competitions_api, setup_api, innovations_api, evidence_api, people_api, tokens_api,
-                   notifications_api, results_api, published_api, ceremony_api, jobs_api, audit_api,
-                   verification_api])
+    init_api(app, api_blueprints())
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;
