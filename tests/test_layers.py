@@ -40,7 +40,7 @@ LAYERS = [
                             "competition/monitoring/charts.py", "competition/entries/actions.py",
                             "competition/web/*.py", "competition/cli/*.py",
                             "competition/people/throttling.py", "competition/*/api.py",
-                            "competition/api/*.py", "competition/*/*_cli.py"]),
+                            "competition/*/*_api.py", "competition/api/*.py", "competition/*/*_cli.py"]),
     ("app", ["competition/__init__.py"]),
     ("feature packages", ["competition/*/__init__.py"]),
 ]
