@@ -144,10 +144,9 @@ def _hidden(assignment: Assignment) -> bool:
     return assignment.round.blind or hides_organisation(current_user, assignment.entry)
 
 
-def sheet_shown(assignment: Assignment) -> dict[str, Any]:
-    """The sheet as :class:`SheetOut` shows it."""
+def sheet_shown(assignment: Assignment, hidden: bool) -> dict[str, Any]:
+    """The sheet as :class:`SheetOut` shows it (``hidden``: without naming the OPD)."""
     round_, entry = assignment.round, assignment.entry
-    hidden = _hidden(assignment)
     given = {score.criterion_id: score for score in assignment.scores}
     criteria = list(round_.criteria)
     return {
@@ -178,14 +177,21 @@ def _locked(assignment: Assignment) -> str | None:
     return None
 
 
-def _answer(assignment_id: int) -> Response:
-    shown = sheet_shown(my_sheet(assignment_id))
+def _answer(assignment_id: int, hidden: bool | None = None) -> Response:
+    """The sheet with its ETag: the user's own, checked first; or (``hidden`` given) read again
+    after a change the user was allowed to make, with ``hidden`` as found then."""
+    if hidden is None:
+        assignment = my_sheet(assignment_id)
+        hidden = _hidden(assignment)
+    else:
+        assignment = judge_sheet(assignment_id, current_user)[0] or my_sheet(assignment_id)
+    shown = sheet_shown(assignment, hidden)
     return with_etag(SheetOut(), shown, content_tag(SheetOut(), shown))
 
 
-def _expected(assignment: Assignment) -> Response | None:
+def _expected(assignment: Assignment, hidden: bool) -> Response | None:
     """428 or 412 unless If-Match names the sheet as it is shown now."""
-    expected = expected_version(content_tag(SheetOut(), sheet_shown(assignment)), "sheet")
+    expected = expected_version(content_tag(SheetOut(), sheet_shown(assignment, hidden)), "sheet")
     return expected if isinstance(expected, Response) else None
 
 
@@ -294,17 +300,18 @@ def save_sheet(body: dict[str, Any], assignment_id: int) -> Response:
     """Save the sheet as a draft: every criterion's value (and notes); one left out has no score
     afterwards. Needs If-Match."""
     assignment = my_sheet(assignment_id)
-    if (refused := _expected(assignment)) is not None:
+    hidden = _hidden(assignment)
+    if (refused := _expected(assignment, hidden)) is not None:
         return refused
     if locked := _locked(assignment):
         return problem(409, "Conflict", locked)
-    redact = masking(assignment.entry, _hidden(assignment))
+    redact = masking(assignment.entry, hidden)
     values, cleared = _read_sheet(body, list(assignment.round.criteria))
     try:
         save_scores(assignment, current_user, values, cleared)
     except InvalidInput as error:
         raise InvalidInput([redact(text) for text in error.problems]) from None
-    return _answer(assignment_id)
+    return _answer(assignment_id, hidden)
 
 
 @bp.route("/assignments/<int:assignment_id>/confirm", methods=["POST"])
@@ -314,13 +321,14 @@ def save_sheet(body: dict[str, Any], assignment_id: int) -> Response:
 def confirm(assignment_id: int) -> Response:
     """Confirm the sheet and lock its scores (every criterion needs one). Needs If-Match."""
     assignment = my_sheet(assignment_id)
-    if (refused := _expected(assignment)) is not None:
+    hidden = _hidden(assignment)
+    if (refused := _expected(assignment, hidden)) is not None:
         return refused
     if locked := _locked(assignment):
         return problem(409, "Conflict", locked)
-    redact = masking(assignment.entry, _hidden(assignment))
+    redact = masking(assignment.entry, hidden)
     try:
         confirm_scores(assignment, current_user)
     except InvalidInput as error:
         raise InvalidInput([redact(text) for text in error.problems]) from None
-    return _answer(assignment_id)
+    return _answer(assignment_id, hidden)
