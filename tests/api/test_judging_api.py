@@ -69,7 +69,8 @@ def test_a_judge_lists_their_own_sheets_with_states_and_filters(client, judging)
     save_scores(judging.second, judging.judge, {judging.novelty.id: 70})
     token = judging.token(judging.judge, "judge")
     listing = client.get("/api/v1/scoring", headers=token).get_json()
-    assert [item["id"] for item in listing["items"]] == [judging.first.id, judging.second.id, judging.third.id]
+    assert [item["id"] for item in listing["items"]] == [
+        judging.first.id, judging.second.id, judging.third.id]
     assert [item["state"] for item in listing["items"]] == ["not_started", "draft", "not_started"]
     assert listing["items"][1]["scored"] == 1 and listing["total"] == 3
     assert listing["items"][0]["entry_title"] == "Si-Sehat"
@@ -95,8 +96,8 @@ def test_the_sheet_shows_the_rubric_the_values_and_a_version(client, judging):
     assert (sheet["status"], sheet["editable"], sheet["missing"], sheet["organisation"]) == (
         "open", True, 1, "Dinas Kesehatan")
     novelty, regulation = sheet["criteria"]
-    assert (novelty["name"], novelty["min_value"], novelty["max_value"], novelty["value"], novelty["comment"]) \
-        == ("Kebaharuan", 0, 100, 80, "Baru")
+    shown = [novelty[name] for name in ("name", "min_value", "max_value", "value", "comment")]
+    assert shown == ["Kebaharuan", 0, 100, 80, "Baru"]
     assert regulation["scale"] == "levels" and regulation["value"] is None
     assert [level["label"] for level in regulation["levels"]] == ["Perkada", "Perwali", "Perda"]
     assert sheet["total"] == "48.00"   # 80 × 60 % and nothing yet for Regulasi
@@ -151,8 +152,8 @@ def test_confirming_locks_the_sheet(client, judging):
     problem_of(client.post(f"{url}/confirm", headers=token), 428)
     missing = problem_of(client.post(f"{url}/confirm", headers={**token, "If-Match": etag}), 422)
     assert "Regulasi" in missing["detail"] and status_of(judging.first) == "open"
-    etag = client.put(f"{url}/sheet", json={"scores": {str(judging.novelty.id): 80, str(judging.regulation.id): 3}},
-                      headers={**token, "If-Match": etag}).headers["ETag"]
+    whole = {"scores": {str(judging.novelty.id): 80, str(judging.regulation.id): 3}}
+    etag = client.put(f"{url}/sheet", json=whole, headers={**token, "If-Match": etag}).headers["ETag"]
     confirmed = client.post(f"{url}/confirm", headers={**token, "If-Match": etag})
     assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "confirmed"
     assert status_of(judging.first) == "confirmed" and confirmed.get_json()["editable"] is False
@@ -244,8 +245,8 @@ def test_the_organiser_lists_and_creates_panels(client, judging):
     assert {judge["name"] for judge in listing["items"][0]["judges"]} == {
         "Prof. Juri Satu", "Juri Dua", "Juri Tiga"}
     category = judging.competition.categories[0].id if judging.competition.categories else None
-    made = client.post(url, json={"name": "Tim B", "judges": [judging.idle_judge.id], "category_id": category},
-                       headers=token)
+    made = client.post(url, headers=token,
+                       json={"name": "Tim B", "judges": [judging.idle_judge.id], "category_id": category})
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["judges"] == [{"judge_id": judging.idle_judge.id, "name": "Juri Tiga"}]
     assert count(Panel) == 2
@@ -268,7 +269,8 @@ def test_only_the_organiser_runs_a_round_s_judging(client, judging, who, status)
     for method, url, body in (
             ("GET", f"{round_url}/panels", None), ("GET", f"{round_url}/assignments", None),
             ("POST", f"{round_url}/panels", {"name": "Tim X", "judges": [judging.judge.id]}),
-            ("POST", f"{round_url}/assignments", {"entry_id": judging.lapor.id, "judge_id": judging.idle_judge.id}),
+            ("POST", f"{round_url}/assignments",
+             {"entry_id": judging.lapor.id, "judge_id": judging.idle_judge.id}),
             ("POST", f"{round_url}/assign", {}),
             ("POST", f"{round_url}/status", {"trigger": "close", "force": True}),
             ("DELETE", f"/api/v1/assignments/{judging.first.id}", None),
@@ -281,8 +283,8 @@ def test_only_the_organiser_runs_a_round_s_judging(client, judging, who, status)
 
 def test_a_read_token_cannot_change_judging(client, judging):
     token = judging.token(judging.organiser, "read", "judge")
-    answer = client.post(f"/api/v1/rounds/{judging.round.id}/status", json={"trigger": "close", "force": True},
-                         headers=token)
+    answer = client.post(f"/api/v1/rounds/{judging.round.id}/status", headers=token,
+                         json={"trigger": "close", "force": True})
     assert "write" in problem_of(answer, 403)["detail"]
     assert db.session.get(Round, judging.round.id).status == "open"
 
@@ -420,7 +422,8 @@ def sheet_path_counts(client, size, *, blind: bool) -> dict[str, tuple[int, list
     assert status == 200
     counts["sheet"] = (total, statements)
     etag = client.get(f"{url}/sheet", headers=token).headers["ETag"]
-    total, statements, status, _ = request("PUT", f"{url}/sheet", json=body, headers={**token, "If-Match": etag})
+    total, statements, status, _ = request("PUT", f"{url}/sheet", json=body,
+                                           headers={**token, "If-Match": etag})
     assert status == 200
     counts["save"] = (total, statements)
     etag = client.get(f"{url}/sheet", headers=token).headers["ETag"]
