@@ -51,7 +51,15 @@ OPEN = {
 }
 # API writes are sent a body that passes validation, so that they reach the policy.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul"}}
+              "api_innovations.update_innovation": {"title": "Judul"},
+              "api_judging.new_panel": {"name": "Panel baru", "judges": [1]},
+              "api_judging.add_assignment": {"entry_id": 1, "judge_id": 1},
+              "api_judging.assign": {},
+              "api_judging.round_status": {"trigger": "open"},
+              "api_judging.reopen": {"reason": "Salah ketik"},
+              "api_judging.conflict": {"reason": "Kerabat"},
+              "api_scoring.save_sheet": {"scores": {}},
+              "api_scoring.confirm": {}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}

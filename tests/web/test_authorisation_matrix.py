@@ -274,6 +274,10 @@ def route_values() -> dict[str, dict]:
         "api_innovations.update_innovation": {"entry_id": draft.id},
         "api_innovations.fire": {"entry_id": submitted.id},
         "api_innovations.history": {"entry_id": submitted.id},
+        **{f"api_judging.{name}": last_round for name in (
+            "panels", "new_panel", "assignments", "add_assignment", "assign", "round_status")},
+        **{f"api_judging.{name}": {"assignment_id": judged.id} for name in ("remove", "reopen", "conflict")},
+        **{f"api_scoring.{name}": {"assignment_id": judged.id} for name in ("sheet", "save_sheet", "confirm")},
         "ceremony.start_document": {**last, "award_id": award.id, "document": "certificates"},
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},
@@ -313,7 +317,15 @@ def sign_in(client, person: str, emails: dict[str, str]) -> None:
 # API writes carry a body that passes validation (without If-Match, so an allowed one answers 428
 # and stores nothing); pages' forms are posted empty.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul baru"}}
+              "api_innovations.update_innovation": {"title": "Judul baru"},
+              "api_judging.new_panel": {"name": "Panel baru", "judges": [1]},
+              "api_judging.add_assignment": {"entry_id": 1, "judge_id": 1},
+              "api_judging.assign": {},
+              "api_judging.round_status": {"trigger": "open"},
+              "api_judging.reopen": {"reason": "Salah ketik"},
+              "api_judging.conflict": {"reason": "Kerabat"},
+              "api_scoring.save_sheet": {"scores": {}},
+              "api_scoring.confirm": {}}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
