@@ -127,7 +127,8 @@ class AutoAssignIn(Schema):
         metadata={"description": "Default: the round's setting."})
     cap = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=1, max=1_000_000),
-        metadata={"description": "Most innovations per judge. Default: the round's."})
+        metadata={"description": "The upper limit of innovations for one judge. Default: "
+                                 "the round's setting."})
 
 
 class AssignmentReportOut(Schema):
@@ -367,7 +368,7 @@ def assign(body: dict[str, Any], round_id: int) -> Any:
 @needs("write")
 def remove(query: dict[str, Any], assignment_id: int) -> Response:
     """Take a judge off an innovation (``reason`` optional); the sheet is kept as removed, with
-    its draft and history. Confirmed scores must be reopened first."""
+    its draft and history. A confirmed sheet must be reopened first."""
     assignment = organised_assignment(assignment_id)
     remove_assignment(assignment, current_user, reason=query.get("reason"))
     return Response(status=204)
@@ -379,7 +380,7 @@ def remove(query: dict[str, Any], assignment_id: int) -> Response:
 @refusals(bp, 400, 404, 422)
 @needs("write")
 def reopen(body: dict[str, Any], assignment_id: int) -> dict[str, Any]:
-    """Reopen a judge's confirmed scores, with a reason kept in the audit trail."""
+    """Reopen a judge's confirmed sheet so they may change it, with a reason kept in the audit trail."""
     assignment = organised_assignment(assignment_id)
     reopen_scores(assignment, current_user, body["reason"])
     return _assignment_out(assignment_id)

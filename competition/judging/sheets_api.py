@@ -109,9 +109,11 @@ class SheetIn(Schema):
     class Meta:
         unknown = RAISE
 
+    # The values are checked per criterion (competition.judging.scoring.value_problem), so that a
+    # problem is named by its criterion's field: scores.<criterion id>.
     scores = fields.Dict(keys=fields.String(validate=ID_KEY),
-                         values=fields.Float(allow_none=True, allow_nan=False), required=True,
-                         metadata={"description": "Criterion id -> value."})
+                         values=fields.Raw(allow_none=True, metadata={"type": ["number", "null"]}),
+                         required=True, metadata={"description": "Criterion id -> value."})
     comments = fields.Dict(keys=fields.String(validate=ID_KEY), values=fields.String(
         validate=validate.Length(max=NOTE)), load_default=dict,
         metadata={"description": "Criterion id -> notes (a criterion with notes needs a value)."})
@@ -261,6 +263,16 @@ def sheet(assignment_id: int) -> Response:
     return _answer(assignment_id)
 
 
+def _number(value: object) -> float | None:
+    """A JSON number as a float (value_problem then refuses infinity), or None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
 def _read_sheet(body: dict[str, Any], criteria: list[Criterion]
                 ) -> tuple[dict[int, tuple[float, str]], list[int]]:
     """The values and notes sent, checked per criterion; :raises InvalidInput: naming each field
@@ -282,10 +294,14 @@ def _read_sheet(body: dict[str, Any], criteria: list[Criterion]
                                                     criterion=criterion.name))
         if value is None:
             continue
-        if problem := value_problem(criterion, value):
+        number = _number(value)
+        if number is None:
+            problems.append(f"scores.{key}: " + t("%(criterion)s: %(value)s is not a number",
+                                                  criterion=criterion.name, value=str(value)[:40]))
+        elif problem := value_problem(criterion, number):
             problems.append(f"scores.{key}: {problem}")
         else:
-            values[criterion.id] = (value, comment)
+            values[criterion.id] = (number, comment)
     if problems:
         raise InvalidInput(problems)
     return values, [c.id for c in criteria if c.id not in values]

@@ -5,6 +5,8 @@ blind rounds and conflicts; and the statements a judge's sheet costs."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from competition.extensions import db
@@ -137,8 +139,10 @@ def test_bad_values_name_their_criterion_and_nothing_is_stored(client, judging):
     unknown = problem_of(client.put(url, json={"scores": {"999999": 1}, "comments": {regulation: "Catatan"}},
                                     headers=headers), 422)
     assert set(unknown["errors"]) == {"scores.999999", f"comments.{regulation}"}
-    for body in ({"scores": {novelty: "banyak"}}, {"scores": {novelty: 10}, "status": "confirmed"},
-                 {"scores": {"x": 1}}, {"comments": {}}):
+    for junk in ("banyak", True, 10**400, [1], {"v": 1}):
+        named = problem_of(client.put(url, json={"scores": {novelty: junk}}, headers=headers), 422)
+        assert set(named["errors"]) == {f"scores.{novelty}"}, junk
+    for body in ({"scores": {novelty: 10}, "status": "confirmed"}, {"scores": {"x": 1}}, {"comments": {}}):
         problem_of(client.put(url, json=body, headers=headers), 422)
     problem_of(client.put(url, data="{", headers={**headers, "Content-Type": "application/json"}), 400)
     assert scores_of(judging.first) == {judging.novelty.id: 50}
@@ -445,3 +449,45 @@ def test_a_sheet_s_requests_keep_their_budget_whatever_the_competition_s_size(ap
     for kind, budget in SHEET_BUDGET.items():
         assert large[kind][0] == small[kind][0], (kind, report, large[kind][1])
         assert small[kind][0] <= budget, (kind, report, small[kind][1])
+
+
+# -- junk -------------------------------------------------------------------------------------------
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                    | st.text(max_size=50), lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=5)
+
+
+def test_junk_sent_to_the_judging_writes_gets_problems_and_stores_nothing(client, judging):
+    from tests.api.test_api_junk import row_counts
+
+    organiser = judging.token(judging.organiser, "read", "write")
+    judge = judging.token(judging.judge, "judge")
+    sheet_url = f"/api/v1/assignments/{judging.first.id}/sheet"
+    keys = [str(judging.novelty.id), str(judging.regulation.id), "0", "x"]
+    field_names = ["scores", "comments", "name", "judges", "category_id", "entry_id", "judge_id",
+                   "judges_per_entry", "cap", "trigger", "reason", "force", "x"]
+    by_criterion = st.dictionaries(st.sampled_from(keys), JSON)
+    bodies = st.dictionaries(st.sampled_from(field_names), JSON | by_criterion, max_size=3) | JSON
+    targets = [("PUT", sheet_url, judge), ("POST", f"/api/v1/assignments/{judging.first.id}/confirm", judge),
+               ("POST", f"/api/v1/assignments/{judging.first.id}/conflict", judge),
+               ("POST", f"/api/v1/rounds/{judging.round.id}/panels", organiser),
+               ("POST", f"/api/v1/rounds/{judging.round.id}/assignments", organiser),
+               ("POST", f"/api/v1/rounds/{judging.round.id}/assign", organiser),
+               ("POST", f"/api/v1/rounds/{judging.round.id}/status", organiser),
+               ("POST", f"/api/v1/assignments/{judging.others.id}/reopen", organiser)]
+
+    @settings(max_examples=120, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(body=bodies, target=st.sampled_from(targets), stale=st.booleans())
+    def one(body, target, stale):
+        method, url, token = target
+        etag = '"stale"' if stale else client.get(sheet_url, headers=judge).headers["ETag"]
+        before = row_counts()
+        answer = client.open(url, method=method, json=body, headers={**token, "If-Match": etag})
+        assert answer.status_code < 500, (answer.status_code, url, body)
+        if answer.status_code >= 400:
+            assert answer.mimetype == "application/problem+json", body
+            assert row_counts() == before, (answer.status_code, url, body)
+
+    one()

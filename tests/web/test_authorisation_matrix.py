@@ -276,8 +276,10 @@ def route_values() -> dict[str, dict]:
         "api_innovations.history": {"entry_id": submitted.id},
         **{f"api_judging.{name}": last_round for name in (
             "panels", "new_panel", "assignments", "add_assignment", "assign", "round_status")},
-        **{f"api_judging.{name}": {"assignment_id": judged.id} for name in ("remove", "reopen", "conflict")},
-        **{f"api_scoring.{name}": {"assignment_id": judged.id} for name in ("sheet", "save_sheet", "confirm")},
+        **{f"api_judging.{name}": {"assignment_id": judged.id}
+           for name in ("remove", "reopen", "conflict")},
+        **{f"api_scoring.{name}": {"assignment_id": judged.id}
+           for name in ("sheet", "save_sheet", "confirm")},
         "ceremony.start_document": {**last, "award_id": award.id, "document": "certificates"},
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},

@@ -44,8 +44,8 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              # JSON for scripts (tests/api/): the API's documentation page is a page.
              "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
              "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history",
-             "api_judging.panels", "api_judging.assignments", "api_judging.conflicts", "api_scoring.my_sheets",
-             "api_scoring.sheet"}
+             "api_judging.panels", "api_judging.assignments", "api_judging.conflicts",
+             "api_scoring.my_sheets", "api_scoring.sheet"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
