@@ -311,8 +311,10 @@ def new_panel(body: dict[str, Any], round_id: int) -> Panel:
 @refusals(bp, 404)
 @needs("read")
 def assignments(query: dict[str, Any], round_id: int) -> dict[str, Any]:
-    """The round's assignments (a judge on an innovation: their sheet) in id order, those taken off
-    judges (removed) included; filter by judge, innovation and status."""
+    """The round's assignments (sheets), in id order.
+
+    Each is a judge on an innovation; those taken off judges (removed) are included. Filter by
+    judge, innovation and status."""
     round_ = organised_round(round_id)
     where = [Assignment.round_id == round_.id]
     for name in ("judge_id", "entry_id", "status"):
@@ -354,8 +356,10 @@ def add_assignment(body: dict[str, Any], round_id: int) -> dict[str, Any]:
 @refusals(bp, 400, 404, 422)
 @needs("write")
 def assign(body: dict[str, Any], round_id: int) -> Any:
-    """Run the automatic assignment: every innovation its judges from its panels, never a
-    conflicted one, within the cap; assignments made before are kept and counted."""
+    """Run the automatic assignment.
+
+    Every innovation gets its judges from its panels, never a conflicted one, within the cap;
+    assignments made before are kept and counted."""
     round_ = organised_round(round_id)
     return assign_automatically(round_, current_user, judges_per_entry=body["judges_per_entry"],
                                 cap=body["cap"])
@@ -367,8 +371,10 @@ def assign(body: dict[str, Any], round_id: int) -> Any:
 @refusals(bp, 404, 422)
 @needs("write")
 def remove(query: dict[str, Any], assignment_id: int) -> Response:
-    """Take a judge off an innovation (``reason`` optional); the sheet is kept as removed, with
-    its draft and history. A confirmed sheet must be reopened first."""
+    """Take a judge off an innovation.
+
+    ``reason`` is optional. The sheet is kept as removed, with its draft and history. A confirmed
+    sheet must be reopened first."""
     assignment = organised_assignment(assignment_id)
     remove_assignment(assignment, current_user, reason=query.get("reason"))
     return Response(status=204)
@@ -380,7 +386,9 @@ def remove(query: dict[str, Any], assignment_id: int) -> Response:
 @refusals(bp, 400, 404, 422)
 @needs("write")
 def reopen(body: dict[str, Any], assignment_id: int) -> dict[str, Any]:
-    """Reopen a judge's confirmed sheet so they may change it, with a reason kept in the audit trail."""
+    """Reopen a judge's confirmed sheet, with a reason.
+
+    The judge may change the scores again; the reason is kept in the audit trail."""
     assignment = organised_assignment(assignment_id)
     reopen_scores(assignment, current_user, body["reason"])
     return _assignment_out(assignment_id)
@@ -394,8 +402,10 @@ def reopen(body: dict[str, Any], assignment_id: int) -> dict[str, Any]:
 @refusals(bp, 400, 404, 409, 422)
 @needs("write")
 def round_status(body: dict[str, Any], round_id: int) -> Response | dict[str, Any]:
-    """Open, close (``force``: although sheets are unconfirmed) or reopen (with a ``reason``) a
-    round, as its workflow allows."""
+    """Open, close or reopen a round, as its workflow allows.
+
+    Closing with sheets unconfirmed needs ``force`` (their drafts do not count); reopening needs a
+    ``reason``."""
     round_ = organised_round(round_id)
     decided: dict[str, list[str]] = {"advanced": [], "stopped": [], "not_judged": [], "undecided": [],
                                      "back_to_verified": []}
@@ -424,9 +434,10 @@ def round_status(body: dict[str, Any], round_id: int) -> Response | dict[str, An
 @refusals(bp, 404)
 @needs("read")
 def conflicts(query: dict[str, Any], competition_id: int) -> dict[str, Any]:
-    """The conflicts of interest judges declared in the competition, in id order; filter by judge
-    and innovation. (Conflicts that follow from the organisation tree are not stored: the
-    automatic assignment avoids them.)"""
+    """The conflicts of interest judges declared in the competition, in id order.
+
+    Filter by judge and innovation. Conflicts that follow from the organisation tree are not
+    stored: the automatic assignment avoids them."""
     competition = competition_for(competition_id)
     require_organiser(current_user, competition)
     where = [Entry.competition_id == competition.id]
@@ -448,8 +459,9 @@ def conflicts(query: dict[str, Any], competition_id: int) -> dict[str, Any]:
 @refusals(bp, 400, 404, 409, 422)
 @needs("judge")
 def conflict(body: dict[str, Any], assignment_id: int) -> Response | ConflictOfInterest:
-    """The judge declares a conflict of interest with the innovation of their sheet: it leaves
-    their list, and the sheet (with any draft) is taken off them."""
+    """Declare a conflict of interest with the innovation of one's sheet.
+
+    The innovation leaves the judge's list, and the sheet (with any draft) is taken off them."""
     assignment = my_sheet(assignment_id, scores=False)
     redact = redactor(assignment)
     if assignment.status == "confirmed":

@@ -112,7 +112,7 @@ class SheetIn(Schema):
     # The values are checked per criterion (competition.judging.scoring.value_problem), so that a
     # problem is named by its criterion's field: scores.<criterion id>.
     scores = fields.Dict(keys=fields.String(validate=ID_KEY),
-                         values=fields.Raw(allow_none=True, metadata={"type": ["number", "null"]}),
+                         values=fields.Raw(allow_none=True, metadata={"type": "number"}),
                          required=True, metadata={"description": "Criterion id -> value."})
     comments = fields.Dict(keys=fields.String(validate=ID_KEY), values=fields.String(
         validate=validate.Length(max=NOTE)), load_default=dict,
@@ -205,9 +205,11 @@ def _expected(assignment: Assignment, hidden: bool) -> Response | None:
 @refusals(bp)
 @needs("read", "judge")
 def my_sheets(query: dict[str, Any]) -> dict[str, Any]:
-    """The user's sheets in every competition they judge in, in id order (those taken off them
-    left out); filter by status. A sheet whose innovation the judge has a conflict with is in the
-    state ``conflict`` and cannot be opened."""
+    """The user's own sheets, in id order.
+
+    Every competition they judge in; sheets taken off them are left out. Filter by status. A
+    sheet whose innovation the judge has a conflict with is in the state ``conflict`` and cannot
+    be opened."""
     competition_ids = competitions_where(current_user, "judge")
     if not competition_ids:
         raise NotPermitted(t("%(user)s is not a judge in any competition", user=current_user.name))
@@ -258,8 +260,10 @@ ETAG = {"ETag": {"schema": {"type": "string"}, "description": "Send it back in I
 @refusals(bp, 404)
 @needs("read", "judge")
 def sheet(assignment_id: int) -> Response:
-    """The judge's sheet: the rubric with its scales and levels, their values and notes, its
-    status and the weighted total so far."""
+    """One of the judge's sheets, with its ETag.
+
+    The rubric with its scales and levels, the judge's values and notes, the sheet's status and
+    the weighted total so far."""
     return _answer(assignment_id)
 
 
@@ -313,8 +317,9 @@ def _read_sheet(body: dict[str, Any], criteria: list[Criterion]
 @refusals(bp, 400, 404, 409, 412, 422, 428)
 @needs("judge")
 def save_sheet(body: dict[str, Any], assignment_id: int) -> Response:
-    """Save the sheet as a draft: every criterion's value (and notes); one left out has no score
-    afterwards. Needs If-Match."""
+    """Save the whole sheet as a draft. Needs If-Match.
+
+    Every criterion's value (and notes); a criterion left out, or null, has no score afterwards."""
     assignment = my_sheet(assignment_id)
     hidden = _hidden(assignment)
     if (refused := _expected(assignment, hidden)) is not None:
@@ -335,7 +340,9 @@ def save_sheet(body: dict[str, Any], assignment_id: int) -> Response:
 @refusals(bp, 404, 409, 412, 422, 428)
 @needs("judge")
 def confirm(assignment_id: int) -> Response:
-    """Confirm the sheet and lock its scores (every criterion needs one). Needs If-Match."""
+    """Confirm the sheet and lock its scores. Needs If-Match.
+
+    Every criterion needs a score first."""
     assignment = my_sheet(assignment_id)
     hidden = _hidden(assignment)
     if (refused := _expected(assignment, hidden)) is not None:
