@@ -257,7 +257,7 @@ def _assignment_out(assignment_id: int) -> dict[str, Any]:
 @bp.route("/rounds/<int:round_id>/panels")
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, page_of(PanelOut, "PanelPage"))
-@refusals(bp, 404)
+@refusals(bp, 404, 422)
 @needs("read")
 def panels(query: dict[str, Any], round_id: int) -> dict[str, Any]:
     """The round's panels with their judges, in id order."""
@@ -308,7 +308,7 @@ def new_panel(body: dict[str, Any], round_id: int) -> Panel:
 @bp.route("/rounds/<int:round_id>/assignments")
 @bp.arguments(AssignmentFilter, location="query")
 @bp.response(200, page_of(AssignmentOut, "AssignmentPage"))
-@refusals(bp, 404)
+@refusals(bp, 404, 422)
 @needs("read")
 def assignments(query: dict[str, Any], round_id: int) -> dict[str, Any]:
     """The round's assignments (sheets), in id order.
@@ -358,7 +358,7 @@ def add_assignment(body: dict[str, Any], round_id: int) -> dict[str, Any]:
 def assign(body: dict[str, Any], round_id: int) -> Any:
     """Run the automatic assignment.
 
-    Every innovation gets its judges from its panels, never a conflicted one, within the cap;
+    Each innovation gets its judges from its panels, never a conflicted one, within the cap;
     assignments made before are kept and counted."""
     round_ = organised_round(round_id)
     return assign_automatically(round_, current_user, judges_per_entry=body["judges_per_entry"],
@@ -431,7 +431,7 @@ def round_status(body: dict[str, Any], round_id: int) -> Response | dict[str, An
 @bp.route("/competitions/<int:competition_id>/conflicts")
 @bp.arguments(ConflictFilter, location="query")
 @bp.response(200, page_of(CompetitionConflictOut, "ConflictPage"))
-@refusals(bp, 404)
+@refusals(bp, 404, 422)
 @needs("read")
 def conflicts(query: dict[str, Any], competition_id: int) -> dict[str, Any]:
     """The conflicts of interest judges declared in the competition, in id order.
@@ -459,7 +459,7 @@ def conflicts(query: dict[str, Any], competition_id: int) -> dict[str, Any]:
 @refusals(bp, 400, 404, 409, 422)
 @needs("judge")
 def conflict(body: dict[str, Any], assignment_id: int) -> Response | ConflictOfInterest:
-    """Declare a conflict of interest with the innovation of one's sheet.
+    """The judge states a conflict of interest with the innovation of their sheet.
 
     The innovation leaves the judge's list, and the sheet (with any draft) is taken off them."""
     assignment = my_sheet(assignment_id, scores=False)

@@ -202,7 +202,7 @@ def _expected(assignment: Assignment, hidden: bool) -> Response | None:
 @bp.route("/scoring")
 @bp.arguments(MySheetFilter, location="query")
 @bp.response(200, page_of(MySheetOut, "MySheetPage"))
-@refusals(bp)
+@refusals(bp, 422)
 @needs("read", "judge")
 def my_sheets(query: dict[str, Any]) -> dict[str, Any]:
     """The user's own sheets, in id order.
