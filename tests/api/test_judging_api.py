@@ -405,12 +405,12 @@ def test_the_organiser_lists_declared_conflicts(client, judging):
 # Per request, counted on PostgreSQL (SQLite needs one fewer for saving and confirming): the token's
 # look-up, the savepoints and audit chains included, and the sheet read again for the answer and its
 # ETag. The sheet confirmed is the last of its innovation, so confirming also ends its judging.
-SHEET_BUDGET = {"sheet": 6, "save": 15, "confirm": 26}
+SHEET_BUDGET = {"list": 6, "sheet": 6, "save": 15, "confirm": 26}
 
 
 def sheet_path_counts(client, size, *, blind: bool) -> dict[str, tuple[int, list[str]]]:
-    """A judge's script reading a sheet, saving it whole and confirming it (through a token with
-    the ``judge`` scope), each request's statements counted."""
+    """A judge's script reading their list and a sheet, saving it whole and confirming it (through
+    a token with the ``judge`` scope), each request's statements counted."""
     from tests.judging.test_judge_path_statements import JudgePath, counting
 
     path = JudgePath(size, blind=blind)
@@ -421,6 +421,9 @@ def sheet_path_counts(client, size, *, blind: bool) -> dict[str, tuple[int, list
     request = counting(client)
     request("GET", "/api/v1/scoring", headers=token)        # the token's first use of the minute
     counts: dict[str, tuple[int, list[str]]] = {}
+    total, statements, status, _ = request("GET", "/api/v1/scoring", headers=token)
+    assert status == 200
+    counts["list"] = (total, statements)
     url = f"/api/v1/assignments/{sheet_id}"
     total, statements, status, _ = request("GET", f"{url}/sheet", headers=token)
     assert status == 200
