@@ -36,7 +36,7 @@ from competition.judging.operations import (
 from competition.judging.rounds import close_round, open_round, reopen_round
 from competition.judging.scoring import reopen_scores
 from competition.judging.scoring_views import redactor
-from competition.judging.sheets_api import my_sheet
+from competition.judging.sheets_api import masked, my_sheet
 from competition.models import (
     Assignment,
     Category,
@@ -472,4 +472,4 @@ def conflict(body: dict[str, Any], assignment_id: int) -> Response | ConflictOfI
     try:
         return declare_conflict(entry, current_user, body["reason"])
     except InvalidInput as error:
-        raise InvalidInput([redact(text) for text in error.problems]) from None
+        raise InvalidInput(masked(error.problems, redact)) from None

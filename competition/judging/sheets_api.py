@@ -12,6 +12,7 @@ round's status) makes an earlier one stale.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -140,6 +141,12 @@ def my_sheet(assignment_id: int, *, scores: bool = True) -> Assignment:
         raise NotPermitted(t("%(judge)s is not assigned to '%(title)s' in round '%(round)s'",
                              judge=current_user.name, title=title, round=round_.name))
     return assignment
+
+
+def masked(problems: list[str], redact: Callable[[str | None], str]) -> list[str]:
+    """A service's problems with the OPD masked; a problem that names no OPD is kept as it came
+    (the same text object, with whatever it carries besides its words)."""
+    return [text if (shown := redact(text)) == text else shown for text in problems]
 
 
 def _hidden(assignment: Assignment) -> bool:
@@ -331,7 +338,7 @@ def save_sheet(body: dict[str, Any], assignment_id: int) -> Response:
     try:
         save_scores(assignment, current_user, values, cleared)
     except InvalidInput as error:
-        raise InvalidInput([redact(text) for text in error.problems]) from None
+        raise InvalidInput(masked(error.problems, redact)) from None
     return _answer(assignment_id, hidden)
 
 
@@ -353,5 +360,5 @@ def confirm(assignment_id: int) -> Response:
     try:
         confirm_scores(assignment, current_user)
     except InvalidInput as error:
-        raise InvalidInput([redact(text) for text in error.problems]) from None
+        raise InvalidInput(masked(error.problems, redact)) from None
     return _answer(assignment_id, hidden)
