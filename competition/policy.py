@@ -4,7 +4,8 @@ Views, commands, operations and jobs ask here, never decide for themselves. Work
 carry their own rules (roles, phases, guards) in the workflow files; the predicates here cover
 everything else and build the :class:`~workflows.Actor` the engine needs.
 
-- roles: :func:`roles_in`, :func:`actor_for`, :func:`works_for`, :func:`competitions_where`;
+- roles: :func:`roles_in`, :func:`actor_for`, :func:`works_for`, :func:`competitions_where`,
+  :func:`takes_part`;
 - organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`;
 - innovations: :func:`can_create_entry`, :func:`can_edit_entry`, :func:`can_view_entry`,
   :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`, :func:`can_verify`,
@@ -90,6 +91,12 @@ def taking_part(user: User) -> ColumnElement[bool]:
     if not user.active:
         return false()
     return Competition.id.in_(select(Membership.competition_id).where(Membership.user_id == user.id))
+
+
+def takes_part(user: User, competition: Competition) -> bool:
+    """``user`` holds a role in ``competition``: they know of it and of its rounds, sheets and
+    conflicts (whether they may see or change them is another question)."""
+    return bool(roles_in(user, competition))
 
 
 def can_revoke_token(user: User, token: ApiToken) -> bool:

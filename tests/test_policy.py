@@ -72,10 +72,17 @@ API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_setup.units": {"rule": "parent"},
               "api_setup.new_category": {"name": "Kategori Uji"},
               "api_setup.rename": {"name": "Kategori Baru"},
-
               "api_results.decide_tie": {"subject_ids": [1, 2], "reason": "Keputusan rapat pleno"},
               "api_ceremony.start_document": {"document": "certificates"},
-              "api_verification.verify_several": {"entry_ids": [1]}}
+              "api_verification.verify_several": {"entry_ids": [1]},
+              "api_judging.new_panel": {"name": "Panel baru", "judges": [1]},
+              "api_judging.add_assignment": {"entry_id": 1, "judge_id": 1},
+              "api_judging.assign": {},
+              "api_judging.round_status": {"trigger": "open"},
+              "api_judging.reopen": {"reason": "Salah ketik"},
+              "api_judging.conflict": {"reason": "Kerabat"},
+              "api_scoring.save_sheet": {"scores": {}},
+              "api_scoring.confirm": {}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}

@@ -96,14 +96,17 @@ def is_public() -> bool:
     return bool(getattr(view, _PUBLIC, False))
 
 
-def needs(scope: str) -> Callable[[F], F]:
-    """The endpoint needs ``scope``: a token without it gets 403."""
+def needs(scope: str, *others: str) -> Callable[[F], F]:
+    """The endpoint needs ``scope`` (or any one of ``others`` besides): a token with none of them
+    gets 403."""
+    accepted = frozenset((scope, *others))
+    named = " or ".join(f"'{name}'" for name in (scope, *others))
 
     def decorate(view: F) -> F:
         @wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
-            if scope not in g.get(_SCOPES, frozenset()):
-                return problem(403, "Forbidden", f"This token lacks the scope '{scope}'.")
+            if not accepted & g.get(_SCOPES, frozenset()):
+                return problem(403, "Forbidden", f"This token lacks the scope {named}.")
             return view(*args, **kwargs)
 
         return checked  # type: ignore[return-value]

@@ -1,12 +1,15 @@
-"""Shapes shared by the API's endpoints: pages of a list, and field types."""
+"""Shapes shared by the API's endpoints: pages of a list, field types, and problem details."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from marshmallow import Schema, fields, validate
 
 from competition.ranking.exact import as_score
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_PER_PAGE = 100
 
@@ -40,3 +43,40 @@ class Score(fields.String):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else str(as_score(value))
+
+
+class Problem(Schema):
+    """An error as RFC 9457 problem details (competition.api.problems)."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Each field's problems."})
+
+
+REFUSALS = {
+    400: "The body is not JSON.",
+    401: "No token, or a wrong, expired or revoked one.",
+    403: "Known to the user but not theirs to do, or the token lacks the scope.",
+    404: "No such thing, or not one the user may know of.",
+    409: "The state of things does not allow it now; the detail says why.",
+    412: "If-Match names an old version: read it again.",
+    422: "Fields that cannot be accepted, each named.",
+    428: "Send the ETag in If-Match.",
+}
+
+
+def refusals(blueprint: Any, *statuses: int) -> Callable[[F], F]:
+    """Declare in the OpenAPI document the problem details an endpoint answers with, besides
+    401 and 403 (every endpoint may answer those)."""
+
+    def decorate(view: F) -> F:
+        for status in sorted({401, 403, *statuses}, reverse=True):
+            view = blueprint.alt_response(status, schema=Problem, content_type="application/problem+json",
+                                          description=REFUSALS[status])(view)
+        return view
+
+    return decorate

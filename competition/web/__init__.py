@@ -27,6 +27,8 @@ def api_blueprints() -> list[Any]:
     from competition.entries.evidence_api import bp as evidence_api
     from competition.entries.verification_api import bp as verification_api
     from competition.jobs.api import bp as jobs_api
+    from competition.judging.panels_api import bp as judging_api
+    from competition.judging.sheets_api import bp as scoring_api
     from competition.notifications.api import bp as notifications_api
     from competition.people.api import bp as people_api
     from competition.people.tokens_api import bp as tokens_api
@@ -34,7 +36,8 @@ def api_blueprints() -> list[Any]:
     from competition.results.published_api import bp as published_api
 
     return [competitions_api, setup_api, innovations_api, evidence_api, verification_api, people_api,
-            tokens_api, notifications_api, results_api, published_api, ceremony_api, jobs_api, audit_api]
+            tokens_api, notifications_api, judging_api, scoring_api, results_api, published_api, ceremony_api,
+            jobs_api, audit_api]
 
 
 def register_blueprints(app: Flask) -> None:

@@ -292,6 +292,12 @@ def route_values() -> dict[str, dict]:
         "api_people.set_active": {"user_id": operator_a.id},
         "api_people.revoke": {"user_id": operator_a.id, "membership_id": membership.id},
         "api_tokens.revoke": {"token_id": 1},
+        **{f"api_judging.{name}": last_round for name in (
+            "panels", "new_panel", "assignments", "add_assignment", "assign", "round_status")},
+        **{f"api_judging.{name}": {"assignment_id": judged.id}
+           for name in ("remove", "reopen", "conflict")},
+        **{f"api_scoring.{name}": {"assignment_id": judged.id}
+           for name in ("sheet", "save_sheet", "confirm")},
         "ceremony.start_document": {**last, "award_id": award.id, "document": "certificates"},
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},
@@ -385,7 +391,16 @@ API_BODIES: dict[str, dict | Callable[[], dict]] = {
     "api_results.decide_tie": {"subject_ids": [1, 2], "reason": "Keputusan rapat pleno"},
     "api_ceremony.start_document": {"document": "certificates"},
     "api_verification.verify_several": {"entry_ids": [999_999]},
+    "api_judging.new_panel": {"name": "Panel baru", "judges": [1]},
+    "api_judging.add_assignment": {"entry_id": 1, "judge_id": 1},
+    "api_judging.assign": {},
+    "api_judging.round_status": {"trigger": "open"},
+    "api_judging.reopen": {"reason": "Salah ketik"},
+    "api_judging.conflict": {"reason": "Kerabat"},
+    "api_scoring.save_sheet": {"scores": {}},
+    "api_scoring.confirm": {},
 }
+
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 

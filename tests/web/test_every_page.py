@@ -51,7 +51,9 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "api_setup.categories", "api_setup.category",
              "api_results.preview", "api_results.versions", "api_results.version", "api_published.published",
              "api_ceremony.run_sheet", "api_jobs.job", "api_jobs.job_file", "api_audit.trail",
-             "api_verification.queue"}
+             "api_verification.queue",
+             "api_judging.panels", "api_judging.assignments", "api_judging.conflicts",
+             "api_scoring.my_sheets", "api_scoring.sheet"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
