@@ -29,7 +29,7 @@ LAYERS = [
                                 "competition/people/organisations.py", "competition/results/wording.py",
                                 "competition/people/passwords.py", "competition/people/sessions.py",
                                 "competition/people/tokens.py",
-                                "competition/results/standings.py",
+                                "competition/results/standings.py", "competition/results/awards.py",
                                 "competition/ceremony/documents.py", "competition/demo/loader.py",
                                 "competition/judging/score_import.py", "competition/jobs/runner.py",
                                 "competition/jobs/schedule.py", "competition/jobs/kinds.py",
@@ -40,7 +40,7 @@ LAYERS = [
                             "competition/monitoring/charts.py", "competition/entries/actions.py",
                             "competition/web/*.py", "competition/cli/*.py",
                             "competition/people/throttling.py", "competition/*/api.py",
-                            "competition/api/*.py", "competition/*/*_cli.py"]),
+                            "competition/*/*_api.py", "competition/api/*.py", "competition/*/*_cli.py"]),
     ("app", ["competition/__init__.py"]),
     ("feature packages", ["competition/*/__init__.py"]),
 ]

@@ -18,12 +18,15 @@ def is_api_request() -> bool:
 
 
 def field_errors(problems: Iterable[str]) -> dict[str, list[str]]:
-    """"field: message" texts (as services word them) by field; a text naming no field goes
-    under ``_``."""
+    """"field: message" texts (as services word them) by field, named as the English original
+    names it whatever the reader's language; a text naming no field goes under ``_``."""
     errors: dict[str, list[str]] = {}
     for problem in problems:
         field, separator, message = problem.partition(": ")
-        if not separator or " " in field.strip():
+        named = getattr(problem, "field", None)   # the field of the English original (workflows.messages)
+        if named:
+            field, message = named, message if separator else problem
+        elif not separator or " " in field.strip():
             field, message = "_", problem
         errors.setdefault(field.strip(), []).append(message)
     return errors

@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.jobs.views import schedule_bp
     from competition.judging import setup_views as _rounds  # noqa: F401  (its pages join the set-up blueprint)
     from competition.judging.panel_views import bp as panels_bp
+    from competition.judging.rounds_api import bp as rounds_api
     from competition.judging.scoring_views import bp as scoring_bp
     from competition.monitoring.views import bp as dashboard_bp
     from competition.notifications.views import bp as notifications_bp
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.people.views import bp as people_bp
     from competition.public.views import bp as public_bp
     from competition.results import setup_views as _rules  # noqa: F401  (likewise)
+    from competition.results.setup_api import bp as awards_api
     from competition.results.views import bp as results_bp
     from competition.results.wording import tie_words
     from competition.web import limits
@@ -64,7 +66,7 @@ def register_blueprints(app: Flask) -> None:
                       people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
                       scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp):
         app.register_blueprint(blueprint)
-    init_api(app, [competitions_api, innovations_api])
+    init_api(app, [competitions_api, innovations_api, rounds_api, awards_api])
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;
