@@ -48,10 +48,22 @@ OPEN = {
     "auth.welcome", "auth.password", "notifications.index", "notifications.mark_read",
     "health.healthz", "health.readyz", "tokens.index", "tokens.revoke",
     "api-docs.openapi_json", "api_docs.docs",
+    # Reference data the same for everyone signed in: the rubric templates and band presets.
+    "api_rounds.templates", "api_awards.band_presets",
 }
 # API writes are sent a body that passes validation, so that they reach the policy.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul"}}
+              "api_innovations.update_innovation": {"title": "Judul"},
+              "api_rounds.create_round": {"name": "Babak uji"},
+              "api_rounds.change_round": {"name": "Babak uji"},
+              "api_rounds.apply_template": {"template": "iga_2023"},
+              "api_rounds.create_criterion": {"name": "Uji", "weight": 5},
+              "api_rounds.change_criterion": {"weight": 5},
+              "api_rounds.order_criteria": {"criterion_ids": [1]},
+              "api_awards.create_award": {"name": "Uji"},
+              "api_awards.change_award": {"positions": 3},
+              "api_awards.order_awards": {"award_ids": [1]},
+              "api_awards.change_rules": {"one_award_per_organisation": False}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}

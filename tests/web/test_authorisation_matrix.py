@@ -274,6 +274,11 @@ def route_values() -> dict[str, dict]:
         "api_innovations.update_innovation": {"entry_id": draft.id},
         "api_innovations.fire": {"entry_id": submitted.id},
         "api_innovations.history": {"entry_id": submitted.id},
+        **{f"api_rounds.{name}": {**last_round, "criterion_id": criterion.id} for name in (
+            "round_", "change_round", "apply_template", "create_criterion", "order_criteria",
+            "change_criterion", "delete_criterion")},
+        **{f"api_awards.{name}": {"award_id": this_award.id} for name in (
+            "award", "change_award", "delete_award")},
         "ceremony.start_document": {**last, "award_id": award.id, "document": "certificates"},
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},
@@ -313,7 +318,17 @@ def sign_in(client, person: str, emails: dict[str, str]) -> None:
 # API writes carry a body that passes validation (without If-Match, so an allowed one answers 428
 # and stores nothing); pages' forms are posted empty.
 API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul baru"}}
+              "api_innovations.update_innovation": {"title": "Judul baru"},
+              "api_rounds.create_round": {"name": "Babak matriks"},
+              "api_rounds.change_round": {"name": "Babak matriks"},
+              "api_rounds.apply_template": {"template": "iga_2023"},
+              "api_rounds.create_criterion": {"name": "Kriteria matriks", "weight": 5},
+              "api_rounds.change_criterion": {"weight": 5},
+              "api_rounds.order_criteria": {"criterion_ids": [1]},
+              "api_awards.create_award": {"name": "Penghargaan matriks"},
+              "api_awards.change_award": {"positions": 3},
+              "api_awards.order_awards": {"award_ids": [1]},
+              "api_awards.change_rules": {"one_award_per_organisation": False}}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
