@@ -78,6 +78,7 @@ ADMINISTRATOR_COMMANDS = {
     "tokens create", "tokens list", "tokens revoke",
     "openapi print", "openapi write", "openapi list-config-prefixes",
     "export-competition", "import-competition", "backup", "restore",
+    "round show", "awards list",
 }
 
 
@@ -220,6 +221,11 @@ PERSON_COMMANDS = {
                        "--reason", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
     "judging reopen-round": ["{round_id}", "--reason", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
     "results add-award": ["{competition_id}", "--name", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards add": ["{competition_id}", "--name", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards edit": ["{award_id}", "--positions", "3", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards order": ["{competition_id}", "--order", "{award_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards remove": ["{award_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "competition rules": ["{competition_id}", "--no-one-award-per-opd", "--as", "judge@" + EMAIL_DOMAIN],
     "results decide-tie": ["{competition_id}", "--order", "1,2", "--reason", "Uji", "--as",
                            "judge@" + EMAIL_DOMAIN],
     "results seal": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],
