@@ -375,3 +375,12 @@ def test_a_closed_competitions_rules_no_longer_change(client, setup):
     db.session.expire_all()
     assert db.session.get(Competition, setup.competition.id).one_award_per_organisation is True
     assert audits("rules.changed") == 0 and audits("award.added") == 1
+
+
+def test_problems_name_the_json_field_whatever_the_language_says(client, setup):
+    """The services' Indonesian texts name a field in Indonesian ("bobot: ..."); the API's errors
+    name the JSON field."""
+    answer = client.post(f"/api/v1/rounds/{setup.round.id}/criteria", headers=setup.writer(),
+                         json={"name": "Nol", "weight": 0})
+    errors = problem_of(answer, 422)["errors"]
+    assert list(errors) == ["weight"] and errors["weight"][0].startswith("harus lebih dari nol")
