@@ -265,7 +265,7 @@ def rules(competition_id: int) -> Response:
 @bp.response(200, RulesOut, headers=ETAG)
 @needs("write")
 def change_rules(change: dict[str, Any], competition_id: int) -> Response:
-    """Change the rules that decide the results, until the competition is closed. Needs If-Match."""
+    """Set the rules that decide the results, until the competition is closed. Needs If-Match."""
     competition = organised(competition_id)
     expected = expected_version(content_tag(RulesOut(), competition), "rules")
     if isinstance(expected, Response):
