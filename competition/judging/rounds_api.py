@@ -268,6 +268,14 @@ def create_criterion(body: dict[str, Any], round_id: int) -> Response:
     return _criterion_answer(criterion, 201)
 
 
+@bp.route("/criteria/<int:criterion_id>")
+@bp.response(200, CriterionOut, headers=ETAG)
+@needs("read")
+def criterion(criterion_id: int) -> Response:
+    """One criterion of a rubric."""
+    return _criterion_answer(_criterion(criterion_id))
+
+
 @bp.route("/criteria/<int:criterion_id>", methods=["PATCH"])
 @bp.arguments(CriterionChange)
 @bp.response(200, CriterionOut, headers=ETAG)

@@ -48,7 +48,7 @@ class AwardOut(Schema):
     count_bonus_cap = fields.Integer(required=True)
     citation = fields.String(required=True)
     default = fields.Function(lambda award: award.name == DEFAULT_AWARD_NAME, required=True, metadata={
-        "description": f"The award every competition starts with ({DEFAULT_AWARD_NAME})."})
+        "type": "boolean", "description": f"The award every competition starts with ({DEFAULT_AWARD_NAME})."})
 
 
 class AwardChange(Schema):
@@ -128,11 +128,12 @@ class RulesOut(Schema):
     one_award_per_organisation = fields.Boolean(required=True)
     tie_break_chain = fields.List(fields.String(), required=True)
     bands = fields.List(fields.Nested(BandSchema), required=True)
-    band_preset = fields.Method("preset", required=True, allow_none=True,
-                                metadata={"description": "The preset the bands are, if any."})
+    band_preset = fields.Method("preset", required=True, allow_none=True, metadata={
+        "type": "string", "description": "The preset the bands are, if any."})
     disagreement_threshold = fields.Float(required=True)
     units_compete = fields.String(required=True)
     awards = fields.Method("award_names", required=True, metadata={
+        "type": "array", "items": {"type": "string"},
         "description": "The awards' names in the order they are filled."})
 
     def preset(self, competition: Competition) -> str | None:

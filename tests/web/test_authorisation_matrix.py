@@ -275,7 +275,7 @@ def route_values() -> dict[str, dict]:
         "api_innovations.fire": {"entry_id": submitted.id},
         "api_innovations.history": {"entry_id": submitted.id},
         **{f"api_rounds.{name}": {**last_round, "criterion_id": criterion.id} for name in (
-            "round_", "change_round", "apply_template", "create_criterion", "order_criteria",
+            "round_", "change_round", "apply_template", "criterion", "create_criterion", "order_criteria",
             "change_criterion", "delete_criterion")},
         **{f"api_awards.{name}": {"award_id": this_award.id} for name in (
             "award", "change_award", "delete_award")},

@@ -44,8 +44,8 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              # JSON for scripts (tests/api/): the API's documentation page is a page.
              "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
              "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history",
-             "api_rounds.rounds", "api_rounds.round_", "api_rounds.templates", "api_awards.awards",
-             "api_awards.award", "api_awards.band_presets", "api_awards.rules"}
+             "api_rounds.rounds", "api_rounds.round_", "api_rounds.criterion", "api_rounds.templates",
+             "api_awards.awards", "api_awards.award", "api_awards.band_presets", "api_awards.rules"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
