@@ -167,6 +167,13 @@ def test_criteria_are_added_changed_ordered_and_removed(client, setup):
     assert added.status_code == 201, added.get_json()
     new = added.get_json()
     assert (new["position"], new["min_value"], new["max_value"]) == (3, 1, 3)
+    levelled = f"/api/v1/criteria/{new['id']}"
+    relevelled = client.patch(levelled, headers={**token, "If-Match": added.headers["ETag"]}, json={
+        "levels": [{"value": 3, "label": "Perda"}, {"value": 2, "label": "Perwali"},
+                   {"value": 1, "label": "SK"}]})
+    assert relevelled.status_code == 200, relevelled.get_json()
+    assert [(lv["value"], lv["label"]) for lv in relevelled.get_json()["levels"]] == [
+        (1, "SK"), (2, "Perwali"), (3, "Perda")]
     url = f"/api/v1/criteria/{setup.kebaharuan.id}"
     read = client.get(url, headers=token)
     assert read.get_json()["name"] == "Kebaharuan"
@@ -174,11 +181,12 @@ def test_criteria_are_added_changed_ordered_and_removed(client, setup):
     changed = client.patch(url, json={"name": "Kebaruan", "weight": 50, "guidance": "Baru?"},
                            headers={**token, "If-Match": tag})
     assert changed.status_code == 200, changed.get_json()
-    assert audits("criterion.changed") == 1
+    assert audits("criterion.changed") == 2
     order = [new["id"], setup.manfaat.id, setup.kebaharuan.id]
     ordered = client.post(f"/api/v1/rounds/{setup.round.id}/criteria/order", headers=token,
                           json={"criterion_ids": order})
     assert [c["id"] for c in ordered.get_json()["criteria"]] == order
+    assert audits("criteria.reordered") == 1
     assert criteria_of(setup.round.id) == [(1, "Tingkat regulasi", 10), (2, "Kemanfaatan", 40),
                                            (3, "Kebaruan", 50)]
     assert client.delete(f"/api/v1/criteria/{setup.manfaat.id}", headers=token).status_code == 204
@@ -359,10 +367,13 @@ def test_bad_rules_are_named_and_nothing_is_stored(client, setup):
     both = problem_of(client.patch(url, headers=headers, json={
         "band_preset": "iid_2023", "bands": [{"label": "A", "minimum": 50}]}), 422)
     assert "band_preset" in both["errors"]
-    same = problem_of(client.patch(url, headers=headers, json={
-        "bands": [{"label": "A", "minimum": 50}, {"label": "A", "minimum": 20}]}), 422)
+    same = problem_of(client.patch(url, headers=headers, json={   # the units' change goes with the rest
+        "units_compete": "parent", "bands": [{"label": "A", "minimum": 50}, {"label": "A", "minimum": 20}]}),
+        422)
     assert "bands" in same["errors"]
-    assert audits("rules.changed") == 0
+    assert audits("rules.changed") == audits("units_rule.changed") == 0
+    db.session.expire_all()
+    assert db.session.get(Competition, setup.competition.id).units_compete == "own"
 
 
 def test_a_closed_competitions_rules_no_longer_change(client, setup):
