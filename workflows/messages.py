@@ -17,19 +17,16 @@ def set_translator(translate: Callable[[str], str]) -> None:
     _translate = translate
 
 
-class Message(str):
-    """A message as people read it, remembering the field its English original names first
-    ("weight: must be above zero" names ``weight``) even when the translation words the field
-    otherwise ("bobot: ..."): so that the API can name the field a problem is about."""
+class Text(str):
+    """A translated message that keeps the English it was made from (``english``): a problem
+    worded "field: message" names its field in English in any language, for the API."""
 
-    field: str | None = None
+    english: str
 
 
 def t(message: str, **values: object) -> str:
     """``message`` translated, then filled with ``values`` (``%(name)s`` placeholders)."""
     translated = _translate(message)
-    made = Message(translated % values if values else translated)
-    field, separator, _rest = message.partition(": ")
-    if separator and field and " " not in field.strip() and "%" not in field:
-        made.field = field.strip()
-    return made
+    text = Text(translated % values if values else translated)
+    text.english = message % values if values else message
+    return text

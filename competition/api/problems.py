@@ -18,15 +18,17 @@ def is_api_request() -> bool:
 
 
 def field_errors(problems: Iterable[str]) -> dict[str, list[str]]:
-    """"field: message" texts (as services word them) by field, named as the English original
-    names it whatever the reader's language; a text naming no field goes under ``_``."""
+    """"field: message" texts (as services word them) by field; a text naming no field goes
+    under ``_``. The field is named as in the English text (:class:`workflows.messages.Text`),
+    the message is in the caller's language."""
     errors: dict[str, list[str]] = {}
     for problem in problems:
         field, separator, message = problem.partition(": ")
-        named = getattr(problem, "field", None)   # the field of the English original (workflows.messages)
-        if named:
-            field, message = named, message if separator else problem
-        elif not separator or " " in field.strip():
+        english_field, english_separator, _ = getattr(problem, "english", problem).partition(": ")
+        if english_separator and " " not in english_field.strip():
+            field, message = english_field, message if separator else problem
+            separator = english_separator
+        if not separator or " " in field.strip():
             field, message = "_", problem
         errors.setdefault(field.strip(), []).append(message)
     return errors
