@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask_login import current_user
+from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -34,6 +36,45 @@ from workflows.messages import t
 bp = blueprint("api_rounds", __name__, "Judging rounds and their rubrics (criteria), for the organiser.")
 
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "Send it back in If-Match."}}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details (competition.api.problems)."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Each field's problems (`_`: none named)."})
+
+
+REFUSALS = {
+    400: "The body is not JSON.",
+    401: "No valid token, nor a signed-in session.",
+    403: "Known to the user but not theirs to set up (they do not organise the competition), or a "
+         "token without the scope.",
+    404: "No such thing in a competition the user takes part in.",
+    412: "If-Match names an earlier version: read it again. Nothing was written.",
+    422: "Fields the service refused, each named in `errors` (or a set-up that can no longer change). "
+         "Nothing was written.",
+    428: "If-Match is missing.",
+}
+READ, WRITE, UPDATE = (401, 403, 404), (400, 401, 403, 404, 422), (400, 401, 403, 404, 412, 422, 428)
+
+
+def refusals(blueprint_: ApiBlueprint, *codes: int) -> Callable[[F], F]:
+    """Declare the problem details an endpoint may answer with."""
+
+    def declare(view: F) -> F:
+        for code in codes:
+            view = blueprint_.alt_response(code, schema=ProblemOut, content_type="application/problem+json",
+                                           description=REFUSALS[code])(view)
+        return view
+
+    return declare
 
 
 def organised(competition_id: int) -> Competition:
@@ -185,6 +226,7 @@ def _criterion_answer(criterion: Criterion, status: int = 200) -> Response:
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, page_of(RoundOut, "RoundPage"))
 @needs("read")
+@refusals(bp, *READ, 422)
 def rounds(page: dict[str, int], competition_id: int) -> dict[str, Any]:
     """The competition's judging rounds in their order, each with its rubric."""
     competition = organised(competition_id)
@@ -200,6 +242,7 @@ def rounds(page: dict[str, int], competition_id: int) -> dict[str, Any]:
 @bp.route("/rounds/<int:round_id>")
 @bp.response(200, RoundOut, headers=ETAG)
 @needs("read")
+@refusals(bp, *READ)
 def round_(round_id: int) -> Response:
     """One judging round with its rubric."""
     return _round_answer(_round(round_id))
@@ -209,6 +252,7 @@ def round_(round_id: int) -> Response:
 @bp.arguments(RoundIn)
 @bp.response(201, RoundOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *WRITE)
 def create_round(body: dict[str, Any], competition_id: int) -> Response:
     """Add the next judging round, its rubric filled from a template if one is named."""
     competition = organised(competition_id)
@@ -223,6 +267,7 @@ def create_round(body: dict[str, Any], competition_id: int) -> Response:
 @bp.arguments(RoundSettings)
 @bp.response(200, RoundOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *UPDATE)
 def change_round(change: dict[str, Any], round_id: int) -> Response:
     """Change a round's settings while it is being set up. Needs If-Match."""
     round_ = _round(round_id)
@@ -237,6 +282,7 @@ def change_round(change: dict[str, Any], round_id: int) -> Response:
 @bp.route("/rubric-templates")
 @bp.response(200, TemplateOut(many=True))
 @needs("read")
+@refusals(bp, *(401,))
 def templates() -> list[dict[str, Any]]:
     """The rubric templates a round's rubric can be filled from."""
     return [{"name": name, "criteria": criteria} for name, criteria in RUBRIC_TEMPLATES.items()]
@@ -246,6 +292,7 @@ def templates() -> list[dict[str, Any]]:
 @bp.arguments(TemplateIn)
 @bp.response(200, RoundOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *WRITE)
 def apply_template(body: dict[str, Any], round_id: int) -> Response:
     """Fill a round's empty rubric from a template."""
     round_ = _round(round_id)
@@ -261,6 +308,7 @@ def _levels(given: list[dict[str, Any]]) -> list[tuple[float, str]]:
 @bp.arguments(CriterionIn)
 @bp.response(201, CriterionOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *WRITE)
 def create_criterion(body: dict[str, Any], round_id: int) -> Response:
     """Add a criterion to a round's rubric while the round is being set up."""
     round_ = _round(round_id)
@@ -271,6 +319,7 @@ def create_criterion(body: dict[str, Any], round_id: int) -> Response:
 @bp.route("/criteria/<int:criterion_id>")
 @bp.response(200, CriterionOut, headers=ETAG)
 @needs("read")
+@refusals(bp, *READ)
 def criterion(criterion_id: int) -> Response:
     """One criterion of a rubric."""
     return _criterion_answer(_criterion(criterion_id))
@@ -280,6 +329,7 @@ def criterion(criterion_id: int) -> Response:
 @bp.arguments(CriterionChange)
 @bp.response(200, CriterionOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *UPDATE)
 def change_criterion(change: dict[str, Any], criterion_id: int) -> Response:
     """Change a criterion while its round is being set up. Needs If-Match."""
     criterion = _criterion(criterion_id)
@@ -298,6 +348,7 @@ def change_criterion(change: dict[str, Any], criterion_id: int) -> Response:
 @bp.arguments(CriterionOrder)
 @bp.response(200, RoundOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *WRITE)
 def order_criteria(body: dict[str, Any], round_id: int) -> Response:
     """Put the whole rubric in a new order: every criterion of the round, each once."""
     round_ = _round(round_id)
@@ -308,6 +359,7 @@ def order_criteria(body: dict[str, Any], round_id: int) -> Response:
 @bp.route("/criteria/<int:criterion_id>", methods=["DELETE"])
 @bp.response(204)
 @needs("write")
+@refusals(bp, *READ, 422)
 def delete_criterion(criterion_id: int) -> Response:
     """Take a criterion out of a rubric that is still being set up."""
     remove_criterion(_criterion(criterion_id), current_user)

@@ -17,7 +17,7 @@ from competition.api.schemas import PageArgs, page_of
 from competition.competitions.operations import set_units_compete
 from competition.errors import InvalidInput, NotFound
 from competition.extensions import db
-from competition.judging.rounds_api import organised
+from competition.judging.rounds_api import READ, UPDATE, WRITE, organised, refusals
 from competition.models import UNITS_COMPETE_RULES, Award, Category, Competition
 from competition.ranking.bands import BAND_PRESETS, Band, preset_of
 from competition.ranking.exact import as_score
@@ -175,6 +175,7 @@ def _award_answer(award: Award, status: int = 200) -> Response:
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, page_of(AwardOut, "AwardPage"))
 @needs("read")
+@refusals(bp, *READ, 422)
 def awards(page: dict[str, int], competition_id: int) -> dict[str, Any]:
     """The competition's awards in the order they are filled."""
     competition = organised(competition_id)
@@ -189,6 +190,7 @@ def awards(page: dict[str, int], competition_id: int) -> dict[str, Any]:
 @bp.route("/awards/<int:award_id>")
 @bp.response(200, AwardOut, headers=ETAG)
 @needs("read")
+@refusals(bp, *READ)
 def award(award_id: int) -> Response:
     """One award."""
     return _award_answer(_award(award_id))
@@ -198,6 +200,7 @@ def award(award_id: int) -> Response:
 @bp.arguments(AwardIn)
 @bp.response(201, AwardOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *WRITE)
 def create_award(body: dict[str, Any], competition_id: int) -> Response:
     """Define another award, filled after those defined before it."""
     competition = organised(competition_id)
@@ -210,6 +213,7 @@ def create_award(body: dict[str, Any], competition_id: int) -> Response:
 @bp.arguments(AwardChange)
 @bp.response(200, AwardOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *UPDATE)
 def change_award(change: dict[str, Any], award_id: int) -> Response:
     """Change an award until judging is closed. Needs If-Match."""
     award = _award(award_id)
@@ -226,6 +230,7 @@ def change_award(change: dict[str, Any], award_id: int) -> Response:
 @bp.arguments(AwardOrder)
 @bp.response(200, AwardOut(many=True))
 @needs("write")
+@refusals(bp, *WRITE)
 def order_awards(body: dict[str, Any], competition_id: int) -> list[Award]:
     """Put the awards in the order they are filled: every award, each once."""
     competition = organised(competition_id)
@@ -235,6 +240,7 @@ def order_awards(body: dict[str, Any], competition_id: int) -> list[Award]:
 @bp.route("/awards/<int:award_id>", methods=["DELETE"])
 @bp.response(204)
 @needs("write")
+@refusals(bp, *READ, 422)
 def delete_award(award_id: int) -> Response:
     """Remove an award until judging is closed; the awards after it move up."""
     award = _award(award_id)
@@ -246,6 +252,7 @@ def delete_award(award_id: int) -> Response:
 @bp.route("/band-presets")
 @bp.response(200, PresetOut(many=True))
 @needs("read")
+@refusals(bp, *(401,))
 def band_presets() -> list[dict[str, Any]]:
     """The published predikat band presets (IID 2026, IID 2023)."""
     return [{"name": name, "bands": [{"label": b.label, "minimum": float(b.minimum)} for b in bands]}
@@ -255,6 +262,7 @@ def band_presets() -> list[dict[str, Any]]:
 @bp.route("/competitions/<int:competition_id>/rules")
 @bp.response(200, RulesOut, headers=ETAG)
 @needs("read")
+@refusals(bp, *READ)
 def rules(competition_id: int) -> Response:
     """The rules that decide the results."""
     competition = organised(competition_id)
@@ -265,6 +273,7 @@ def rules(competition_id: int) -> Response:
 @bp.arguments(RulesChange)
 @bp.response(200, RulesOut, headers=ETAG)
 @needs("write")
+@refusals(bp, *UPDATE)
 def change_rules(change: dict[str, Any], competition_id: int) -> Response:
     """Set the rules that decide the results, until the competition is closed. Needs If-Match."""
     competition = organised(competition_id)

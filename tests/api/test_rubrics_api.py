@@ -396,3 +396,87 @@ def test_problems_name_the_json_field_whatever_the_language_says(client, setup):
                          json={"name": "Nol", "weight": 0})
     errors = problem_of(answer, 422)["errors"]
     assert list(errors) == ["weight"] and errors["weight"][0].startswith("harus lebih dari nol")
+
+
+# -- the document ----------------------------------------------------------------------------------
+
+JSON_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
+              "boolean": bool, "null": type(None)}
+
+
+def departures(spec: dict, schema: dict, value, where: str = "$") -> list[str]:
+    """Where ``value`` departs from the OpenAPI ``schema`` (types, required properties, items)."""
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    found = []
+    types = schema.get("type")
+    if types is not None:
+        types = [types] if isinstance(types, str) else types
+        fits = any(isinstance(value, JSON_TYPES[kind]) and not (kind in ("integer", "number")
+                                                                 and isinstance(value, bool))
+                   for kind in types)
+        if not fits:
+            return [f"{where}: {value!r} is not {types}"]
+    if "enum" in schema and value not in schema["enum"]:
+        found.append(f"{where}: {value!r} not in {schema['enum']}")
+    if isinstance(value, dict):
+        found += [f"{where}.{name}: missing" for name in schema.get("required", []) if name not in value]
+        for name, item in value.items():
+            if name in schema.get("properties", {}):
+                found += departures(spec, schema["properties"][name], item, f"{where}.{name}")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            found += departures(spec, schema["items"], item, f"{where}[{index}]")
+    return found
+
+
+def test_every_answer_and_refusal_is_as_the_openapi_document_says(client, setup):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    token, stranger = setup.writer(), setup.writer(setup.stranger)
+    seen = []
+
+    def check(method: str, template: str, headers=None, **kwargs):
+        path = "/api/v1" + template.format(c=setup.competition.id, r=setup.round.id, k=setup.kebaharuan.id,
+                                           a=setup.second_award.id)
+        answer = client.open(path, method=method, headers=token if headers is None else headers, **kwargs)
+        named = "/api/v1" + template.replace("{c}", "{competition_id}").replace("{r}", "{round_id}") \
+            .replace("{k}", "{criterion_id}").replace("{a}", "{award_id}")
+        declared = spec["paths"][named][method.lower()]["responses"].get(str(answer.status_code))
+        assert declared is not None, (method, path, answer.status_code)
+        if answer.status_code != 204:
+            kind = "application/problem+json" if answer.status_code >= 400 else "application/json"
+            assert answer.mimetype == kind, (method, path)
+            schema = declared["content"][kind]["schema"]
+            assert departures(spec, schema, answer.get_json()) == [], (method, path)
+        seen.append(answer.status_code)
+        return answer
+
+    for template in ("/competitions/{c}/rounds", "/rounds/{r}", "/criteria/{k}", "/competitions/{c}/awards",
+                     "/awards/{a}", "/competitions/{c}/rules"):
+        check("GET", template)
+        check("GET", template, headers=stranger)
+        check("GET", template, headers=bearer(setup.token(setup.operator)))
+    check("GET", "/rubric-templates")
+    check("GET", "/band-presets")
+    check("GET", "/band-presets", headers={})
+    check("POST", "/competitions/{c}/rounds", json={"name": "Final", "template": "iga_2023"})
+    check("POST", "/competitions/{c}/rounds", json={"name": ""})
+    check("POST", "/competitions/{c}/rounds", data="{", content_type="application/json")
+    for template, change in (("/rounds/{r}", {"blind": True}), ("/criteria/{k}", {"weight": 50}),
+                             ("/awards/{a}", {"positions": 2}),
+                             ("/competitions/{c}/rules", {"one_award_per_organisation": False})):
+        check("PATCH", template, json=change)
+        check("PATCH", template, json=change, headers={**token, "If-Match": '"lama"'})
+        tag = client.get("/api/v1" + template.format(c=setup.competition.id, r=setup.round.id,
+                                                     k=setup.kebaharuan.id, a=setup.second_award.id),
+                         headers=token).headers["ETag"]
+        check("PATCH", template, json=change, headers={**token, "If-Match": tag})
+    check("POST", "/rounds/{r}/template", json={"template": "iga_2023"})
+    check("POST", "/rounds/{r}/criteria", json={"name": "Replikasi", "weight": 10})
+    check("POST", "/rounds/{r}/criteria/order", json={"criterion_ids": [setup.kebaharuan.id]})
+    check("POST", "/competitions/{c}/awards", json={"name": "Baru"})
+    check("POST", "/competitions/{c}/awards/order", json={"award_ids": [setup.second_award.id]})
+    check("DELETE", "/criteria/{k}")
+    check("DELETE", "/awards/{a}")
+    check("DELETE", "/awards/{a}")
+    assert sorted(set(seen)) == [200, 201, 204, 400, 401, 403, 404, 412, 422, 428]
