@@ -29,7 +29,7 @@ LAYERS = [
                                 "competition/people/organisations.py", "competition/results/wording.py",
                                 "competition/people/passwords.py", "competition/people/sessions.py",
                                 "competition/people/tokens.py",
-                                "competition/results/standings.py",
+                                "competition/results/standings.py", "competition/results/awards.py",
                                 "competition/ceremony/documents.py", "competition/demo/loader.py",
                                 "competition/judging/score_import.py", "competition/jobs/runner.py",
                                 "competition/jobs/schedule.py", "competition/jobs/kinds.py",

@@ -51,6 +51,8 @@ OPEN = {
     # The API's own account, notifications and tokens: the token's owner's alone.
     "api_people.me", "api_notifications.notifications", "api_notifications.mark_read",
     "api_tokens.tokens", "api_tokens.revoke",
+    # Reference data the same for everyone signed in: the rubric templates and band presets.
+    "api_rounds.templates", "api_awards.band_presets",
 }
 # API writes are sent a body that passes validation, so that they reach the policy.
 NEXT_YEAR = {"submission_opens_at": "2030-02-01T08:00:00+07:00",
@@ -82,7 +84,18 @@ API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_judging.reopen": {"reason": "Salah ketik"},
               "api_judging.conflict": {"reason": "Kerabat"},
               "api_scoring.save_sheet": {"scores": {}},
-              "api_scoring.confirm": {}}
+              "api_scoring.confirm": {},
+
+              "api_rounds.create_round": {"name": "Babak uji"},
+              "api_rounds.change_round": {"name": "Babak uji"},
+              "api_rounds.apply_template": {"template": "iga_2023"},
+              "api_rounds.create_criterion": {"name": "Uji", "weight": 5},
+              "api_rounds.change_criterion": {"weight": 5},
+              "api_rounds.order_criteria": {"criterion_ids": [1]},
+              "api_awards.create_award": {"name": "Uji"},
+              "api_awards.change_award": {"positions": 3},
+              "api_awards.order_awards": {"award_ids": [1]},
+              "api_awards.change_rules": {"one_award_per_organisation": False}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}
@@ -97,6 +110,7 @@ ADMINISTRATOR_COMMANDS = {
     "tokens create", "tokens list", "tokens revoke",
     "openapi print", "openapi write", "openapi list-config-prefixes",
     "export-competition", "import-competition", "backup", "restore",
+    "round show", "awards list",
 }
 
 
@@ -242,6 +256,11 @@ PERSON_COMMANDS = {
                        "--reason", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
     "judging reopen-round": ["{round_id}", "--reason", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
     "results add-award": ["{competition_id}", "--name", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards add": ["{competition_id}", "--name", "Uji", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards edit": ["{award_id}", "--positions", "3", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards order": ["{competition_id}", "--order", "{award_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "awards remove": ["{award_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "competition rules": ["{competition_id}", "--no-one-award-per-opd", "--as", "judge@" + EMAIL_DOMAIN],
     "results decide-tie": ["{competition_id}", "--order", "1,2", "--reason", "Uji", "--as",
                            "judge@" + EMAIL_DOMAIN],
     "results seal": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],

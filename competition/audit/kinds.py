@@ -12,7 +12,8 @@ KINDS = (
     "units_rule.changed",
     "category.added", "category.renamed", "category.removed",
     "round.added", "round.changed", "criterion.added", "criterion.removed",
-    "award.added", "award.removed", "rules.changed", "tie.decided",
+    "criterion.changed", "criteria.reordered",
+    "award.added", "award.removed", "award.changed", "awards.reordered", "rules.changed", "tie.decided",
     "panel.created", "assignment.added", "assignments.planned", "conflict.declared",
     "scores.draft_saved", "results.sealed", "api_token.created", "api_token.revoked", "scores.imported",
 )

@@ -29,10 +29,13 @@ def register_commands(app: Flask) -> None:
     from competition.people import token_cli
     from competition.results import cli as results
 
+    # "competition rules" is the results' (competition/results/cli.py), in the competition group.
+    competitions.competition_group.add_command(results.rules_command)
     for command in (demo.demo_command, people.import_organisations_command, people.create_user_command,
                     competitions.workflow_group, competitions.status_command,
                     competitions.competition_group, entries.entry_group, judging.judging_group,
-                    results.results_group, notifications.mail_group, serve_command,
+                    judging.round_group, results.results_group, results.awards_group,
+                    notifications.mail_group, serve_command,
                     audit.audit_group, token_cli.tokens_group, jobs.jobs_group, jobs.worker_command,
                     backups.export_competition_command, backups.import_competition_command,
                     backups.backup_command, backups.restore_command):

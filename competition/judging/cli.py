@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from competition.cli.common import COUNT, ID, get_competition, get_round, get_user
+from competition.cli.common import COUNT, ID, emit, get_competition, get_round, get_user, json_option
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.judging.models import REMOVED
-from competition.models import Assignment, Category, Entry
+from competition.models import Assignment, Category, Entry, Round
 from competition.policy import is_organiser
 from competition.unit_of_work import runs_its_own_units, unit_of_work
 from workflows import WorkflowError
@@ -245,3 +245,38 @@ def progress_command(round_id: int) -> None:
     for name, (done, assigned) in sorted(totals.items()):
         click.echo(f"  {name:<40} {done} of {assigned} confirmed")
 
+
+
+@click.group("round")
+def round_group() -> None:
+    """A judging round and its rubric."""
+
+
+@round_group.command("show")
+@click.argument("round_id", type=ID)
+@json_option
+def round_show_command(round_id: int, as_json: bool) -> None:
+    """A round's rubric: each criterion's id, its name exactly as import-scores reads it, its
+    weight and its range or levels."""
+    from competition.judging.rounds_api import RoundOut
+
+    round_ = get_round(round_id)
+    emit(as_json, RoundOut().dump(round_), lambda: _rubric_text(round_))
+
+
+def _rubric_text(round_: Round) -> str:
+    lines = [f"Round {round_.id}: {round_.name} (position {round_.position} of {round_.competition.name}; "
+             f"{round_.status}; {round_.aggregation}; weight {round_.weight:g})",
+             "Criteria, in order (import-scores reads these names as its columns):"]
+    for criterion in round_.criteria:
+        if criterion.scale == "levels":
+            scale = "levels " + ", ".join(f"{level.value:g}={level.label}" for level in criterion.levels)
+        else:
+            step = f", step {criterion.step:g}" if criterion.step else ""
+            scale = f"{criterion.min_value:g} to {criterion.max_value:g}{step}"
+        independent = ", independent (weighs nothing)" if criterion.independent else ""
+        lines.append(f"  {criterion.position}. [id {criterion.id}] {criterion.name} | weight "
+                     f"{criterion.weight:g} | {scale}{independent}")
+    if not round_.criteria:
+        lines.append("  (none yet)")
+    return "\n".join(lines)

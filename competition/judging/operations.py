@@ -198,13 +198,74 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
     """Add a criterion to a round's rubric: numeric (min, max, step) or labelled levels."""
     require_organiser(organiser, round_.competition)
     _require_round_in_setup(round_)
+    min_value, max_value, step = _checked_criterion(
+        round_, None, name=name, weight=weight, guidance=guidance, scale=scale, min_value=min_value,
+        max_value=max_value, step=step, independent=independent, levels=levels)
+    criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
+                          guidance=guidance.strip(), weight=weight, scale=scale,
+                          min_value=min_value, max_value=max_value, step=step,
+                          independent=independent)
+    criterion.levels = [CriterionLevel(value=v, label=label.strip()) for v, label in levels]
+    db.session.add(criterion)
+    db.session.flush()
+    record("criterion.added", organiser, competition=round_.competition_id, subject=criterion,
+           details={"name": criterion.name, "weight": criterion.weight})
+    return criterion
+
+
+@operation
+def update_criterion(criterion: Criterion, organiser: User, *, name: str, weight: float, guidance: str = "",
+                     scale: str = "numeric", min_value: float = 0, max_value: float = 100,
+                     step: float | None = 1, independent: bool = False,
+                     levels: Sequence[tuple[float, str]] = ()) -> Criterion:
+    """Change a criterion of a rubric that is still being set up, with the checks of
+    :func:`add_criterion`; its levels are replaced by those given (none for a numeric scale)."""
+    round_ = criterion.round
+    require_organiser(organiser, round_.competition)
+    _require_round_in_setup(round_)
+    min_value, max_value, step = _checked_criterion(
+        round_, criterion, name=name, weight=weight, guidance=guidance, scale=scale, min_value=min_value,
+        max_value=max_value, step=step, independent=independent, levels=levels)
+    before = _criterion_settings(criterion)
+    criterion.name, criterion.guidance, criterion.weight = name.strip(), guidance.strip(), weight
+    criterion.scale, criterion.min_value, criterion.max_value = scale, min_value, max_value
+    criterion.step, criterion.independent = step, independent
+    wanted = sorted((float(v), label.strip()) for v, label in levels)
+    if [(level.value, level.label) for level in criterion.levels] != wanted:
+        criterion.levels = []
+        db.session.flush()   # the old levels go before the new ones take their values
+        criterion.levels = [CriterionLevel(value=v, label=label) for v, label in wanted]
+    db.session.flush()
+    after = _criterion_settings(criterion)
+    if changed := sorted(k for k in after if after[k] != before[k]):
+        record("criterion.changed", organiser, competition=round_.competition_id, subject=criterion,
+               details={"name": criterion.name, "fields": changed})
+    return criterion
+
+
+def _criterion_settings(criterion: Criterion) -> dict[str, Any]:
+    settings = {name: getattr(criterion, name) for name in (
+        "name", "guidance", "weight", "scale", "min_value", "max_value", "step", "independent")}
+    return {**settings, "levels": [(level.value, level.label) for level in criterion.levels]}
+
+
+def _checked_criterion(round_: Round, keep: Criterion | None, *, name: str, weight: float, guidance: str,
+                       scale: str, min_value: float, max_value: float, step: float | None,
+                       independent: bool, levels: Sequence[tuple[float, str]]
+                       ) -> tuple[float, float, float | None]:
+    """The criterion's range and step once every check passed (``keep``: the criterion being
+    changed, which the checks compare with the others only).
+
+    :raises InvalidInput: naming each problem.
+    """
     problems = _criterion_input_problems(name=name, weight=weight, guidance=guidance, min_value=min_value,
                                          max_value=max_value, step=step, levels=levels)
     if problems:
         raise InvalidInput(problems)
+    others = [c for c in round_.criteria if keep is None or c.id != keep.id]
     if not name.strip():
         problems.append(t("name: must not be empty"))
-    elif any(c.name == name.strip() for c in round_.criteria):
+    elif any(c.name == name.strip() for c in others):
         problems.append(t("name: the rubric already has a criterion called %(name)r", name=name.strip()))
     if weight < 0 or (weight == 0 and not independent):
         problems.append(t("weight: must be above zero (only an independent criterion weighs nothing)"))
@@ -222,6 +283,8 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
             problems.append(t("levels: the top level must be above zero"))
         min_value, max_value, step = (min(values), max(values), None) if values else (0, 1, None)
     elif scale == "numeric":
+        if levels:
+            problems.append(t("levels: only a criterion on the levels scale has levels"))
         if min_value < 0 or max_value <= min_value:
             problems.append(t("range: needs 0 ≤ min < max (got %(min)s to %(max)s)", min=min_value,
                               max=max_value))
@@ -231,19 +294,39 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
         problems.append(t("scale: %(scale)r is not numeric or levels", scale=scale))
     if not problems:  # the bound divides by the maximum, which the checks above keep above zero
         problems = _exactness_problems(round_, weight=weight, min_value=min_value, max_value=max_value,
-                                       independent=independent)
+                                       independent=independent, keep=keep)
     if problems:
         raise InvalidInput(problems)
-    criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
-                          guidance=guidance.strip(), weight=weight, scale=scale,
-                          min_value=min_value, max_value=max_value, step=step,
-                          independent=independent)
-    criterion.levels = [CriterionLevel(value=v, label=label.strip()) for v, label in levels]
-    db.session.add(criterion)
-    db.session.flush()
-    record("criterion.added", organiser, competition=round_.competition_id, subject=criterion,
-           details={"name": criterion.name, "weight": criterion.weight})
-    return criterion
+    return min_value, max_value, step
+
+
+@operation
+def reorder_criteria(round_: Round, organiser: User, criterion_ids: Sequence[int]) -> list[Criterion]:
+    """Put a rubric that is still being set up in the order given: every one of the round's
+    criteria, each once."""
+    require_organiser(organiser, round_.competition)
+    _require_round_in_setup(round_)
+    criteria = {c.id: c for c in round_.criteria}
+    if len(criterion_ids) != len(set(criterion_ids)) or set(criterion_ids) != set(criteria):
+        raise InvalidInput(t("criterion_ids: name each of the round's criteria once (%(ids)s)",
+                             ids=", ".join(str(i) for i in criteria)))
+    ordered = [criteria[i] for i in criterion_ids]
+    if ordered == list(round_.criteria):
+        return ordered
+    renumber(ordered)
+    record("criteria.reordered", organiser, competition=round_.competition_id, subject=round_,
+           details={"criteria": list(criterion_ids)})
+    db.session.expire(round_, ["criteria"])
+    return ordered
+
+
+def renumber(ordered: Sequence[Any]) -> None:
+    """Positions 1, 2, … in the order given, never two rows sharing a position on the way (the
+    positions are unique): first past the highest, then to their places."""
+    for offset in (len(ordered), 0):
+        for index, item in enumerate(ordered, start=1):
+            item.position = offset + index
+        db.session.flush()
 
 
 def _criterion_input_problems(*, name: str, weight: float, guidance: str, min_value: float,
@@ -261,10 +344,11 @@ def _criterion_input_problems(*, name: str, weight: float, guidance: str, min_va
 
 
 def _exactness_problems(round_: Round, *, weight: float, min_value: float, max_value: float,
-                        independent: bool) -> list[str]:
+                        independent: bool, keep: Criterion | None = None) -> list[str]:
     """A rubric's totals must add up in 64-bit whole numbers: refuse what would not."""
     problems = []
-    criteria = tuple(round_spec(round_).criteria) + (CriterionSpec(
+    kept = keep.id if keep is not None else None
+    criteria = tuple(c for c in round_spec(round_).criteria if c.id != kept) + (CriterionSpec(
         id=0, weight=exact(weight), min_value=exact(min_value), max_value=exact(max_value),
         independent=independent),)
     largest = rubric_points_bound(criteria)

@@ -23,12 +23,10 @@ from sqlalchemy import func, insert, select
 from competition.audit.operations import record
 from competition.competitions.units import entrants
 from competition.documents.inputs import (
-    CITATION,
     NOTE,
     clean_comment,
     decimal_problem,
     text_problem,
-    whole_number_problem,
 )
 from competition.entries.operations import change_entry_status
 from competition.errors import InvalidInput
@@ -39,7 +37,6 @@ from competition.models import (
     UNITS_OWN,
     AuditEvent,
     Award,
-    Category,
     Competition,
     Entry,
     Evidence,
@@ -75,76 +72,16 @@ from competition.ranking.results import (
 from competition.ranking.tables import NO_CATEGORY
 from competition.ranking.tiebreaks import validate_chain
 from competition.ranking.totals import heaviest_criterion
-from competition.results.models import (
-    AWARD_POLICIES,
-    AWARD_SUBJECTS,
-    DEFAULT_AWARD_CITATION,
-    DEFAULT_AWARD_NAME,
+from competition.results.awards import (  # noqa: F401  (where they were first defined)
+    add_award,
+    ensure_default_award,
+    remove_award,
 )
 from competition.unit_of_work import operation
 from workflows import Actor, get_workflow
 from workflows.messages import t
 
 RESULT_SET_WORKFLOW = "result_set"
-
-
-@operation
-def add_award(competition: Competition, organiser: User, *, name: str, subject: str = "organisation",
-              category: Category | None = None, positions: int = 5, policy: str = "index",
-              index_floor: int = 3, count_bonus: float = 1.0, count_bonus_cap: int = 5,
-              citation: str = "") -> Award:
-    """Define an award; awards are filled in the order they are defined."""
-    require_organiser(organiser, competition)
-    problems = [problem for problem in (
-        text_problem("name", name.strip(), 160, one_line=True),
-        text_problem("citation", citation.strip(), CITATION),
-        decimal_problem("count_bonus", count_bonus, places=INPUT_PLACES),
-        whole_number_problem("positions", positions, 1),
-        whole_number_problem("count_bonus_cap", count_bonus_cap)) if problem]
-    if problems:
-        raise InvalidInput(problems)
-    if not name.strip():
-        problems.append(t("name: must not be empty"))
-    elif any(a.name == name.strip() for a in competition.awards):
-        problems.append(t("name: %(competition)s already has an award called %(name)r",
-                          competition=competition.name, name=name.strip()))
-    if subject not in AWARD_SUBJECTS:
-        problems.append(t("subject: %(value)r is not one of %(choices)s", value=subject,
-                          choices=", ".join(AWARD_SUBJECTS)))
-    if policy not in AWARD_POLICIES:
-        problems.append(t("policy: %(value)r is not one of %(choices)s", value=policy,
-                          choices=", ".join(AWARD_POLICIES)))
-    if positions < 1:
-        problems.append(t("positions: at least one"))
-    if not 1 <= index_floor <= 10_000:
-        problems.append(t("index_floor: from 1 to 10,000"))
-    if count_bonus < 0 or count_bonus_cap < 0:
-        problems.append(t("count_bonus: must not be negative"))
-    elif not has_at_most(count_bonus, INPUT_PLACES):
-        problems.append(t("count_bonus: at most %(places)s decimal places", places=INPUT_PLACES))
-    elif count_bonus > 1_000 or count_bonus_cap > 10_000:
-        problems.append(t("count_bonus: at most 1,000 points, for at most 10,000 innovations"))
-    if category is not None and category.competition_id != competition.id:
-        problems.append(t("category: '%(category)s' is not a category of %(competition)s",
-                          category=category.name, competition=competition.name))
-    if problems:
-        raise InvalidInput(problems)
-    award = Award(competition=competition, position=len(competition.awards) + 1, name=name.strip(),
-                  subject=subject, category=category, positions=positions, policy=policy,
-                  index_floor=index_floor, count_bonus=count_bonus, count_bonus_cap=count_bonus_cap,
-                  citation=citation.strip())
-    db.session.add(award)
-    db.session.flush()
-    record("award.added", organiser, competition=competition, subject=award,
-           details={"name": award.name, "subject": award.subject, "positions": award.positions})
-    return award
-
-
-def ensure_default_award(competition: Competition, organiser: User) -> Award:
-    """The competition's awards, or "OPD Terinovatif" (OPDs, positions 1–5) when it has none."""
-    if competition.awards:
-        return competition.awards[0]
-    return add_award(competition, organiser, name=DEFAULT_AWARD_NAME, citation=DEFAULT_AWARD_CITATION)
 
 
 @operation
@@ -580,29 +517,3 @@ def _summary(row: dict[str, Any] | None) -> str:
     if row is None:
         return t("absent")
     return t("place %(place)s score %(score)s", place=row["place"], score=as_score(row["score"]))
-
-
-@operation
-def remove_award(award: Award, organiser: User) -> None:
-    """Remove an award the organiser defined; the awards after it move up. Not once results are
-    being decided, nor when a tie decision for it is recorded. With no award left, "OPD
-    Terinovatif" is used again (see :func:`ensure_default_award`)."""
-    competition = award.competition
-    require_organiser(organiser, competition)
-    problems = []
-    if competition.phase in ("results", "closed"):
-        problems.append(t("Awards can no longer be removed once judging is closed."))
-    if db.session.scalar(select(func.count()).select_from(TieDecision)
-                         .where(TieDecision.award_id == award.id)):
-        problems.append(t("A tie decision is recorded for '%(name)s'.", name=award.name))
-    if problems:
-        raise InvalidInput(problems)
-    following = [a for a in competition.awards if a.position > award.position]
-    record("award.removed", organiser, competition=competition, subject=award, details={"name": award.name})
-    competition.awards.remove(award)
-    db.session.delete(award)
-    db.session.flush()
-    for later in sorted(following, key=lambda a: a.position):
-        later.position -= 1
-        db.session.flush()
-    db.session.flush()

@@ -28,16 +28,18 @@ def api_blueprints() -> list[Any]:
     from competition.entries.verification_api import bp as verification_api
     from competition.jobs.api import bp as jobs_api
     from competition.judging.panels_api import bp as judging_api
+    from competition.judging.rounds_api import bp as rounds_api
     from competition.judging.sheets_api import bp as scoring_api
     from competition.notifications.api import bp as notifications_api
     from competition.people.api import bp as people_api
     from competition.people.tokens_api import bp as tokens_api
     from competition.results.api import bp as results_api
     from competition.results.published_api import bp as published_api
+    from competition.results.setup_api import bp as awards_api
 
     return [competitions_api, setup_api, innovations_api, evidence_api, verification_api, people_api,
-            tokens_api, notifications_api, judging_api, scoring_api, results_api, published_api, ceremony_api,
-            jobs_api, audit_api]
+            tokens_api, notifications_api, rounds_api, judging_api, scoring_api, awards_api, results_api,
+            published_api, ceremony_api, jobs_api, audit_api]
 
 
 def register_blueprints(app: Flask) -> None:

@@ -298,6 +298,11 @@ def route_values() -> dict[str, dict]:
            for name in ("remove", "reopen", "conflict")},
         **{f"api_scoring.{name}": {"assignment_id": judged.id}
            for name in ("sheet", "save_sheet", "confirm")},
+        **{f"api_rounds.{name}": {**last_round, "criterion_id": criterion.id} for name in (
+            "round_", "change_round", "apply_template", "criterion", "create_criterion", "order_criteria",
+            "change_criterion", "delete_criterion")},
+        **{f"api_awards.{name}": {"award_id": this_award.id} for name in (
+            "award", "change_award", "delete_award")},
         "ceremony.start_document": {**last, "award_id": award.id, "document": "certificates"},
         "jobs.show": {"job_id": job_id},
         "jobs.progress": {"job_id": job_id},
@@ -399,6 +404,16 @@ API_BODIES: dict[str, dict | Callable[[], dict]] = {
     "api_judging.conflict": {"reason": "Kerabat"},
     "api_scoring.save_sheet": {"scores": {}},
     "api_scoring.confirm": {},
+    "api_rounds.create_round": {"name": "Babak matriks"},
+    "api_rounds.change_round": {"name": "Babak matriks"},
+    "api_rounds.apply_template": {"template": "iga_2023"},
+    "api_rounds.create_criterion": {"name": "Kriteria matriks", "weight": 5},
+    "api_rounds.change_criterion": {"weight": 5},
+    "api_rounds.order_criteria": {"criterion_ids": [1]},
+    "api_awards.create_award": {"name": "Penghargaan matriks"},
+    "api_awards.change_award": {"positions": 3},
+    "api_awards.order_awards": {"award_ids": [1]},
+    "api_awards.change_rules": {"one_award_per_organisation": False},
 }
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")

@@ -53,7 +53,9 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "api_ceremony.run_sheet", "api_jobs.job", "api_jobs.job_file", "api_audit.trail",
              "api_verification.queue",
              "api_judging.panels", "api_judging.assignments", "api_judging.conflicts",
-             "api_scoring.my_sheets", "api_scoring.sheet"}
+             "api_scoring.my_sheets", "api_scoring.sheet",
+             "api_rounds.rounds", "api_rounds.round_", "api_rounds.criterion", "api_rounds.templates",
+             "api_awards.awards", "api_awards.award", "api_awards.band_presets", "api_awards.rules"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}")
 
 
