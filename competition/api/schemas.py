@@ -23,3 +23,15 @@ class PageOf(Schema):
 def page_of(item: type[Schema], name: str) -> type[Schema]:
     """A page of ``item``: ``items`` plus the page's place in the whole list."""
     return type(name, (PageOf,), {"items": fields.List(fields.Nested(item), required=True)})
+
+
+class Problem(Schema):
+    """An error as RFC 9457 problem details (``application/problem+json``)."""
+
+    type = fields.String(required=True, metadata={"description": "about:blank: the status says it all."})
+    title = fields.String(required=True, metadata={"description": "The status's phrase."})
+    status = fields.Integer(required=True)
+    detail = fields.String(metadata={"description": "What went wrong, in the user's language."})
+    instance = fields.String(required=True, metadata={"description": "The path asked for."})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Each field's problems (`_`: the request as a whole)."})
