@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from competition.documents.inputs import ID_MAX
+
 MAX_PER_PAGE = 100
+# An id in a query or a body: what an id column holds (INTEGER on PostgreSQL, which refuses a
+# larger number with an error rather than finding nothing).
+AN_ID = validate.Range(min=1, max=ID_MAX)
 
 
 class PageArgs(Schema):
