@@ -84,6 +84,10 @@ class ErrorStatuses(BasePlugin):
                 if not any(isinstance(p, dict) and p.get("name") == "If-Match" for p in parameters):
                     parameters.append(dict(IF_MATCH))
             responses = operation.setdefault("responses", {})
+            for code, response in responses.items():   # an error declared with words only
+                if str(code).isdigit() and int(code) >= 400 and isinstance(response, dict) \
+                        and "content" not in response:
+                    response["content"] = {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
             declared = {str(code) for code in responses}
             for status in statuses:
                 if str(status) not in declared:
