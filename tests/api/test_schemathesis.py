@@ -46,7 +46,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from competition import create_app
 from competition.demo.loader import EMAIL_DOMAIN
@@ -139,13 +139,15 @@ def make_tokens(url: str | None) -> dict[str, str]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True} if url else None)
     tokens = {}
     with app.app_context():
+        # Far from the ids requests name, so that no request revokes a token of the run (and after
+        # the tokens of an earlier run, on a server's own database).
+        first = max(TOKEN_IDS, (db.session.scalar(select(func.max(ApiToken.id))) or 0) + 1)
         for number, (name, (email, scopes)) in enumerate(PEOPLE.items()):
             user = db.session.scalar(select(User).where(User.email == email))
             assert user is not None, f"the demo has no {email}"
             made = create_token(user, name="schemathesis", scopes=scopes, days=1)
-            # Far from the ids requests name, so that no request revokes a token of the run.
             db.session.execute(update(ApiToken).where(ApiToken.id == made.token.id)
-                               .values(id=TOKEN_IDS + number))
+                               .values(id=first + number))
             tokens[name] = made.secret
         db.session.commit()
         db.session.remove()
