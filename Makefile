@@ -13,7 +13,7 @@ UV         := $(UV_HOME)/bin/uv
 PORT       ?= 5000
 
 .PHONY: install lock lock-check translations translations-update run serve worker test lint typecheck bench clean
-.PHONY: loadtest faults
+.PHONY: loadtest faults fuzz-api
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -85,6 +85,16 @@ loadtest: translations
 # A worker killed in a burst of confirmations, and PostgreSQL restarted under load (a throwaway cluster).
 faults: translations
 	$(BIN)/python benchmarks/faults.py
+
+# schemathesis against a server already running (make run, make serve): every operation of its
+# /api/v1/openapi.json, FUZZ_REQUESTS requests in all, as tests/api/test_schemathesis.py does in CI.
+# FUZZ_TOKENS="organiser=anugerah_…,judge=anugerah_…"; without it, tokens of the demo's organiser,
+# operator and judge are made in the database the ANUGERAH_* settings name.
+FUZZ_URL      ?= http://127.0.0.1:$(PORT)
+FUZZ_REQUESTS ?= 10000
+fuzz-api: translations
+	ANUGERAH_FUZZ_URL="$(FUZZ_URL)" ANUGERAH_FUZZ_TOKENS="$(FUZZ_TOKENS)" ANUGERAH_FUZZ_REQUESTS="$(FUZZ_REQUESTS)" \
+		$(BIN)/pytest -q -p no:cacheprovider tests/api/test_schemathesis.py -k answers_as_the_document_says
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) instance .pytest_cache .hypothesis

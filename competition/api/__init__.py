@@ -23,19 +23,23 @@ Endpoints live with their feature (``competition/<feature>/api.py``), each on a
 from __future__ import annotations
 
 import hashlib
+import http
 import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from apispec import BasePlugin
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
+from flask_smorest.utils import prepare_response
 from marshmallow import Schema
 from werkzeug.wrappers import Response
 
-from competition.api.problems import API_PREFIX, problem
+from competition.api.problems import API_PREFIX, PROBLEM_TYPE, problem
+from competition.api.schemas import Problem
 from competition.extensions import csrf
 from competition.people.models import TOKEN_SCOPES
 from competition.people.throttling import count_failure
@@ -48,12 +52,71 @@ _SCOPES = "anugerah_api_scopes"
 _PUBLIC = "_anugerah_api_public"
 
 
+# What any operation may answer besides its own statuses; the rest by kind of operation
+# (:class:`ErrorStatuses`).
+EVERY_OPERATION = (400, 401, 403, 422, 429)   # bad parameters; no or a wrong token; a scope or the
+#                                               policy refuses; a service names fields; throttled
+ABOUT_SOMETHING = (404,)                      # a path naming something the user may not know of
+WRITES = (409, 413)                           # a refused workflow step or a clash; a body too large
+VERSIONED = (412, 428)                        # If-Match stale, or missing
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+            "description": "The ETag last read: 428 without it, 412 when stale; nothing is written then."}
+
+
+class ErrorStatuses(BasePlugin):
+    """Declares in the OpenAPI document, in one place, the error statuses each operation can
+    answer as problem details, so that the document names every status the API answers:
+    :data:`EVERY_OPERATION`; :data:`ABOUT_SOMETHING` when the path names something; :data:`WRITES`
+    for POST, PUT, PATCH and DELETE; :data:`VERSIONED` and the ``If-Match`` header for PATCH, PUT
+    and any operation whose docstring says it "Needs If-Match"."""
+
+    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None,
+                         **kwargs: Any) -> None:
+        for method, operation in (operations or {}).items():
+            if not isinstance(operation, dict):
+                continue
+            statuses = [*EVERY_OPERATION]
+            if path and "{" in path:
+                statuses += ABOUT_SOMETHING
+            if method in WRITE_METHODS:
+                statuses += WRITES
+            words = f"{operation.get('summary', '')} {operation.get('description', '')}"
+            if method in ("put", "patch") or "Needs If-Match" in words:
+                statuses += VERSIONED
+                parameters = operation.setdefault("parameters", [])
+                if not any(isinstance(p, dict) and p.get("name") == "If-Match" for p in parameters):
+                    parameters.append(dict(IF_MATCH))
+            responses = operation.setdefault("responses", {})
+            for code, response in responses.items():   # an error declared with words only
+                if str(code).isdigit() and int(code) >= 400 and isinstance(response, dict) \
+                        and "content" not in response:
+                    response["content"] = {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            declared = {str(code) for code in responses}
+            for status in statuses:
+                if str(status) not in declared:
+                    responses[status] = http.HTTPStatus(status).name
+
+
 class AnugerahApi(Api):
     """flask-smorest's Api without its app-wide JSON error handler: the pages keep their own
-    error pages, and /api/v1 answers problem details (competition.web.errors)."""
+    error pages, and /api/v1 answers problem details (competition.web.errors), as its document
+    says (no catch-all ``default`` response: :class:`ErrorStatuses` names each status)."""
+
+    ERROR_SCHEMA = Problem
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
         return None
+
+    def _register_responses(self) -> None:
+        """A response for each error status (referenced by name), as problem details."""
+        for status in http.HTTPStatus:
+            if status < 400:
+                continue
+            response = {"description": status.phrase, "schema": self.ERROR_SCHEMA}
+            prepare_response(response, self.spec, PROBLEM_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
 
 
 def authenticate() -> Response | None:
@@ -155,7 +218,7 @@ def init_app(app: Flask, blueprints: list[ApiBlueprint]) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api = AnugerahApi(app, spec_kwargs={"info": {"description": (
+    api = AnugerahApi(app, spec_kwargs={"extra_plugins": [ErrorStatuses()], "info": {"description": (
         "Everything a user does in the browser, for scripts and other systems. Authenticate with a "
         "personal API token (Authorization: Bearer). Errors are RFC 9457 problem details.")}})
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})

@@ -11,6 +11,7 @@ from flask import json, request
 from werkzeug.wrappers import Response
 
 API_PREFIX = "/api/v1"
+PROBLEM_TYPE = "application/problem+json"
 
 
 def is_api_request() -> bool:
@@ -44,4 +45,4 @@ def problem(status: int, title: str, detail: str | None = None, *,
         body["errors"] = dict(errors)
     body["instance"] = request.path
     return Response(json.dumps(body), status, headers=list(headers),
-                    mimetype="application/problem+json")
+                    mimetype=PROBLEM_TYPE)

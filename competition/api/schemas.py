@@ -7,11 +7,15 @@ from typing import Any, TypeVar
 
 from marshmallow import Schema, fields, validate
 
+from competition.documents.inputs import ID_MAX
 from competition.ranking.exact import as_score
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_PER_PAGE = 100
+# An id in a query or a body: what an id column holds (INTEGER on PostgreSQL, which refuses a
+# larger number with an error rather than finding nothing).
+AN_ID = validate.Range(min=1, max=ID_MAX)
 
 
 class PageArgs(Schema):
@@ -46,15 +50,15 @@ class Score(fields.String):
 
 
 class Problem(Schema):
-    """An error as RFC 9457 problem details (competition.api.problems)."""
+    """An error as RFC 9457 problem details (``application/problem+json``)."""
 
-    type = fields.String(required=True)
-    title = fields.String(required=True)
+    type = fields.String(required=True, metadata={"description": "about:blank: the status says it all."})
+    title = fields.String(required=True, metadata={"description": "The status's phrase."})
     status = fields.Integer(required=True)
-    detail = fields.String()
-    instance = fields.String()
+    detail = fields.String(metadata={"description": "What went wrong, in the user's language."})
+    instance = fields.String(required=True, metadata={"description": "The path asked for."})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "Each field's problems."})
+                         metadata={"description": "Each field's problems (`_`: the request as a whole)."})
 
 
 REFUSALS = {

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from competition.api import blueprint, expected_version, needs, with_etag
 from competition.api.problems import problem
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import AN_ID, PageArgs, page_of
 from competition.competitions.api import competition_for
 from competition.entries.models import ENTRY_STATUSES
 from competition.entries.operations import (
@@ -72,8 +72,8 @@ class InnovationOut(InnovationTexts):
 
 class InnovationFilter(PageArgs):
     status = fields.String(validate=validate.OneOf(ENTRY_STATUSES))
-    organisation_id = fields.Integer(validate=validate.Range(min=1))
-    category_id = fields.Integer(validate=validate.Range(min=1))
+    organisation_id = fields.Integer(validate=AN_ID)
+    category_id = fields.Integer(validate=AN_ID)
 
 
 class InnovationChange(InnovationTexts):
