@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
 from competition.api.problems import problem
 from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import refusals as declared_refusals
 from competition.competitions.api import CompetitionOut, competition_for
 from competition.competitions.cloning import clone_competition
 from competition.competitions.operations import (
@@ -51,40 +52,11 @@ bp = blueprint("api_setup", __name__, "Setting competitions up: creating and clo
 ETAG = {"ETag": {"schema": {"type": "string"}}}
 
 
-class ProblemOut(Schema):
-    """An RFC 9457 problem details answer."""
-
-    type = fields.String(required=True)
-    title = fields.String(required=True)
-    status = fields.Integer(required=True)
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "Each field's problems (`_`: none named)."})
-
-
-REFUSALS = {
-    401: "No valid token, nor a signed-in session.",
-    403: "Known to the user but not theirs to change (they do not organise it), or a token without "
-         "the scope.",
-    404: "No such thing among those the user takes part in.",
-    409: "The workflow refuses the trigger now; `errors.trigger` says why.",
-    412: "If-Match names an earlier version: read it again. Nothing was written.",
-    422: "Fields the service refused, each named in `errors`. Nothing was written.",
-    428: "If-Match is missing.",
-}
 
 
 def refusals(*codes: int) -> Callable[[F], F]:
     """Declare the problem details an endpoint may answer with."""
-
-    def declare(view: F) -> F:
-        for code in codes:
-            view = bp.alt_response(code, schema=ProblemOut, content_type="application/problem+json",
-                                   description=REFUSALS[code])(view)
-        return view
-
-    return declare
+    return declared_refusals(bp, *codes)
 
 
 def _moment(required: bool = True) -> fields.AwareDateTime:

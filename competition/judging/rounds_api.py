@@ -7,14 +7,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask_login import current_user
-from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import PageArgs, page_of, refusals
 from competition.competitions.api import competition_for
 from competition.errors import NotFound
 from competition.extensions import db
@@ -39,42 +38,8 @@ ETAG = {"ETag": {"schema": {"type": "string"}, "description": "Send it back in I
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ProblemOut(Schema):
-    """RFC 9457 problem details (competition.api.problems)."""
-
-    type = fields.String(required=True)
-    title = fields.String(required=True)
-    status = fields.Integer(required=True)
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "Each field's problems (`_`: none named)."})
-
-
-REFUSALS = {
-    400: "The body is not JSON.",
-    401: "No valid token, nor a signed-in session.",
-    403: "Known to the user but not theirs to set up (they do not organise the competition), or a "
-         "token without the scope.",
-    404: "No such thing in a competition the user takes part in.",
-    412: "If-Match names an earlier version: read it again. Nothing was written.",
-    422: "Fields the service refused, each named in `errors` (or a set-up that can no longer change). "
-         "Nothing was written.",
-    428: "If-Match is missing.",
-}
 READ, WRITE, UPDATE = (401, 403, 404), (400, 401, 403, 404, 422), (400, 401, 403, 404, 412, 422, 428)
 
-
-def refusals(blueprint_: ApiBlueprint, *codes: int) -> Callable[[F], F]:
-    """Declare the problem details an endpoint may answer with."""
-
-    def declare(view: F) -> F:
-        for code in codes:
-            view = blueprint_.alt_response(code, schema=ProblemOut, content_type="application/problem+json",
-                                           description=REFUSALS[code])(view)
-        return view
-
-    return declare
 
 
 def organised(competition_id: int) -> Competition:
