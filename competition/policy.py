@@ -93,6 +93,25 @@ def taking_part(user: User) -> ColumnElement[bool]:
     return Competition.id.in_(select(Membership.competition_id).where(Membership.user_id == user.id))
 
 
+# Judges alone are not told which OPDs there are: in a blind round the list would narrow down
+# whose innovation they score.
+SEES_ORGANISATIONS = ("organiser", "verifier", "submitter")
+
+
+def seeing_organisations(user: User) -> ColumnElement[bool]:
+    """The competitions whose region's OPDs ``user`` may list, as a condition on Competition: those
+    in which they hold a role other than judge."""
+    if not user.active:
+        return false()
+    return Competition.id.in_(select(Membership.competition_id).where(
+        Membership.user_id == user.id, Membership.role.in_(SEES_ORGANISATIONS)))
+
+
+def sees_organisations(user: User, competition: Competition) -> bool:
+    """``user`` may list the OPDs of ``competition``'s region (see :func:`seeing_organisations`)."""
+    return bool(roles_in(user, competition) & set(SEES_ORGANISATIONS))
+
+
 def takes_part(user: User, competition: Competition) -> bool:
     """``user`` holds a role in ``competition``: they know of it and of its rounds, sheets and
     conflicts (whether they may see or change them is another question)."""

@@ -28,6 +28,7 @@ from competition.entries.evidence import (
 )
 from competition.errors import NotFound
 from competition.extensions import db
+from competition.judging.scoring_views import masking
 from competition.models import Entry, Evidence
 from competition.policy import can_see_evidence, can_view_entry, hides_organisation
 from workflows.messages import t
@@ -42,8 +43,10 @@ class EvidenceOut(Schema):
     id = fields.Integer(required=True)
     innovation_id = fields.Integer(required=True, attribute="entry_id")
     kind = fields.String(required=True, metadata={"description": "file or link"})
-    title = fields.String(required=True)
-    indicator = fields.String(required=True, metadata={"description": "The claim it supports."})
+    title = fields.Method("shown_title", required=True, metadata={
+        "description": "Its title (in a blind round, the OPD's names replaced by [OPD] for a judge)."})
+    indicator = fields.Method("shown_indicator", required=True, metadata={
+        "description": "The claim it supports (masked as the title is)."})
     url = fields.Method("address", allow_none=True, metadata={
         "description": "A link's address (not shown to a judge of a blind round)."})
     file_name = fields.Method("name", allow_none=True, metadata={"description": "A file's name."})
@@ -51,6 +54,16 @@ class EvidenceOut(Schema):
     size_bytes = fields.Integer(allow_none=True)
     sha256 = fields.String(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
+
+    def shown_title(self, evidence: Evidence) -> str:
+        if hides_organisation(current_user, evidence.entry):
+            return masking(evidence.entry, blind=True)(evidence.title)
+        return evidence.title
+
+    def shown_indicator(self, evidence: Evidence) -> str:
+        if hides_organisation(current_user, evidence.entry):
+            return masking(evidence.entry, blind=True)(evidence.indicator)
+        return evidence.indicator
 
     def address(self, evidence: Evidence) -> str | None:
         if evidence.kind != "link" or hides_organisation(current_user, evidence.entry):

@@ -46,8 +46,9 @@ from competition.policy import (
     can_run_account,
     can_see_user,
     organised_competitions,
+    seeing_organisations,
     seen_users,
-    taking_part,
+    sees_organisations,
 )
 from competition.unit_of_work import atomic
 from workflows.messages import t
@@ -413,8 +414,9 @@ def _organisations(region_ids: Any, page: dict[str, int]) -> dict[str, Any]:
 @bp.response(200, page_of(OrganisationOut, "OrganisationPage"))
 @needs("read")
 def organisations(page: dict[str, int]) -> dict[str, Any]:
-    """The OPDs and units of the regions of the competitions the user takes part in, in id order."""
-    return _organisations(select(Competition.region_id).where(taking_part(current_user)), page)
+    """The OPDs and units of the regions of the competitions the user takes part in (other than
+    as a judge), in id order."""
+    return _organisations(select(Competition.region_id).where(seeing_organisations(current_user)), page)
 
 
 @bp.route("/competitions/<int:competition_id>/organisations")
@@ -422,5 +424,8 @@ def organisations(page: dict[str, int]) -> dict[str, Any]:
 @bp.response(200, page_of(OrganisationOut, "CompetitionOrganisationPage"))
 @needs("read")
 def competition_organisations(page: dict[str, int], competition_id: int) -> dict[str, Any]:
-    """The OPDs and units of a competition's region, in id order."""
-    return _organisations([competition_for(competition_id).region_id], page)
+    """The OPDs and units of a competition's region, in id order; a judge alone is refused (403)."""
+    competition = competition_for(competition_id)
+    if not sees_organisations(current_user, competition):
+        raise NotPermitted(t("only the competition's organisers, verifiers and OPD operators see its OPDs"))
+    return _organisations([competition.region_id], page)

@@ -102,6 +102,8 @@ def addresses(app: Flask, blind: BlindJury) -> list[tuple[str, str]]:
         "award_id": [a.id for a in blind.competition.awards], "version": [1], "trigger": ["close_judging"],
         "token": ["not-a-token"], "file_format": ["csv"], "kind": ["csv"], "figure": ["entries"],
         "job_id": [organisers_job(blind).id],
+        "category_id": [c.id for c in blind.competition.categories],
+        "criterion_id": [c.id for c in blind.round.criteria],
     }
     found = []
     adapter = app.url_map.bind("localhost")
