@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_app_context
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from competition.documents.inputs import number_text, text_problem
 from competition.errors import InvalidInput
 from workflows.messages import t
 
 Row = tuple[int, dict[str, str]]
+
+# openpyxl is imported by the functions that read or write a workbook, not with this module: every
+# command and page would otherwise load it at start-up. The control characters XML cannot hold
+# (openpyxl's ILLEGAL_CHARACTERS_RE, which a test keeps equal to this).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 # A workbook's parts other than its sheets (shared strings, styles) are read whole: at most this
@@ -197,6 +198,10 @@ def xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[Cell]], *, title:
     replaced by U+FFFD. ``widths`` are the columns' widths (else fitted to the content, at most
     60); the columns in ``wrapped`` (0-based) wrap their text.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
