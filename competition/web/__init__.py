@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.competitions.views import bp as setup_bp
     from competition.documents.formatting import register_filters
     from competition.entries.api import bp as innovations_api
+    from competition.entries.import_api import bp as innovation_import_api
     from competition.entries.verification_views import bp as verification_bp
     from competition.entries.views import bp as innovations_bp
     from competition.jobs.views import bp as jobs_bp
@@ -64,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
                       people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
                       scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp):
         app.register_blueprint(blueprint)
-    init_api(app, [competitions_api, innovations_api])
+    init_api(app, [competitions_api, innovations_api, innovation_import_api])
 
     def choose_language() -> None:
         # Flask-Babel keeps the locale, and Flask-Login the user, on the application context;
