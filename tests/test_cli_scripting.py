@@ -444,3 +444,14 @@ def test_mail_and_audit_speak_json(runner, kota):
         .keys() == {"queued"}
     tables = json.loads(runner.invoke(args=["audit", "verify", "--json"]).output)
     assert tables and all(table["problem"] is None for table in tables)
+
+
+def test_an_unknown_column_is_named_with_the_columns_there_are(runner, kota, tmp_path):
+    path = csv_file(tmp_path, "opd,title,warna\nDinas Kesehatan,Si-Sehat,biru\n")
+    result = runner.invoke(args=["innovations", "import", str(kota.competition.id), str(path),
+                                 "--as", kota.organiser.email])
+    assert result.exit_code == 1
+    assert ("inovasi.csv row 1: the columns must be opd, title, category, inisiator, tahapan, jenis, "
+            "bentuk, urusan, urusan_terkait, trial_started_on, implemented_on, anggaran_rupiah, "
+            "rancang_bangun, tujuan, manfaat, hasil (opd, title required); unknown: warna") in result.output
+    assert stored() == []

@@ -79,7 +79,8 @@ def import_entries(competition: Competition, path: Path, by: User, *,
                              phase=competition.phase))
     file_name = display_name or path.name
     rows = [(number, _named(row, file_name)) for number, row in
-            read_table(path, list(_HEADINGS), (), display_name=file_name)]
+            read_table(path, list(_HEADINGS), (), display_name=file_name,
+                       named=(list(COLUMNS), REQUIRED))]
     if not rows:
         raise InvalidInput(t("%(file)s: the file has no innovations below its header", file=file_name))
     missing = [name for name in REQUIRED if name not in rows[0][1]]
