@@ -20,7 +20,10 @@ COPY pyproject.toml uv.lock ./
 RUN python -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir -q uv==0.13.9 \
     && /opt/uv/bin/uv sync --frozen --no-install-project --python python3 --quiet
 COPY . .
-RUN /opt/uv/bin/uv sync --frozen --python python3 --quiet \
+# Bytecode compiled here: the running user cannot write __pycache__ beside root's files, and without
+# it every `flask --app wsgi ...` compiles each module again (about 3.4 s instead of 1.2 s a command).
+RUN /opt/uv/bin/uv sync --frozen --python python3 --quiet --compile-bytecode \
+    && .venv/bin/python -m compileall -q competition workflows migrations wsgi.py gunicorn.conf.py \
     && .venv/bin/pybabel compile -d competition/translations >/dev/null
 
 ENV ANUGERAH_INSTANCE_PATH=/var/lib/anugerah \

@@ -7,9 +7,9 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
 - roles: :func:`roles_in`, :func:`actor_for`, :func:`works_for`, :func:`competitions_where`,
   :func:`takes_part`;
 - organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`;
-- innovations: :func:`can_create_entry`, :func:`can_edit_entry`, :func:`can_view_entry`,
-  :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`, :func:`can_verify`,
-  :func:`verifiable_entries`;
+- innovations: :func:`can_create_entry`, :func:`can_import_entries`, :func:`can_edit_entry`,
+  :func:`can_view_entry`, :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`,
+  :func:`can_verify`, :func:`verifiable_entries`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`without_conflict`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
@@ -153,6 +153,22 @@ def can_view_audit_trail(user: User, competition: Competition) -> bool:
 def can_create_entry(user: User, competition: Competition, organisation: Organisation) -> bool:
     return ("submitter" in roles_in(user, competition) and works_for(user, organisation)
             and competition.phase == "open" and organisation.region_id == competition.region_id)
+
+
+def can_import_entries(user: User, competition: Competition,
+                       organisation: Organisation | None = None) -> bool:
+    """Drafts from a file, while the competition takes innovations: an organiser imports them for any
+    OPD of the competition's region, an OPD's submitter for its own OPD (and the units below it)
+    alone. Without ``organisation``: whether the user may import for some OPD at all."""
+    if competition.phase != "open" or not user.active:
+        return False
+    if organisation is not None and organisation.region_id != competition.region_id:
+        return False
+    if is_organiser(user, competition):
+        return True
+    if organisation is None:
+        return "submitter" in roles_in(user, competition) and user.organisation_id is not None
+    return can_create_entry(user, competition, organisation)
 
 
 def can_edit_entry(user: User, entry: Entry) -> bool:

@@ -10,6 +10,7 @@ policy module reads roles or the organisation tree to decide by itself.
 from __future__ import annotations
 
 import ast
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ from competition.people.operations import password_reset_token
 POLICY_FILE = Path(policy.__file__).resolve()
 SOURCE = POLICY_FILE.parent
 MENU_FILE = SOURCE / "web" / "__init__.py"  # the menu asks the policy on every page
+INNOVATIONS_TEMPLATE = SOURCE.parent / "docs" / "examples" / "innovations-template.csv"
 
 # Pages open to everyone, or about the signed-in person's own account and notifications alone.
 OPEN = {
@@ -85,7 +87,6 @@ API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_judging.conflict": {"reason": "Kerabat"},
               "api_scoring.save_sheet": {"scores": {}},
               "api_scoring.confirm": {},
-
               "api_rounds.create_round": {"name": "Babak uji"},
               "api_rounds.change_round": {"name": "Babak uji"},
               "api_rounds.apply_template": {"template": "iga_2023"},
@@ -96,6 +97,10 @@ API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
               "api_awards.change_award": {"positions": 3},
               "api_awards.order_awards": {"award_ids": [1]},
               "api_awards.change_rules": {"one_award_per_organisation": False}}
+# API writes that take a file are sent one (a file of innovations, for the import).
+API_FILES = {"api_innovation_import.import_innovations": lambda: {
+    "data": {"file": (io.BytesIO(b"opd,title\nDinas Kesehatan,Inovasi dari berkas\n"), "inovasi.csv")},
+    "content_type": "multipart/form-data"}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}
@@ -111,6 +116,7 @@ ADMINISTRATOR_COMMANDS = {
     "openapi print", "openapi write", "openapi list-config-prefixes",
     "export-competition", "import-competition", "backup", "restore",
     "round show", "awards list",
+    "innovations list", "assignments list", "users import",
 }
 
 
@@ -184,7 +190,10 @@ def test_every_route_that_is_not_open_to_all_asks_the_policy(demo_app):
         if endpoint in OPEN:
             continue
         with policy_calls() as calls:
-            body = {"json": API_BODIES[endpoint]} if endpoint in API_BODIES else {"data": {}}
+            if endpoint in API_FILES:
+                body = API_FILES[endpoint]()
+            else:
+                body = {"json": API_BODIES[endpoint]} if endpoint in API_BODIES else {"data": {}}
             response = client.open(url, method=method, **body)
         assert response.status_code < 500, (endpoint, method, url, response.status_code)
         if not calls:
@@ -242,6 +251,7 @@ PERSON_COMMANDS = {
                           "--closes", "2030-03-01", "--verification-closes", "2030-04-01",
                           "--judging-closes", "2030-05-01", "--as", "judge@" + EMAIL_DOMAIN],
     "entry fire": ["{entry_id}", "--trigger", "verify", "--as", "judge@" + EMAIL_DOMAIN],
+    "innovations import": ["{competition_id}", str(INNOVATIONS_TEMPLATE), "--as", "judge@" + EMAIL_DOMAIN],
     "judging add-round": ["{competition_id}", "--name", "Babak uji", "--as", "judge@" + EMAIL_DOMAIN],
     "judging add-criterion": ["{round_id}", "--name", "Uji", "--weight", "1", "--as",
                               "judge@" + EMAIL_DOMAIN],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from competition.audit.queries import verify_chains
+from competition.cli.common import emit, json_option
 
 
 @click.group("audit")
@@ -13,12 +14,19 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-def verify_command() -> None:
+@json_option
+def verify_command(as_json: bool) -> None:
     """Walk every audit table's hash chain; name the first row edited, deleted or inserted out of
     order in each, and exit with 1 if there is any. Prints each table's rows and the hash of its
     last row: keep them, and a later run that shows a shorter table or another hash for the same
     row shows rows taken off its end."""
     reports = verify_chains()
+    if as_json:
+        emit(True, [{"table": r.table, "rows": r.rows, "last_hash": r.head, "problem": r.problem}
+                    for r in reports], "")
+        if any(r.problem is not None for r in reports):
+            raise SystemExit(1)
+        return
     for report in reports:
         if report.problem is None:
             click.echo(f"{report.table}: {report.rows} rows, the chain holds (last hash {report.head})")

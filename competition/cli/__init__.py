@@ -33,10 +33,11 @@ def register_commands(app: Flask) -> None:
     competitions.competition_group.add_command(results.rules_command)
     for command in (demo.demo_command, people.import_organisations_command, people.create_user_command,
                     competitions.workflow_group, competitions.status_command,
-                    competitions.competition_group, entries.entry_group, judging.judging_group,
-                    judging.round_group, results.results_group, results.awards_group,
-                    notifications.mail_group, serve_command,
-                    audit.audit_group, token_cli.tokens_group, jobs.jobs_group, jobs.worker_command,
+                    competitions.competition_group, entries.entry_group, entries.innovations_group,
+                    judging.judging_group, judging.round_group, judging.assignments_group,
+                    results.results_group, results.awards_group, notifications.mail_group, serve_command,
+                    audit.audit_group, people.users_group, token_cli.tokens_group, jobs.jobs_group,
+                    jobs.worker_command,
                     backups.export_competition_command, backups.import_competition_command,
                     backups.backup_command, backups.restore_command):
         _refusals_as_command_errors(command)

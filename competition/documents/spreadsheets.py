@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_app_context
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from competition.documents.inputs import number_text, text_problem
 from competition.errors import InvalidInput
 from workflows.messages import t
 
 Row = tuple[int, dict[str, str]]
+
+# openpyxl is imported by the functions that read or write a workbook, not with this module: every
+# command and page would otherwise load it at start-up. The control characters XML cannot hold
+# (openpyxl's ILLEGAL_CHARACTERS_RE, which a test keeps equal to this).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 # A workbook's parts other than its sheets (shared strings, styles) are read whole: at most this
@@ -43,7 +44,8 @@ def import_row_limit() -> int:
 
 
 def read_table(path: Path, columns: Sequence[str], required: Sequence[str], *,
-               display_name: str | None = None, max_rows: int | None = None) -> list[Row]:
+               display_name: str | None = None, max_rows: int | None = None,
+               named: tuple[Sequence[str], Sequence[str]] | None = None) -> list[Row]:
     """(spreadsheet row number, {column: value}) for each non-empty data row of a CSV or XLSX file.
 
     Column names are matched case-insensitively; CSV may use commas or semicolons. The file is
@@ -51,6 +53,8 @@ def read_table(path: Path, columns: Sequence[str], required: Sequence[str], *,
     included; by default the app's ``IMPORT_MAX_ROWS``) is refused as soon as the row after the
     limit is read, without reading the rest. No cell may hold a NUL character.
     ``display_name`` is the file's name in messages (an upload's own name rather than a temporary one).
+    ``named``: the columns, and the required ones, that a refused header names, when not
+    ``columns`` and ``required`` (a file that accepts several headings for one column).
     :raises InvalidInput: for an unreadable or too long file, missing or unknown columns, or a NUL.
     """
     name = display_name or path.name
@@ -61,7 +65,7 @@ def read_table(path: Path, columns: Sequence[str], required: Sequence[str], *,
     try:
         with ExitStack() as stack:
             lines = stack.enter_context(_xlsx_lines(path, name) if suffix == ".xlsx" else _csv_lines(path))
-            return _rows(lines, name, columns, required, limit)
+            return _rows(lines, name, columns, required, limit, named or (columns, required))
     except InvalidInput:
         raise
     except UnicodeDecodeError as exc:
@@ -75,7 +79,7 @@ def read_table(path: Path, columns: Sequence[str], required: Sequence[str], *,
 
 
 def _rows(lines: Iterator[list[str]], name: str, columns: Sequence[str], required: Sequence[str],
-          limit: int) -> list[Row]:
+          limit: int, named: tuple[Sequence[str], Sequence[str]]) -> list[Row]:
     first = next(lines, None)
     if first is None:
         raise InvalidInput(t("%(file)s: the file is empty", file=name))
@@ -84,7 +88,7 @@ def _rows(lines: Iterator[list[str]], name: str, columns: Sequence[str], require
     missing = [c for c in required if c not in header]
     if missing or unknown:
         problem = t("%(file)s row 1: the columns must be %(columns)s (%(required)s required)",
-                    file=name, columns=", ".join(columns), required=", ".join(required))
+                    file=name, columns=", ".join(named[0]), required=", ".join(named[1]))
         if unknown:
             problem += "; " + t("unknown: %(names)s", names=", ".join(unknown))
         raise InvalidInput(problem)
@@ -197,6 +201,10 @@ def xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[Cell]], *, title:
     replaced by U+FFFD. ``widths`` are the columns' widths (else fitted to the content, at most
     60); the columns in ``wrapped`` (0-based) wrap their text.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

@@ -139,7 +139,13 @@ def create_entry(competition: Competition, organisation: Organisation, user: Use
             "the submitter role in that organisation while the competition is open; it is in phase "
             "'%(phase)s')", user=user.name, organisation=organisation.name, competition=competition.name,
             phase=competition.phase))
-    clean = clean_entry_fields(competition, fields)
+    return add_entry(competition, organisation, user, clean_entry_fields(competition, fields))
+
+
+def add_entry(competition: Competition, organisation: Organisation, user: User, clean: dict[str, Any], *,
+              details: dict[str, Any] | None = None) -> Entry:
+    """A new draft from fields :func:`clean_entry_fields` accepted, for a creator the caller has
+    asked the policy about (:func:`create_entry`, and the import of a file of innovations)."""
     if "title" not in clean:
         raise InvalidInput(t("title: must not be empty"))
     entry = Entry(competition=competition, organisation=organisation, created_by=user,
@@ -150,8 +156,8 @@ def create_entry(competition: Competition, organisation: Organisation, user: Use
     except IntegrityError as exc:
         raise InvalidInput(t("title: %(organisation)s already has an innovation called %(title)r in this "
                              "competition", organisation=organisation.name,
-                             title=fields.get("title"))) from exc
-    record("entry.created", user, entry=entry)
+                             title=clean.get("title"))) from exc
+    record("entry.created", user, entry=entry, details=details)
     return entry
 
 

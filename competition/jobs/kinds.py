@@ -62,7 +62,9 @@ def ceremony_documents(context: JobContext) -> JobResult:
                      media_type="application/pdf")
 
 
-def _inviter(by: User) -> Callable[[User], None]:
+def inviter(by: User | None) -> Callable[[User], None]:
+    """What queues a new account's invitation, sent in ``by``'s name (None: the administrator),
+    with its link on BASE_URL outside a request (a job, a command)."""
     def invite(user: User) -> None:
         # Links are built on BASE_URL; a job on a worker has no request to build them in.
         building = nullcontext() if has_request_context() else current_app.test_request_context(
@@ -94,7 +96,7 @@ def people_import(context: JobContext) -> JobResult:
                                         progress=context.progress)
             return JobResult(summary=t("OPDs: %(created)s new, %(existing)s already there.",
                                        created=len(opds.created), existing=len(opds.unchanged)))
-        report = import_users(path, competition, by=user, display_name=name, invite=_inviter(user),
+        report = import_users(path, competition, by=user, display_name=name, invite=inviter(user),
                               progress=context.progress)
     finally:
         path.unlink(missing_ok=True)

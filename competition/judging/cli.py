@@ -41,7 +41,8 @@ def judging_group() -> None:
 @click.option("--cap", "judge_cap", type=COUNT, help="Most entries per judge.")
 @click.option("--blind", is_flag=True, help="Judges do not see the OPD.")
 @actor_option
-def add_round_command(competition_id: int, name: str, template: str | None, actor_email: str,
+@json_option
+def add_round_command(competition_id: int, name: str, template: str | None, actor_email: str, as_json: bool,
                       **options: object) -> None:
     """Add the next judging round to a competition."""
     from competition.judging.operations import add_round, apply_rubric_template
@@ -50,8 +51,9 @@ def add_round_command(competition_id: int, name: str, template: str | None, acto
     round_ = add_round(get_competition(competition_id), organiser, name=name, **options)  # type: ignore[arg-type]
     if template:
         apply_rubric_template(round_, organiser, template)
-    click.echo(f"Round {round_.id}: {round_.name} (position {round_.position}, "
-               f"{len(round_.criteria)} criteria)")
+    emit(as_json, {"id": round_.id, "name": round_.name, "position": round_.position,
+                   "criteria": [{"id": c.id, "name": c.name} for c in round_.criteria]},
+         f"Round {round_.id}: {round_.name} (position {round_.position}, {len(round_.criteria)} criteria)")
 
 
 @judging_group.command("add-criterion")
@@ -65,9 +67,10 @@ def add_round_command(competition_id: int, name: str, template: str | None, acto
 @click.option("--levels", help='Labelled levels instead of a numeric scale: "1=Perkada;2=Perbup;3=Perda".')
 @click.option("--independent", is_flag=True, help="Recorded but weighs nothing.")
 @actor_option
+@json_option
 def add_criterion_command(round_id: int, name: str, weight: float, guidance: str, min_value: float,
                           max_value: float, step: float, levels: str | None, independent: bool,
-                          actor_email: str) -> None:
+                          actor_email: str, as_json: bool) -> None:
     """Add a criterion to a round's rubric."""
     from competition.judging.operations import add_criterion
 
@@ -83,7 +86,9 @@ def add_criterion_command(round_id: int, name: str, weight: float, guidance: str
                               guidance=guidance, scale="levels" if parsed else "numeric",
                               min_value=min_value, max_value=max_value, step=step,
                               independent=independent, levels=parsed)
-    click.echo(f"Criterion {criterion.id}: {criterion.name} (weight {criterion.weight:g})")
+    emit(as_json, {"id": criterion.id, "round_id": round_id, "name": criterion.name,
+                   "weight": float(criterion.weight)},
+         f"Criterion {criterion.id}: {criterion.name} (weight {criterion.weight:g})")
 
 
 @judging_group.command("add-panel")
@@ -92,8 +97,9 @@ def add_criterion_command(round_id: int, name: str, weight: float, guidance: str
 @click.option("--judge", "judge_emails", multiple=True, required=True, help="Repeat for each judge.")
 @click.option("--category", "category_name", help="Only entries of this category.")
 @actor_option
+@json_option
 def add_panel_command(round_id: int, name: str, judge_emails: tuple[str, ...], category_name: str | None,
-                      actor_email: str) -> None:
+                      actor_email: str, as_json: bool) -> None:
     """Form a panel of judges for a round."""
     from competition.judging.operations import create_panel
 
@@ -106,7 +112,9 @@ def add_panel_command(round_id: int, name: str, judge_emails: tuple[str, ...], c
             raise click.ClickException(f"{round_.competition.name} has no category {category_name!r}")
     panel = create_panel(round_, get_user(actor_email), name=name,
                          judges=[get_user(e) for e in judge_emails], category=category)
-    click.echo(f"Panel {panel.id}: {panel.name} with {len(panel.members)} judge(s)")
+    emit(as_json, {"id": panel.id, "round_id": round_id, "name": panel.name,
+                   "judges": [{"id": m.judge.id, "email": m.judge.email} for m in panel.members]},
+         f"Panel {panel.id}: {panel.name} with {len(panel.members)} judge(s)")
 
 
 @judging_group.command("assign")
@@ -114,12 +122,18 @@ def add_panel_command(round_id: int, name: str, judge_emails: tuple[str, ...], c
 @click.option("--judges-per-entry", type=COUNT)
 @click.option("--cap", type=COUNT)
 @actor_option
-def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None, actor_email: str) -> None:
+@json_option
+def assign_command(round_id: int, judges_per_entry: int | None, cap: int | None, actor_email: str,
+                   as_json: bool) -> None:
     """Assign judges to every entry of a round automatically."""
     from competition.judging.operations import assign_automatically
 
     report = assign_automatically(get_round(round_id), get_user(actor_email),
                                   judges_per_entry=judges_per_entry, cap=cap)
+    if as_json:
+        emit(True, {"added": report.added, "conflicts_avoided": report.conflicts_avoided,
+                    "load": report.load, "short": report.short}, "")
+        return
     click.echo(f"{report.added} assignment(s) added; {report.conflicts_avoided} conflict(s) avoided.")
     for name, load in report.load.items():
         click.echo(f"  {name:<40} {load} entries")
@@ -234,13 +248,19 @@ def reopen_command(round_id: int, entry_id: int, judge_email: str, reason: str, 
 
 @judging_group.command("progress")
 @click.argument("round_id", type=ID)
-def progress_command(round_id: int) -> None:
+@json_option
+def progress_command(round_id: int, as_json: bool) -> None:
     """Each judge's progress in a round: confirmed of assigned."""
     round_ = get_round(round_id)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for assignment in round_.assignments:
         totals[assignment.judge.name][1] += 1
         totals[assignment.judge.name][0] += assignment.status == "confirmed"
+    if as_json:
+        emit(True, {"round_id": round_.id, "status": round_.status,
+                    "judges": [{"name": name, "confirmed": done, "assigned": assigned}
+                               for name, (done, assigned) in sorted(totals.items())]}, "")
+        return
     click.echo(f"Round {round_.id} ({round_.name}) is {round_.status}")
     for name, (done, assigned) in sorted(totals.items()):
         click.echo(f"  {name:<40} {done} of {assigned} confirmed")
@@ -280,3 +300,22 @@ def _rubric_text(round_: Round) -> str:
     if not round_.criteria:
         lines.append("  (none yet)")
     return "\n".join(lines)
+
+
+@click.group("assignments")
+def assignments_group() -> None:
+    """Who judges which innovation."""
+
+
+@assignments_group.command("list")
+@click.argument("round_id", type=ID)
+@click.option("--judge", "judge_email", help="Only this judge's (by e-mail).")
+@json_option
+def list_assignments_command(round_id: int, judge_email: str | None, as_json: bool) -> None:
+    """A round's assignments in id order: innovation, judge, panel, status (removed ones too)."""
+    from competition.judging.queries import assignment_rows
+
+    rows = assignment_rows(get_round(round_id), get_user(judge_email) if judge_email else None)
+    emit(as_json, rows, lambda: "\n".join(
+        [f"{row['id']:>6}  {row['status']:<9} {row['judge']:<32} [{row['entry_id']}] {row['entry']}"
+         for row in rows] + [f"{len(rows)} assignment(s)"]))

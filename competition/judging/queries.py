@@ -390,3 +390,20 @@ def judge_sheet(assignment_id: int, judge: User, *, page: bool = False,
         return None, set()
     assignment, conflict_id = row
     return assignment, ({(assignment.entry_id, judge.id)} if conflict_id is not None else set())
+
+
+def assignment_rows(round_: Round, judge: User | None = None) -> list[dict[str, object]]:
+    """A round's judges' sheets (removed ones too, marked so) in id order, for the command line:
+    who judges which innovation, from which panel, and how far they are."""
+    query = (select(Assignment).where(Assignment.round_id == round_.id)
+             .options(joinedload(Assignment.judge), joinedload(Assignment.panel),
+                      joinedload(Assignment.entry).joinedload(Entry.organisation))
+             .order_by(Assignment.id))
+    if judge is not None:
+        query = query.where(Assignment.judge_id == judge.id)
+    return [{"id": a.id, "round_id": a.round_id, "entry_id": a.entry_id, "entry": a.entry.title,
+             "organisation": a.entry.organisation.name, "judge_id": a.judge_id, "judge": a.judge.email,
+             "judge_name": a.judge.name, "panel_id": a.panel_id, "panel": a.panel.name if a.panel else None,
+             "source": a.source, "status": a.status,
+             "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None}
+            for a in db.session.scalars(query).unique()]

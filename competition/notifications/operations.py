@@ -190,11 +190,13 @@ def queue_password_reset(user: User, link: str) -> None:
 
 
 @operation
-def queue_invitation(user: User, link: str, invited_by: User) -> None:
-    """E-mail a new account's owner a link to choose their password (valid for a week)."""
+def queue_invitation(user: User, link: str, invited_by: User | None) -> None:
+    """E-mail a new account's owner a link to choose their password (valid for a week); made by
+    ``invited_by``, or by the administrator on the command line (None)."""
+    inviter = invited_by.name if invited_by is not None else "Administrator Anugerah"
     db.session.add(OutboxMessage(
         recipient=user.email, subject="[Anugerah] Undangan: akun Anda telah dibuat",
-        body=(f"Yth. {user.name},\n\n{invited_by.name} telah membuatkan akun Anugerah untuk {user.email}"
+        body=(f"Yth. {user.name},\n\n{inviter} telah membuatkan akun Anugerah untuk {user.email}"
               f"{' (' + user.organisation.name + ')' if user.organisation else ''}.\n\n"
               f"Buka tautan ini dalam tujuh hari untuk memilih kata sandi Anda, lalu masuk:\n{link}\n\n"
               "— Anugerah")))

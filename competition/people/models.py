@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -128,15 +129,20 @@ class User(Model):
         return f"<User {self.email}>"
 
 
-# A hash made like every user's, checked when no user has the e-mail given: signing in with an
-# unknown e-mail then takes as long as with a known one, so timing doesn't tell which exist.
-_NOBODY = generate_password_hash(secrets.token_hex(16))
+@cache
+def _nobody() -> str:
+    """A hash made like every user's, checked when no user has the e-mail given: signing in with an
+    unknown e-mail then takes as long as with a known one, so timing doesn't tell which exist. Made
+    on first use, not on import (scrypt costs every command a quarter of a second)."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def password_matches(user: User | None, password: str) -> bool:
-    """Whether ``password`` is ``user``'s, taking the same time when there is no such user."""
+    """Whether ``password`` is ``user``'s, taking the same time when there is no such user (the
+    first call in a process makes the stand-in hash whichever it is, so it tells nothing either)."""
+    nobody = _nobody()
     if user is None:
-        check_password_hash(_NOBODY, password)
+        check_password_hash(nobody, password)
         return False
     return user.check_password(password)
 

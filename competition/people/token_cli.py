@@ -3,12 +3,11 @@ by e-mail, as an administrator at the server)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from competition.cli.common import get_user
+from competition.cli.common import emit, get_user, json_option
 from competition.people.models import TOKEN_SCOPES
 from competition.people.tokens import MAX_DAYS, create_token, revoke_token, tokens_of
 
@@ -24,22 +23,19 @@ def tokens_group() -> None:
 @click.option("--scope", "scopes", multiple=True, type=click.Choice(TOKEN_SCOPES), default=("read",),
               show_default=True, help="Repeat for several.")
 @click.option("--days", type=click.IntRange(1, MAX_DAYS), default=90, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def create_command(email: str, name: str, scopes: tuple[str, ...], days: int, as_json: bool) -> None:
     """Make a token for EMAIL and print it (it is not kept, so copy it now)."""
     made = create_token(get_user(email), name=name, scopes=scopes, days=days)
-    if as_json:
-        click.echo(json.dumps({"id": made.token.id, "token": made.secret,
-                               "scopes": made.token.scopes.split(","),
-                               "expires_at": made.token.expires_at.isoformat()}))
-    else:
-        click.echo(f"Token {made.token.id} for {email} ({made.token.scopes}), until "
-                   f"{made.token.expires_at:%Y-%m-%d}:\n{made.secret}")
+    emit(as_json, {"id": made.token.id, "token": made.secret, "scopes": made.token.scopes.split(","),
+                   "expires_at": made.token.expires_at.isoformat()},
+         f"Token {made.token.id} for {email} ({made.token.scopes}), until "
+         f"{made.token.expires_at:%Y-%m-%d}:\n{made.secret}")
 
 
 @tokens_group.command("list")
 @click.argument("email")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def list_command(email: str, as_json: bool) -> None:
     """EMAIL's tokens: id, name, scopes, expiry, last use, revoked."""
     rows: list[dict[str, Any]] = [
@@ -47,12 +43,9 @@ def list_command(email: str, as_json: bool) -> None:
              "expires_at": token.expires_at.isoformat(),
              "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
              "revoked": token.revoked_at is not None} for token in tokens_of(get_user(email))]
-    if as_json:
-        click.echo(json.dumps(rows))
-        return
-    for row in rows:
-        click.echo(f"[{row['id']}] {row['name']} ({row['prefix']}…) {','.join(row['scopes'])} until "
-                   f"{row['expires_at'][:10]}" + (" revoked" if row["revoked"] else ""))
+    emit(as_json, rows, lambda: "\n".join(
+        f"[{row['id']}] {row['name']} ({row['prefix']}…) {','.join(row['scopes'])} until "
+        f"{row['expires_at'][:10]}" + (" revoked" if row["revoked"] else "") for row in rows))
 
 
 @tokens_group.command("revoke")

@@ -65,9 +65,10 @@ def sealed_version(competition: Competition, version: int | None) -> ResultSet:
 @click.option("--count-bonus-cap", type=COUNT, default=5)
 @click.option("--citation", default="")
 @actor_option
+@json_option
 def add_award_command(competition_id: int, name: str, subject: str, category_name: str | None,
                       positions: int, policy: str, index_floor: int, count_bonus: float,
-                      count_bonus_cap: int, citation: str, actor_email: str) -> None:
+                      count_bonus_cap: int, citation: str, actor_email: str, as_json: bool) -> None:
     """Define another award; awards are filled in the order they are defined."""
     from competition.results.operations import add_award
 
@@ -81,13 +82,15 @@ def add_award_command(competition_id: int, name: str, subject: str, category_nam
     award = add_award(competition, get_user(actor_email), name=name, subject=subject, category=category,
                       positions=positions, policy=policy, index_floor=index_floor,
                       count_bonus=count_bonus, count_bonus_cap=count_bonus_cap, citation=citation)
-    click.echo(f"Award {award.id}: {award.name}")
+    emit(as_json, {"id": award.id, "competition_id": competition.id, "name": award.name,
+                   "position": award.position}, f"Award {award.id}: {award.name}")
 
 
 @results_group.command("compute")
 @click.argument("competition_id", type=ID)
 @click.option("--limit", type=COUNT, default=20, help="Innovations to list.")
-def compute_command(competition_id: int, limit: int) -> None:
+@json_option
+def compute_command(competition_id: int, limit: int, as_json: bool) -> None:
     """Show the draft results as they stand now."""
     from competition.results.operations import preview_results
 
@@ -96,6 +99,9 @@ def compute_command(competition_id: int, limit: int) -> None:
     entries = {e.id: (e.title, e.organisation.name) for e in db.session.scalars(
         select(Entry).where(Entry.competition_id == competition.id))}
     organisations = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
+    if as_json:
+        emit(True, _draft_results(competition, results, entries, organisations, limit), "")
+        return
     click.echo(f"Draft results of {competition.name}: {len(results.entries)} innovation(s) scored")
     for row in results.entries[:limit]:
         title, opd = entries[row.entry_id]
@@ -131,6 +137,24 @@ def _unfilled_note(rows: Sequence[AwardRow], places: int) -> str | None:
     return None
 
 
+def _draft_results(competition: Competition, results: Any, entries: dict[int, tuple[str, str]],
+                   organisations: dict[int, str], limit: int) -> dict[str, Any]:
+    """The draft results as ``compute --json`` prints them: ids, places, scores (as text, exact)."""
+    return {
+        "competition_id": competition.id, "scored": len(results.entries),
+        "entries": [{"entry_id": row.entry_id, "title": entries[row.entry_id][0],
+                     "organisation": entries[row.entry_id][1], "place": row.place, "score": str(row.score),
+                     "band": row.band, "shared": row.shared, "separated_by": row.separated_by}
+                    for row in results.entries[:limit]],
+        "awards": [{"award_id": award.id, "name": award.name, "subject": award.subject, "rows": [
+            {"position": r.position, "subject_id": r.subject_id, "score": str(r.score), "shared": r.shared,
+             "name": (entries[r.subject_id][0] if award.subject == "innovation"
+                      else organisations.get(r.subject_id, str(r.subject_id)))}
+            for r in result.rows if r.position is not None]}
+            for award, result in zip(competition.awards, results.awards, strict=True)],
+    }
+
+
 def _tie_note(separated_by: str | None, compared: Compared, key: int) -> str:
     """" [heaviest_criterion: Heaviest criterion 66.3% against 61.3%]" for a separated tie."""
     if separated_by is None:
@@ -162,12 +186,15 @@ def decide_tie_command(competition_id: int, award_id: int | None, order: str, re
 @results_group.command("seal")
 @click.argument("competition_id", type=ID)
 @actor_option
-def seal_command(competition_id: int, actor_email: str) -> None:
+@json_option
+def seal_command(competition_id: int, actor_email: str, as_json: bool) -> None:
     """Seal the results as a new immutable version."""
     from competition.results.operations import seal_results
 
     result_set = seal_results(get_competition(competition_id), get_user(actor_email))
-    click.echo(f"Sealed version {result_set.version}: SHA-256 {result_set.sha256}")
+    emit(as_json, {"id": result_set.id, "competition_id": competition_id, "version": result_set.version,
+                   "sha256": result_set.sha256},
+         f"Sealed version {result_set.version}: SHA-256 {result_set.sha256}")
 
 
 @results_group.command("publish")
@@ -202,11 +229,19 @@ def verify_command(competition_id: int, version: int | None) -> None:
 
 @results_group.command("history")
 @click.argument("competition_id", type=ID)
-def history_command(competition_id: int) -> None:
+@json_option
+def history_command(competition_id: int, as_json: bool) -> None:
     """Every sealed version of a competition's results."""
     competition = get_competition(competition_id)
-    for result_set in db.session.scalars(select(ResultSet).where(ResultSet.competition_id == competition.id)
-                                         .order_by(ResultSet.version)):
+    versions = db.session.scalars(select(ResultSet).where(ResultSet.competition_id == competition.id)
+                                  .order_by(ResultSet.version)).all()
+    if as_json:
+        emit(True, [{"id": r.id, "version": r.version, "status": r.status,
+                     "sealed_at": r.sealed_at.isoformat(), "sha256": r.sha256,
+                     "sealed_by": r.sealed_by.email if r.sealed_by else None}
+                    for r in versions], "")
+        return
+    for result_set in versions:
         sealed_by = result_set.sealed_by.name if result_set.sealed_by else "-"
         click.echo(f"  v{result_set.version} {result_set.status:<9} "
                    f"{result_set.sealed_at:%Y-%m-%d %H:%M} UTC by {sealed_by}  {result_set.sha256}")

@@ -25,6 +25,7 @@ def api_blueprints() -> list[Any]:
     from competition.competitions.setup_api import bp as setup_api
     from competition.entries.api import bp as innovations_api
     from competition.entries.evidence_api import bp as evidence_api
+    from competition.entries.import_api import bp as innovation_import_api
     from competition.entries.verification_api import bp as verification_api
     from competition.jobs.api import bp as jobs_api
     from competition.judging.panels_api import bp as judging_api
@@ -37,9 +38,9 @@ def api_blueprints() -> list[Any]:
     from competition.results.published_api import bp as published_api
     from competition.results.setup_api import bp as awards_api
 
-    return [competitions_api, setup_api, innovations_api, evidence_api, verification_api, people_api,
-            tokens_api, notifications_api, rounds_api, judging_api, scoring_api, awards_api, results_api,
-            published_api, ceremony_api, jobs_api, audit_api]
+    return [competitions_api, setup_api, innovations_api, innovation_import_api, evidence_api,
+            verification_api, people_api, tokens_api, notifications_api, rounds_api, judging_api, scoring_api,
+            awards_api, results_api, published_api, ceremony_api, jobs_api, audit_api]
 
 
 def register_blueprints(app: Flask) -> None:

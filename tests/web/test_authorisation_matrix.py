@@ -16,6 +16,8 @@ a copy of its own, so what one changes cannot change the answer of another.
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -419,9 +421,28 @@ API_BODIES: dict[str, dict | Callable[[], dict]] = {
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
+_FILES_SENT = itertools.count(1)
+
+
+def innovations_file() -> dict:
+    """A multipart body with a file of one innovation of operator A's OPD (a title of its own each
+    time: the people allowed send theirs one after the other to one copy)."""
+    opd = db.session.scalar(select(Organisation.name).join(User, User.organisation_id == Organisation.id)
+                            .where(User.email == f"submitter@{EMAIL_DOMAIN}"))
+    text = f"opd,title\n{opd},Inovasi dari berkas {next(_FILES_SENT)}\n".encode()
+    return {"data": {"file": (io.BytesIO(text), "inovasi.csv")}, "content_type": "multipart/form-data"}
+
+
+# API writes that take a file: the multipart body each is sent.
+API_FILES = {"api_innovation_import.import_innovations": innovations_file}
+
+
 def answer(client, request: Request) -> str:
     sent = API_BODIES.get(request.endpoint)
-    body = {"json": sent() if callable(sent) else sent} if sent is not None else {"data": {}}
+    if request.endpoint in API_FILES:
+        body = API_FILES[request.endpoint]()
+    else:
+        body = {"json": sent() if callable(sent) else sent} if sent is not None else {"data": {}}
     with client.open(request.url, method=request.method, **body) as response:
         if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
             return LOGIN
