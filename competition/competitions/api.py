@@ -25,6 +25,7 @@ class CompetitionOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     year = fields.Integer(required=True)
+    region_id = fields.Integer(required=True)
     region = fields.Function(lambda competition: competition.region.name, required=True)
     phase = fields.String(required=True)
     submission_opens_at = fields.AwareDateTime(required=True)

@@ -34,14 +34,14 @@ class ImportFile(Schema):
         "application's headings (Nama Inovasi, Tahapan Inovasi, …).")})
 
 
-class ImportOut(Schema):
+class InnovationImportOut(Schema):
     created = fields.List(fields.Nested(InnovationOut), required=True,
                           metadata={"description": "The drafts made, one per row, in file order."})
 
 
 @bp.route("/competitions/<int:competition_id>/innovations/import", methods=["POST"])
 @bp.arguments(ImportFile, location="files")
-@bp.response(201, ImportOut)
+@bp.response(201, InnovationImportOut)
 @bp.alt_response(403, description="The user may not import innovations into this competition now.")
 @bp.alt_response(404, description="No competition with this id that the user takes part in.")
 @bp.alt_response(422, description="Bad rows, each named in errors.file with its row number and column; "
