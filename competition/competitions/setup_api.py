@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
 from competition.api.problems import problem
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import PageArgs, Problem, page_of
 from competition.competitions.api import CompetitionOut, competition_for
 from competition.competitions.cloning import clone_competition
 from competition.competitions.operations import (
@@ -51,16 +51,7 @@ bp = blueprint("api_setup", __name__, "Setting competitions up: creating and clo
 ETAG = {"ETag": {"schema": {"type": "string"}}}
 
 
-class ProblemOut(Schema):
-    """An RFC 9457 problem details answer."""
-
-    type = fields.String(required=True)
-    title = fields.String(required=True)
-    status = fields.Integer(required=True)
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "Each field's problems (`_`: none named)."})
+ProblemOut = Problem  # one schema of problem details in the OpenAPI document
 
 
 REFUSALS = {

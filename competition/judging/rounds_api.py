@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import PageArgs, Problem, page_of
 from competition.competitions.api import competition_for
 from competition.errors import NotFound
 from competition.extensions import db
@@ -39,16 +39,7 @@ ETAG = {"ETag": {"schema": {"type": "string"}, "description": "Send it back in I
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ProblemOut(Schema):
-    """RFC 9457 problem details (competition.api.problems)."""
-
-    type = fields.String(required=True)
-    title = fields.String(required=True)
-    status = fields.Integer(required=True)
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "Each field's problems (`_`: none named)."})
+ProblemOut = Problem  # one schema of problem details in the OpenAPI document
 
 
 REFUSALS = {

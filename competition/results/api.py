@@ -85,7 +85,7 @@ class DraftStandingOut(StandingOut):
                              metadata={"description": "The organiser's recorded order, if any."})
 
 
-class AwardOut(Schema):
+class ResultAwardOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     subject = fields.String(required=True, metadata={"description": "innovation, organisation or region"})
@@ -94,11 +94,11 @@ class AwardOut(Schema):
     total = fields.Integer(required=True, metadata={"description": "Rows in all pages."})
 
 
-class DraftAwardOut(AwardOut):
+class DraftAwardOut(ResultAwardOut):
     rows = fields.List(fields.Nested(DraftStandingOut), required=True)
 
 
-class SealedAwardOut(AwardOut):
+class SealedAwardOut(ResultAwardOut):
     rows = fields.List(fields.Nested(StandingOut), required=True)
 
 
@@ -122,7 +122,7 @@ class RoundBreakdownOut(Schema):
     sheets = fields.List(fields.Nested(JudgeSheetOut), required=True)
 
 
-class CriterionOut(Schema):
+class RubricCriterionOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     weight = fields.String(required=True)
@@ -137,7 +137,7 @@ class RubricRoundOut(Schema):
     weight = fields.String(required=True)
     aggregation = fields.String(required=True)
     normalise = fields.Boolean(required=True)
-    criteria = fields.List(fields.Nested(CriterionOut), required=True)
+    criteria = fields.List(fields.Nested(RubricCriterionOut), required=True)
 
 
 class RankedOut(Schema):
