@@ -362,7 +362,8 @@ def judge(api: Api, people: People, desk: int, presentation: int, titles: dict[i
     assert judge_round(api, people, desk, lambda title, criteria: {
         str(c["id"]): first_round_value(title) for c in criteria}) == 120
     closed = api.post(f"/rounds/{desk}/status", organiser, {"trigger": "close"})
-    assert (len(closed["advanced"]), len(closed["stopped"]), len(closed["not_judged"])) == (10, 30, 0)
+    assert sorted(closed["advanced"]) == [f"Inovasi {k:02d}-A" for k in range(1, 11)]
+    assert (len(closed["stopped"]), closed["not_judged"]) == (30, [])
 
     # Round 2: the ten first innovations of OPDs 1..10.
     report = assign_and_open(api, organiser, presentation, judge_ids)
@@ -372,17 +373,21 @@ def judge(api: Api, people: People, desk: int, presentation: int, titles: dict[i
     assert closed["status"] == "closed" and not closed["not_judged"]
 
 
-def seal_and_publish(api: Api, cid: int, organiser: str) -> None:
+def seal_and_publish(api: Api, cid: int, organiser: str) -> str:
+    """The draft checked, sealed, verified and published; returns the sealed version's hash."""
     preview = api.get(f"/competitions/{cid}/results/preview?per_page=5", organiser)
     best = preview["innovations"][0]
     assert (best["place"], best["score"], best["band"], best["title"], best["organisation"]) == (
         1, "75.00", "Sangat Inovatif", "Inovasi 01-A", "OPD 01")
+    [draft] = preview["awards"]  # its first page: the five places
+    assert [(r["position"], r["subject"], r["score"]) for r in draft["rows"]] == EXPECTED_OPD_TERINOVATIF
     sealed = api.post(f"/competitions/{cid}/results/seal", organiser, expect=201)
     assert sealed["version"] == 1 and re.fullmatch(r"[0-9a-f]{64}", sealed["sha256"])
     check = api.post(f"/competitions/{cid}/results/versions/1/verify", organiser, expect=201)
     assert (check["verifies"], check["problems"]) == (True, [])
     published = api.post(f"/competitions/{cid}/results/versions/1/publish", organiser)
     assert published["status"] == "published" and len(published["awarded"]) == 10
+    return sealed["sha256"]
 
 
 def test_the_kota_competition_through_the_api(kota: Kota) -> None:
@@ -404,12 +409,12 @@ def test_the_kota_competition_through_the_api(kota: Kota) -> None:
     scored = api.get(f"/competitions/{cid}/innovations?status=scored&per_page=1", organiser)
     assert scored["total"] == 40
     phase(api, cid, organiser, "close_judging", "results")
-    seal_and_publish(api, cid, organiser)
+    sha256 = seal_and_publish(api, cid, organiser)
 
     # Read by anyone, with no token: a regional portal.
     published = api.get(f"/competitions/{cid}/results/published", None)
     [award] = published["awards"]
-    assert award["name"] == "OPD Terinovatif" and published["version"] == 1
+    assert (award["name"], published["version"], published["sha256"]) == ("OPD Terinovatif", 1, sha256)
     table = [(row["position"], row["subject"], row["score"]) for row in award["winners"]]
     assert table == EXPECTED_OPD_TERINOVATIF
     assert api.get(f"/competitions/{cid}/innovations?status=awarded&per_page=1", organiser)["total"] == 10
