@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from competition.cli.common import COUNT, ID, emit, get_competition, get_user, json_option
 from competition.extensions import db
 from competition.models import UNITS_COMPETE_RULES, UNITS_OWN, Competition, Entry
+from competition.people.models import REGION_KINDS
 from workflows import get_workflow, load_workflows
 
 
@@ -102,7 +103,9 @@ def competition_group() -> None:
 
 @competition_group.command("create")
 @click.option("--region", "region_name", required=True,
-              help="The region that runs it (import-organisations creates it).")
+              help="The region that runs it (import-organisations creates it, or --region-kind).")
+@click.option("--region-kind", type=click.Choice(REGION_KINDS),
+              help="Create the region with this kind if it does not exist (its OPDs imported later).")
 @click.option("--name", required=True)
 @click.option("--year", type=COUNT, required=True)
 @click.option("--opens", required=True, help="Submission opens, YYYY-MM-DD[THH:MM] in WIB (Asia/Jakarta).")
@@ -115,9 +118,10 @@ def competition_group() -> None:
 @click.option("--units", "units_compete", type=click.Choice(UNITS_COMPETE_RULES), default=UNITS_OWN,
               show_default=True, help=UNITS_HELP)
 @json_option
-def competition_create(region_name: str, name: str, year: int, opens: str, closes: str,
-                       verification_closes: str, judging_closes: str, categories: tuple[str, ...],
-                       organiser_email: str, units_compete: str, as_json: bool) -> None:
+def competition_create(region_name: str, region_kind: str | None, name: str, year: int, opens: str,
+                       closes: str, verification_closes: str, judging_closes: str,
+                       categories: tuple[str, ...], organiser_email: str, units_compete: str,
+                       as_json: bool) -> None:
     """Create a competition in its set-up phase with an organiser, who carries on in the browser."""
     from competition.competitions.operations import create_competition
     from competition.people.operations import grant_role
@@ -126,7 +130,7 @@ def competition_create(region_name: str, name: str, year: int, opens: str, close
     organiser = get_user(organiser_email)
     moments = timeline_options(opens, closes, verification_closes, judging_closes)
     competition = create_competition(
-        name=name, year=year, region=get_or_create_region(region_name),
+        name=name, year=year, region=get_or_create_region(region_name, region_kind),
         submission_opens_at=moments["--opens"], submission_closes_at=moments["--closes"],
         verification_closes_at=moments["--verification-closes"],
         judging_closes_at=moments["--judging-closes"], categories=list(categories),
