@@ -41,6 +41,11 @@ class IdConverter(IntegerConverter):
     2³¹), so an address such as /competitions/99999999999999999999 is simply not found rather
     than an error."""
 
+    # Only numbers up to 2147483647 match at all: a larger one checked by ``max`` alone would
+    # leave the rule of another method matched, and the answer would be 405 instead of 404.
+    regex = (r"(?:0|[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+             r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])")
+
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (Werkzeug's name)
         kwargs.setdefault("max", 2 ** 31 - 1)
         super().__init__(map, *args, **kwargs)

@@ -54,8 +54,9 @@ _PUBLIC = "_anugerah_api_public"
 
 # What any operation may answer besides its own statuses; the rest by kind of operation
 # (:class:`ErrorStatuses`).
-EVERY_OPERATION = (400, 401, 403, 422, 429)   # bad parameters; no or a wrong token; a scope or the
-#                                               policy refuses; a service names fields; throttled
+EVERY_OPERATION = (400, 401, 403, 422, 429, 503)   # bad parameters; no or a wrong token; a scope
+#                                               or the policy refuses; a service names fields;
+#                                               throttled; the database cannot be reached
 ABOUT_SOMETHING = (404,)                      # a path naming something the user may not know of
 WRITES = (409, 413)                           # a refused workflow step or a clash; a body too large
 VERSIONED = (412, 428)                        # If-Match stale, or missing

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
 from competition.api.problems import problem
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import AN_ID, PageArgs, page_of
 from competition.api.schemas import refusals as declared_refusals
 from competition.competitions.api import CompetitionOut, competition_for
 from competition.competitions.cloning import clone_competition
@@ -84,7 +84,7 @@ class CloneIn(TimelineIn):
 class CompetitionIn(CloneIn):
     """A new competition in one of the regions whose competitions the user organises."""
 
-    region_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    region_id = fields.Integer(required=True, validate=AN_ID)
     categories = fields.List(fields.String(validate=validate.Length(min=1, max=120)), load_default=list,
                              validate=validate.Length(max=100),
                              metadata={"description": "Category names, each once (optional)."})

@@ -83,17 +83,17 @@ class InnovationChange(InnovationTexts):
         unknown = RAISE
 
     title = fields.String()
-    category_id = fields.Integer(allow_none=True)
+    category_id = fields.Integer(allow_none=True, validate=AN_ID)
     trial_started_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     implemented_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
-    anggaran_rupiah = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    anggaran_rupiah = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=2 ** 63 - 1))
 
 
 class InnovationNew(InnovationChange):
     """A new draft: its title, and the OPD it is entered for (by default the user's own)."""
 
     title = fields.String(required=True)
-    organisation_id = fields.Integer(validate=validate.Range(min=1), metadata={
+    organisation_id = fields.Integer(validate=AN_ID, metadata={
         "description": "An OPD or unit the user may enter innovations for; by default the user's OPD."})
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
-from competition.api.schemas import PageArgs, page_of, refusals
+from competition.api.schemas import AN_ID, PageArgs, page_of, refusals
 from competition.competitions.api import competition_for
 from competition.errors import NotFound
 from competition.extensions import db
@@ -158,7 +158,7 @@ class CriterionOrder(Schema):
     class Meta:
         unknown = RAISE
 
-    criterion_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), required=True,
+    criterion_ids = fields.List(fields.Integer(validate=AN_ID), required=True,
                                 validate=validate.Length(min=1, max=1_000),
                                 metadata={"description": "Every criterion of the round, each once."})
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields
 from sqlalchemy import func, select
 
 from competition.api import blueprint, needs
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import AN_ID, PageArgs, page_of
 from competition.extensions import db
 from competition.notifications.models import Notification
 from competition.notifications.operations import mark_notifications_read
@@ -35,8 +35,8 @@ class MarkReadIn(Schema):
     class Meta:
         unknown = RAISE
 
-    innovation_id = fields.Integer(validate=validate.Range(min=1))
-    notification_id = fields.Integer(validate=validate.Range(min=1))
+    innovation_id = fields.Integer(validate=AN_ID)
+    notification_id = fields.Integer(validate=AN_ID)
 
 
 class MarkedOut(Schema):

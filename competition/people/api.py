@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
 from competition.api.problems import problem
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import AN_ID, PageArgs, page_of
 from competition.competitions.api import competition_for
 from competition.documents.inputs import EMAIL, PERSON_NAME
 from competition.errors import InvalidInput, NotFound, NotPermitted
@@ -88,7 +88,7 @@ class UserFilter(PageArgs):
                       metadata={"description": "Part of the name or e-mail address."})
     role = fields.String(validate=validate.OneOf(MEMBERSHIP_ROLES),
                          metadata={"description": "Holds this role in one of the user's competitions."})
-    organisation_id = fields.Integer(validate=validate.Range(min=1))
+    organisation_id = fields.Integer(validate=AN_ID)
     active = fields.Boolean()
 
 
@@ -98,9 +98,9 @@ class UserNew(Schema):
 
     name = fields.String(required=True, validate=validate.Length(max=PERSON_NAME))
     email = fields.String(required=True, validate=validate.Length(max=EMAIL))
-    competition_id = fields.Integer(required=True,
+    competition_id = fields.Integer(required=True, validate=AN_ID,
                                     metadata={"description": "One of the user's competitions."})
-    organisation_id = fields.Integer(load_default=None, allow_none=True, metadata={
+    organisation_id = fields.Integer(load_default=None, allow_none=True, validate=AN_ID, metadata={
         "description": "An OPD of its region; none for, say, a judge."})
     roles = fields.List(fields.String(validate=validate.OneOf(MEMBERSHIP_ROLES)), load_default=list,
                         metadata={"description": "The roles to grant in that competition."})
@@ -113,7 +113,7 @@ class RoleIn(Schema):
     class Meta:
         unknown = RAISE
 
-    competition_id = fields.Integer(required=True)
+    competition_id = fields.Integer(required=True, validate=AN_ID)
     role = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_ROLES))
 
 

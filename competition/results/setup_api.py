@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from competition.api import blueprint, content_tag, expected_version, needs, with_etag
-from competition.api.schemas import PageArgs, page_of
+from competition.api.schemas import AN_ID, PageArgs, page_of
 from competition.competitions.operations import set_units_compete
 from competition.errors import InvalidInput, NotFound
 from competition.extensions import db
@@ -59,7 +59,7 @@ class AwardChange(Schema):
 
     name = fields.String(validate=validate.Length(min=1, max=160))
     subject = fields.String(validate=validate.OneOf(AWARD_SUBJECTS))
-    category_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    category_id = fields.Integer(allow_none=True, validate=AN_ID)
     positions = fields.Integer(validate=validate.Range(min=1, max=50))
     policy = fields.String(validate=validate.OneOf(AWARD_POLICIES))
     index_floor = fields.Integer(validate=validate.Range(min=1, max=10_000))
@@ -76,7 +76,7 @@ class AwardOrder(Schema):
     class Meta:
         unknown = RAISE
 
-    award_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), required=True,
+    award_ids = fields.List(fields.Integer(validate=AN_ID), required=True,
                             validate=validate.Length(min=1, max=1_000),
                             metadata={"description": "Every award of the competition, each once."})
 

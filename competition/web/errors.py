@@ -164,5 +164,7 @@ def database_unavailable(error: Exception) -> Response:
     shown as signed out on it (loading the user would ask the database again)."""
     current_app.logger.warning("database unavailable: %s", type(error).__name__, exc_info=error)
     g._login_user = AnonymousUserMixin()
+    if is_api_request():
+        return api_problem(503, str(DATABASE_AWAY[1]), headers=[("Retry-After", str(DATABASE_RETRY_SECONDS))])
     page, status = error_page(503, words=DATABASE_AWAY)
     return Response(page, status, headers={"Retry-After": str(DATABASE_RETRY_SECONDS)}, mimetype="text/html")

@@ -297,3 +297,12 @@ def test_lists_take_the_same_statements_for_few_or_many_items(client, api):
         db.session.add(Membership(user=api.organiser, competition=other, role="verifier"))
     db.session.commit()
     assert (statements(url), statements("/api/v1/competitions")) == few
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH"])
+def test_an_id_too_large_for_the_database_is_not_found_whatever_the_method(client, api, method):
+    """Not 405: the rule of another method must not match an id that the converter refuses."""
+    secret = api.token(api.operator, "read", "write")
+    answer = client.open("/api/v1/innovations/99999999999", method=method, headers=bearer(secret),
+                         json={"title": "x"})
+    problem_of(answer, 404)

@@ -113,7 +113,8 @@ def test_deadline_reminders_once_a_day_to_opds_with_work_left(smtp, opd):
     done = make_user(competition, "submitter", organisation=other)
     make_entry(competition, other, status="submitted")
     make_entry(competition, puskesmas)                                       # a draft
-    near = competition.submission_closes_at - timedelta(days=3)
+    # Early in a (UTC) day, so that an hour later is still the same day whatever the clock says.
+    near = (competition.submission_closes_at - timedelta(days=3)).replace(hour=2, minute=0)
     assert queue_deadline_reminders(competition, 7, now=near) == 2          # not Dinas Sosial's operator
     assert queue_deadline_reminders(competition, 7, now=near + timedelta(hours=1)) == 0
     assert queue_deadline_reminders(competition, 2, now=near) == 0          # not that close yet

@@ -75,3 +75,13 @@ def test_pooled_connections_are_tested_before_use(tmp_path):
     with app.app_context():
         assert db.engine.pool._pre_ping is True
         db.engine.dispose()
+
+
+def test_the_api_answers_a_database_away_with_problem_details(away_app):
+    response = away_app.test_client().get("/api/v1/competitions",
+                                          headers={"Authorization": "Bearer anugerah_x"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == 503 and body["title"] == "Service Unavailable"
+    assert "127.0.0.1:1" not in body["detail"]
