@@ -245,6 +245,8 @@ def command_names(group: click.Group, prefix: str = "") -> set[str]:
 
 # Commands that act for a person, with demo arguments; each must ask the policy.
 PERSON_COMMANDS = {
+    "api": ["PATCH", "/innovations/{entry_id}", "--data", '{{"title": "x"}}', "--if-match", '"1"',
+            "--as", "judge@" + EMAIL_DOMAIN],
     "competition phase": ["{competition_id}", "open_submissions", "--as", "organiser@" + EMAIL_DOMAIN],
     "competition units": ["{competition_id}", "parent", "--as", "judge@" + EMAIL_DOMAIN],
     "competition clone": ["{competition_id}", "--name", "Salinan", "--year", "2030", "--opens", "2030-02-01",

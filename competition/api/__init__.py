@@ -40,7 +40,8 @@ from werkzeug.wrappers import Response
 
 from competition.api.problems import API_PREFIX, PROBLEM_TYPE, problem
 from competition.api.schemas import Problem
-from competition.extensions import csrf
+from competition.extensions import csrf, db
+from competition.models import User
 from competition.people.models import TOKEN_SCOPES
 from competition.people.throttling import count_failure
 from competition.people.tokens import token_owner
@@ -49,6 +50,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V", int, str)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _SCOPES = "anugerah_api_scopes"
+CLI_USER = "anugerah.cli_user_id"   # set by `flask api` alone (competition.api.cli)
 _PUBLIC = "_anugerah_api_public"
 
 
@@ -121,7 +123,16 @@ class AnugerahApi(Api):
 
 
 def authenticate() -> Response | None:
-    """Before every API request: the token's owner, or the signed-in session; else 401."""
+    """Before every API request: the token's owner, or the signed-in session; else 401. A request
+    made by ``flask api`` (competition.api.cli) in this process acts as the person it names."""
+    cli_user_id = request.environ.get(CLI_USER)
+    if cli_user_id is not None:
+        person = db.session.get(User, cli_user_id)
+        if person is None or not person.active:
+            return problem(401, "Unauthorized", "That account is switched off.")
+        g._login_user = person
+        setattr(g, _SCOPES, frozenset(TOKEN_SCOPES))
+        return None
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, secret = header.partition(" ")

@@ -15,6 +15,7 @@ from workflows import WorkflowError
 
 
 def register_commands(app: Flask) -> None:
+    from competition.api.cli import api_command
     from competition.audit import cli as audit
     from competition.backups import cli as backups
     from competition.ceremony import cli as ceremony  # noqa: F401  (adds its commands to "results")
@@ -39,7 +40,7 @@ def register_commands(app: Flask) -> None:
                     audit.audit_group, people.users_group, token_cli.tokens_group, jobs.jobs_group,
                     jobs.worker_command,
                     backups.export_competition_command, backups.import_competition_command,
-                    backups.backup_command, backups.restore_command):
+                    backups.backup_command, backups.restore_command, api_command):
         _refusals_as_command_errors(command)
         app.cli.add_command(command)
 
