@@ -9,6 +9,7 @@ import hashlib
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from tests.conftest import DemoTemplate, copy_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = ROOT / "docs" / "examples" / "api_client.py"
+CURL_STEPS = ROOT / "docs" / "examples" / "curl.md"
 ORGANISER = "organiser@demo.anugerah.id"
 OPERATOR = "submitter@demo.anugerah.id"  # Diskominfo's operator
 
@@ -103,12 +105,17 @@ def test_the_example_client_runs_against_a_live_server(kota: Kota) -> None:  # n
 
     # The winners printed are those of the published results, read here with no token too.
     [published_id] = published_ids  # the demo's last year's competition
-    published = kota.api.get(f"/competitions/{published_id}/results/published", None)
-    winners = [f"  {award['name']} | {w['position']} | {w['subject']} | {w['score']}"
-               for award in published["awards"] for w in award["winners"]]
+    winners = published_winners(kota, published_id)
     assert winners
     assert f"published results of competition {published_id}: " in output
-    assert [line for line in output.splitlines() if line.startswith("  ")] == winners
+    assert [line.strip() for line in output.splitlines() if line.startswith("  ")] == winners
+
+
+def published_winners(kota: Kota, competition_id: int) -> list[str]:  # noqa: F811
+    """Each winner as "award | position | subject | score", read with no token."""
+    published = kota.api.get(f"/competitions/{competition_id}/results/published", None)
+    return [f"{award['name']} | {w['position']} | {w['subject']} | {w['score']}"
+            for award in published["awards"] for w in award["winners"]]
 
 
 def test_the_example_client_prints_the_problem_and_fails_when_refused(kota: Kota) -> None:  # noqa: F811
@@ -124,3 +131,38 @@ def test_the_example_client_prints_the_problem_and_fails_when_refused(kota: Kota
 
     result = run_client(kota, "anugerah_" + "x" * 43, organiser)
     assert result.returncode == 1 and ": 401" in result.stderr, result.stdout + result.stderr
+
+
+def curl_steps(url: str, organiser: str, operator: str, published_id: int) -> str:
+    """The shell lines of curl.md's steps, with this server, these tokens and this competition."""
+    steps = CURL_STEPS.read_text(encoding="utf-8").split("## The steps", 1)[1]
+    script = "set -euo pipefail\n" + "\n".join(re.findall(r"```sh\n(.*?)```", steps, re.DOTALL))
+    for line, value in (("export ANUGERAH_URL=https://inovasi.kota.go.id", url),
+                        ("export ORGANISER=anugerah_...", organiser),
+                        ("export OPERATOR=anugerah_...", operator), ("PUBLISHED=1", str(published_id))):
+        assert line in script, line
+        script = script.replace(line, line.rsplit("=", 1)[0] + "=" + value)
+    return script
+
+
+@pytest.mark.skipif(not (shutil.which("curl") and shutil.which("jq") and shutil.which("bash")),
+                    reason="the curl lines need curl, jq and bash")
+def test_the_curl_lines_run_against_a_live_server(kota: Kota, tmp_path: Path) -> None:  # noqa: F811
+    (tmp_path / "SK Inovasi.pdf").write_bytes(the_client().a_pdf("SK Kepala Dinas"))
+    with kota.app.app_context():
+        [published_id] = [c.id for c in db.session.scalars(select(Competition)) if c.phase == "closed"]
+    script = curl_steps(kota.api.url, kota.token(ORGANISER, "read", "write"),
+                        kota.token(OPERATOR, "read", "write"), published_id)
+    result = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=50, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with kota.app.app_context():
+        operator = db.session.scalar(select(User).where(User.email == OPERATOR))
+        assert operator is not None
+        [competition] = [c for c in db.session.scalars(select(Competition)) if c.phase == "open"
+                         and "Kediri" not in c.name]
+        [entry] = competition.entries
+        assert (entry.status, entry.organisation_id) == ("submitted", operator.organisation_id)
+        assert [(e.kind, e.original_name) for e in entry.evidence] == [("file", "SK Inovasi.pdf")]
+    assert result.stdout.splitlines()[-len(published_winners(kota, published_id)):] == \
+        published_winners(kota, published_id)
