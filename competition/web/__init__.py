@@ -31,6 +31,7 @@ def api_blueprints() -> list[Any]:
     from competition.judging.panels_api import bp as judging_api
     from competition.judging.rounds_api import bp as rounds_api
     from competition.judging.sheets_api import bp as scoring_api
+    from competition.monitoring.api import bp as dashboard_api
     from competition.notifications.api import bp as notifications_api
     from competition.people.api import bp as people_api
     from competition.people.tokens_api import bp as tokens_api
@@ -40,7 +41,7 @@ def api_blueprints() -> list[Any]:
 
     return [competitions_api, setup_api, innovations_api, innovation_import_api, evidence_api,
             verification_api, people_api, tokens_api, notifications_api, rounds_api, judging_api, scoring_api,
-            awards_api, results_api, published_api, ceremony_api, jobs_api, audit_api]
+            awards_api, results_api, published_api, ceremony_api, jobs_api, audit_api, dashboard_api]
 
 
 def register_blueprints(app: Flask) -> None:

@@ -100,7 +100,7 @@ def addresses(app: Flask, blind: BlindJury) -> list[tuple[str, str]]:
         "assignment_id": [a.id for a in assignments], "entry_id": [e.id for e in entries],
         "evidence_id": [e.id for e in evidence], "user_id": [blind.judge.id, blind.operator.id],
         "award_id": [a.id for a in blind.competition.awards], "version": [1], "trigger": ["close_judging"],
-        "token": ["not-a-token"], "file_format": ["csv"], "kind": ["csv"], "figure": ["entries"],
+        "token": ["not-a-token"], "file_format": ["csv"], "kind": ["csv"], "figure": ["entries", "judges", "disagreements"],
         "job_id": [organisers_job(blind).id],
         "category_id": [c.id for c in blind.competition.categories],
         "criterion_id": [c.id for c in blind.round.criteria],
