@@ -16,7 +16,8 @@ def test_the_organiser_reads_each_figure_as_the_download_has_it(client, app):
     listed = client.get(f"/api/v1/competitions/{api.competition.id}/dashboard", headers=bearer(secret))
     assert listed.status_code == 200
     assert {"entries", "participation", "judges", "deadlines"} <= set(listed.get_json()["figures"])
-    answer = client.get(f"/api/v1/competitions/{api.competition.id}/dashboard/entries", headers=bearer(secret))
+    answer = client.get(f"/api/v1/competitions/{api.competition.id}/dashboard/entries",
+                        headers=bearer(secret))
     assert answer.status_code == 200, answer.get_data(as_text=True)
     figure = answer.get_json()
     sign_in(client, api.organiser)
