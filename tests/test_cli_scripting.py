@@ -19,7 +19,14 @@ from competition.models import AuditEvent, Entry, Organisation, OutboxMessage, R
 from competition.people.tokens import create_token
 from competition.policy import roles_in
 from tests.entries.test_views import Opd
-from tests.factories import force_status, make_competition, make_entry, make_organisation, make_user
+from tests.factories import (
+    force_status,
+    make_competition,
+    make_entry,
+    make_organisation,
+    make_region,
+    make_user,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "docs" / "examples" / "innovations-template.csv"
@@ -455,3 +462,24 @@ def test_an_unknown_column_is_named_with_the_columns_there_are(runner, kota, tmp
             "bentuk, urusan, urusan_terkait, trial_started_on, implemented_on, anggaran_rupiah, "
             "rancang_bangun, tujuan, manfaat, hasil (opd, title required); unknown: warna") in result.output
     assert stored() == []
+
+
+def test_firing_declaring_and_verifying_print_ids_as_json(runner, app):
+    from competition.models import ConflictOfInterest
+
+    competition = make_competition(make_region("Kota Json"), phase="verification")
+    dinkes = make_organisation(competition.region, "Dinas Kesehatan Json")
+    verifier = make_user(competition, "verifier")
+    judge = make_user(competition, "judge")
+    entry = make_entry(competition, dinkes, status="submitted", title="Inovasi Json")
+    fired = runner.invoke(args=["entry", "fire", str(entry.id), "--trigger", "verify", "--as", verifier.email,
+                                "--json"])
+    assert fired.exit_code == 0, fired.output
+    [moved] = json.loads(fired.output)
+    assert (moved["entry_id"], moved["from_status"], moved["to_status"]) == \
+        (entry.id, "submitted", "verified")
+    declared = runner.invoke(args=["judging", "declare-conflict", str(entry.id), "--judge", judge.email,
+                                   "--reason", "Kerabat", "--json"])
+    assert declared.exit_code == 0, declared.output
+    conflict = db.session.get(ConflictOfInterest, json.loads(declared.output)["conflict_id"])
+    assert (conflict.entry_id, conflict.judge_id) == (entry.id, judge.id)

@@ -26,13 +26,16 @@ def entry_group() -> None:
 @click.option("--trigger", required=True, help="For example verify, return_for_revision, reject.")
 @click.option("--as", "actor_email", required=True, help="E-mail of the person acting.")
 @click.option("--comment", default=None)
-def entry_fire(entry_ids: tuple[int, ...], trigger: str, actor_email: str, comment: str | None) -> None:
+@json_option
+def entry_fire(entry_ids: tuple[int, ...], trigger: str, actor_email: str, comment: str | None,
+               as_json: bool) -> None:
     """Fire a workflow trigger on one or more innovations: all of them, or (when any is refused)
     none, with every refusal named."""
     from competition.entries.operations import change_entry_status
 
     actor = get_user(actor_email)
     failures = 0
+    moved = []
     for entry_id in entry_ids:
         try:
             event = change_entry_status(entry_id, trigger, actor, comment=comment)
@@ -40,10 +43,15 @@ def entry_fire(entry_ids: tuple[int, ...], trigger: str, actor_email: str, comme
             failures += 1
             click.echo(f"innovation {entry_id}: {error}", err=True)
         else:
-            click.echo(f"innovation {entry_id}: {event.from_status} -> {event.to_status}")
+            moved.append({"entry_id": entry_id, "event_id": event.id, "from_status": event.from_status,
+                          "to_status": event.to_status})
+            if not as_json:
+                click.echo(f"innovation {entry_id}: {event.from_status} -> {event.to_status}")
     if failures:
         raise click.ClickException(f"{failures} of {len(entry_ids)} innovation(s) refused; "
                                    "nothing was changed")
+    if as_json:
+        emit(True, moved, "")
 
 
 @click.group("innovations")

@@ -184,8 +184,10 @@ def reopen_round_command(round_id: int, reason: str, actor_email: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--confirm", is_flag=True, help="Confirm (lock) each judge's scores after saving them.")
 @click.option("--as", "as_email", help="The organiser importing the file (named in the audit log).")
+@json_option
 @runs_its_own_units
-def import_scores_command(round_id: int, file: Path, confirm: bool, as_email: str | None) -> None:
+def import_scores_command(round_id: int, file: Path, confirm: bool, as_email: str | None,
+                          as_json: bool) -> None:
     """Record scores from a CSV or XLSX file with columns entry_id, judge, criterion, value,
     comment (the judge by e-mail, the criterion by name), as judges hand in scoring forms. Every
     row is checked first; when any row is bad nothing is saved. Runs as a job, here and now. The
@@ -207,22 +209,24 @@ def import_scores_command(round_id: int, file: Path, confirm: bool, as_email: st
     job = db.session.get_one(Job, job_id)
     if job.status != "done":
         raise click.ClickException("nothing was saved:\n  " + (job.error or "").replace("\n", "\n  "))
-    click.echo(job.summary)
+    emit(as_json, {"job_id": job.id, "round_id": round_id, "summary": job.summary}, job.summary or "")
 
 
 @judging_group.command("declare-conflict")
 @click.argument("entry_id", type=ID)
 @click.option("--judge", "judge_email", required=True)
 @click.option("--reason", required=True)
-def declare_conflict_command(entry_id: int, judge_email: str, reason: str) -> None:
+@json_option
+def declare_conflict_command(entry_id: int, judge_email: str, reason: str, as_json: bool) -> None:
     """Record a judge's conflict of interest with an innovation."""
     from competition.judging.operations import declare_conflict
 
     entry = db.session.get(Entry, entry_id)
     if entry is None:
         raise click.ClickException(f"there is no innovation with id {entry_id}")
-    declare_conflict(entry, get_user(judge_email), reason)
-    click.echo(f"Conflict recorded; {judge_email} no longer judges '{entry.title}'.")
+    conflict = declare_conflict(entry, get_user(judge_email), reason)
+    emit(as_json, {"conflict_id": conflict.id, "entry_id": entry.id, "judge_id": conflict.judge_id},
+         f"Conflict recorded; {judge_email} no longer judges '{entry.title}'.")
 
 
 @judging_group.command("reopen")

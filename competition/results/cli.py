@@ -169,8 +169,9 @@ def _tie_note(separated_by: str | None, compared: Compared, key: int) -> str:
 @click.option("--order", required=True, help="Subject ids, best first, comma-separated.")
 @click.option("--reason", required=True)
 @actor_option
+@json_option
 def decide_tie_command(competition_id: int, award_id: int | None, order: str, reason: str,
-                       actor_email: str) -> None:
+                       actor_email: str, as_json: bool) -> None:
     """Record the organiser's order for subjects no tie-break rule could separate."""
     from competition.results.operations import record_tie_decision
 
@@ -179,8 +180,9 @@ def decide_tie_command(competition_id: int, award_id: int | None, order: str, re
         subject_ids = [int(part) for part in order.split(",") if part.strip()]
     except ValueError:
         raise click.ClickException("--order: give subject ids separated by commas") from None
-    record_tie_decision(get_award(competition, award_id), get_user(actor_email), subject_ids, reason)
-    click.echo("Decision recorded.")
+    award = get_award(competition, award_id)
+    record_tie_decision(award, get_user(actor_email), subject_ids, reason)
+    emit(as_json, {"award_id": award.id, "subject_ids": subject_ids}, "Decision recorded.")
 
 
 @results_group.command("seal")
@@ -214,7 +216,8 @@ def publish_command(competition_id: int, actor_email: str) -> None:
 @results_group.command("verify")
 @click.argument("competition_id", type=ID)
 @click.option("--version", type=ID, help="Default: the latest.")
-def verify_command(competition_id: int, version: int | None) -> None:
+@json_option
+def verify_command(competition_id: int, version: int | None, as_json: bool) -> None:
     """Recompute a sealed version from its stored inputs, keep the outcome (the pages show it)
     and report any difference."""
     from competition.results.operations import record_verification
@@ -224,7 +227,9 @@ def verify_command(competition_id: int, version: int | None) -> None:
     if problems:
         raise click.ClickException(
             f"version {result_set.version} does not verify:\n  " + "\n  ".join(problems))
-    click.echo(f"Version {result_set.version} verifies: SHA-256 {result_set.sha256}")
+    emit(as_json, {"result_set_id": result_set.id, "version": result_set.version, "verifies": True,
+                   "sha256": result_set.sha256},
+         f"Version {result_set.version} verifies: SHA-256 {result_set.sha256}")
 
 
 @results_group.command("history")
