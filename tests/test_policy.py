@@ -54,7 +54,7 @@ OPEN = {
     "api_people.me", "api_notifications.notifications", "api_notifications.mark_read",
     "api_tokens.tokens", "api_tokens.revoke",
     # Reference data the same for everyone signed in: the rubric templates and band presets.
-    "api_rounds.templates", "api_awards.band_presets",
+    "api_rounds.templates", "api_awards.band_presets", "api_competitions.workflows",
 }
 # API writes are sent a body that passes validation, so that they reach the policy.
 NEXT_YEAR = {"submission_opens_at": "2030-02-01T08:00:00+07:00",

@@ -16,6 +16,7 @@ from competition.errors import NotFound
 from competition.extensions import db
 from competition.models import Competition
 from competition.policy import taking_part
+from workflows import get_workflow, load_workflows
 from workflows.messages import t
 
 bp = blueprint("api_competitions", __name__, "Competitions the user takes part in, with their roles.")
@@ -81,3 +82,47 @@ def competition(competition_id: int) -> Response:
     """One competition the user takes part in, with its version as the ETag."""
     found = competition_for(competition_id)
     return with_etag(CompetitionOut(), found, found.version)
+
+
+class StateOut(Schema):
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    label_id = fields.String(required=True)
+    label_en = fields.String(required=True)
+
+
+class TransitionOut(Schema):
+    trigger = fields.String(required=True)
+    sources = fields.List(fields.String(), required=True)
+    dest = fields.String(required=True)
+    roles = fields.Function(lambda move: sorted(move.roles), required=True)
+    phases = fields.Function(lambda move: sorted(move.phases or ()), required=True)
+    guards = fields.List(fields.String(), required=True)
+    comment_required = fields.Boolean(required=True)
+
+
+class WorkflowOut(Schema):
+    name = fields.String(required=True)
+    label_id = fields.String(required=True)
+    label_en = fields.String(required=True)
+    initial = fields.String(required=True)
+    states = fields.List(fields.Nested(StateOut), required=True)
+    transitions = fields.List(fields.Nested(TransitionOut), required=True)
+    diagram = fields.String(required=True, metadata={"description": "The workflow drawn in Mermaid."})
+
+
+@bp.route("/workflows")
+@bp.response(200, WorkflowOut(many=True))
+@needs("read")
+def workflows() -> list[dict[str, Any]]:
+    """The workflows this installation runs (innovations, competition phases, rounds, sheets,
+    sealed results): their states, transitions, who may fire each, and their diagrams."""
+    return [_workflow(name) for name in load_workflows()]
+
+
+def _workflow(name: str) -> dict[str, Any]:
+    workflow = get_workflow(name)
+    definition = workflow.definition
+    return {"name": name, "label_id": definition.label_id, "label_en": definition.label_en,
+            "initial": definition.initial, "states": definition.states,
+            "transitions": definition.transitions, "diagram": workflow.diagram()}

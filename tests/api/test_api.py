@@ -306,3 +306,14 @@ def test_an_id_too_large_for_the_database_is_not_found_whatever_the_method(clien
     answer = client.open("/api/v1/innovations/99999999999", method=method, headers=bearer(secret),
                          json={"title": "x"})
     problem_of(answer, 404)
+
+
+def test_the_workflows_read_as_their_definitions_say(client, api):
+    answer = client.get("/api/v1/workflows", headers=bearer(api.token(api.operator)))
+    assert answer.status_code == 200
+    by_name = {workflow["name"]: workflow for workflow in answer.get_json()}
+    innovation = by_name["innovation"]
+    assert innovation["initial"] == "draft" and "direction LR" in innovation["diagram"]
+    submit = next(move for move in innovation["transitions"] if move["trigger"] == "submit")
+    assert (submit["sources"], submit["dest"], submit["roles"]) == (["draft"], "submitted", ["submitter"])
+    assert {"innovation", "competition"} <= set(by_name)
