@@ -230,6 +230,10 @@ class RoundView:
 # Enough of an innovation to check who may judge it and to name it (not its texts).
 ENTRY_NAMING = (Entry.id, Entry.competition_id, Entry.organisation_id, Entry.category_id, Entry.title,
                 Entry.status, Entry.version)
+# What a judge reads of an innovation beside the rubric (the scoring page, the API's sheet).
+ENTRY_TEXTS = (Entry.inisiator, Entry.tahapan, Entry.jenis, Entry.bentuk, Entry.urusan, Entry.urusan_terkait,
+               Entry.trial_started_on, Entry.implemented_on, Entry.anggaran_rupiah, Entry.rancang_bangun,
+               Entry.tujuan, Entry.manfaat, Entry.hasil)
 
 
 # -- the judge's list -----------------------------------------------------------------------------
@@ -357,12 +361,13 @@ def next_open_assignment(assignment: Assignment, judge: User, *, titled: bool = 
     return db.session.scalars(query).first()
 
 
-def judge_sheet(assignment_id: int, judge: User, *, page: bool = False,
-                scores: bool = True) -> tuple[Assignment | None, set[tuple[int, int]]]:
+def judge_sheet(assignment_id: int, judge: User, *, page: bool = False, scores: bool = True,
+                texts: bool = False) -> tuple[Assignment | None, set[tuple[int, int]]]:
     """An assignment as the judge's pages need it, in two or three statements whatever the size of
     the competition: its round (with the competition) and innovation (with its organisation and the
     one above it), the rubric with its levels, the scores given (``scores``), and for the scoring
-    page (``page``) the innovation's texts, category, author and evidence.
+    page (``page``) the innovation's texts, category, author and evidence (``texts``: its texts and
+    category alone, for the API's sheet).
 
     Also the judge's declared conflict with the innovation, read in the same statement, as
     (entry id, judge id) pairs for :func:`competition.policy.can_score`.
@@ -380,8 +385,10 @@ def judge_sheet(assignment_id: int, judge: User, *, page: bool = False,
                     entry.joinedload(Entry.category), entry.joinedload(Entry.created_by),
                     entry.selectinload(Entry.evidence).joinedload(Evidence.uploaded_by)]
     else:
-        options += [entry.load_only(*ENTRY_NAMING),
+        options += [entry.load_only(*ENTRY_NAMING, *(ENTRY_TEXTS if texts else ())),
                     round_.joinedload(Round.criteria).joinedload(Criterion.levels)]
+        if texts:
+            options.append(entry.joinedload(Entry.category))
     if scores:
         options.append(selectinload(Assignment.scores))
     row = db.session.execute(select(Assignment, declared).where(Assignment.id == assignment_id)

@@ -85,6 +85,26 @@ class CriterionScoreOut(Schema):
     comment = fields.String(required=True)
 
 
+class SheetInnovationOut(Schema):
+    """The innovation as the scoring page shows it beside the rubric (in a blind round its texts
+    with the OPD's names replaced by [OPD])."""
+
+    category = fields.String(allow_none=True, required=True)
+    inisiator = fields.String(required=True)
+    tahapan = fields.String(required=True)
+    jenis = fields.String(required=True)
+    bentuk = fields.String(required=True)
+    urusan = fields.String(required=True)
+    urusan_terkait = fields.String(required=True)
+    trial_started_on = fields.Date(allow_none=True, required=True)
+    implemented_on = fields.Date(allow_none=True, required=True)
+    anggaran_rupiah = fields.Integer(allow_none=True, required=True)
+    rancang_bangun = fields.String(required=True)
+    tujuan = fields.String(required=True)
+    manfaat = fields.String(required=True)
+    hasil = fields.String(required=True)
+
+
 class SheetOut(Schema):
     id = fields.Integer(required=True)
     competition_id = fields.Integer(required=True)
@@ -98,6 +118,8 @@ class SheetOut(Schema):
                                  metadata={"description": "The OPD; none in a blind round."})
     status = fields.String(required=True, metadata={"description": "open or confirmed"})
     editable = fields.Boolean(required=True, metadata={"description": "Scores may be saved now."})
+    innovation = fields.Nested(SheetInnovationOut, required=True, metadata={
+        "description": "What is being judged; its evidence: GET /innovations/{entry_id}/evidence."})
     criteria = fields.List(fields.Nested(CriterionScoreOut), required=True)
     missing = fields.Integer(required=True, metadata={"description": "Criteria without a score yet."})
     total = fields.String(required=True, metadata={"description": "The weighted total so far, 0–100."})
@@ -126,7 +148,7 @@ def my_sheet(assignment_id: int, *, scores: bool = True) -> Assignment:
     """The user's own sheet, as the judge's pages load it: 404 when there is none or it is another
     judge's in a competition the user takes no part in; 403 when it is another's in one they take
     part in, or the user may not score it (taken off it, no longer a judge, a conflict)."""
-    assignment, declared = judge_sheet(assignment_id, current_user, scores=scores)
+    assignment, declared = judge_sheet(assignment_id, current_user, scores=scores, texts=True)
     if assignment is None:
         raise NotFound(t("there is no assignment with id %(id)s", id=assignment_id))
     round_ = assignment.round
@@ -164,6 +186,7 @@ def sheet_shown(assignment: Assignment, hidden: bool) -> dict[str, Any]:
         "entry_id": entry.id, "entry_title": masking(entry, hidden)(entry.title),
         "organisation": None if hidden else entry.organisation.name, "status": assignment.status,
         "editable": _locked(assignment) is None,
+        "innovation": _innovation_shown(entry, masking(entry, hidden)),
         "criteria": [{
             "id": c.id, "position": c.position, "name": c.name, "guidance": c.guidance, "weight": c.weight,
             "independent": c.independent, "scale": c.scale, "min_value": c.min_value,
@@ -175,6 +198,15 @@ def sheet_shown(assignment: Assignment, hidden: bool) -> dict[str, Any]:
         "total": str(running_total(criteria, {k: s.value for k, s in given.items()})),
         "confirmed_at": assignment.confirmed_at,
     }
+
+
+def _innovation_shown(entry: Entry, redact: Callable[[str | None], str]) -> dict[str, Any]:
+    texts = {name: redact(getattr(entry, name)) for name in (
+        "urusan", "urusan_terkait", "rancang_bangun", "tujuan", "manfaat", "hasil")}
+    return {"category": entry.category.name if entry.category else None, "inisiator": entry.inisiator,
+            "tahapan": entry.tahapan, "jenis": entry.jenis, "bentuk": entry.bentuk,
+            "trial_started_on": entry.trial_started_on, "implemented_on": entry.implemented_on,
+            "anggaran_rupiah": entry.anggaran_rupiah, **texts}
 
 
 def _locked(assignment: Assignment) -> str | None:
@@ -193,7 +225,7 @@ def _answer(assignment_id: int, hidden: bool | None = None) -> Response:
         assignment = my_sheet(assignment_id)
         hidden = _hidden(assignment)
     else:
-        assignment = judge_sheet(assignment_id, current_user)[0] or my_sheet(assignment_id)
+        assignment = judge_sheet(assignment_id, current_user, texts=True)[0] or my_sheet(assignment_id)
     shown = sheet_shown(assignment, hidden)
     return with_etag(SheetOut(), shown, content_tag(SheetOut(), shown))
 

@@ -103,6 +103,9 @@ def test_the_sheet_shows_the_rubric_the_values_and_a_version(client, judging):
     assert regulation["scale"] == "levels" and regulation["value"] is None
     assert [level["label"] for level in regulation["levels"]] == ["Perkada", "Perwali", "Perda"]
     assert sheet["total"] == "48.00"   # 80 × 60 % and nothing yet for Regulasi
+    entry = judging.first.entry   # what the judge reads beside the rubric, as on the scoring page
+    assert (sheet["innovation"]["rancang_bangun"], sheet["innovation"]["urusan"]) == (
+        entry.rancang_bangun, entry.urusan)
 
 
 def test_saving_needs_the_sheet_s_current_version(client, judging):
