@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
+from markupsafe import Markup, escape
 
 bp = Blueprint("api_docs", __name__)
 
@@ -24,7 +26,8 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
             found.append({
                 "method": method.upper(), "path": path, "tag": (operation.get("tags") or [""])[0],
-                "summary": operation.get("summary", ""), "description": operation.get("description", ""),
+                "summary": with_code(operation.get("summary", "")),
+                "description": with_code(operation.get("description", "")),
                 "parameters": [*item.get("parameters", []), *operation.get("parameters", [])],
                 "body": _name(body.get("schema")),
                 "responses": [(code, answer.get("description", ""),
@@ -32,6 +35,12 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                               for code, answer in sorted(operation.get("responses", {}).items())],
             })
     return found
+
+
+def with_code(text: str) -> Markup:
+    """The text escaped, with its Markdown code spans (``name`` or `name`) as <code>."""
+    return Markup(re.sub(r"``(.+?)``|`([^`]+)`", lambda m: f"<code>{m.group(1) or m.group(2)}</code>",
+                         str(escape(text))))
 
 
 def _name(schema: dict[str, Any] | None) -> str:

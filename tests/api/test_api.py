@@ -317,3 +317,12 @@ def test_the_workflows_read_as_their_definitions_say(client, api):
     submit = next(move for move in innovation["transitions"] if move["trigger"] == "submit")
     assert (submit["sources"], submit["dest"], submit["roles"]) == (["draft"], "submitted", ["submitter"])
     assert {"innovation", "competition"} <= set(by_name)
+
+
+def test_the_documentation_page_shows_code_as_code_and_escapes_the_rest(client, app):
+    from competition.api.docs import with_code
+
+    assert str(with_code("send ``reason`` or `force` <b>")) == \
+        "send <code>reason</code> or <code>force</code> &lt;b&gt;"
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "<code>organisation_id</code>" in page and "``" not in page
