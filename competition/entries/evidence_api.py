@@ -118,7 +118,7 @@ def _evidence(evidence_id: int, *, changing: bool = False) -> Evidence:
 
 def _invalid(error: ValidationError) -> Response:
     messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-    return problem(422, "Unprocessable Content", "The request has invalid fields.",
+    return problem(422, "Unprocessable Entity", "The request has invalid fields.",
                    errors={name: [str(text) for text in (texts if isinstance(texts, list) else [texts])]
                            for name, texts in messages.items()})
 
@@ -169,7 +169,7 @@ def _upload(entry: Entry) -> Response:
     values: dict[str, Any] = dict(request.form.items())
     uploads = request.files.getlist("file")
     if len(uploads) > 1:
-        return problem(422, "Unprocessable Content", "Send one file at a time.",
+        return problem(422, "Unprocessable Entity", "Send one file at a time.",
                        errors={"file": ["Send one file at a time."]})
     if uploads and uploads[0].filename:
         values["file"] = uploads[0]
@@ -186,7 +186,7 @@ def _upload(entry: Entry) -> Response:
     if len(data) > limit:
         message = t("file: %(name)s is larger than the limit of %(limit)s", name=upload.filename,
                     limit=f"{limit / MB:.1f} MB")
-        return problem(413, "Content Too Large", message, errors={"file": [message.partition(": ")[2]]})
+        return problem(413, "Request Entity Too Large", message, errors={"file": [message.partition(": ")[2]]})
     return _created(add_evidence_file(entry, current_user, filename=upload.filename or "",
                                       stream=io.BytesIO(data), title=sent["title"],
                                       indicator=sent["indicator"]))

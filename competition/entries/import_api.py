@@ -58,6 +58,6 @@ def import_innovations(files: dict[str, Any], competition_id: int) -> dict[str, 
         try:
             report = import_entries(competition, path, current_user, display_name=display_name)
         except InvalidInput as error:
-            return problem(422, "Unprocessable Content", "; ".join(error.problems),
+            return problem(422, "Unprocessable Entity", "; ".join(error.problems),
                            errors={"file": error.problems})
     return {"created": report.created}

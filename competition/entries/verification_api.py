@@ -117,7 +117,7 @@ def verify_several(body: dict[str, Any]) -> Response | dict[str, Any]:
         if e.status != "draft" or e.submitted_at is not None}
     unknown = [entry_id for entry_id in ids if entry_id not in entries]
     if unknown:
-        return problem(422, "Unprocessable Content", "Not among the innovations you verify: nothing was "
+        return problem(422, "Unprocessable Entity", "Not among the innovations you verify: nothing was "
                        "verified.", errors={"entry_ids": [f"#{entry_id}: not found" for entry_id in unknown]})
     refused: dict[str, list[str]] = {}
     try:

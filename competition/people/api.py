@@ -354,7 +354,7 @@ def import_file() -> Response | dict[str, list[str]]:
         sent = ImportIn().load(values)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-        return problem(422, "Unprocessable Content", "The request has invalid fields.",
+        return problem(422, "Unprocessable Entity", "The request has invalid fields.",
                        errors={name: list(map(str, texts)) for name, texts in messages.items()})
     competition = next((c for c in competitions if c.id == sent["competition_id"]), None)
     if competition is None:
@@ -395,7 +395,7 @@ def _row_problems(problems: list[str], file_name: str) -> Response:
         found = row.match(text)
         key = "_" if found is None else f"row {found[1]}" + (f".{found[2]}" if found[2] else "")
         errors.setdefault(key, []).append(text if found is None else found[3])
-    return problem(422, "Unprocessable Content", "; ".join(problems), errors=errors)
+    return problem(422, "Unprocessable Entity", "; ".join(problems), errors=errors)
 
 
 # -- organisations ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.http import HTTP_STATUS_CODES
 
 from competition.extensions import db
 from competition.models import ApiToken, AuditEvent, Entry, EntryEvent, Membership
@@ -51,7 +52,8 @@ def problem_of(response, status: int) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
-    assert body["status"] == status and body["type"] == "about:blank" and body["title"]
+    assert body["status"] == status and body["type"] == "about:blank"
+    assert body["title"] == HTTP_STATUS_CODES[status]   # one title per status, whoever answers
     return body
 
 
