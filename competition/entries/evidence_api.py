@@ -186,7 +186,8 @@ def _upload(entry: Entry) -> Response:
     if len(data) > limit:
         message = t("file: %(name)s is larger than the limit of %(limit)s", name=upload.filename,
                     limit=f"{limit / MB:.1f} MB")
-        return problem(413, "Request Entity Too Large", message, errors={"file": [message.partition(": ")[2]]})
+        return problem(413, "Request Entity Too Large", message,
+                       errors={"file": [message.partition(": ")[2]]})
     return _created(add_evidence_file(entry, current_user, filename=upload.filename or "",
                                       stream=io.BytesIO(data), title=sent["title"],
                                       indicator=sent["indicator"]))
