@@ -179,8 +179,20 @@ def sign_in(page: Page, user: User) -> None:
 
 
 def sign_out(page: Page, user: User) -> None:
-    page.get_by_role("button", name=user.name, exact=True).click()   # the menu under the user's name
-    page.get_by_role("button", name="Keluar", exact=True).click()
+    # The menu under the user's name opens once the page's scripts have run: on a busy machine a
+    # click can come first, and the menu stays shut, as it would for a person clicking that fast
+    # (who clicks again).
+    page.wait_for_load_state("load")
+    menu, leave = (page.get_by_role("button", name=user.name, exact=True),
+                   page.get_by_role("button", name="Keluar", exact=True))
+    for _ in range(3):
+        menu.click()
+        try:
+            expect(leave).to_be_visible(timeout=2_000)
+            break
+        except AssertionError:
+            continue
+    leave.click()
     expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
 
 
