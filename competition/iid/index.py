@@ -81,13 +81,17 @@ def _urusan_key(name: str) -> str:
 
 
 def check_model_keys(model: Model, spd_levels: Mapping[str, int], innovations: Iterable[Innovation]) -> None:
-    """Refuse levels for rows or indicators the model does not have, and levels outside 0-3."""
+    """Refuse levels for rows or indicators the model does not have, levels outside 0-3, and two
+    innovations with one key."""
     spd_keys, sid_keys = {row.key for row in model.spd}, {indicator.key for indicator in model.sid}
     problems = [f"spd.{key}: not a row of {model.name}" for key in spd_levels if key not in spd_keys]
     problems += [f"spd.{key}: level {level} is outside 0-{LEVELS}" for key, level in spd_levels.items()
                  if not 0 <= level <= LEVELS]
     problems += [f"{innovation.key}.{key}: not an indicator of {model.name}"
                  for innovation in innovations for key in innovation.claims if key not in sid_keys]
+    keys = [innovation.key for innovation in innovations]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    problems += [f"{key}: two innovations have this key" for key in twice]
     if problems:
         raise ValueError("; ".join(problems))
 

@@ -66,7 +66,11 @@ class Model:
         return LEVELS * sum(indicator.weight for indicator in self.sid)
 
     def indicator(self, key: str) -> Indicator:
-        return next(indicator for indicator in self.sid if indicator.key == key)
+        """The SID indicator with ``key`` (KeyError if the model has none)."""
+        for indicator in self.sid:
+            if indicator.key == key:
+                return indicator
+        raise KeyError(key)
 
 
 def load_preset(name: str) -> Model:

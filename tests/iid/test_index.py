@@ -146,6 +146,8 @@ def test_unknown_rows_and_indicators_are_refused():
         region_index(IID_2026, {"nope": 1}, [])
     with pytest.raises(ValueError, match="x.nope: not an indicator of iid_2026"):
         region_index(IID_2026, {}, [empty("x", nope=Claim(1))])
+    with pytest.raises(ValueError, match="x: two innovations have this key"):
+        region_index(IID_2026, {}, [empty("x"), empty("x")])
     with pytest.raises(ValueError, match="level 4 is outside 0-3"):
         Claim(4)
 
