@@ -43,7 +43,11 @@ class Upgrade:
 
 @dataclass(frozen=True)
 class Plan:
-    """The fewest upgrades that reach ``target`` (None when the region is already in the top band)."""
+    """The fewest upgrades that reach ``target`` (None when the region is already in the top band).
+
+    When the innovations alone cannot reach it (the SPD and the number of innovations are fixed),
+    ``reachable`` is False and ``upgrades`` takes every indicator to level 3: ``iid_after`` is then the
+    most the innovations can give."""
 
     target: str | None
     minimum: Decimal | None
