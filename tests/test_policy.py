@@ -10,7 +10,6 @@ policy module reads roles or the organisation tree to decide by itself.
 from __future__ import annotations
 
 import ast
-import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from competition.models import (
     User,
 )
 from competition.people.operations import password_reset_token
+from tests.web.test_authorisation_matrix import request_body
 
 POLICY_FILE = Path(policy.__file__).resolve()
 SOURCE = POLICY_FILE.parent
@@ -56,51 +56,6 @@ OPEN = {
     # Reference data the same for everyone signed in: the rubric templates and band presets.
     "api_rounds.templates", "api_awards.band_presets", "api_competitions.workflows",
 }
-# API writes are sent a body that passes validation, so that they reach the policy.
-NEXT_YEAR = {"submission_opens_at": "2030-02-01T08:00:00+07:00",
-             "submission_closes_at": "2030-03-01T23:59:00+07:00",
-             "verification_closes_at": "2030-04-01T23:59:00+07:00",
-             "judging_closes_at": "2030-05-01T23:59:00+07:00"}
-API_BODIES = {"api_innovations.fire": {"trigger": "verify"},
-              "api_innovations.update_innovation": {"title": "Judul"},
-              "api_innovations.create_innovation": {"title": "Judul"},
-              "api_evidence.add_evidence": {"url": "https://example.go.id/bukti", "title": "Bukti"},
-              "api_people.create": {"name": "Orang Baru", "email": "orang.baru@example.go.id",
-                                    "competition_id": 1, "roles": ["judge"]},
-              "api_people.grant": {"competition_id": 1, "role": "judge"},
-              "api_people.set_active": {"active": False},
-              "api_setup.create": {"name": "Lomba Uji", "year": 2030, "region_id": 1, **NEXT_YEAR},
-              "api_setup.clone": {"name": "Salinan Uji", "year": 2030, **NEXT_YEAR},
-              "api_setup.update": {"name": "Nama baru"},
-              "api_setup.phase": {"trigger": "close_submissions"},
-              "api_setup.units": {"rule": "parent"},
-              "api_setup.new_category": {"name": "Kategori Uji"},
-              "api_setup.rename": {"name": "Kategori Baru"},
-              "api_results.decide_tie": {"subject_ids": [1, 2], "reason": "Keputusan rapat pleno"},
-              "api_ceremony.start_document": {"document": "certificates"},
-              "api_verification.verify_several": {"entry_ids": [1]},
-              "api_judging.new_panel": {"name": "Panel baru", "judges": [1]},
-              "api_judging.add_assignment": {"entry_id": 1, "judge_id": 1},
-              "api_judging.assign": {},
-              "api_judging.round_status": {"trigger": "open"},
-              "api_judging.reopen": {"reason": "Salah ketik"},
-              "api_judging.conflict": {"reason": "Kerabat"},
-              "api_scoring.save_sheet": {"scores": {}},
-              "api_scoring.confirm": {},
-              "api_rounds.create_round": {"name": "Babak uji"},
-              "api_rounds.change_round": {"name": "Babak uji"},
-              "api_rounds.apply_template": {"template": "iga_2023"},
-              "api_rounds.create_criterion": {"name": "Uji", "weight": 5},
-              "api_rounds.change_criterion": {"weight": 5},
-              "api_rounds.order_criteria": {"criterion_ids": [1]},
-              "api_awards.create_award": {"name": "Uji"},
-              "api_awards.change_award": {"positions": 3},
-              "api_awards.order_awards": {"award_ids": [1]},
-              "api_awards.change_rules": {"one_award_per_organisation": False}}
-# API writes that take a file are sent one (a file of innovations, for the import).
-API_FILES = {"api_innovation_import.import_innovations": lambda: {
-    "data": {"file": (io.BytesIO(b"opd,title\nDinas Kesehatan,Inovasi dari berkas\n"), "inovasi.csv")},
-    "content_type": "multipart/form-data"}}
 # Answers 503 by design while the database is not at the migrations' head (as the demo, made
 # by create_all, is not): not a server error.
 NOT_READY = {"health.readyz"}
@@ -190,11 +145,7 @@ def test_every_route_that_is_not_open_to_all_asks_the_policy(demo_app):
         if endpoint in OPEN:
             continue
         with policy_calls() as calls:
-            if endpoint in API_FILES:
-                body = API_FILES[endpoint]()
-            else:
-                body = {"json": API_BODIES[endpoint]} if endpoint in API_BODIES else {"data": {}}
-            response = client.open(url, method=method, **body)
+            response = client.open(url, method=method, **request_body(endpoint))
         assert response.status_code < 500, (endpoint, method, url, response.status_code)
         if not calls:
             silent.append(f"{method} {url} ({endpoint}) answered {response.status_code}")
