@@ -30,6 +30,7 @@ from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.judging.models import REMOVED
 from competition.judging.queries import ENTRY_NAMING, judge_sheet
+from competition.judging.rounds_api import CriterionOut
 from competition.judging.scoring import confirm_scores, save_scores, value_problem
 from competition.judging.scoring_views import masking, running_total
 from competition.models import Assignment, ConflictOfInterest, Criterion, Entry, Organisation, Round, Score
@@ -64,23 +65,9 @@ class MySheetFilter(PageArgs):
     status = fields.String(validate=validate.OneOf(("open", "confirmed")))
 
 
-class LevelOut(Schema):
-    value = fields.Float(required=True)
-    label = fields.String(required=True)
+class CriterionScoreOut(CriterionOut):
+    """A criterion of the rubric, as set up, with the judge's score and notes."""
 
-
-class CriterionScoreOut(Schema):
-    id = fields.Integer(required=True)
-    position = fields.Integer(required=True)
-    name = fields.String(required=True)
-    guidance = fields.String(required=True)
-    weight = fields.Float(required=True)
-    independent = fields.Boolean(required=True)
-    scale = fields.String(required=True, metadata={"description": "numeric (min, max, step) or levels"})
-    min_value = fields.Float(required=True)
-    max_value = fields.Float(required=True)
-    step = fields.Float(allow_none=True, required=True)
-    levels = fields.List(fields.Nested(LevelOut), required=True)
     value = fields.Float(allow_none=True, required=True, metadata={"description": "The judge's score."})
     comment = fields.String(required=True)
 
@@ -188,7 +175,8 @@ def sheet_shown(assignment: Assignment, hidden: bool) -> dict[str, Any]:
         "editable": _locked(assignment) is None,
         "innovation": _innovation_shown(entry, masking(entry, hidden)),
         "criteria": [{
-            "id": c.id, "position": c.position, "name": c.name, "guidance": c.guidance, "weight": c.weight,
+            "id": c.id, "round_id": c.round_id, "position": c.position, "name": c.name,
+            "guidance": c.guidance, "weight": c.weight,
             "independent": c.independent, "scale": c.scale, "min_value": c.min_value,
             "max_value": c.max_value, "step": c.step,
             "levels": [{"value": level.value, "label": level.label} for level in c.levels],
