@@ -14,6 +14,8 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
   :func:`is_conflicted`, :func:`without_conflict`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
   :func:`seen_users`;
+- the IID rehearsal: :func:`can_see_region_iid`, :func:`can_see_iid`, :func:`can_claim_iid`,
+  :func:`can_verify_iid`, :func:`can_set_region_iid`;
 - the audit trail: :func:`can_view_audit_trail`;
 - background jobs: :func:`can_see_job`.
 
@@ -143,6 +145,53 @@ def can_see_job(user: User, job: Job | None) -> bool:
         return False
     return job.requested_by_id == user.id or (job.competition is not None
                                               and is_organiser(user, job.competition))
+
+
+# Innovations that take no further part: they count in no IID and take no IID levels.
+IID_LEFT_OUT = ("withdrawn", "rejected")
+
+
+def can_see_region_iid(user: User, competition: Competition) -> bool:
+    """The region's whole IID rehearsal (every innovation's contribution, the regional rows) is for
+    the organisers, the Bappeda."""
+    return user.active and is_organiser(user, competition)
+
+
+def can_see_iid(user: User, competition: Competition) -> bool:
+    """The IID page: the organisers see the region's; an OPD's submitters see it for their own
+    innovations."""
+    if can_see_region_iid(user, competition):
+        return True
+    return user.active and "submitter" in roles_in(user, competition) and user.organisation_id is not None
+
+
+def _iid_open(user: User, entry: Entry) -> bool:
+    return (user.active and entry.status not in IID_LEFT_OUT and entry.competition.phase != "closed"
+            and can_view_entry(user, entry))
+
+
+def can_claim_iid(user: User, entry: Entry) -> bool:
+    """An innovation's IID levels are claimed by its OPD's submitters, or by an organiser for it
+    (an innovation the organiser can see: submitted at least once), until the competition closes."""
+    if not _iid_open(user, entry):
+        return False
+    return is_organiser(user, entry.competition) or (
+        "submitter" in roles_in(user, entry.competition) and works_for(user, entry.organisation))
+
+
+def can_verify_iid(user: User, entry: Entry) -> bool:
+    """A verifier (not of the innovation's own OPD) or an organiser confirms or lowers the claimed
+    levels of an innovation submitted at least once, until the competition closes."""
+    if not _iid_open(user, entry) or (entry.status == "draft" and entry.submitted_at is None):
+        return False
+    if is_organiser(user, entry.competition):
+        return True
+    return "verifier" in roles_in(user, entry.competition) and not works_for(user, entry.organisation)
+
+
+def can_set_region_iid(user: User, competition: Competition) -> bool:
+    """The regional (SPD) rows are the Bappeda's: the organisers set them until the competition closes."""
+    return can_see_region_iid(user, competition) and competition.phase != "closed"
 
 
 def can_view_audit_trail(user: User, competition: Competition) -> bool:

@@ -48,6 +48,8 @@ KIND_LABELS = {
     "scores.draft_saved": _l("Draft scores saved"), "results.sealed": _l("Results sealed"),
     "api_token.created": _l("API token created"), "api_token.revoked": _l("API token revoked"),
     "scores.imported": _l("Scores imported from a file"),
+    "iid.claimed": _l("IID levels claimed"), "iid.verified": _l("IID levels verified"),
+    "iid.region_set": _l("Regional IID indicators set"),
 }
 # The workflow whose transitions name each kind of status change.
 WORKFLOWS = {"entry": "innovation", "competition": "competition", "round": "round", "sheet": "scoring_sheet",

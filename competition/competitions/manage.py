@@ -21,6 +21,7 @@ TABS = (
     ("setup.overview", _l("Setup")),
     ("panels.index", _l("Panels")),
     ("dashboard.index", _l("Dashboard")),
+    ("iid.index", _l("IID")),
     ("results.preview", _l("Results")),
     ("ceremony.index", _l("Ceremony")),
     ("audit.index", _l("Audit trail")),

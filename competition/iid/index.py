@@ -76,8 +76,18 @@ class RegionIndex:
         return self.sid_innovations + self.count_score
 
 
-def _urusan_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+def urusan_key(name: str) -> str:
+    """An urusan as compared: case, punctuation and spacing aside."""
+    return " ".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+
+
+def basic_urusan_of(model: Model, urusan: str) -> str | None:
+    """The basic-service urusan that ``urusan`` names (by its name or one of its aliases), if any."""
+    key = urusan_key(urusan)
+    for name in model.basic_urusan:
+        if key in {urusan_key(n) for n in (name, *model.urusan_aliases.get(name, ()))}:
+            return name
+    return None
 
 
 def check_model_keys(model: Model, spd_levels: Mapping[str, int], innovations: Iterable[Innovation]) -> None:
@@ -107,9 +117,9 @@ def innovation_score(model: Model, innovation: Innovation) -> InnovationScore:
 def sector_gate(model: Model,
                 innovations: Iterable[Innovation]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
     """Whether enough basic-service urusan are covered; the covered and missing ones (model order)."""
-    present = {_urusan_key(name) for innovation in innovations for name in innovation.urusan}
-    covered = tuple(name for name in model.basic_urusan if _urusan_key(name) in present)
-    missing = tuple(name for name in model.basic_urusan if _urusan_key(name) not in present)
+    present = {basic_urusan_of(model, name) for innovation in innovations for name in innovation.urusan}
+    covered = tuple(name for name in model.basic_urusan if name in present)
+    missing = tuple(name for name in model.basic_urusan if name not in present)
     return len(covered) >= model.urusan_needed, covered, missing
 
 

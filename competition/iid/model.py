@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -56,6 +56,9 @@ class Model:
     bands: tuple[Band, ...]  # highest first
     years_in_use: int = 2
     rancang_bangun_words: int = 300
+    # Other names an innovation's urusan may carry for a basic urusan (the full nomenclature, an
+    # abbreviation), by basic urusan.
+    urusan_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def spd_maximum(self) -> int:
@@ -195,6 +198,13 @@ def parse_model(data: Mapping[str, Any]) -> Model:
         read.problems.append("count.basic_urusan: must list the basic-service urusan")
         basic = []
     needed = read.integer(count, "urusan_needed", "count", minimum=1)
+    aliases = count.get("aliases", {})
+    if not isinstance(aliases, Mapping) or not all(
+            name in basic and isinstance(names, list) and all(isinstance(n, str) and n.strip() for n in names)
+            for name, names in aliases.items()):
+        read.problems.append("count.aliases: each key must be one of basic_urusan, "
+                             "each value a list of names")
+        aliases = {}
     if needed > len(basic):
         read.problems.append(f"count.urusan_needed: {needed} of only {len(basic)} basic urusan")
     per_innovation = read.decimal(count, "per_innovation", "count")
@@ -211,7 +221,8 @@ def parse_model(data: Mapping[str, Any]) -> Model:
                   count_per_innovation=Fraction(per_innovation), count_cap=cap,
                   basic_urusan=tuple(basic), urusan_needed=needed, bands=tuple(read.bands(data)),
                   years_in_use=read.integer(eligibility, "years_in_use", "eligibility", minimum=1),
-                  rancang_bangun_words=read.integer(eligibility, "rancang_bangun_words", "eligibility"))
+                  rancang_bangun_words=read.integer(eligibility, "rancang_bangun_words", "eligibility"),
+                  urusan_aliases={name: tuple(names) for name, names in aliases.items()})
     if read.problems:
         raise ModelProblems(read.problems)
     return model

@@ -11,6 +11,7 @@ from competition.competitions.models import (
     CompetitionEvent,
 )
 from competition.entries.models import ENTRY_STATUSES, Entry, EntryEvent, Evidence
+from competition.iid.models import IndicatorLevel, RegionLevel
 from competition.jobs.models import Job
 from competition.judging.models import (
     Assignment,
@@ -61,7 +62,7 @@ keep_audit_rows(AUDIT_MODELS)
 __all__ = [
     "ApiToken",
     "AuditEvent", "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
-    "CriterionLevel", "Job", "Panel", "PanelMember",
+    "CriterionLevel", "IndicatorLevel", "Job", "RegionLevel", "Panel", "PanelMember",
     "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",
     "Score",
     "ScoringEvent",

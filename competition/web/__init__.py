@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.documents.formatting import register_filters
     from competition.entries.verification_views import bp as verification_bp
     from competition.entries.views import bp as innovations_bp
+    from competition.iid.views import bp as iid_bp
     from competition.jobs.views import bp as jobs_bp
     from competition.jobs.views import schedule_bp
     from competition.judging import setup_views as _rounds  # noqa: F401  (its pages join the set-up blueprint)
@@ -87,7 +88,7 @@ def register_blueprints(app: Flask) -> None:
         "tie_words")
     for blueprint in (public_bp, health_bp, auth_bp, innovations_bp, verification_bp, notifications_bp,
                       people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
-                      scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp):
+                      scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp, iid_bp):
         app.register_blueprint(blueprint)
     init_api(app, api_blueprints())
 

@@ -163,3 +163,26 @@ def test_unknown_rows_and_indicators_are_refused():
 def test_eligibility_in_use_in_the_two_preceding_years_with_300_words(put_into_use, words, problems):
     result = eligibility(IID_2026, put_into_use, " ".join(["kata"] * words), measured_in=2026)
     assert result.problems == problems and result.eligible is (not problems)
+
+
+@pytest.mark.parametrize("written", ["Perumahan Rakyat dan Kawasan Permukiman", "PERKIM", "perumahan  rakyat",
+                                     "Ketenteraman, Ketertiban Umum dan Perlindungan Masyarakat"])
+def test_an_urusan_counts_under_its_full_name_or_abbreviation(written):
+    from competition.iid.index import basic_urusan_of
+    assert basic_urusan_of(IID_2026, written) in (BASIC[3], BASIC[4])
+
+
+def test_an_urusan_that_only_starts_like_a_basic_one_does_not_count():
+    from competition.iid.index import basic_urusan_of
+    assert basic_urusan_of(IID_2026, "Pendidikan dan Pelatihan Aparatur") is None
+    assert basic_urusan_of(IID_2026, "Statistik") is None
+
+
+def test_aliases_must_name_a_basic_urusan():
+    import tomllib
+
+    from competition.iid.model import MODELS, ModelProblems, parse_model
+    data = tomllib.loads((MODELS / "iid_2026.toml").read_text(encoding="utf-8"))
+    data["count"]["aliases"] = {"pariwisata": ["wisata"]}
+    with pytest.raises(ModelProblems, match="count.aliases"):
+        parse_model(data)

@@ -275,6 +275,8 @@ def route_values() -> dict[str, dict]:
         "ceremony.run_sheet_file": {**last, "award_id": award.id, "file_format": "csv"},
         "ceremony.certificates_file": {**last, "award_id": award.id},
         "dashboard.download": {**this, "figure": "entries", "kind": "csv"},
+        "iid.innovation": {"entry_id": draft.id},
+        "iid.export": {**this, "kind": "csv"},
         "api_dashboard.figure": {**this, "figure": "judges"},
         "tokens.revoke": {"token_id": 1},
         "api_setup.category": {"category_id": this_year.categories[0].id},

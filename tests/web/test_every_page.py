@@ -38,7 +38,7 @@ CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 # Endpoints that answer with files rather than pages, or are the app's assets.
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
              "people.import_template",
-             "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download",
+             "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download", "iid.export",
              "jobs.progress", "jobs.download",
              "health.healthz", "health.readyz",
              # JSON for scripts (tests/api/): the API's documentation page is a page.
@@ -188,6 +188,8 @@ def urls_for(app: Flask) -> dict[str, list[str]]:
         "public.competition": [{"competition_id": c.id} for c in (this_year, last_year)],
         "innovations.show": [{"entry_id": e.id} for e in (entry, awarded, draft, submitted)],
         "innovations.edit": [{"entry_id": draft.id}],
+        "iid.innovation": [*({"entry_id": e.id} for e in (entry, awarded, draft, submitted)),
+                           {"entry_id": submitted.id, "model": "iid_2023"}],
         "innovations.new": [{"competition_id": this_year.id}],
         "verification.review": [{"entry_id": e.id} for e in (entry, awarded)],
         "people.show": [{"user_id": operator.id}],
@@ -222,11 +224,12 @@ def urls_for(app: Flask) -> dict[str, list[str]]:
 MUST_OPEN = {
     None: {"public.index", "public.competition", "public.results", "auth.login", "auth.forgot_password"},
     "submitter": {"innovations.mine", "innovations.show", "innovations.new", "innovations.edit",
-                  "notifications.index", "auth.password"},
-    "verifier": {"verification.queue", "verification.review"},
+                  "notifications.index", "auth.password", "iid.index", "iid.innovation"},
+    "verifier": {"verification.queue", "verification.review", "iid.innovation"},
     "organiser": {"people.index", "people.show", "people.new", "people.import_file", "setup.overview",
                   "setup.round_", "panels.index", "panels.assignments", "dashboard.index", "results.preview",
-                  "results.version", "ceremony.index", "ceremony.reveal", "audit.index", "jobs.show"},
+                  "results.version", "ceremony.index", "ceremony.reveal", "audit.index", "jobs.show",
+                  "iid.index", "iid.region", "iid.innovation"},
     "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry",
               "innovations.evidence_open"},
 }
