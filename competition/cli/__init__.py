@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     from competition.competitions import cli as competitions
     from competition.demo import cli as demo
     from competition.entries import cli as entries
+    from competition.iid import cli as iid
     from competition.jobs import cli as jobs
     from competition.judging import cli as judging
     from competition.notifications import cli as notifications
@@ -40,7 +41,7 @@ def register_commands(app: Flask) -> None:
                     audit.audit_group, people.users_group, token_cli.tokens_group, jobs.jobs_group,
                     jobs.worker_command,
                     backups.export_competition_command, backups.import_competition_command,
-                    backups.backup_command, backups.restore_command, api_command):
+                    backups.backup_command, backups.restore_command, api_command, iid.iid_group):
         _refusals_as_command_errors(command)
         app.cli.add_command(command)
 

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from competition.extensions import db
@@ -183,9 +184,10 @@ def region_spd(competition: Competition, model: Model) -> dict[str, int]:
     return {row.row: row.level for row in rows if row.row in keys}
 
 
-def rehearsal(competition: Competition, model: Model, viewer: User) -> Rehearsal:
+def rehearsal(competition: Competition, model: Model, viewer: User | None) -> Rehearsal:
     """The competition's IID rehearsal under ``model``, as ``viewer`` may see it (the organisers the
-    whole region; an OPD its own innovations, with the region's index)."""
+    whole region; an OPD its own innovations, with the region's index). Without a viewer (the
+    command line) as the organisers see it."""
     entries = list(db.session.scalars(
         select(Entry).where(Entry.competition_id == competition.id)
         .options(selectinload(Entry.organisation)).order_by(Entry.id)))
@@ -194,10 +196,11 @@ def rehearsal(competition: Competition, model: Model, viewer: User) -> Rehearsal
                                   .where(Entry.competition_id == competition.id)
                                   .options(selectinload(IndicatorLevel.evidence))):
         rows.setdefault(row.entry_id, []).append(row)
-    whole = can_see_region_iid(viewer, competition)
+    whole = viewer is None or can_see_region_iid(viewer, competition)
     # Another OPD's unsubmitted draft is nobody else's to see.
-    seen = set(db.session.scalars(select(Entry.id).where(Entry.competition_id == competition.id,
-                                                         viewable_entries(viewer, competition))))
+    visible = (or_(Entry.status != "draft", Entry.submitted_at.is_not(None)) if viewer is None
+               else viewable_entries(viewer, competition))
+    seen = set(db.session.scalars(select(Entry.id).where(Entry.competition_id == competition.id, visible)))
     counted: list[tuple[Entry, tuple[IndicatorLine, ...]]] = []
     prepared = []
     for entry in entries:
@@ -218,9 +221,9 @@ def rehearsal(competition: Competition, model: Model, viewer: User) -> Rehearsal
                    for entry, lines, reasons in prepared if entry.id in seen]
     shown_lines.sort(key=lambda line: (not line.counted, -line.verified_contribution,
                                        -line.claimed_contribution, line.entry.id))
-    visible = {str(entry_id) for entry_id in seen}
+    keys = {str(entry_id) for entry_id in seen}
     return Rehearsal(model, competition, spd, claimed_index, verified_index, tuple(shown_lines),
-                     tuple(u for u in upgrades if u.innovation in visible)[:UPGRADES_SHOWN], plan, whole)
+                     tuple(u for u in upgrades if u.innovation in keys)[:UPGRADES_SHOWN], plan, whole)
 
 
 def entry_lines(entry: Entry, model: Model) -> tuple[IndicatorLine, ...]:
@@ -250,3 +253,51 @@ def export_rows(found: Rehearsal) -> list[list[str | int | None]]:
                          item.level_text(item.claimed), item.evidence_title, item.verified, item.note,
                          item.verified_points])
     return rows
+
+
+def _index_data(index: RegionIndex) -> dict[str, Any]:
+    return {"iid": str(index.iid), "predikat": index.predikat, "spd": index.spd,
+            "sid_innovations": str(shown(index.sid_innovations)),
+            "count_score": str(shown(index.count_score)),
+            "divisor": index.divisor, "innovations_counted": len(index.innovations),
+            "short_of_divisor": index.short_of_divisor, "sector_gate_met": index.gate_met,
+            "covered_urusan": list(index.covered_urusan), "missing_urusan": list(index.missing_urusan)}
+
+
+def _upgrade_data(upgrade: Upgrade) -> dict[str, Any]:
+    return {"innovation_id": int(upgrade.innovation), "indicator": upgrade.indicator,
+            "from_level": upgrade.from_level, "had_evidence": upgrade.had_evidence,
+            "to_level": upgrade.to_level, "iid_points": str(upgrade.points)}
+
+
+def indicator_data(line: IndicatorLine) -> dict[str, Any]:
+    return {"indicator": line.indicator.key, "number": line.indicator.number, "name": line.indicator.name,
+            "weight": line.indicator.weight, "claimed_level": line.claimed, "evidence_id": line.evidence_id,
+            "verified_level": line.verified, "note": line.note, "claimed_points": line.claimed_points,
+            "verified_points": line.verified_points}
+
+
+def rehearsal_data(found: Rehearsal) -> dict[str, Any]:
+    """The rehearsal as plain data, for the API and ``flask iid show --json``: every figure a
+    decimal written as text, as the page shows it."""
+    plan = found.plan
+    return {
+        "model": found.model.name, "competition_id": found.competition.id, "whole_region": found.whole_region,
+        "claimed": _index_data(found.claimed), "verified": _index_data(found.verified),
+        "innovations": [{"id": line.entry.id, "title": line.entry.title,
+                         "organisation": line.entry.organisation.name, "urusan": line.entry.urusan,
+                         "counted": line.counted, "not_counted_because": list(line.reasons),
+                         "claimed_points": line.claimed_points, "verified_points": line.verified_points,
+                         "claimed_iid_points": str(line.claimed_contribution),
+                         "verified_iid_points": str(line.verified_contribution),
+                         "awaiting_verification": line.awaiting_verification,
+                         "without_evidence": [item.indicator.key for item in line.without_evidence]}
+                        for line in found.lines],
+        "upgrades": [_upgrade_data(upgrade) for upgrade in found.upgrades],
+        "next_predikat": {"target": plan.target,
+                          "minimum": None if plan.minimum is None else str(plan.minimum),
+                          "reachable": plan.reachable, "iid_after": str(plan.iid_after),
+                          "upgrades": [_upgrade_data(u) for u in plan.upgrades
+                                       if found.entry(u.innovation) is not None],
+                          "upgrades_on_unseen_innovations": found.plan_outside_view},
+    }

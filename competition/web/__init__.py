@@ -27,6 +27,7 @@ def api_blueprints() -> list[Any]:
     from competition.entries.evidence_api import bp as evidence_api
     from competition.entries.import_api import bp as innovation_import_api
     from competition.entries.verification_api import bp as verification_api
+    from competition.iid.api import bp as iid_api
     from competition.jobs.api import bp as jobs_api
     from competition.judging.panels_api import bp as judging_api
     from competition.judging.rounds_api import bp as rounds_api
@@ -41,7 +42,7 @@ def api_blueprints() -> list[Any]:
 
     return [competitions_api, setup_api, innovations_api, innovation_import_api, evidence_api,
             verification_api, people_api, tokens_api, notifications_api, rounds_api, judging_api, scoring_api,
-            awards_api, results_api, published_api, ceremony_api, jobs_api, audit_api, dashboard_api]
+            awards_api, results_api, published_api, ceremony_api, jobs_api, audit_api, dashboard_api, iid_api]
 
 
 def register_blueprints(app: Flask) -> None:
