@@ -72,6 +72,8 @@ ADMINISTRATOR_COMMANDS = {
     "export-competition", "import-competition", "backup", "restore",
     "round show", "awards list",
     "innovations list", "assignments list", "users import",
+    # The whole region's IID rehearsal, as the organisers see it (``iid show --as`` as that person).
+    "iid show", "iid export",
 }
 
 
@@ -228,6 +230,10 @@ PERSON_COMMANDS = {
                            "judge@" + EMAIL_DOMAIN],
     "results seal": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],
     "results publish": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "iid claim": ["{entry_id}", "--level", "regulasi=1", "--as", "judge@" + EMAIL_DOMAIN],
+    "iid verify": ["{entry_id}", "--level", "regulasi=0", "--note", "regulasi=Uji", "--as",
+                   "judge@" + EMAIL_DOMAIN],
+    "iid region": ["{competition_id}", "--level", "spd_1a=2", "--as", "judge@" + EMAIL_DOMAIN],
 }
 
 
