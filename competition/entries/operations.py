@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from competition.documents.inputs import (
     text_problem,
 )
 from competition.entries.models import BENTUK, INISIATOR, JENIS, TAHAPAN
-from competition.entries.similarity import similarity
+from competition.entries.similarity import most_alike, similarity
 from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.models import Category, Competition, Entry, EntryEvent, Organisation, User
@@ -274,6 +275,27 @@ def refusal_reasons(entry: Entry, trigger: str, user: User, now: datetime | None
 
 
 NEAR_DUPLICATE = 0.5
+
+
+def copy_warnings(entries: Sequence[Entry],
+                  threshold: float = NEAR_DUPLICATE) -> dict[int, tuple[Entry, float]]:
+    """For each of ``entries``, the other innovation of its competition (not withdrawn) whose
+    rancang bangun is most alike to its own, when at least ``threshold`` alike: what the verifier's
+    queue and review show beside the checklist's "not another innovation's text"."""
+    competitions = {entry.competition_id for entry in entries}
+    if not competitions:
+        return {}
+    others = {other.id: other for other in db.session.scalars(select(Entry).where(
+        Entry.competition_id.in_(sorted(competitions)), Entry.status != "withdrawn",
+        Entry.rancang_bangun != ""))}
+    found: dict[int, tuple[Entry, float]] = {}
+    for competition_id in competitions:
+        texts = {key: other.rancang_bangun for key, other in others.items()
+                 if other.competition_id == competition_id}
+        among = [entry.id for entry in entries if entry.competition_id == competition_id]
+        for key, (other, score) in most_alike(texts, among, threshold).items():
+            found[key] = (others[other], score)
+    return found
 
 
 def near_duplicates(entry: Entry, threshold: float = NEAR_DUPLICATE) -> list[tuple[Entry, float]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -19,3 +20,25 @@ def similarity(first: str, second: str, size: int = 5) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+def most_alike(texts: Mapping[int, str], among: Iterable[int], threshold: float,
+               size: int = 5) -> dict[int, tuple[int, float]]:
+    """For each id in ``among``, the other text (by id) most alike to its own, when at least
+    ``threshold`` alike; each text's word runs are found once. Ties go to the lower id."""
+    runs = {key: shingles(text, size) for key, text in texts.items()}
+    found: dict[int, tuple[int, float]] = {}
+    for key in among:
+        mine = runs.get(key)
+        if not mine:
+            continue
+        best: tuple[int, float] | None = None
+        for other, theirs in sorted(runs.items()):
+            if other == key or not theirs:
+                continue
+            score = len(mine & theirs) / len(mine | theirs)
+            if score >= threshold and (best is None or score > best[1]):
+                best = (other, score)
+        if best is not None:
+            found[key] = best
+    return found

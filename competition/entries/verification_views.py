@@ -20,6 +20,7 @@ from competition.documents.inputs import NOTE, identifier, text_problem
 from competition.entries.actions import fire_from_page
 from competition.entries.operations import (
     change_entry_status,
+    copy_warnings,
     entry_timeline,
     refusal_reasons,
     triggers_for,
@@ -81,6 +82,7 @@ def queue() -> str:
     if category_id:
         query = query.where(Entry.category_id == category_id)
     entries = [e for e in db.session.scalars(query) if not works_for(current_user, e.organisation)]
+    copies = _copies(entries)
     organisations = db.session.scalars(
         select(Organisation).join(Entry, Entry.organisation_id == Organisation.id)
         .where(Entry.competition_id.in_(competition_ids))
@@ -88,8 +90,16 @@ def queue() -> str:
     categories = [c for competition in competitions for c in competition.categories]
     return render_template("entries/verification/queue.html", entries=entries, status=status,
                            statuses=QUEUE_STATUSES, organisations=organisations, categories=categories,
-                           organisation_id=organisation_id, category_id=category_id,
+                           organisation_id=organisation_id, category_id=category_id, copies=copies,
                            workflow=get_workflow(ENTRY_WORKFLOW))
+
+
+def _copies(entries: list[Entry]) -> dict[int, tuple[Entry | None, int]]:
+    """For each innovation whose rancang bangun is alike to another's, that other innovation (None
+    when the verifier may not see it: another OPD's unsubmitted draft) and how alike, in percent."""
+    return {key: (other if other.status != "draft" or other.submitted_at is not None else None,
+                  round(100 * score))
+            for key, (other, score) in copy_warnings(entries).items()}
 
 
 def _reviewable(entry_id: int) -> Entry:
@@ -114,7 +124,7 @@ def _review_page(entry: Entry, sent: dict[str, str] | None = None) -> str:
                            available=[name for name in triggers_for(entry, current_user)
                                       if name in VERIFIER_TRIGGERS],
                            conflict=works_for(current_user, entry.organisation), form=DecisionForm(),
-                           sent=sent or {})
+                           copy=_copies([entry]).get(entry.id), sent=sent or {})
 
 
 def checklist_lines(sent: dict[str, str]) -> list[str]:
@@ -147,9 +157,18 @@ def decide(entry_id: int, trigger: str) -> str | Response | tuple[str, int]:
         return _review_page(entry, sent), 422
     general = sent.get("comment", "").strip()
     comment = "\n".join([*([general] if general else []), *checklist_lines(sent)]) or None
-    noted = general or any(sent.get("note-" + key, "").strip() for key, _label in CHECKLIST)
-    if not noted and get_workflow(ENTRY_WORKFLOW).transition(trigger).comment_required:
-        comment = None  # ticks alone are no reason to return or reject: the workflow asks for one
+    if get_workflow(ENTRY_WORKFLOW).transition(trigger).comment_required and not general:
+        # Ticks and notes on checklist items are no reason to return or reject: the reason box is.
+        flash(_("Write the reason for the OPD in the reason box: ticks and notes on the checklist "
+                "alone are not a reason."), "danger")
+        return _review_page(entry, sent), 422
+    if sent.get("back"):  # from the confirmation, back to the review as it was filled in
+        return _review_page(entry, {k: v for k, v in sent.items() if k != "back"})
+    if trigger == "reject" and not sent.get("confirmed"):
+        # Rejection is final: the verifier confirms it first, reading the reason the OPD will get.
+        return render_template("entries/verification/confirm_reject.html", entry=entry, sent=sent,
+                               comment=comment, form=DecisionForm(),
+                               workflow=get_workflow(ENTRY_WORKFLOW))
     status = fire_from_page(entry, trigger, comment=comment, expected_version=sent_version(request.form))
     if status is None:
         # Shown again as filled in, under the reasons it was refused.
