@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -275,6 +277,28 @@ def refusal_reasons(entry: Entry, trigger: str, user: User, now: datetime | None
 
 
 NEAR_DUPLICATE = 0.5
+
+
+def submission_event(entry: Entry) -> EntryEvent | None:
+    """The innovation's last submission (or resubmission), if it has been submitted."""
+    return db.session.scalar(select(EntryEvent).where(
+        EntryEvent.entry_id == entry.id, EntryEvent.trigger.in_(("submit", "resubmit")))
+        .order_by(EntryEvent.id.desc()).limit(1))
+
+
+SUBMITTED_FIELDS = ("title", "inisiator", "tahapan", "jenis", "bentuk", "urusan", "urusan_terkait",
+                    "trial_started_on", "implemented_on", "rancang_bangun", "tujuan", "manfaat", "hasil",
+                    "anggaran_rupiah")
+
+
+def submission_digest(entry: Entry) -> str:
+    """SHA-256 of what the innovation holds (its fields, category and evidence), as a receipt
+    quotes it: the same content gives the same digest, any change another."""
+    content = {name: str(getattr(entry, name) or "") for name in SUBMITTED_FIELDS}
+    content["category"] = entry.category.name if entry.category else ""
+    content["evidence"] = [[item.kind, item.title, item.sha256 or item.url or ""] for item in entry.evidence]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def copy_warnings(entries: Sequence[Entry],

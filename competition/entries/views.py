@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,6 +23,7 @@ from wtforms.validators import DataRequired, Optional
 
 from competition.documents.formatting import format_number
 from competition.documents.inputs import LONG_TEXT, NOTE, URL
+from competition.documents.pdf import PdfUnavailable, render_pdf
 from competition.entries.actions import fire_from_page
 from competition.entries.evidence import (
     FILE_SECURITY_HEADERS,
@@ -37,6 +39,8 @@ from competition.entries.operations import (
     entry_timeline,
     near_duplicates,
     refusal_reasons,
+    submission_digest,
+    submission_event,
     update_entry,
 )
 from competition.errors import AnugerahError
@@ -73,7 +77,14 @@ CHOICES = {
 
 
 def options(name: str) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in CHOICES[name]]
+    """The choices of a classification, after an empty "choose" one: nothing is chosen for the
+    operator (a "Pelayanan Publik" innovation was once saved as "tata kelola" that way)."""
+    return [SelectChoice("", _l("– choose –")),
+            *(SelectChoice(value, label) for value, label in CHOICES[name])]
+
+
+def chosen() -> DataRequired:
+    return DataRequired(message=_l("Choose one."))
 # What the verifier will look for, shown under each field.
 GUIDANCE = {
     "title": _l("A short name people will recognise; not the name of the OPD."),
@@ -97,10 +108,10 @@ FIELDS = ("title", "category_id", "inisiator", "tahapan", "jenis", "bentuk", "ur
 class EntryForm(FlaskForm):
     title = StringField(_l("Name of the innovation"), validators=[DataRequired(), Text(250, one_line=True)])
     category_id = SelectField(_l("Category"), coerce=str, validate_choice=False)
-    inisiator = SelectField(_l("Initiator"), choices=options("inisiator"))
-    tahapan = SelectField(_l("Stage"), choices=options("tahapan"))
-    jenis = SelectField(_l("Type"), choices=options("jenis"))
-    bentuk = SelectField(_l("Form"), choices=options("bentuk"))
+    inisiator = SelectField(_l("Initiator"), choices=options("inisiator"), validators=[chosen()])
+    tahapan = SelectField(_l("Stage"), choices=options("tahapan"), validators=[chosen()])
+    jenis = SelectField(_l("Type"), choices=options("jenis"), validators=[chosen()])
+    bentuk = SelectField(_l("Form"), choices=options("bentuk"), validators=[chosen()])
     urusan = StringField(_l("Government affair"), validators=[Text(120, one_line=True)])
     urusan_terkait = StringField(_l("Related affairs"), validators=[Text(250, one_line=True)])
     trial_started_on = DateField(_l("Trial started on"), validators=[Optional()])
@@ -373,7 +384,7 @@ def evidence_go(evidence_id: int) -> Response:
 
 @bp.post("/<int:entry_id>/<trigger>")
 @login_required
-def act(entry_id: int, trigger: str) -> Response:
+def act(entry_id: int, trigger: str) -> str | Response:
     entry = _entry_or_404(entry_id)
     if trigger not in ("submit", "resubmit", "withdraw"):
         abort(404)
@@ -382,8 +393,38 @@ def act(entry_id: int, trigger: str) -> Response:
         for problem in form_problems(form):
             flash(problem, "danger")
         return redirect(url_for("innovations.show", entry_id=entry_id))
+    if (trigger in ("submit", "resubmit") and not request.form.get("confirmed")
+            and not refusal_reasons(entry, trigger, current_user)):
+        # A summary of what goes to the verifier, to read before it goes.
+        return render_template(
+            "entries/confirm_submit.html", entry=entry, trigger=trigger, action_form=form,
+            comment=form.comment.data or "", version=request.form.get("version", ""),
+            workflow=get_workflow(ENTRY_WORKFLOW), words=len(entry.rancang_bangun.split()),
+            choices={name: dict(pairs) for name, pairs in CHOICES.items()})
     status = fire_from_page(entry, trigger, comment=form.comment.data,
                             expected_version=sent_version(request.form))
     if status is not None:
         flash(_("Done: the innovation is now %(status)s.", status=status), "success")
     return redirect(url_for("innovations.show", entry_id=entry_id))
+
+
+@bp.get("/<int:entry_id>/receipt.pdf")
+@login_required
+def receipt(entry_id: int) -> Response:
+    """A PDF of what was last submitted: the innovation as the verifier received it, with the
+    moment, the version and a digest of its content."""
+    entry = _entry_or_404(entry_id)
+    event = submission_event(entry)
+    if event is None:
+        abort(404)
+    html = render_template("entries/receipt.html", entry=entry, event=event,
+                           digest=submission_digest(entry), words=len(entry.rancang_bangun.split()),
+                           workflow_label=get_workflow(ENTRY_WORKFLOW).label(entry.status,
+                                                                             str(get_locale() or "id")),
+                           choices={name: dict(pairs) for name, pairs in CHOICES.items()})
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable as error:
+        abort(503, str(error))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="tanda-terima-{entry.id}-v{event.entry_version}.pdf"'})

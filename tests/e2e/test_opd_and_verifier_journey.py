@@ -104,7 +104,12 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     expect(page.get_by_role("progressbar", name="Kelengkapan")).to_have_attribute("aria-valuenow", "100")
     expect(page.get_by_text("Semua yang dibutuhkan verifikator sudah terisi.")).to_be_visible()
     submit.click()
+    # What goes to the verifier, to read before it goes.
+    expect(page.get_by_role("heading", name="Periksa sebelum mengajukan", level=1)).to_be_visible()
+    expect(page.locator("#summary")).to_contain_text("sk-penerapan.pdf")
+    page.get_by_role("button", name="Ya, ajukan", exact=True).click()
     expect(flash(page, "Selesai: inovasi sekarang diajukan.")).to_be_visible()
+    expect(page.get_by_role("link", name="Tanda terima pengajuan (PDF)", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Ajukan", exact=True)).to_have_count(0)
     sign_out(page, operator)
 
@@ -114,10 +119,11 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     expect(page.get_by_title("sk-penerapan.pdf")).to_be_visible()   # the PDF shown in place
     give_back = page.get_by_role("button", name="Kembalikan untuk perbaikan")
     page.get_by_label(IDENTITY_CHECK, exact=True).check()
-    give_back.click()
-    expect(flash(page, "alasan wajib diisi")).to_be_visible()
-    expect(page.get_by_label(IDENTITY_CHECK, exact=True)).to_be_checked()   # kept for the second try
     page.get_by_label(f"Catatan: {EVIDENCE_CHECK}", exact=True).fill(EVIDENCE_NOTE)
+    give_back.click()   # a checklist note is no reason: the reason box is
+    expect(flash(page, "Tulis alasan untuk OPD di kotak alasan")).to_be_visible()
+    expect(page.get_by_label(IDENTITY_CHECK, exact=True)).to_be_checked()   # kept for the second try
+    expect(page.get_by_label(f"Catatan: {EVIDENCE_CHECK}", exact=True)).to_have_value(EVIDENCE_NOTE)
     page.get_by_label("Alasan / catatan untuk OPD", exact=True).fill(RETURN_NOTES)
     give_back.click()
     expect(flash(page, f"'{TITLE}' sekarang dikembalikan.")).to_be_visible()
@@ -159,6 +165,7 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     page.get_by_role("button", name="Unggah").click()
     expect(flash(page, "1 data dukung ditambahkan.")).to_be_visible()
     page.get_by_role("button", name="Perbaiki dan ajukan ulang").click()
+    page.get_by_role("button", name="Ya, ajukan ulang", exact=True).click()
     expect(flash(page, "Selesai: inovasi sekarang diajukan.")).to_be_visible()
     sign_out(page, operator)
 

@@ -8,12 +8,14 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from pypdf import PdfReader
+from sqlalchemy import func, select
 
-from competition.entries.operations import change_entry_status
+from competition.entries.operations import change_entry_status, submission_digest
 from competition.extensions import db
 from competition.models import Entry, EntryEvent, Evidence
 from competition.notifications.models import Notification
+from tests.conftest import pdf_available
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user, words
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -90,8 +92,14 @@ def test_drafting_uploading_and_submitting(client, opd):
     with client.get(f"/innovations/evidence/{evidence.id}") as download:
         assert download.data == PDF and download.mimetype == "application/pdf"
 
-    submitted = client.post(f"/innovations/{entry.id}/submit", data={"version": entry.version},
-                            follow_redirects=True)
+    summary = client.post(f"/innovations/{entry.id}/submit", data={"version": entry.version})
+    assert summary.status_code == 200 and summary.mimetype == "text/html"
+    assert "Periksa sebelum mengajukan" in page(summary)
+    assert "SK Inovasi" in page(summary) and 'name="confirmed" value="1"' in page(summary)
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).status == "draft"   # nothing submitted yet
+    submitted = client.post(f"/innovations/{entry.id}/submit",
+                            data={"version": entry.version, "confirmed": "1"}, follow_redirects=True)
     assert "Selesai: inovasi sekarang diajukan." in page(submitted)
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).status == "submitted"
@@ -111,7 +119,8 @@ def test_returned_notes_are_shown_and_the_entry_can_be_revised(client, opd):
                          data=draft_form(title="Si-Sehat", category_id=str(entry.category_id),
                                          version=entry.version, hasil="Cakupan naik 35%."))
     assert edited.status_code == 302
-    resubmitted = client.post(f"/innovations/{entry.id}/resubmit", data={}, follow_redirects=True)
+    resubmitted = client.post(f"/innovations/{entry.id}/resubmit", data={"confirmed": "1"},
+                              follow_redirects=True)
     assert "sekarang diajukan" in page(resubmitted)
 
 
@@ -267,7 +276,7 @@ def test_resubmitting_with_a_note_to_the_verifier(client, opd):
     entry = returned_entry(opd)
     sign_in(client, opd.operator)
     response = client.post(f"/innovations/{entry.id}/resubmit",
-                           data={"version": entry.version,
+                           data={"version": entry.version, "confirmed": "1",
                                  "comment": "  SK sudah ditandatangani.\nLihat lampiran. "},
                            follow_redirects=True)
     assert "sekarang diajukan" in page(response)
@@ -280,7 +289,8 @@ def test_resubmitting_with_a_note_to_the_verifier(client, opd):
 def test_resubmitting_without_a_note_records_none(client, opd):
     entry = returned_entry(opd)
     sign_in(client, opd.operator)
-    client.post(f"/innovations/{entry.id}/resubmit", data={"version": entry.version, "comment": ""})
+    client.post(f"/innovations/{entry.id}/resubmit", data={"version": entry.version, "comment": "",
+                                                           "confirmed": "1"})
     last = db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
                               .order_by(EntryEvent.id.desc())).first()
     assert (last.trigger, last.comment) == ("resubmit", None)
@@ -411,3 +421,37 @@ def test_every_page_has_the_apps_own_icon(client, opd):
     with client.get("/static/favicon.svg") as icon:
         assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
         assert icon.data.startswith(b"<svg")
+
+
+def test_the_classification_is_never_chosen_for_the_operator(client, opd):
+    # Found in use: a "Pelayanan Publik" innovation saved as bentuk "tata kelola", the first option.
+    sign_in(client, opd.operator)
+    blank = page(client.get(f"/innovations/new/{opd.competition.id}"))
+    for name in ("inisiator", "tahapan", "jenis", "bentuk"):
+        select_html = blank.split(f'name="{name}"')[1].split("</select>")[0]
+        assert select_html.split("<option", 2)[1].startswith(' value="">') and "selected" not in select_html, name
+    refused = client.post(f"/innovations/new/{opd.competition.id}",
+                          data=draft_form(inisiator="", tahapan="", jenis="", bentuk=""))
+    assert refused.status_code == 422
+    assert page(refused).count("Pilih salah satu.") == 4
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 0
+
+
+def test_a_receipt_of_what_was_submitted(client, opd):
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat",
+                       category_id=opd.competition.categories[0].id)
+    sign_in(client, opd.operator)
+    assert client.get(f"/innovations/{entry.id}/receipt.pdf").status_code == 404   # not submitted yet
+    client.post(f"/innovations/{entry.id}/submit", data={"version": entry.version, "confirmed": "1"})
+    shown = page(client.get(f"/innovations/{entry.id}"))
+    assert f'href="/innovations/{entry.id}/receipt.pdf"' in shown
+    if not pdf_available():
+        pytest.skip("PDF needs the Pango system library; .ci/run installs it")
+    receipt = client.get(f"/innovations/{entry.id}/receipt.pdf")
+    assert receipt.status_code == 200 and receipt.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.data)).pages)
+    assert "Tanda terima pengajuan" in text and "Si-Sehat" in text
+    assert submission_digest(db.session.get(Entry, entry.id)) in text.replace("\n", "")
+    client.post("/logout")
+    sign_in(client, opd.other)
+    assert client.get(f"/innovations/{entry.id}/receipt.pdf").status_code == 404   # another OPD's
