@@ -429,7 +429,8 @@ def test_the_classification_is_never_chosen_for_the_operator(client, opd):
     blank = page(client.get(f"/innovations/new/{opd.competition.id}"))
     for name in ("inisiator", "tahapan", "jenis", "bentuk"):
         select_html = blank.split(f'name="{name}"')[1].split("</select>")[0]
-        assert select_html.split("<option", 2)[1].startswith(' value="">') and "selected" not in select_html, name
+        first = select_html.split("<option", 2)[1]
+        assert first.startswith(' value="">') and "selected" not in select_html, name
     refused = client.post(f"/innovations/new/{opd.competition.id}",
                           data=draft_form(inisiator="", tahapan="", jenis="", bentuk=""))
     assert refused.status_code == 422
