@@ -294,7 +294,7 @@ SUBMITTED_FIELDS = ("title", "inisiator", "tahapan", "jenis", "bentuk", "urusan"
 def submission_digest(entry: Entry) -> str:
     """SHA-256 of what the innovation holds (its fields, category and evidence), as a receipt
     quotes it: the same content gives the same digest, any change another."""
-    content = {name: str(getattr(entry, name) or "") for name in SUBMITTED_FIELDS}
+    content: dict[str, object] = {name: str(getattr(entry, name) or "") for name in SUBMITTED_FIELDS}
     content["category"] = entry.category.name if entry.category else ""
     content["evidence"] = [[item.kind, item.title, item.sha256 or item.url or ""] for item in entry.evidence]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
