@@ -199,7 +199,8 @@ def new(competition_id: int) -> tuple[str, int] | Response:
             flash(_("The draft has been saved. Attach the evidence next."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))
     return render_template("entries/form.html", form=form, competition=competition, entry=None,
-                           guidance=GUIDANCE), 422 if request.method == "POST" else 200
+                           guidance=GUIDANCE, minimum_words=RANCANG_BANGUN_MIN_WORDS), \
+        422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -224,7 +225,8 @@ def edit(entry_id: int) -> tuple[str, int] | Response:
             flash(_("The draft has been saved."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))
     return render_template("entries/form.html", form=form, competition=entry.competition, entry=entry,
-                           guidance=GUIDANCE, returned=_latest_return(entry)), \
+                           guidance=GUIDANCE, returned=_latest_return(entry),
+                           minimum_words=RANCANG_BANGUN_MIN_WORDS), \
         422 if request.method == "POST" else 200
 
 
@@ -277,7 +279,7 @@ def add_evidence(entry_id: int) -> Response:
     if not form.validate_on_submit():
         for problem in form_problems(form):
             flash(problem, "danger")
-        return redirect(url_for("innovations.show", entry_id=entry.id) + "#evidence")
+        return _back_to_evidence(entry)
     added, problems = 0, []
     for upload in form.files.data or []:
         if not upload or not upload.filename:
@@ -301,7 +303,17 @@ def add_evidence(entry_id: int) -> Response:
         flash(problem, "danger")
     if not added and not problems:
         flash(_("Choose a file or give a link first."), "warning")
-    return redirect(url_for("innovations.show", entry_id=entry.id) + "#evidence")
+    return _back_to_evidence(entry)
+
+
+def _back_to_evidence(entry: Entry) -> Response:
+    """To the innovation's evidence, with the messages flashed; a page's upload script (which
+    shows the upload's progress) is told where to go instead of being sent there, so that the
+    messages wait for the page it opens."""
+    target = url_for("innovations.show", entry_id=entry.id) + "#evidence"
+    if request.headers.get("X-Upload-Progress") == "1":
+        return Response(status=204, headers={"X-Next-Location": target})
+    return redirect(target)
 
 
 @bp.post("/<int:entry_id>/evidence/<int:evidence_id>/delete")

@@ -7,6 +7,7 @@ if the browser reports a policy violation."""
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from competition.extensions import db
 from competition.models import Organisation, User
 from tests.e2e.conftest import LiveServer, flash, sign_in
 from tests.entries.test_verification_views import Desk
+from tests.entries.test_views import Opd
+from tests.factories import make_entry, words
 from tests.people.test_views import Office
 from tests.results.test_views import Contest
 
@@ -116,3 +119,46 @@ def test_a_job_page_follows_the_job_until_it_ends(live_server: LiveServer, brows
     db.session.commit()
     expect(page.locator("#job")).to_contain_text("Pengguna: 4 baru.")   # reloaded once it ended
     expect(page.locator("#job-status")).to_have_text("Selesai")
+
+
+def test_the_rancang_bangun_words_are_counted_as_they_are_typed(live_server: LiveServer,
+                                                                browser_page: Page):
+    opd = Opd()
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat", rancang_bangun=words(120))
+    page = browser_page
+    sign_in(page, opd.operator)
+    page.goto(f"/innovations/{entry.id}/edit")
+    counter = page.locator("#rancang_bangun-count")
+    expect(counter).to_have_text("120 kata: perlu 180 lagi")
+    page.get_by_label("Rancang bangun", exact=True).fill(words(299) + "  ")
+    expect(counter).to_have_text("299 kata: perlu 1 lagi")
+    page.get_by_label("Rancang bangun", exact=True).press("End")
+    page.get_by_label("Rancang bangun", exact=True).type(" terakhir")
+    expect(counter).to_have_text("300 kata")
+    expect(counter).to_have_class(re.compile(r"\btext-success\b"))
+
+
+def test_an_upload_shows_its_progress_and_then_the_page_with_its_message(live_server: LiveServer,
+                                                                        browser_page: Page, tmp_path):
+    opd = Opd()
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat")
+    pdf = tmp_path / "laporan.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + b"0" * 3_000_000 + b"\n%%EOF\n")
+    page = browser_page
+    sign_in(page, opd.operator)
+    page.goto(f"/innovations/{entry.id}")
+    sent: list[str | None] = []
+
+    def slowly(route):  # the upload takes a moment, as on a regional connection
+        sent.append(route.request.headers.get("x-upload-progress"))
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route("**/evidence", slowly)
+    page.get_by_label("Berkas", exact=True).set_input_files(pdf)
+    page.get_by_role("button", name="Unggah").click()
+    expect(page.locator("#upload-progress")).to_be_visible()   # shown while it goes
+    expect(page.get_by_role("button", name="Unggah")).to_be_disabled()
+    expect(flash(page, "1 data dukung ditambahkan.")).to_be_visible()
+    expect(page.get_by_role("link", name="laporan.pdf")).to_be_visible()
+    assert sent == ["1"]   # sent by the script, which shows the progress
