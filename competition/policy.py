@@ -221,10 +221,13 @@ def can_import_entries(user: User, competition: Competition,
 
 
 def can_edit_entry(user: User, entry: Entry) -> bool:
-    """Drafts and returned entries may be edited by their own OPD while the competition takes them."""
+    """Drafts may be edited by their own OPD while the competition takes submissions; returned
+    entries also while verification lasts (they can still be resubmitted then). Closing
+    submissions locks the drafts: they can no longer be submitted."""
     kind = get_workflow(ENTRY_WORKFLOW).definition.state(entry.status).kind
+    phases = ("open",) if entry.status == "draft" else DRAFTING_PHASES
     return (kind == "editable" and "submitter" in roles_in(user, entry.competition)
-            and works_for(user, entry.organisation) and entry.competition.phase in DRAFTING_PHASES)
+            and works_for(user, entry.organisation) and entry.competition.phase in phases)
 
 
 def can_view_entry(user: User, entry: Entry) -> bool:

@@ -70,6 +70,8 @@ OWNED: dict[str, Condition] = {
     "result_verification": _under("result_verification", "result_set_id", "result_set"),
     "result_row": _under("result_row", "result_set_id", "result_set"),
     "notification": _under("notification", "entry_id", "entry"),
+    "iid_indicator_level": _under("iid_indicator_level", "entry_id", "entry"),
+    "iid_region_level": _of_competition("iid_region_level"),
     "audit_event": _audit_event,
 }
 

@@ -51,6 +51,7 @@ from competition.competitions.operations import (
     timeline_problems,
     update_timeline,
 )
+from competition.competitions.queries import phase_warnings
 from competition.documents.inputs import NOTE
 from competition.errors import AnugerahError
 from competition.extensions import db
@@ -361,6 +362,8 @@ def phase(competition_id: int, trigger: str) -> str | Response:
     return render_template("competitions/setup/phase.html", competition=competition, transition=transition,
                            form=form,
                            consequence=PHASE_CONSEQUENCES.get(trigger, ""),
+                           warnings=phase_warnings(competition, trigger, locale=language(),
+                                                   timezone=current_app.config["DISPLAY_TIMEZONE"]),
                            current=get_workflow(COMPETITION_WORKFLOW).label(competition.phase, language()))
 
 

@@ -64,6 +64,10 @@ from competition.ranking.exact import exact, shown
 HISTOGRAM_BINS = 10
 TOP_DISAGREEMENTS = 10
 DEADLINES = ("submission_closes_at", "verification_closes_at", "judging_closes_at")
+# The phases in which each deadline's phase is over, however early it was closed.
+CLOSED_IN = {"submission_closes_at": ("verification", "judging", "results", "closed"),
+             "verification_closes_at": ("judging", "results", "closed"),
+             "judging_closes_at": ("results", "closed")}
 
 
 def _is_submitted() -> ColumnElement[bool]:
@@ -431,6 +435,7 @@ class Deadline:
     key: str           # the competition's field
     at: datetime
     days_left: int     # negative once passed
+    closed: bool = False  # the phase it ends is over (closed on time or early): no days are left
 
 
 def deadlines(competition: Competition, now: datetime | None = None,
@@ -438,7 +443,8 @@ def deadlines(competition: Competition, now: datetime | None = None,
     zone = ZoneInfo(timezone)
     today: date = (now or utcnow()).astimezone(zone).date()
     return [Deadline(key, getattr(competition, key),
-                     (getattr(competition, key).astimezone(zone).date() - today).days)
+                     (getattr(competition, key).astimezone(zone).date() - today).days,
+                     competition.phase in CLOSED_IN[key])
             for key in DEADLINES]
 
 

@@ -102,7 +102,9 @@ def _status_label(status: str) -> str:
     return get_workflow(ENTRY_WORKFLOW).label(status, _language())
 
 
-def days_text(days: int) -> str:
+def days_text(days: int, closed: bool = False) -> str:
+    if closed:
+        return _("closed")
     if days > 0:
         return ngettext("%(count)s day left", "%(count)s days left", days, count=_count(days))
     if days < 0:
@@ -240,7 +242,8 @@ def _charts(figures: monitoring.Dashboard) -> dict[str, Any]:
     made["deadlines"] = charts.diverging_bars(
         "chart-deadlines", str(FIGURES["deadlines"]),
         _("Days left to each deadline; a bar to the left is a deadline that has passed."),
-        [(str(DEADLINE_LABELS[d.key]), d.days_left, days_text(d.days_left)) for d in figures.deadlines])
+        [(str(DEADLINE_LABELS[d.key]), 0 if d.closed else d.days_left, days_text(d.days_left, d.closed))
+         for d in figures.deadlines])
     return made
 
 

@@ -3,6 +3,7 @@ schedule, categories, rounds and rubrics, awards, result rules and the workflow 
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
@@ -583,3 +584,44 @@ def test_bands_come_from_a_published_preset_and_refuse_a_third_decimal(client, o
     assert "a minimum is a score as shown, with at most two decimal places" in page(refused)
     assert client.post(f"/manage/{office.competition.id}/setup/rules/bands/preset",
                        data={"preset": "iid_1999"}).status_code == 302
+
+
+def test_closing_submissions_early_warns_what_it_cuts_short(client, office):
+    # Found in use: closing 21 days early, with 8 drafts and 6 returned entries left, warned of nothing.
+    competition = office.competition
+    force_status(competition, "open")
+    for _ in range(2):
+        make_entry(competition, office.dinkes)
+    make_entry(competition, office.dinkes, status="returned")
+    sign_in(client, office.organiser)
+    confirm = page(client.get(f"/manage/{competition.id}/setup/phase/close_submissions"))
+    warnings = confirm.split('id="phase-warnings"')[1].split("</div>")[0]
+    assert re.search(r"The deadline is (39|40|41) day\(s\) away \(.+\): this closes it early\.", warnings)
+    assert "2 draft(s) will never be submitted" in warnings
+    assert "1 returned innovation(s) can still be revised and resubmitted" in warnings
+
+
+def test_nothing_to_warn_of_says_nothing(client, office):
+    competition = office.competition
+    force_status(competition, "results")
+    sign_in(client, office.organiser)
+    confirm = page(client.get(f"/manage/{competition.id}/setup/phase/close_competition"))
+    assert 'id="phase-warnings"' not in confirm
+
+
+def test_after_closing_submissions_drafts_are_locked_and_the_state_shown(client, office):
+    competition = office.competition
+    draft = make_entry(competition, office.dinkes, title="Masih draf")
+    returned = make_entry(competition, office.dinkes, status="returned", title="Dikembalikan")
+    force_status(competition, "verification")
+    sign_in(client, office.operator)
+    assert client.get(f"/innovations/{draft.id}/edit").status_code == 403
+    assert client.get(f"/innovations/{returned.id}/edit").status_code == 200
+    mine = page(client.get("/innovations"))
+    assert "Submissions are closed." in mine and "Submission deadline" not in mine
+    client.post("/logout")
+    force_status(competition, "judging")
+    sign_in(client, office.organiser)
+    dashboard = page(client.get(f"/manage/{competition.id}/dashboard"))
+    row = dashboard.split('<th scope="row" class="fw-normal">Submission closes</th>')[1].split("</tr>")[0]
+    assert row.rstrip().endswith(">closed</td>")   # not "21 days left" during judging

@@ -23,7 +23,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TYPED = (FORMULA, "@Dinas Kesehatan", "-Dinas Pendidikan", "+Sekolah Pintar", "=1+2", "=Lomba Inovasi",
          "@Juri Satu")
 # The export routes, by endpoint; a new one must be added here (and made with the exporter).
-EXPORTS = {"ceremony.run_sheet_file", "dashboard.download", "people.import_template"}
+EXPORTS = {"ceremony.run_sheet_file", "dashboard.download", "people.import_template", "iid.export"}
 
 
 def is_number(text: str) -> bool:
@@ -52,6 +52,8 @@ def export_urls(app: Flask, contest: Contest) -> dict[str, list[str]]:
         elif rule.endpoint == "ceremony.run_sheet_file":
             found[rule.endpoint] = [adapter.build(rule.endpoint, {**ids, "file_format": kind})
                                     for kind in formats]
+        elif rule.endpoint == "iid.export":
+            found[rule.endpoint] = [adapter.build(rule.endpoint, {**ids, "kind": kind}) for kind in formats]
         elif rule.endpoint == "people.import_template":
             found[rule.endpoint] = [adapter.build(rule.endpoint, {"kind": kind})
                                     for kind in ("organisations", "users")]

@@ -282,6 +282,16 @@ class World:
                   {"comment": text("", "Lengkapi SK."), "version": ids("", "1"), **checklist}),
             Route("verification.bulk_verify", "verifier", {},
                   {"entry": ids(submitted, many=True), f"version-{submitted}": ids("1", "2")}),
+            Route("iid.innovation", "operator", {"entry_id": draft},
+                  {"do": choice("claim", "claim", "verify"), "model": choice("iid_2026", "iid_2023"),
+                   **{f"level-{key}": ids("0", "1", "3") for key in ("regulasi", "video", "sdm")},
+                   **{f"evidence-{key}": ids("", self.link.id) for key in ("regulasi", "video")}}),
+            Route("iid.innovation", "verifier", {"entry_id": submitted},
+                  {"do": choice("verify"), "verified-regulasi": ids("0", "1"),
+                   "note-regulasi": text("", "Kurang.")}),
+            Route("iid.region", "organiser", {"competition_id": self.open.id},
+                  {"model": choice("iid_2026"), **{f"level-spd_{row}": ids("0", "2", "3")
+                                                   for row in ("1a", "1b", "2a", "6", "15")}}),
         ]
 
     def _people_routes(self) -> list[Route]:
