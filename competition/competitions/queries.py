@@ -33,8 +33,8 @@ def phase_warnings(competition: Competition, trigger: str, *, now: datetime | No
     warnings = []
     if deadline is not None and deadline > now:
         days = (deadline.astimezone(zone).date() - now.astimezone(zone).date()).days
-        warnings.append(t("The deadline is %(days)s day(s) away (%(moment)s): this closes it early.", days=days,
-                          moment=format_datetime(deadline, timezone, locale)))
+        warnings.append(t("The deadline is %(days)s day(s) away (%(moment)s): this closes it early.",
+                          days=days, moment=format_datetime(deadline, timezone, locale)))
     if trigger == "close_submissions":
         drafts, returned = _entries_in(competition, "draft"), _entries_in(competition, "returned")
         if drafts:
