@@ -33,6 +33,7 @@ from competition.models import MEMBERSHIP_ROLES, Competition, Job, Membership, O
 from competition.notifications.operations import queue_invitation
 from competition.people.operations import (
     MIN_PASSWORD_LENGTH,
+    ROLE_LABELS,
     USER_IMPORT_COLUMNS,
     UserImportReport,
     create_user,
@@ -56,8 +57,6 @@ from competition.web.forms import Text
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-ROLE_LABELS = {"organiser": _l("Organiser"), "verifier": _l("Verifier"), "judge": _l("Judge"),
-               "submitter": _l("OPD operator")}
 
 
 def role_choices() -> list[SelectChoice]:
@@ -75,9 +74,15 @@ class UserForm(FlaskForm):
                              validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH)])
 
 
+def role_choices_to_grant() -> list[SelectChoice]:
+    """The roles with nothing chosen first: granting a role (the organiser's above all) is a choice
+    made on purpose, never one left standing."""
+    return [SelectChoice("", _l("Choose a role"))] + role_choices()
+
+
 class RoleForm(FlaskForm):
     competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
-    role = SelectField(_l("Role"), choices=role_choices)
+    role = SelectField(_l("Role"), choices=role_choices_to_grant, validators=[DataRequired()])
 
 
 class ImportForm(FlaskForm):

@@ -1,0 +1,122 @@
+"""Small things of daily use, through the HTTP client: where people land after signing in, how
+they are greeted, what the role and import forms offer and answer."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Membership, User
+from tests.factories import PASSWORD, make_user
+from tests.people.test_views import Office
+from tests.web.pages import page, sign_in
+
+
+@pytest.fixture
+def office(app) -> Office:
+    return Office()
+
+
+def signed_in_at(client, user, **query: str) -> str:
+    response = client.post("/login", query_string=query, data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def test_each_role_lands_on_its_own_work_after_signing_in(app, office: Office):
+    verifier = make_user(office.competition, "verifier", name="Verifikator Satu")
+    nobody = make_user(None, name="Tanpa Peran")
+    with app.test_request_context():
+        expected = {office.operator: url_for("innovations.mine"),
+                    verifier: url_for("verification.queue"),
+                    office.judge: url_for("scoring.index"),
+                    office.organiser: url_for("setup.overview", competition_id=office.competition.id),
+                    nobody: url_for("public.index")}
+    for user, home in expected.items():
+        with app.test_client() as client:
+            assert signed_in_at(client, user) == home, user.name
+
+
+def test_several_roles_land_on_the_first_in_order_and_next_wins(app, office: Office):
+    db.session.add(Membership(user=office.judge, competition=office.competition, role="verifier"))
+    db.session.add(Membership(user=office.operator, competition=office.competition, role="judge"))
+    db.session.commit()
+    with app.test_client() as client:
+        assert signed_in_at(client, office.judge) == "/verification"   # verifier before judge
+    with app.test_client() as client:
+        assert signed_in_at(client, office.operator).startswith("/scoring")   # judge before operator
+    with app.test_client() as client:
+        assert signed_in_at(client, office.organiser, next="/notifications") == "/notifications"
+
+
+def test_a_name_ending_in_a_full_stop_is_not_given_another(client, office: Office):
+    office.organiser.name = "Rina Kartikasari, S.E., M.M."
+    db.session.commit()
+    response = client.post("/login", data={"email": office.organiser.email, "password": PASSWORD},
+                           follow_redirects=True)
+    text = page(response)
+    assert "Selamat datang, Rina Kartikasari, S.E., M.M." in text and "M.M.." not in text
+    with client.session_transaction() as session:
+        session.clear()
+    response = client.post("/login", data={"email": office.judge.email, "password": PASSWORD},
+                           follow_redirects=True)
+    assert "Selamat datang, Juri Kampus." in page(response)
+
+
+def test_granting_a_role_starts_with_no_role_chosen(client, office: Office):
+    sign_in(client, office.organiser, language=None)
+    text = page(client.get(f"/people/{office.judge.id}"))
+    role_select = text[text.index('name="role"'):]
+    role_select = role_select[:role_select.index("</select>")]
+    # The browser shows the first option when none is selected: "Choose a role", granting nothing.
+    assert '<option value="">Pilih peran</option><option value="organiser">' in role_select
+    assert "selected" not in role_select
+    response = client.post(f"/people/{office.judge.id}/roles", data={
+        "competition": office.competition.id, "role": ""}, follow_redirects=True)
+    assert "Pilih salah satu kompetisi Anda dan sebuah peran." in page(response)
+    assert [m.role for m in office.judge.memberships] == ["judge"]
+
+
+def upload_users(client, office: Office, content: str):
+    return client.post("/people/import", data={
+        "kind": "users", "competition": office.competition.id,
+        "file": (io.BytesIO(content.encode()), "pengguna.csv")}, content_type="multipart/form-data")
+
+
+def test_the_user_import_takes_roles_by_their_names_in_either_language(client, office: Office):
+    sign_in(client, office.organiser, language=None)
+    text = page(client.get("/people/import"))
+    assert "Panitia, Verifikator, Juri, Operator OPD" in text
+    response = upload_users(client, office, "email,name,organisation,role\n"
+                            "a@kota.go.id,Satu,Bappeda,operator opd\n"
+                            "b@kota.go.id,Dua,,VERIFIKATOR\n"
+                            "c@kota.go.id,Tiga,,Judge\n"
+                            "d@kota.go.id,Empat,,organiser\n")
+    assert response.status_code == 200, page(response)
+    roles = {u.email: [m.role for m in u.memberships] for u in db.session.scalars(
+        select(User).where(User.email.like("%@kota.go.id")))}
+    assert roles == {"a@kota.go.id": ["submitter"], "b@kota.go.id": ["verifier"], "c@kota.go.id": ["judge"],
+                     "d@kota.go.id": ["organiser"]}
+    assert "4 pengguna baru, masing-masing dikirimi undangan" in page(response)
+    response = upload_users(client, office, "email,name,organisation,role\nx@kota.go.id,X,,operator\n")
+    assert response.status_code == 422
+    assert "Panitia, Verifikator, Juri, Operator OPD" in page(response)
+
+
+def test_the_import_summary_reads_well_with_none_or_one(client, office: Office):
+    sign_in(client, office.organiser, language=None)
+    response = upload_users(client, office, f"email,name,organisation,role\n"
+                            f"{office.judge.email},Juri Kampus,,verifier\n")
+    text = page(response)
+    assert "Tidak ada pengguna baru." in text and "1 pengguna mendapat peran baru." in text
+    assert "0 baru" not in text and "masing-masing" not in text
+    response = upload_users(client, office, "email,name,organisation,role\nbaru@kota.go.id,Baru,,judge\n")
+    text = page(response)
+    assert "1 pengguna baru, dikirimi undangan" in text and "masing-masing" not in text
+    sign_in(client, office.organiser, language="en")
+    response = upload_users(client, office, "email,name,organisation,role\nlagi@kota.go.id,Lagi,,judge\n")
+    assert "1 new user, sent an invitation to choose a password." in page(response)
