@@ -10,7 +10,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
@@ -55,7 +54,7 @@ from competition.policy import (
 )
 from competition.results.operations import latest_published_result_set
 from competition.results.queries import EntryBreakdown, entry_result
-from competition.web.forms import Text, form_problems, sent_version
+from competition.web.forms import PageForm, Text, form_problems, sent_version
 from workflows import get_workflow
 
 bp = Blueprint("innovations", __name__, url_prefix="/innovations")
@@ -94,7 +93,7 @@ FIELDS = ("title", "category_id", "inisiator", "tahapan", "jenis", "bentuk", "ur
           "anggaran_rupiah")
 
 
-class EntryForm(FlaskForm):
+class EntryForm(PageForm):
     title = StringField(_l("Name of the innovation"), validators=[DataRequired(), Text(250, one_line=True)])
     category_id = SelectField(_l("Category"), coerce=str, validate_choice=False)
     inisiator = SelectField(_l("Initiator"), choices=options("inisiator"))
@@ -112,14 +111,14 @@ class EntryForm(FlaskForm):
     anggaran_rupiah = StringField(_l("Budget (Rp)"), validators=[Text(40, one_line=True)])
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(PageForm):
     files = MultipleFileField(_l("Files"))
     url = URLField(_l("Or a link (video, published page)"), validators=[Optional(), Text(URL, one_line=True)])
     title = StringField(_l("Title of the link"), validators=[Text(200, one_line=True)])
     indicator = StringField(_l("Which claim it supports"), validators=[Text(120, one_line=True)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PageForm):
     comment = TextAreaField(_l("Notes"), validators=[Text(NOTE)])
 
 

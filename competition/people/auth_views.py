@@ -14,7 +14,6 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, SelectField
@@ -33,6 +32,7 @@ from competition.people.passwords import MIN_PASSWORD_LENGTH, password_problems
 from competition.people.sessions import end_session, signed_in_user, start_session
 from competition.people.throttling import TooManyAttempts, claim_attempt, count_failure, forget_attempts
 from competition.policy import organised_competitions, roles_anywhere
+from competition.web.forms import PageForm
 
 bp = Blueprint("auth", __name__)
 
@@ -77,18 +77,18 @@ class NewPassword:
     """The rules for a new password (:func:`~competition.people.passwords.password_problems`),
     naming the field by its label."""
 
-    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+    def __call__(self, form: PageForm, field: PasswordField) -> None:
         problems = password_problems(field.data or "", str(field.label.text))
         if problems:
             raise ValidationError(problems[0])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PageForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
                         description=_l("At least %(count)s characters, and not one of the most common "
@@ -97,11 +97,11 @@ class PasswordChangeForm(FlaskForm):
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired()])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
                         description=_l("At least %(count)s characters, and not one of the most common "
                                        "passwords.", count=MIN_PASSWORD_LENGTH))
@@ -109,7 +109,7 @@ class ResetPasswordForm(FlaskForm):
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PageForm):
     language = SelectField(choices=list(LANGUAGES))
 
 

@@ -120,3 +120,30 @@ def test_the_import_summary_reads_well_with_none_or_one(client, office: Office):
     sign_in(client, office.organiser, language="en")
     response = upload_users(client, office, "email,name,organisation,role\nlagi@kota.go.id,Lagi,,judge\n")
     assert "1 new user, sent an invitation to choose a password." in page(response)
+
+
+def test_the_form_library_speaks_the_readers_language(client, office: Office):
+    sign_in(client, office.organiser, language=None)
+    response = client.post("/people/new", data={"name": "", "email": "", "organisation": office.dinkes.id,
+                                                "competition": office.competition.id, "password": "pendek"})
+    text = page(response)
+    assert "Isian ini wajib diisi." in text and "Isian harus terdiri atas sekurang-kurangnya 10 karakter" in text
+    assert "This field is required." not in text and "characters long" not in text
+    sign_in(client, office.organiser, language="en")
+    response = client.post("/people/new", data={"name": "", "email": "", "organisation": office.dinkes.id,
+                                                "competition": office.competition.id, "password": "pendek"})
+    assert "This field is required." in page(response)
+    assert "Field must be at least 10 characters long." in page(response)
+
+
+def test_every_form_of_the_pages_takes_its_messages_from_our_catalogue(app):
+    from flask_wtf import FlaskForm
+
+    from competition.web.forms import PageForm
+
+    def every_subclass(cls: type) -> list[type]:
+        return [sub for direct in cls.__subclasses__() for sub in (direct, *every_subclass(direct))]
+
+    ours = [form for form in every_subclass(FlaskForm) if form.__module__.startswith("competition.")]
+    assert len(ours) > 20
+    assert [form.__qualname__ for form in ours if not issubclass(form, PageForm)] == []
