@@ -25,8 +25,9 @@ from competition.documents.inputs import URL, text_problem
 from competition.errors import InvalidInput, NotFound, NotPermitted, StorageFailed
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
-from competition.policy import can_edit_entry
+from competition.policy import ENTRY_WORKFLOW, can_edit_entry
 from competition.unit_of_work import after_commit, after_rollback, operation
+from workflows import get_workflow
 from workflows.messages import t
 
 # Extension -> (media type, check of the file's first bytes).
@@ -163,7 +164,8 @@ def _take_back(path: Path, written: int) -> None:
 def _check_editable(entry: Entry, user: User) -> None:
     if not can_edit_entry(user, entry):
         raise NotPermitted(t("%(user)s may not change the evidence of '%(title)s' in status '%(status)s'",
-                             user=user.name, title=entry.title, status=entry.status))
+                             user=user.name, title=entry.title,
+                             status=get_workflow(ENTRY_WORKFLOW).shown(entry.status)))
 
 
 @operation

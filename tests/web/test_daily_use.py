@@ -127,7 +127,8 @@ def test_the_form_library_speaks_the_readers_language(client, office: Office):
     response = client.post("/people/new", data={"name": "", "email": "", "organisation": office.dinkes.id,
                                                 "competition": office.competition.id, "password": "pendek"})
     text = page(response)
-    assert "Isian ini wajib diisi." in text and "Isian harus terdiri atas sekurang-kurangnya 10 karakter" in text
+    assert "Isian ini wajib diisi." in text
+    assert "Isian harus terdiri atas sekurang-kurangnya 10 karakter" in text
     assert "This field is required." not in text and "characters long" not in text
     sign_in(client, office.organiser, language="en")
     response = client.post("/people/new", data={"name": "", "email": "", "organisation": office.dinkes.id,
@@ -147,3 +148,44 @@ def test_every_form_of_the_pages_takes_its_messages_from_our_catalogue(app):
     ours = [form for form in every_subclass(FlaskForm) if form.__module__.startswith("competition.")]
     assert len(ours) > 20
     assert [form.__qualname__ for form in ours if not issubclass(form, PageForm)] == []
+
+
+def refusal_reasons(app, language: str | None, *, status: str, trigger: str, phase: str,
+                    roles: frozenset[str]) -> list[str]:
+    from datetime import UTC, datetime
+
+    from tests.workflows.test_engine import FakeEntry
+    from workflows import Actor, get_workflow
+
+    entry = FakeEntry(status=status)
+    who = Actor(user_id=7, name="Sari", roles=roles, organisation_id=1)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    if language is None:
+        return get_workflow("innovation").refusals(entry, trigger, who, comment="-", phase=phase, now=now)
+    with app.test_request_context():
+        from flask import session
+        from flask_babel import refresh
+
+        session["language"] = language
+        refresh()   # the test's application context outlives the request: forget its language
+        return get_workflow("innovation").refusals(entry, trigger, who, comment="-", phase=phase, now=now)
+
+
+def test_refusals_name_phases_states_and_roles_by_their_labels(app):
+    reasons = refusal_reasons(app, "id", status="verified", trigger="submit", phase="verification",
+                              roles=frozenset({"verifier"}))
+    assert reasons[0] == "tidak dapat dilakukan dari status 'Terverifikasi' (hanya dari Draf)", reasons
+    assert reasons[1] == "memerlukan peran Operator OPD; Sari berperan Verifikator di sini", reasons
+    assert "dalam tahap 'Verifikasi' (hanya pada Pengajuan dibuka)" in reasons[2], reasons
+    english = refusal_reasons(app, "en", status="verified", trigger="submit", phase="verification",
+                              roles=frozenset({"verifier"}))
+    assert english[:3] == ["not possible from status 'Verified' (only from Draft)",
+                           "needs the role OPD operator; Sari has Verifier here",
+                           "not allowed while the competition is in phase 'Verification' "
+                           "(only in Open for submissions)"], english
+    assert english[2].english == ("not allowed while the competition is in phase 'verification' "
+                                  "(only in open)")   # the codes, for the API and the logs
+    # Without a reader (the command line, the logs): the codes, as before.
+    plain = refusal_reasons(app, None, status="verified", trigger="submit", phase="verification",
+                            roles=frozenset({"verifier"}))
+    assert plain[2] == "not allowed while the competition is in phase 'verification' (only in open)"
