@@ -18,9 +18,11 @@ from typing import BinaryIO
 from urllib.parse import urlparse
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from competition.audit.operations import record
+from competition.documents.formatting import format_file_size
 from competition.documents.inputs import URL, text_problem
 from competition.errors import InvalidInput, NotFound, NotPermitted, StorageFailed
 from competition.extensions import db
@@ -54,7 +56,7 @@ _NOT_SAFE = re.compile(r"[^A-Za-z0-9 ._()-]+")
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    return format_file_size(size, str(get_locale() or "en"))
 
 
 def _content_matches(extension: str, head: bytes) -> bool:

@@ -189,3 +189,30 @@ def test_refusals_name_phases_states_and_roles_by_their_labels(app):
     plain = refusal_reasons(app, None, status="verified", trigger="submit", phase="verification",
                             roles=frozenset({"verifier"}))
     assert plain[2] == "not allowed while the competition is in phase 'verification' (only in open)"
+
+
+def test_file_sizes_are_written_the_readers_way():
+    from competition.documents.formatting import format_file_size
+
+    assert [format_file_size(size, "id") for size in (512, 6758, 2048, 13_000_000)] == [
+        "512 B", "6,6 KB", "2,0 KB", "12,4 MB"]
+    assert [format_file_size(size, "en") for size in (6758, 1_500_000_000)] == ["6.6 KB", "1,430.5 MB"]
+
+
+def test_an_evidence_file_shows_its_size_in_the_readers_language(client):
+    import hashlib
+
+    from competition.models import Evidence
+    from tests.entries.test_views import Opd
+    from tests.factories import make_entry
+
+    opd = Opd()
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat")
+    db.session.add(Evidence(entry=entry, kind="file", title="Laporan", original_name="laporan.pdf",
+                            media_type="application/pdf", size_bytes=6758,
+                            sha256=hashlib.sha256(b"laporan").hexdigest()))
+    db.session.commit()
+    sign_in(client, opd.operator, language=None)
+    assert "PDF · 6,6 KB" in page(client.get(f"/innovations/{entry.id}"))
+    sign_in(client, opd.operator, language="en")
+    assert "PDF · 6.6 KB" in page(client.get(f"/innovations/{entry.id}"))
