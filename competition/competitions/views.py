@@ -61,7 +61,7 @@ from competition.policy import actor_for, organised_competitions
 from competition.ranking.bands import NO_SCORE_LABEL
 from competition.results.models import DEFAULT_AWARD_NAME
 from competition.unit_of_work import atomic
-from competition.web.forms import PageForm, Text, WholeNumberField
+from competition.web.forms import PageForm, Text, WholeNumberField, problem_for_people, problems_of
 from workflows import WorkflowError, get_workflow
 
 bp = Blueprint("setup", __name__, url_prefix="/manage")
@@ -191,8 +191,8 @@ def closed(competition: Competition, endpoint: str) -> Response | None:
 
 
 def flash_error(error: Exception) -> None:
-    for problem in getattr(error, "problems", None) or getattr(error, "reasons", None) or [str(error)]:
-        flash(problem, "danger")
+    for problem in problems_of(error):
+        flash(problem_for_people(problem), "danger")
 
 
 def round_of(competition: Competition, round_id: int) -> Round:

@@ -54,7 +54,7 @@ from competition.policy import (
 )
 from competition.results.operations import latest_published_result_set
 from competition.results.queries import EntryBreakdown, entry_result
-from competition.web.forms import PageForm, Text, form_problems, sent_version
+from competition.web.forms import PageForm, Text, form_problems, place_problems, problems_of, sent_version
 from workflows import get_workflow
 
 bp = Blueprint("innovations", __name__, url_prefix="/innovations")
@@ -182,7 +182,8 @@ def new(competition_id: int) -> tuple[str, int] | Response:
         try:
             entry = create_entry(competition, organisation, current_user, **_fields_of(form))
         except AnugerahError as error:
-            flash(str(error), "danger")
+            for problem in place_problems(form, problems_of(error)):
+                flash(problem, "danger")
         else:
             flash(_("The draft has been saved. Attach the evidence next."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))
@@ -207,7 +208,8 @@ def edit(entry_id: int) -> tuple[str, int] | Response:
         try:
             update_entry(entry, current_user, expected_version=sent_version(request.form), **_fields_of(form))
         except AnugerahError as error:
-            flash(str(error), "danger")
+            for problem in place_problems(form, problems_of(error)):
+                flash(problem, "danger")
         else:
             flash(_("The draft has been saved."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))

@@ -48,7 +48,7 @@ from competition.models import (
     ScoringEvent,
     User,
 )
-from competition.web.forms import PageForm, Text, WholeNumberField
+from competition.web.forms import PageForm, Text, WholeNumberField, problem_for_people, problems_of
 from workflows import WorkflowError
 
 bp = Blueprint("panels", __name__, url_prefix="/manage")
@@ -95,8 +95,8 @@ class ConfirmForm(PageForm):
 
 def _flash_refusal(error: Exception) -> None:
     """Each problem a service or workflow names, already in the reader's language."""
-    for problem in getattr(error, "problems", None) or getattr(error, "reasons", None) or [str(error)]:
-        flash(str(problem), "danger")
+    for problem in problems_of(error):
+        flash(problem_for_people(problem), "danger")
 
 
 # -- finding things -------------------------------------------------------------------------------

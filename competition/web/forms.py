@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import get_translations
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField, StringField
 from wtforms.validators import Length, ValidationError
@@ -169,6 +170,57 @@ def form_problems(form: Form) -> list[str]:
             text = str(error)
             problems.append(text if text.startswith(label) else f"{label}: {text}")
     return problems
+
+
+# How a page names the fields that services' problems name by their codes ("name: must not be
+# empty"), where the page's form has no field of that name.
+FIELD_LABELS = {"name": _l("Name"), "title": _l("Title"), "year": _l("Year"), "category": _l("Category"),
+                "category_id": _l("Category"), "categories": _l("Categories"), "reason": _l("Reason"),
+                "role": _l("Role"), "roles": _l("Role"), "organisation_id": _l("OPD"), "opd": _l("OPD"),
+                "email": _l("E-mail"), "competition_id": _l("Competition"), "weight": _l("Weight"),
+                "url": _l("Link"), "order": _l("Order")}
+
+
+def field_and_message(problem: str) -> tuple[str | None, str]:
+    """A service's "field: message" problem split into the field's code (None if it names no field)
+    and the message in the reader's language. The code is read from the English text
+    (:class:`workflows.messages.Text`), whatever the reader's language."""
+    english = getattr(problem, "english", None)
+    code, separator, _rest = (english if isinstance(english, str) else str(problem)).partition(": ")
+    named, shown_separator, message = str(problem).partition(": ")
+    if not separator or not shown_separator or not code or " " in code.strip() or not code.islower():
+        return None, str(problem)
+    return code.strip(), message
+
+
+def problem_for_people(problem: str, form: Form | None = None) -> str:
+    """A service's problem as a page shows it: the field it names by its label (on ``form``, or
+    as pages usually call it), never by its code ("Nama: tidak boleh kosong", not "nama: ...")."""
+    code, message = field_and_message(problem)
+    if code is None:
+        return str(problem)
+    field = form._fields.get(code) if form is not None else None
+    label = label_of(field) if field is not None else FIELD_LABELS.get(code)
+    return f"{label}: {message}" if label is not None else str(problem)
+
+
+def place_problems(form: Form, problems: list[str]) -> list[str]:
+    """Put each problem that names a field of ``form`` under that field (beside its label); the
+    others are returned, worded for people, to be shown above the form."""
+    rest = []
+    for problem in problems:
+        code, message = field_and_message(problem)
+        field = form._fields.get(code) if code is not None else None
+        if field is not None and field.type not in ("HiddenField", "CSRFTokenField"):
+            field.errors = [*field.errors, message]
+        else:
+            rest.append(problem_for_people(problem, form))
+    return rest
+
+
+def problems_of(error: Exception) -> list[str]:
+    """Every problem of a service's refusal, one sentence each."""
+    return list(getattr(error, "problems", None) or getattr(error, "reasons", None) or [str(error)])
 
 
 def sent_version(form: Mapping[str, str], name: str = "version") -> int | None:

@@ -216,3 +216,31 @@ def test_an_evidence_file_shows_its_size_in_the_readers_language(client):
     assert "PDF · 6,6 KB" in page(client.get(f"/innovations/{entry.id}"))
     sign_in(client, opd.operator, language="en")
     assert "PDF · 6.6 KB" in page(client.get(f"/innovations/{entry.id}"))
+
+
+def test_a_services_problem_names_the_field_by_its_label(client):
+    from tests.entries.test_views import Opd, draft_form
+
+    opd = Opd()
+    sign_in(client, opd.operator, language=None)
+    response = client.post(f"/innovations/new/{opd.competition.id}", data=draft_form(anggaran_rupiah="-5"))
+    text = page(response)
+    assert response.status_code == 422
+    assert "anggaran:" not in text and "anggaran_rupiah:" not in text
+    budget = text[text.index('for="anggaran_rupiah"'):]
+    budget = budget[:budget.index("</div>\n")]
+    assert "Anggaran (Rp)" in budget and 'id="anggaran_rupiah-error"><div>tidak boleh negatif' in budget
+
+
+def test_problems_shown_away_from_their_form_name_the_field_by_its_label(app):
+    from flask import session
+    from flask_babel import refresh
+
+    from competition.web.forms import problem_for_people
+    from workflows.messages import t
+
+    with app.test_request_context():
+        session["language"] = "id"
+        refresh()
+        assert problem_for_people(t("name: must not be empty")) == "Nama: tidak boleh kosong"
+        assert problem_for_people(t("a comment giving the reason is required")) == "alasan wajib diisi"
