@@ -8,6 +8,7 @@ import io
 import pytest
 from flask import url_for
 from sqlalchemy import select
+from werkzeug.exceptions import MethodNotAllowed
 
 from competition.extensions import db
 from competition.models import Membership, User
@@ -244,3 +245,43 @@ def test_problems_shown_away_from_their_form_name_the_field_by_its_label(app):
         refresh()
         assert problem_for_people(t("name: must not be empty")) == "Nama: tidak boleh kosong"
         assert problem_for_people(t("a comment giving the reason is required")) == "alasan wajib diisi"
+
+
+def post_only_addresses(app) -> list[str]:
+    """An address of every route that takes POST but not GET (the pages' form actions), with 1
+    for every id; the API answers machines and is left out."""
+    addresses = []
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods or set()
+        if "POST" not in methods or "GET" in methods or rule.rule.startswith("/api/"):
+            continue
+        values = {name: 1 if type(converter).__name__ in ("IdConverter", "IntegerConverter")
+                  else sorted(getattr(converter, "items", None) or ["x"])[0]
+                  for name, converter in rule._converters.items()}
+        with app.test_request_context():
+            address = url_for(rule.endpoint, **values)
+        try:
+            app.url_map.bind("localhost").match(address, method="GET")
+        except MethodNotAllowed:
+            addresses.append(address)   # no other rule answers GET there
+    return sorted(set(addresses))
+
+
+def test_opening_a_forms_action_as_a_page_leads_to_its_page_not_an_error(app, client, office: Office):
+    """A form that comes back with its problems leaves the address at its action: reloading it,
+    or switching language there, opens that address as a page."""
+    sign_in(client, office.organiser, language=None)
+    addresses = post_only_addresses(app)
+    assert len(addresses) > 30 and "/people/1/roles" in addresses
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 303, (address, response.status_code)
+        page_address = response.headers["Location"]
+        assert address.startswith(page_address.rstrip("/") + "/") or page_address == "/", address
+        rules = app.url_map.bind("localhost")
+        rules.match(page_address, method="GET")   # a page, not another action
+    # As after a problem on the role form: switching language there comes back to the person's page.
+    response = client.post("/language", data={"language": "en", "next": f"/people/{office.judge.id}/roles"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == f"/people/{office.judge.id}"
+    assert client.put("/login").status_code == 405   # another method than GET still says which are allowed
