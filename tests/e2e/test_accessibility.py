@@ -164,5 +164,9 @@ def test_the_organisers_tabs_all_stay_on_a_phones_screen(browser: Browser, demo_
             assert box is not None
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
                 address, tabs.nth(index).inner_text(), box)
+        for link in page.locator("nav[aria-label] .nav-pills .nav-link").all():   # the set-up's pages
+            box = link.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+                address, link.inner_text(), box)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], address
     page.context.close()
