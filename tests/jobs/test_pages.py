@@ -112,7 +112,8 @@ def test_a_large_user_import_runs_as_a_job_with_progress(app, client, office):
     assert (job.kind, job.status, job.progress_done, job.progress_total) == ("people_import", "done", 3, 3)
     assert job.params["locale"] == "en" and job.requested_by_id == office.organiser.id
     html = page(client.get(f"/jobs/{job.id}"))
-    assert "Users: 3 new, each sent an invitation; 0 role(s) granted; 0 unchanged." in html
+    assert "3 new users, each sent an invitation to choose a password." in html
+    assert "role(s)" not in html and "0 unchanged" not in html
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("baru%"))) == 3
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 3   # the invitations
     assert list((app.config["JOBS_DIR"]).glob("upload-*")) == []   # the upload is gone
