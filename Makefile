@@ -40,7 +40,7 @@ translations: $(STAMP)
 
 # After adding or changing texts: extract them and merge them into both catalogues.
 translations-update: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k t --no-location -o competition/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k t -k Nn_:1,2 --no-location -o competition/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -i competition/translations/messages.pot -d competition/translations --width 100
 
 run: translations

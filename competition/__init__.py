@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from competition import unit_of_work
 from competition.config import load_config
 from competition.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-from competition.i18n import select_locale, select_timezone, translate
+from competition.i18n import reader_language, select_locale, select_timezone, translate
 from competition.links import IdConverter, refuse_untrusted_hosts
 from workflows.messages import set_translator
 
@@ -66,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(ROOT / "competition" / "translations"))
     login_manager.init_app(app)
-    set_translator(translate)
+    set_translator(translate, reader_language)
 
     app.url_map.converters["int"] = IdConverter   # before any route is added
     from competition import models  # noqa: F401  (registers the tables)

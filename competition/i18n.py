@@ -29,6 +29,12 @@ def translate(message: str) -> str:
     return gettext(message) if has_app_context() else message
 
 
+def reader_language() -> str | None:
+    """The language of the person a message is for: the visitor's, in a request; nobody's
+    outside one (the command line and the logs name states by their codes)."""
+    return select_locale() if has_request_context() else None
+
+
 def select_timezone() -> str:
     return current_app.config["DISPLAY_TIMEZONE"]
 

@@ -26,11 +26,15 @@ from transitions.extensions import GraphMachine
 
 from workflows.definition import TransitionDef, WorkflowDef, load_workflow_file
 from workflows.guards import GUARDS, Guard, GuardContext
-from workflows.messages import t
+from workflows.messages import Label, Labels, t
 
 DEFINITIONS_DIR = Path(__file__).parent
 # Workflows whose states other workflows use as phases are loaded first.
 LOAD_ORDER = ("competition", "innovation", "round", "scoring_sheet", "result_set")
+
+# How a refusal names each role (translated for its reader like every message).
+ROLE_NAMES = {"organiser": "Organiser", "verifier": "Verifier", "judge": "Judge", "submitter": "OPD operator",
+              "system": "The system"}
 
 # The subject whose status the engine is moving at this moment, in this thread or task.
 _FIRING: ContextVar[object | None] = ContextVar("workflow_firing", default=None)
@@ -79,8 +83,11 @@ class Actor:
 class Workflow:
     """A compiled workflow definition."""
 
-    def __init__(self, definition: WorkflowDef, guards: Mapping[str, Guard] = GUARDS):
+    def __init__(self, definition: WorkflowDef, guards: Mapping[str, Guard] = GUARDS,
+                 phases: WorkflowDef | None = None):
+        """:param phases: the workflow whose states are this one's phases (``phase_workflow``)."""
         self.definition = definition
+        self.phases = phases
         self.name = definition.name
         self._guards = {name: guards[name] for move in definition.transitions for name in move.guards}
         self._transitions = {move.trigger: move for move in definition.transitions}
@@ -122,14 +129,18 @@ class Workflow:
         status = subject.status
         if status not in transition.sources:
             reasons.append(t("not possible from status '%(status)s' (only from %(sources)s)",
-                             status=status, sources=", ".join(transition.sources)))
+                             status=self.shown(status),
+                             sources=Labels.of(self.shown(s) for s in transition.sources)))
         if not (actor.roles & transition.roles):
             reasons.append(t("needs the role %(roles)s; %(name)s has %(held)s here",
-                             roles=t(" or ").join(sorted(transition.roles)), name=actor.name,
-                             held=", ".join(sorted(actor.roles)) or t("no role")))
+                             roles=Labels.of((role_label(r) for r in sorted(transition.roles)), " or "),
+                             name=actor.name,
+                             held=Labels.of(role_label(r) for r in sorted(actor.roles)) if actor.roles
+                             else t("no role")))
         if transition.phases is not None and phase not in transition.phases:
             reasons.append(t("not allowed while the competition is in phase '%(phase)s' (only in %(phases)s)",
-                             phase=phase, phases=", ".join(sorted(transition.phases))))
+                             phase=self.shown_phase(phase),
+                             phases=Labels.of(self.shown_phase(p) for p in sorted(transition.phases))))
         if transition.comment_required and not (comment or "").strip():
             reasons.append(t("a comment giving the reason is required"))
         return reasons + self.guard_refusals(subject, trigger, actor, phase=phase, now=now)
@@ -191,6 +202,16 @@ class Workflow:
             self.machine.events[self.transition(trigger).trigger].trigger(subject)
         return subject.status
 
+    def shown(self, state: str) -> Label:
+        """``state`` as a message names it: its label for a reader, its code otherwise."""
+        return state_label(self.definition, state)
+
+    def shown_phase(self, phase: str | None) -> Label:
+        """A phase (a state of the phase workflow) as a message names it."""
+        if phase is None or self.phases is None:
+            return Label(str(phase), str(phase), str(phase))
+        return state_label(self.phases, phase)
+
     def label(self, state: str, language: str = "id") -> str:
         state_def = self.definition.state(state)
         return state_def.label_id if language == "id" else state_def.label_en
@@ -208,6 +229,19 @@ class Workflow:
         return model.get_graph().source
 
 
+def state_label(definition: WorkflowDef, state: str) -> Label:
+    """A state of ``definition`` as a message names it (an unknown one by its code)."""
+    known = {s.name: s for s in definition.states}.get(state)
+    if known is None:
+        return Label(state, state, state)
+    return Label(state, known.label_en, known.label_id)
+
+
+def role_label(role: str) -> Label:
+    """A role as a message names it."""
+    return Label(role, ROLE_NAMES.get(role, role))
+
+
 @cache
 def load_workflows(directory: Path = DEFINITIONS_DIR) -> dict[str, Workflow]:
     """Load, validate and compile every workflow in ``directory``, once per process."""
@@ -219,7 +253,8 @@ def load_workflows(directory: Path = DEFINITIONS_DIR) -> dict[str, Workflow]:
             paths[name], guard_names=frozenset(GUARDS),
             phase_names={n: d.state_names for n, d in definitions.items()})
         definitions[definition.name] = definition
-    return {name: Workflow(definition) for name, definition in definitions.items()}
+    return {name: Workflow(definition, phases=definitions.get(definition.phase_workflow or ""))
+            for name, definition in definitions.items()}
 
 
 def get_workflow(name: str) -> Workflow:

@@ -9,7 +9,6 @@ import unicodedata
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from competition.ceremony.documents import (
@@ -24,6 +23,7 @@ from competition.competitions.manage import organised_competition
 from competition.jobs.runner import enqueue
 from competition.models import Competition, ResultSet
 from competition.results.operations import latest_result_set
+from competition.web.forms import PageForm
 
 bp = Blueprint("ceremony", __name__, url_prefix="/manage")
 
@@ -111,7 +111,7 @@ def certificates_file(competition_id: int, award_id: int) -> Response:
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
-class StartForm(FlaskForm):
+class StartForm(PageForm):
     """Only the CSRF token, for the buttons that start making a document."""
 
 

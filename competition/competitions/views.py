@@ -19,7 +19,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -63,7 +62,7 @@ from competition.policy import actor_for, organised_competitions
 from competition.ranking.bands import NO_SCORE_LABEL
 from competition.results.models import DEFAULT_AWARD_NAME
 from competition.unit_of_work import atomic
-from competition.web.forms import Text, WholeNumberField
+from competition.web.forms import PageForm, Text, WholeNumberField, problem_for_people, problems_of
 from workflows import WorkflowError, get_workflow
 
 bp = Blueprint("setup", __name__, url_prefix="/manage")
@@ -122,7 +121,7 @@ def _moment(label: Any) -> DateTimeLocalField:
     return DateTimeLocalField(label, format=DATETIME_FORMAT, validators=[required()])
 
 
-class TimelineForm(FlaskForm):
+class TimelineForm(PageForm):
     submission_opens_at = _moment(TIMELINE_LABELS["submission_opens_at"])
     submission_closes_at = _moment(TIMELINE_LABELS["submission_closes_at"])
     verification_closes_at = _moment(TIMELINE_LABELS["verification_closes_at"])
@@ -138,12 +137,12 @@ class CompetitionForm(TimelineForm):
     categories = TextAreaField(_l("Categories (optional, one per line)"), validators=[Text(NOTE)])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(PageForm):
     name = StringField(_l("Category name"), validators=[DataRequired(message=_l("Fill this in.")),
                                                         Text(120, one_line=True)])
 
 
-class UnitsForm(FlaskForm):
+class UnitsForm(PageForm):
     # Any value goes to the service, which names a wrong one.
     units_compete = RadioField(_l("How units under an OPD (bidang, UPT, puskesmas) take part"), choices=[
         SelectChoice(UNITS_OWN, _l("As entrants of their own: a unit that enters is ranked beside the OPDs")),
@@ -151,11 +150,11 @@ class UnitsForm(FlaskForm):
     ], validate_choice=False)
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(PageForm):
     comment = TextAreaField(_l("Note for the record (optional)"), validators=[Text(NOTE)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """Only the CSRF token, for buttons that change something."""
 
 
@@ -193,8 +192,8 @@ def closed(competition: Competition, endpoint: str) -> Response | None:
 
 
 def flash_error(error: Exception) -> None:
-    for problem in getattr(error, "problems", None) or getattr(error, "reasons", None) or [str(error)]:
-        flash(problem, "danger")
+    for problem in problems_of(error):
+        flash(problem_for_people(problem), "danger")
 
 
 def round_of(competition: Competition, round_id: int) -> Round:

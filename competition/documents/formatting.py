@@ -35,6 +35,17 @@ def format_decimal(value: float | Decimal | Fraction | None, places: int = 2, lo
     return babel_format_decimal(value, format="#,##0." + "0" * places, locale=locale)
 
 
+def format_file_size(size: int | None, locale: str = "id") -> str:
+    """A file's size as people read it: '512 B', '6,6 KB', '12,3 MB' (Indonesian) or '6.6 KB'
+    (English); a kilobyte is 1024 bytes."""
+    if size is None:
+        return "–"
+    if size < 1024:
+        return f"{format_number(size, locale)} B"
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / (1024 * 1024), "MB")
+    return f"{babel_format_decimal(Decimal(str(round(value, 1))), format='#,##0.0', locale=locale)} {unit}"
+
+
 def format_rupiah(value: int | None, locale: str = "id") -> str:
     return "–" if value is None else f"Rp {format_number(value, locale)}"
 
@@ -71,6 +82,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda v: format_number(v, language()), "number")
     app.add_template_filter(lambda v, places=2: format_decimal(v, places, language()), "decimal")
     app.add_template_filter(lambda v: format_rupiah(v, language()), "rupiah")
+    app.add_template_filter(lambda v: format_file_size(v, language()), "file_size")
     app.add_template_filter(lambda v: format_date(v, timezone, language()), "tanggal")
     app.add_template_filter(lambda v: format_datetime(v, timezone, language()), "waktu")
     app.add_template_filter(juara, "juara")

@@ -18,15 +18,18 @@ from typing import BinaryIO
 from urllib.parse import urlparse
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from competition.audit.operations import record
+from competition.documents.formatting import format_file_size
 from competition.documents.inputs import URL, text_problem
 from competition.errors import InvalidInput, NotFound, NotPermitted, StorageFailed
 from competition.extensions import db
 from competition.models import Entry, Evidence, User
-from competition.policy import can_edit_entry
+from competition.policy import ENTRY_WORKFLOW, can_edit_entry
 from competition.unit_of_work import after_commit, after_rollback, operation
+from workflows import get_workflow
 from workflows.messages import t
 
 # Extension -> (media type, check of the file's first bytes).
@@ -53,7 +56,7 @@ _NOT_SAFE = re.compile(r"[^A-Za-z0-9 ._()-]+")
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    return format_file_size(size, str(get_locale() or "en"))
 
 
 def _content_matches(extension: str, head: bytes) -> bool:
@@ -163,7 +166,8 @@ def _take_back(path: Path, written: int) -> None:
 def _check_editable(entry: Entry, user: User) -> None:
     if not can_edit_entry(user, entry):
         raise NotPermitted(t("%(user)s may not change the evidence of '%(title)s' in status '%(status)s'",
-                             user=user.name, title=entry.title, status=entry.status))
+                             user=user.name, title=entry.title,
+                             status=get_workflow(ENTRY_WORKFLOW).shown(entry.status)))
 
 
 @operation

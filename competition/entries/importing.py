@@ -24,6 +24,7 @@ from competition.extensions import db
 from competition.models import Category, Competition, Entry, Organisation, User
 from competition.policy import can_import_entries
 from competition.unit_of_work import operation
+from workflows import get_workflow
 from workflows.messages import t
 
 # Each column's name, then the other headings it may have (the IID export's, in Indonesian).
@@ -76,7 +77,7 @@ def import_entries(competition: Competition, path: Path, by: User, *,
         raise NotPermitted(t("%(user)s may not import innovations into %(competition)s now (an organiser "
                              "may, or an OPD's submitter for its own OPD, while the competition is open; "
                              "it is in phase '%(phase)s')", user=by.name, competition=competition.name,
-                             phase=competition.phase))
+                             phase=get_workflow("competition").shown(competition.phase)))
     file_name = display_name or path.name
     rows = [(number, _named(row, file_name)) for number, row in
             read_table(path, list(_HEADINGS), (), display_name=file_name,

@@ -170,7 +170,7 @@ def update_entry(entry: Entry, user: User, *, expected_version: int | None = Non
     """Change a draft's or returned entry's fields."""
     if not can_edit_entry(user, entry):
         raise NotPermitted(t("%(user)s may not edit '%(title)s' in status '%(status)s'", user=user.name,
-                             title=entry.title, status=entry.status))
+                             title=entry.title, status=get_workflow(ENTRY_WORKFLOW).shown(entry.status)))
     if expected_version is not None and entry.version != expected_version:
         raise ConcurrentChange(t("'%(title)s' was changed by someone else (version %(version)s, you had "
                                  "%(expected)s); reload it", title=entry.title, version=entry.version,

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -29,7 +28,7 @@ from competition.errors import AnugerahError, ConcurrentChange
 from competition.extensions import db
 from competition.models import Competition, Entry, Organisation
 from competition.policy import ENTRY_WORKFLOW, can_verify, competitions_where, works_for
-from competition.web.forms import sent_version
+from competition.web.forms import PageForm, sent_version
 from workflows import WorkflowError, get_workflow
 
 bp = Blueprint("verification", __name__, url_prefix="/verification")
@@ -49,7 +48,7 @@ CHECKLIST = (
 )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PageForm):
     """Only the CSRF token; the checklist, its notes and the comment are read from the form as sent."""
 
 

@@ -11,7 +11,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
@@ -59,7 +58,7 @@ from competition.policy import (
 )
 from competition.results.operations import latest_published_result_set
 from competition.results.queries import EntryBreakdown, entry_result
-from competition.web.forms import Text, form_problems, sent_version
+from competition.web.forms import PageForm, Text, form_problems, place_problems, problems_of, sent_version
 from workflows import get_workflow
 
 bp = Blueprint("innovations", __name__, url_prefix="/innovations")
@@ -105,7 +104,7 @@ FIELDS = ("title", "category_id", "inisiator", "tahapan", "jenis", "bentuk", "ur
           "anggaran_rupiah")
 
 
-class EntryForm(FlaskForm):
+class EntryForm(PageForm):
     title = StringField(_l("Name of the innovation"), validators=[DataRequired(), Text(250, one_line=True)])
     category_id = SelectField(_l("Category"), coerce=str, validate_choice=False)
     inisiator = SelectField(_l("Initiator"), choices=options("inisiator"), validators=[chosen()])
@@ -123,14 +122,14 @@ class EntryForm(FlaskForm):
     anggaran_rupiah = StringField(_l("Budget (Rp)"), validators=[Text(40, one_line=True)])
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(PageForm):
     files = MultipleFileField(_l("Files"))
     url = URLField(_l("Or a link (video, published page)"), validators=[Optional(), Text(URL, one_line=True)])
     title = StringField(_l("Title of the link"), validators=[Text(200, one_line=True)])
     indicator = StringField(_l("Which claim it supports"), validators=[Text(120, one_line=True)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PageForm):
     comment = TextAreaField(_l("Notes"), validators=[Text(NOTE)])
 
 
@@ -194,7 +193,8 @@ def new(competition_id: int) -> tuple[str, int] | Response:
         try:
             entry = create_entry(competition, organisation, current_user, **_fields_of(form))
         except AnugerahError as error:
-            flash(str(error), "danger")
+            for problem in place_problems(form, problems_of(error)):
+                flash(problem, "danger")
         else:
             flash(_("The draft has been saved. Attach the evidence next."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))
@@ -220,7 +220,8 @@ def edit(entry_id: int) -> tuple[str, int] | Response:
         try:
             update_entry(entry, current_user, expected_version=sent_version(request.form), **_fields_of(form))
         except AnugerahError as error:
-            flash(str(error), "danger")
+            for problem in place_problems(form, problems_of(error)):
+                flash(problem, "danger")
         else:
             flash(_("The draft has been saved."), "success")
             return redirect(url_for("innovations.show", entry_id=entry.id))

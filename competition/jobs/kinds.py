@@ -8,6 +8,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from flask import current_app, has_request_context
+from flask_babel import gettext, ngettext
 
 from competition.ceremony.documents import ceremony_programme, certificates_pdf, run_sheet_pdf
 from competition.errors import InvalidInput, NotPermitted
@@ -100,9 +101,23 @@ def people_import(context: JobContext) -> JobResult:
                               progress=context.progress)
     finally:
         path.unlink(missing_ok=True)
-    return JobResult(summary=t("Users: %(created)s new, each sent an invitation; %(granted)s role(s) "
-                               "granted; %(unchanged)s unchanged.", created=len(report.created),
-                               granted=len(report.roles_granted), unchanged=len(report.unchanged)))
+    return JobResult(summary=user_import_summary(len(report.created), len(report.roles_granted),
+                                                 len(report.unchanged)))
+
+
+def user_import_summary(created: int, granted: int, unchanged: int) -> str:
+    """What a user import did, in sentences that read well with none, one or many (the import
+    page says the same)."""
+    sentences = [ngettext("%(num)s new user, sent an invitation to choose a password.",
+                          "%(num)s new users, each sent an invitation to choose a password.", created)
+                 if created else gettext("No new users.")]
+    if granted:
+        sentences.append(ngettext("%(num)s user given a new role.", "%(num)s users given a new role.",
+                                  granted))
+    if unchanged:
+        sentences.append(ngettext("%(num)s already there, unchanged.", "%(num)s already there, unchanged.",
+                                  unchanged))
+    return " ".join(sentences)
 
 
 @job_kind("score_import")

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, s
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -21,6 +20,7 @@ from competition.jobs.runner import live_progress, stored_file
 from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule
 from competition.models import Job
 from competition.policy import can_see_job
+from competition.web.forms import PageForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 # What the schedule does by itself, set on the competition's set-up page.
@@ -73,7 +73,7 @@ def download(job_id: int) -> Response:
                      download_name=job.file_name or path.name)
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(PageForm):
     close_submissions = BooleanField(_l("Close submissions by themselves at the submission deadline"))
     reminder_days = IntegerField(
         _l("Remind OPDs this many days before the deadline"),

@@ -44,7 +44,8 @@ from competition.policy import (
 from competition.ranking.exact import INPUT_PLACES, exact
 from competition.ranking.totals import RUBRIC_POINTS_LIMIT, CriterionSpec, rubric_points_bound
 from competition.unit_of_work import operation
-from workflows.messages import t
+from workflows import get_workflow
+from workflows.messages import Label, t
 
 # The 2023 IGA presentation rubric (Permendagri 104/2018 process, presentation stage).
 RUBRIC_TEMPLATES: dict[str, list[dict[str, Any]]] = {
@@ -63,11 +64,10 @@ RUBRIC_TEMPLATES: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def phase_name(phase: str) -> str:
-    """A competition phase as a refusal names it: its code in English, its name in the reader's
-    language otherwise."""
-    return {"setup": t("setup"), "open": t("open"), "verification": t("verification"),
-            "judging": t("judging"), "results": t("results"), "closed": t("closed")}.get(phase, phase)
+def phase_name(phase: str) -> Label:
+    """A competition phase as a refusal names it: its label for the person reading, its code
+    otherwise (see :class:`workflows.messages.Label`)."""
+    return get_workflow("competition").shown(phase)
 
 
 def _require_round_in_setup(round_: Round) -> None:

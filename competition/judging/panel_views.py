@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -49,7 +48,7 @@ from competition.models import (
     ScoringEvent,
     User,
 )
-from competition.web.forms import Text, WholeNumberField
+from competition.web.forms import PageForm, Text, WholeNumberField, problem_for_people, problems_of
 from workflows import WorkflowError
 
 bp = Blueprint("panels", __name__, url_prefix="/manage")
@@ -66,7 +65,7 @@ ERRORS = (AnugerahError, WorkflowError)
 
 # -- forms ----------------------------------------------------------------------------------------
 
-class PanelForm(FlaskForm):
+class PanelForm(PageForm):
     name = StringField(_l("Panel name"), validators=[
         DataRequired(_l("Give the panel a name.")), Text(120, one_line=True)])
     judges = SelectMultipleField(_l("Judges"), coerce=int,
@@ -75,20 +74,20 @@ class PanelForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validate_choice=False, default=0)
 
 
-class AutoAssignForm(FlaskForm):
+class AutoAssignForm(PageForm):
     judges_per_entry = WholeNumberField(_l("Judges per innovation"), validators=[
         Optional(), NumberRange(min=1, max=99, message=_l("Between 1 and 99."))])
     cap = WholeNumberField(_l("Most innovations per judge"), validators=[
         Optional(), NumberRange(min=1, message=_l("At least 1, or leave it empty for no cap."))])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(PageForm):
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(_l("Say why the scores are reopened: the reason is kept in the audit trail.")),
         Text(NOTE)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """Only the CSRF token, for the buttons that change a round or an assignment."""
 
 
@@ -96,8 +95,8 @@ class ConfirmForm(FlaskForm):
 
 def _flash_refusal(error: Exception) -> None:
     """Each problem a service or workflow names, already in the reader's language."""
-    for problem in getattr(error, "problems", None) or getattr(error, "reasons", None) or [str(error)]:
-        flash(str(problem), "danger")
+    for problem in problems_of(error):
+        flash(problem_for_people(problem), "danger")
 
 
 # -- finding things -------------------------------------------------------------------------------

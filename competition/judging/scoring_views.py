@@ -21,7 +21,6 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
@@ -47,7 +46,7 @@ from competition.models.types import utcnow
 from competition.policy import can_score, competitions_where
 from competition.ranking.exact import shown
 from competition.ranking.totals import CriterionSpec, judge_total
-from competition.web.forms import Text
+from competition.web.forms import PageForm, Text
 
 bp = Blueprint("scoring", __name__, url_prefix="/scoring")
 
@@ -59,11 +58,11 @@ STATE_LABELS = {
 }
 
 
-class ScoringForm(FlaskForm):
+class ScoringForm(PageForm):
     """Only the CSRF token; the value and notes per criterion are read from the form as sent."""
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(PageForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Text(NOTE)])
 
 

@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
@@ -50,10 +49,10 @@ from competition.judging.operations import (
 )
 from competition.models import Competition, Criterion, Round
 from competition.ranking.exact import INPUT_PLACES
-from competition.web.forms import NumberField, Text, WholeNumberField
+from competition.web.forms import NumberField, PageForm, Text, WholeNumberField
 
 
-class RoundForm(FlaskForm):
+class RoundForm(PageForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Fill this in.")),
                                                Text(120, one_line=True)])
     template = BooleanField(_l("Fill the rubric from the 2023 IGA presentation rubric"), default=True)
@@ -87,7 +86,7 @@ class RoundForm(FlaskForm):
         return valid
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(PageForm):
     name = StringField(_l("Criterion"), validators=[DataRequired(message=_l("Fill this in.")),
                                                     Text(160, one_line=True)])
     weight = NumberField(_l("Weight"), validators=[required(), NumberRange(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -12,11 +11,12 @@ from competition.extensions import db
 from competition.notifications.models import Notification
 from competition.notifications.operations import mark_notifications_read
 from competition.policy import can_open_notification
+from competition.web.forms import PageForm
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(PageForm):
     """Only the CSRF token."""
 
 

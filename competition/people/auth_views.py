@@ -14,13 +14,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from competition.audit.operations import email_fingerprint, record
+from competition.competitions.manage import manage_tabs
 from competition.extensions import db, login_manager
 from competition.i18n import LANGUAGES
 from competition.links import absolute_url
@@ -31,6 +31,8 @@ from competition.people.operations import change_password, password_reset_token,
 from competition.people.passwords import MIN_PASSWORD_LENGTH, password_problems
 from competition.people.sessions import end_session, signed_in_user, start_session
 from competition.people.throttling import TooManyAttempts, claim_attempt, count_failure, forget_attempts
+from competition.policy import organised_competitions, roles_anywhere
+from competition.web.forms import PageForm
 
 bp = Blueprint("auth", __name__)
 
@@ -75,18 +77,18 @@ class NewPassword:
     """The rules for a new password (:func:`~competition.people.passwords.password_problems`),
     naming the field by its label."""
 
-    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+    def __call__(self, form: PageForm, field: PasswordField) -> None:
         problems = password_problems(field.data or "", str(field.label.text))
         if problems:
             raise ValidationError(problems[0])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PageForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
                         description=_l("At least %(count)s characters, and not one of the most common "
@@ -95,11 +97,11 @@ class PasswordChangeForm(FlaskForm):
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired()])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()],
                         description=_l("At least %(count)s characters, and not one of the most common "
                                        "passwords.", count=MIN_PASSWORD_LENGTH))
@@ -107,15 +109,46 @@ class ResetPasswordForm(FlaskForm):
                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PageForm):
     language = SelectField(choices=list(LANGUAGES))
 
 
-def safe_next(target: str | None) -> str:
-    """Only local paths are followed after signing in or switching language."""
+def safe_next(target: str | None, home: str | None = None) -> str:
+    """Only local paths are followed after signing in or switching language; otherwise ``home``,
+    or the list of competitions."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
+    return home or url_for("public.index")
+
+
+# Where each role's work is, in the order a person with several roles lands: the organiser's
+# management first (it leads to everything of the competition), then the verification queue, the
+# judge's scoring and the OPD's innovations, the order in which the roles act on a competition.
+ROLE_HOMES = (("organiser", None), ("verifier", "verification.queue"), ("judge", "scoring.index"),
+              ("submitter", "innovations.mine"))
+
+
+def home_of(user: User) -> str:
+    """The page ``user`` lands on after signing in: the work of their first role in
+    :data:`ROLE_HOMES`; the list of competitions for someone with no role."""
+    roles = roles_anywhere(user)
+    for role, endpoint in ROLE_HOMES:
+        if role not in roles:
+            continue
+        if endpoint is None:
+            tabs = manage_tabs(organised_competitions(user)[0])
+            if tabs:
+                return tabs[0][2]
+        elif endpoint in current_app.view_functions:
+            return url_for(endpoint)
     return url_for("public.index")
+
+
+def greeting(name: str) -> str:
+    """The greeting after signing in; a name that ends in a full stop ("M.M.") ends the sentence."""
+    if name.rstrip().endswith("."):
+        return _("Welcome, %(name)s", name=name.rstrip())
+    return _("Welcome, %(name)s.", name=name)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -138,8 +171,8 @@ def login() -> str | Response:
                 login_user(user)
                 session[SESSION_TOKEN] = start_session(user)
                 record("sign_in", user, subject=user)
-                flash(_("Welcome, %(name)s.", name=user.name), "success")
-                return redirect(safe_next(request.args.get("next")))
+                flash(greeting(user.name), "success")
+                return redirect(safe_next(request.args.get("next"), home_of(user)))
         else:
             count_failure()
             record("sign_in.failed", None, subject=user, details=tried)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -18,6 +20,7 @@ from competition.documents.inputs import PERSON_NAME, text_problem
 from competition.documents.spreadsheets import RowProblems, read_table
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
+from competition.i18n import LANGUAGES
 from competition.models import MEMBERSHIP_ROLES, Competition, Membership, Organisation, Region, User
 from competition.people.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH  # the user pages' form
 from competition.people.passwords import password_problems
@@ -25,6 +28,23 @@ from competition.people.sessions import end_sessions
 from competition.policy import activation_refusal, can_manage_user, can_see_user, role_revocation_refusal
 from competition.unit_of_work import operation
 from workflows.messages import t
+
+# Each role as the pages name it; an import file may name a role so, in either language, or by its code.
+ROLE_LABELS = {"organiser": _l("Organiser"), "verifier": _l("Verifier"), "judge": _l("Judge"),
+               "submitter": _l("OPD operator")}
+
+
+def role_named(name: str) -> str | None:
+    """The role called ``name`` (any case): its code, or its label in any of the languages."""
+    wanted = name.strip().casefold()
+    if wanted in MEMBERSHIP_ROLES:
+        return wanted
+    for language in LANGUAGES:
+        with force_locale(language):
+            for role, label in ROLE_LABELS.items():
+                if str(label).casefold() == wanted:
+                    return role
+    return None
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -182,7 +202,8 @@ def import_users(path: Path, competition: Competition, *, by: User | None = None
     plan: list[tuple[str, str, Organisation | None, str]] = []
     for number, row in rows:
         email, name = row.get("email", "").strip().lower(), row.get("name", "").strip()
-        organisation_name, role = row.get("organisation", "").strip(), row.get("role", "").strip().lower()
+        organisation_name, role_name = row.get("organisation", "").strip(), row.get("role", "").strip()
+        role = (role_named(role_name) or role_name) if role_name else ""
         organisation = by_name.get(organisation_name.casefold()) if organisation_name else None
         if problem := text_problem("email", email, EMAIL_LENGTH, one_line=True):
             problems.add(number, problem)
@@ -200,7 +221,7 @@ def import_users(path: Path, competition: Competition, *, by: User | None = None
                                    name=organisation_name, region=competition.region.name))
         if role and role not in MEMBERSHIP_ROLES:
             problems.add(number, t("role: %(role)r is not one of %(roles)s", role=role,
-                                   roles=", ".join(MEMBERSHIP_ROLES)))
+                                   roles=", ".join(str(label) for label in ROLE_LABELS.values())))
         existing = known.get(email)
         if existing is not None and by is not None and not can_manage_user(by, existing):
             problems.add(number, cannot_be_added(email))

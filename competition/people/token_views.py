@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -16,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from competition.errors import AnugerahError
 from competition.people.tokens import MAX_DAYS, create_token, revoke_token, tokens_of
-from competition.web.forms import Text
+from competition.web.forms import PageForm, Text
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -25,7 +24,7 @@ SCOPE_LABELS = [SelectChoice("read", _l("read: see what you may see")),
                 SelectChoice("judge", _l("judge: score your own assigned innovations"))]
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Text(80, one_line=True)])
     scopes = SelectMultipleField(_l("Scopes"), choices=SCOPE_LABELS, default=["read"],
                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
@@ -34,7 +33,7 @@ class TokenForm(FlaskForm):
                         validators=[DataRequired(), NumberRange(min=1, max=MAX_DAYS)])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(PageForm):
     """Only the CSRF token, for the button that revokes a token."""
 
 

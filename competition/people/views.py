@@ -12,7 +12,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -33,6 +32,7 @@ from competition.models import MEMBERSHIP_ROLES, Competition, Job, Membership, O
 from competition.notifications.operations import queue_invitation
 from competition.people.operations import (
     MIN_PASSWORD_LENGTH,
+    ROLE_LABELS,
     USER_IMPORT_COLUMNS,
     UserImportReport,
     create_user,
@@ -52,19 +52,17 @@ from competition.policy import (
     seen_users,
 )
 from competition.unit_of_work import atomic
-from competition.web.forms import Text
+from competition.web.forms import PageForm, Text
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-ROLE_LABELS = {"organiser": _l("Organiser"), "verifier": _l("Verifier"), "judge": _l("Judge"),
-               "submitter": _l("OPD operator")}
 
 
 def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role, ROLE_LABELS[role]) for role in MEMBERSHIP_ROLES]
 
 
-class UserForm(FlaskForm):
+class UserForm(PageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Text(PERSON_NAME, one_line=True)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Text(EMAIL, one_line=True)])
     organisation = SelectField(_l("OPD"), coerce=int, validate_choice=False)
@@ -75,12 +73,18 @@ class UserForm(FlaskForm):
                              validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH)])
 
 
-class RoleForm(FlaskForm):
+def role_choices_to_grant() -> list[SelectChoice]:
+    """The roles with nothing chosen first: granting a role (the organiser's above all) is a choice
+    made on purpose, never one left standing."""
+    return [SelectChoice("", _l("Choose a role"))] + role_choices()
+
+
+class RoleForm(PageForm):
     competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
-    role = SelectField(_l("Role"), choices=role_choices)
+    role = SelectField(_l("Role"), choices=role_choices_to_grant, validators=[DataRequired()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     kind = RadioField(_l("What the file holds"), default="users",
                       choices=[SelectChoice("organisations", _l("OPDs")), SelectChoice("users", _l("Users"))])
     competition = SelectField(_l("Competition"), coerce=int, validate_choice=False)
@@ -88,7 +92,7 @@ class ImportForm(FlaskForm):
         FileRequired(_l("Choose a file.")), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files."))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """Only the CSRF token, for the buttons that change a user."""
 
 

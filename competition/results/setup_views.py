@@ -11,7 +11,6 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -47,7 +46,7 @@ from competition.ranking.exact import SCORE_PLACES, as_score, has_at_most
 from competition.ranking.tiebreaks import TIE_BREAK_RULES
 from competition.results.models import AWARD_POLICIES, AWARD_SUBJECTS, DEFAULT_AWARD_NAME
 from competition.results.operations import add_award, remove_award, update_result_rules
-from competition.web.forms import NumberField, Text, WholeNumberField
+from competition.web.forms import NumberField, PageForm, Text, WholeNumberField
 
 BAND_LABEL = 120   # the longest predikat, in characters
 
@@ -57,7 +56,7 @@ PRESET_LABELS = {
 }
 
 
-class AwardForm(FlaskForm):
+class AwardForm(PageForm):
     name = StringField(_l("Name of the award"), validators=[DataRequired(message=_l("Fill this in.")),
                                                              Text(160, one_line=True)])
     subject = SelectField(_l("Who is ranked"), default="organisation",
@@ -77,7 +76,7 @@ class AwardForm(FlaskForm):
     citation = TextAreaField(_l("Citation on the certificate"), validators=[Text(CITATION)])
 
 
-class ScoringRulesForm(FlaskForm):
+class ScoringRulesForm(PageForm):
     disagreement_threshold = NumberField(
         _l("Flag judges' disagreement above (points)"),
         validators=[required(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -35,6 +34,7 @@ from competition.results.operations import (
 )
 from competition.results.queries import ResultsPreview, heaviest_name, results_preview
 from competition.results.standings import AwardStanding, award_row_count, award_standings, sealed_awards
+from competition.web.forms import PageForm
 from workflows import WorkflowError
 
 bp = Blueprint("results", __name__, url_prefix="/manage")
@@ -56,7 +56,7 @@ SUBJECT_LABELS = {"innovation": _l("ranks innovations"),
                   "organisation": _l("ranks OPDs by all their innovations"), "region": _l("ranks regions")}
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """Only the CSRF token, for the buttons that seal, publish and decide."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, redirect, render_template, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,8 +13,9 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
 from competition.api.problems import field_errors, is_api_request, problem
@@ -79,6 +80,22 @@ def request_limits() -> str:
              text=number_text(config["MAX_FORM_MEMORY_SIZE"] // 1024))
 
 
+def page_above(path: str) -> str | None:
+    """The nearest address above ``path`` that is a page (answers GET): the page whose form posts
+    to ``path``, for the pages' forms post to an address below their own."""
+    adapter = current_app.url_map.bind("localhost")
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        try:
+            adapter.match(candidate, method="GET")
+        except (NotFound, MethodNotAllowed, RequestRedirect):
+            continue
+        return candidate
+    return None
+
+
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int] | Response:
@@ -129,6 +146,12 @@ def register_error_pages(app: Flask) -> None:
                         fields[name] = [str(text) for text in (texts if isinstance(texts, list) else [texts])]
                 return api_problem(422, "The request has invalid fields.", errors=fields, headers=headers)
             return api_problem(error.code or 500, error.description, headers=headers)
+        if isinstance(error, MethodNotAllowed) and request.method in ("GET", "HEAD"):
+            # The address of a form's action, opened as a page: after a form came back with its
+            # problems there, on reloading it or switching language. Its page is above it.
+            page_address = page_above(request.path)
+            if page_address is not None:
+                return redirect(request.script_root + page_address, 303)
         page, status = error_page(error.code or 500)
         return Response(page, status, headers=headers, mimetype="text/html")
 

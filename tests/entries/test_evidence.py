@@ -55,7 +55,7 @@ def test_file_over_the_limit_is_refused_and_not_stored(draft, app):
     app.config["EVIDENCE_MAX_BYTES"] = 1024
     entry, operator = draft
     big = b"%PDF-" + b"x" * 2000
-    with pytest.raises(InvalidInput, match=r"video.pdf is larger than the limit of 0.0 MB"):
+    with pytest.raises(InvalidInput, match=r"video.pdf is larger than the limit of 1.0 KB"):
         add_evidence_file(entry, operator, filename="video.pdf", stream=io.BytesIO(big))
     assert evidence_count() == 0
     assert not evidence_path(hashlib.sha256(big).hexdigest()).exists()

@@ -161,7 +161,7 @@ def test_verifiers_see_submitted_entries_but_cannot_edit_or_act_for_the_opd(clie
     assert client.get(f"/innovations/{entry.id}").status_code == 200
     assert client.get(f"/innovations/{entry.id}/edit").status_code == 403
     response = client.post(f"/innovations/{entry.id}/withdraw", data={}, follow_redirects=True)
-    assert "memerlukan peran submitter" in page(response)
+    assert "memerlukan peran Operator OPD" in page(response)   # the role by its name, not its code
     assert client.post(f"/innovations/new/{opd.competition.id}", data=draft_form()).status_code == 403
 
 

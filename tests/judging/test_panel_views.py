@@ -188,7 +188,7 @@ def test_a_bad_panel_is_refused_with_the_reason_and_nothing_is_kept(client, judg
     assert "Give the panel a name." in page(response) and "Choose at least one judge." in page(response)
     response = client.post(url, data={"name": "Tim penilai", "judges": [judging.judge_a.id]})
     assert response.status_code == 422
-    assert ("name: round &#39;Presentasi&#39; already has a panel called &#39;Tim penilai&#39;"
+    assert ("Name: round &#39;Presentasi&#39; already has a panel called &#39;Tim penilai&#39;"
             in page(response))
     response = client.post(url, data={"name": "Tim lain", "judges": [judging.verifier.id]})
     assert response.status_code == 422  # not one of the choices: only judges are offered
@@ -207,7 +207,7 @@ def test_a_service_refusal_speaks_the_reader_s_language(client, judging):
     response = client.post(f"{judging.base}/rounds/{judging.round.id}/panels",
                            data={"name": "Tim penilai", "judges": [judging.judge_a.id]})
     assert response.status_code == 422
-    assert ("nama: tahap &#39;Presentasi&#39; sudah punya panel bernama &#39;Tim penilai&#39;"
+    assert ("Nama: tahap &#39;Presentasi&#39; sudah punya panel bernama &#39;Tim penilai&#39;"
             in page(response))
     client.post("/language", data={"language": "en", "next": "/"})
     db.session.delete(db.session.scalar(select(Panel)))

@@ -112,7 +112,7 @@ def test_import_users_is_all_or_nothing_with_every_bad_row_named(kota, tmp_path)
         "pengguna.csv row 4: baik@kota.go.id already appears in row 2",
         "pengguna.csv row 5: name: must not be empty",
         f"pengguna.csv row 5: organisation: 'Dinas Entah' is not an OPD of {kota.region.name}",
-        "pengguna.csv row 5: role: 'bupati' is not one of organiser, verifier, judge, submitter",
+        "pengguna.csv row 5: role: 'bupati' is not one of Organiser, Verifier, Judge, OPD operator",
         "pengguna.csv row 6: role: a submitter needs an organisation",
     ]
     assert db.session.scalar(select(User.id).where(User.email == "baik@kota.go.id")) is None

@@ -178,7 +178,7 @@ def test_importing_opds_then_users(client, office):
     response = upload(client, "users", "pengguna.csv",
                       "email,name,organisation,role\nop@disdik.go.id,Operator Disdik,Disdik,submitter\n",
                       office.competition)
-    assert "1 new, each sent an invitation" in page(response) and "Operator Disdik" in page(response)
+    assert "1 new user, sent an invitation" in page(response) and "Operator Disdik" in page(response)
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "op@disdik.go.id"))
 
 

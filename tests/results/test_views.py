@@ -262,7 +262,7 @@ def test_sealing_refusals_are_flashed(client, contest):
     confirm = page(client.get(f"/manage/{contest.competition.id}/results/seal"))
     assert "the competition is in phase" in confirm and "disabled" in confirm
     response = client.post(f"/manage/{contest.competition.id}/results/seal", follow_redirects=True)
-    assert "is in phase &#39;judging&#39;; results are sealed once judging is closed" in page(response)
+    assert "is in phase &#39;Judging&#39;; results are sealed once judging is closed" in page(response)
     assert db.session.scalars(select(ResultSet)).all() == []
 
 
