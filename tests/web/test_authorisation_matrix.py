@@ -224,6 +224,7 @@ def route_values() -> dict[str, dict]:
         "auth.reset_password": {"token": password_reset_token(operator_a)},
         "auth.welcome": {"token": password_reset_token(operator_a, purpose="invitation")},
         "innovations.show": {"entry_id": draft.id},
+        "innovations.receipt": {"entry_id": next(e for e in own if e.submitted_at is not None).id},
         "innovations.edit": {"entry_id": draft.id},
         "innovations.new": this,
         "innovations.act": {"entry_id": draft.id, "trigger": "submit"},

@@ -37,6 +37,7 @@ from tests.web.pages import inline_code
 CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 # Endpoints that answer with files rather than pages, or are the app's assets.
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
+             "innovations.receipt",
              "people.import_template",
              "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download", "iid.export",
              "jobs.progress", "jobs.download",
