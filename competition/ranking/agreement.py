@@ -45,7 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import f as f_distribution
 
-from competition.ranking.exact import shown
+from competition.ranking.exact import exact, shown
 from competition.ranking.normalisation import normalise_by_judge
 from competition.ranking.totals import CriterionSpec, counted, judge_total, rubric_range
 
@@ -369,20 +369,30 @@ def round_agreement(round_id: int, criteria: Sequence[CriterionSpec], sheets: It
 def _per_judge(judges: Sequence[int], totals: Mapping[tuple[int, int], Fraction], sheets: Sequence[Sheet],
                criteria: tuple[CriterionSpec, ...]) -> tuple[JudgeFigures, ...]:
     by_entry: dict[int, dict[int, Fraction]] = defaultdict(dict)
-    for (entry, judge), total in totals.items():
+    for (entry, judge), total in sorted(totals.items()):
         by_entry[entry][judge] = total
+    own: dict[int, list[Fraction]] = defaultdict(list)
+    deviations: dict[int, list[Fraction]] = defaultdict(list)
+    for others in by_entry.values():
+        whole = sum(others.values(), Fraction(0))
+        for judge, total in others.items():
+            own[judge].append(total)
+            if len(others) > 1:
+                deviations[judge].append(total - (whole - total) / (len(others) - 1))
     maxima = {c.id: c.max_value for c in counted(criteria)}
+    top: dict[int, int] = defaultdict(int)
+    marks: dict[int, int] = defaultdict(int)
+    for s in sheets:
+        for cid, value in s.values.items():
+            if cid in maxima:
+                marks[s.judge_id] += 1
+                top[s.judge_id] += exact(value) >= maxima[cid]
     figures = []
     for judge in judges:
-        own = [by_entry[e][judge] for e in sorted(by_entry) if judge in by_entry[e]]
-        deviations = [others[judge] - sum((v for j, v in others.items() if j != judge), Fraction(0))
-                      / (len(others) - 1)
-                      for others in by_entry.values() if judge in others and len(others) > 1]
-        marks = [(cid, v) for s in sheets if s.judge_id == judge
-                 for cid, v in s.values.items() if cid in maxima]
-        figures.append(JudgeFigures(
-            judge, len(own), sum(deviations, Fraction(0)) / len(deviations) if deviations else None,
-            _std_dev(own), sum(1 for cid, v in marks if Fraction(v) >= maxima[cid]), len(marks)))
+        gaps = deviations[judge]
+        leniency = sum(gaps, Fraction(0)) / len(gaps) if gaps else None
+        figures.append(JudgeFigures(judge, len(own[judge]), leniency, _std_dev(own[judge]), top[judge],
+                                    marks[judge]))
     return tuple(figures)
 
 
@@ -458,3 +468,13 @@ def annex_data(rounds: Sequence[tuple[int, Sequence[CriterionSpec]]],
     return {"version": 1, "far_from_panel": str(shown(FAR_FROM_PANEL)),
             "rounds": [round_data(round_agreement(round_id, criteria, by_round[round_id]))
                        for round_id, criteria in rounds if by_round.get(round_id)]}
+
+
+def sealed_annex(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The annex worked out from sealed inputs (their rounds' criteria and raw scores), so that
+    verifying a version repeats exactly this computation."""
+    rounds = sorted(inputs["rounds"], key=lambda r: r["position"])
+    specs = [(r["id"], [CriterionSpec(**c) for c in r["criteria"]]) for r in rounds]
+    sheets = [(round_id, Sheet(entry_id, judge_id, {int(c): exact(v) for c, v in values.items()}))
+              for round_id, entry_id, judge_id, values in inputs.get("scores", [])]
+    return annex_data(specs, sheets)
