@@ -20,12 +20,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from competition.documents.formatting import format_decimal, format_number
+from competition.documents.formatting import format_decimal
 from competition.monitoring import charts
 from competition.monitoring.queries import AgreementNames
 from competition.ranking.agreement import (
     FEW_INNOVATIONS,
     FEW_JUDGES,
+    NO_DIFFERENCE,
     NO_PAIRS,
     NO_VARIANCE,
     alpha_band,
@@ -42,8 +43,9 @@ REASONS = {
     FEW_INNOVATIONS: _l("cannot be worked out: fewer than two innovations were rated by the same judges"),
     NO_VARIANCE: _l("cannot be worked out: every rating is the same, so there is no variation to agree on"),
     NO_PAIRS: _l("cannot be worked out: no innovation was rated by two judges"),
+    NO_DIFFERENCE: _l("cannot be worked out: the innovations' mean totals hardly differ, so there is nothing "
+                      "for the judges to tell apart"),
 }
-TITLE = _l("Judge agreement")
 
 
 def _language() -> str:
@@ -108,10 +110,6 @@ class MeasureView:
                         "%(num)s innovations left out of ICC: not rated by the same judges as the others.",
                         self.left_out)
 
-    @property
-    def no_block_text(self) -> str:
-        return str(REASONS[FEW_INNOVATIONS] if self.innovations >= 2 else REASONS[FEW_INNOVATIONS])
-
 
 @dataclass(frozen=True)
 class JudgeView:
@@ -175,7 +173,7 @@ def _percent(share: str | None) -> str:
     return f"{format_decimal(Decimal(share) * 100, 1, _language())}%"
 
 
-def round_views(annex: Mapping[str, Any], names: AgreementNames, *, chart_prefix: str = "agreement",
+def round_views(annex: Mapping[str, Any], names: AgreementNames, *, chart_prefix: str = "chart-agreement",
                 limit: int | None = INNOVATIONS_SHOWN) -> list[RoundView]:
     """Every judged round of ``annex`` as people read it."""
     views = []
@@ -186,7 +184,8 @@ def round_views(annex: Mapping[str, Any], names: AgreementNames, *, chart_prefix
         judge_names = {j: names.judges.get(j, f"#{j}") for j in judge_ids}
         judges = [JudgeView(judge_names[j["judge_id"]], j["innovations"],
                             _signed(j["leniency"]), None if j["leniency"] is None else float(j["leniency"]),
-                            number(j["spread"], 2), _percent(j["top_share"]), j["far"]) for j in data["judges"]]
+                            number(j["spread"], 2), _percent(j["top_share"]), j["far"])
+                  for j in data["judges"]]
         innovations = [InnovationView(
             *names.entries.get(i["entry_id"], (f"#{i['entry_id']}", "")),
             [(judge_names.get(j, f"#{j}"), number(total, 2)) for j, total in i["totals"]],
@@ -221,14 +220,3 @@ def _leniency_chart(chart_id: str, judges: Sequence[JudgeView]) -> Markup | None
         [(name, value, text) for name, value, text in rows if value is not None],
         positive="#0b5ed7", negative="#b35900")
 
-
-def reason_words() -> dict[str, str]:
-    return {key: str(text) for key, text in REASONS.items()}
-
-
-def title() -> str:
-    return str(TITLE)
-
-
-def count(value: int) -> str:
-    return format_number(value, _language())

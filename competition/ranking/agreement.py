@@ -26,8 +26,9 @@ None where a judge gave no confirmed sheet).
   normalise_by_judge`, what a round set to normalise uses), and the change in place.
 
 A figure that cannot be worked out carries the reason instead of a number: :data:`FEW_JUDGES`,
-:data:`FEW_INNOVATIONS`, :data:`NO_VARIANCE`, :data:`NO_PAIRS`. Sealed results keep these
-figures as text rounded once (:func:`annex_data`): three places for ICC and alpha, two for points.
+:data:`FEW_INNOVATIONS`, :data:`NO_VARIANCE`, :data:`NO_PAIRS`, :data:`NO_DIFFERENCE`. Sealed results
+keep these figures as text rounded once (:func:`annex_data`): three places for ICC and alpha, two
+for points.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ FEW_JUDGES = "few_judges"            # fewer than two judges rated the same inno
 FEW_INNOVATIONS = "few_innovations"  # fewer than two innovations rated by the same judges
 NO_VARIANCE = "no_variance"          # every rating the same: agreement is undefined, not perfect
 NO_PAIRS = "no_pairs"                # no innovation rated by two judges (alpha)
+NO_DIFFERENCE = "no_difference"      # the innovations' means do not differ enough to compare (ICC)
 
 ICC_BANDS = ((Fraction(9, 10), "excellent"), (Fraction(3, 4), "good"), (Fraction(1, 2), "moderate"))
 ALPHA_BANDS = ((Fraction(4, 5), "reliable"), (Fraction(667, 1000), "tentative"))
@@ -122,12 +124,25 @@ def icc(matrix: Matrix | Sequence[Sequence[float | Fraction | None]]) -> Icc:
     ss_error = max(ss_total - ss_rows - ss_cols, 0.0)
     df_rows, df_error = n - 1, (n - 1) * (k - 1)
     msr, msc, mse = ss_rows / df_rows, ss_cols / (k - 1), ss_error / df_error
-    single = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
-    average = (msr - mse) / (msr + (msc - mse) / n)
+    single_denominator = msr + (k - 1) * mse + k * (msc - mse) / n
+    average_denominator = msr + (msc - mse) / n
+    if single_denominator <= 0:
+        return _not(NO_DIFFERENCE, n, k)
+    single = (msr - mse) / single_denominator
     low, high = _interval(msr, msc, mse, single, n, k)
-    low_k = None if low is None else low * k / (1 + low * (k - 1))
-    high_k = None if high is None else high * k / (1 + high * (k - 1))
-    return Icc(Estimate(single, low, high), Estimate(average, low_k, high_k), n, k)
+    estimate = Estimate(single, low, high)
+    if average_denominator <= 1e-12 * ss_total:
+        # The innovations' means hardly differ: the mean of k judges has nothing to tell apart.
+        return Icc(estimate, Estimate(None, reason=NO_DIFFERENCE), n, k)
+    average = (msr - mse) / average_denominator
+    return Icc(estimate, Estimate(average, _of_mean(low, k), _of_mean(high, k)), n, k)
+
+
+def _of_mean(bound: float | None, k: int) -> float | None:
+    """A bound of ICC(2,1)'s interval carried over to the mean of k judges (Spearman–Brown)."""
+    if bound is None or 1 + bound * (k - 1) == 0:
+        return None
+    return bound * k / (1 + bound * (k - 1))
 
 
 def _interval(msr: float, msc: float, mse: float, single: float, n: int, k: int

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -21,14 +20,14 @@ from werkzeug.wrappers import Response
 
 from competition.competitions.manage import organised_competition
 from competition.documents.formatting import format_date
-from competition.documents.pdf import render_pdf
-from competition.models.types import utcnow
-from competition.monitoring.agreement_views import round_views
-from competition.monitoring.queries import agreement_names
 from competition.documents.inputs import NOTE, identifier, read_whole_number, text_problem
+from competition.documents.pdf import render_pdf
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet
+from competition.models.types import utcnow
+from competition.monitoring.agreement_views import round_views
+from competition.monitoring.queries import agreement_names
 from competition.ranking.awards import AwardRow
 from competition.results.operations import (
     latest_result_set,
@@ -297,7 +296,7 @@ def version(competition_id: int, version: int) -> str:
         is_latest=latest is not None and latest.id == result_set.id, rule_labels=RULE_LABELS,
         subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set),
         agreement=None if annex is None else round_views(annex, agreement_names(annex),
-                                                         chart_prefix="sealed-agreement"))
+                                                         chart_prefix="chart-sealed-agreement"))
 
 
 @bp.get("/<int:competition_id>/results/versions/<int:version>/agreement.pdf")
@@ -312,7 +311,8 @@ def agreement_pdf(competition_id: int, version: int) -> Response:
         abort(404)
     language = str(get_locale() or "id")
     html = render_template("results/agreement_pdf.html", competition=competition, result_set=result_set,
-                           agreement=round_views(annex, agreement_names(annex), chart_prefix="pdf", limit=None),
+                           agreement=round_views(annex, agreement_names(annex),
+                                                 chart_prefix="chart-pdf-agreement", limit=None),
                            language=language, printed=format_date(utcnow(), locale=language))
     name = f"kesepakatan-juri-{competition.id}-v{result_set.version}.pdf"
     return Response(render_pdf(html), mimetype="application/pdf",

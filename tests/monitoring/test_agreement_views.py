@@ -111,8 +111,9 @@ def test_a_changed_annex_figure_no_longer_verifies(demo_app):
     db.session.expire_all()
     problems = verify_result_set(db.session.get(ResultSet, result_set.id))
     assert any(p.startswith("the stored version") for p in problems)       # the hash
-    assert any(p.startswith("the judge-agreement annex differs from the one recomputed from the stored scores "
-                            "(first at rounds[0].totals.blocks[0].icc_average.value") for p in problems)
+    assert any(p.startswith("the judge-agreement annex differs from the one recomputed from the stored "
+                            "scores (first at rounds[0].totals.blocks[0].icc_average.value")
+               for p in problems)
 
 
 def test_a_changed_annex_is_found_even_with_the_hash_made_again(demo_app):

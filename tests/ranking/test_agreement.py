@@ -19,6 +19,7 @@ from competition.ranking import agreement
 from competition.ranking.agreement import (
     FEW_INNOVATIONS,
     FEW_JUDGES,
+    NO_DIFFERENCE,
     NO_PAIRS,
     NO_VARIANCE,
     Sheet,
@@ -164,6 +165,16 @@ def test_icc_says_why_it_cannot_be_worked_out(matrix: list[list[float | None]], 
 ])
 def test_alpha_says_why_it_cannot_be_worked_out(matrix: list[list[float | None]], reason: str) -> None:
     assert alpha(matrix).value is None and alpha(matrix).reason == reason
+
+
+def test_innovations_that_do_not_differ_have_no_icc_of_the_mean() -> None:
+    # Both innovations have the same mean: ICC(2,k) would divide by zero (and with two judges
+    # who swap their marks, ICC(2,1) too).
+    figures = icc([[60, 70, 65], [70, 60, 65]])
+    assert figures.average.value is None and figures.average.reason == NO_DIFFERENCE
+    assert figures.single.value == pytest.approx(-2.0)
+    swapped = icc([[60, 70], [70, 60]])
+    assert swapped.single.reason == swapped.average.reason == NO_DIFFERENCE
 
 
 def test_perfect_agreement_has_no_interval_but_a_value() -> None:

@@ -39,6 +39,7 @@ CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
              "people.import_template",
              "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download",
+             "results.agreement_pdf",
              "jobs.progress", "jobs.download",
              "health.healthz", "health.readyz",
              # JSON for scripts (tests/api/): the API's documentation page is a page.
