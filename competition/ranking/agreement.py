@@ -326,9 +326,12 @@ class RoundAgreement:
     per_innovation: tuple[InnovationFigures, ...]   # by the raw place
 
 
-def _measure(criterion_id: int | None, data: Matrix) -> Measure:
+def _measure(criterion_id: int | None, data: Matrix, entries: Sequence[int],
+             judges: Sequence[int]) -> Measure:
+    """The figures of one measure; ``entries`` and ``judges`` name the matrix's rows and columns."""
     blocks, left_out = crossed_blocks(data)
-    figures = tuple(BlockFigures(b.columns, b.rows, icc(data[np.ix_(b.rows, b.columns)])) for b in blocks)
+    figures = tuple(BlockFigures(tuple(judges[c] for c in b.columns), tuple(entries[r] for r in b.rows),
+                                 icc(data[np.ix_(b.rows, b.columns)])) for b in blocks)
     rated = int((~np.isnan(data)).any(axis=1).sum()) if data.size else 0
     return Measure(criterion_id, alpha(data), figures, left_out, rated, int((~np.isnan(data)).sum()))
 
@@ -375,8 +378,8 @@ def round_agreement(round_id: int, criteria: Sequence[CriterionSpec], sheets: It
         return data
 
     measures = [_measure(c.id, matrix({(s.entry_id, s.judge_id): s.values[c.id] for s in sheets
-                                       if c.id in s.values})) for c in criteria]
-    return RoundAgreement(round_id, judges, _measure(None, matrix(totals)), tuple(measures),
+                                       if c.id in s.values}), entries, judges) for c in criteria]
+    return RoundAgreement(round_id, judges, _measure(None, matrix(totals), entries, judges), tuple(measures),
                           _per_judge(judges, totals, sheets, criteria),
                           _per_innovation(totals, criteria))
 
@@ -480,7 +483,7 @@ def annex_data(rounds: Sequence[tuple[int, Sequence[CriterionSpec]]],
     by_round: dict[int, list[Sheet]] = defaultdict(list)
     for round_id, sheet in sheets:
         by_round[round_id].append(sheet)
-    return {"version": 1, "far_from_panel": str(shown(FAR_FROM_PANEL)),
+    return {"format": 1, "far_from_panel": str(shown(FAR_FROM_PANEL)),
             "rounds": [round_data(round_agreement(round_id, criteria, by_round[round_id]))
                        for round_id, criteria in rounds if by_round.get(round_id)]}
 

@@ -44,6 +44,8 @@ def test_the_demo_round_has_its_figures(demo_app):
     assert (totals["innovations"], totals["ratings"], totals["left_out"]) == (10, 30, 0)
     [block] = totals["blocks"]
     assert (len(block["judge_ids"]), block["innovations"]) == (3, 10)
+    assert block["judge_ids"] == [j["judge_id"] for j in figures["judges"]]
+    assert {member.judge_id for member in round_.panels[0].members} == set(block["judge_ids"])
     for estimate in (block["icc_single"], block["icc_average"]):
         assert estimate["reason"] is None
         assert float(estimate["low"]) <= float(estimate["value"]) <= float(estimate["high"])
@@ -162,3 +164,21 @@ def test_the_pdf_for_the_jury_chair(demo_app):
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
     assert "Kesepakatan juri" in text and "Presentasi dan wawancara" in text and "ICC(2,k)" in text
     assert result_set.sha256 in text.replace("\n", "")
+
+
+def test_the_command_prints_the_live_figures_and_a_sealed_annex(demo_app):
+    import json
+
+    competition = last_year()
+    runner = demo_app.test_cli_runner()
+    live = runner.invoke(args=["results", "agreement", str(competition.id), "--json"])
+    assert live.exit_code == 0, live.output
+    data = json.loads(live.output)
+    assert data["rounds"] == judge_agreement(competition)["rounds"] and data["version"] is None
+    assert data["names"]["rounds"] == {str(data["rounds"][0]["round_id"]): "Presentasi dan wawancara"}
+    sealed = runner.invoke(args=["results", "agreement", str(competition.id), "--version", "1"])
+    assert sealed.exit_code == 0, sealed.output
+    assert sealed.output.startswith("Presentasi dan wawancara\n  totals: ICC(2,1) ")
+    assert "normalising per judge changes" in sealed.output
+    missing = runner.invoke(args=["results", "agreement", str(competition.id), "--version", "9"])
+    assert missing.exit_code != 0 and "has no sealed results version 9" in missing.output

@@ -230,7 +230,7 @@ def test_round_with_levels_and_a_missing_sheet() -> None:
     totals = figures.totals
     assert (totals.innovations, totals.ratings, totals.left_out) == (4, 11, 1)
     [block] = totals.blocks
-    assert block.judge_ids == (0, 1, 2) and len(block.entry_ids) == 3
+    assert block.judge_ids == (1, 2, 3) and block.entry_ids == (10, 11, 12)
     # The totals: 60% of the numeric share plus 40% of level/3, on 0–100.
     totals_matrix = [[60 * m[0] / 100 + 40 * m[1] / 3 for j in (1, 2, 3) if (m := marks.get((e, j)))]
                      for e in (10, 11, 12)]
@@ -251,6 +251,19 @@ def test_round_with_levels_and_a_missing_sheet() -> None:
     judge_three = figures.per_judge[2]
     assert judge_three.top_marks == 3                             # level 3 twice, and 100 of 100
     assert [i.entry_id for i in figures.per_innovation] == [12, 10, 11, 13]
+
+
+def test_two_panels_are_two_blocks() -> None:
+    spec = CriterionSpec(id=1, weight=Fraction(1), min_value=Fraction(0), max_value=Fraction(100))
+    panel_a = {(e, j): 50 + 10 * e + j for e in (1, 2, 3) for j in (101, 102)}
+    panel_b = {(e, j): 40 + 7 * e - j % 3 for e in (4, 5, 6, 7) for j in (201, 202, 203)}
+    sheets = [Sheet(e, j, {1: v}) for (e, j), v in {**panel_a, **panel_b}.items()]
+    figures = round_agreement(1, [spec], sheets)
+    assert [(b.judge_ids, b.entry_ids) for b in figures.totals.blocks] == [
+        ((201, 202, 203), (4, 5, 6, 7)), ((101, 102), (1, 2, 3))]
+    assert figures.totals.left_out == 0
+    annex = annex_data([(1, [spec])], [(1, s) for s in sheets])
+    assert [b["judge_ids"] for b in annex["rounds"][0]["totals"]["blocks"]] == [[201, 202, 203], [101, 102]]
 
 
 def test_leniency_is_the_mean_gap_to_the_others() -> None:
