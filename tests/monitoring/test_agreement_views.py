@@ -182,3 +182,22 @@ def test_the_command_prints_the_live_figures_and_a_sealed_annex(demo_app):
     assert "normalising per judge changes" in sealed.output
     missing = runner.invoke(args=["results", "agreement", str(competition.id), "--version", "9"])
     assert missing.exit_code != 0 and "has no sealed results version 9" in missing.output
+
+
+def test_the_api_gives_the_figures_to_the_organiser_alone(demo_app):
+    from competition.models import User
+    from competition.people.tokens import create_token
+
+    competition = last_year()
+    client = demo_app.test_client()
+    tokens = {}
+    for role in ("organiser", "judge"):
+        user = db.session.scalar(select(User).where(User.email == f"{role}@{EMAIL_DOMAIN}"))
+        tokens[role] = create_token(user, name="skrip", scopes=("read",), days=30).secret
+    db.session.commit()
+    path = f"/api/v1/competitions/{competition.id}/dashboard/agreement"
+    answer = client.get(path, headers={"Authorization": f"Bearer {tokens['organiser']}"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json()["rounds"] == judge_agreement(competition)["rounds"]
+    assert client.get(path, headers={"Authorization": f"Bearer {tokens['judge']}"}).status_code == 403
+    assert client.get(path).status_code == 401

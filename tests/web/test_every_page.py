@@ -53,6 +53,7 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "api_results.preview", "api_results.versions", "api_results.version", "api_published.published",
              "api_ceremony.run_sheet", "api_jobs.job", "api_jobs.job_file", "api_audit.trail",
              "api_verification.queue", "api_dashboard.figures", "api_dashboard.figure",
+             "api_dashboard.agreement",
              "api_competitions.workflows",
              "api_judging.panels", "api_judging.assignments", "api_judging.conflicts",
              "api_scoring.my_sheets", "api_scoring.sheet",
