@@ -125,7 +125,7 @@ class RoundAgreementOut(Schema):
 class AgreementOut(Schema):
     format = fields.Integer(required=True)
     far_from_panel = fields.String(required=True, metadata={
-        "description": "Points of leniency beyond which a judge is flagged as far from the panel."})
+        "description": "Leniency, in points either way, beyond which a judge's \"far\" is true."})
     rounds = fields.List(fields.Nested(RoundAgreementOut), required=True)
 
 
