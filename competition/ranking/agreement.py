@@ -22,8 +22,8 @@ None where a judge gave no confirmed sheet).
   criteria that are the criterion's maximum. A judge is flagged as far from the panel when their
   leniency is more than :data:`FAR_FROM_PANEL` points (a tenth of the 0–100 scale) either way.
 - Per innovation: the judges' totals, the place by the plain mean of the totals and the place by
-  the mean of totals normalised per judge (:func:`competition.ranking.normalisation.
-  normalise_by_judge`, what a round set to normalise uses), and the change in place.
+  the mean of totals normalised per judge (:func:`normalised_totals`: what a round set to
+  normalise does, in floating point), and the change in place.
 
 A figure that cannot be worked out carries the reason instead of a number: :data:`FEW_JUDGES`,
 :data:`FEW_INNOVATIONS`, :data:`NO_VARIANCE`, :data:`NO_PAIRS`, :data:`NO_DIFFERENCE`. Sealed results
@@ -46,9 +46,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import f as f_distribution
 
-from competition.ranking.exact import exact, shown
-from competition.ranking.normalisation import normalise_by_judge
-from competition.ranking.totals import CriterionSpec, counted, judge_total, rubric_range
+from competition.ranking.exact import exact, shown, ten_thousandths
+from competition.ranking.totals import CriterionSpec, counted, round_scale, rubric_range
 
 # Why a figure could not be worked out.
 FEW_JUDGES = "few_judges"            # fewer than two judges rated the same innovations
@@ -240,17 +239,24 @@ class Block:
 def crossed_blocks(data: Matrix) -> tuple[list[Block], int]:
     """The blocks of innovations rated by exactly the same two or more judges, each with at least
     two innovations, largest first; and how many rated innovations no block holds."""
-    groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
-    rated = 0
-    for row in range(data.shape[0]):
-        judges = tuple(int(j) for j in np.flatnonzero(~np.isnan(data[row])))
-        if judges:
-            rated += 1
-            groups[judges].append(row)
-    blocks = [Block(tuple(rows), judges) for judges, rows in groups.items()
-              if len(judges) >= 2 and len(rows) >= 2]
+    present = ~np.isnan(data)
+    rated = present.any(axis=1)
+    if not rated.any():
+        return [], 0
+    # Each row's pattern of judges as one byte string, so that finding the distinct ones is a sort of
+    # short keys, however many judges the round has.
+    packed = np.ascontiguousarray(np.packbits(present, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
+    which = which.reshape(-1)
+    blocks = []
+    for index, pattern in enumerate(present[first]):
+        rows = np.flatnonzero(which == index)
+        columns = tuple(int(c) for c in np.flatnonzero(pattern))
+        if len(columns) >= 2 and len(rows) >= 2:
+            blocks.append(Block(tuple(int(r) for r in rows), columns))
     blocks.sort(key=lambda b: (-len(b.rows), -len(b.columns), b.columns))
-    return blocks, rated - sum(len(b.rows) for b in blocks)
+    return blocks, int(rated.sum()) - sum(len(b.rows) for b in blocks)
 
 
 # -- a round -----------------------------------------------------------------------------------------
@@ -338,21 +344,14 @@ def _measure(criterion_id: int | None, data: Matrix, entries: Sequence[int],
 
 def _places(means: Mapping[int, Fraction]) -> dict[int, int]:
     """Standard competition ranking (1, 2, 2, 4) by the mean as shown, highest first."""
-    ordered = sorted(means, key=lambda e: (-shown(means[e]), e))
+    scores = {e: shown(m) for e, m in means.items()}
+    ordered = sorted(scores, key=lambda e: (-scores[e], e))
     places: dict[int, int] = {}
     for index, entry in enumerate(ordered):
         before = ordered[index - 1] if index else None
-        places[entry] = places[before] if before is not None and shown(means[before]) == shown(means[entry]) \
-            else index + 1
+        tied = before is not None and scores[before] == scores[entry]
+        places[entry] = places[before] if tied and before is not None else index + 1
     return places
-
-
-def _std_dev(values: Sequence[Fraction]) -> Fraction | None:
-    if len(values) < 2:
-        return None
-    centre = sum(values, Fraction(0)) / len(values)
-    variance = sum(((v - centre) ** 2 for v in values), Fraction(0)) / (len(values) - 1)
-    return Fraction(math.sqrt(variance))
 
 
 def round_agreement(round_id: int, criteria: Sequence[CriterionSpec], sheets: Iterable[Sheet]
@@ -364,12 +363,13 @@ def round_agreement(round_id: int, criteria: Sequence[CriterionSpec], sheets: It
     judges = tuple(sorted({s.judge_id for s in sheets}))
     row = {e: i for i, e in enumerate(entries)}
     column = {j: i for i, j in enumerate(judges)}
+    # Each total exactly, as the results have it: whole-number points over the round's unit.
+    scale = round_scale(criteria)
     totals: dict[tuple[int, int], Fraction] = {}
     for s in sheets:
-        try:
-            totals[(s.entry_id, s.judge_id)] = judge_total(s.values, criteria)
-        except KeyError:   # a sheet without a mark on a counted criterion has no total
-            continue
+        if all(cid in s.values for cid in scale.factors):   # else no total: a counted mark is missing
+            points = sum(factor * ten_thousandths(s.values[cid]) for cid, factor in scale.factors.items())
+            totals[(s.entry_id, s.judge_id)] = Fraction(points, scale.unit)
 
     def matrix(value_of: Mapping[tuple[int, int], float | Fraction]) -> Matrix:
         data = np.full((len(entries), len(judges)), np.nan)
@@ -379,44 +379,64 @@ def round_agreement(round_id: int, criteria: Sequence[CriterionSpec], sheets: It
 
     measures = [_measure(c.id, matrix({(s.entry_id, s.judge_id): s.values[c.id] for s in sheets
                                        if c.id in s.values}), entries, judges) for c in criteria]
-    return RoundAgreement(round_id, judges, _measure(None, matrix(totals), entries, judges), tuple(measures),
-                          _per_judge(judges, totals, sheets, criteria),
+    totals_matrix = matrix(totals)
+    return RoundAgreement(round_id, judges, _measure(None, totals_matrix, entries, judges), tuple(measures),
+                          _per_judge(judges, totals_matrix, sheets, criteria),
                           _per_innovation(totals, criteria))
 
 
-def _per_judge(judges: Sequence[int], totals: Mapping[tuple[int, int], Fraction], sheets: Sequence[Sheet],
+def _per_judge(judges: Sequence[int], data: Matrix, sheets: Sequence[Sheet],
                criteria: tuple[CriterionSpec, ...]) -> tuple[JudgeFigures, ...]:
-    by_entry: dict[int, dict[int, Fraction]] = defaultdict(dict)
-    for (entry, judge), total in sorted(totals.items()):
-        by_entry[entry][judge] = total
-    own: dict[int, list[Fraction]] = defaultdict(list)
-    deviations: dict[int, list[Fraction]] = defaultdict(list)
-    for others in by_entry.values():
-        whole = sum(others.values(), Fraction(0))
-        for judge, total in others.items():
-            own[judge].append(total)
-            if len(others) > 1:
-                deviations[judge].append(total - (whole - total) / (len(others) - 1))
-    maxima = {c.id: c.max_value for c in counted(criteria)}
+    """Each judge against the others, from the innovation × judge matrix of totals (in floating
+    point: these figures are shown to two places, nothing is ranked by them)."""
+    present = ~np.isnan(data)
+    judged = present.sum(axis=1)
+    filled = np.where(present, data, 0.0)
+    others = np.where(judged > 1, judged - 1, 1)[:, None]
+    gaps = np.where(present & (judged > 1)[:, None], filled - (filled.sum(axis=1)[:, None] - filled) / others,
+                    np.nan)
+    maxima = {c.id: float(c.max_value) for c in counted(criteria)}
     top: dict[int, int] = defaultdict(int)
     marks: dict[int, int] = defaultdict(int)
     for s in sheets:
         for cid, value in s.values.items():
             if cid in maxima:
                 marks[s.judge_id] += 1
-                top[s.judge_id] += exact(value) >= maxima[cid]
+                top[s.judge_id] += float(value) >= maxima[cid] - 1e-9
     figures = []
-    for judge in judges:
-        gaps = deviations[judge]
-        leniency = sum(gaps, Fraction(0)) / len(gaps) if gaps else None
-        figures.append(JudgeFigures(judge, len(own[judge]), leniency, _std_dev(own[judge]), top[judge],
-                                    marks[judge]))
+    for column, judge in enumerate(judges):
+        own = data[present[:, column], column]
+        shared = gaps[:, column][~np.isnan(gaps[:, column])]
+        figures.append(JudgeFigures(
+            judge, len(own), Fraction(float(shared.mean())) if len(shared) else None,
+            Fraction(float(own.std(ddof=1))) if len(own) > 1 else None, top[judge], marks[judge]))
     return tuple(figures)
+
+
+def normalised_totals(totals: Mapping[tuple[int, int], Fraction], bounds: tuple[Fraction, Fraction]
+                      ) -> dict[tuple[int, int], Fraction]:
+    """:func:`competition.ranking.normalisation.normalise_by_judge` in floating point: the same
+    z-scores per judge put back on the round's mean and spread and kept within ``bounds``, fast
+    enough for a national round (the results, which this only informs, normalise exactly)."""
+    if not totals:
+        return {}
+    keys = list(totals)
+    values = np.array([float(totals[k]) for k in keys])
+    judges = np.array([k[1] for k in keys])
+    normalised = np.empty_like(values)
+    pooled_mean, pooled_sd = values.mean(), values.std()
+    for judge in np.unique(judges):
+        own = judges == judge
+        mean, sd = values[own].mean(), values[own].std()
+        flat = sd <= 1e-9 * max(1.0, abs(mean))
+        normalised[own] = pooled_mean + (0.0 if flat else (values[own] - mean) / sd) * pooled_sd
+    low, high = float(bounds[0]), float(bounds[1])
+    return {k: Fraction(float(v)) for k, v in zip(keys, np.clip(normalised, low, high), strict=True)}
 
 
 def _per_innovation(totals: Mapping[tuple[int, int], Fraction], criteria: tuple[CriterionSpec, ...]
                     ) -> tuple[InnovationFigures, ...]:
-    normalised = normalise_by_judge(totals, rubric_range(criteria)) if totals else {}
+    normalised = normalised_totals(totals, rubric_range(criteria))
     raw: dict[int, list[Fraction]] = defaultdict(list)
     adjusted: dict[int, list[Fraction]] = defaultdict(list)
     by_entry: dict[int, dict[int, Fraction]] = defaultdict(dict)

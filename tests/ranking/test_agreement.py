@@ -31,9 +31,11 @@ from competition.ranking.agreement import (
     crossed_blocks,
     icc,
     icc_band,
+    normalised_totals,
     round_agreement,
 )
-from competition.ranking.totals import CriterionSpec
+from competition.ranking.normalisation import normalise_by_judge
+from competition.ranking.totals import CriterionSpec, judge_total
 
 # Shrout & Fleiss (1979), table 2: six targets rated by four judges.
 SHROUT_FLEISS = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
@@ -245,6 +247,9 @@ def test_round_with_levels_and_a_missing_sheet() -> None:
     assert levels.alpha.value == pytest.approx(krippendorff.alpha(
         reliability_data=np.array([[3, 2, 3, 1], [2, 1, 3, np.nan], [3, 2, 3, 1]], float),
         level_of_measurement="interval"))
+    by_entry = {i.entry_id: i.totals for i in figures.per_innovation}
+    assert all(by_entry[e][j] == judge_total({1: Fraction(m[0]), 2: Fraction(m[1])}, (NUMERIC, LEVELS))
+               for (e, j), m in marks.items())
     judge_two = figures.per_judge[1]
     assert judge_two.innovations == 3 and judge_two.leniency is not None and judge_two.leniency < 0
     assert judge_two.top_marks == 1 and judge_two.marks == 6     # only the level 3 on innovation 12
@@ -272,7 +277,7 @@ def test_leniency_is_the_mean_gap_to_the_others() -> None:
              for j, value in enumerate(row)}
     figures = round_agreement(1, [spec], [Sheet(e, j, {1: v}) for (e, j), v in marks.items()])
     severe = figures.per_judge[2]
-    assert severe.leniency == Fraction(-(20 + 21 + 18), 3)     # own − the others' mean, on average
+    assert float(severe.leniency) == pytest.approx(-(20 + 21 + 18) / 3)   # own − the others' mean, on average
     assert severe.far and not figures.per_judge[0].far
     assert severe.spread == pytest.approx(math.sqrt(((50 - 50.333) ** 2 + (60 - 50.333) ** 2
                                                      + (41 - 50.333) ** 2) / 2), abs=1e-3)
@@ -289,6 +294,19 @@ def test_normalisation_changes_places() -> None:
     by_entry = {i.entry_id: i for i in figures.per_innovation}
     assert [by_entry[e].raw_place for e in (1, 2, 3, 4)] == [1, 3, 2, 4]
     assert {e: (by_entry[e].normalised_place, by_entry[e].change) for e in (1, 2, 3, 4)} == PLACES
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_normalised_totals_are_those_of_the_results(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    totals = {(e, j): Fraction(int(rng.integers(3000, 10000)), 100)
+              for e in range(12) for j in range(4) if rng.random() < 0.8}
+    totals[(99, 7)] = Fraction(50)     # a judge with one total: nothing to correct
+    bounds = (Fraction(0), Fraction(100))
+    exact = normalise_by_judge(totals, bounds)
+    fast = normalised_totals(totals, bounds)
+    assert fast.keys() == exact.keys()
+    assert all(float(fast[k]) == pytest.approx(float(exact[k]), abs=1e-9) for k in exact)
 
 
 def test_annex_is_text_rounded_once() -> None:
