@@ -39,9 +39,9 @@ CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
              "people.import_template",
              "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download",
-             "results.agreement_pdf",
              "jobs.progress", "jobs.download",
              "health.healthz", "health.readyz",
+             "results.agreement_pdf", "api_dashboard.agreement",   # a PDF; JSON for scripts
              # JSON for scripts (tests/api/): the API's documentation page is a page.
              "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
              "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history",
@@ -53,7 +53,6 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "api_results.preview", "api_results.versions", "api_results.version", "api_published.published",
              "api_ceremony.run_sheet", "api_jobs.job", "api_jobs.job_file", "api_audit.trail",
              "api_verification.queue", "api_dashboard.figures", "api_dashboard.figure",
-             "api_dashboard.agreement",
              "api_competitions.workflows",
              "api_judging.panels", "api_judging.assignments", "api_judging.conflicts",
              "api_scoring.my_sheets", "api_scoring.sheet",
