@@ -64,7 +64,7 @@ NOT_READY = {"health.readyz"}
 ADMINISTRATOR_COMMANDS = {
     "db", "demo", "import-organisations", "create-user", "workflow list", "workflow show", "status",
     "competition create", "mail send", "mail remind", "results compute", "results verify",
-    "results history", "results export", "results certificates", "judging progress",
+    "results history", "results export", "results certificates", "results agreement", "judging progress",
     "judging import-scores", "serve", "audit verify", "jobs tick", "worker",
     # For the account named by e-mail, at the server; the OpenAPI document, as /api/v1/openapi.json.
     "tokens create", "tokens list", "tokens revoke",

@@ -20,6 +20,10 @@ The rules the figures follow:
 - Score distributions use confirmed scores only, each as a share of its criterion's scale.
 - Judges disagree on an innovation when the spread of their totals in a round (highest minus
   lowest, on the 0–100 scale) is above the competition's disagreement threshold.
+- How far the judges agree (:mod:`competition.ranking.agreement`) is worked out per judged round
+  from confirmed sheets only: ICC(2,1), ICC(2,k) and Krippendorff's alpha on the judges' totals
+  and on each criterion (a level's value is its mark), each judge against the others, and what
+  normalising per judge would do to each innovation's place in the round.
 - Days to a deadline are counted between dates in the display time zone (WIB by default):
   0 on the deadline's own day, negative once it has passed.
 """
@@ -33,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
@@ -41,7 +46,7 @@ from sqlalchemy.orm import selectinload
 from competition.competitions.units import entrant_of
 from competition.extensions import db
 from competition.judging.models import REMOVED
-from competition.judging.sheets import round_spec, sheet_summaries
+from competition.judging.sheets import criterion_spec, raw_sheets, round_spec, sheet_summaries
 from competition.models import (
     ENTRY_STATUSES,
     UNITS_OWN,
@@ -59,6 +64,7 @@ from competition.models import (
 )
 from competition.models.types import utcnow
 from competition.ranking.aggregation import spread
+from competition.ranking.agreement import Sheet, annex_data
 from competition.ranking.exact import exact, shown
 
 HISTOGRAM_BINS = 10
@@ -428,6 +434,48 @@ def disagreements(competition: Competition, rounds: Sequence[Round] | None = Non
     return DisagreementFigure(competition.disagreement_threshold, rows, len(above), len(compared))
 
 
+# -- 5b. judge agreement -----------------------------------------------------------------------------
+
+def judge_agreement(competition: Competition, rounds: Sequence[Round] | None = None) -> dict[str, Any]:
+    """How far the judges agree in each judged round, from confirmed sheets only, in the form
+    sealed results keep it (:func:`competition.ranking.agreement.annex_data`)."""
+    rounds = _rounds(competition) if rounds is None else rounds
+    sheets = raw_sheets([r.id for r in rounds]) if rounds else []
+    return annex_data([(r.id, [criterion_spec(c) for c in r.criteria]) for r in rounds],
+                      [(s.round_id, Sheet(s.entry_id, s.judge_id, s.values)) for s in sheets])
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementNames:
+    """What people call what the agreement figures name by id; anything since removed is absent."""
+
+    rounds: dict[int, str]
+    criteria: dict[int, str]
+    judges: dict[int, str]
+    entries: dict[int, tuple[str, str]]     # entry id -> (title, OPD)
+    normalises: dict[int, bool]             # round id -> its results normalise per judge
+
+
+def agreement_names(annex: dict[str, Any]) -> AgreementNames:
+    """The names behind ``annex``'s ids, in four queries."""
+    rounds = annex.get("rounds", [])
+    round_ids = [r["round_id"] for r in rounds]
+    criterion_ids = [c["criterion_id"] for r in rounds for c in r["criteria"]]
+    judge_ids = sorted({j["judge_id"] for r in rounds for j in r["judges"]})
+    entry_ids = sorted({i["entry_id"] for r in rounds for i in r["innovations"]})
+    found = db.session.execute(select(Round.id, Round.name, Round.normalise)
+                               .where(Round.id.in_(round_ids))).all()
+    criteria = db.session.execute(select(Criterion.id, Criterion.name).where(Criterion.id.in_(criterion_ids)))
+    judges = db.session.execute(select(User.id, User.name).where(User.id.in_(judge_ids)))
+    entries = db.session.execute(
+        select(Entry.id, Entry.title, Organisation.name.label("organisation"))
+        .join(Organisation, Organisation.id == Entry.organisation_id).where(Entry.id.in_(entry_ids)))
+    return AgreementNames(
+        rounds={r.id: r.name for r in found}, normalises={r.id: r.normalise for r in found},
+        criteria={c.id: c.name for c in criteria}, judges={j.id: j.name for j in judges},
+        entries={e.id: (e.title, e.organisation) for e in entries})
+
+
 # -- 6. deadlines ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -460,6 +508,7 @@ class Dashboard:
     disagreements: DisagreementFigure
     deadlines: list[Deadline]
     rounds: list[Round] = field(default_factory=list)
+    agreement: dict[str, Any] = field(default_factory=dict)
 
 
 def dashboard(competition: Competition, *, now: datetime | None = None,
@@ -477,4 +526,5 @@ def dashboard(competition: Competition, *, now: datetime | None = None,
         disagreements=disagreements(competition, rounds, judges),
         deadlines=deadlines(competition, now, timezone),
         rounds=rounds,
+        agreement=judge_agreement(competition, rounds),
     )

@@ -29,6 +29,7 @@ from competition.models import UNITS_OWN, Competition
 from competition.models.types import utcnow
 from competition.monitoring import charts
 from competition.monitoring import queries as monitoring
+from competition.monitoring.agreement_views import round_views
 from competition.monitoring.charts import Series
 from competition.policy import ENTRY_WORKFLOW
 from workflows import get_workflow
@@ -348,7 +349,9 @@ def index(competition_id: int) -> str:
                            units_rule=units_rule(competition),
                            charts=_charts(figures), tables=_tables(figures), titles=FIGURES,
                            deadline_labels=DEADLINE_LABELS, days_text=days_text, now=now,
-                           status_label=_status_label, bin_label=_bin_label)
+                           status_label=_status_label, bin_label=_bin_label,
+                           agreement=round_views(figures.agreement,
+                                                 monitoring.agreement_names(figures.agreement)))
 
 
 @bp.get("/<int:competition_id>/dashboard/<figure>.<any(csv, xlsx):kind>")

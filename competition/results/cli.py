@@ -252,6 +252,75 @@ def history_command(competition_id: int, as_json: bool) -> None:
                    f"{result_set.sealed_at:%Y-%m-%d %H:%M} UTC by {sealed_by}  {result_set.sha256}")
 
 
+@results_group.command("agreement")
+@click.argument("competition_id", type=ID)
+@click.option("--version", type=ID,
+              help="A sealed version's annex; default: the confirmed scores as they are now.")
+@json_option
+def agreement_command(competition_id: int, version: int | None, as_json: bool) -> None:
+    """How far the judges agree in each judged round: ICC(2,1), ICC(2,k) and Krippendorff's alpha
+    on the totals and each criterion, each judge against the others, and the places each
+    innovation would gain or lose by normalising per judge."""
+    from competition.monitoring.queries import agreement_names, judge_agreement
+    from competition.results.queries import sealed_agreement
+
+    competition = get_competition(competition_id)
+    if version is None:
+        annex: dict[str, Any] | None = judge_agreement(competition)
+    else:
+        annex = sealed_agreement(sealed_version(competition, version))
+        if annex is None:
+            raise click.ClickException(f"version {version} was sealed before judge agreement was kept")
+    assert annex is not None
+    names = agreement_names(annex)
+    data = {**annex, "competition_id": competition.id, "version": version,
+            "names": {"rounds": {str(k): v for k, v in names.rounds.items()},
+                      "criteria": {str(k): v for k, v in names.criteria.items()},
+                      "judges": {str(k): v for k, v in names.judges.items()},
+                      "innovations": {str(k): v[0] for k, v in names.entries.items()}}}
+    emit(as_json, data, lambda: _agreement_text(annex, names))
+
+
+def _estimate_text(estimate: dict[str, Any], kind: str) -> str:
+    from competition.ranking.agreement import alpha_band, icc_band
+
+    if estimate["value"] is None:
+        return f"not computable ({estimate['reason'].replace('_', ' ')})"
+    band = icc_band(float(estimate["value"])) if kind == "icc" else alpha_band(float(estimate["value"]))
+    interval = f" [{estimate['low']}, {estimate['high']}]" if estimate.get("low") is not None else ""
+    return f"{estimate['value']}{interval} {band}"
+
+
+def _agreement_text(annex: dict[str, Any], names: Any) -> str:
+    if not annex["rounds"]:
+        return "No round has confirmed scores."
+    lines = []
+    for data in annex["rounds"]:
+        lines.append(names.rounds.get(data["round_id"], f"round {data['round_id']}"))
+        for measure in [data["totals"], *data["criteria"]]:
+            label = ("totals" if measure["criterion_id"] is None
+                     else names.criteria.get(measure["criterion_id"], f"#{measure['criterion_id']}"))
+            blocks = measure["blocks"] or [None]
+            for block in blocks:
+                icc = ("ICC(2,1) " + _estimate_text(block["icc_single"], "icc") + "; ICC(2,k) "
+                       + _estimate_text(block["icc_average"], "icc") + f" over {block['innovations']} x "
+                       f"{len(block['judge_ids'])}") if block else "ICC not computable (no crossed block)"
+                lines.append(f"  {label}: {icc}; alpha {_estimate_text(measure['alpha'], 'alpha')}")
+            if measure["left_out"]:
+                lines.append(f"    {measure['left_out']} innovation(s) left out of ICC")
+        for judge in data["judges"]:
+            far = "  FAR FROM THE PANEL" if judge["far"] else ""
+            name = names.judges.get(judge["judge_id"], judge["judge_id"])
+            lines.append(f"  judge {name}: leniency {judge['leniency']}, spread {judge['spread']}, "
+                         f"top marks {judge['top_share']}{far}")
+        moved = [i for i in data["innovations"] if i["change"]]
+        lines.append(f"  normalising per judge changes {len(moved)} of {len(data['innovations'])} places")
+        for row in moved:
+            title = names.entries.get(row["entry_id"], (str(row["entry_id"]), ""))[0]
+            lines.append(f"    {title}: {row['raw_place']} -> {row['normalised_place']}")
+    return "\n".join(lines)
+
+
 # -- awards and rules --------------------------------------------------------------------------------
 
 DEFAULT_AWARD_NOTE = "added when the competition was created; edit or remove it"

@@ -52,6 +52,7 @@ from competition.models import (
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.policy import actor_for, require_organiser
+from competition.ranking.agreement import sealed_annex
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import Band
 from competition.ranking.exact import INPUT_PLACES, SCORE_PLACES, as_score, exact, has_at_most, input_text
@@ -82,6 +83,9 @@ from workflows import Actor, get_workflow
 from workflows.messages import t
 
 RESULT_SET_WORKFLOW = "result_set"
+# The key of a sealed version's results that holds the judge-agreement annex (versions sealed
+# before it have none, and still verify).
+AGREEMENT = "agreement"
 
 
 @operation
@@ -253,6 +257,8 @@ def seal_results(competition: Competition, organiser: User, *, now: datetime | N
         for s in raw_sheets([r.id for r in inputs.rounds])]
     # Computed from the stored form, so verifying later repeats exactly this computation.
     results_data = results_to_data(compute_results(inputs_from_data(inputs_data)))
+    # The judge-agreement annex, from the same stored inputs; hashed with the rows.
+    results_data[AGREEMENT] = sealed_annex(inputs_data)
     version = (db.session.scalar(select(func.max(ResultSet.version)).where(
         ResultSet.competition_id == competition.id)) or 0) + 1
     result_set = ResultSet(competition=competition, competition_id=competition.id, version=version,
@@ -475,8 +481,37 @@ def verify_result_set(result_set: ResultSet) -> list[str]:
                               entry=where.entry_id, round=where.round_id))
     recomputed = results_to_data(compute_results(inputs))
     problems += _differences(result_set.results, recomputed)
+    problems += _agreement_differences(result_set)
     problems += _kept_rows_differences(result_set)
     return problems
+
+
+def _agreement_differences(result_set: ResultSet) -> list[str]:
+    """The judge-agreement annex, for versions sealed with one (older ones have none), must be what
+    the stored inputs give."""
+    stored = result_set.results.get(AGREEMENT)
+    if stored is None:
+        return []
+    fresh = sealed_annex(result_set.inputs)
+    if stored == fresh:
+        return []
+    differing = _first_difference(stored, fresh)
+    return [t("the judge-agreement annex differs from the one recomputed from the stored scores (first at "
+              "%(where)s: sealed %(sealed)s, recomputed %(recomputed)s)", where=differing[0],
+              sealed=differing[1], recomputed=differing[2])]
+
+
+def _first_difference(stored: Any, fresh: Any, where: str = "") -> tuple[str, Any, Any]:
+    """Where two JSON values first differ: a path like rounds[0].totals.alpha.value, and both values."""
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        for key in sorted(set(stored) | set(fresh)):
+            if stored.get(key) != fresh.get(key):
+                return _first_difference(stored.get(key), fresh.get(key), f"{where}.{key}" if where else key)
+    if isinstance(stored, list) and isinstance(fresh, list) and len(stored) == len(fresh):
+        for index, (before, after) in enumerate(zip(stored, fresh, strict=True)):
+            if before != after:
+                return _first_difference(before, after, f"{where}[{index}]")
+    return where or "-", stored, fresh
 
 
 def _kept_rows_differences(result_set: ResultSet) -> list[str]:

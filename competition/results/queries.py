@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -36,7 +37,7 @@ from competition.ranking.results import (
 )
 from competition.ranking.tables import SheetTable
 from competition.ranking.totals import SCALE_TOP, CriterionSpec, heaviest_criterion
-from competition.results.operations import build_inputs
+from competition.results.operations import AGREEMENT, build_inputs
 from competition.results.standings import subject_names
 
 # -- one innovation's sealed result ----------------------------------------------------------------
@@ -404,3 +405,10 @@ def _subject_names(awards: Sequence[Award], award_rows: Mapping[int, list[AwardR
             wanted[award.subject] |= {s for (a, s) in decisions if a == award.id}
     return {(kind, subject): name for kind, ids in wanted.items()
             for subject, name in subject_names(kind, ids).items()}
+
+
+def sealed_agreement(result_set: ResultSet) -> dict[str, Any] | None:
+    """The judge-agreement annex of a sealed version, read on its own (not the whole of its rows);
+    None for a version sealed before the annex was kept."""
+    annex = db.session.scalar(select(ResultSet.results[AGREEMENT]).where(ResultSet.id == result_set.id))
+    return annex if isinstance(annex, dict) else None

@@ -9,19 +9,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from competition.competitions.manage import organised_competition
+from competition.documents.formatting import format_date
 from competition.documents.inputs import NOTE, identifier, read_whole_number, text_problem
+from competition.documents.pdf import render_pdf
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet
+from competition.models.types import utcnow
+from competition.monitoring.agreement_views import round_views
+from competition.monitoring.queries import agreement_names
 from competition.ranking.awards import AwardRow
 from competition.results.operations import (
     latest_result_set,
@@ -32,7 +37,7 @@ from competition.results.operations import (
     seal_results,
     winning_entries,
 )
-from competition.results.queries import ResultsPreview, heaviest_name, results_preview
+from competition.results.queries import ResultsPreview, heaviest_name, results_preview, sealed_agreement
 from competition.results.standings import AwardStanding, award_row_count, award_standings, sealed_awards
 from competition.web.forms import PageForm
 from workflows import WorkflowError
@@ -284,11 +289,34 @@ def version(competition_id: int, version: int) -> str:
     result_set = _version_or_404(competition, version)
     latest = latest_result_set(competition)
     check = latest_verifications([result_set]).get(result_set.id)
+    annex = sealed_agreement(result_set)
     return render_template(
         "results/version.html", competition=competition, result_set=result_set, check=check,
         problems=check.problems if check else None, standings=_award_pages(result_set),
         is_latest=latest is not None and latest.id == result_set.id, rule_labels=RULE_LABELS,
-        subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set))
+        subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set),
+        agreement=None if annex is None else round_views(annex, agreement_names(annex),
+                                                         chart_prefix="chart-sealed-agreement"))
+
+
+@bp.get("/<int:competition_id>/results/versions/<int:version>/agreement.pdf")
+@login_required
+def agreement_pdf(competition_id: int, version: int) -> Response:
+    """The judge-agreement annex of a sealed version as an A4 PDF for the jury chair: the figures
+    as sealed, every innovation listed. Not found for a version sealed before the annex."""
+    competition = organised_competition(competition_id)
+    result_set = _version_or_404(competition, version)
+    annex = sealed_agreement(result_set)
+    if annex is None:
+        abort(404)
+    language = str(get_locale() or "id")
+    html = render_template("results/agreement_pdf.html", competition=competition, result_set=result_set,
+                           agreement=round_views(annex, agreement_names(annex),
+                                                 chart_prefix="chart-pdf-agreement", limit=None),
+                           language=language, printed=format_date(utcnow(), locale=language))
+    name = f"kesepakatan-juri-{competition.id}-v{result_set.version}.pdf"
+    return Response(render_pdf(html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.post("/<int:competition_id>/results/versions/<int:version>/verify")

@@ -75,6 +75,9 @@ def main() -> None:
                                ("ceremony", "/manage/1/ceremony")):
                 page.goto(base + path)
                 page.screenshot(path=HERE / f"{name}-{size}.png", full_page=True)
+            # The judge agreement of last year's judged round, the dashboard's section alone.
+            page.goto(f"{base}/manage/1/dashboard")
+            page.locator("section#agreement").screenshot(path=HERE / f"judge-agreement-{size}.png")
             page.goto(f"{base}/manage/1/ceremony/reveal")
             for _ in range(3):  # the cover, the award's title card, then Juara V
                 page.keyboard.press("PageDown")

@@ -81,12 +81,14 @@ def test_the_page_shows_every_figure_with_accessible_charts(client, office):
     assert "Returned" in html and "Withdrawn" in html              # the workflow's labels
     charts = re.findall(r'<svg [^>]*role="img"[^>]*aria-labelledby="(chart-[\w-]+)-title \1-desc">'
                         r'<title id="\1-title">[^<]+</title><desc id="\1-desc">[^<]+</desc>', html)
-    # participation, target gauge and bars, entries, deadlines, judges, disagreements, 3 histograms
-    assert len(charts) == 10 and len(set(charts)) == 10
-    assert html.count('role="img"') == 10 and html.count("viewBox=") == 10
+    # participation, target gauge and bars, entries, deadlines, judges, disagreements, 3 histograms,
+    # and the judges' leniency in the one judged round
+    assert len(charts) == 11 and len(set(charts)) == 11
+    assert html.count('role="img"') == 11 and html.count("viewBox=") == 11
     # A table of numbers for every figure, folded away but for the deadlines' three rows; the
-    # target's two charts share one.
-    assert html.count("<table") == 9 and html.count("<details") == 8
+    # target's two charts share one. The judge agreement of the round: reliability, each judge,
+    # each innovation.
+    assert html.count("<table") == 12 and html.count("<details") == 8
     for figure in FIGURES:
         assert f"/manage/{office.competition.id}/dashboard/{figure}.csv" in html
         assert f"/manage/{office.competition.id}/dashboard/{figure}.xlsx" in html

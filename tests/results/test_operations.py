@@ -22,6 +22,7 @@ from competition.judging.rounds import close_round, open_round
 from competition.judging.scoring import confirm_scores, save_scores
 from competition.judging.sheets import round_spec
 from competition.models import Entry, ResultSet, Score
+from competition.ranking.agreement import sealed_annex
 from competition.ranking.awards import AwardSpec
 from competition.ranking.bands import IID_BANDS
 from competition.ranking.exact import exact, text
@@ -160,7 +161,9 @@ def test_sealed_hash_is_the_hash_of_the_inputs_whatever_the_database(scored):
                       for s in sorted(raw, key=lambda s: (s.round_id, s.entry_id, s.judge_id))]
     sealed = {"competition_id": scored.competition.id, "version": 1, "sealed_by_id": scored.organiser.id,
               "sealed_at": result_set.sealed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")}
-    assert result_set.sha256 == seal_hash(data, results_to_data(compute_results(inputs)), sealed)
+    # The rows, and the judge-agreement annex worked out from the same stored inputs.
+    results = {**results_to_data(compute_results(inputs)), "agreement": sealed_annex(data)}
+    assert result_set.sha256 == seal_hash(data, results, sealed)
     assert (result_set.version, result_set.status, result_set.sealed_by_id) == (
         1, "sealed", scored.organiser.id)
     assert verify_result_set(result_set) == []

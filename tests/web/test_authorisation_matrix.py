@@ -267,6 +267,7 @@ def route_values() -> dict[str, dict]:
         "setup.remove_category_": {**this, "category_id": this_year.categories[0].id},
         "setup.rename_category_": {**this, "category_id": this_year.categories[0].id},
         "results.version": {**last, "version": version},
+        "results.agreement_pdf": {**last, "version": version},
         "results.publish": {**last, "version": version},
         "results.seal": last,
         "results.verify": {**last, "version": version},

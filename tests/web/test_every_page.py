@@ -42,6 +42,7 @@ NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovat
              "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download", "iid.export",
              "jobs.progress", "jobs.download",
              "health.healthz", "health.readyz",
+             "results.agreement_pdf", "api_dashboard.agreement",   # a PDF; JSON for scripts
              # JSON for scripts (tests/api/): the API's documentation page is a page.
              "api-docs.openapi_json", "api_competitions.competitions", "api_competitions.competition",
              "api_innovations.innovations", "api_innovations.innovation", "api_innovations.history",

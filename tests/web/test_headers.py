@@ -17,7 +17,8 @@ from tests.web.pages import inline_code, sign_in
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 # Rendered by WeasyPrint into PDF files, never served as pages: their styles stay in the document.
-PDF_DOCUMENTS = {"ceremony/run_sheet.html", "ceremony/certificates.html", "entries/receipt.html"}
+PDF_DOCUMENTS = {"ceremony/run_sheet.html", "ceremony/certificates.html", "entries/receipt.html",
+                 "results/agreement_pdf.html"}
 
 CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
