@@ -278,7 +278,9 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
     stored: list[Score] | None = None
     if locked:
         problems.append(locked)
-    elif not sheet.errors:
+    elif not sheet.errors or sheet.values or sheet.cleared:
+        # Every valid value is kept, even beside a value refused: typing 150 next to 85 must not
+        # lose the 85 (the refused one keeps what was stored before, and is marked).
         try:
             stored = save_scores(assignment, current_user, sheet.values, sheet.cleared)
         except InvalidInput as error:
@@ -290,8 +292,13 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
         if stored is None:
             stored = list(db.session.scalars(select(Score).where(Score.assignment_id == assignment_id)))
         values = {s.criterion_id: s.value for s in stored}
-        message = (_("Saved %(time)s", time=_clock(utcnow())) if saved
-                   else _("Not saved: %(problems)s", problems="; ".join([*problems, *sheet.errors.values()])))
+        if saved:
+            message = _("Saved %(time)s", time=_clock(utcnow()))
+        elif stored is not None and not problems and (sheet.values or sheet.cleared):
+            message = _("The other values were saved; not saved: %(problems)s",
+                        problems="; ".join(sheet.errors.values()))
+        else:
+            message = _("Not saved: %(problems)s", problems="; ".join([*problems, *sheet.errors.values()]))
         missing = sum(1 for c in criterion_ids if c not in values)
         total = shown(judge_total({c: values.get(c, 0.0) for c in criterion_ids}, specs))
         return jsonify(saved=saved, message=message, errors={str(k): v for k, v in sheet.errors.items()},
@@ -305,7 +312,9 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
     for problem in problems:
         flash(problem, "danger")
     if sheet.errors:
-        flash(_("Nothing was saved: correct the values marked below."), "danger")
+        flash(_("The other values were saved; correct the values marked below.")
+              if not problems and (sheet.values or sheet.cleared)
+              else _("Nothing was saved: correct the values marked below."), "danger")
         return _entry_page(_my_assignment(assignment_id, page=True), sent=request.form, errors=sheet.errors,
                            status=422)
     return redirect(url_for("scoring.entry", assignment_id=assignment_id))

@@ -268,26 +268,33 @@ def test_a_draft_saved_through_the_plain_form_returns_with_a_message(client, jur
     assert [s.criterion_id for s in db.session.scalars(select(Score))] == [jury.regulation.id]
 
 
-def test_a_value_off_the_scale_is_refused_naming_the_criterion_and_nothing_is_saved(client, jury):
+def test_a_value_off_the_scale_is_refused_naming_the_criterion_and_the_valid_ones_are_kept(client, jury):
+    # Found in use: one 150 blocked saving the whole sheet, and the valid 85 beside it was lost.
     sign_in(client, jury.judge)
     response = client.post(f"/scoring/{jury.first.id}/draft", headers=JSON, data=jury.values(novelty="101"))
     assert response.status_code == 422
     answer = response.get_json()
     assert answer["saved"] is False
-    assert answer["message"] == "Not saved: Kebaharuan: 101 is off the scale 0–100"
+    assert answer["message"] == "The other values were saved; not saved: Kebaharuan: 101 is off the scale 0–100"
     assert answer["errors"] == {str(jury.novelty.id): "Kebaharuan: 101 is off the scale 0–100"}
+    assert {s.criterion_id: s.value for s in db.session.scalars(select(Score))} == {jury.regulation.id: 2}
     response = client.post(f"/scoring/{jury.first.id}/draft", headers=JSON,
                            data=jury.values(regulation="2.5", novelty="7,25"))
     assert response.get_json()["errors"] == {
         str(jury.novelty.id): "Kebaharuan: 7.25 is not on a step of 1 from 0",  # a decimal comma is read
         str(jury.regulation.id): "Regulasi: 2.5 is not one of the levels 1, 2, 3"}
-    assert score_count() == 0
+    assert response.get_json()["message"].startswith("Not saved: ")
+    assert score_count() == 1   # both refused: what was stored stays
     # Without JavaScript the page comes back as filled in, the problem under its criterion.
-    response = client.post(f"/scoring/{jury.first.id}/draft", data=jury.values(novelty="abc"))
+    response = client.post(f"/scoring/{jury.first.id}/draft", data=jury.values(novelty="abc", regulation="3"))
     assert response.status_code == 422
     assert "Kebaharuan: abc is not a number" in page(response) and 'value="abc"' in page(response)
-    assert "Nothing was saved" in page(response)
-    assert score_count() == 0
+    assert "The other values were saved; correct the values marked below." in page(response)
+    db.session.expire_all()
+    assert {s.criterion_id: s.value for s in db.session.scalars(select(Score))} == {jury.regulation.id: 3}
+    # Reloaded, the page shows the kept value.
+    assert re.search(rf'name="value-{jury.regulation.id}" id="[^"]+" value="3" checked>', page(
+        client.get(f"/scoring/{jury.first.id}")))
 
 
 def test_in_indonesian_a_refused_value_reads_in_indonesian_with_decimal_commas(client, jury):
@@ -300,7 +307,8 @@ def test_in_indonesian_a_refused_value_reads_in_indonesian_with_decimal_commas(c
         str(jury.regulation.id): "Regulasi: 2,5 bukan salah satu tingkat 1, 2, 3"}
     response = client.post(f"/scoring/{jury.first.id}/draft", headers=JSON, data=jury.values(novelty="100,5"))
     assert response.get_json()["errors"] == {str(jury.novelty.id): "Kebaharuan: 100,5 di luar skala 0–100"}
-    assert score_count() == 0
+    assert response.get_json()["message"].startswith("Nilai lainnya tersimpan; tidak tersimpan: ")
+    assert score_count() == 1   # the valid Regulasi 2 beside it is kept
 
 
 def test_notes_need_a_score(client, jury):
