@@ -275,7 +275,8 @@ def test_a_value_off_the_scale_is_refused_naming_the_criterion_and_the_valid_one
     assert response.status_code == 422
     answer = response.get_json()
     assert answer["saved"] is False
-    assert answer["message"] == "The other values were saved; not saved: Kebaharuan: 101 is off the scale 0–100"
+    assert answer["message"] == ("The other values were saved; not saved: "
+                                 "Kebaharuan: 101 is off the scale 0–100")
     assert answer["errors"] == {str(jury.novelty.id): "Kebaharuan: 101 is off the scale 0–100"}
     assert {s.criterion_id: s.value for s in db.session.scalars(select(Score))} == {jury.regulation.id: 2}
     response = client.post(f"/scoring/{jury.first.id}/draft", headers=JSON,
