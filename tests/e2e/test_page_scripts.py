@@ -10,14 +10,14 @@ import re
 import time
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from competition.extensions import db
-from competition.models import Organisation, User
-from tests.e2e.conftest import LiveServer, flash, sign_in
+from competition.models import Competition, Evidence, Organisation, User
+from tests.e2e.conftest import LiveServer, flash, sign_in, sign_out
 from tests.entries.test_verification_views import Desk
 from tests.entries.test_views import Opd
-from tests.factories import make_entry, words
+from tests.factories import make_entry, make_user, words
 from tests.people.test_views import Office
 from tests.results.test_views import Contest
 
@@ -162,3 +162,45 @@ def test_an_upload_shows_its_progress_and_then_the_page_with_its_message(live_se
     expect(flash(page, "1 data dukung ditambahkan.")).to_be_visible()
     expect(page.get_by_role("link", name="laporan.pdf")).to_be_visible()
     assert sent == ["1"]   # sent by the script, which shows the progress
+
+
+def test_deleting_evidence_and_leaving_a_tie_break_rule_out_ask_first(live_server: LiveServer,
+                                                                      browser_page: Page):
+    opd = Opd()
+    entry = make_entry(opd.competition, opd.dinkes, title="Si-Sehat")
+    organiser = make_user(opd.competition, "organiser", name="Panitia")
+    page = browser_page
+    asked: list[str] = []
+
+    def answer(accept: bool):
+        def handle(dialog) -> None:
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    sign_in(page, opd.operator)
+    page.goto(f"/innovations/{entry.id}")
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="Hapus data dukung SK Inovasi", exact=True).click()
+    page.wait_for_timeout(200)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Evidence)) == 1
+    page.once("dialog", answer(True))
+    page.get_by_role("button", name="Hapus data dukung SK Inovasi", exact=True).click()
+    expect(flash(page, "Data dukung telah dihapus.")).to_be_visible()
+    assert asked == ["Hapus data dukung SK Inovasi? Tindakan ini tidak dapat dibatalkan."] * 2
+    sign_out(page, opd.operator)
+
+    sign_in(page, organiser)
+    page.goto(f"/manage/{opd.competition.id}/setup/rules")
+    chain = list(db.session.get(Competition, opd.competition.id).tie_break_chain)
+    first = page.locator("#chain button[value$=':remove']").first
+    page.once("dialog", answer(False))
+    first.click()
+    page.wait_for_timeout(200)
+    db.session.expire_all()
+    assert db.session.get(Competition, opd.competition.id).tie_break_chain == chain
+    moved = page.locator("#chain button[value$=':down']").first
+    moved.click()   # moving a rule asks nothing
+    page.wait_for_load_state("load")
+    assert len(asked) == 3 and asked[2].startswith("Keluarkan ")
