@@ -23,7 +23,7 @@ from competition.documents.inputs import NOTE, identifier, read_whole_number, te
 from competition.documents.pdf import render_pdf
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
-from competition.models import Award, Competition, Entry, ResultSet
+from competition.models import Award, Competition, Entry, ResultSet, TieDecision
 from competition.models.types import utcnow
 from competition.monitoring.agreement_views import round_views
 from competition.monitoring.queries import agreement_names
@@ -76,28 +76,61 @@ class TieGroup:
     errors: list[str] = field(default_factory=list)
     orders: dict[int, str] = field(default_factory=dict)
     reason: str = ""
+    decided: bool = False  # already ordered by the organiser: the decision may still be changed
 
     @property
     def key(self) -> str:
         return f"tie-{self.award.id}-{self.place}"
 
 
-def tie_groups(preview: ResultsPreview, *, place: int | None = None) -> dict[int, list[TieGroup]]:
-    """Per award id, its groups of subjects still level after every rule, best first: those
-    within the award's positions and on the page shown (or, with ``place``, the one there)."""
+def tie_groups(preview: ResultsPreview, *, place: int | None = None,
+               reasons: dict[tuple[int, int], str] | None = None) -> dict[int, list[TieGroup]]:
+    """Per award id, its groups of subjects still level after every rule, and those the organiser
+    has ordered (``decided``, with the decision's reason from ``reasons`` by (award, subject)),
+    best first: those within the award's positions and on the page shown (or, with ``place``,
+    the one there)."""
     groups: dict[int, list[TieGroup]] = {}
     for award, result in zip(preview.awards, preview.results.awards, strict=True):
         by_place: dict[int, list[AwardRow]] = {}
         last = max(award.positions, place or 0)
-        seen = set()
+        seen, rows_in_order = set(), []
         for row in [*_leading_rows(result.rows, last), *preview.award_rows.get(award.id, [])]:
-            if row.shared and row.place is not None and (row.subject_id, row.place) not in seen:
-                seen.add((row.subject_id, row.place))
+            if row.place is None or row.subject_id in seen:
+                continue
+            seen.add(row.subject_id)
+            rows_in_order.append(row)
+            if row.shared:
                 by_place.setdefault(row.place, []).append(row)
-        groups[award.id] = [TieGroup(award=award, place=place, rows=rows,
-                                     within_positions=place <= award.positions)
-                            for place, rows in sorted(by_place.items())]
+        found = [TieGroup(award=award, place=place, rows=rows, within_positions=place <= award.positions)
+                 for place, rows in by_place.items()]
+        for rows in _decided_runs(rows_in_order):
+            first = rows[0]
+            assert first.place is not None
+            found.append(TieGroup(award=award, place=first.place, rows=rows,
+                                  within_positions=first.place <= award.positions, decided=True,
+                                  orders={row.subject_id: str(n) for n, row in enumerate(rows, start=1)},
+                                  reason=(reasons or {}).get((award.id, first.subject_id), "")))
+        groups[award.id] = sorted(found, key=lambda group: group.place)
     return groups
+
+
+def _decided_runs(rows: Sequence[AwardRow]) -> list[list[AwardRow]]:
+    """The runs of rows the organiser's decision put in order: consecutive rows with one score
+    that only the decision separated."""
+    runs: list[list[AwardRow]] = []
+    for row in rows:
+        if row.separated_by != "organiser_decision":
+            continue
+        if runs and runs[-1][-1].score == row.score and rows.index(runs[-1][-1]) == rows.index(row) - 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return [run for run in runs if len(run) > 1]
+
+
+def _decision_reasons(competition: Competition) -> dict[tuple[int, int], str]:
+    return {(decision.award_id, decision.subject_id): decision.reason for decision in db.session.scalars(
+        select(TieDecision).join(Award).where(Award.competition_id == competition.id))}
 
 
 def _leading_rows(rows: Sequence[AwardRow], last_place: int) -> list[AwardRow]:
@@ -127,7 +160,7 @@ def _preview_page(competition: Competition, *, failed: TieGroup | None = None,
     preview = (results_preview(competition, entries_page=request.args.get("innovations", 1, type=identifier),
                                award_pages=_award_page_wanted())
                if competition.phase in PREVIEW_PHASES else None)
-    ties = tie_groups(preview) if preview else {}
+    ties = tie_groups(preview, reasons=_decision_reasons(competition)) if preview else {}
     if failed is not None:
         for group in ties.get(failed.award.id, []):
             if group.place == failed.place:
@@ -173,6 +206,9 @@ def decide_tie(competition_id: int, award_id: int) -> Response | tuple[str, int]
                              value=repr(request.form.get("place", "")[:40])))
     group = next((g for g in tie_groups(results_preview(competition), place=place)[award.id]
                   if g.place == place), None)
+    if group is not None and group.decided and latest_result_set(competition) is not None:
+        flash(_("The results are sealed with this decision: it can no longer be changed."), "danger")
+        return redirect(url_for("results.preview", competition_id=competition.id))
     if group is None:
         flash(_("These subjects are no longer level; the page shows the ranking as it stands now."),
               "warning")

@@ -353,6 +353,7 @@ def test_a_competition_goes_from_set_up_to_the_ceremony(live_server: LiveServer,
     # judges are now kept off one innovation each.
     sign_in(page, organiser)
     manage(page, name, "Panel juri")
+    page.once("dialog", lambda dialog: dialog.accept())   # closing a round asks first
     page.get_by_role("button", name="Tutup tahap", exact=True).click()
     expect(flash(page, f"Tahap '{ROUND_1}' ditutup: 4 lanjut, 2 berhenti di sini, 0 tidak dinilai."))\
         .to_be_visible()
@@ -385,6 +386,7 @@ def test_a_competition_goes_from_set_up_to_the_ceremony(live_server: LiveServer,
     sign_in(page, organiser)
     manage(page, name, "Panel juri")
     page.get_by_role("link", name=f"2. {ROUND_2}").click()
+    page.once("dialog", lambda dialog: dialog.accept())   # closing a round asks first
     page.get_by_role("button", name="Tutup tahap", exact=True).click()
     # (In the last round an innovation's judging is over as soon as its judges confirm, so closing
     # has nothing left to decide and its message counts nothing.)

@@ -9,14 +9,14 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 
 from competition.competitions.operations import change_competition_phase
 from competition.extensions import db
 from competition.judging.operations import add_criterion, add_round, assign_judge, create_panel
 from competition.judging.rounds import close_round, open_round
 from competition.judging.scoring import confirm_scores, save_scores
-from competition.models import Assignment, Entry, ResultSet, Score, TieDecision
+from competition.models import Assignment, AuditEvent, Entry, ResultSet, Score, TieDecision
 from competition.models.types import utcnow
 from competition.results.operations import seal_results
 from competition.results.queries import results_preview
@@ -232,8 +232,34 @@ def test_a_recorded_decision_resolves_the_tie(client, contest):
     for row in (lapor, pintar):
         assert 'data-separated-by="organiser_decision"' in row and reason in row
         assert "Tied: no rule separates them" not in row
-    assert f'id="tie-{contest.award.id}-2"' not in award
-    assert award.index("Dinas Kesehatan") < award.index("Dinas Kominfo") < award.index("Dinas Pendidikan")
+    decided = section(award, f"tie-{contest.award.id}-2")   # shown as decided, still changeable
+    assert "Ordered by the organiser from place 2" in decided and "Change the decision" in decided
+    ranking = award.split('<ul class="list-unstyled mb-0">')[1]
+    assert ranking.index("Dinas Kesehatan") < ranking.index("Dinas Kominfo") < ranking.index("Dinas Pendidikan")
+
+
+def test_a_recorded_decision_can_be_changed_until_the_results_are_sealed(client, contest):
+    # Found in use: once recorded, the decision's form disappeared and it could not be changed.
+    sign_in(client, contest.organiser)
+    decide(client, contest, ["Lapor Cepat", "Sekolah Pintar"])
+    changed = decide(client, contest, ["Sekolah Pintar", "Lapor Cepat"],
+                     reason="Rapat pleno kedua, 14 Desember")
+    assert changed.status_code == 302
+    ranks = {d.subject_id: (d.rank, d.reason) for d in db.session.scalars(select(TieDecision))}
+    assert ranks == {contest.opd("Sekolah Pintar").id: (1, "Rapat pleno kedua, 14 Desember"),
+                     contest.opd("Lapor Cepat").id: (2, "Rapat pleno kedua, 14 Desember")}
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.kind == "tie.decided")) == 2
+    contest.close_judging()
+    client.post(f"/manage/{contest.competition.id}/results/seal")
+    shown = page(client.get(f"/manage/{contest.competition.id}/results"))
+    award = section(shown, f"award-{contest.award.id}")
+    assert "Sealed with this decision: it can no longer be changed." in award
+    refused = decide(client, contest, ["Lapor Cepat", "Sekolah Pintar"])
+    assert "it can no longer be changed" in page(client.get(refused.headers["Location"]))
+    db.session.expire_all()
+    assert {d.subject_id: d.rank for d in db.session.scalars(select(TieDecision))}[
+        contest.opd("Sekolah Pintar").id] == 1
 
 
 # -- sealing, publishing, versions --------------------------------------------------------------------
