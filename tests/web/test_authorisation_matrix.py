@@ -274,6 +274,8 @@ def route_values() -> dict[str, dict]:
         "ceremony.reveal": last,
         "ceremony.run_sheet_file": {**last, "award_id": award.id, "file_format": "csv"},
         "ceremony.certificates_file": {**last, "award_id": award.id},
+        "ceremony.settings": last,
+        "ceremony.certificate_preview": last,
         "dashboard.download": {**this, "figure": "entries", "kind": "csv"},
         "iid.innovation": {"entry_id": draft.id},
         "iid.export": {**this, "kind": "csv"},

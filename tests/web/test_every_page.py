@@ -38,7 +38,8 @@ CATALOGUES = Path(__file__).parents[2] / "competition" / "translations"
 # Endpoints that answer with files rather than pages, or are the app's assets.
 NOT_PAGES = {"static", "bootstrap.static", "innovations.evidence_file", "innovations.evidence_go",
              "people.import_template",
-             "ceremony.run_sheet_file", "ceremony.certificates_file", "dashboard.download", "iid.export",
+             "ceremony.run_sheet_file", "ceremony.certificates_file", "ceremony.certificate_preview",
+             "dashboard.download", "iid.export",
              "jobs.progress", "jobs.download",
              "health.healthz", "health.readyz",
              # JSON for scripts (tests/api/): the API's documentation page is a page.
@@ -228,7 +229,7 @@ MUST_OPEN = {
     "verifier": {"verification.queue", "verification.review", "iid.innovation"},
     "organiser": {"people.index", "people.show", "people.new", "people.import_file", "setup.overview",
                   "setup.round_", "panels.index", "panels.assignments", "dashboard.index", "results.preview",
-                  "results.version", "ceremony.index", "ceremony.reveal", "audit.index", "jobs.show",
+                  "results.version", "ceremony.index", "ceremony.reveal", "ceremony.settings", "audit.index", "jobs.show",
                   "iid.index", "iid.region", "iid.innovation"},
     "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry",
               "innovations.evidence_open"},
