@@ -150,7 +150,7 @@ def certificate_preview_pdf(competition: Competition) -> bytes:
     sealed version, or, before anything is sealed, an example winner (marked as an example)."""
     result_set = latest_result_set(competition)
     for programme in ceremony_programme(result_set) if result_set else []:
-        if programme.rows:
+        if programme.rows and result_set is not None:
             first = min(programme.rows, key=lambda r: (r.position, r.certificate_number))
             return render_pdf(certificates_html(competition, programme.award.name, [first],
                                                 result_set.published_at or result_set.sealed_at))

@@ -52,7 +52,8 @@ _SVG_REFUSED = {"script", "foreignObject", "iframe", "embed", "object", "use", "
 
 def settings_of(competition: Competition) -> CeremonySettings | None:
     """The competition's ceremony settings, or ``None`` while nobody set any."""
-    return db.session.scalar(select(CeremonySettings).where(CeremonySettings.competition_id == competition.id))
+    return db.session.scalar(select(CeremonySettings)
+                             .where(CeremonySettings.competition_id == competition.id))
 
 
 def settings_data(settings: CeremonySettings | None) -> dict[str, Any]:
@@ -212,7 +213,8 @@ def change_ceremony_settings(competition: Competition, user: User, values: Mappi
                              competition=competition.name))
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
-        raise InvalidInput([t("%(field)s: not a setting of the certificates", field=field) for field in unknown])
+        raise InvalidInput([t("%(field)s: not a setting of the certificates", field=field)
+                            for field in unknown])
     settings = settings_of(competition)
     current = settings_data(settings)
     new, problems = _checked(values, current)

@@ -201,7 +201,8 @@ def settings(competition_id: int) -> str | Response | tuple[str, int]:
             problems = [str(p) for p in error.problems]
             errors = _field_problems(problems)
         else:
-            flash(_("The certificate settings are saved. Check them in the preview before printing."), "success")
+            flash(_("The certificate settings are saved. Check them in the preview before printing."),
+                  "success")
             return redirect(url_for("ceremony.settings", competition_id=competition.id))
     stored = settings_data(settings_of(competition))
     shown = dict(stored)
@@ -223,4 +224,5 @@ def certificate_preview(competition_id: int) -> Response:
     competition = organised_competition(competition_id)
     body = certificate_preview_pdf(competition)
     name = f"contoh-piagam-{slug(competition.name)}.pdf"
-    return Response(body, mimetype=MEDIA_TYPES["pdf"], headers={"Content-Disposition": f"inline; filename={name}"})
+    return Response(body, mimetype=MEDIA_TYPES["pdf"],
+                    headers={"Content-Disposition": f"inline; filename={name}"})

@@ -29,15 +29,15 @@ from tests.web.pages import page, sign_in
 LONGEST = {
     ("Aksi Laris: Akta Kelahiran Langsung dari Rumah Sakit", "Dinas Kependudukan dan Pencatatan Sipil"):
         ([90, 90], [90, 90]),
-    ("Katana Brantas: Kelurahan Tangguh Bencana Tepi Sungai Brantas", "Badan Penanggulangan Bencana Daerah"):
-        ([85, 85], [85, 85]),
-    ("Si-Cantik: Sistem Cepat Antar Izin Terpadu", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"):
-        ([80, 80], [80, 80]),
+    ("Katana Brantas: Kelurahan Tangguh Bencana Tepi Sungai Brantas",
+     "Badan Penanggulangan Bencana Daerah"): ([85, 85], [85, 85]),
+    ("Si-Cantik: Sistem Cepat Antar Izin Terpadu",
+     "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"): ([80, 80], [80, 80]),
     ("Ruang Aman: Layanan Terpadu Perempuan dan Anak",
      "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana"):
         ([75, 75], [75, 75]),
-    ("IKD Pelajar: Identitas Kependudukan Digital untuk Pelajar", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"):
-        ([70, 70], [70, 70]),
+    ("IKD Pelajar: Identitas Kependudukan Digital untuk Pelajar",
+     "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"): ([70, 70], [70, 70]),
 }
 
 
@@ -56,12 +56,16 @@ def longest(app):
 MANY = {
     (title, opd): ([90 - i, 90 - i], [90 - i, 90 - i]) for i, (title, opd) in enumerate([
         ("Aksi Laris: Akta Kelahiran Langsung dari Rumah Sakit", "Dinas Kependudukan dan Pencatatan Sipil"),
-        ("IKD Pelajar: Identitas Kependudukan Digital untuk Pelajar", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"),
-        ("Si Jebol: Jemput Bola Adminduk Lansia dan Disabilitas", "Dinas Kebudayaan, Pariwisata, Kepemudaan dan Olahraga"),
-        ("Katana Brantas: Kelurahan Tangguh Bencana Tepi Sungai Brantas", "Badan Penanggulangan Bencana Daerah"),
+        ("IKD Pelajar: Identitas Kependudukan Digital untuk Pelajar",
+         "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"),
+        ("Si Jebol: Jemput Bola Adminduk Lansia dan Disabilitas",
+         "Dinas Kebudayaan, Pariwisata, Kepemudaan dan Olahraga"),
+        ("Katana Brantas: Kelurahan Tangguh Bencana Tepi Sungai Brantas",
+         "Badan Penanggulangan Bencana Daerah"),
         ("Ruang Aman: Layanan Terpadu Perempuan dan Anak",
          "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana"),
-        ("Si-Cantik: Sistem Cepat Antar Izin Terpadu", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"),
+        ("Si-Cantik: Sistem Cepat Antar Izin Terpadu",
+         "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"),
         ("Pak Tertib: Patroli Ketertiban Berbasis Laporan Warga", "Satuan Polisi Pamong Praja"),
         ("Si-Rutilahu: Sistem Informasi Rumah Tidak Layak Huni", "Dinas Perumahan dan Kawasan Permukiman"),
         ("E-Musrenbang Spasial: Usulan Pembangunan Berbasis Peta", "Badan Perencanaan Pembangunan Daerah"),
@@ -101,7 +105,8 @@ def test_the_run_sheet_keeps_each_title_whole_with_its_place(app):
         assert len(holding) >= 1, f"{title!r} is split between pages"
         lines = pages[holding[0]].splitlines()
         # The row starts with its order, place and the title's first words together on one line.
-        assert any(line.startswith(f"{row.reveal} {juara(row.position)} ") and f"{first} {second}" in line for line in lines), \
+        starts = f"{row.reveal} {juara(row.position)} "
+        assert any(line.startswith(starts) and f"{first} {second}" in line for line in lines), \
             f"row {row.reveal}: {title!r} is not on the line of its place, or breaks after its first word"
 
 
@@ -111,9 +116,11 @@ SIGNED = {"signatory_name": "Vinanda Prameswati, S.H., M.Kn.", "signatory_title"
           "signatory_nip": "", "second_name": "Dr. Ir. Bambang Priyambodo, M.T.",
           "second_title": "Kepala Bappeda Kota Kediri", "second_nip": "19700101 199003 1 001",
           "place": "Kediri", "ceremony_date": "2026-08-17"}
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+       b"\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="green"/></svg>'
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+       b'<circle cx="5" cy="5" r="4" fill="green"/></svg>')
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -137,8 +144,8 @@ def test_certificates_carry_the_signatories_place_and_date_the_organiser_set(lon
     pdf = certificates_pdf(longest.result_set, longest.award, rows)
     text = words(pdf_text(pdf))
     assert text.count("Kediri, 17 Agustus 2026") == len(rows)
-    for expected in ("Vinanda Prameswati, S.H., M.Kn.", "Wali Kota Kediri", "Dr. Ir. Bambang Priyambodo, M.T.",
-                     "Kepala Bappeda Kota Kediri", "NIP. 19700101 199003 1 001"):
+    for expected in ("Vinanda Prameswati, S.H., M.Kn.", "Wali Kota Kediri", "Kepala Bappeda Kota Kediri",
+                     "Dr. Ir. Bambang Priyambodo, M.T.", "NIP. 19700101 199003 1 001"):
         assert text.count(expected) == len(rows), expected
     assert "Kepala Daerah" not in text
     from pypdf import PdfReader
@@ -169,7 +176,8 @@ def test_innovation_certificates_name_the_opd(longest):
     ({"place": "K" * 81}, None, "place"),
     ({"second_title": ""}, None, "second_title"),
     ({}, Logo("lambang.png", b"GIF89a not a png"), "logo"),
-    ({}, Logo("lambang.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), "logo"),
+    ({}, Logo("lambang.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+     "logo"),
     ({}, Logo("lambang.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), "logo"),
     ({}, Logo("lambang.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>'),
      "logo"),
@@ -214,7 +222,8 @@ def test_the_settings_page_saves_refuses_and_previews(client, longest):
     assert removed.status_code == 302 and settings_of(longest.competition).logo_sha256 is None
     if pdf_available():
         preview = client.get(f"{address}/preview.pdf")
-        assert preview.mimetype == "application/pdf" and preview.headers["Content-Disposition"].startswith("inline")
+        assert preview.mimetype == "application/pdf"
+        assert preview.headers["Content-Disposition"].startswith("inline")
         text = words(pdf_text(preview.data))
         assert "Juara I OPD Terinovatif" in text and "Vinanda Prameswati" in text
     client.post("/logout")
