@@ -228,6 +228,8 @@ PERSON_COMMANDS = {
                            "judge@" + EMAIL_DOMAIN],
     "results seal": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],
     "results publish": ["{competition_id}", "--as", "judge@" + EMAIL_DOMAIN],
+    "results certificate-settings": ["{competition_id}", "--place", "Kediri", "--as",
+                                     "judge@" + EMAIL_DOMAIN],
 }
 
 

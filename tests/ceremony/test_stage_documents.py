@@ -230,3 +230,42 @@ def test_the_settings_page_saves_refuses_and_previews(client, longest):
     sign_in(client, longest.judges[0])
     assert client.get(address).status_code == 403
     assert client.post(address, data=SIGNED).status_code == 403
+
+
+def test_the_settings_through_api_v1_and_the_command_line(app, client, runner, tmp_path):
+    from competition.people.tokens import create_token
+
+    contest = Contest()
+    db.session.commit()
+    token = create_token(contest.organiser, name="Panitia", scopes=["read", "write"], days=30)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token.secret}"}
+    address = f"/api/v1/competitions/{contest.competition.id}/ceremony/certificate-settings"
+    read = client.get(address, headers=headers)
+    assert read.status_code == 200 and read.json["signatory_name"] == "" and read.json["logo"] is None
+    assert client.patch(address, json={"place": "Kediri"}, headers=headers).status_code == 428
+    refused = client.patch(address, json={"signatory_name": "Vinanda", "signatory_title": "Wali Kota Kediri",
+                                          "signatory_nip": "12 34"},
+                           headers={**headers, "If-Match": read.headers["ETag"]})
+    assert refused.status_code == 422 and "signatory_nip" in refused.get_data(as_text=True)
+    assert settings_of(contest.competition) is None
+    sent = {"signatory_name": "Vinanda", "signatory_title": "Wali Kota Kediri",
+            "signatory_nip": "19700101 199003 1 001", "ceremony_date": "2026-08-17"}
+    changed = client.patch(address, json=sent, headers={**headers, "If-Match": read.headers["ETag"]})
+    assert changed.status_code == 200, changed.json
+    assert changed.json["signatory_nip"] == "197001011990031001"
+    assert changed.json["ceremony_date"] == "2026-08-17"
+    stale = client.patch(address, json={"place": "Kediri"},
+                         headers={**headers, "If-Match": read.headers["ETag"]})
+    assert stale.status_code == 412
+    logo = tmp_path / "lambang.svg"
+    logo.write_bytes(SVG)
+    result = runner.invoke(args=["results", "certificate-settings", str(contest.competition.id), "--place",
+                                 "Kediri", "--logo", str(logo), "--as", contest.organiser.email])
+    assert result.exit_code == 0, result.output
+    assert "signed by Vinanda, Wali Kota Kediri, NIP 19700101 199003 1 001" in result.output
+    assert "at Kediri, 2026-08-17" in result.output and "logo: lambang.svg" in result.output
+    result = runner.invoke(args=["results", "certificate-settings", str(contest.competition.id),
+                                 "--ceremony-date", "2026-13-01", "--as", contest.organiser.email])
+    assert result.exit_code != 0 and "ceremony_date" in result.output
+    assert len(audit_rows("ceremony.settings_changed")) == 2
