@@ -129,7 +129,7 @@ def test_the_bar_hides_when_still_and_the_presenter_view_follows(browser: Browse
     page.locator("#stage").click(position={"x": 5, "y": 5})
     page.keyboard.press("PageDown")
     with context.expect_page() as opened:
-        page.get_by_role("button", name="Presenter view").click()
+        page.get_by_role("button", name="Tampilan pembawa acara").click()
     presenter = opened.value
     presenter.wait_for_load_state("load")
     expect(presenter.locator(".slide.is-current")).to_have_attribute("data-award", str(contest.award.id))
