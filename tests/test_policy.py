@@ -234,6 +234,8 @@ PERSON_COMMANDS = {
     "iid verify": ["{entry_id}", "--level", "regulasi=0", "--note", "regulasi=Uji", "--as",
                    "judge@" + EMAIL_DOMAIN],
     "iid region": ["{competition_id}", "--level", "spd_1a=2", "--as", "judge@" + EMAIL_DOMAIN],
+    "results certificate-settings": ["{competition_id}", "--place", "Kediri", "--as",
+                                     "judge@" + EMAIL_DOMAIN],
 }
 
 

@@ -16,5 +16,5 @@ KINDS = (
     "award.added", "award.removed", "award.changed", "awards.reordered", "rules.changed", "tie.decided",
     "panel.created", "assignment.added", "assignments.planned", "conflict.declared",
     "scores.draft_saved", "results.sealed", "api_token.created", "api_token.revoked", "scores.imported",
-    "iid.claimed", "iid.verified", "iid.region_set",
+    "iid.claimed", "iid.verified", "iid.region_set", "ceremony.settings_changed",
 )

@@ -50,6 +50,7 @@ KIND_LABELS = {
     "scores.imported": _l("Scores imported from a file"),
     "iid.claimed": _l("IID levels claimed"), "iid.verified": _l("IID levels verified"),
     "iid.region_set": _l("Regional IID indicators set"),
+    "ceremony.settings_changed": _l("Certificate settings changed"),
 }
 # The workflow whose transitions name each kind of status change.
 WORKFLOWS = {"entry": "innovation", "competition": "competition", "round": "round", "sheet": "scoring_sheet",
@@ -67,6 +68,7 @@ DETAIL_LABELS = {
     "year": _l("Year"), "submission_opens_at": _l("submission opens"),
     "submission_closes_at": _l("submission closes"), "verification_closes_at": _l("verification closes"),
     "judging_closes_at": _l("judging closes"),
+    "logo": _l("Logo"),
 }
 
 

@@ -64,6 +64,7 @@ OWNED: dict[str, Condition] = {
     "conflict_of_interest": _under("conflict_of_interest", "entry_id", "entry"),
     "round_outcome": _under("round_outcome", "round_id", "judging_round"),
     "award": _of_competition("award"),
+    "ceremony_settings": _of_competition("ceremony_settings"),
     "tie_decision": _under("tie_decision", "award_id", "award"),
     "result_set": _of_competition("result_set"),
     "result_set_event": _under("result_set_event", "result_set_id", "result_set"),

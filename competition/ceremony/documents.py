@@ -7,18 +7,21 @@ sealed. Positions are revealed from last to first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask import render_template
 from sqlalchemy import select
 
+from competition.ceremony.operations import logo_data_uri, nip_shown, settings_data, settings_of
 from competition.documents.formatting import format_date, format_decimal, juara
 from competition.documents.pdf import render_pdf
 from competition.documents.spreadsheets import csv_text, xlsx_bytes
 from competition.errors import InvalidInput
 from competition.extensions import db
-from competition.models import Award, ResultSet
+from competition.models import Award, Competition, ResultSet
 from competition.models.types import utcnow
+from competition.results.operations import latest_result_set
 from competition.results.standings import AwardStanding, CountedInnovation, award_standings, sealed_awards
 from workflows.messages import t
 
@@ -118,14 +121,44 @@ def run_sheet_pdf(result_set: ResultSet, award: Award, rows: list[RunSheetRow]) 
     return render_pdf(html)
 
 
+def certificates_html(competition: Competition, award_name: str, rows: list[RunSheetRow],
+                      fallback_date: date | datetime | None) -> str:
+    """The certificates as HTML, signed as the organiser set in the ceremony settings: signatory
+    (and a second one), place, ceremony date and logo. Until a date is set, the date the results
+    were published (or sealed) is printed; until a place is set, the region's name."""
+    settings = settings_of(competition)
+    data = settings_data(settings)
+    signatories = [{"name": data[f"{prefix}_name"], "title": data[f"{prefix}_title"],
+                    "nip": nip_shown(data[f"{prefix}_nip"])}
+                   for prefix in ("second", "signatory") if data[f"{prefix}_name"]]
+    return render_template("ceremony/certificates.html", competition=competition, award_name=award_name,
+                           rows=sorted(rows, key=lambda r: (r.position, r.certificate_number)),
+                           place=data["place"] or competition.region.name,
+                           signed=format_date(data["ceremony_date"] or fallback_date),
+                           signatories=signatories, logo=logo_data_uri(settings),
+                           decimal=format_decimal, juara=juara)
+
+
 def certificates_pdf(result_set: ResultSet, award: Award, rows: list[RunSheetRow]) -> bytes:
     """One A4 landscape certificate (piagam penghargaan) per winner, numbered as on the run-sheet."""
-    html = render_template("ceremony/certificates.html", competition=result_set.competition,
-                           award=award, result_set=result_set,
-                           rows=sorted(rows, key=lambda r: (r.position, r.certificate_number)),
-                           signed=format_date(result_set.published_at or result_set.sealed_at),
-                           decimal=format_decimal, juara=juara)
-    return render_pdf(html)
+    return render_pdf(certificates_html(result_set.competition, award.name, rows,
+                                        result_set.published_at or result_set.sealed_at))
+
+
+def certificate_preview_pdf(competition: Competition) -> bytes:
+    """One certificate to check before printing: the first winner of the first award of the latest
+    sealed version, or, before anything is sealed, an example winner (marked as an example)."""
+    result_set = latest_result_set(competition)
+    for programme in ceremony_programme(result_set) if result_set else []:
+        if programme.rows and result_set is not None:
+            first = min(programme.rows, key=lambda r: (r.position, r.certificate_number))
+            return render_pdf(certificates_html(competition, programme.award.name, [first],
+                                                result_set.published_at or result_set.sealed_at))
+    award = competition.awards[0].name if competition.awards else "OPD Terinovatif"
+    example = RunSheetRow(reveal=1, position=1, subject="CONTOH: Nama Perangkat Daerah",
+                          organisation="CONTOH: Nama Perangkat Daerah", innovation="", innovations=(),
+                          score=Decimal("0.00"), citation="", certificate_number=f"{competition.year}/CONTOH")
+    return render_pdf(certificates_html(competition, award, [example], utcnow()))
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,32 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from competition.ceremony.documents import (
     AwardProgramme,
     ceremony_programme,
+    certificate_preview_pdf,
     certificates_pdf,
     run_sheet_csv,
     run_sheet_pdf,
     run_sheet_xlsx,
 )
+from competition.ceremony.operations import (
+    FIELDS,
+    LOGO_MAX_BYTES,
+    Logo,
+    change_ceremony_settings,
+    nip_shown,
+    settings_data,
+    settings_of,
+)
 from competition.competitions.manage import organised_competition
+from competition.errors import InvalidInput
 from competition.jobs.runner import enqueue
 from competition.models import Competition, ResultSet
 from competition.results.operations import latest_result_set
@@ -145,3 +157,72 @@ def reveal(competition_id: int) -> str:
     programme = [p for p in ceremony_programme(result_set) if p.rows] if result_set else []
     return render_template("ceremony/reveal.html", competition=competition, result_set=result_set,
                            programme=programme)
+
+
+# The settings page's fields, in its order, with their labels.
+SETTING_LABELS = {
+    "signatory_name": _l("Signatory's name"), "signatory_title": _l("Signatory's title (jabatan)"),
+    "signatory_nip": _l("Signatory's NIP"), "second_name": _l("Second signatory's name"),
+    "second_title": _l("Second signatory's title (jabatan)"), "second_nip": _l("Second signatory's NIP"),
+    "place": _l("Place"), "ceremony_date": _l("Date of the ceremony"), "logo": _l("Logo"),
+}
+
+
+def _field_problems(problems: list[str]) -> dict[str, str]:
+    """'signatory_nip: a NIP is 18 digits…' -> {'signatory_nip': 'a NIP is 18 digits…'}."""
+    found: dict[str, str] = {}
+    for problem in problems:
+        field, _colon, text = str(problem).partition(": ")
+        if field in SETTING_LABELS and field not in found:
+            found[field] = text
+    return found
+
+
+@bp.route("/<int:competition_id>/ceremony/certificates", methods=["GET", "POST"])
+@login_required
+def settings(competition_id: int) -> str | Response | tuple[str, int]:
+    """Who signs the certificates (name, title, NIP; a second signatory if any), the place and date
+    printed above the signatures and the logo at the top; and a preview of one certificate."""
+    competition = organised_competition(competition_id)
+    errors: dict[str, str] = {}
+    problems: list[str] = []
+    if request.method == "POST":
+        if not StartForm().validate_on_submit():
+            abort(400)
+        values = {field: request.form.get(field, "") for field in FIELDS}
+        upload = request.files.get("logo")
+        logo = None
+        if upload is not None and upload.filename:
+            logo = Logo(upload.filename, upload.stream.read(LOGO_MAX_BYTES + 1))
+        try:
+            change_ceremony_settings(competition, current_user, values, logo=logo,
+                                     remove_logo=request.form.get("remove_logo") == "1")
+        except InvalidInput as error:
+            problems = [str(p) for p in error.problems]
+            errors = _field_problems(problems)
+        else:
+            flash(_("The certificate settings are saved. Check them in the preview before printing."),
+                  "success")
+            return redirect(url_for("ceremony.settings", competition_id=competition.id))
+    stored = settings_data(settings_of(competition))
+    shown = dict(stored)
+    if request.method == "POST":
+        shown.update({field: request.form.get(field, "") for field in FIELDS})
+    else:
+        shown["ceremony_date"] = stored["ceremony_date"].isoformat() if stored["ceremony_date"] else ""
+    page = render_template("ceremony/settings.html", competition=competition, shown=shown, stored=stored,
+                           errors=errors, problems=problems, labels=SETTING_LABELS, form=StartForm(),
+                           logo_limit=LOGO_MAX_BYTES // 1024, nip_shown=nip_shown)
+    return (page, 422) if problems else page
+
+
+@bp.get("/<int:competition_id>/ceremony/certificates/preview.pdf")
+@login_required
+def certificate_preview(competition_id: int) -> Response:
+    """One certificate as it will print: the first winner of the latest sealed version (an example
+    winner before anything is sealed), shown in the browser rather than downloaded."""
+    competition = organised_competition(competition_id)
+    body = certificate_preview_pdf(competition)
+    name = f"contoh-piagam-{slug(competition.name)}.pdf"
+    return Response(body, mimetype=MEDIA_TYPES["pdf"],
+                    headers={"Content-Disposition": f"inline; filename={name}"})

@@ -1,6 +1,7 @@
 """The data model, one module per aggregate."""
 
 from competition.audit.models import AuditEvent, keep_audit_rows
+from competition.ceremony.models import CeremonySettings
 from competition.competitions.models import (
     COMPETITION_PHASES,
     UNITS_COMPETE_RULES,
@@ -60,7 +61,7 @@ AUDIT_MODELS = (EntryEvent, CompetitionEvent, RoundEvent, ScoringEvent, ResultSe
 keep_audit_rows(AUDIT_MODELS)
 
 __all__ = [
-    "ApiToken",
+    "ApiToken", "CeremonySettings",
     "AuditEvent", "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
     "CriterionLevel", "IndicatorLevel", "Job", "RegionLevel", "Panel", "PanelMember",
     "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",

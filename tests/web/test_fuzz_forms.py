@@ -389,6 +389,12 @@ class World:
             Route("results.verify", "sealed_organiser", {**competition, "version": 1}, {}),
             Route("results.seal", "sealed_organiser", competition, {}),
             Route("results.publish", "sealed_organiser", {**competition, "version": 1}, {}),
+            Route("ceremony.settings", "sealed_organiser", competition,
+                  {"signatory_name": text("Vinanda Prameswati, S.H."),
+                   "signatory_title": text("Wali Kota Kediri"),
+                   "signatory_nip": text("19700101 199003 1 001"), "second_name": text("Bambang"),
+                   "second_title": text("Kepala Bappeda"), "second_nip": text("197001011990031001"),
+                   "place": text("Kediri"), "ceremony_date": text("2026-08-17"), "remove_logo": TICK}),
         ]
 
     def _last_routes(self) -> list[Route]:
