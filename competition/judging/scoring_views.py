@@ -288,22 +288,25 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
         except AnugerahError as error:
             problems.append(redact(str(error)))
     saved = not problems and not sheet.errors
+    partly = stored is not None and not problems   # some values kept beside a refused one
     if _wants_json():
         if stored is None:
             stored = list(db.session.scalars(select(Score).where(Score.assignment_id == assignment_id)))
         values = {s.criterion_id: s.value for s in stored}
         if saved:
             message = _("Saved %(time)s", time=_clock(utcnow()))
-        elif stored is not None and not problems and (sheet.values or sheet.cleared):
+        elif partly:
             message = _("The other values were saved; not saved: %(problems)s",
                         problems="; ".join(sheet.errors.values()))
         else:
             message = _("Not saved: %(problems)s", problems="; ".join([*problems, *sheet.errors.values()]))
         missing = sum(1 for c in criterion_ids if c not in values)
         total = shown(judge_total({c: values.get(c, 0.0) for c in criterion_ids}, specs))
+        # Some values kept beside a refused one: the sheet changed, so not a refusal (200), but
+        # "saved" stays false and the refused values are named.
         return jsonify(saved=saved, message=message, errors={str(k): v for k, v in sheet.errors.items()},
                        problems=problems, missing=missing, missing_text=_missing_text(missing),
-                       total=format_decimal(total, 2, _language())), (200 if saved else 422)
+                       total=format_decimal(total, 2, _language())), (200 if saved or partly else 422)
     if saved:
         if request.form.get("then") == "confirm":
             return redirect(url_for("scoring.confirm", assignment_id=assignment_id))
@@ -312,11 +315,10 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
     for problem in problems:
         flash(problem, "danger")
     if sheet.errors:
-        flash(_("The other values were saved; correct the values marked below.")
-              if not problems and (sheet.values or sheet.cleared)
+        flash(_("The other values were saved; correct the values marked below.") if partly
               else _("Nothing was saved: correct the values marked below."), "danger")
         return _entry_page(_my_assignment(assignment_id, page=True), sent=request.form, errors=sheet.errors,
-                           status=422)
+                           status=200 if partly else 422)
     return redirect(url_for("scoring.entry", assignment_id=assignment_id))
 
 

@@ -51,7 +51,8 @@ MAY_RECORD = {"auth.login", "auth.forgot_password"}
 # since the last note (competition/people/sessions.py): a run longer than a minute meets it.
 NOTED_ON_ANY_REQUEST = "UPDATE user_session SET last_seen_at="
 # Routes that answer a successful POST with a page (200) rather than a redirect.
-SUCCESS_PAGES = {"people.import_file", "tokens.index"}
+# A judge's sheet with some values refused keeps the valid ones and answers 200 with the page.
+SUCCESS_PAGES = {"people.import_file", "tokens.index", "scoring.save"}
 # Pages that read their query string.
 READS_QUERY = {"auth.login", "people.index", "verification.queue", "verification.bulk_confirm",
                "panels.index", "panels.assignments", "results.preview", "results.version"}

@@ -195,9 +195,13 @@ def test_a_judges_notes_over_their_limit_are_refused(client, app):
     sign_in(client, jury.judge)
     response = client.post(f"/scoring/{jury.first.id}/draft", headers={"Accept": "application/json"},
                            data=jury.values(**{f"comment-{jury.novelty.id}": "n" * 2001}))
-    assert response.status_code == 422
+    assert response.json["saved"] is False
     assert response.json["errors"][str(jury.novelty.id)] == "Kebaharuan: at most 2,000 characters (got 2,001)"
-    assert count(Score) == 0
+    # The criterion whose notes are too long keeps nothing; the valid one beside it is kept.
+    assert [score.criterion_id for score in db.session.scalars(select(Score))] == [jury.regulation.id]
+    response = client.post(f"/scoring/{jury.first.id}/draft", headers={"Accept": "application/json"},
+                           data=jury.values(regulation="2.5", **{f"comment-{jury.novelty.id}": "n" * 2001}))
+    assert response.status_code == 422 and count(Score) == 1   # nothing valid: a refusal
 
 
 # -- the rows of an imported file ------------------------------------------------------------------
