@@ -278,7 +278,7 @@ def save(assignment_id: int) -> Response | tuple[str, int] | tuple[Response, int
     stored: list[Score] | None = None
     if locked:
         problems.append(locked)
-    elif not sheet.errors or sheet.values or sheet.cleared:
+    elif not sheet.errors or sheet.values:
         # Every valid value is kept, even beside a value refused: typing 150 next to 85 must not
         # lose the 85 (the refused one keeps what was stored before, and is marked).
         try:
