@@ -24,10 +24,14 @@ that sets one of these headers itself (a stricter Referrer-Policy, a file's own 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler
+from werkzeug.wsgi import FileWrapper
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
 
 SERVER = "Anugerah"
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -84,7 +88,36 @@ def init_app(app: Flask) -> None:
 
 class RequestHandler(WSGIRequestHandler):
     """Werkzeug's request handler without the Server header it adds to every response (naming
-    Werkzeug and Python): the application sends its own."""
+    Werkzeug and Python): the application sends its own.
+
+    It also closes every file a response sent, however the request ended. When a browser goes
+    away mid-response (a page left while its scripts load), Werkzeug's handler can stop at a
+    reset connection before closing the response, and the file it was sending stays open until
+    the garbage collector finds it. Files reach a response through ``wsgi.file_wrapper``
+    (Flask's static files and ``send_file`` use it), so this handler hands out one that
+    remembers them and closes them when the request is over."""
+
+    _files: list[FileWrapper]
+
+    def make_environ(self) -> WSGIEnvironment:
+        environ = super().make_environ()
+        files = self._files = []
+
+        def file_wrapper(file: IO[bytes], buffer_size: int = 8192) -> FileWrapper:
+            wrapper = FileWrapper(file, buffer_size)
+            files.append(wrapper)
+            return wrapper
+
+        environ["wsgi.file_wrapper"] = file_wrapper
+        return environ
+
+    def run_wsgi(self) -> None:
+        self._files = []
+        try:
+            super().run_wsgi()
+        finally:
+            for wrapper in self._files:
+                wrapper.close()
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self.log_request(code)

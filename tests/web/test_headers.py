@@ -4,13 +4,16 @@ location, HSTS over HTTPS only, and a Server header that names neither Werkzeug 
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+from werkzeug.wsgi import wrap_file
 
 from tests.factories import make_competition, make_user
 from tests.web.pages import inline_code, sign_in
@@ -120,6 +123,78 @@ def test_the_server_names_neither_werkzeug_nor_python(app, url):
     headers = served_headers(app, url, request_handler=RequestHandler)
     assert [value for name, value in headers if name.lower() == "server"] == ["Anugerah"]
     assert dict(headers)["Content-Security-Policy"] == CSP
+
+
+class GoneSocketFile:
+    """One end of a connection whose browser has gone: writing the response breaks the pipe, and
+    reading what is left after the request resets it."""
+
+    closed = False
+
+    def __init__(self, request_lines=None):
+        self.request_lines = request_lines
+
+    def readline(self, *args):
+        return self.request_lines.readline(*args)
+
+    def read(self, *args):
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    def write(self, data):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self.closed = True
+
+
+def test_a_file_being_sent_is_closed_when_the_browser_goes_away(tmp_path):
+    """A browser leaving a page while its scripts load: the response cannot be written and the
+    connection resets while the server drains it. Werkzeug's handler then stops before closing
+    the response, leaving the script file open for the garbage collector to find (a
+    ResourceWarning in the browser tests); the application's handler closes it."""
+    from competition.web.headers import RequestHandler
+
+    class BrowserGone(RequestHandler):
+        def setup(self):
+            super().setup()
+            self.rfile, self.wfile = GoneSocketFile(self.rfile), GoneSocketFile()
+            # Bytes still arriving after the request, so the server tries to drain them.
+            self.connection, self.peer = socket.socketpair()
+            self.peer.send(b"more")
+
+        def finish(self):
+            super().finish()
+            self.connection.close()
+            self.peer.close()
+
+    script = tmp_path / "bootstrap.min.js"
+    script.write_bytes(b"x" * 1000)
+    opened = []
+
+    def app(environ, start_response):
+        opened.append(script.open("rb"))
+        start_response("200 OK", [("Content-Type", "text/javascript")])
+        return wrap_file(environ, opened[-1])
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=BrowserGone)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_address[1])) as browser:
+            browser.sendall(b"GET /static/bootstrap.min.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and not (opened and opened[0].closed):
+                time.sleep(0.02)
+        assert len(opened) == 1 and opened[0].closed
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        for file in opened:
+            file.close()
 
 
 def test_flask_serve_runs_the_application_with_that_handler(runner, monkeypatch):
