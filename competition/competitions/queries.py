@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,23 @@ def _entries_in(competition: Competition, *statuses: str) -> int:
         Entry.competition_id == competition.id, Entry.status.in_(statuses))) or 0
 
 
+# Per phase change: the innovations it leaves behind, by status, and what becomes of them.
+_LEFT_BEHIND: dict[str, tuple[tuple[str, Callable[[int], str]], ...]] = {
+    "close_submissions": (
+        ("draft", lambda count: t("%(count)s draft(s) will never be submitted: they can no longer be sent or "
+                                  "edited.", count=count)),
+        ("returned", lambda count: t("%(count)s returned innovation(s) can still be revised and resubmitted "
+                                     "until verification closes.", count=count)),
+    ),
+    "start_judging": (
+        ("submitted", lambda count: t("%(count)s innovation(s) still wait for a verifier: unverified, they "
+                                      "will not be judged.", count=count)),
+        ("returned", lambda count: t("%(count)s returned innovation(s) were not resubmitted: they will not "
+                                     "be judged.", count=count)),
+    ),
+}
+
+
 def phase_warnings(competition: Competition, trigger: str, *, now: datetime | None = None,
                    timezone: str = "Asia/Jakarta", locale: str = "id") -> list[str]:
     """What moving ``competition`` on with ``trigger`` would cut short or leave undone, in words:
@@ -35,23 +53,11 @@ def phase_warnings(competition: Competition, trigger: str, *, now: datetime | No
         days = (deadline.astimezone(zone).date() - now.astimezone(zone).date()).days
         warnings.append(t("The deadline is %(days)s day(s) away (%(moment)s): this closes it early.",
                           days=days, moment=format_datetime(deadline, timezone, locale)))
-    if trigger == "close_submissions":
-        drafts, returned = _entries_in(competition, "draft"), _entries_in(competition, "returned")
-        if drafts:
-            warnings.append(t("%(count)s draft(s) will never be submitted: they can no longer be sent or "
-                              "edited.", count=drafts))
-        if returned:
-            warnings.append(t("%(count)s returned innovation(s) can still be revised and resubmitted until "
-                              "verification closes.", count=returned))
-    elif trigger == "start_judging":
-        waiting, returned = _entries_in(competition, "submitted"), _entries_in(competition, "returned")
-        if waiting:
-            warnings.append(t("%(count)s innovation(s) still wait for a verifier: unverified, they will not "
-                              "be judged.", count=waiting))
-        if returned:
-            warnings.append(t("%(count)s returned innovation(s) were not resubmitted: they will not be "
-                              "judged.", count=returned))
-    elif trigger == "close_judging":
+    for status, warning in _LEFT_BEHIND.get(trigger, ()):
+        count = _entries_in(competition, status)
+        if count:
+            warnings.append(warning(count))
+    if trigger == "close_judging":
         open_sheets = db.session.scalar(select(func.count()).select_from(Assignment).join(Round).where(
             Round.competition_id == competition.id, Assignment.status.not_in(("confirmed", REMOVED)))) or 0
         if open_sheets:
