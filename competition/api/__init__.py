@@ -30,7 +30,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from apispec import BasePlugin
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
@@ -189,17 +189,18 @@ def needs(scope: str, *others: str) -> Callable[[F], F]:
     return decorate
 
 
-def expected_version(version: V, what: str) -> V | Response:
-    """The version named by If-Match for something now at ``version``: 428 without one, 412 when
-    it is not the stored one (``what`` names it in the message)."""
+def expected_version(version: V, what: str) -> V:
+    """``version`` when If-Match names it (the client read what is stored now). Otherwise the
+    request stops here: 428 without If-Match, 412 when it names another version (``what`` names
+    the thing in the message)."""
     sent = request.headers.get("If-Match", "").strip()
     if not sent:
-        return problem(428, "Precondition Required", f"Send the {what}'s ETag in If-Match.")
+        abort(problem(428, "Precondition Required", f"Send the {what}'s ETag in If-Match."))
     named = sent.removeprefix("W/").strip('"')
     if named != str(version):
-        return problem(412, "Precondition Failed",
-                       f"The {what} is at version {version}, not {named}: read it again.",
-                       headers=[("ETag", f'"{version}"')])
+        abort(problem(412, "Precondition Failed",
+                      f"The {what} is at version {version}, not {named}: read it again.",
+                      headers=[("ETag", f'"{version}"')]))
     return version
 
 

@@ -187,9 +187,7 @@ def change_certificate_settings(sent: dict[str, Any], competition_id: int) -> Re
     """Change the fields given (the others stay); each wrong one is named and nothing is stored.
     A NIP is 18 digits (spaces allowed). Needs If-Match."""
     shown = _settings(competition_id)
-    expected = expected_version(content_tag(CertificateSettingsOut(), shown), "certificate settings")
-    if isinstance(expected, Response):
-        return expected
+    expected_version(content_tag(CertificateSettingsOut(), shown), "certificate settings")
     remove_logo = sent.pop("remove_logo", False)
     competition = organised_competition(competition_id)
     change_ceremony_settings(competition, current_user, sent, remove_logo=remove_logo)

@@ -247,8 +247,6 @@ def update(change: dict[str, Any], competition_id: int) -> Response:
     """Change the name, the timeline and what the schedule does by itself. Needs If-Match."""
     competition = organised(competition_id)
     expected = expected_version(competition.version, "competition")
-    if isinstance(expected, Response):
-        return expected
     try:
         with at_version(competition, expected):
             _apply(competition, change)
@@ -285,8 +283,6 @@ def phase(body: dict[str, Any], competition_id: int) -> Response:
     """Fire a trigger of the competition's phases (open_submissions, …). Needs If-Match."""
     competition = organised(competition_id)
     expected = expected_version(competition.version, "competition")
-    if isinstance(expected, Response):
-        return expected
     try:
         with at_version(competition, expected):
             change_competition_phase(competition, body["trigger"], current_user, comment=body["comment"])
@@ -307,8 +303,6 @@ def units(body: dict[str, Any], competition_id: int) -> Response:
     """Set how units under an OPD take part, until the results phase. Needs If-Match."""
     competition = organised(competition_id)
     expected = expected_version(competition.version, "competition")
-    if isinstance(expected, Response):
-        return expected
     try:
         with at_version(competition, expected):
             set_units_compete(competition, current_user, body["rule"])
@@ -366,9 +360,7 @@ def category(category_id: int) -> Response:
 def rename(body: dict[str, Any], category_id: int) -> Response:
     """Rename a category; innovations, panels and awards keep it. Needs If-Match."""
     found = organised_category(category_id)
-    expected = expected_version(content_tag(CategoryOut(), found), "category")
-    if isinstance(expected, Response):
-        return expected
+    expected_version(content_tag(CategoryOut(), found), "category")
     rename_category(found, current_user, body["name"])
     return _category_answer(found)
 

@@ -183,8 +183,6 @@ def update_innovation(change: dict[str, Any], entry_id: int) -> Response:
     """Change a draft or returned innovation of the user's OPD. Needs If-Match."""
     entry = _entry(entry_id)
     expected = expected_version(entry.version, "innovation")
-    if isinstance(expected, Response):
-        return expected
     try:
         update_entry(entry, current_user, expected_version=expected, **change)
     except ConcurrentChange as error:
@@ -201,8 +199,6 @@ def fire(body: dict[str, Any], entry_id: int) -> Response:
     comment where the workflow asks for one. Needs If-Match."""
     entry = _entry(entry_id)
     expected = expected_version(entry.version, "innovation")
-    if isinstance(expected, Response):
-        return expected
     try:
         change_entry_status(entry, body["trigger"], current_user, comment=body["comment"],
                             expected_version=expected)

@@ -152,15 +152,6 @@ class ClaimIn(Schema):
                                                           "without, the level scores 0."})
 
 
-class ClaimsIn(Schema):
-    class Meta:
-        unknown = RAISE
-
-    model = fields.String(load_default=PRESETS[0], validate=validate.OneOf(PRESETS))
-    levels = fields.Dict(keys=fields.String(validate=KEY), values=fields.Nested(ClaimIn), required=True,
-                         validate=MOST_KEYS, metadata={"description": "By indicator key."})
-
-
 class DecisionIn(Schema):
     class Meta:
         unknown = RAISE
@@ -171,22 +162,18 @@ class DecisionIn(Schema):
                          metadata={"description": "Why, when the level is lowered."})
 
 
-class VerificationIn(Schema):
-    class Meta:
-        unknown = RAISE
+def levels_in(name: str, values: fields.Field, keys: str) -> type[Schema]:
+    """A PATCH body: the preset, and ``values`` by indicator or regional row key."""
+    return Schema.from_dict({
+        "model": fields.String(load_default=PRESETS[0], validate=validate.OneOf(PRESETS)),
+        "levels": fields.Dict(keys=fields.String(validate=KEY), values=values, required=True,
+                              validate=MOST_KEYS, metadata={"description": f"By {keys} key."}),
+    }, name=name)
 
-    model = fields.String(load_default=PRESETS[0], validate=validate.OneOf(PRESETS))
-    levels = fields.Dict(keys=fields.String(validate=KEY), values=fields.Nested(DecisionIn), required=True,
-                         validate=MOST_KEYS, metadata={"description": "By indicator key."})
 
-
-class RegionIn(Schema):
-    class Meta:
-        unknown = RAISE
-
-    model = fields.String(load_default=PRESETS[0], validate=validate.OneOf(PRESETS))
-    levels = fields.Dict(keys=fields.String(validate=KEY), values=fields.Integer(validate=A_LEVEL),
-                         required=True, validate=MOST_KEYS, metadata={"description": "By regional row key."})
+ClaimsIn = levels_in("ClaimsIn", fields.Nested(ClaimIn), "indicator")
+VerificationIn = levels_in("VerificationIn", fields.Nested(DecisionIn), "indicator")
+RegionIn = levels_in("RegionIn", fields.Integer(validate=A_LEVEL), "regional row")
 
 
 ETAG = {"ETag": {"schema": {"type": "string"}}}
@@ -196,6 +183,14 @@ def _competition(competition_id: int) -> Competition:
     competition = competition_for(competition_id)
     if not can_see_iid(current_user, competition):
         raise NotPermitted(t("%(user)s may not see the IID rehearsal of %(competition)s",
+                             user=current_user.name, competition=competition.name))
+    return competition
+
+
+def _region_competition(competition_id: int) -> Competition:
+    competition = _competition(competition_id)
+    if not can_see_region_iid(current_user, competition):
+        raise NotPermitted(t("%(user)s may not set the regional IID indicators of %(competition)s",
                              user=current_user.name, competition=competition.name))
     return competition
 
@@ -266,10 +261,8 @@ def claim(sent: dict[str, Any], entry_id: int) -> Response:
     if not can_claim_iid(current_user, entry):
         raise NotPermitted(t("%(user)s may not claim IID levels for %(entry)s", user=current_user.name,
                              entry=entry.title))
-    expected = expected_version(content_tag(InnovationIidOut(), _innovation(entry, model)),
+    expected_version(content_tag(InnovationIidOut(), _innovation(entry, model)),
                                 "innovation's IID")
-    if isinstance(expected, Response):
-        return expected
     claim_levels(entry, current_user, model, {key: Claimed(given["level"], given["evidence_id"])
                                               for key, given in sent["levels"].items()})
     return _innovation_answer(entry, model)
@@ -287,10 +280,8 @@ def verify(sent: dict[str, Any], entry_id: int) -> Response:
     if not can_verify_iid(current_user, entry):
         raise NotPermitted(t("%(user)s may not verify IID levels of %(entry)s", user=current_user.name,
                              entry=entry.title))
-    expected = expected_version(content_tag(InnovationIidOut(), _innovation(entry, model)),
+    expected_version(content_tag(InnovationIidOut(), _innovation(entry, model)),
                                 "innovation's IID")
-    if isinstance(expected, Response):
-        return expected
     verify_levels(entry, current_user, model, {key: Verified(given["level"], given["note"])
                                                for key, given in sent["levels"].items()})
     return _innovation_answer(entry, model)
@@ -303,11 +294,7 @@ def verify(sent: dict[str, Any], entry_id: int) -> Response:
 @refusals(bp, *READ, 422)
 def region(args: dict[str, Any], competition_id: int) -> Response:
     """The region's own (SPD) rows and their levels (the organisers)."""
-    competition = _competition(competition_id)
-    if not can_see_region_iid(current_user, competition):
-        raise NotPermitted(t("%(user)s may not set the regional IID indicators of %(competition)s",
-                             user=current_user.name, competition=competition.name))
-    return _region_answer(competition, iid_model(args["model"]))
+    return _region_answer(_region_competition(competition_id), iid_model(args["model"]))
 
 
 @bp.route("/competitions/<int:competition_id>/iid/region", methods=["PATCH"])
@@ -318,13 +305,8 @@ def region(args: dict[str, Any], competition_id: int) -> Response:
 def set_region(sent: dict[str, Any], competition_id: int) -> Response:
     """Set the levels of the regional rows given (the organisers, until the competition closes).
     Needs If-Match."""
-    competition, model = _competition(competition_id), iid_model(sent["model"])
-    if not can_see_region_iid(current_user, competition):
-        raise NotPermitted(t("%(user)s may not set the regional IID indicators of %(competition)s",
-                             user=current_user.name, competition=competition.name))
-    expected = expected_version(content_tag(RegionOut(), _region(competition, model)), "regional rows")
-    if isinstance(expected, Response):
-        return expected
+    competition, model = _region_competition(competition_id), iid_model(sent["model"])
+    expected_version(content_tag(RegionOut(), _region(competition, model)), "regional rows")
     if not sent["levels"]:
         raise InvalidInput(t("levels: give at least one row"))
     set_region_levels(competition, current_user, model, sent["levels"])

@@ -236,9 +236,7 @@ def create_round(body: dict[str, Any], competition_id: int) -> Response:
 def change_round(change: dict[str, Any], round_id: int) -> Response:
     """Change a round's settings while it is being set up. Needs If-Match."""
     round_ = _round(round_id)
-    expected = expected_version(content_tag(RoundOut(), round_), "round")
-    if isinstance(expected, Response):
-        return expected
+    expected_version(content_tag(RoundOut(), round_), "round")
     settings = {name: change.get(name, getattr(round_, name)) for name in RoundSettings().fields}
     update_round(round_, current_user, **settings)
     return _round_answer(round_)
@@ -298,9 +296,7 @@ def criterion(criterion_id: int) -> Response:
 def change_criterion(change: dict[str, Any], criterion_id: int) -> Response:
     """Change a criterion while its round is being set up. Needs If-Match."""
     criterion = _criterion(criterion_id)
-    expected = expected_version(content_tag(CriterionOut(), criterion), "criterion")
-    if isinstance(expected, Response):
-        return expected
+    expected_version(content_tag(CriterionOut(), criterion), "criterion")
     settings = {name: change.get(name, getattr(criterion, name))
                 for name in CriterionChange().fields if name != "levels"}
     levels = _levels(change["levels"]) if "levels" in change else [

@@ -218,10 +218,9 @@ def _answer(assignment_id: int, hidden: bool | None = None) -> Response:
     return with_etag(SheetOut(), shown, content_tag(SheetOut(), shown))
 
 
-def _expected(assignment: Assignment, hidden: bool) -> Response | None:
+def _expected(assignment: Assignment, hidden: bool) -> None:
     """428 or 412 unless If-Match names the sheet as it is shown now."""
-    expected = expected_version(content_tag(SheetOut(), sheet_shown(assignment, hidden)), "sheet")
-    return expected if isinstance(expected, Response) else None
+    expected_version(content_tag(SheetOut(), sheet_shown(assignment, hidden)), "sheet")
 
 
 # -- the list -------------------------------------------------------------------------------------
@@ -349,8 +348,7 @@ def save_sheet(body: dict[str, Any], assignment_id: int) -> Response:
     Every criterion's value (and notes); a criterion left out, or null, has no score afterwards."""
     assignment = my_sheet(assignment_id)
     hidden = _hidden(assignment)
-    if (refused := _expected(assignment, hidden)) is not None:
-        return refused
+    _expected(assignment, hidden)
     if locked := _locked(assignment):
         return problem(409, "Conflict", locked)
     redact = masking(assignment.entry, hidden)
@@ -372,8 +370,7 @@ def confirm(assignment_id: int) -> Response:
     Every criterion needs a score first."""
     assignment = my_sheet(assignment_id)
     hidden = _hidden(assignment)
-    if (refused := _expected(assignment, hidden)) is not None:
-        return refused
+    _expected(assignment, hidden)
     if locked := _locked(assignment):
         return problem(409, "Conflict", locked)
     redact = masking(assignment.entry, hidden)

@@ -327,9 +327,7 @@ def revoke(user_id: int, membership_id: int) -> Response:
 def set_active(body: dict[str, bool], user_id: int) -> Response:
     """Switch an account off (its work and history stay) or on again. Needs If-Match."""
     found = _managed_user(user_id, account=True)
-    expected = expected_version(content_tag(UserOut(), found), "user")
-    if isinstance(expected, Response):
-        return expected
+    expected_version(content_tag(UserOut(), found), "user")
     set_user_active(found, body["active"], current_user)
     return _user_answer(found)
 

@@ -217,9 +217,7 @@ def create_award(body: dict[str, Any], competition_id: int) -> Response:
 def change_award(change: dict[str, Any], award_id: int) -> Response:
     """Change an award until judging is closed. Needs If-Match."""
     award = _award(award_id)
-    expected = expected_version(content_tag(AwardOut(), award), "award")
-    if isinstance(expected, Response):
-        return expected
+    expected_version(content_tag(AwardOut(), award), "award")
     settings = {name: change.get(name, getattr(award, name)) for name in AwardChange().fields}
     category = _category(award.competition, settings.pop("category_id"))
     update_award(award, current_user, category=category, **settings)
@@ -277,9 +275,7 @@ def rules(competition_id: int) -> Response:
 def change_rules(change: dict[str, Any], competition_id: int) -> Response:
     """Set the rules that decide the results, until the competition is closed. Needs If-Match."""
     competition = organised(competition_id)
-    expected = expected_version(content_tag(RulesOut(), competition), "rules")
-    if isinstance(expected, Response):
-        return expected
+    expected_version(content_tag(RulesOut(), competition), "rules")
     _open(competition)
     if "band_preset" in change:
         change["bands"] = [{"label": b.label, "minimum": float(b.minimum)}
