@@ -16,7 +16,7 @@ from competition.models import Entry, EntryEvent
 from competition.models.types import utcnow
 from competition.notifications.operations import SendReport, send_outbox
 from tests.e2e.conftest import MAIL_FROM, Inbox, LiveServer, flash, sign_in, sign_out
-from tests.factories import make_competition, make_organisation, make_user
+from tests.factories import make_competition, make_entry, make_organisation, make_user
 
 TITLE = "Antrean Puskesmas Daring"
 RANCANG_BANGUN = " ".join(
@@ -222,3 +222,52 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     page.get_by_role("button", name="Tandai semua sudah dibaca").click()
     expect(page.locator("main .list-group-item.fw-semibold")).to_have_count(0)
     expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()
+
+
+REJECT_REASON = "Inovasi ini sama dengan inovasi tahun lalu yang sudah dinilai; tidak ada pembaruan."
+
+
+def test_a_verifier_rejects_only_with_a_reason_and_after_confirming(live_server: LiveServer,
+                                                                     browser_page: Page):
+    """Found in use: a checklist note alone counted as the reason, and "Tolak" rejected for good at
+    once. The reason box is required, and a confirmation page shows the reason first."""
+    competition = make_competition(name="Lomba Inovasi Daerah 2026", phase="verification")
+    dinkes = make_organisation(competition.region, "Dinas Kesehatan")
+    inspektorat = make_organisation(competition.region, "Inspektorat")
+    verifier = make_user(competition, "verifier", organisation=inspektorat, name="Verifikator Inspektorat")
+    entry = make_entry(competition, dinkes, status="submitted", title=TITLE, submitted_at=utcnow())
+    db.session.commit()
+    page = browser_page
+    sign_in(page, verifier)
+    open_from_queue(page)
+    reject = page.get_by_role("button", name="Tolak", exact=True)
+
+    page.get_by_label(IDENTITY_CHECK, exact=True).check()
+    page.get_by_label(f"Catatan: {IDENTITY_CHECK}", exact=True).fill("catatan penting 1")
+    reject.click()   # a checklist note is no reason
+    expect(flash(page, "Tulis alasan untuk OPD di kotak alasan")).to_be_visible()
+    expect(page.get_by_label(f"Catatan: {IDENTITY_CHECK}", exact=True)).to_have_value("catatan penting 1")
+
+    page.get_by_label("Alasan / catatan untuk OPD", exact=True).fill(REJECT_REASON)
+    reject.click()
+    expect(page.get_by_role("heading", name=f"Tolak '{TITLE}' secara permanen?", level=1)).to_be_visible()
+    expect(page.locator("#reason")).to_contain_text(REJECT_REASON)
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).status == "submitted"   # nothing happened yet
+
+    page.get_by_role("button", name="Kembali ke pemeriksaan", exact=True).click()   # second thoughts
+    expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    expect(page.get_by_label("Alasan / catatan untuk OPD", exact=True)).to_have_value(REJECT_REASON)
+    expect(page.get_by_label(IDENTITY_CHECK, exact=True)).to_be_checked()
+    reject.click()
+    page.get_by_role("button", name="Ya, tolak", exact=True).click()
+    expect(flash(page, f"'{TITLE}' sekarang ditolak.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verifikasi", level=1)).to_be_visible()
+
+    db.session.expire_all()
+    rejected = db.session.get(Entry, entry.id)
+    event = db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                               .order_by(EntryEvent.id.desc())).first()
+    assert (rejected.status, event.trigger) == ("rejected", "reject")
+    assert event.comment.startswith(REJECT_REASON)
+    assert f"✓ {IDENTITY_CHECK}: catatan penting 1" in event.comment
