@@ -270,14 +270,15 @@ def test_competitions_closing_submissions_on_schedule_keep_doing_so(fresh_databa
                     f"'2030-06-01 00:00:00', 1, '2030-02-01 00:00:00', '[]', '[]', 20, TRUE, {on_schedule})"))
         upgrade()
         with db.engine.connect() as connection:
-            assert connection.execute(text("SELECT competition_id, trigger, refusal FROM scheduled_phase_change"
-                                           )).all() == [(1, "close_submissions", None)]
+            scheduled = text("SELECT competition_id, trigger, refusal FROM scheduled_phase_change")
+            assert connection.execute(scheduled).all() == [(1, "close_submissions", None)]
             assert "close_submissions_on_schedule" not in {
                 c["name"] for c in inspect(connection).get_columns("competition")}
-        assert [db.session.get(Competition, n).scheduled_triggers for n in (1, 2)] == [["close_submissions"], []]
+        assert [db.session.get(Competition, n).scheduled_triggers for n in (1, 2)] == [
+            ["close_submissions"], []]
         db.session.remove()
         downgrade(revision="0018")
         with db.engine.connect() as connection:
-            assert connection.execute(text("SELECT id, close_submissions_on_schedule FROM competition ORDER BY id"
-                                           )).all() == [(1, True), (2, False)]
+            restored = text("SELECT id, close_submissions_on_schedule FROM competition ORDER BY id")
+            assert connection.execute(restored).all() == [(1, True), (2, False)]
         db.engine.dispose()
