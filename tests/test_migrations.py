@@ -250,3 +250,35 @@ def test_the_audit_rows_already_there_are_chained_and_kept(fresh_database):
             assert "row_hash" not in {c["name"] for c in inspect(connection).get_columns("entry_event")}
             connection.execute(text("DELETE FROM scoring_event"))   # no longer refused
         db.engine.dispose()
+
+
+def test_competitions_closing_submissions_on_schedule_keep_doing_so(fresh_database):
+    """0020: the boolean that let the schedule close submissions becomes a scheduled phase change
+    (and comes back on the way down); competitions that did not ask get none."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0018")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO region (id, name, kind) VALUES (1, 'Kota Kediri', 'kota')"))
+            for number, on_schedule in ((1, "TRUE"), (2, "FALSE")):
+                connection.execute(text(
+                    "INSERT INTO competition (id, name, year, region_id, phase, submission_opens_at, "
+                    "submission_closes_at, verification_closes_at, judging_closes_at, version, created_at, "
+                    "tie_break_chain, bands, disagreement_threshold, one_award_per_organisation, "
+                    f"close_submissions_on_schedule) VALUES ({number}, 'Lomba {number}', 2030, 1, 'open', "
+                    "'2030-03-01 00:00:00', '2030-04-01 00:00:00', '2030-05-01 00:00:00', "
+                    f"'2030-06-01 00:00:00', 1, '2030-02-01 00:00:00', '[]', '[]', 20, TRUE, {on_schedule})"))
+        upgrade()
+        with db.engine.connect() as connection:
+            scheduled = text("SELECT competition_id, trigger, refusal FROM scheduled_phase_change")
+            assert connection.execute(scheduled).all() == [(1, "close_submissions", None)]
+            assert "close_submissions_on_schedule" not in {
+                c["name"] for c in inspect(connection).get_columns("competition")}
+        assert [db.session.get(Competition, n).scheduled_triggers for n in (1, 2)] == [
+            ["close_submissions"], []]
+        db.session.remove()
+        downgrade(revision="0018")
+        with db.engine.connect() as connection:
+            restored = text("SELECT id, close_submissions_on_schedule FROM competition ORDER BY id")
+            assert connection.execute(restored).all() == [(1, True), (2, False)]
+        db.engine.dispose()

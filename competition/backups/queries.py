@@ -48,6 +48,7 @@ OWNED: dict[str, Condition] = {
     "competition": lambda competition_id: _table("competition").c.id == competition_id,
     "category": _of_competition("category"),
     "competition_event": _of_competition("competition_event"),
+    "scheduled_phase_change": _of_competition("scheduled_phase_change"),
     "membership": _of_competition("membership"),
     "entry": _of_competition("entry"),
     "evidence": _under("evidence", "entry_id", "entry"),

@@ -37,10 +37,13 @@ class CompetitionOut(Schema):
     units_compete = fields.String(required=True, metadata={
         "description": "How units under an OPD take part: 'own' (entrants of their own) or 'parent' "
                        "(they count for their OPD)."})
+    scheduled_phase_changes = fields.List(fields.String(), required=True, attribute="scheduled_triggers",
+                                          metadata={"description": "The phase changes the schedule makes by "
+                                                                   "itself at their dates, in their order."})
     close_submissions_on_schedule = fields.Boolean(required=True, metadata={
         "description": "true: the schedule closes submissions at their deadline by itself."})
     reminder_days = fields.Integer(allow_none=True, required=True, metadata={
-        "description": "Days before the submission deadline on which OPDs get a reminder; null: none."})
+        "description": "Days before each deadline on which those with work left get a reminder; null: none."})
     roles = fields.Method("my_roles", metadata={"description": "The user's roles in it."})
     categories = fields.Method("category_list")
 
@@ -60,7 +63,8 @@ def competitions(page: dict[str, int]) -> dict[str, Any]:
     total = db.session.scalar(select(func.count()).select_from(Competition).where(taking_part(current_user)))
     items = db.session.scalars(select(Competition).where(taking_part(current_user))
                                .options(selectinload(Competition.region),
-                                        selectinload(Competition.categories))
+                                        selectinload(Competition.categories),
+                                        selectinload(Competition.scheduled_changes))
                                .order_by(Competition.year.desc(), Competition.id.desc())
                                .limit(page["per_page"]).offset((page["page"] - 1) * page["per_page"]))
     return {"items": list(items), "total": total, **page}

@@ -22,6 +22,7 @@ from competition.models import (
     Panel,
     PanelMember,
     Round,
+    ScheduledPhaseChange,
     User,
 )
 from competition.people.operations import grant_role
@@ -36,8 +37,7 @@ CRITERION_FIELDS = ("position", "name", "guidance", "weight", "scale", "min_valu
 AWARD_FIELDS = ("position", "name", "subject", "positions", "policy", "index_floor", "count_bonus",
                 "count_bonus_cap", "citation")
 # The competition's own rules for its results and what its schedule does by itself.
-RULE_FIELDS = ("disagreement_threshold", "one_award_per_organisation", "close_submissions_on_schedule",
-               "reminder_days")
+RULE_FIELDS = ("disagreement_threshold", "one_award_per_organisation", "reminder_days")
 
 
 @operation
@@ -58,6 +58,8 @@ def clone_competition(source: Competition, organiser: User, *, name: str, year: 
     competition.bands = [dict(band) for band in source.bands]
     for field in RULE_FIELDS:
         setattr(competition, field, getattr(source, field))
+    competition.scheduled_changes = [ScheduledPhaseChange(trigger=trigger)
+                                     for trigger in source.scheduled_triggers]
     _awards(source, competition, categories)
     judges = _rounds(source, competition, categories)
     db.session.flush()

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 # The states of workflows/competition.toml; a test keeps the two in step.
 COMPETITION_PHASES = ("setup", "open", "verification", "judging", "results", "closed")
+# The phase changes that have a date of their own, in the order they happen, with that date: the
+# schedule may make each of them at its moment (competition.jobs.schedule), as the system.
+SCHEDULABLE_CHANGES = {"open_submissions": "submission_opens_at", "close_submissions": "submission_closes_at",
+                       "start_judging": "verification_closes_at", "close_judging": "judging_closes_at"}
 
 # How units under an OPD (bidang, UPT, puskesmas: organisations with a parent) take part:
 # "own", each enters for itself, as Kota Kediri ranked Puskesmas Ngletih in 2022; "parent", its
@@ -79,9 +83,8 @@ class Competition(Model):
     # Whether units under an OPD compete as entrants of their own or for their OPD.
     units_compete: Mapped[str] = mapped_column(String(10), default=UNITS_OWN,
                                                server_default=text(f"'{UNITS_OWN}'"))
-    # The schedule may close submissions at the submission deadline (the periodic tick does it,
-    # as the system), and remind OPDs this many days before it; both off unless the organiser asks.
-    close_submissions_on_schedule: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Those with work left are reminded this many days before each deadline (None: never); the
+    # phase changes the schedule makes by itself are in ``scheduled_changes``.
     reminder_days: Mapped[int | None] = mapped_column()
 
     region: Mapped[Region] = relationship()
@@ -93,6 +96,8 @@ class Competition(Model):
         back_populates="competition", order_by="CompetitionEvent.id")
     rounds: Mapped[list[Round]] = relationship(back_populates="competition", order_by="Round.position")
     awards: Mapped[list[Award]] = relationship(back_populates="competition", order_by="Award.position")
+    scheduled_changes: Mapped[list[ScheduledPhaseChange]] = relationship(
+        back_populates="competition", order_by="ScheduledPhaseChange.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -104,6 +109,19 @@ class Competition(Model):
     @status.setter
     def status(self, value: str) -> None:
         self.phase = value
+
+    @property
+    def scheduled_triggers(self) -> list[str]:
+        """The phase changes the schedule makes by itself, in the order they happen."""
+        chosen = {change.trigger for change in self.scheduled_changes}
+        return [trigger for trigger in SCHEDULABLE_CHANGES if trigger in chosen]
+
+    @property
+    def close_submissions_on_schedule(self) -> bool:
+        return "close_submissions" in self.scheduled_triggers
+
+    def scheduled_change(self, trigger: str) -> ScheduledPhaseChange | None:
+        return next((change for change in self.scheduled_changes if change.trigger == trigger), None)
 
     def count_entries_awaiting_verification(self) -> int:
         from competition.entries.models import Entry
@@ -158,3 +176,26 @@ class CompetitionEvent(HashChained, Model):
 
     competition: Mapped[Competition] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class ScheduledPhaseChange(Model):
+    """A phase change the organiser let the schedule make at its date (one of
+    :data:`SCHEDULABLE_CHANGES`); the periodic tick makes it as the system, through the workflow.
+    When the workflow refuses it at its moment (innovations still unverified, rounds still open),
+    ``refusal`` says why, since ``refused_at``, until it is made or no longer asked for."""
+
+    __tablename__ = "scheduled_phase_change"
+    __table_args__ = (
+        UniqueConstraint("competition_id", "trigger"),
+        CheckConstraint(one_of("trigger", tuple(SCHEDULABLE_CHANGES)), name="trigger_schedulable"),
+        CheckConstraint("(refusal IS NULL) = (refused_at IS NULL)", name="refusal_has_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    refusal: Mapped[str | None] = mapped_column(Text)
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    competition: Mapped[Competition] = relationship(back_populates="scheduled_changes")

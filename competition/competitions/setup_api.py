@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from flask_login import current_user
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -38,7 +38,7 @@ from competition.competitions.operations import (
 from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule
-from competition.models import UNITS_COMPETE_RULES, UNITS_OWN, Category, Competition
+from competition.models import SCHEDULABLE_CHANGES, UNITS_COMPETE_RULES, UNITS_OWN, Category, Competition
 from competition.people.operations import grant_role
 from competition.policy import is_organiser, organised_competitions
 from competition.unit_of_work import atomic
@@ -102,11 +102,24 @@ class CompetitionChange(Schema):
     submission_closes_at = _moment(False)
     verification_closes_at = _moment(False)
     judging_closes_at = _moment(False)
+    scheduled_phase_changes = fields.List(
+        fields.String(validate=validate.OneOf(tuple(SCHEDULABLE_CHANGES))), validate=validate.Length(max=4),
+        metadata={"description": "The phase changes the schedule makes by itself at their dates, all of "
+                                 "them (open_submissions, close_submissions, start_judging, close_judging)."})
     close_submissions_on_schedule = fields.Boolean(metadata={
-        "description": "true: the schedule closes submissions at their deadline by itself."})
+        "description": "true: the schedule closes submissions at their deadline by itself (the same as "
+                       "close_submissions in scheduled_phase_changes)."})
     reminder_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_REMINDER_DAYS),
-                                   metadata={"description": "Days before the submission deadline on "
-                                                            "which OPDs get a reminder; null: none."})
+                                   metadata={"description": "Days before each deadline on which those "
+                                                            "with work left get a reminder; null: none."})
+
+    @validates_schema
+    def _one_answer_for_closing(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "scheduled_phase_changes" in data and "close_submissions_on_schedule" in data and (
+                ("close_submissions" in data["scheduled_phase_changes"])
+                != data["close_submissions_on_schedule"]):
+            raise ValidationError("Disagrees with scheduled_phase_changes; send one of them.",
+                                  "close_submissions_on_schedule")
 
 
 class PhaseIn(Schema):
@@ -265,10 +278,13 @@ def _apply(competition: Competition, change: dict[str, Any]) -> None:
             update_timeline(competition, current_user, **moments)
         except InvalidInput as error:
             raise _timeline_refused(error) from error
-    if "close_submissions_on_schedule" in change or "reminder_days" in change:
-        set_schedule(competition, current_user,
-                     close_submissions=change.get("close_submissions_on_schedule",
-                                                  competition.close_submissions_on_schedule),
+    if {"scheduled_phase_changes", "close_submissions_on_schedule", "reminder_days"} & set(change):
+        triggers = set(change.get("scheduled_phase_changes", competition.scheduled_triggers))
+        if "close_submissions_on_schedule" in change:
+            triggers.discard("close_submissions")
+            if change["close_submissions_on_schedule"]:
+                triggers.add("close_submissions")
+        set_schedule(competition, current_user, triggers=triggers,
                      reminder_days=change.get("reminder_days", competition.reminder_days))
 
 

@@ -18,8 +18,8 @@ def jobs_group() -> None:
 @click.option("--no-mail", is_flag=True, help="Leave the outbox for another sender.")
 @runs_its_own_units
 def tick_command(no_mail: bool) -> None:
-    """One tick: close submissions where the schedule says so, queue reminders, send the outbox
-    (for cron where no worker runs: * * * * *)."""
+    """One tick: make the phase changes the schedule says are due, queue reminders, send the
+    outbox (for cron where no worker runs: * * * * *)."""
     from competition.jobs.schedule import tick
 
     report = tick(send_mail=not no_mail)
@@ -30,21 +30,32 @@ def tick_command(no_mail: bool) -> None:
 
 @jobs_group.command("schedule")
 @click.argument("competition_id", type=ID)
+@click.option("--open-submissions/--no-open-submissions", default=False,
+              help="Open submissions at their opening, as the system.")
 @click.option("--close-submissions/--no-close-submissions", default=False,
               help="Close submissions at the submission deadline, as the system.")
-@click.option("--remind-days", type=click.IntRange(1, 60), help="Remind OPDs this many days before it.")
+@click.option("--start-judging/--no-start-judging", default=False,
+              help="Close verification and start judging at the verification deadline, as the system.")
+@click.option("--close-judging/--no-close-judging", default=False,
+              help="Close judging at the judging deadline, as the system.")
+@click.option("--remind-days", type=click.IntRange(1, 60),
+              help="Remind those with work left this many days before each deadline.")
 @click.option("--as", "actor_email", required=True, help="E-mail of the organiser acting.")
-def schedule_command(competition_id: int, close_submissions: bool, remind_days: int | None,
+def schedule_command(competition_id: int, open_submissions: bool, close_submissions: bool,
+                     start_judging: bool, close_judging: bool, remind_days: int | None,
                      actor_email: str) -> None:
-    """What the schedule does by itself for a competition."""
+    """What the schedule does by itself for a competition: the phase changes it makes at their
+    dates (those not named it leaves to the organisers) and the reminders."""
     from competition.jobs.schedule import set_schedule
 
     competition = get_competition(competition_id)
-    set_schedule(competition, get_user(actor_email), close_submissions=close_submissions,
-                 reminder_days=remind_days)
-    click.echo(f"{competition.name}: submissions close "
-               f"{'by the schedule' if close_submissions else 'when an organiser closes them'}; "
-               f"{f'reminders {remind_days} day(s) before' if remind_days else 'no reminders'}.")
+    chosen = {"open_submissions": open_submissions, "close_submissions": close_submissions,
+              "start_judging": start_judging, "close_judging": close_judging}
+    triggers = [trigger for trigger, wanted in chosen.items() if wanted]
+    set_schedule(competition, get_user(actor_email), triggers=triggers, reminder_days=remind_days)
+    reminders = f"reminders {remind_days} day(s) before each deadline" if remind_days else "no reminders"
+    click.echo(f"{competition.name}: the schedule makes "
+               f"{', '.join(triggers) if triggers else 'no phase change'}; {reminders}.")
 
 
 @click.command("worker")

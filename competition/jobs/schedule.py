@@ -3,11 +3,17 @@
 One tick (``flask --app wsgi jobs tick`` from cron, the worker every minute, or a thread of each
 web process without Redis):
 
-1. closes submissions of each competition whose organiser let the schedule do it, once the
-   submission deadline has passed: through the workflow engine, as the system, written in the
-   competition's phase history like any phase change;
-2. queues deadline reminders for competitions that asked for them N days before the deadline
-   (one per operator and day, see :func:`~competition.notifications.operations.queue_deadline_reminders`);
+1. makes each phase change whose date has passed and which the organiser let the schedule make
+   (:data:`~competition.models.SCHEDULABLE_CHANGES`: opening submissions, closing them, closing
+   verification, closing judging): through the workflow engine, as the system, written in the
+   competition's phase history like any phase change. When the workflow refuses (innovations
+   still waiting for a verifier, judging rounds still open) nothing changes: the reason is kept on
+   the competition's set-up page, logged, and the organisers are told once a day; the next ticks
+   try again, so the change is made as soon as it may be;
+2. queues deadline reminders for competitions that asked for them N days before each deadline, to
+   those who still have work: OPD operators before submissions close, verifiers with innovations
+   to verify before verification closes, judges with unconfirmed sheets before judging closes (one
+   per person and day, see :mod:`competition.notifications.operations`);
 3. sends the outbox.
 
 Several ticks may run at once (two workers, cron beside a web process): each phase change locks
@@ -18,80 +24,152 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum
 
 from flask import Flask, current_app
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
-from competition.competitions.operations import change_competition_phase
+from competition.competitions.operations import COMPETITION_WORKFLOW, change_competition_phase
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
-from competition.models import Competition, Job, User
+from competition.models import SCHEDULABLE_CHANGES, Competition, Job, ScheduledPhaseChange, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
-from competition.notifications.operations import queue_deadline_reminders, send_outbox
+from competition.notifications.operations import (
+    queue_deadline_reminders,
+    queue_judging_reminders,
+    queue_schedule_refusal_reminders,
+    queue_verification_reminders,
+    send_outbox,
+)
 from competition.policy import require_organiser
 from competition.unit_of_work import in_unit, operation, unit_of_work
-from workflows import Actor, WorkflowError
+from workflows import Actor, WorkflowError, get_workflow
 from workflows.messages import t
 
 log = logging.getLogger(__name__)
-SCHEDULED_CLOSING = "close_submissions"
 MAX_REMINDER_DAYS = 60
 # A job still queued this long after it was asked for has been forgotten by its runner.
 FORGOTTEN_MINUTES = 10
 
 
+def source_phase(trigger: str) -> str:
+    """The phase from which the scheduled phase change ``trigger`` is made."""
+    return get_workflow(COMPETITION_WORKFLOW).transition(trigger).sources[0]
+
+
+def scheduled_comment(trigger: str) -> str:
+    """What the phase history says of a change the schedule made."""
+    return {"open_submissions": t("Opened by the schedule at the submission opening."),
+            "close_submissions": t("Closed by the schedule at the submission deadline."),
+            "start_judging": t("Verification closed by the schedule at its deadline."),
+            "close_judging": t("Judging closed by the schedule at its deadline.")}[trigger]
+
+
+class Outcome(Enum):
+    NOTHING = "nothing"     # not asked for, not due, or already made (by a person or another tick)
+    CHANGED = "changed"
+    REFUSED = "refused"     # due, but the workflow's guards refuse it: recorded, organisers told
+
+
 @dataclass
 class TickReport:
-    closed: list[int] = field(default_factory=list)   # competitions whose submissions closed
+    changed: list[tuple[int, str]] = field(default_factory=list)   # (competition, trigger) made
+    refused: list[tuple[int, str]] = field(default_factory=list)   # due but refused by a guard
     reminders: int = 0
     restarted: int = 0   # jobs handed to the runner again
     sent: int = 0
     failed: int = 0
 
+    @property
+    def closed(self) -> list[int]:
+        """Competitions whose submissions the schedule closed."""
+        return [competition_id for competition_id, trigger in self.changed if trigger == "close_submissions"]
+
     def sentence(self) -> str:
-        return (f"{len(self.closed)} competition(s) closed for submissions, {self.reminders} reminder(s) "
-                f"queued, {self.restarted} forgotten job(s) restarted, {self.sent} e-mail(s) sent, "
+        return (f"{len(self.changed)} phase change(s) made by the schedule, {len(self.refused)} refused "
+                f"(see the competition's set-up page), {self.reminders} reminder(s) queued, "
+                f"{self.restarted} forgotten job(s) restarted, {self.sent} e-mail(s) sent, "
                 f"{self.failed} failed (will be retried).")
 
 
 @operation
-def set_schedule(competition: Competition, organiser: User, *, close_submissions: bool,
+def set_schedule(competition: Competition, organiser: User, *, triggers: Collection[str],
                  reminder_days: int | None) -> None:
-    """Let the schedule close submissions at the deadline (or not), and remind OPDs
-    ``reminder_days`` before it (None: no reminders). Recorded in the audit log."""
+    """Let the schedule make the phase changes ``triggers`` (of
+    :data:`~competition.models.SCHEDULABLE_CHANGES`) at their dates, and no other; remind those
+    with work left ``reminder_days`` before each deadline (None: no reminders). Recorded in the
+    audit log."""
     require_organiser(organiser, competition)
+    problems = []
+    unknown = sorted(set(triggers) - set(SCHEDULABLE_CHANGES))
+    if unknown:
+        problems.append(t("scheduled phase changes: %(unknown)s cannot be scheduled (only %(known)s)",
+                          unknown=", ".join(unknown), known=", ".join(SCHEDULABLE_CHANGES)))
     if reminder_days is not None and not 1 <= reminder_days <= MAX_REMINDER_DAYS:
-        raise InvalidInput(t("reminder_days: a whole number of days from 1 to %(most)s",
-                             most=MAX_REMINDER_DAYS))
+        problems.append(t("reminder_days: a whole number of days from 1 to %(most)s", most=MAX_REMINDER_DAYS))
+    if problems:
+        raise InvalidInput(problems)
     from competition.audit.operations import record
 
-    competition.close_submissions_on_schedule = close_submissions
+    wanted = [trigger for trigger in SCHEDULABLE_CHANGES if trigger in set(triggers)]
+    competition.scheduled_changes = (
+        [change for change in competition.scheduled_changes if change.trigger in wanted]
+        + [ScheduledPhaseChange(trigger=trigger) for trigger in wanted
+           if competition.scheduled_change(trigger) is None])
     competition.reminder_days = reminder_days
+    # The competition's version goes up even when only its scheduled changes did (they are part of
+    # what an API client read under its ETag).
+    flag_modified(competition, "reminder_days")
     db.session.flush()
     record("schedule.changed", organiser, competition=competition,
-           details={"close_submissions": close_submissions, "reminder_days": reminder_days})
+           details={"phase_changes": wanted, "reminder_days": reminder_days})
 
 
 @operation
-def close_submissions_when_due(competition_id: int, now: datetime) -> bool:
-    """Close submissions of one competition when its schedule says so and nobody did it first;
-    True when this call closed them."""
+def change_phase_when_due(competition_id: int, trigger: str, now: datetime) -> Outcome:
+    """Make the scheduled phase change ``trigger`` of one competition when its date has passed,
+    the organiser still asks for it, and nobody made it first. When the workflow refuses it, keep
+    the reason on the schedule and tell the organisers (once a day); nothing else changes."""
     competition = db.session.get(Competition, competition_id)
     if competition is None:
-        return False
-    lock_and_reread_state(competition, "phase", "version", "close_submissions_on_schedule",
-                          "submission_closes_at")
-    if not (competition.close_submissions_on_schedule and competition.phase == "open"
-            and competition.submission_closes_at <= now):
-        return False
-    change_competition_phase(competition, SCHEDULED_CLOSING, Actor.system(), now=now,
-                             comment=t("Closed by the schedule at the submission deadline."))
-    return True
+        return Outcome.NOTHING
+    deadline = SCHEDULABLE_CHANGES[trigger]
+    lock_and_reread_state(competition, "phase", "version", deadline)
+    scheduled = db.session.scalar(select(ScheduledPhaseChange).where(
+        ScheduledPhaseChange.competition_id == competition.id, ScheduledPhaseChange.trigger == trigger))
+    if (scheduled is None or competition.phase != source_phase(trigger)
+            or getattr(competition, deadline) > now):
+        return Outcome.NOTHING
+    workflow = get_workflow(COMPETITION_WORKFLOW)
+    reasons = workflow.refusals(competition, trigger, Actor.system(), now=now)
+    if reasons:
+        refusal = "; ".join(reasons)
+        if scheduled.refusal is None:
+            log.warning("the schedule could not %s competition %s: %s", trigger, competition.id, refusal)
+            scheduled.refused_at = now
+        if scheduled.refusal != refusal:
+            scheduled.refusal = refusal
+        queue_schedule_refusal_reminders(competition, trigger, workflow.transition(trigger).label_id, refusal,
+                                         now=now)
+        db.session.flush()
+        return Outcome.REFUSED
+    change_competition_phase(competition, trigger, Actor.system(), now=now,
+                             comment=scheduled_comment(trigger))
+    scheduled.refusal = scheduled.refused_at = None
+    db.session.flush()
+    return Outcome.CHANGED
+
+
+def close_submissions_when_due(competition_id: int, now: datetime) -> bool:
+    """Close submissions of one competition when its schedule says so; True when this call did."""
+    return change_phase_when_due(competition_id, "close_submissions", now) is Outcome.CHANGED
 
 
 def tick(*, now: datetime | None = None, send_mail: bool = True) -> TickReport:
@@ -104,27 +182,46 @@ def tick(*, now: datetime | None = None, send_mail: bool = True) -> TickReport:
         return _tick(now, send_mail)
 
 
+def _due(moment: datetime) -> list[int]:
+    """Competitions with a scheduled phase change whose date has passed, in their source phase."""
+    due = or_(*(
+        (ScheduledPhaseChange.trigger == trigger) & (Competition.phase == source_phase(trigger))
+        & (getattr(Competition, deadline) <= moment)
+        for trigger, deadline in SCHEDULABLE_CHANGES.items()))
+    return list(db.session.scalars(select(Competition.id).distinct().join(
+        ScheduledPhaseChange, ScheduledPhaseChange.competition_id == Competition.id).where(due)
+        .order_by(Competition.id)))
+
+
 def _tick(now: datetime | None, send_mail: bool) -> TickReport:
     moment = now or utcnow()
     report = TickReport()
-    due = db.session.scalars(select(Competition.id).where(
-        Competition.close_submissions_on_schedule.is_(True), Competition.phase == "open",
-        Competition.submission_closes_at <= moment).order_by(Competition.id)).all()
-    for competition_id in due:
-        try:
-            with unit_of_work():
-                if close_submissions_when_due(competition_id, moment):
-                    report.closed.append(competition_id)
-        except (AnugerahError, WorkflowError):
-            log.warning("the schedule could not close competition %s", competition_id, exc_info=True)
+    for competition_id in _due(moment):
+        # In the order they happen: a competition whose dates all passed moves on as far as it may.
+        for trigger in SCHEDULABLE_CHANGES:
+            try:
+                with unit_of_work():
+                    outcome = change_phase_when_due(competition_id, trigger, moment)
+            except (AnugerahError, WorkflowError, IntegrityError):  # changed by someone at this moment
+                log.warning("the schedule could not %s competition %s", trigger, competition_id,
+                            exc_info=True)
+                break
+            if outcome is Outcome.CHANGED:
+                report.changed.append((competition_id, trigger))
+            elif outcome is Outcome.REFUSED:
+                report.refused.append((competition_id, trigger))
+                break
     reminding = db.session.scalars(select(Competition.id).where(
-        Competition.reminder_days.is_not(None), Competition.phase == "open").order_by(Competition.id)).all()
+        Competition.reminder_days.is_not(None), Competition.phase.in_(("open", "verification", "judging")))
+        .order_by(Competition.id)).all()
     for competition_id in reminding:
         try:
             with unit_of_work():
                 competition = db.session.get_one(Competition, competition_id)
-                report.reminders += queue_deadline_reminders(competition, competition.reminder_days or 0,
-                                                             now=moment)
+                days = competition.reminder_days or 0
+                report.reminders += (queue_deadline_reminders(competition, days, now=moment)
+                                     + queue_verification_reminders(competition, days, now=moment)
+                                     + queue_judging_reminders(competition, days, now=moment))
         except IntegrityError:  # another tick queued the same day's reminders first
             log.info("reminders of competition %s were queued by another tick", competition_id)
     report.restarted = restart_forgotten_jobs(moment)

@@ -17,8 +17,8 @@ from competition.competitions.manage import organised_competition
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.jobs.runner import live_progress, stored_file
-from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule
-from competition.models import Job
+from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule, source_phase
+from competition.models import COMPETITION_PHASES, SCHEDULABLE_CHANGES, Competition, Job
 from competition.policy import can_see_job
 from competition.web.forms import PageForm
 
@@ -73,10 +73,59 @@ def download(job_id: int) -> Response:
                      download_name=job.file_name or path.name)
 
 
+# Per scheduled phase change: what the page says when the schedule makes it, when a person does,
+# and the checkbox that lets the schedule make it.
+SCHEDULE_TEXTS = {
+    "open_submissions": (_l("Submissions open by themselves at the submission opening."),
+                         _l("Submissions open when an organiser opens them."),
+                         _l("Open submissions by themselves at the submission opening")),
+    "close_submissions": (_l("Submissions close by themselves at the submission deadline."),
+                          _l("Submissions close when an organiser closes them."),
+                          _l("Close submissions by themselves at the submission deadline")),
+    "start_judging": (_l("Verification closes by itself at its deadline, and judging starts."),
+                      _l("Verification closes when an organiser starts judging."),
+                      _l("Close verification and start judging by themselves at the verification deadline")),
+    "close_judging": (_l("Judging closes by itself at its deadline."),
+                      _l("Judging closes when an organiser closes it."),
+                      _l("Close judging by itself at the judging deadline")),
+}
+
+
+def changeable(competition: Competition, trigger: str) -> bool:
+    """A scheduled phase change may be asked for or not until its phase is over."""
+    return COMPETITION_PHASES.index(competition.phase) <= COMPETITION_PHASES.index(source_phase(trigger))
+
+
+@schedule_bp.app_context_processor
+def schedule_helpers() -> dict[str, Any]:
+    return {"scheduled_steps": scheduled_steps}
+
+
+def scheduled_steps(competition: Competition) -> list[dict[str, Any]]:
+    """The schedule card's lines: each phase change with a date, whether the schedule makes it,
+    whether it may still be changed, and why the workflow refused it at its date (while it still
+    waits to be made)."""
+    steps = []
+    for trigger, deadline in SCHEDULABLE_CHANGES.items():
+        scheduled = competition.scheduled_change(trigger)
+        on_text, off_text, label = SCHEDULE_TEXTS[trigger]
+        waiting = scheduled is not None and competition.phase == source_phase(trigger)
+        steps.append({"trigger": trigger, "on": scheduled is not None,
+                      "text": on_text if scheduled else off_text,
+                      "label": label, "deadline": getattr(competition, deadline),
+                      "changeable": changeable(competition, trigger),
+                      "refusal": scheduled.refusal if waiting and scheduled else None,
+                      "refused_at": scheduled.refused_at if waiting and scheduled else None})
+    return steps
+
+
 class ScheduleForm(PageForm):
-    close_submissions = BooleanField(_l("Close submissions by themselves at the submission deadline"))
+    open_submissions = BooleanField(SCHEDULE_TEXTS["open_submissions"][2])
+    close_submissions = BooleanField(SCHEDULE_TEXTS["close_submissions"][2])
+    start_judging = BooleanField(SCHEDULE_TEXTS["start_judging"][2])
+    close_judging = BooleanField(SCHEDULE_TEXTS["close_judging"][2])
     reminder_days = IntegerField(
-        _l("Remind OPDs this many days before the deadline"),
+        _l("Remind those with work left this many days before each deadline"),
         validators=[Optional(), NumberRange(min=1, max=MAX_REMINDER_DAYS,
                                             message=_l("a whole number of days from 1 to 60"))])
 
@@ -84,7 +133,8 @@ class ScheduleForm(PageForm):
 @schedule_bp.post("/<int:competition_id>/setup/schedule/automatic")
 @login_required
 def update(competition_id: int) -> Response:
-    """Let the schedule close submissions at the deadline, and remind OPDs N days before it."""
+    """Which phase changes the schedule makes at their dates, and reminders N days before each
+    deadline. A phase change whose phase is over stays as it was."""
     competition = organised_competition(competition_id)
     form = ScheduleForm()
     if not form.validate_on_submit():
@@ -93,9 +143,11 @@ def update(competition_id: int) -> Response:
             for problem in problems:
                 flash(f"{label}: {problem}", "danger")
     else:
+        triggers = [trigger for trigger in SCHEDULABLE_CHANGES
+                    if (getattr(form, trigger).data if changeable(competition, trigger)
+                        else trigger in competition.scheduled_triggers)]
         try:
-            set_schedule(competition, current_user, close_submissions=bool(form.close_submissions.data),
-                         reminder_days=form.reminder_days.data)
+            set_schedule(competition, current_user, triggers=triggers, reminder_days=form.reminder_days.data)
         except AnugerahError as error:
             for problem in getattr(error, "problems", None) or [str(error)]:
                 flash(problem, "danger")

@@ -4,12 +4,14 @@ from competition.audit.models import AuditEvent, keep_audit_rows
 from competition.ceremony.models import CeremonySettings
 from competition.competitions.models import (
     COMPETITION_PHASES,
+    SCHEDULABLE_CHANGES,
     UNITS_COMPETE_RULES,
     UNITS_OWN,
     UNITS_PARENT,
     Category,
     Competition,
     CompetitionEvent,
+    ScheduledPhaseChange,
 )
 from competition.entries.models import ENTRY_STATUSES, Entry, EntryEvent, Evidence
 from competition.iid.models import IndicatorLevel, RegionLevel
@@ -66,6 +68,7 @@ __all__ = [
     "CriterionLevel", "IndicatorLevel", "Job", "RegionLevel", "Panel", "PanelMember",
     "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",
     "Score",
+    "ScheduledPhaseChange", "SCHEDULABLE_CHANGES",
     "ScoringEvent",
     "TieDecision",
     "COMPETITION_PHASES", "Category", "Competition", "CompetitionEvent", "ENTRY_STATUSES", "Entry",

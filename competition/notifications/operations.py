@@ -215,3 +215,105 @@ def mark_notifications_read(user: User, *, entry_id: int | None = None, notifica
         query = query.where(Notification.id == notification_id)
     result = db.session.execute(query.values(read_at=now or utcnow()))
     return result.rowcount  # type: ignore[attr-defined]
+
+
+# -- reminders before the verification and judging deadlines, and when the schedule is refused ---
+
+def _remind_once(recipient: User, subject: str, body: str, key: str, now: datetime) -> bool:
+    """Queue a reminder unless one with ``key`` (person, competition, deadline and day) is queued."""
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        return False
+    _queue(recipient, subject[:230], body, dedupe_key=key, now=now)   # a long competition name is cut
+    return True
+
+
+def _within(deadline: datetime, days: int, now: datetime) -> timedelta | None:
+    """How long until ``deadline``, when it is ahead and at most ``days`` away; else None."""
+    left = deadline - now
+    return left if timedelta(0) <= left <= timedelta(days=days) else None
+
+
+def _members(competition: Competition, role: str) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.competition_id == competition.id, Membership.role == role, User.active.is_(True))
+        .order_by(User.id)))
+
+
+@operation
+def queue_verification_reminders(competition: Competition, days: int, *, now: datetime | None = None) -> int:
+    """Remind each verifier who still has innovations to verify (submitted, in their queue: not of
+    their own OPD or a unit below it) when verification closes at most ``days`` from now. One
+    reminder per verifier per day; returns how many were queued."""
+    from sqlalchemy import func
+
+    from competition.policy import verifiable_entries
+
+    now = now or utcnow()
+    left = _within(competition.verification_closes_at, days, now)
+    if competition.phase != "verification" or left is None:
+        return 0
+    deadline = competition.verification_closes_at.strftime("%d-%m-%Y %H:%M UTC")
+    queued = 0
+    for verifier in _members(competition, "verifier"):
+        waiting = db.session.scalar(select(func.count()).select_from(Entry).where(
+            Entry.competition_id == competition.id, Entry.status == "submitted",
+            verifiable_entries(verifier))) or 0
+        if not waiting:
+            continue
+        queued += _remind_once(
+            verifier, f"Batas waktu verifikasi {competition.name}: {left.days} hari lagi",
+            f"Masih ada {waiting} inovasi yang menunggu verifikasi Anda.\nBatas waktu verifikasi: "
+            f"{deadline}.\n\n— Anugerah",
+            f"reminder-verification:{competition.id}:{verifier.id}:{now.date().isoformat()}", now)
+    db.session.flush()
+    return queued
+
+
+@operation
+def queue_judging_reminders(competition: Competition, days: int, *, now: datetime | None = None) -> int:
+    """Remind each judge of the competition with sheets not yet confirmed in an open round when
+    judging closes at most ``days`` from now. One reminder per judge per day; returns how many."""
+    from sqlalchemy import func
+
+    from competition.models import Assignment, Round
+
+    now = now or utcnow()
+    left = _within(competition.judging_closes_at, days, now)
+    if competition.phase != "judging" or left is None:
+        return 0
+    open_sheets = dict(db.session.execute(
+        select(Assignment.judge_id, func.count()).join(Round, Round.id == Assignment.round_id)
+        .where(Round.competition_id == competition.id, Round.status == "open", Assignment.status == "open")
+        .group_by(Assignment.judge_id)).all())
+    deadline = competition.judging_closes_at.strftime("%d-%m-%Y %H:%M UTC")
+    queued = 0
+    for judge in _members(competition, "judge"):
+        if not open_sheets.get(judge.id):
+            continue
+        queued += _remind_once(
+            judge, f"Batas waktu penilaian {competition.name}: {left.days} hari lagi",
+            f"Masih ada {open_sheets[judge.id]} lembar penilaian Anda yang belum dikonfirmasi.\n"
+            f"Batas waktu penilaian: {deadline}.\n\n— Anugerah",
+            f"reminder-judging:{competition.id}:{judge.id}:{now.date().isoformat()}", now)
+    db.session.flush()
+    return queued
+
+
+@operation
+def queue_schedule_refusal_reminders(competition: Competition, trigger: str, step: str, reasons: str, *,
+                                     now: datetime | None = None) -> int:
+    """Tell the organisers that the schedule could not take ``step`` (the phase change
+    ``trigger``, named for people) at its date, and why; once per organiser, step and day."""
+    now = now or utcnow()
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/manage/{competition.id}/setup#schedule"
+    queued = 0
+    for organiser in _members(competition, "organiser"):
+        queued += _remind_once(
+            organiser, f"Jadwal belum dapat menjalankan \"{step}\" pada {competition.name}",
+            f"Jadwal mencoba menjalankan \"{step}\" pada batas waktunya, tetapi ditolak:\n{reasons}\n\n"
+            "Jadwal mencoba lagi setiap menit. Selesaikan yang tertinggal, jalankan langkah ini sendiri, "
+            f"atau matikan langkah otomatis ini di halaman pengaturan kompetisi:\n{link}\n\n— Anugerah",
+            f"schedule-refused:{competition.id}:{trigger}:{organiser.id}:{now.date().isoformat()}", now)
+    db.session.flush()
+    return queued

@@ -292,6 +292,35 @@ def test_the_schedule_changes_with_the_current_version_only(client, world):
     problem_of(client.patch(url, json={"name": "Lagi"}, headers=matched(token, etag)), 412)
 
 
+def test_each_scheduled_phase_change_is_set_through_the_api(client, world):
+    token = write(world, world.organiser)
+    url = f"/api/v1/competitions/{world.setup.id}"
+    etag = client.get(url, headers=token).headers["ETag"]
+    changed = client.patch(url, json={"scheduled_phase_changes": ["close_judging", "open_submissions"]},
+                           headers=matched(token, etag))
+    assert changed.status_code == 200, changed.get_json()
+    body = changed.get_json()
+    assert (body["scheduled_phase_changes"], body["close_submissions_on_schedule"]) == (
+        ["open_submissions", "close_judging"], False)
+    assert changed.headers["ETag"] != etag   # what the schedule does is part of what was read
+    # The old boolean still switches closing submissions alone.
+    again = client.patch(url, json={"close_submissions_on_schedule": True},
+                         headers=matched(token, changed.headers["ETag"]))
+    assert again.get_json()["scheduled_phase_changes"] == ["open_submissions", "close_submissions",
+                                                           "close_judging"]
+    # An unknown change, or the two fields saying different things, are named; nothing changes.
+    latest = matched(token, again.headers["ETag"])
+    wrong = problem_of(client.patch(url, json={"scheduled_phase_changes": ["close_competition"]},
+                                    headers=latest), 422)
+    assert set(wrong["errors"]) == {"scheduled_phase_changes"}
+    both = problem_of(client.patch(url, json={"scheduled_phase_changes": [],
+                                              "close_submissions_on_schedule": True}, headers=latest), 422)
+    assert set(both["errors"]) == {"close_submissions_on_schedule"}
+    db.session.expire_all()
+    assert db.session.get(Competition, world.setup.id).scheduled_triggers == [
+        "open_submissions", "close_submissions", "close_judging"]
+
+
 def test_a_bad_schedule_names_its_fields_and_changes_nothing(client, world):
     token = write(world, world.organiser)
     url = f"/api/v1/competitions/{world.setup.id}"

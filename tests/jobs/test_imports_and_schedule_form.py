@@ -65,11 +65,11 @@ def test_the_organiser_sets_what_the_schedule_does_on_the_set_up_page(client, ap
     assert (competition.close_submissions_on_schedule, competition.reminder_days) == (True, 7)
     html = page(client.get(f"/manage/{competition.id}/setup"))
     assert "Submissions close by themselves at the submission deadline." in html
-    assert "reminded 7 day(s) before the deadline" in html
+    assert "reminded 7 day(s) before each deadline" in html
     # A wrong number is refused naming the field, and nothing changes.
     response = client.post(url, data={"reminder_days": "90"}, follow_redirects=True)
-    assert ("Remind OPDs this many days before the deadline: a whole number of days from 1 to 60"
-            in page(response))
+    assert ("Remind those with work left this many days before each deadline: a whole number of days "
+            "from 1 to 60" in page(response))
     db.session.refresh(competition)
     assert (competition.close_submissions_on_schedule, competition.reminder_days) == (True, 7)
 

@@ -1,5 +1,6 @@
 """The periodic tick: submissions closed by the schedule at the deadline, through the workflow,
-as the system, exactly once even with two ticks at once; reminders N days before; the outbox."""
+as the system, exactly once even with two ticks at once; reminders N days before; the outbox.
+(Every other scheduled phase change, refusals and reminders: test_phase_schedule.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.jobs.schedule import close_submissions_when_due, set_schedule, tick
-from competition.models import Competition, CompetitionEvent, OutboxMessage
+from competition.models import Competition, CompetitionEvent, OutboxMessage, ScheduledPhaseChange
 from competition.models.types import utcnow
 from competition.unit_of_work import unit_of_work
 from tests.conftest import on_postgres
@@ -20,7 +21,7 @@ from tests.factories import make_competition, make_entry, make_organisation, mak
 
 def scheduled(*, closes_in: timedelta, on: bool = True, reminder_days: int | None = None) -> Competition:
     competition = make_competition(submission_closes_at=utcnow() + closes_in)
-    competition.close_submissions_on_schedule = on
+    competition.scheduled_changes = [ScheduledPhaseChange(trigger="close_submissions")] if on else []
     competition.reminder_days = reminder_days
     db.session.commit()
     return competition
@@ -114,15 +115,15 @@ def test_the_organiser_sets_the_schedule_and_nobody_else_may(app):
     competition = make_competition()
     organiser = make_user(competition, "organiser")
     judge = make_user(competition, "judge")
-    set_schedule(competition, organiser, close_submissions=True, reminder_days=7)
+    set_schedule(competition, organiser, triggers=["close_submissions"], reminder_days=7)
     db.session.refresh(competition)
     assert (competition.close_submissions_on_schedule, competition.reminder_days) == (True, 7)
     from competition.errors import InvalidInput, NotPermitted
 
     with pytest.raises(NotPermitted):
-        set_schedule(competition, judge, close_submissions=False, reminder_days=None)
+        set_schedule(competition, judge, triggers=[], reminder_days=None)
     with pytest.raises(InvalidInput, match="reminder_days: a whole number of days from 1 to 60"):
-        set_schedule(competition, organiser, close_submissions=False, reminder_days=0)
+        set_schedule(competition, organiser, triggers=[], reminder_days=0)
     db.session.refresh(competition)
     assert (competition.close_submissions_on_schedule, competition.reminder_days) == (True, 7)
 
@@ -131,9 +132,9 @@ def test_jobs_tick_on_the_command_line(app, runner):
     due = scheduled(closes_in=timedelta(minutes=-5))
     result = runner.invoke(args=["jobs", "tick", "--no-mail"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == ("1 competition(s) closed for submissions, 0 reminder(s) queued, "
-                                     "0 forgotten job(s) restarted, 0 e-mail(s) sent, 0 failed (will be "
-                                     "retried).")
+    assert result.output.strip() == ("1 phase change(s) made by the schedule, 0 refused (see the "
+                                     "competition's set-up page), 0 reminder(s) queued, 0 forgotten job(s) "
+                                     "restarted, 0 e-mail(s) sent, 0 failed (will be retried).")
     db.session.refresh(due)
     assert due.phase == "verification"
 

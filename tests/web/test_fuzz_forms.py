@@ -346,7 +346,8 @@ class World:
                   {**competition, "category_id": self.spare_category.id}, {}),
             Route("setup.remove_award_", "organiser", {**competition, "award_id": self.spare_award.id}, {}),
             Route("schedule.update", "organiser", competition,
-                  {"close_submissions": TICK, "reminder_days": WHOLE}),
+                  {"open_submissions": TICK, "close_submissions": TICK, "start_judging": TICK,
+                   "close_judging": TICK, "reminder_days": WHOLE}),
         ]
 
     def _judging_routes(self) -> list[Route]:
