@@ -28,8 +28,8 @@ def office(app):
 
 def field_error(text: str, field: str) -> str:
     """The problems shown under a form's field, as text."""
-    found = re.search(rf'<div class="invalid-feedback" id="{field}-error">(.*?)</div>\s*(?:<div class="form|</div>)',
-                      text, re.S)
+    found = re.search(rf'<div class="invalid-feedback" id="{field}-error">(.*?)</div>\s*'
+                      r'(?:<div class="form|</div>)', text, re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))) if found else ""
 
 
@@ -93,8 +93,8 @@ def test_a_criterion_is_changed_on_its_own_page_and_the_change_audited(client, r
     db.session.expire_all()
     criterion = db.session.get(Criterion, rubric.novelty.id)
     assert (criterion.position, criterion.name, criterion.weight, criterion.guidance, criterion.min_value,
-            criterion.max_value, criterion.step) == (1, "Kebaharuan inovasi", 45, "Dibanding praktik sebelumnya.",
-                                                     0, 10, 0.5)
+            criterion.max_value, criterion.step) == (
+        1, "Kebaharuan inovasi", 45, "Dibanding praktik sebelumnya.", 0, 10, 0.5)
     [row] = audit_rows("criterion.changed")
     assert (row.actor_id, row.subject_id) == (rubric.office.organiser.id, criterion.id)
     assert row.details["fields"] == ["guidance", "max_value", "name", "step", "weight"]
@@ -141,7 +141,8 @@ def test_each_bad_field_is_named_and_nothing_changes(client, rubric, changes, fi
     assert response.status_code == 422
     assert f'id="{field}"' in text and field_error(text, field).strip(), field
     assert message in field_error(text, field)
-    assert 'action="' not in text.split("<form method=\"post\" novalidate", 1)[1].split(">", 1)[0]  # posts to itself
+    form_tag = text.split('<form method="post" novalidate', 1)[1].split(">", 1)[0]
+    assert 'action="' not in form_tag   # it posts to its own address
     db.session.expire_all()
     criterion = db.session.get(Criterion, rubric.novelty.id)
     assert (criterion.name, criterion.weight, criterion.max_value) == ("Kebaharuan", 40, 100)
@@ -216,7 +217,8 @@ def test_criteria_move_up_and_down_with_an_audit_row_each(client, rubric):
     client.post(rubric.move(rubric.novelty), data={"direction": "down"})
     assert rubric.order() == [(1, "Regulasi"), (2, "Kebaharuan"), (3, "Kemanfaatan")]
     rows = audit_rows("criteria.reordered")
-    assert [(row.subject_id, row.actor_id) for row in rows] == [(rubric.round.id, rubric.office.organiser.id)] * 2
+    assert [(row.subject_id, row.actor_id) for row in rows] == [
+        (rubric.round.id, rubric.office.organiser.id)] * 2
     assert rows[-1].details["criteria"] == [rubric.rules.id, rubric.novelty.id, rubric.benefit.id]
     text = page(client.get(rubric.page))
     assert "Criterion &#39;Kebaharuan&#39; is now number 2 of the rubric." in text
@@ -273,7 +275,8 @@ class LastYear:
                                             **WIB_2025)
         competition = self.competition
         self.organiser = make_user(competition, "organiser", name="Panitia")
-        self.ratna, self.bambang = (make_user(competition, "judge", name=name) for name in ("Ratna", "Bambang"))
+        self.ratna, self.bambang = (make_user(competition, "judge", name=name)
+                                    for name in ("Ratna", "Bambang"))
         first = add_round(competition, self.organiser, name="Penilaian administrasi", advancement="top_n",
                           advancement_count=4, judges_per_entry=2)
         add_criterion(first, self.organiser, name="Kebaruan", weight=60)
@@ -285,7 +288,8 @@ class LastYear:
         create_panel(second, self.organiser, name="Tim Presentasi", judges=[self.ratna])
         add_award(competition, self.organiser, name="Inovasi Pelayanan Terbaik", subject="innovation",
                   positions=3)
-        competition.bands = [{"label": "Sangat Inovatif", "minimum": 70}, {"label": "Inovatif", "minimum": 40}]
+        competition.bands = [{"label": "Sangat Inovatif", "minimum": 70},
+                             {"label": "Inovatif", "minimum": 40}]
         competition.disagreement_threshold = 15
         competition.tie_break_chain = ["top_marks", "earlier_submission"]
         db.session.commit()
@@ -315,7 +319,8 @@ def test_the_new_competition_page_offers_only_my_own_earlier_competitions(app, c
     other = app.test_client()
     sign_in(other, last_year.organiser_elsewhere)
     text = page(other.get("/manage/new"))
-    assert "Lomba Inovasi Kota Kediri 2025" not in text and f"/manage/new/from/{last_year.elsewhere.id}" in text
+    assert "Lomba Inovasi Kota Kediri 2025" not in text
+    assert f"/manage/new/from/{last_year.elsewhere.id}" in text
 
 
 def test_the_clone_page_suggests_a_year_on_and_lists_what_is_copied(client, last_year):
@@ -340,7 +345,8 @@ def test_a_competition_is_set_up_like_last_years(client, last_year):
     created = db.session.scalar(select(Competition).where(Competition.name == NEW["name"]))
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/manage/{created.id}/setup")
-    assert (created.region_id, created.year, created.phase) == (last_year.competition.region_id, 2026, "setup")
+    assert (created.region_id, created.year, created.phase) == (
+        last_year.competition.region_id, 2026, "setup")
     assert created.submission_opens_at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
     assert created.judging_closes_at == datetime(2026, 6, 27, 16, 59, tzinfo=UTC)
     assert sorted(c.name for c in created.categories) == ["Pelayanan Publik", "Tata Kelola"]
