@@ -6,7 +6,8 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
 
 - roles: :func:`roles_in`, :func:`actor_for`, :func:`works_for`, :func:`competitions_where`,
   :func:`takes_part`;
-- organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`;
+- organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`,
+  :func:`can_clone`, :func:`cloneable_competitions`;
 - innovations: :func:`can_create_entry`, :func:`can_import_entries`, :func:`can_edit_entry`,
   :func:`can_view_entry`, :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`,
   :func:`can_verify`, :func:`verifiable_entries`;
@@ -320,6 +321,18 @@ def organised_competitions(user: User) -> list[Competition]:
         return []
     competitions = {m.competition.id: m.competition for m in user.memberships if m.role == "organiser"}
     return sorted(competitions.values(), key=lambda c: (-c.year, -c.id))
+
+
+def can_clone(user: User, source: Competition) -> bool:
+    """Whether ``user`` may start a new competition set up like ``source``: only as one of its
+    organisers, so only in its region (the new competition belongs to the source's region), as
+    :func:`competition.competitions.cloning.clone_competition` requires."""
+    return is_organiser(user, source)
+
+
+def cloneable_competitions(user: User) -> list[Competition]:
+    """The competitions ``user`` may start a new one from (see :func:`can_clone`), newest first."""
+    return [competition for competition in organised_competitions(user) if can_clone(user, competition)]
 
 
 def can_manage_user(organiser: User, user: User) -> bool:

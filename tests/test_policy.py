@@ -105,7 +105,8 @@ def demo_values() -> dict[str, object]:
     entry = db.session.scalar(select(Entry).where(Entry.competition_id == this_year.id,
                                                   Entry.status == "submitted").order_by(Entry.id))
     return {
-        "competition_id": this_year.id, "entry_id": entry.id, "user_id": operator.id,
+        "competition_id": this_year.id, "source_id": this_year.id, "entry_id": entry.id,
+        "user_id": operator.id,
         "assignment_id": assignment.id, "round_id": assignment.round_id, "version": 1,
         "assigned_entry_id": assignment.entry_id,
         "award_id": db.session.scalar(select(Award.id).order_by(Award.id)),

@@ -4,6 +4,7 @@ happened in the earlier one comes along: no innovation, sheet, score, outcome or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -122,3 +123,43 @@ def _rounds(source: Competition, competition: Competition, categories: dict[int,
                                      members=[PanelMember(judge=member.judge) for member in members]))
                 judges.update((member.judge_id, member.judge) for member in members)
     return list(judges.values())
+
+
+@dataclass(frozen=True)
+class CopiedRound:
+    name: str
+    criteria: list[str]
+    panels: list[tuple[str, int]]        # (panel, how many judges)
+
+
+@dataclass(frozen=True)
+class CloneSummary:
+    """What :func:`clone_competition` takes from a competition, for the page that offers it."""
+
+    categories: list[str]
+    rounds: list[CopiedRound]
+    awards: list[str]
+    bands: list[dict[str, Any]]          # highest first
+    tie_break_chain: list[str]
+    judges: list[str]                    # the panels' judges, who become the new one's judges
+
+
+def clone_summary(source: Competition) -> CloneSummary:
+    """What a competition set up like ``source`` starts with (see :func:`clone_competition`)."""
+    rounds = db.session.scalars(select(Round).where(Round.competition_id == source.id)
+                                .options(selectinload(Round.criteria),
+                                         selectinload(Round.panels).selectinload(Panel.members)
+                                         .selectinload(PanelMember.judge))
+                                .order_by(Round.position)).all()
+    judges = {member.judge_id: member.judge.name for round_ in rounds for panel in round_.panels
+              for member in panel.members}
+    awards = db.session.scalars(select(Award.name).where(Award.competition_id == source.id)
+                                .order_by(Award.position)).all()
+    return CloneSummary(
+        categories=sorted(category.name for category in source.categories),
+        rounds=[CopiedRound(name=round_.name, criteria=[c.name for c in round_.criteria],
+                            panels=[(panel.name, len(panel.members))
+                                    for panel in sorted(round_.panels, key=lambda p: p.name)])
+                for round_ in rounds],
+        awards=list(awards), bands=sorted(source.bands, key=lambda band: -band["minimum"]),
+        tie_break_chain=list(source.tie_break_chain), judges=sorted(judges.values()))

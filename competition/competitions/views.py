@@ -33,6 +33,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
+from competition.competitions.cloning import clone_competition, clone_summary
 from competition.competitions.diagram import workflow_svg
 from competition.competitions.manage import organised_competition, units_rule
 from competition.competitions.models import COMPETITION_PHASES
@@ -58,11 +59,18 @@ from competition.models import UNITS_OWN, UNITS_PARENT, Award, Category, Competi
 from competition.models.types import utcnow
 from competition.people.operations import grant_role
 from competition.people.views import ROLE_LABELS
-from competition.policy import actor_for, organised_competitions
+from competition.policy import actor_for, can_clone, cloneable_competitions, organised_competitions
 from competition.ranking.bands import NO_SCORE_LABEL
 from competition.results.models import DEFAULT_AWARD_NAME
 from competition.unit_of_work import atomic
-from competition.web.forms import PageForm, Text, WholeNumberField, problem_for_people, problems_of
+from competition.web.forms import (
+    PageForm,
+    Text,
+    WholeNumberField,
+    place_problems,
+    problem_for_people,
+    problems_of,
+)
 from workflows import WorkflowError, get_workflow
 
 bp = Blueprint("setup", __name__, url_prefix="/manage")
@@ -135,6 +143,15 @@ class CompetitionForm(TimelineForm):
         min=2000, max=2100, message=_l("A year between 2000 and 2100."))])
     region = SelectField(_l("Region"), coerce=int, validate_choice=False)
     categories = TextAreaField(_l("Categories (optional, one per line)"), validators=[Text(NOTE)])
+
+
+class CloneForm(TimelineForm):
+    """A new competition set up like an earlier one: only its name, year and schedule are asked."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Fill this in.")),
+                                               Text(200, one_line=True)])
+    year = WholeNumberField(_l("Year"), validators=[required(), NumberRange(
+        min=2000, max=2100, message=_l("A year between 2000 and 2100."))])
 
 
 class CategoryForm(PageForm):
@@ -289,8 +306,66 @@ def new_competition() -> str | Response | tuple[str, int]:
                             name=competition.name), "success")
                     return redirect(url_for("setup.overview", competition_id=competition.id))
     status = 422 if request.method == "POST" else 200
+    earlier = cloneable_competitions(current_user)
     return render_template("competitions/setup/new.html", form=form, problems=problems,
-                           timezone=_timezone_name()), status
+                           timezone=_timezone_name(),
+                           earlier=[(region, [c for c in earlier if c.region_id == region.id])
+                                    for region in regions if any(c.region_id == region.id for c in earlier)]
+                           ), status
+
+
+def a_year_later(moment: datetime) -> datetime:
+    """The same day and time a year later (28 February for a 29th)."""
+    try:
+        return moment.replace(year=moment.year + 1)
+    except ValueError:
+        return moment.replace(year=moment.year + 1, day=28)
+
+
+def next_years_name(source: Competition) -> str:
+    """"Lomba Inovasi 2026" -> "Lomba Inovasi 2027"; a name without its year is kept as it is."""
+    year = str(source.year)
+    if year in source.name:
+        return source.name.replace(year, str(source.year + 1))
+    return source.name
+
+
+@bp.route("/new/from/<int:source_id>", methods=["GET", "POST"])
+@login_required
+def clone_competition_(source_id: int) -> str | Response | tuple[str, int]:
+    """A new competition set up like an earlier one of the same region that the organiser runs:
+    the name, year and schedule are asked (suggested a year on); the rest comes from the earlier
+    one (see :func:`competition.competitions.cloning.clone_competition`)."""
+    source = db.session.get(Competition, source_id)
+    if source is None:
+        abort(404)
+    if not can_clone(current_user, source):
+        abort(403)
+    if request.method == "GET":
+        form = CloneForm(formdata=None, data={
+            "name": next_years_name(source), "year": source.year + 1,
+            **{field: a_year_later(_local(getattr(source, field))) for field in TIMELINE}})
+    else:
+        form = CloneForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        moments = {field: _aware(getattr(form, field).data) for field in TIMELINE}
+        problems = timeline_problems(moments)
+        if not problems:
+            try:
+                competition = clone_competition(source, current_user, name=form.name.data,
+                                                year=form.year.data, **moments)
+            except AnugerahError as error:
+                problems = place_problems(form, problems_of(error))
+            else:
+                flash(_("%(name)s has been set up like %(source)s. Check its rounds, awards and panels, "
+                        "then open submissions.", name=competition.name, source=source.name), "success")
+                return redirect(url_for("setup.overview", competition_id=competition.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/setup/clone.html", source=source, form=form, problems=problems,
+                           summary=clone_summary(source), timezone=_timezone_name(),
+                           tie_break_labels=TIE_BREAK_LABELS, no_score_label=NO_SCORE_LABEL,
+                           units=units_rule(source)), status
 
 
 def _timezone_name() -> str:

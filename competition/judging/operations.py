@@ -70,13 +70,19 @@ def phase_name(phase: str) -> Label:
     return get_workflow("competition").shown(phase)
 
 
-def _require_round_in_setup(round_: Round) -> None:
+def setup_refusal(round_: Round) -> str | None:
+    """Why the round's settings and rubric can no longer change (its criteria edited, added,
+    reordered), or None while the round is being set up: once open, judges score against them."""
     if round_.status == "open":
-        raise InvalidInput(t("round '%(round)s' is open; its set-up can no longer change",
-                             round=round_.name))
+        return t("round '%(round)s' is open; its set-up can no longer change", round=round_.name)
     if round_.status != "setup":
-        raise InvalidInput(t("round '%(round)s' is closed; its set-up can no longer change",
-                             round=round_.name))
+        return t("round '%(round)s' is closed; its set-up can no longer change", round=round_.name)
+    return None
+
+
+def _require_round_in_setup(round_: Round) -> None:
+    if (refusal := setup_refusal(round_)) is not None:
+        raise InvalidInput(refusal)
 
 
 def _round_setting_problems(competition: Competition, *, name: str, aggregation: str, advancement: str,

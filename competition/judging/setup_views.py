@@ -45,11 +45,22 @@ from competition.judging.operations import (
     add_round,
     apply_rubric_template,
     remove_criterion,
+    reorder_criteria,
+    setup_refusal,
+    update_criterion,
     update_round,
 )
 from competition.models import Competition, Criterion, Round
 from competition.ranking.exact import INPUT_PLACES
-from competition.web.forms import NumberField, PageForm, Text, WholeNumberField
+from competition.web.forms import (
+    NumberField,
+    PageForm,
+    Text,
+    WholeNumberField,
+    field_and_message,
+    place_problems,
+    problems_of,
+)
 
 
 class RoundForm(PageForm):
@@ -203,7 +214,7 @@ def _round_page(competition: Competition, round_: Round, criterion_form: Criteri
     total = rubric_total(criteria)
     return render_template(
         "competitions/setup/round.html", competition=competition, round=round_, criteria=criteria,
-        total=total,
+        total=total, refusal=setup_refusal(round_),
         criterion_form=criterion_form, form=ConfirmForm(), round_status=ROUND_STATUS_LABELS,
         aggregation_labels=AGGREGATION_LABELS, advancement_labels=ADVANCEMENT_LABELS,
         templates={name: TEMPLATE_LABELS.get(name, name) for name in RUBRIC_TEMPLATES},
@@ -258,14 +269,108 @@ def add_criterion_(competition_id: int, round_id: int) -> Response | tuple[str, 
     return _round_page(competition, round_, form, status=422)
 
 
+def _criterion_of(round_: Round, criterion_id: int) -> Criterion:
+    """A criterion of ``round_``'s rubric: 404 for any other (another round's too)."""
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.round_id != round_.id:
+        abort(404)
+    return criterion
+
+
+def _criterion_data(criterion: Criterion) -> dict[str, Any]:
+    """A criterion as its form shows it, the levels one per line as value=label."""
+    return {"name": criterion.name, "weight": criterion.weight, "guidance": criterion.guidance,
+            "scale": criterion.scale, "min_value": criterion.min_value, "max_value": criterion.max_value,
+            "step": criterion.step, "independent": criterion.independent,
+            "levels": "\n".join(f"{level.value:g}={level.label}" for level in criterion.levels)}
+
+
+def _placed(form: CriterionForm, problems: list[str]) -> list[str]:
+    """The service's problems under the fields they name (a range's under its maximum); the
+    others, to show above the form."""
+    rest = []
+    for problem in problems:
+        code, message = field_and_message(problem)
+        if code == "range":
+            form.max_value.errors = [*form.max_value.errors, message]
+        else:
+            rest.append(problem)
+    return place_problems(form, rest)
+
+
+@bp.route("/<int:competition_id>/setup/rounds/<int:round_id>/criteria/<int:criterion_id>/edit",
+          methods=["GET", "POST"])
+@login_required
+def edit_criterion(competition_id: int, round_id: int, criterion_id: int) -> Response | tuple[str, int]:
+    """Change a criterion of a rubric while its round is being set up; afterwards the page says
+    why it no longer can."""
+    competition = organised_competition(competition_id)
+    round_ = round_of(competition, round_id)
+    criterion = _criterion_of(round_, criterion_id)
+    refusal = setup_refusal(round_)
+    if request.method == "GET" or refusal is not None:
+        form = CriterionForm(formdata=None, data=_criterion_data(criterion))
+    else:
+        form = CriterionForm()
+    problems: list[str] = []
+    if refusal is None and form.validate_on_submit():
+        levels = form.parsed_levels() if form.scale.data == "levels" else []
+        if levels is not None:
+            try:
+                update_criterion(
+                    criterion, current_user, name=form.name.data, weight=given(form.weight.data),
+                    guidance=form.guidance.data or "", scale=form.scale.data,
+                    min_value=form.min_value.data if form.min_value.data is not None else 0,
+                    max_value=form.max_value.data if form.max_value.data is not None else 100,
+                    step=form.step.data, independent=form.independent.data, levels=levels)
+            except AnugerahError as error:
+                problems = _placed(form, problems_of(error))
+            else:
+                flash(_("Criterion '%(name)s' has been saved.", name=criterion.name), "success")
+                return back_to("setup.round_", competition, anchor=f"criterion-{criterion.id}",
+                               round_id=round_.id)
+    elif refusal is None and request.method == "POST" and form.scale.data == "levels":
+        form.parsed_levels()   # every bad line named at once, beside the other fields' problems
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/setup/criterion.html", competition=competition, round=round_,
+                           criterion=criterion, form=form, refusal=refusal, problems=problems), status
+
+
+@bp.post("/<int:competition_id>/setup/rounds/<int:round_id>/criteria/<int:criterion_id>/move")
+@login_required
+def move_criterion(competition_id: int, round_id: int, criterion_id: int) -> Response:
+    """One criterion one place up or down the rubric (the button pressed says which)."""
+    competition = organised_competition(competition_id)
+    round_ = round_of(competition, round_id)
+    criterion = _criterion_of(round_, criterion_id)
+    direction = request.form.get("direction", "")
+    if not ConfirmForm().validate_on_submit() or direction not in ("up", "down"):
+        abort(400)
+    order = [c.id for c in round_.criteria]
+    index = order.index(criterion.id)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+    try:
+        reorder_criteria(round_, current_user, order)
+    except AnugerahError as error:
+        flash_error(error)
+    else:
+        if criterion.position == index + 1:
+            flash(_("Criterion '%(name)s' is already first.", name=criterion.name) if direction == "up"
+                  else _("Criterion '%(name)s' is already last.", name=criterion.name), "info")
+        else:
+            flash(_("Criterion '%(name)s' is now number %(position)s of the rubric.", name=criterion.name,
+                    position=criterion.position), "success")
+    return back_to("setup.round_", competition, anchor=f"criterion-{criterion.id}", round_id=round_.id)
+
+
 @bp.post("/<int:competition_id>/setup/rounds/<int:round_id>/criteria/<int:criterion_id>/remove")
 @login_required
 def remove_criterion_(competition_id: int, round_id: int, criterion_id: int) -> Response:
     competition = organised_competition(competition_id)
     round_ = round_of(competition, round_id)
-    criterion = db.session.get(Criterion, criterion_id)
-    if criterion is None or criterion.round_id != round_.id:
-        abort(404)
+    criterion = _criterion_of(round_, criterion_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     name = criterion.name

@@ -104,7 +104,7 @@ def addresses(app: Flask, blind: BlindJury) -> list[tuple[str, str]]:
         "figure": ["entries", "judges", "disagreements"],
         "job_id": [organisers_job(blind).id],
         "category_id": [c.id for c in blind.competition.categories],
-        "criterion_id": [c.id for c in blind.round.criteria],
+        "criterion_id": [c.id for c in blind.round.criteria], "source_id": [blind.competition.id],
     }
     found = []
     adapter = app.url_map.bind("localhost")

@@ -259,9 +259,11 @@ def route_values() -> dict[str, dict]:
         "setup.edit_round": last_round,
         "setup.add_criterion_": last_round,
         "setup.apply_template": last_round,
-        "setup.remove_criterion_": {**last_round, "criterion_id": criterion.id}
-        if criterion.round_id == judged.round_id
-        else {**this, "round_id": criterion.round_id, "criterion_id": criterion.id},
+        **{f"setup.{name}": {**last_round, "criterion_id": criterion.id}
+           if criterion.round_id == judged.round_id
+           else {**this, "round_id": criterion.round_id, "criterion_id": criterion.id}
+           for name in ("remove_criterion_", "edit_criterion", "move_criterion")},
+        "setup.clone_competition_": {"source_id": last_year.id},
         "setup.phase": {**this, "trigger": "close_submissions"},
         "setup.remove_award_": {**this, "award_id": this_award.id},
         "setup.remove_category_": {**this, "category_id": this_year.categories[0].id},
