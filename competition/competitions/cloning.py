@@ -37,7 +37,7 @@ AWARD_FIELDS = ("position", "name", "subject", "positions", "policy", "index_flo
                 "count_bonus_cap", "citation")
 # The competition's own rules for its results and what its schedule does by itself.
 RULE_FIELDS = ("disagreement_threshold", "one_award_per_organisation", "close_submissions_on_schedule",
-               "reminder_days")
+               "reminder_days", "opd_feedback")
 
 
 @operation

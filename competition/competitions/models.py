@@ -83,6 +83,9 @@ class Competition(Model):
     # as the system), and remind OPDs this many days before it; both off unless the organiser asks.
     close_submissions_on_schedule: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     reminder_days: Mapped[int | None] = mapped_column()
+    # Once results are published, an OPD's operators read the judges' comments on their own
+    # innovations, each judge named only "Juri 1", "Juri 2"... (off unless the organiser asks).
+    opd_feedback: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     region: Mapped[Region] = relationship()
     categories: Mapped[list[Category]] = relationship(
