@@ -276,7 +276,8 @@ def _published_result(entry: Entry) -> tuple[EntryBreakdown, datetime | None] | 
     return None if result is None else (result, result_set.published_at)
 
 
-def _feedback(entry: Entry, result: tuple[EntryBreakdown, datetime | None] | None) -> list[JudgeFeedback] | None:
+def _feedback(entry: Entry, result: tuple[EntryBreakdown, datetime | None] | None
+              ) -> list[JudgeFeedback] | None:
     """The judges' comments on the rounds of the published result, anonymised, when the policy
     lets the signed-in user read them; ``None`` when it does not (or nothing is published)."""
     if result is None or not can_read_feedback(current_user, entry):

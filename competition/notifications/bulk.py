@@ -230,7 +230,8 @@ def send_message(competition: Competition, organiser: User, *, audience: str, te
     if not people:
         raise InvalidInput(t("audience: nobody would receive this message"))
     prefix = f"bulk:{competition.id}:{batch}:"
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key.startswith(prefix, autoescape=True)).limit(1)):
+    sent = OutboxMessage.dedupe_key.startswith(prefix, autoescape=True)
+    if db.session.scalar(select(OutboxMessage.id).where(sent).limit(1)):
         raise InvalidInput(t("This message has already been sent."))
     now = now or utcnow()
     for person in people:

@@ -45,7 +45,7 @@ TEMPLATE_LABELS = {
 PLACEHOLDER_LABELS = {
     "nama": _l("the recipient's name"), "opd": _l("the recipient's OPD"),
     "kompetisi": _l("the competition's name"), "tahun": _l("the competition's year"),
-    "batas_waktu": _l("the submission deadline"), "tautan": _l("the address of Anugerah"),
+    "batas_waktu": _l("when submissions close (date and time)"), "tautan": _l("the address of Anugerah"),
 }
 FREE = "pesan_bebas"
 
@@ -56,7 +56,8 @@ class MessageForm(PageForm):
                            choices=[SelectChoice(key, TEMPLATE_LABELS[key]) for key in TEMPLATES])
     subject = StringField(_l("Subject"), validators=[DataRequired(message=_l("Fill this in.")),
                                                       Text(SUBJECT_LIMIT, one_line=True)])
-    body = TextAreaField(_l("Message"), validators=[DataRequired(message=_l("Fill this in.")), Text(BODY_LIMIT)])
+    body = TextAreaField(_l("Message"), validators=[DataRequired(message=_l("Fill this in.")),
+                                                    Text(BODY_LIMIT)])
     batch = HiddenField(_l("Preview"))
 
 
@@ -120,7 +121,9 @@ def send(competition_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(competition, form, status=422)
     try:
-        count = send_message(competition, current_user, **_sent(form), batch=form.batch.data or "")
+        sent = _sent(form)
+        count = send_message(competition, current_user, audience=sent["audience"], template=sent["template"],
+                             subject=sent["subject"], body=sent["body"], batch=form.batch.data or "")
     except AnugerahError as error:
         return _page(competition, form, problems=place_problems(form, problems_of(error)), status=422)
     flash(ngettext("The message is on its way to %(num)s recipient (%(audience)s).",

@@ -59,7 +59,8 @@ def judges_comments(entry: Entry, round_ids: Sequence[int], key: bytes) -> list[
     if not round_ids:
         return []
     rows = db.session.execute(
-        select(Assignment.judge_id, Round.position, Round.name, Criterion.position, Criterion.name, Score.comment)
+        select(Assignment.judge_id, Round.position, Round.name, Criterion.position, Criterion.name,
+               Score.comment)
         .join(Score, Score.assignment_id == Assignment.id)
         .join(Round, Round.id == Assignment.round_id)
         .join(Criterion, Criterion.id == Score.criterion_id)

@@ -43,11 +43,13 @@ class Judged:
         region = self.competition.region
         self.organiser = make_user(self.competition, "organiser", name="Panitia Bappeda")
         self.judges = {code: make_user(self.competition, "judge", name=name) for code, name in JUDGES.items()}
-        self.organisations = {name: make_organisation(region, name) for name in sorted(set(TITLES.values()))}
+        self.organisations = {name: make_organisation(region, name)
+                              for name in sorted(set(TITLES.values()))}
         self.entries = {title: make_entry(self.competition, self.organisations[opd], status="verified",
-                                          title=title, submitted_at=SUBMITTED) for title, opd in TITLES.items()}
-        self.dinkes = make_user(self.competition, "submitter", organisation=self.organisations["Dinas Kesehatan"],
-                                name="Operator Dinkes")
+                                          title=title, submitted_at=SUBMITTED)
+                        for title, opd in TITLES.items()}
+        self.dinkes = make_user(self.competition, "submitter",
+                                organisation=self.organisations["Dinas Kesehatan"], name="Operator Dinkes")
         self.dikbud = make_user(self.competition, "submitter",
                                 organisation=self.organisations["Dinas Pendidikan"], name="Operator Dikbud")
         self.round = add_round(self.competition, self.organiser, name="Presentasi", judges_per_entry=3)
@@ -133,7 +135,8 @@ def test_the_numbers_say_nothing_of_the_judge_and_differ_between_innovations():
     key = b"kunci-rahasia-uji"
     judges = [11, 12, 13]
     numbering = {entry_id: judge_numbers(entry_id, judges, key) for entry_id in range(1, 41)}
-    assert numbering == {entry_id: judge_numbers(entry_id, list(reversed(judges)), key) for entry_id in numbering}
+    assert numbering == {entry_id: judge_numbers(entry_id, list(reversed(judges)), key)
+                         for entry_id in numbering}
     assert all(sorted(n.values()) == [1, 2, 3] for n in numbering.values())
     assert len({n[11] for n in numbering.values()}) == 3   # judge 11 is Juri 1, 2 and 3 somewhere
     assert len({tuple(sorted(n, key=n.__getitem__)) for n in numbering.values()}) == 6  # every order
@@ -243,7 +246,8 @@ def test_the_api_reads_and_changes_the_setting(client, app):
     url = f"/api/v1/competitions/{setup.competition.id}/rules"
     read = client.get(url, headers=token)
     assert read.get_json()["opd_feedback"] is False
-    changed = client.patch(url, json={"opd_feedback": True}, headers={**token, "If-Match": read.headers["ETag"]})
+    changed = client.patch(url, json={"opd_feedback": True},
+                           headers={**token, "If-Match": read.headers["ETag"]})
     assert changed.status_code == 200 and changed.get_json()["opd_feedback"] is True
     db.session.expire_all()
     assert db.session.get(Competition, setup.competition.id).opd_feedback is True

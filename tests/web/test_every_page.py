@@ -233,6 +233,7 @@ MUST_OPEN = {
     "organiser": {"people.index", "people.show", "people.new", "people.import_file", "setup.overview",
                   "setup.round_", "panels.index", "panels.assignments", "dashboard.index", "results.preview",
                   "results.version", "ceremony.index", "ceremony.reveal", "ceremony.settings", "audit.index",
+                  "messages.index",
                   "jobs.show",
                   "iid.index", "iid.region", "iid.innovation"},
     "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry",
