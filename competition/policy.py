@@ -8,9 +8,10 @@ everything else and build the :class:`~workflows.Actor` the engine needs.
   :func:`takes_part`;
 - organising: :func:`is_organiser`, :func:`require_organiser`, :func:`organised_competitions`,
   :func:`can_clone`, :func:`cloneable_competitions`;
+  :func:`can_send_bulk_messages`;
 - innovations: :func:`can_create_entry`, :func:`can_import_entries`, :func:`can_edit_entry`,
   :func:`can_view_entry`, :func:`can_see_evidence`, :func:`hides_organisation`, :func:`can_see_result`,
-  :func:`can_verify`, :func:`verifiable_entries`;
+  :func:`can_verify`, :func:`verifiable_entries`, :func:`can_read_feedback`;
 - judging: :func:`is_judge`, :func:`can_score`, :func:`conflict_of_interest`,
   :func:`is_conflicted`, :func:`without_conflict`, :func:`declared_conflicts`, :func:`eligible_judges`;
 - people: :func:`can_manage_user`, :func:`can_run_account`, :func:`can_see_user`,
@@ -46,6 +47,7 @@ from competition.models import (
     Membership,
     Organisation,
     Panel,
+    ResultSet,
     Round,
     User,
 )
@@ -137,6 +139,12 @@ def require_organiser(user: User, competition: Competition) -> None:
     if not is_organiser(user, competition):
         raise NotPermitted(t("%(user)s is not an organiser of %(competition)s", user=user.name,
                              competition=competition.name))
+
+
+def can_send_bulk_messages(user: User, competition: Competition) -> bool:
+    """Messages to many people at once (every OPD, the OPDs with nothing submitted, every judge)
+    are sent by the competition's organisers alone."""
+    return user.active and is_organiser(user, competition)
 
 
 def can_see_job(user: User, job: Job | None) -> bool:
@@ -267,6 +275,20 @@ def viewable_entries(user: User, competition: Competition) -> ColumnElement[bool
 def can_see_result(user: User, entry: Entry) -> bool:
     """The published result of an innovation is shown to its OPD and to the organisers."""
     return works_for(user, entry.organisation) or is_organiser(user, entry.competition)
+
+
+def can_read_feedback(user: User, entry: Entry) -> bool:
+    """The judges' comments on an innovation, anonymised, are read by its own OPD's operators (the
+    OPD's or one above it, as :func:`works_for` says) alone, once the competition's results are
+    published, and only when its organisers turned feedback to OPDs on."""
+    competition = entry.competition
+    if not (competition.opd_feedback and user.active and "submitter" in roles_in(user, competition)
+            and works_for(user, entry.organisation)):
+        return False
+    session = object_session(entry) or db.session
+    published = session.scalar(select(ResultSet.id).where(
+        ResultSet.competition_id == competition.id, ResultSet.status == "published").limit(1))
+    return published is not None
 
 
 def can_verify(user: User, entry: Entry) -> bool:

@@ -17,4 +17,5 @@ KINDS = (
     "panel.created", "assignment.added", "assignments.planned", "conflict.declared",
     "scores.draft_saved", "results.sealed", "api_token.created", "api_token.revoked", "scores.imported",
     "iid.claimed", "iid.verified", "iid.region_set", "ceremony.settings_changed",
+    "messages.sent",
 )

@@ -16,6 +16,7 @@ from competition.audit.queries import TrailPage, TrailRow, audit_trail
 from competition.documents.formatting import format_datetime
 from competition.extensions import db
 from competition.models import Competition, ResultSet, User
+from competition.notifications.bulk_views import AUDIENCE_LABELS, TEMPLATE_LABELS
 from competition.people.views import ROLE_LABELS
 from competition.policy import can_view_audit_trail
 from workflows import get_workflow
@@ -51,6 +52,7 @@ KIND_LABELS = {
     "iid.claimed": _l("IID levels claimed"), "iid.verified": _l("IID levels verified"),
     "iid.region_set": _l("Regional IID indicators set"),
     "ceremony.settings_changed": _l("Certificate settings changed"),
+    "messages.sent": _l("Message sent to many"),
 }
 # The workflow whose transitions name each kind of status change.
 WORKFLOWS = {"entry": "innovation", "competition": "competition", "round": "round", "sheet": "scoring_sheet",
@@ -61,7 +63,8 @@ DETAIL_LABELS = {
     "added": _l("Added"), "version": _l("Version"), "sha256": "SHA-256", "format": _l("Format"),
     "bands": _l("Bands"), "tie_break_chain": _l("Tie-break"),
     "disagreement_threshold": _l("Disagreement threshold"),
-    "one_award_per_organisation": _l("One award per OPD"), "order": _l("Order"), "award": _l("Award"),
+    "one_award_per_organisation": _l("One award per OPD"), "opd_feedback": _l("Feedback to OPDs"),
+    "order": _l("Order"), "award": _l("Award"),
     "subject": _l("Subject"), "positions": _l("Positions"), "weight": _l("Weight"),
     "position": _l("Position"), "criteria": _l("Criteria"), "awards": _l("Awards"),
     "kind": _l("Kind"), "url": _l("Link"), "saved": _l("Criteria saved"), "cleared": _l("Criteria emptied"),
@@ -69,6 +72,7 @@ DETAIL_LABELS = {
     "submission_closes_at": _l("submission closes"), "verification_closes_at": _l("verification closes"),
     "judging_closes_at": _l("judging closes"),
     "logo": _l("Logo"),
+    "audience": _l("Recipients"), "template": _l("Template"), "count": _l("Number of recipients"),
 }
 
 
@@ -101,6 +105,10 @@ def kind_label(kind: str, language: str) -> str:
 def _value(key: str, value: Any, trail: TrailPage, language: str) -> str:
     if key == "role" and value in ROLE_LABELS:
         return str(ROLE_LABELS[value])
+    if key == "audience" and value in AUDIENCE_LABELS:
+        return str(AUDIENCE_LABELS[value])
+    if key == "template" and value in TEMPLATE_LABELS:
+        return str(TEMPLATE_LABELS[value])
     if key == "judge" and isinstance(value, int):
         return trail.people.get(value, f"#{value}")
     if key.endswith("_at") and isinstance(value, list) and len(value) == 2:

@@ -38,7 +38,7 @@ CRITERION_FIELDS = ("position", "name", "guidance", "weight", "scale", "min_valu
 AWARD_FIELDS = ("position", "name", "subject", "positions", "policy", "index_floor", "count_bonus",
                 "count_bonus_cap", "citation")
 # The competition's own rules for its results and what its schedule does by itself.
-RULE_FIELDS = ("disagreement_threshold", "one_award_per_organisation", "reminder_days")
+RULE_FIELDS = ("disagreement_threshold", "one_award_per_organisation", "reminder_days", "opd_feedback")
 
 
 @operation

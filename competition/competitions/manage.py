@@ -24,6 +24,7 @@ TABS = (
     ("iid.index", _l("IID")),
     ("results.preview", _l("Results")),
     ("ceremony.index", _l("Ceremony")),
+    ("messages.index", _l("Messages")),
     ("audit.index", _l("Audit trail")),
 )
 

@@ -86,6 +86,9 @@ class Competition(Model):
     # Those with work left are reminded this many days before each deadline (None: never); the
     # phase changes the schedule makes by itself are in ``scheduled_changes``.
     reminder_days: Mapped[int | None] = mapped_column()
+    # Once results are published, an OPD's operators read the judges' comments on their own
+    # innovations, each judge named only "Juri 1", "Juri 2"... (off unless the organiser asks).
+    opd_feedback: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     region: Mapped[Region] = relationship()
     categories: Mapped[list[Category]] = relationship(

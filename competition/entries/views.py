@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -49,6 +49,7 @@ from competition.policy import (
     ENTRY_WORKFLOW,
     can_create_entry,
     can_edit_entry,
+    can_read_feedback,
     can_see_evidence,
     can_see_result,
     can_view_entry,
@@ -56,6 +57,7 @@ from competition.policy import (
     hides_organisation,
     works_for,
 )
+from competition.results.feedback import JudgeFeedback, judges_comments
 from competition.results.operations import latest_published_result_set
 from competition.results.queries import EntryBreakdown, entry_result
 from competition.web.forms import PageForm, Text, form_problems, place_problems, problems_of, sent_version
@@ -252,8 +254,10 @@ def show(entry_id: int) -> str:
     # Another OPD's innovation is named only by how alike it is, never by its title.
     alike = [(other.title if works_for(current_user, other.organisation) else None, round(100 * score))
              for other, score in near_duplicates(entry)] if editable else []
+    result = _published_result(entry)
     return render_template("entries/show.html", entry=entry, events=events, workflow=workflow,
-                           blocked=blocked, editable=editable, alike=alike, result=_published_result(entry),
+                           blocked=blocked, editable=editable, alike=alike, result=result,
+                           feedback=_feedback(entry, result),
                            missing=entry.missing_for_submission(),
                            checks=entry.submission_check_count(), evidence_form=EvidenceForm(),
                            action_form=ActionForm(),
@@ -270,6 +274,16 @@ def _published_result(entry: Entry) -> tuple[EntryBreakdown, datetime | None] | 
         return None
     result = entry_result(result_set, entry.id)
     return None if result is None else (result, result_set.published_at)
+
+
+def _feedback(entry: Entry, result: tuple[EntryBreakdown, datetime | None] | None
+              ) -> list[JudgeFeedback] | None:
+    """The judges' comments on the rounds of the published result, anonymised, when the policy
+    lets the signed-in user read them; ``None`` when it does not (or nothing is published)."""
+    if result is None or not can_read_feedback(current_user, entry):
+        return None
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return judges_comments(entry, [r.round_id for r in result[0].rounds], key)
 
 
 @bp.post("/<int:entry_id>/evidence")

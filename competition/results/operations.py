@@ -93,7 +93,10 @@ def update_result_rules(competition: Competition, organiser: User, *,
                         tie_break_chain: Sequence[str] | None = None,
                         bands: Sequence[tuple[str, float]] | None = None,
                         disagreement_threshold: float | None = None,
-                        one_award_per_organisation: bool | None = None) -> Competition:
+                        one_award_per_organisation: bool | None = None,
+                        opd_feedback: bool | None = None) -> Competition:
+    """Change the rules that decide the results, and whether the OPDs read the judges' comments on
+    their innovations once the results are published (``opd_feedback``); recorded in the audit log."""
     require_organiser(organiser, competition)
     problems = []
     if tie_break_chain is not None:
@@ -128,7 +131,7 @@ def update_result_rules(competition: Competition, organiser: User, *,
     given = {"tie_break_chain": None if tie_break_chain is None else list(tie_break_chain),
              "bands": None if bands is None else [[label.strip(), float(low)] for label, low in bands],
              "disagreement_threshold": disagreement_threshold,
-             "one_award_per_organisation": one_award_per_organisation}
+             "one_award_per_organisation": one_award_per_organisation, "opd_feedback": opd_feedback}
     record("rules.changed", organiser, competition=competition,
            details={name: value for name, value in given.items() if value is not None})
     if tie_break_chain is not None:
@@ -140,6 +143,8 @@ def update_result_rules(competition: Competition, organiser: User, *,
         competition.disagreement_threshold = disagreement_threshold
     if one_award_per_organisation is not None:
         competition.one_award_per_organisation = one_award_per_organisation
+    if opd_feedback is not None:
+        competition.opd_feedback = opd_feedback
     db.session.flush()
     return competition
 

@@ -103,6 +103,9 @@ class RulesChange(Schema):
 
     one_award_per_organisation = fields.Boolean(metadata={
         "description": "An OPD holding a position is passed over in later awards."})
+    opd_feedback = fields.Boolean(metadata={
+        "description": "Once the results are published, each OPD's operators read the judges' comments "
+                       "on their own innovations, the judges named only Juri 1, Juri 2…"})
     tie_break_chain = fields.List(fields.String(validate=validate.OneOf(TIE_BREAK_RULES)),
                                   validate=validate.Length(max=len(TIE_BREAK_RULES)))
     bands = fields.List(fields.Nested(BandSchema), validate=validate.Length(min=1, max=20),
@@ -126,6 +129,7 @@ class RulesChange(Schema):
 
 class RulesOut(Schema):
     one_award_per_organisation = fields.Boolean(required=True)
+    opd_feedback = fields.Boolean(required=True)
     tie_break_chain = fields.List(fields.String(), required=True)
     bands = fields.List(fields.Nested(BandSchema), required=True)
     band_preset = fields.Method("preset", required=True, allow_none=True, metadata={

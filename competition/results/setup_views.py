@@ -82,6 +82,8 @@ class ScoringRulesForm(PageForm):
         validators=[required(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
     one_award_per_organisation = BooleanField(_l("One award per OPD: an OPD holding a position is passed "
                                                  "over in later awards"))
+    opd_feedback = BooleanField(_l("Feedback to OPDs: once the results are published, each OPD reads the "
+                                   "judges' comments on its own innovations, without the judges' names"))
 
 
 # -- awards -----------------------------------------------------------------------------------------
@@ -147,7 +149,8 @@ def _rules_page(competition: Competition, *, scoring_form: ScoringRulesForm | No
     if scoring_form is None:
         scoring_form = ScoringRulesForm(formdata=None, data={
             "disagreement_threshold": competition.disagreement_threshold,
-            "one_award_per_organisation": competition.one_award_per_organisation})
+            "one_award_per_organisation": competition.one_award_per_organisation,
+            "opd_feedback": competition.opd_feedback})
     if band_rows is None:
         band_rows = [(b["label"], _decimal_text(b["minimum"])) for b in competition.bands]
     band_rows = [*band_rows, ("", ""), ("", "")]  # room for new bands
@@ -314,7 +317,8 @@ def save_scoring_rules(competition_id: int) -> Response | tuple[str, int]:
     try:
         update_result_rules(competition, current_user,
                             disagreement_threshold=form.disagreement_threshold.data,
-                            one_award_per_organisation=form.one_award_per_organisation.data)
+                            one_award_per_organisation=form.one_award_per_organisation.data,
+                            opd_feedback=form.opd_feedback.data)
     except AnugerahError as error:
         flash_error(error)
     else:

@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from competition.judging.panel_views import bp as panels_bp
     from competition.judging.scoring_views import bp as scoring_bp
     from competition.monitoring.views import bp as dashboard_bp
+    from competition.notifications.bulk_views import bp as messages_bp
     from competition.notifications.views import bp as notifications_bp
     from competition.people.auth_views import bp as auth_bp
     from competition.people.token_views import bp as tokens_bp
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
         "tie_words")
     for blueprint in (public_bp, health_bp, auth_bp, innovations_bp, verification_bp, notifications_bp,
                       people_bp, tokens_bp, setup_bp, results_bp, ceremony_bp, dashboard_bp, panels_bp,
-                      scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp, iid_bp):
+                      scoring_bp, audit_bp, api_docs_bp, jobs_bp, schedule_bp, iid_bp, messages_bp):
         app.register_blueprint(blueprint)
     init_api(app, api_blueprints())
 

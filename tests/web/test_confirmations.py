@@ -17,6 +17,7 @@ IRREVERSIBLE = [
     ("competitions/setup/overview.html", "setup.remove_category_"),
     ("judging/panels/index.html", "panels.close"),
     ("competitions/setup/rules.html", ":remove"),
+    ("notifications/messages.html", "messages.send"),
 ]
 
 

@@ -237,6 +237,7 @@ MUST_OPEN = {
                   "setup.round_", "setup.edit_criterion", "setup.clone_competition_", "panels.index",
                   "panels.assignments", "dashboard.index", "results.preview",
                   "results.version", "ceremony.index", "ceremony.reveal", "ceremony.settings", "audit.index",
+                  "messages.index",
                   "jobs.show",
                   "iid.index", "iid.region", "iid.innovation"},
     "judge": {"public.index", "notifications.index", "scoring.index", "scoring.entry",

@@ -55,7 +55,7 @@ NOTED_ON_ANY_REQUEST = "UPDATE user_session SET last_seen_at="
 SUCCESS_PAGES = {"people.import_file", "tokens.index", "scoring.save"}
 # Pages that read their query string.
 READS_QUERY = {"auth.login", "people.index", "verification.queue", "verification.bulk_confirm",
-               "panels.index", "panels.assignments", "results.preview", "results.version"}
+               "panels.index", "panels.assignments", "results.preview", "results.version", "messages.index"}
 
 # -- what is sent -------------------------------------------------------------------------------------
 
@@ -162,6 +162,11 @@ AWARD_FIELDS = {
     "name": text("Penghargaan {n}"), "subject": choice("innovation", "organisation", "region"),
     "positions": WHOLE, "policy": choice("index", "sum", "mean"), "index_floor": WHOLE, "count_bonus": NUMBER,
     "count_bonus_cap": WHOLE, "citation": text("Selamat.")}
+MESSAGE_FIELDS = {
+    "audience": choice("opds", "opds_without_submission", "judges"),
+    "template": choice("pengingat_batas_waktu", "undangan_penganugerahan", "pesan_bebas"),
+    "subject": text("Rapat {kompetisi}", "Pengingat {nama} {n}", "{tanggal}", "{nama"),
+    "body": text("Yth. {nama} ({opd}),\nbatas {batas_waktu}. {tautan} {n}", "{{x}} {tahun}", "{nama!r}")}
 TIMELINE_FIELDS = {name: MOMENT for name in ("submission_opens_at", "submission_closes_at",
                                              "verification_closes_at", "judging_closes_at")}
 
@@ -345,7 +350,8 @@ class World:
             Route("setup.move_tie_break", "organiser", competition,
                   {"move": choice("top_marks:up", "earlier_submission:remove", "organiser_decision:add")}),
             Route("setup.save_scoring_rules", "organiser", competition,
-                  {"disagreement_threshold": NUMBER, "one_award_per_organisation": TICK}),
+                  {"disagreement_threshold": NUMBER, "one_award_per_organisation": TICK,
+                   "opd_feedback": TICK}),
             Route("setup.remove_criterion_", "organiser",
                   {**round_, "criterion_id": self.spare_criterion.id}, {}),
             Route("setup.remove_category_", "organiser",
@@ -354,6 +360,12 @@ class World:
             Route("schedule.update", "organiser", competition,
                   {"open_submissions": TICK, "close_submissions": TICK, "start_judging": TICK,
                    "close_judging": TICK, "reminder_days": WHOLE}),
+            Route("messages.index", "organiser", competition,
+                  {"template": choice("pengingat_batas_waktu", "undangan_penganugerahan", "pesan_bebas")},
+                  method="GET"),
+            Route("messages.preview", "organiser", competition, MESSAGE_FIELDS),
+            Route("messages.send", "organiser", competition,
+                  {**MESSAGE_FIELDS, "batch": text("{n}", "0123456789abcdef0123456789abcdef")}),
         ]
 
     def _judging_routes(self) -> list[Route]:
