@@ -8,7 +8,10 @@ web process without Redis):
    competition's phase history like any phase change;
 2. queues deadline reminders for competitions that asked for them N days before the deadline
    (one per operator and day, see :func:`~competition.notifications.operations.queue_deadline_reminders`);
-3. sends the outbox.
+3. queues each verifier's daily digest of new submissions, from ``VERIFIER_DIGEST_HOUR`` o'clock
+   (one per verifier, competition and day, see
+   :func:`~competition.notifications.operations.queue_verifier_digests`);
+4. sends the outbox.
 
 Several ticks may run at once (two workers, cron beside a web process): each phase change locks
 the competition's row and reads its phase again before firing, so it happens exactly once.
@@ -29,10 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from competition.competitions.operations import change_competition_phase
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
-from competition.models import Competition, Job, User
+from competition.models import Competition, Job, Membership, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
-from competition.notifications.operations import queue_deadline_reminders, send_outbox
+from competition.notifications.operations import (
+    queue_deadline_reminders,
+    queue_verifier_digests,
+    send_outbox,
+)
 from competition.policy import require_organiser
 from competition.unit_of_work import in_unit, operation, unit_of_work
 from workflows import Actor, WorkflowError
@@ -49,13 +56,15 @@ FORGOTTEN_MINUTES = 10
 class TickReport:
     closed: list[int] = field(default_factory=list)   # competitions whose submissions closed
     reminders: int = 0
+    digests: int = 0     # verifiers' daily digests queued
     restarted: int = 0   # jobs handed to the runner again
     sent: int = 0
     failed: int = 0
 
     def sentence(self) -> str:
         return (f"{len(self.closed)} competition(s) closed for submissions, {self.reminders} reminder(s) "
-                f"queued, {self.restarted} forgotten job(s) restarted, {self.sent} e-mail(s) sent, "
+                f"queued, {self.digests} verifier digest(s) queued, "
+                f"{self.restarted} forgotten job(s) restarted, {self.sent} e-mail(s) sent, "
                 f"{self.failed} failed (will be retried).")
 
 
@@ -127,6 +136,18 @@ def _tick(now: datetime | None, send_mail: bool) -> TickReport:
                                                              now=moment)
         except IntegrityError:  # another tick queued the same day's reminders first
             log.info("reminders of competition %s were queued by another tick", competition_id)
+    # Closed competitions take no more submissions: nothing new to tell their verifiers.
+    verifying = db.session.scalars(select(Competition.id).where(
+        Competition.phase != "closed", Competition.id.in_(
+            select(Membership.competition_id).where(Membership.role == "verifier")))
+        .order_by(Competition.id)).all()
+    for competition_id in verifying:
+        try:
+            with unit_of_work():
+                report.digests += queue_verifier_digests(db.session.get_one(Competition, competition_id),
+                                                         now=moment)
+        except IntegrityError:  # another tick queued the same day's digests first
+            log.info("digests of competition %s were queued by another tick", competition_id)
     report.restarted = restart_forgotten_jobs(moment)
     if send_mail:
         sent = send_outbox(now=now)

@@ -34,6 +34,11 @@ from competition.models import (
     User,
 )
 from competition.models.state import lock_and_reread_state
+from competition.notifications.operations import (
+    notify_conflict_declared,
+    notify_judges_assigned,
+    notify_panel_members,
+)
 from competition.policy import (
     declared_conflicts,
     eligible_judges,
@@ -402,6 +407,7 @@ def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[
     db.session.flush()
     record("panel.created", organiser, competition=competition, subject=panel,
            details={"name": panel.name, "judges": sorted(m.judge_id for m in panel.members)})
+    notify_panel_members(panel)
     return panel
 
 
@@ -464,13 +470,16 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
         for member in panel.members:
             panel_of.setdefault((panel.category_id, member.judge_id), panel.id)
     category_of = {e.id: e.category_id for e in entries}
+    added = []
     for entry_id, judge_id in plan.new_pairs:
         panel_id = panel_of.get((category_of[entry_id], judge_id)) or panel_of.get((None, judge_id))
-        db.session.add(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
-                                  panel_id=panel_id, source="auto"))
+        added.append(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
+                                panel_id=panel_id, source="auto"))
+    db.session.add_all(added)
     db.session.flush()
     record("assignments.planned", organiser, competition=competition, subject=round_,
            details={"added": len(plan.new_pairs)})
+    notify_judges_assigned(round_, added)   # one message per judge, however many innovations
     names = {u.id: f"{u.name} <{u.email}>"
              for u in db.session.scalars(select(User).where(User.id.in_(plan.load)))}
     titles = {e.id: e.title for e in entries}
@@ -503,6 +512,7 @@ def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> A
         raise InvalidInput(t("%(judge)s is already assigned to '%(title)s' in this round", judge=judge.name,
                              title=entry.title)) from exc
     record("assignment.added", organiser, entry=entry, subject=assignment, details={"judge": judge.id})
+    notify_judges_assigned(round_, [assignment])
     return assignment
 
 
@@ -551,6 +561,7 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
     record("conflict.declared", judge, entry=entry, details={"judge": judge.id})
     for assignment in assignments:
         change_sheet_status(assignment, "declare_conflict", judge, comment=reason)
+    notify_conflict_declared(conflict, assignments)
     return conflict
 
 

@@ -26,6 +26,7 @@ from competition.judging.sheets import round_spec, sheet_summaries
 from competition.models import Entry, Round, RoundEvent, RoundOutcome, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
+from competition.notifications.operations import notify_round_opened, notify_round_reopened
 from competition.policy import actor_for, require_organiser
 from competition.ranking.exact import as_score
 from competition.ranking.results import round_scores
@@ -96,6 +97,7 @@ def open_round(round_: Round, organiser: User, *, now: datetime | None = None) -
     change_round_status(round_, "open", organiser, now=now)
     round_.opened_at, round_.opened_by_id = now, organiser.id
     db.session.flush()
+    notify_round_opened(round_, now=now)
     return round_
 
 
@@ -189,7 +191,7 @@ def reopen_round(round_: Round, organiser: User, reason: str, *,
     now = now or utcnow()
     competition = round_.competition
     require_organiser(organiser, competition)
-    change_round_status(round_, "reopen", organiser, comment=reason, now=now)
+    event = change_round_status(round_, "reopen", organiser, comment=reason, now=now)
     acting = actor_for(organiser, competition)
     reopening = RoundReopening(undecided=[], back_to_verified=[])
     outcomes = db.session.scalars(select(RoundOutcome).where(
@@ -204,4 +206,5 @@ def reopen_round(round_: Round, organiser: User, reason: str, *,
         db.session.delete(outcome)
     round_.closed_at = round_.closed_by_id = None
     db.session.flush()
+    notify_round_reopened(round_, event)
     return reopening

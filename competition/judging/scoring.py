@@ -40,6 +40,7 @@ from competition.models import (
 )
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
+from competition.notifications.operations import notify_scores_reopened
 from competition.policy import actor_for, is_conflicted, require_organiser
 from competition.ranking.exact import INPUT_PLACES, as_score, has_at_most
 from competition.ranking.results import round_scores
@@ -345,6 +346,7 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
         change_entry_status(loaded.entry, "reopen_scoring", actor_for(organiser, round_.competition),
                             comment=reason, now=now)
     db.session.flush()
+    notify_scores_reopened(loaded, event)
     return event
 
 
