@@ -132,8 +132,8 @@ def test_jobs_tick_on_the_command_line(app, runner):
     result = runner.invoke(args=["jobs", "tick", "--no-mail"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == ("1 competition(s) closed for submissions, 0 reminder(s) queued, "
-                                     "0 verifier digest(s) queued, 0 forgotten job(s) restarted, 0 e-mail(s) sent, 0 failed (will be "
-                                     "retried).")
+                                     "0 verifier digest(s) queued, 0 forgotten job(s) restarted, "
+                                     "0 e-mail(s) sent, 0 failed (will be retried).")
     db.session.refresh(due)
     assert due.phase == "verification"
 
