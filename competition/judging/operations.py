@@ -377,7 +377,7 @@ def apply_rubric_template(round_: Round, organiser: User, template: str = "iga_2
 @operation
 def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[User],
                  category: Category | None = None) -> Panel:
-    """A panel of judges for a round, optionally for one category."""
+    """A panel of judges for a round, optionally for one category; its judges are told."""
     competition = round_.competition
     require_organiser(organiser, competition)
     if round_.status == "closed":
@@ -441,7 +441,8 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
                          cap: int | None = None) -> AssignmentReport:
     """Give every entry of the round its judges, never a conflicted one, within the load cap.
 
-    Assignments made before (by hand or by an earlier run) are kept and counted.
+    Assignments made before (by hand or by an earlier run) are kept and counted. Each judge
+    given new innovations is told once, with how many.
     """
     competition = round_.competition
     require_organiser(organiser, competition)
@@ -491,7 +492,8 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
 
 @operation
 def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> Assignment:
-    """Assign a judge by hand (overriding the automatic plan); conflicts are still refused."""
+    """Assign a judge by hand (overriding the automatic plan); conflicts are still refused. The
+    judge is told, with a link to the sheet."""
     require_organiser(organiser, round_.competition)
     if round_.status == "closed":
         raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
@@ -537,7 +539,7 @@ def remove_assignment(assignment: Assignment, organiser: User, *, reason: str | 
 def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfInterest:
     """A judge declares a conflict of interest with an entry: the entry leaves their list and
     each of their sheets for it not yet confirmed is taken off them (kept, with its draft scores
-    and history, as removed)."""
+    and history, as removed). The competition's organisers are told, with a link to reassign."""
     if not is_judge(judge, entry.competition):
         raise NotPermitted(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
                              competition=entry.competition.name))

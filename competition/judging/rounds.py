@@ -77,7 +77,8 @@ def change_round_status(round_: Round, trigger: str, actor: User | Actor, *, com
 @operation
 def open_round(round_: Round, organiser: User, *, now: datetime | None = None) -> Round:
     """Open a round for scoring: the competition is judging, the round before is closed, and
-    the round has a rubric and a panel. The round records who opened it and when."""
+    the round has a rubric and a panel. The round records who opened it and when; its judges
+    are told (e-mail and in-app, once per judge and round)."""
     now = now or utcnow()
     competition = round_.competition
     require_organiser(organiser, competition)
@@ -181,7 +182,8 @@ def reopen_round(round_: Round, organiser: User, reason: str, *,
                  now: datetime | None = None) -> RoundReopening:
     """Open a closed round again, with a reason, and undo what closing it decided: the outcomes
     closing wrote are removed, and the entries it moved verified → scored go back to verified.
-    Outcomes decided earlier, as an entry's last sheet was confirmed, stay.
+    Outcomes decided earlier, as an entry's last sheet was confirmed, stay. The round's judges
+    are told, with the reason.
 
     The round workflow decides whether it may: while the competition is judging and no later
     round has left set-up.

@@ -316,7 +316,8 @@ def confirm_scores(assignment: Assignment | int, judge: User, *,
 def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
                   now: datetime | None = None) -> ScoringEvent:
     """Unlock a judge's confirmed scores, with a reason that is audited. An outcome already
-    decided for the entry in the round is undone, and a scored entry goes back to verified."""
+    decided for the entry in the round is undone, and a scored entry goes back to verified. The
+    judge is told, with the reason (their sheet shows it too)."""
     now = now or utcnow()
     loaded = _load_assignment(assignment)
     round_ = loaded.round

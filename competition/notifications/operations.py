@@ -347,6 +347,10 @@ def queue_verifier_digests(competition: Competition, *, now: datetime | None = N
     cutoff = digest_cutoff(today)
     if now < cutoff:
         return 0
+    waiting = db.session.scalar(select(Entry.id).where(
+        Entry.competition_id == competition.id, Entry.status == "submitted").limit(1))
+    if waiting is None:   # the usual case once verification is done: one cheap look, every tick
+        return 0
     verifiers = list(db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.competition_id == competition.id, Membership.role == "verifier",
