@@ -82,6 +82,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "MAIL_FROM": env.get("ANUGERAH_MAIL_FROM", "Anugerah <no-reply@anugerah.local>"),
         # How long after a judge's last change the scoring page saves the draft.
         "AUTOSAVE_DELAY_MS": int(env.get("ANUGERAH_AUTOSAVE_DELAY_MS", 800)),
+        # The hour (0-23, in DISPLAY_TIMEZONE) from which the tick queues each verifier's daily
+        # digest of new submissions (competition.notifications.operations).
+        "VERIFIER_DIGEST_HOUR": int(env.get("ANUGERAH_VERIFIER_DIGEST_HOUR", 7)),
         "BABEL_DEFAULT_LOCALE": "id",
         **session_settings(env),
         **throttle_settings(env),

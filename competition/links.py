@@ -22,6 +22,20 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
+def app_path(endpoint: str, anchor: str | None = None, **values: Any) -> str:
+    """The path of ``endpoint`` inside the application ("/scoring/12"), built from the URL map
+    alone: the same in a request, a command or the periodic tick, and never naming a host (no
+    scheme, no Host header, no path prefix). Pages put the prefix the app is served under in front
+    of it, API answers and e-mails ``BASE_URL`` (:func:`absolute_path`)."""
+    path = current_app.url_map.bind("app.invalid", script_name="/").build(endpoint, values)
+    return f"{path}#{anchor}" if anchor else path
+
+
+def absolute_path(path: str) -> str:
+    """A path inside the application (see :func:`app_path`) under ``BASE_URL``."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def refuse_untrusted_hosts(wsgi_app: Callable[..., Iterable[bytes]],
                            trusted: Callable[[], list[str]]) -> Callable[..., Iterable[bytes]]:
     """WSGI middleware: a request for a host outside ``trusted()`` (``TRUSTED_HOSTS``) gets a

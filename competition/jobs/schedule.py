@@ -14,7 +14,10 @@ web process without Redis):
    those who still have work: OPD operators before submissions close, verifiers with innovations
    to verify before verification closes, judges with unconfirmed sheets before judging closes (one
    per person and day, see :mod:`competition.notifications.operations`);
-3. sends the outbox.
+3. queues each verifier's daily digest of new submissions, from ``VERIFIER_DIGEST_HOUR`` o'clock
+   (one per verifier, competition and day, see
+   :func:`~competition.notifications.operations.queue_verifier_digests`);
+4. sends the outbox.
 
 Several ticks may run at once (two workers, cron beside a web process): each phase change locks
 the competition's row and reads its phase again before firing, so it happens exactly once.
@@ -38,7 +41,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from competition.competitions.operations import COMPETITION_WORKFLOW, change_competition_phase
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
-from competition.models import SCHEDULABLE_CHANGES, Competition, Job, ScheduledPhaseChange, User
+from competition.models import SCHEDULABLE_CHANGES, Competition, Job, Membership, ScheduledPhaseChange, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.notifications.operations import (
@@ -46,6 +49,7 @@ from competition.notifications.operations import (
     queue_judging_reminders,
     queue_schedule_refusal_reminders,
     queue_verification_reminders,
+    queue_verifier_digests,
     send_outbox,
 )
 from competition.policy import require_organiser
@@ -83,6 +87,7 @@ class TickReport:
     changed: list[tuple[int, str]] = field(default_factory=list)   # (competition, trigger) made
     refused: list[tuple[int, str]] = field(default_factory=list)   # due but refused by a guard
     reminders: int = 0
+    digests: int = 0     # verifiers' daily digests queued
     restarted: int = 0   # jobs handed to the runner again
     sent: int = 0
     failed: int = 0
@@ -95,6 +100,7 @@ class TickReport:
     def sentence(self) -> str:
         return (f"{len(self.changed)} phase change(s) made by the schedule, {len(self.refused)} refused "
                 f"(see the competition's set-up page), {self.reminders} reminder(s) queued, "
+                f"{self.digests} verifier digest(s) queued, "
                 f"{self.restarted} forgotten job(s) restarted, {self.sent} e-mail(s) sent, "
                 f"{self.failed} failed (will be retried).")
 
@@ -224,6 +230,18 @@ def _tick(now: datetime | None, send_mail: bool) -> TickReport:
                                      + queue_judging_reminders(competition, days, now=moment))
         except IntegrityError:  # another tick queued the same day's reminders first
             log.info("reminders of competition %s were queued by another tick", competition_id)
+    # Closed competitions take no more submissions: nothing new to tell their verifiers.
+    verifying = db.session.scalars(select(Competition.id).where(
+        Competition.phase != "closed", Competition.id.in_(
+            select(Membership.competition_id).where(Membership.role == "verifier")))
+        .order_by(Competition.id)).all()
+    for competition_id in verifying:
+        try:
+            with unit_of_work():
+                report.digests += queue_verifier_digests(db.session.get_one(Competition, competition_id),
+                                                         now=moment)
+        except IntegrityError:  # another tick queued the same day's digests first
+            log.info("digests of competition %s were queued by another tick", competition_id)
     report.restarted = restart_forgotten_jobs(moment)
     if send_mail:
         sent = send_outbox(now=now)

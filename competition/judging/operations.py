@@ -34,6 +34,11 @@ from competition.models import (
     User,
 )
 from competition.models.state import lock_and_reread_state
+from competition.notifications.operations import (
+    notify_conflict_declared,
+    notify_judges_assigned,
+    notify_panel_members,
+)
 from competition.policy import (
     declared_conflicts,
     eligible_judges,
@@ -378,7 +383,7 @@ def apply_rubric_template(round_: Round, organiser: User, template: str = "iga_2
 @operation
 def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[User],
                  category: Category | None = None) -> Panel:
-    """A panel of judges for a round, optionally for one category."""
+    """A panel of judges for a round, optionally for one category; its judges are told."""
     competition = round_.competition
     require_organiser(organiser, competition)
     if round_.status == "closed":
@@ -408,6 +413,7 @@ def create_panel(round_: Round, organiser: User, *, name: str, judges: Sequence[
     db.session.flush()
     record("panel.created", organiser, competition=competition, subject=panel,
            details={"name": panel.name, "judges": sorted(m.judge_id for m in panel.members)})
+    notify_panel_members(panel)
     return panel
 
 
@@ -441,7 +447,8 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
                          cap: int | None = None) -> AssignmentReport:
     """Give every entry of the round its judges, never a conflicted one, within the load cap.
 
-    Assignments made before (by hand or by an earlier run) are kept and counted.
+    Assignments made before (by hand or by an earlier run) are kept and counted. Each judge
+    given new innovations is told once, with how many.
     """
     competition = round_.competition
     require_organiser(organiser, competition)
@@ -470,13 +477,16 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
         for member in panel.members:
             panel_of.setdefault((panel.category_id, member.judge_id), panel.id)
     category_of = {e.id: e.category_id for e in entries}
+    added = []
     for entry_id, judge_id in plan.new_pairs:
         panel_id = panel_of.get((category_of[entry_id], judge_id)) or panel_of.get((None, judge_id))
-        db.session.add(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
-                                  panel_id=panel_id, source="auto"))
+        added.append(Assignment(round=round_, entry_id=entry_id, judge_id=judge_id,
+                                panel_id=panel_id, source="auto"))
+    db.session.add_all(added)
     db.session.flush()
     record("assignments.planned", organiser, competition=competition, subject=round_,
            details={"added": len(plan.new_pairs)})
+    notify_judges_assigned(round_, added)   # one message per judge, however many innovations
     names = {u.id: f"{u.name} <{u.email}>"
              for u in db.session.scalars(select(User).where(User.id.in_(plan.load)))}
     titles = {e.id: e.title for e in entries}
@@ -488,7 +498,8 @@ def assign_automatically(round_: Round, organiser: User, *, judges_per_entry: in
 
 @operation
 def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> Assignment:
-    """Assign a judge by hand (overriding the automatic plan); conflicts are still refused."""
+    """Assign a judge by hand (overriding the automatic plan); conflicts are still refused. The
+    judge is told, with a link to the sheet."""
     require_organiser(organiser, round_.competition)
     if round_.status == "closed":
         raise InvalidInput(t("round '%(round)s' is closed", round=round_.name))
@@ -509,6 +520,7 @@ def assign_judge(round_: Round, entry: Entry, judge: User, organiser: User) -> A
         raise InvalidInput(t("%(judge)s is already assigned to '%(title)s' in this round", judge=judge.name,
                              title=entry.title)) from exc
     record("assignment.added", organiser, entry=entry, subject=assignment, details={"judge": judge.id})
+    notify_judges_assigned(round_, [assignment])
     return assignment
 
 
@@ -533,7 +545,7 @@ def remove_assignment(assignment: Assignment, organiser: User, *, reason: str | 
 def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfInterest:
     """A judge declares a conflict of interest with an entry: the entry leaves their list and
     each of their sheets for it not yet confirmed is taken off them (kept, with its draft scores
-    and history, as removed)."""
+    and history, as removed). The competition's organisers are told, with a link to reassign."""
     if not is_judge(judge, entry.competition):
         raise NotPermitted(t("%(judge)s is not a judge of %(competition)s", judge=judge.name,
                              competition=entry.competition.name))
@@ -557,6 +569,7 @@ def declare_conflict(entry: Entry, judge: User, reason: str) -> ConflictOfIntere
     record("conflict.declared", judge, entry=entry, details={"judge": judge.id})
     for assignment in assignments:
         change_sheet_status(assignment, "declare_conflict", judge, comment=reason)
+    notify_conflict_declared(conflict, assignments)
     return conflict
 
 

@@ -3,6 +3,7 @@ counts and conflicts, and the figures and tables drawn from them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -414,3 +415,27 @@ def assignment_rows(round_: Round, judge: User | None = None) -> list[dict[str, 
              "source": a.source, "status": a.status,
              "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None}
             for a in db.session.scalars(query).unique()]
+
+
+# -- what a judge may read of an innovation ---------------------------------------------------------
+
+OPD_PLACEHOLDER = "[OPD]"
+
+
+def masking(entry: Entry, blind: bool) -> Callable[[str | None], str]:
+    """What a judge may read of ``entry``'s own texts: in a ``blind`` round with the names of its
+    OPD and of the one above it (and their short names) replaced by "[OPD]"; otherwise as written.
+    The scoring pages, the API and the judges' notifications mask alike."""
+    if not blind:
+        return lambda text: text or ""
+    organisation = entry.organisation
+    written = [name for o in (organisation, organisation.parent) if o is not None
+               for name in (o.name, o.short_name or "")]
+    names = sorted({n.strip() for n in written if len(n.strip()) > 2}, key=len, reverse=True)
+    if not names:
+        return lambda text: text or ""
+    alternatives = "|".join(re.escape(n) for n in names)
+    # A name stands on its own unless a letter touches it: "Dinkes_Kota" and "Dinkes2025" name
+    # the OPD as much as "Dinkes" does.
+    pattern = re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
+    return lambda text: pattern.sub(OPD_PLACEHOLDER, text or "")

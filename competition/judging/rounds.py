@@ -26,6 +26,7 @@ from competition.judging.sheets import round_spec, sheet_summaries
 from competition.models import Entry, Round, RoundEvent, RoundOutcome, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
+from competition.notifications.operations import notify_round_opened, notify_round_reopened
 from competition.policy import actor_for, require_organiser
 from competition.ranking.exact import as_score
 from competition.ranking.results import round_scores
@@ -76,7 +77,8 @@ def change_round_status(round_: Round, trigger: str, actor: User | Actor, *, com
 @operation
 def open_round(round_: Round, organiser: User, *, now: datetime | None = None) -> Round:
     """Open a round for scoring: the competition is judging, the round before is closed, and
-    the round has a rubric and a panel. The round records who opened it and when."""
+    the round has a rubric and a panel. The round records who opened it and when; its judges
+    are told (e-mail and in-app, once per judge and round)."""
     now = now or utcnow()
     competition = round_.competition
     require_organiser(organiser, competition)
@@ -96,6 +98,7 @@ def open_round(round_: Round, organiser: User, *, now: datetime | None = None) -
     change_round_status(round_, "open", organiser, now=now)
     round_.opened_at, round_.opened_by_id = now, organiser.id
     db.session.flush()
+    notify_round_opened(round_, now=now)
     return round_
 
 
@@ -179,7 +182,8 @@ def reopen_round(round_: Round, organiser: User, reason: str, *,
                  now: datetime | None = None) -> RoundReopening:
     """Open a closed round again, with a reason, and undo what closing it decided: the outcomes
     closing wrote are removed, and the entries it moved verified → scored go back to verified.
-    Outcomes decided earlier, as an entry's last sheet was confirmed, stay.
+    Outcomes decided earlier, as an entry's last sheet was confirmed, stay. The round's judges
+    are told, with the reason.
 
     The round workflow decides whether it may: while the competition is judging and no later
     round has left set-up.
@@ -189,7 +193,7 @@ def reopen_round(round_: Round, organiser: User, reason: str, *,
     now = now or utcnow()
     competition = round_.competition
     require_organiser(organiser, competition)
-    change_round_status(round_, "reopen", organiser, comment=reason, now=now)
+    event = change_round_status(round_, "reopen", organiser, comment=reason, now=now)
     acting = actor_for(organiser, competition)
     reopening = RoundReopening(undecided=[], back_to_verified=[])
     outcomes = db.session.scalars(select(RoundOutcome).where(
@@ -204,4 +208,5 @@ def reopen_round(round_: Round, organiser: User, reason: str, *,
         db.session.delete(outcome)
     round_.closed_at = round_.closed_by_id = None
     db.session.flush()
+    notify_round_reopened(round_, event)
     return reopening

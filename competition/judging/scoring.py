@@ -40,6 +40,7 @@ from competition.models import (
 )
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
+from competition.notifications.operations import notify_scores_reopened
 from competition.policy import actor_for, is_conflicted, require_organiser
 from competition.ranking.exact import INPUT_PLACES, as_score, has_at_most
 from competition.ranking.results import round_scores
@@ -315,7 +316,8 @@ def confirm_scores(assignment: Assignment | int, judge: User, *,
 def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
                   now: datetime | None = None) -> ScoringEvent:
     """Unlock a judge's confirmed scores, with a reason that is audited. An outcome already
-    decided for the entry in the round is undone, and a scored entry goes back to verified."""
+    decided for the entry in the round is undone, and a scored entry goes back to verified. The
+    judge is told, with the reason (their sheet shows it too)."""
     now = now or utcnow()
     loaded = _load_assignment(assignment)
     round_ = loaded.round
@@ -345,6 +347,7 @@ def reopen_scores(assignment: Assignment | int, organiser: User, reason: str, *,
         change_entry_status(loaded.entry, "reopen_scoring", actor_for(organiser, round_.competition),
                             comment=reason, now=now)
     db.session.flush()
+    notify_scores_reopened(loaded, event)
     return event
 
 

@@ -9,7 +9,6 @@ organisation, not who entered it or uploaded its evidence, not the evidence's or
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,15 +31,15 @@ from competition.entries.views import CHOICES
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.judging.operations import declare_conflict
-from competition.judging.queries import judge_rounds, judge_sheet, next_open_assignment
+from competition.judging.queries import judge_rounds, judge_sheet, masking, next_open_assignment
 from competition.judging.scoring import ScoreInput, confirm_scores, save_scores, value_problem
 from competition.judging.sheets import criterion_spec
 from competition.models import (
     Assignment,
     Criterion,
-    Entry,
     Evidence,
     Score,
+    ScoringEvent,
 )
 from competition.models.types import utcnow
 from competition.policy import can_score, competitions_where
@@ -133,30 +132,10 @@ def _stored(assignment: Assignment) -> tuple[dict[int, float], dict[int, str]]:
     return values, comments
 
 
-OPD_PLACEHOLDER = "[OPD]"
-
-
 def redactor(assignment: Assignment) -> Callable[[str | None], str]:
     """What to show of the OPD's own texts: in a blind round with the names of the OPD and of the
     one above it (and their short names) replaced by "[OPD]"; otherwise as written."""
     return masking(assignment.entry, assignment.round.blind)
-
-
-def masking(entry: Entry, blind: bool) -> Callable[[str | None], str]:
-    """:func:`redactor` for ``entry``, blind or not."""
-    if not blind:
-        return lambda text: text or ""
-    organisation = entry.organisation
-    written = [name for o in (organisation, organisation.parent) if o is not None
-               for name in (o.name, o.short_name or "")]
-    names = sorted({n.strip() for n in written if len(n.strip()) > 2}, key=len, reverse=True)
-    if not names:
-        return lambda text: text or ""
-    alternatives = "|".join(re.escape(n) for n in names)
-    # A name stands on its own unless a letter touches it: "Dinkes_Kota" and "Dinkes2025" name
-    # the OPD as much as "Dinkes" does.
-    pattern = re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
-    return lambda text: pattern.sub(OPD_PLACEHOLDER, text or "")
 
 
 def _evidence_label(item: Evidence, number: int, redact: Callable[[str | None], str], blind: bool) -> str:
@@ -186,6 +165,7 @@ def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None
     following = next_open_assignment(assignment, current_user)
     page = render_template(
         "judging/scoring/entry.html", assignment=assignment, entry=assignment.entry, round=assignment.round,
+        reopened_reason=reopened_reason(assignment),
         criteria=criteria, values=values, comments=comments, shown=shown, notes=notes,
         errors=errors or {}, blind=blind, editable=editable, evidence=evidence,
         total=running_total(criteria, values), missing=[c for c in criteria if c.id not in values],
@@ -193,6 +173,16 @@ def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None
         form=ScoringForm(), conflict_form=ConflictForm(), redact=redact,
         choices={name: dict(pairs) for name, pairs in CHOICES.items()}, number=_number)
     return page, status
+
+
+def reopened_reason(assignment: Assignment) -> str | None:
+    """Why the organisers reopened the judge's confirmed scores, while the sheet is open again
+    after that (until the judge confirms it once more); otherwise None."""
+    if assignment.status != "open":
+        return None
+    last = db.session.scalar(select(ScoringEvent).where(ScoringEvent.assignment_id == assignment.id)
+                             .order_by(ScoringEvent.id.desc()).limit(1))
+    return last.reason or "" if last is not None and last.action == "reopen" else None
 
 
 @bp.get("/<int:assignment_id>")

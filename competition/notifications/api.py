@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from competition.api import blueprint, needs
 from competition.api.schemas import AN_ID, PageArgs, page_of
 from competition.extensions import db
+from competition.links import absolute_path
 from competition.notifications.models import Notification
 from competition.notifications.operations import mark_notifications_read
 
@@ -21,6 +22,10 @@ class NotificationOut(Schema):
     id = fields.Integer(required=True)
     message = fields.String(required=True)
     innovation_id = fields.Integer(allow_none=True, attribute="entry_id")
+    link = fields.Function(
+        lambda n: absolute_path(n.link) if n.link is not None else None, allow_none=True,
+        metadata={"description": "Where it leads in the application, on its base URL (none for some "
+                                 "older notifications)."})
     created_at = fields.AwareDateTime(required=True)
     read_at = fields.AwareDateTime(allow_none=True)
 

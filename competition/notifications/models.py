@@ -39,15 +39,23 @@ class OutboxMessage(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
+# A path inside the application ("/scoring/12", "/manage/3/panels/rounds/4/assignments#entry-9"):
+# never an address on another host (no scheme; nothing starting with two slashes, or with a
+# slash and a backslash, which browsers read as another host).
+LINK_IS_A_PATH = "link IS NULL OR (substr(link, 1, 1) = '/' AND substr(link, 2, 1) NOT IN ('/', '\\'))"
+
+
 class Notification(Model):
-    """A line in a user's in-app notification list."""
+    """A line in a user's in-app notification list, leading to where it is about (``link``)."""
 
     __tablename__ = "notification"
+    __table_args__ = (CheckConstraint(LINK_IS_A_PATH, name="link_is_a_path"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
     message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

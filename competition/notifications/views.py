@@ -1,8 +1,17 @@
-"""The in-app notification list."""
+"""The in-app notification list.
+
+Each item is a plain link (``<a href>``) to where it leads: the stored ``link``, a path inside the
+app, under the prefix the app is served at. Reading an item marks it read, and a change of data
+is never made on a GET (a link followed, prefetched or crawled would change it): the list's
+script (static/notifications/list.js) POSTs to :func:`open_notification` as the link is followed,
+so the page it leads to already counts it read. Without the script the link still works and the
+item stays unread until "Mark all as read". (Marking it read when its page is visited would be a
+change on a GET, and would need every page a notification may lead to to know about it.)
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -25,7 +34,17 @@ class MarkReadForm(PageForm):
 def index() -> str:
     notifications = db.session.scalars(select(Notification).where(Notification.user_id == current_user.id)
                                        .order_by(Notification.id.desc()).limit(100)).all()
-    return render_template("notifications/index.html", notifications=notifications, form=MarkReadForm())
+    return render_template("notifications/index.html", form=MarkReadForm(),
+                           notifications=[(item, _href(item)) for item in notifications])
+
+
+def _href(notification: Notification) -> str | None:
+    """Where a notification leads, as this page links to it (under the prefix the app is served at)."""
+    if notification.link is not None:
+        return request.script_root + notification.link
+    if notification.entry_id is not None:
+        return url_for("innovations.show", entry_id=notification.entry_id)
+    return None
 
 
 @bp.post("/read")
@@ -39,8 +58,9 @@ def mark_read() -> Response:
 @bp.post("/<int:notification_id>/open")
 @login_required
 def open_notification(notification_id: int) -> Response:
-    """Open what a notification is about; it, and the user's other unread notifications about
-    the same innovation, are read from then on."""
+    """Mark a notification read and go where it leads (the list's script sends this as its link
+    is followed, see the module); the user's other unread notifications about the same innovation
+    are read from then on too."""
     notification = db.session.get(Notification, notification_id)
     if notification is None or not can_open_notification(current_user, notification):
         abort(404)
@@ -48,6 +68,6 @@ def open_notification(notification_id: int) -> Response:
         abort(400)
     if notification.entry_id is None:
         mark_notifications_read(current_user, notification_id=notification.id)
-        return redirect(url_for("notifications.index"))
-    mark_notifications_read(current_user, entry_id=notification.entry_id)
-    return redirect(url_for("innovations.show", entry_id=notification.entry_id))
+    else:
+        mark_notifications_read(current_user, entry_id=notification.entry_id)
+    return redirect(_href(notification) or url_for("notifications.index"))

@@ -6,7 +6,7 @@ workflow last refused it. Competitions whose submissions closed on schedule keep
 boolean ``close_submissions_on_schedule`` becomes a ``close_submissions`` row, then goes.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-07
 
 """
@@ -20,7 +20,7 @@ import competition.models.types  # noqa: F401  (column types used by autogenerat
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

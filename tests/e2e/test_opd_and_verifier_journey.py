@@ -142,7 +142,7 @@ def test_an_innovation_goes_from_draft_to_verified_through_a_return(
     notifications = page.get_by_role("link", name="Notifikasi 1 belum dibaca", exact=True)
     expect(notifications).to_be_visible()                         # viewing changes nothing
     notifications.click()
-    page.get_by_role("button").filter(has_text=TITLE).click()     # opening the notification reads it
+    page.locator("#notifications").get_by_role("link").filter(has_text=TITLE).click()   # and reads it
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()
     expect(timeline(page)).to_contain_text(RETURN_NOTES)

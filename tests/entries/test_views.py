@@ -403,7 +403,9 @@ def test_opening_a_notification_reads_the_innovations_notifications_and_viewing_
     unread_count = '2<span class="visually-hidden"> belum dibaca</span>'
     assert unread_count in page(client.get(f"/innovations/{entry.id}"))
     notification = unread(opd.operator, entry)[0]
-    assert f'action="/notifications/{notification.id}/open"' in page(client.get("/notifications"))
+    listed = page(client.get("/notifications"))
+    assert (f'<a href="/innovations/{entry.id}" class="list-group-item list-group-item-action fw-semibold"\n'
+            f'     data-read-url="/notifications/{notification.id}/open">') in listed
     opened = client.post(f"/notifications/{notification.id}/open")
     assert opened.status_code == 302 and opened.location == f"/innovations/{entry.id}"
     shown = page(client.get(opened.location))

@@ -133,8 +133,9 @@ def test_jobs_tick_on_the_command_line(app, runner):
     result = runner.invoke(args=["jobs", "tick", "--no-mail"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == ("1 phase change(s) made by the schedule, 0 refused (see the "
-                                     "competition's set-up page), 0 reminder(s) queued, 0 forgotten job(s) "
-                                     "restarted, 0 e-mail(s) sent, 0 failed (will be retried).")
+                                     "competition's set-up page), 0 reminder(s) queued, 0 verifier digest(s) "
+                                     "queued, 0 forgotten job(s) restarted, 0 e-mail(s) sent, 0 failed (will "
+                                     "be retried).")
     db.session.refresh(due)
     assert due.phase == "verification"
 

@@ -1,0 +1,89 @@
+"""Each in-app notification is a link to where it leads; following it marks it read through a
+POST (never a GET); the API gives the link on BASE_URL; the judge's sheet shows why the
+organisers reopened it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from competition.extensions import db
+from competition.judging.scoring import confirm_scores, reopen_scores
+from competition.models import Notification
+from competition.models.types import utcnow
+from competition.people.tokens import create_token
+from tests.judging.test_scoring_views import Jury
+from tests.notifications.test_judging_notifications import BASE, confirmed, notes
+from tests.web.pages import page, sign_in
+
+REASON = "Nilai Kebaharuan tidak sesuai catatan rapat."
+
+
+@pytest.fixture
+def jury(app):
+    app.config["BASE_URL"] = BASE
+    jury = Jury()
+    reopen_scores(confirmed(jury, jury.first), jury.organiser, REASON)
+    return jury
+
+
+def test_each_item_is_a_link_to_where_it_leads_and_viewing_the_list_changes_nothing(client, jury):
+    sign_in(client, jury.judge, language=None)
+    [reopened] = notes(jury.judge, "Nilai Anda")
+    listed = page(client.get("/notifications"))
+    assert (f'<a href="/scoring/{jury.first.id}" class="list-group-item list-group-item-action fw-semibold"\n'
+            f'     data-read-url="/notifications/{reopened.id}/open">\n'
+            f'    Nilai Anda untuk &#34;Si-Sehat&#34; dibuka kembali') in listed
+    assert listed.count('<a href="/scoring" class="list-group-item') == 2      # the panel, the round opening
+    assert '<script src="/static/notifications/list.js"></script>' in listed
+    db.session.expire_all()
+    assert all(n.read_at is None for n in notes(jury.judge))                   # a GET marks nothing read
+
+    followed = client.post(f"/notifications/{reopened.id}/open")
+    assert (followed.status_code, followed.location) == (302, f"/scoring/{jury.first.id}")
+    db.session.expire_all()
+    assert [n.id for n in notes(jury.judge) if n.read_at is not None] == [reopened.id]
+    read = page(client.get("/notifications"))
+    assert f'data-read-url="/notifications/{reopened.id}/open"' not in read     # nothing left to mark
+    assert f'<a href="/scoring/{jury.first.id}" class="list-group-item list-group-item-action "' in read
+
+
+def test_another_users_notification_cannot_be_marked(client, jury):
+    [reopened] = notes(jury.judge, "Nilai Anda")
+    sign_in(client, jury.other_judge)
+    assert client.post(f"/notifications/{reopened.id}/open").status_code == 404
+
+
+def test_the_api_gives_each_link_on_the_base_url(client, jury):
+    secret = create_token(jury.judge, name="skrip", scopes=("read",), days=30).secret
+    db.session.commit()
+    answer = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert answer["items"][0]["message"] == 'Nilai Anda untuk "Si-Sehat" dibuka kembali'
+    assert answer["items"][0]["link"] == f"{BASE}/scoring/{jury.first.id}"
+    assert {item["link"] for item in answer["items"]} >= {f"{BASE}/scoring"}
+
+
+@pytest.mark.parametrize("link", ["https://evil.example/scoring", "//evil.example/scoring",
+                                  "/\\evil.example/scoring", "scoring/1"])
+def test_a_link_is_always_a_path_inside_the_app(app, link):
+    jury = Jury()
+    db.session.add(Notification(user_id=jury.judge.id, message="Uji", link=link, created_at=utcnow()))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_the_sheet_shows_why_it_was_reopened_until_it_is_confirmed_again(client, jury):
+    sign_in(client, jury.judge, language=None)
+    alert = f"Dibuka kembali oleh panitia: {REASON}"
+    assert alert in page(client.get(f"/scoring/{jury.first.id}"))
+    assert "Dibuka kembali oleh panitia" not in page(client.get(f"/scoring/{jury.second.id}"))
+    sign_in(client, jury.judge, language="en")
+    assert f"Reopened by the organisers: {REASON}" in page(client.get(f"/scoring/{jury.first.id}"))
+    confirm_scores(jury.first, jury.judge)
+    assert "Reopened by the organisers" not in page(client.get(f"/scoring/{jury.first.id}"))
+
+
+def test_the_other_judge_of_the_innovation_sees_no_reason(client, jury):
+    sign_in(client, jury.other_judge, language=None)
+    assert "Dibuka kembali oleh panitia" not in page(client.get(f"/scoring/{jury.others.id}"))
