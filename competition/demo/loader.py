@@ -64,7 +64,12 @@ from competition.models import (
 from competition.models.types import utcnow
 from competition.people.operations import create_user, grant_role
 from competition.people.organisations import get_or_create_region
-from competition.results.operations import ensure_default_award, publish_results, seal_results
+from competition.results.operations import (
+    ensure_default_award,
+    publish_results,
+    seal_results,
+    update_result_rules,
+)
 from competition.unit_of_work import operation
 
 REGION_NAME = "Kota Kediri"
@@ -240,6 +245,8 @@ class _Loader:
         self._grant(competition, innovations)
         for judge in self.judges:
             grant_role(judge, competition, "judge")
+        if spec.get("opd_feedback"):   # the OPDs read the judges' comments once results are published
+            update_result_rules(competition, self.roles["organiser"], opd_feedback=True)
         for phase in spec["phase"]:
             moment = phases[phase["trigger"]]
             self._step(moment, partial(change_competition_phase, competition, phase["trigger"],

@@ -262,3 +262,28 @@ def test_each_test_gets_a_copy_of_the_demo_of_its_own(demo_app, demo_template):
         kept = connection.scalar(select(Entry.title).where(Entry.id == entry.id))
     engine.dispose()
     assert kept == original
+
+
+def test_an_opd_reads_the_judges_comments_on_its_published_innovation(demo_app):
+    """Last year's competition lets the OPDs read the judges' comments once published: its
+    operator finds them on an awarded innovation, numbered, without a judge's name."""
+    from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
+
+    client = demo_app.test_client()
+    signed_in = client.post("/login", data={"email": f"submitter@{EMAIL_DOMAIN}", "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302
+    operator = db.session.scalar(select(User).where(User.email == f"submitter@{EMAIL_DOMAIN}"))
+    last_year = db.session.scalar(select(Competition).order_by(Competition.year))
+    assert last_year.opd_feedback
+    shown = []
+    for entry in db.session.scalars(select(Entry).where(
+            Entry.competition_id == last_year.id, Entry.organisation_id == operator.organisation_id,
+            Entry.status.in_(("awarded", "scored")))):
+        page = client.get(f"/innovations/{entry.id}").get_data(as_text=True)
+        assert 'id="feedback"' in page
+        if 'data-juri="1"' in page:
+            shown.append(page)
+    assert shown, "no innovation of the demo OPD shows the judges' comments"
+    judges = db.session.scalars(select(User.name).join(Assignment, Assignment.judge_id == User.id)).all()
+    for page in shown:
+        assert not any(name in page for name in judges)
