@@ -40,6 +40,11 @@ def recording_at(moment: datetime) -> Iterator[None]:
         _CLOCK.reset(token)
 
 
+def recording_moment() -> datetime:
+    """The moment rows made now are stamped with: the clock's, or that of :func:`recording_at`."""
+    return _CLOCK.get() or utcnow()
+
+
 def signed_in_user_id() -> int | None:
     """The id of the user signed in to this request, if any."""
     if has_request_context() and current_user.is_authenticated:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from competition.audit.operations import recording_moment
 from competition.extensions import db
 from competition.judging.models import REMOVED
 from competition.links import absolute_path, app_path
@@ -66,7 +67,7 @@ def _queue(recipient: User, subject: str, body: str, *, entry: Entry | None = No
     """An e-mail in the outbox and a line in the in-app list, both leading to ``link`` (a path
     inside the app, see :func:`competition.links.app_path`; the body names it on BASE_URL). With a
     ``dedupe_key`` already used, nothing (False)."""
-    now = now or utcnow()
+    now = now or recording_moment()
     if dedupe_key is not None and db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return False

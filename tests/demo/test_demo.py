@@ -287,3 +287,17 @@ def test_an_opd_reads_the_judges_comments_on_its_published_innovation(demo_app):
     judges = db.session.scalars(select(User.name).join(Assignment, Assignment.judge_id == User.id)).all()
     for page in shown:
         assert not any(name in page for name in judges)
+
+
+def test_the_judges_notifications_are_dated_in_the_story_not_at_loading(demo_app):
+    """Found in use: the demo's panel and assignment notifications carried the moment the demo
+    was loaded, among others dated in the story."""
+    from competition.demo import EMAIL_DOMAIN
+    from competition.notifications.models import Notification
+
+    judge = db.session.scalar(select(User).where(User.email == f"judge@{EMAIL_DOMAIN}"))
+    last_year = db.session.scalar(select(Competition).order_by(Competition.year))
+    moments = db.session.scalars(select(Notification.created_at)
+                                 .where(Notification.user_id == judge.id)).all()
+    assert len(moments) >= 3   # the panel, the assignments, the round opening
+    assert {moment.year for moment in moments} == {last_year.year}
