@@ -10,7 +10,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from competition.errors import InvalidInput
 from competition.extensions import db
@@ -65,6 +65,13 @@ def history(competition: Competition) -> list[tuple[str, str, str, int | None, s
     return [(e.trigger, e.from_phase, e.to_phase, e.actor_id, e.comment) for e in db.session.scalars(
         select(CompetitionEvent).where(CompetitionEvent.competition_id == competition.id)
         .order_by(CompetitionEvent.id))]
+
+
+def forget_set_up_mail() -> None:
+    """The judges were told of their panel and sheets while the jury was set up: what these tests
+    read is what the tick queues afterwards."""
+    db.session.execute(delete(OutboxMessage))
+    db.session.commit()
 
 
 def mail_to() -> list[tuple[str, str]]:
@@ -169,6 +176,7 @@ def test_an_open_round_holds_the_end_of_judging_back(app):
     competition = jury.competition
     competition.scheduled_changes = [ScheduledPhaseChange(trigger="close_judging")]
     db.session.commit()
+    forget_set_up_mail()
     moment = competition.judging_closes_at
     assert tick(now=moment - timedelta(seconds=1), send_mail=False).refused == []
     assert tick(now=moment, send_mail=False).refused == [(competition.id, "close_judging")]
@@ -268,6 +276,7 @@ def test_judges_with_sheets_not_confirmed_are_reminded_before_judging_closes(app
     later.competition.reminder_days = 5
     later.competition.judging_closes_at = moment + 9 * DAY
     db.session.commit()
+    forget_set_up_mail()
     assert tick(now=moment, send_mail=False).reminders == 1
     assert mail_to() == [(jury.judge.email, f"[Anugerah] Batas waktu penilaian {jury.competition.name}: "
                                             "2 hari lagi")]
