@@ -10,6 +10,7 @@ from the end-to-end journey instead: ANUGERAH_E2E_SCREENSHOTS=docs/screenshots p
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def main() -> None:
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        cloned: list[str] = []   # the address of the competition started from last year's
         for size, viewport in SIZES.items():
             page = browser.new_page(viewport=viewport)
             page.goto(f"{base}/")
@@ -78,16 +80,63 @@ def main() -> None:
             # The judge agreement of last year's judged round, the dashboard's section alone.
             page.goto(f"{base}/manage/1/dashboard")
             page.locator("section#agreement").screenshot(path=HERE / f"judge-agreement-{size}.png")
+            # Set-up in the browser: a competition started from last year's (made once, on the
+            # first pass), then one of its criteria edited.
+            page.goto(f"{base}/manage/new/from/1")
+            page.screenshot(path=HERE / f"clone-{size}.png", full_page=True)
+            if not cloned:   # the demo already holds this year's: the copy is for next year
+                page.fill("#name", "Lomba Inovasi Daerah Kota Kediri 2027")
+                page.fill("#year", "2027")
+                page.eval_on_selector_all("input[type^=datetime], input[type=date]", """inputs =>
+                    inputs.forEach(i => { i.value = i.value.replace(/^2026/, "2027"); })""")
+                with page.expect_navigation():
+                    page.click("main form button[type=submit]")
+                cloned.append(page.url.split("/setup")[0])
+            page.goto(cloned[0] + "/setup")
+            page.goto(base + page.locator("main a[href*='/setup/rounds/']:not([href$='/new'])").first
+                      .get_attribute("href"))
+            page.screenshot(path=HERE / f"round-{size}.png", full_page=True)
+            criterion = page.locator("main a[href$='/edit'][href*='/criteria/']").first
+            page.goto(base + criterion.get_attribute("href"))
+            page.screenshot(path=HERE / f"criterion-edit-{size}.png", full_page=True)
+            # A message to the OPDs that have submitted nothing, previewed before it is sent.
+            page.goto(f"{base}/manage/2/messages?template=pengingat_batas_waktu")
+            page.select_option("#audience", index=1)
+            page.click("main form[action$='/messages/preview'] button[type=submit]")
+            page.wait_for_selector("#preview")
+            page.screenshot(path=HERE / f"messages-{size}.png", full_page=True)
+            page.goto(f"{base}/manage/1/ceremony/certificates")
+            page.screenshot(path=HERE / f"ceremony-settings-{size}.png", full_page=True)
             page.goto(f"{base}/manage/1/ceremony/reveal")
             for _ in range(3):  # the cover, the award's title card, then Juara V
                 page.keyboard.press("PageDown")
             page.screenshot(path=HERE / f"reveal-{size}.png")
+            if size == "desktop":
+                # On a 1280x720 projector, at the slide with the demo's longest OPD name.
+                projector = browser.new_page(viewport={"width": 1280, "height": 720})
+                projector.context.add_cookies(page.context.cookies())
+                projector.goto(f"{base}/manage/1/ceremony/reveal")
+                slides = projector.locator("[data-slide]")
+                longest = max(range(slides.count()), key=lambda n: len(slides.nth(n).text_content() or ""))
+                for _ in range(longest):
+                    projector.keyboard.press("PageDown")
+                projector.wait_for_timeout(600)
+                projector.screenshot(path=HERE / "ceremony-reveal-1280x720.png")
+                projector.close()
+                # A certificate as it prints, from the preview (PDF rendered to PNG).
+                certificate = page.request.get(f"{base}/manage/1/ceremony/certificates/preview.pdf")
+                (HERE / "certificate.pdf").write_bytes(certificate.body())
+                subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(HERE / "certificate.pdf"),
+                                str(HERE / "ceremony-certificate")], check=True)
+                (HERE / "certificate.pdf").unlink()
             page.context.clear_cookies()
             sign_in(page, base, "judge@demo.anugerah.id")
             page.goto(f"{base}/scoring")
             page.screenshot(path=HERE / f"my-scoring-{size}.png", full_page=True)
             page.goto(base + page.locator("main a[href^='/scoring/']").first.get_attribute("href"))
             page.screenshot(path=HERE / f"scoring-entry-{size}.png", full_page=True)
+            page.goto(f"{base}/notifications")
+            page.screenshot(path=HERE / f"judge-notifications-{size}.png", full_page=True)
             page.context.clear_cookies()
             page.goto(f"{base}/competitions/1/results")
             page.screenshot(path=HERE / f"public-results-{size}.png", full_page=True)
