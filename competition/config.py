@@ -84,7 +84,7 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "AUTOSAVE_DELAY_MS": int(env.get("ANUGERAH_AUTOSAVE_DELAY_MS", 800)),
         # The hour (0-23, in DISPLAY_TIMEZONE) from which the tick queues each verifier's daily
         # digest of new submissions (competition.notifications.operations).
-        "VERIFIER_DIGEST_HOUR": int(env.get("ANUGERAH_VERIFIER_DIGEST_HOUR", 7)),
+        "VERIFIER_DIGEST_HOUR": digest_hour(env),
         "BABEL_DEFAULT_LOCALE": "id",
         **session_settings(env),
         **throttle_settings(env),
@@ -92,6 +92,15 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         # Files jobs make (certificates, run-sheets) and files uploaded for them (imports).
         "JOBS_DIR": Path(env.get("ANUGERAH_JOBS_DIR", instance_path / "jobs")),
     }
+
+
+def digest_hour(env: Mapping[str, str]) -> int:
+    """``ANUGERAH_VERIFIER_DIGEST_HOUR``: refused at start-up unless a whole hour from 0 to 23 (a
+    wrong one would otherwise fail the periodic tick every minute)."""
+    given = env.get("ANUGERAH_VERIFIER_DIGEST_HOUR", "7").strip()
+    if not given.isdigit() or not 0 <= int(given) <= 23:
+        raise ValueError(f"ANUGERAH_VERIFIER_DIGEST_HOUR must be a whole hour from 0 to 23, not {given!r}")
+    return int(given)
 
 
 def session_settings(env: Mapping[str, str]) -> dict[str, Any]:

@@ -58,3 +58,13 @@ def test_request_form_and_import_limits_from_the_environment(tmp_path: Path):
     assert config["IMPORT_MAX_ROWS"] == 800
     larger_files = load_config(tmp_path, environ={"ANUGERAH_EVIDENCE_MAX_BYTES": str(50 * 1024 * 1024)})
     assert larger_files["MAX_CONTENT_LENGTH"] == 55 * 1024 * 1024
+
+
+def test_the_verifiers_digest_hour_is_a_whole_hour_of_the_day(tmp_path: Path):
+    import pytest
+
+    assert load_config(tmp_path, environ={})["VERIFIER_DIGEST_HOUR"] == 7
+    assert load_config(tmp_path, environ={"ANUGERAH_VERIFIER_DIGEST_HOUR": "0"})["VERIFIER_DIGEST_HOUR"] == 0
+    for wrong in ("24", "-1", "tujuh", "7.5"):
+        with pytest.raises(ValueError, match="DIGEST_HOUR must be a whole hour from 0 to 23"):
+            load_config(tmp_path, environ={"ANUGERAH_VERIFIER_DIGEST_HOUR": wrong})

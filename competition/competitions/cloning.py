@@ -68,7 +68,9 @@ def clone_competition(source: Competition, organiser: User, *, name: str, year: 
     for judge in judges:
         grant_role(judge, competition, "judge")
     record("competition.cloned", organiser, competition=competition,
-           details={"from": source.id, "name": competition.name, "year": competition.year})
+           details={"from": source.id, "name": competition.name, "year": competition.year,
+                    "scheduled_changes": list(competition.scheduled_triggers),
+                    "reminder_days": competition.reminder_days, "opd_feedback": competition.opd_feedback})
     return competition
 
 

@@ -212,6 +212,9 @@ def _tick(now: datetime | None, send_mail: bool) -> TickReport:
                 log.warning("the schedule could not %s competition %s", trigger, competition_id,
                             exc_info=True)
                 break
+            except Exception:   # one competition's failure holds back no other's, nor the outbox
+                log.exception("the schedule failed to %s competition %s", trigger, competition_id)
+                break
             if outcome is Outcome.CHANGED:
                 report.changed.append((competition_id, trigger))
             elif outcome is Outcome.REFUSED:
@@ -230,6 +233,8 @@ def _tick(now: datetime | None, send_mail: bool) -> TickReport:
                                      + queue_judging_reminders(competition, days, now=moment))
         except IntegrityError:  # another tick queued the same day's reminders first
             log.info("reminders of competition %s were queued by another tick", competition_id)
+        except Exception:   # as above
+            log.exception("the reminders of competition %s failed", competition_id)
     # Closed competitions take no more submissions: nothing new to tell their verifiers.
     verifying = db.session.scalars(select(Competition.id).where(
         Competition.phase != "closed", Competition.id.in_(
@@ -242,6 +247,8 @@ def _tick(now: datetime | None, send_mail: bool) -> TickReport:
                                                          now=moment)
         except IntegrityError:  # another tick queued the same day's digests first
             log.info("digests of competition %s were queued by another tick", competition_id)
+        except Exception:   # as above
+            log.exception("the verifiers' digests of competition %s failed", competition_id)
     report.restarted = restart_forgotten_jobs(moment)
     if send_mail:
         sent = send_outbox(now=now)

@@ -29,7 +29,7 @@ from competition.extensions import db
 from competition.models import Competition, Entry, Membership, Organisation, User
 from competition.models.types import utcnow
 from competition.notifications.models import OutboxMessage
-from competition.notifications.operations import _queue
+from competition.notifications.operations import _queue, fitted_subject
 from competition.policy import can_send_bulk_messages
 from competition.unit_of_work import operation
 from workflows.messages import t
@@ -39,8 +39,6 @@ from workflows.messages import t
 AUDIENCES = ("opds", "opds_without_submission", "judges")
 SUBJECT_LIMIT = 150    # characters of the subject as written, placeholders included
 BODY_LIMIT = 5_000
-# The outbox keeps a subject of at most 250 characters, "[Anugerah] " included.
-SENT_SUBJECT_LIMIT = 250 - len("[Anugerah] ")
 # An entry still being written, or taken back, is not something submitted.
 NOT_SUBMITTED = ("draft", "withdrawn")
 # A preview hands the send form a batch code: one batch is sent once, however often it is posted.
@@ -182,10 +180,7 @@ def recipients(competition: Competition, audience: str) -> list[User]:
 
 def _letter(competition: Competition, recipient: User, subject: str, body: str) -> Letter:
     values = placeholder_values(competition, recipient)
-    shown = " ".join(fill(subject, values).split())
-    if len(shown) > SENT_SUBJECT_LIMIT:
-        shown = shown[:SENT_SUBJECT_LIMIT - 1] + "…"
-    return Letter(recipient, shown, fill(body, values))
+    return Letter(recipient, fitted_subject(fill(subject, values)), fill(body, values))
 
 
 def _checked(competition: Competition, organiser: User, audience: str, template: str, subject: str,

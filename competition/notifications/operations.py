@@ -51,6 +51,9 @@ ENTRY_MESSAGES = {
                 "Inovasi \"{title}\" meraih penghargaan dalam {competition}."),
 }
 MAX_DELAY_MINUTES = 24 * 60
+SUBJECT_PREFIX = "[Anugerah] "
+# The outbox keeps a subject of at most 250 characters (its column), the prefix included.
+SUBJECT_LIMIT = 250 - len(SUBJECT_PREFIX)
 
 
 def opd_operators(competition: Competition, organisation_ids: list[int]) -> list[User]:
@@ -62,17 +65,27 @@ def opd_operators(competition: Competition, organisation_ids: list[int]) -> list
         .order_by(User.id)))
 
 
+def fitted_subject(subject: str) -> str:
+    """``subject`` on one line, cut with "…" to what the outbox keeps after the prefix: subjects
+    are built from names people type (a title of 250 characters, a judge's name, a competition's)."""
+    subject = " ".join(subject.split())
+    if len(subject) > SUBJECT_LIMIT:
+        subject = subject[:SUBJECT_LIMIT - 1].rstrip() + "…"
+    return subject
+
+
 def _queue(recipient: User, subject: str, body: str, *, entry: Entry | None = None, link: str | None = None,
            dedupe_key: str | None = None, now: datetime | None = None) -> bool:
     """An e-mail in the outbox and a line in the in-app list, both leading to ``link`` (a path
     inside the app, see :func:`competition.links.app_path`; the body names it on BASE_URL). With a
-    ``dedupe_key`` already used, nothing (False)."""
+    ``dedupe_key`` already used, nothing (False). A subject too long for the outbox is cut
+    (:func:`fitted_subject`); the in-app line keeps it whole."""
     now = now or recording_moment()
     if dedupe_key is not None and db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return False
-    db.session.add(OutboxMessage(recipient=recipient.email, subject=f"[Anugerah] {subject}", body=body,
-                                 dedupe_key=dedupe_key, created_at=now, send_after=now))
+    db.session.add(OutboxMessage(recipient=recipient.email, subject=SUBJECT_PREFIX + fitted_subject(subject),
+                                 body=body, dedupe_key=dedupe_key, created_at=now, send_after=now))
     db.session.add(Notification(user_id=recipient.id, entry=entry, message=subject, link=link,
                                 created_at=now))
     return True
@@ -509,12 +522,10 @@ def mark_notifications_read(user: User, *, entry_id: int | None = None, notifica
 
 # -- reminders before the verification and judging deadlines, and when the schedule is refused ---
 
-def _remind_once(recipient: User, subject: str, body: str, key: str, now: datetime) -> bool:
-    """Queue a reminder unless one with ``key`` (person, competition, deadline and day) is queued."""
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-        return False
-    _queue(recipient, subject[:230], body, dedupe_key=key, now=now)   # a long competition name is cut
-    return True
+def _remind_once(recipient: User, subject: str, body: str, key: str, now: datetime, link: str) -> bool:
+    """Queue a reminder leading to ``link`` unless one with ``key`` (person, competition, deadline
+    and day) is queued."""
+    return _queue(recipient, subject, body, dedupe_key=key, now=now, link=link)
 
 
 def _within(deadline: datetime, days: int, now: datetime) -> timedelta | None:
@@ -555,7 +566,8 @@ def queue_verification_reminders(competition: Competition, days: int, *, now: da
             verifier, f"Batas waktu verifikasi {competition.name}: {left.days} hari lagi",
             f"Masih ada {waiting} inovasi yang menunggu verifikasi Anda.\nBatas waktu verifikasi: "
             f"{deadline}.\n\n— Anugerah",
-            f"reminder-verification:{competition.id}:{verifier.id}:{now.date().isoformat()}", now)
+            f"reminder-verification:{competition.id}:{verifier.id}:{now.date().isoformat()}", now,
+            app_path("verification.queue"))
     db.session.flush()
     return queued
 
@@ -585,7 +597,8 @@ def queue_judging_reminders(competition: Competition, days: int, *, now: datetim
             judge, f"Batas waktu penilaian {competition.name}: {left.days} hari lagi",
             f"Masih ada {open_sheets[judge.id]} lembar penilaian Anda yang belum dikonfirmasi.\n"
             f"Batas waktu penilaian: {deadline}.\n\n— Anugerah",
-            f"reminder-judging:{competition.id}:{judge.id}:{now.date().isoformat()}", now)
+            f"reminder-judging:{competition.id}:{judge.id}:{now.date().isoformat()}", now,
+            app_path("scoring.index"))
     db.session.flush()
     return queued
 
@@ -596,7 +609,8 @@ def queue_schedule_refusal_reminders(competition: Competition, trigger: str, ste
     """Tell the organisers that the schedule could not take ``step`` (the phase change
     ``trigger``, named for people) at its date, and why; once per organiser, step and day."""
     now = now or utcnow()
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/manage/{competition.id}/setup#schedule"
+    path = app_path("setup.overview", anchor="schedule", competition_id=competition.id)
+    link = absolute_path(path)
     queued = 0
     for organiser in _members(competition, "organiser"):
         queued += _remind_once(
@@ -604,6 +618,6 @@ def queue_schedule_refusal_reminders(competition: Competition, trigger: str, ste
             f"Jadwal mencoba menjalankan \"{step}\" pada batas waktunya, tetapi ditolak:\n{reasons}\n\n"
             "Jadwal mencoba lagi setiap menit. Selesaikan yang tertinggal, jalankan langkah ini sendiri, "
             f"atau matikan langkah otomatis ini di halaman pengaturan kompetisi:\n{link}\n\n— Anugerah",
-            f"schedule-refused:{competition.id}:{trigger}:{organiser.id}:{now.date().isoformat()}", now)
+            f"schedule-refused:{competition.id}:{trigger}:{organiser.id}:{now.date().isoformat()}", now, path)
     db.session.flush()
     return queued

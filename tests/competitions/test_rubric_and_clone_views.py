@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from competition.audit.models import AuditEvent
 from competition.extensions import db
 from competition.judging.operations import add_criterion, add_round, create_panel
-from competition.models import Competition, Criterion, Membership, Panel, Round
+from competition.models import Competition, Criterion, Membership, Panel, Round, ScheduledPhaseChange
 from competition.models.types import utcnow
 from competition.results.operations import add_award
 from tests.competitions.test_views import Office
@@ -434,3 +434,31 @@ def test_a_bad_schedule_or_a_taken_name_is_refused(client, last_year):
     assert response.status_code == 422
     assert "already has a competition called" in field_error(page(response), "name")
     assert competitions() == before and audit_rows("competition.cloned") == []
+
+
+def test_the_clone_page_says_what_the_schedule_will_do_by_itself_and_the_audit_keeps_it(client, app):
+    """Found in review: the schedule's phase changes, its reminders and the OPDs' feedback were
+    copied without the page's "what is copied" list naming them, or the audit row keeping them: a
+    competition started from last year's would open submissions by itself unannounced."""
+    last_year = LastYear()
+    source = db.session.get(Competition, last_year.competition.id)
+    source.scheduled_changes = [ScheduledPhaseChange(trigger="open_submissions"),
+                                ScheduledPhaseChange(trigger="close_submissions")]
+    source.reminder_days = 3
+    source.opd_feedback = True
+    db.session.commit()
+    sign_in(client, last_year.organiser)
+    copied = page(client.get(last_year.url)).split('id="copied-schedule"', 1)[1].split("</ul>", 1)[0]
+    assert 'data-scheduled-step="open_submissions" data-by-schedule="yes"' in copied
+    assert 'data-scheduled-step="start_judging" data-by-schedule="no"' in copied
+    assert "Submissions open by themselves at the submission opening." in copied
+    assert "Judging closes when an organiser closes it." in copied
+    assert "reminded 3 day(s) before each deadline" in copied
+    assert "Feedback to OPDs" in page(client.get(last_year.url))
+    client.post(last_year.url, data=NEW)
+    created = db.session.scalar(select(Competition).where(Competition.name == NEW["name"]))
+    assert (created.scheduled_triggers, created.reminder_days, created.opd_feedback) == (
+        ["open_submissions", "close_submissions"], 3, True)
+    row = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "competition.cloned"))
+    assert (row.details["scheduled_changes"], row.details["reminder_days"], row.details["opd_feedback"]) == (
+        ["open_submissions", "close_submissions"], 3, True)

@@ -14,6 +14,7 @@ from competition.extensions import db
 from competition.jobs.schedule import close_submissions_when_due, set_schedule, tick
 from competition.models import Competition, CompetitionEvent, OutboxMessage, ScheduledPhaseChange
 from competition.models.types import utcnow
+from competition.notifications.operations import SendReport
 from competition.unit_of_work import unit_of_work
 from tests.conftest import on_postgres
 from tests.factories import make_competition, make_entry, make_organisation, make_user
@@ -154,3 +155,38 @@ def test_the_tick_restarts_a_job_its_runner_forgot(app):
     job = db.session.get(Job, job_id)
     assert job.status == "failed" and job.error == "The uploaded file is no longer there; upload it again."
     assert tick(now=utcnow() + timedelta(minutes=11), send_mail=False).restarted == 0
+
+
+def test_one_competitions_failure_holds_back_neither_the_others_nor_the_outbox(app, monkeypatch):
+    """Found in review: the tick caught only a duplicate key around each competition's digest and
+    reminders; any other error (a subject too long for PostgreSQL, say) left the tick there, every
+    minute, and the outbox was never sent."""
+    import competition.jobs.schedule as schedule
+    from competition.entries.operations import change_entry_status
+    from competition.notifications.operations import digest_cutoff, queue_verifier_digests
+
+    competitions = []
+    for name in ("Lomba Inovasi A", "Lomba Inovasi B"):
+        competition = make_competition(name=name)
+        region = competition.region
+        make_user(competition, "verifier", organisation=make_organisation(region, "Bappeda"))
+        entry = make_entry(competition, make_organisation(region, "Dinas Kesehatan"))
+        operator = make_user(competition, "submitter", organisation=entry.organisation)
+        db.session.commit()
+        change_entry_status(entry, "submit", operator)
+        db.session.commit()
+        competitions.append(competition.id)
+    broken = competitions[0]
+
+    def digest_or_fail(competition, **options):
+        if competition.id == broken:
+            raise RuntimeError("the mail table refused the subject")
+        return queue_verifier_digests(competition, **options)
+
+    monkeypatch.setattr(schedule, "queue_verifier_digests", digest_or_fail)
+    sent = []
+    monkeypatch.setattr(schedule, "send_outbox", lambda **options: sent.append(options) or SendReport(0, 0))
+    now = digest_cutoff((utcnow() + timedelta(days=1)).date()) + timedelta(minutes=1)
+    report = tick(now=now)
+    assert report.digests == 1   # the other competition's verifier
+    assert sent == [{"now": now}]

@@ -5,13 +5,17 @@ organisers reopened it."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from competition.extensions import db
+from competition.jobs.schedule import tick
 from competition.judging.scoring import confirm_scores, reopen_scores
 from competition.models import Notification
 from competition.models.types import utcnow
 from competition.people.tokens import create_token
+from tests.factories import make_entry, make_organisation, make_user
+from tests.jobs.test_phase_schedule import DAY, NOW, at, scheduled
 from tests.judging.test_scoring_views import Jury
 from tests.notifications.test_judging_notifications import BASE, confirmed, notes
 from tests.web.pages import page, sign_in
@@ -87,3 +91,37 @@ def test_the_sheet_shows_why_it_was_reopened_until_it_is_confirmed_again(client,
 def test_the_other_judge_of_the_innovation_sees_no_reason(client, jury):
     sign_in(client, jury.other_judge, language=None)
     assert "Dibuka kembali oleh panitia" not in page(client.get(f"/scoring/{jury.others.id}"))
+
+
+# -- reminders lead to the page they talk about --------------------------------------------------
+
+def test_a_verification_reminder_leads_to_the_verification_queue(app):
+    competition = scheduled("verification", (), reminder_days=5,
+                            **at("verification_closes_at", NOW + 3 * DAY))
+    region = competition.region
+    make_entry(competition, make_organisation(region, "Dinas Kesehatan"), status="submitted")
+    verifier = make_user(competition, "verifier", organisation=make_organisation(region, "Bappeda"))
+    db.session.commit()
+    assert tick(now=NOW, send_mail=False).reminders == 1
+    [note] = db.session.scalars(select(Notification).where(Notification.user_id == verifier.id)).all()
+    assert note.link == "/verification"
+
+
+def test_a_judging_reminder_leads_to_the_judges_sheets(app):
+    jury = Jury()
+    jury.competition.reminder_days = 5
+    db.session.commit()
+    assert tick(now=jury.competition.judging_closes_at - 2 * DAY, send_mail=False).reminders >= 1
+    notes = db.session.scalars(select(Notification.link).where(Notification.user_id == jury.judge.id)
+                               .order_by(Notification.id.desc())).all()
+    assert notes[0] == "/scoring"
+
+
+def test_a_refused_scheduled_change_leads_to_the_schedule(app):
+    competition = scheduled("verification", ("start_judging",), **at("verification_closes_at", NOW - DAY))
+    make_entry(competition, make_organisation(competition.region, "Dinas Kesehatan"), status="submitted")
+    organiser = make_user(competition, "organiser")
+    db.session.commit()
+    assert tick(now=NOW, send_mail=False).refused
+    [note] = db.session.scalars(select(Notification).where(Notification.user_id == organiser.id)).all()
+    assert note.link == f"/manage/{competition.id}/setup#schedule"
