@@ -44,13 +44,12 @@ from competition.extensions import db
 from competition.models import SCHEDULABLE_CHANGES, Competition, Job, Membership, ScheduledPhaseChange, User
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
-from competition.notifications.operations import (
+from competition.notifications.operations import queue_verifier_digests, send_outbox
+from competition.notifications.reminders import (
     queue_deadline_reminders,
     queue_judging_reminders,
     queue_schedule_refusal_reminders,
     queue_verification_reminders,
-    queue_verifier_digests,
-    send_outbox,
 )
 from competition.policy import require_organiser
 from competition.unit_of_work import in_unit, operation, unit_of_work

@@ -39,7 +39,7 @@ def send_command(limit: int, as_json: bool) -> None:
 @json_option
 def remind_command(competition_id: int, days: int, as_json: bool) -> None:
     """Queue deadline reminders for OPDs with drafts or with nothing submitted."""
-    from competition.notifications.operations import queue_deadline_reminders
+    from competition.notifications.reminders import queue_deadline_reminders
 
     queued = queue_deadline_reminders(get_competition(competition_id), days)
     emit(as_json, {"queued": queued}, f"{queued} reminder(s) queued.")

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from competition.audit.operations import recording_moment
+from competition.documents.formatting import format_datetime
 from competition.extensions import db
 from competition.judging.models import REMOVED
 from competition.links import absolute_path, app_path
@@ -65,6 +66,11 @@ def opd_operators(competition: Competition, organisation_ids: list[int]) -> list
         .order_by(User.id)))
 
 
+def local_moment(moment: datetime) -> str:
+    """A deadline as the pages show it: "27 Desember 2026 23.59 WIB" (``DISPLAY_TIMEZONE``)."""
+    return format_datetime(moment, current_app.config["DISPLAY_TIMEZONE"], "id")
+
+
 def fitted_subject(subject: str) -> str:
     """``subject`` on one line, cut with "…" to what the outbox keeps after the prefix: subjects
     are built from names people type (a title of 250 characters, a judge's name, a competition's)."""
@@ -107,50 +113,6 @@ def queue_entry_notifications(entry: Entry, event: EntryEvent) -> None:
         _queue(operator, subject_template.format(**values), "\n".join(lines), entry=entry, link=link,
                now=event.created_at)
 
-
-@operation
-def queue_deadline_reminders(competition: Competition, days: int, *, now: datetime | None = None) -> int:
-    """Remind the operators of OPDs with unfinished drafts, or with nothing submitted, when the
-    submission deadline is at most ``days`` away. One reminder per operator per day; returns how
-    many were queued."""
-    now = now or utcnow()
-    left = competition.submission_closes_at - now
-    if competition.phase != "open" or left < timedelta(0) or left > timedelta(days=days):
-        return 0
-    entries = db.session.scalars(select(Entry).where(Entry.competition_id == competition.id)).all()
-    submitted_orgs = {e.organisation_id for e in entries
-                      if e.status not in ("draft", "returned", "withdrawn")}
-    unfinished_orgs = {e.organisation_id for e in entries if e.status in ("draft", "returned")}
-    operators = db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.competition_id == competition.id, Membership.role == "submitter",
-               User.active.is_(True))).all()
-    queued = 0
-    deadline = competition.submission_closes_at.strftime("%d-%m-%Y %H:%M UTC")
-    for operator in operators:
-        unfinished = operator.organisation_id in unfinished_orgs
-        nothing = operator.organisation_id not in submitted_orgs
-        if not (unfinished or nothing):
-            continue
-        key = f"reminder:{competition.id}:{operator.id}:{now.date().isoformat()}"
-        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-            continue
-        reason = ("Masih ada draf yang belum diajukan." if unfinished
-                  else "OPD Anda belum mengajukan inovasi.")
-        _queue(operator, f"Batas waktu pengajuan {competition.name}: {left.days} hari lagi",
-               f"{reason}\nBatas waktu pengajuan: {deadline}.\n\n— Anugerah", dedupe_key=key, now=now,
-               link=app_path("innovations.mine"))
-        queued += 1
-    db.session.flush()
-    return queued
-
-
-# -- judges -----------------------------------------------------------------------------------------
-#
-# Judges hear of their assignments and panels, of a round opening or reopening, and of their
-# scores reopened, each with a link to their scoring pages. In a blind round the innovation's
-# title is masked as their scoring pages mask it. Every message has a dedupe key: one message per
-# judge and event, whoever or whatever fires it twice.
 
 MOST_TITLES = 20   # innovations named in one message; the rest are counted
 
@@ -521,103 +483,3 @@ def mark_notifications_read(user: User, *, entry_id: int | None = None, notifica
 
 
 # -- reminders before the verification and judging deadlines, and when the schedule is refused ---
-
-def _remind_once(recipient: User, subject: str, body: str, key: str, now: datetime, link: str) -> bool:
-    """Queue a reminder leading to ``link`` unless one with ``key`` (person, competition, deadline
-    and day) is queued."""
-    return _queue(recipient, subject, body, dedupe_key=key, now=now, link=link)
-
-
-def _within(deadline: datetime, days: int, now: datetime) -> timedelta | None:
-    """How long until ``deadline``, when it is ahead and at most ``days`` away; else None."""
-    left = deadline - now
-    return left if timedelta(0) <= left <= timedelta(days=days) else None
-
-
-def _members(competition: Competition, role: str) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.competition_id == competition.id, Membership.role == role, User.active.is_(True))
-        .order_by(User.id)))
-
-
-@operation
-def queue_verification_reminders(competition: Competition, days: int, *, now: datetime | None = None) -> int:
-    """Remind each verifier who still has innovations to verify (submitted, in their queue: not of
-    their own OPD or a unit below it) when verification closes at most ``days`` from now. One
-    reminder per verifier per day; returns how many were queued."""
-    from sqlalchemy import func
-
-    from competition.policy import verifiable_entries
-
-    now = now or utcnow()
-    left = _within(competition.verification_closes_at, days, now)
-    if competition.phase != "verification" or left is None:
-        return 0
-    deadline = competition.verification_closes_at.strftime("%d-%m-%Y %H:%M UTC")
-    queued = 0
-    for verifier in _members(competition, "verifier"):
-        waiting = db.session.scalar(select(func.count()).select_from(Entry).where(
-            Entry.competition_id == competition.id, Entry.status == "submitted",
-            verifiable_entries(verifier))) or 0
-        if not waiting:
-            continue
-        queued += _remind_once(
-            verifier, f"Batas waktu verifikasi {competition.name}: {left.days} hari lagi",
-            f"Masih ada {waiting} inovasi yang menunggu verifikasi Anda.\nBatas waktu verifikasi: "
-            f"{deadline}.\n\n— Anugerah",
-            f"reminder-verification:{competition.id}:{verifier.id}:{now.date().isoformat()}", now,
-            app_path("verification.queue"))
-    db.session.flush()
-    return queued
-
-
-@operation
-def queue_judging_reminders(competition: Competition, days: int, *, now: datetime | None = None) -> int:
-    """Remind each judge of the competition with sheets not yet confirmed in an open round when
-    judging closes at most ``days`` from now. One reminder per judge per day; returns how many."""
-    from sqlalchemy import func
-
-    from competition.models import Assignment, Round
-
-    now = now or utcnow()
-    left = _within(competition.judging_closes_at, days, now)
-    if competition.phase != "judging" or left is None:
-        return 0
-    open_sheets = dict(db.session.execute(
-        select(Assignment.judge_id, func.count()).join(Round, Round.id == Assignment.round_id)
-        .where(Round.competition_id == competition.id, Round.status == "open", Assignment.status == "open")
-        .group_by(Assignment.judge_id)).all())
-    deadline = competition.judging_closes_at.strftime("%d-%m-%Y %H:%M UTC")
-    queued = 0
-    for judge in _members(competition, "judge"):
-        if not open_sheets.get(judge.id):
-            continue
-        queued += _remind_once(
-            judge, f"Batas waktu penilaian {competition.name}: {left.days} hari lagi",
-            f"Masih ada {open_sheets[judge.id]} lembar penilaian Anda yang belum dikonfirmasi.\n"
-            f"Batas waktu penilaian: {deadline}.\n\n— Anugerah",
-            f"reminder-judging:{competition.id}:{judge.id}:{now.date().isoformat()}", now,
-            app_path("scoring.index"))
-    db.session.flush()
-    return queued
-
-
-@operation
-def queue_schedule_refusal_reminders(competition: Competition, trigger: str, step: str, reasons: str, *,
-                                     now: datetime | None = None) -> int:
-    """Tell the organisers that the schedule could not take ``step`` (the phase change
-    ``trigger``, named for people) at its date, and why; once per organiser, step and day."""
-    now = now or utcnow()
-    path = app_path("setup.overview", anchor="schedule", competition_id=competition.id)
-    link = absolute_path(path)
-    queued = 0
-    for organiser in _members(competition, "organiser"):
-        queued += _remind_once(
-            organiser, f"Jadwal belum dapat menjalankan \"{step}\" pada {competition.name}",
-            f"Jadwal mencoba menjalankan \"{step}\" pada batas waktunya, tetapi ditolak:\n{reasons}\n\n"
-            "Jadwal mencoba lagi setiap menit. Selesaikan yang tertinggal, jalankan langkah ini sendiri, "
-            f"atau matikan langkah otomatis ini di halaman pengaturan kompetisi:\n{link}\n\n— Anugerah",
-            f"schedule-refused:{competition.id}:{trigger}:{organiser.id}:{now.date().isoformat()}", now, path)
-    db.session.flush()
-    return queued

@@ -12,11 +12,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from competition.documents.formatting import format_datetime
 from competition.entries.operations import change_entry_status
 from competition.extensions import db
 from competition.models.types import utcnow
 from competition.notifications.models import Notification, OutboxMessage
-from competition.notifications.operations import SendReport, queue_deadline_reminders, send_outbox
+from competition.notifications.operations import SendReport, send_outbox
+from competition.notifications.reminders import queue_deadline_reminders
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user
 
 
@@ -121,6 +123,10 @@ def test_deadline_reminders_once_a_day_to_opds_with_work_left(smtp, opd):
     send_outbox(now=near)
     assert done.email not in [r for rcpt, _ in smtp.messages for r in rcpt]
     assert smtp.messages[0][1]["Subject"].startswith("[Anugerah] Batas waktu pengajuan Lomba Inovasi 2026")
+    # The deadline as the pages show it, in WIB (it read "… UTC" in a different form).
+    shown = format_datetime(competition.submission_closes_at, "Asia/Jakarta", "id")
+    assert shown.endswith(" WIB")
+    assert f"Batas waktu pengajuan: {shown}." in smtp.messages[0][1].get_content()
 
 
 def test_the_in_app_list(client, smtp, opd):
