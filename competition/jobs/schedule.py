@@ -41,7 +41,15 @@ from sqlalchemy.orm.attributes import flag_modified
 from competition.competitions.operations import COMPETITION_WORKFLOW, change_competition_phase
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
-from competition.models import SCHEDULABLE_CHANGES, Competition, Job, Membership, ScheduledPhaseChange, User
+from competition.models import (
+    COMPETITION_PHASES,
+    SCHEDULABLE_CHANGES,
+    Competition,
+    Job,
+    Membership,
+    ScheduledPhaseChange,
+    User,
+)
 from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.notifications.operations import queue_verifier_digests, send_outbox
@@ -65,6 +73,11 @@ FORGOTTEN_MINUTES = 10
 def source_phase(trigger: str) -> str:
     """The phase from which the scheduled phase change ``trigger`` is made."""
     return get_workflow(COMPETITION_WORKFLOW).transition(trigger).sources[0]
+
+
+def changeable(competition: Competition, trigger: str) -> bool:
+    """A scheduled phase change may be asked for or not until its phase is over."""
+    return COMPETITION_PHASES.index(competition.phase) <= COMPETITION_PHASES.index(source_phase(trigger))
 
 
 def scheduled_comment(trigger: str) -> str:
@@ -109,8 +122,9 @@ def set_schedule(competition: Competition, organiser: User, *, triggers: Collect
                  reminder_days: int | None) -> None:
     """Let the schedule make the phase changes ``triggers`` (of
     :data:`~competition.models.SCHEDULABLE_CHANGES`) at their dates, and no other; remind those
-    with work left ``reminder_days`` before each deadline (None: no reminders). Recorded in the
-    audit log."""
+    with work left ``reminder_days`` before each deadline (None: no reminders). A phase change
+    whose phase is over stays as it was, whatever ``triggers`` says (see :func:`changeable`).
+    Recorded in the audit log."""
     require_organiser(organiser, competition)
     problems = []
     unknown = sorted(set(triggers) - set(SCHEDULABLE_CHANGES))
@@ -123,7 +137,9 @@ def set_schedule(competition: Competition, organiser: User, *, triggers: Collect
         raise InvalidInput(problems)
     from competition.audit.operations import record
 
-    wanted = [trigger for trigger in SCHEDULABLE_CHANGES if trigger in set(triggers)]
+    wanted = [trigger for trigger in SCHEDULABLE_CHANGES
+              if (trigger in set(triggers) if changeable(competition, trigger)
+                  else trigger in competition.scheduled_triggers)]
     competition.scheduled_changes = (
         [change for change in competition.scheduled_changes if change.trigger in wanted]
         + [ScheduledPhaseChange(trigger=trigger) for trigger in wanted

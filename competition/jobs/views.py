@@ -17,8 +17,8 @@ from competition.competitions.manage import organised_competition
 from competition.errors import AnugerahError
 from competition.extensions import db
 from competition.jobs.runner import live_progress, stored_file
-from competition.jobs.schedule import MAX_REMINDER_DAYS, set_schedule, source_phase
-from competition.models import COMPETITION_PHASES, SCHEDULABLE_CHANGES, Competition, Job
+from competition.jobs.schedule import MAX_REMINDER_DAYS, changeable, set_schedule, source_phase
+from competition.models import SCHEDULABLE_CHANGES, Competition, Job
 from competition.policy import can_see_job
 from competition.web.forms import PageForm
 
@@ -91,11 +91,6 @@ SCHEDULE_TEXTS = {
 }
 
 
-def changeable(competition: Competition, trigger: str) -> bool:
-    """A scheduled phase change may be asked for or not until its phase is over."""
-    return COMPETITION_PHASES.index(competition.phase) <= COMPETITION_PHASES.index(source_phase(trigger))
-
-
 @schedule_bp.app_context_processor
 def schedule_helpers() -> dict[str, Any]:
     return {"scheduled_steps": scheduled_steps}
@@ -143,9 +138,7 @@ def update(competition_id: int) -> Response:
             for problem in problems:
                 flash(f"{label}: {problem}", "danger")
     else:
-        triggers = [trigger for trigger in SCHEDULABLE_CHANGES
-                    if (getattr(form, trigger).data if changeable(competition, trigger)
-                        else trigger in competition.scheduled_triggers)]
+        triggers = [trigger for trigger in SCHEDULABLE_CHANGES if getattr(form, trigger).data]
         try:
             set_schedule(competition, current_user, triggers=triggers, reminder_days=form.reminder_days.data)
         except AnugerahError as error:

@@ -314,6 +314,20 @@ def test_the_organiser_chooses_each_change_and_the_choice_is_audited(app):
     assert competition.scheduled_triggers == ["open_submissions", "close_judging"]
 
 
+def test_a_change_whose_phase_is_over_stays_as_it_was_whoever_asks(app):
+    """Found in review: only the page kept a past phase change as it was; the API and the command
+    (which call the operation) could take it off or put it back."""
+    competition = make_competition(phase="verification")
+    competition.scheduled_changes = [ScheduledPhaseChange(trigger="close_submissions")]
+    organiser = make_user(competition, "organiser")
+    db.session.commit()
+    set_schedule(competition, organiser, triggers=["open_submissions", "close_judging"], reminder_days=None)
+    db.session.commit()
+    db.session.refresh(competition)
+    # Opening and closing submissions are over: the first stays off, the second on.
+    assert competition.scheduled_triggers == ["close_submissions", "close_judging"]
+
+
 def test_the_schedule_form_sets_each_change_and_keeps_those_whose_phase_is_over(client, app):
     competition = make_competition(phase="verification")
     competition.scheduled_changes = [ScheduledPhaseChange(trigger="close_submissions")]
