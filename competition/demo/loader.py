@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
 from competition.audit.operations import recording_at
+from competition.ceremony.operations import change_ceremony_settings
 from competition.competitions.operations import change_competition_phase, create_competition
 from competition.demo.timeline import (
     Segment,
@@ -247,6 +248,10 @@ class _Loader:
             grant_role(judge, competition, "judge")
         if spec.get("opd_feedback"):   # the OPDs read the judges' comments once results are published
             update_result_rules(competition, self.roles["organiser"], opd_feedback=True)
+        if "certificates" in spec:
+            signing = dict(spec["certificates"])
+            signing["ceremony_date"] = day_of(signing.pop("ceremony_on"), year).isoformat()
+            change_ceremony_settings(competition, self.roles["organiser"], signing)
         for phase in spec["phase"]:
             moment = phases[phase["trigger"]]
             self._step(moment, partial(change_competition_phase, competition, phase["trigger"],

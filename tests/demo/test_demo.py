@@ -301,3 +301,17 @@ def test_the_judges_notifications_are_dated_in_the_story_not_at_loading(demo_app
                                  .where(Notification.user_id == judge.id)).all()
     assert len(moments) >= 3   # the panel, the assignments, the round opening
     assert {moment.year for moment in moments} == {last_year.year}
+
+
+def test_last_years_certificates_are_signed_by_name_at_the_ceremony(demo_app):
+    from competition.ceremony.operations import settings_data, settings_of
+    from competition.demo import DEMO_PASSWORD, EMAIL_DOMAIN
+
+    last_year = db.session.scalar(select(Competition).order_by(Competition.year))
+    settings = settings_data(settings_of(last_year))
+    assert (settings["signatory_title"], settings["second_nip"], settings["ceremony_date"].isoformat()) == (
+        "Wali Kota Kediri", "197503122000032004", f"{last_year.year}-08-15")
+    client = demo_app.test_client()
+    client.post("/login", data={"email": f"organiser@{EMAIL_DOMAIN}", "password": DEMO_PASSWORD})
+    page = client.get(f"/manage/{last_year.id}/ceremony/certificates").get_data(as_text=True)
+    assert "Drs. H. Suryo Wibowo, M.Si." in page and "19750312 200003 2 004" in page
