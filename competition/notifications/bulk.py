@@ -20,6 +20,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from competition.audit.operations import record
 from competition.documents.formatting import format_datetime
@@ -27,11 +28,12 @@ from competition.documents.inputs import text_problem
 from competition.errors import InvalidInput, NotPermitted
 from competition.extensions import db
 from competition.models import Competition, Entry, Membership, Organisation, User
+from competition.models.state import lock_and_reread_state
 from competition.models.types import utcnow
 from competition.notifications.models import OutboxMessage
 from competition.notifications.operations import _queue, fitted_subject
 from competition.policy import can_send_bulk_messages
-from competition.unit_of_work import operation
+from competition.unit_of_work import atomic, operation
 from workflows.messages import t
 
 # Who a message goes to: every OPD's operators, those of the OPDs with nothing submitted, or
@@ -225,13 +227,21 @@ def send_message(competition: Competition, organiser: User, *, audience: str, te
     if not people:
         raise InvalidInput(t("audience: nobody would receive this message"))
     prefix = f"bulk:{competition.id}:{batch}:"
+    # Of two sends of one preview at the same moment (a double click, two tabs), the second waits
+    # for the first to commit and then finds it sent, rather than failing on its dedupe keys.
+    lock_and_reread_state(competition, "phase", "version")
     sent = OutboxMessage.dedupe_key.startswith(prefix, autoescape=True)
     if db.session.scalar(select(OutboxMessage.id).where(sent).limit(1)):
         raise InvalidInput(t("This message has already been sent."))
     now = now or utcnow()
-    for person in people:
-        letter = _letter(competition, person, subject, body)
-        _queue(person, letter.subject, letter.body, dedupe_key=f"{prefix}{person.id}", now=now)
+    try:
+        with atomic():   # SQLite has no row lock: the second send finds the first's keys on writing
+            for person in people:
+                letter = _letter(competition, person, subject, body)
+                _queue(person, letter.subject, letter.body, dedupe_key=f"{prefix}{person.id}", now=now)
+            db.session.flush()
+    except IntegrityError:
+        raise InvalidInput(t("This message has already been sent.")) from None
     record("messages.sent", organiser, competition=competition,
            details={"audience": audience, "template": template, "count": len(people), "subject": subject})
     db.session.flush()

@@ -256,3 +256,43 @@ def test_only_the_competitions_organisers_reach_the_page(app, region):
     tab = page(client.get(f"/manage/{region.competition.id}/audit"))
     assert f'href="/manage/{region.competition.id}/messages"' in tab
     assert rows(OutboxMessage) == 0 and rows(Notification) == 0
+
+
+def test_one_preview_sent_twice_at_the_same_moment_goes_out_once(app, region):
+    """Found in review: two sends of one preview at once (a double click, two tabs) both found it
+    unsent and the second failed on the outbox's keys (a server error). The second now waits or
+    finds the first's keys, and is told it was sent."""
+    import threading
+
+    from competition.errors import InvalidInput
+    from competition.models import Competition, User
+    from competition.notifications.bulk import new_batch, send_message
+
+    competition_id, organiser_id, batch = region.competition.id, region.organiser.id, new_batch()
+    db.session.remove()
+    both_ready = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        with app.app_context():
+            competition = db.session.get(Competition, competition_id)
+            organiser = db.session.get(User, organiser_id)
+            both_ready.wait()
+            try:
+                send_message(competition, organiser, audience="judges", template="pesan_bebas",
+                             subject="Rapat {kompetisi}", body="Yth. {nama},\n\nSalam.", batch=batch)
+                db.session.commit()
+                outcomes.append("sent")
+            except InvalidInput as refused:
+                db.session.rollback()
+                outcomes.append(str(refused))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["This message has already been sent.", "sent"]
+    assert rows(OutboxMessage) == 2 and rows(Notification) == 2
