@@ -3,10 +3,11 @@
 Each item is a plain link (``<a href>``) to where it leads: the stored ``link``, a path inside the
 app, under the prefix the app is served at. Reading an item marks it read, and a change of data
 is never made on a GET (a link followed, prefetched or crawled would change it): the list's
-script (static/notifications/list.js) POSTs to :func:`open_notification` as the link is followed,
-so the page it leads to already counts it read. Without the script the link still works and the
-item stays unread until "Mark all as read". (Marking it read when its page is visited would be a
-change on a GET, and would need every page a notification may lead to to know about it.)
+script (static/notifications/list.js) turns a click into a POST to :func:`open_notification`,
+which marks it read and redirects to the link, so the page it leads to counts it read. Without
+the script the link still works and the item stays unread until "Mark all as read". (Marking it
+read when its page is visited would be a change on a GET, and would need every page a
+notification may lead to to know about it.)
 """
 
 from __future__ import annotations
