@@ -144,7 +144,7 @@ class GoneSocketFile:
         raise BrokenPipeError(32, "Broken pipe")
 
     def flush(self):
-        pass
+        """Nothing is buffered here: every write has already failed."""
 
     def close(self):
         self.closed = True
