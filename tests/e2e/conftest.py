@@ -178,20 +178,25 @@ def sign_in(page: Page, user: User) -> None:
     expect(flash(page, f"Selamat datang, {user.name}.")).to_be_visible()
 
 
-def sign_out(page: Page, user: User) -> None:
-    # The menu under the user's name opens once the page's scripts have run: on a busy machine a
-    # click can come first, and the menu stays shut, as it would for a person clicking that fast
-    # (who clicks again).
+def open_menu(page: Page, toggle: Locator, item: Locator) -> None:
+    """Open a drop-down menu of the navigation bar and wait for `item` in it.
+
+    A drop-down opens once the page's scripts have run: on a busy machine a click can come first,
+    and the menu stays shut, as it would for a person clicking that fast (who clicks again)."""
     page.wait_for_load_state("load")
-    menu, leave = (page.get_by_role("button", name=user.name, exact=True),
-                   page.get_by_role("button", name="Keluar", exact=True))
     for _ in range(3):
-        menu.click()
+        toggle.click()
         try:
-            expect(leave).to_be_visible(timeout=2_000)
-            break
+            expect(item).to_be_visible(timeout=2_000)
+            return
         except AssertionError:
             continue
+    expect(item).to_be_visible()
+
+
+def sign_out(page: Page, user: User) -> None:
+    leave = page.get_by_role("button", name="Keluar", exact=True)
+    open_menu(page, page.get_by_role("button", name=user.name, exact=True), leave)
     leave.click()
     expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
 

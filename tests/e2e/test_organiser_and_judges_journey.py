@@ -46,7 +46,7 @@ from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet
 from competition.models.types import utcnow
 from competition.people.operations import grant_role
-from tests.e2e.conftest import LiveServer, flash, sign_in, sign_out, snapshot
+from tests.e2e.conftest import LiveServer, flash, open_menu, sign_in, sign_out, snapshot
 from tests.factories import make_competition, make_entry, make_organisation, make_region, make_user
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -99,8 +99,9 @@ def tab(page: Page, name: str) -> None:
 def manage(page: Page, competition: str, name: str) -> None:
     """A tab of a competition the signed-in organiser runs, from the main menu."""
     menu = page.get_by_role("navigation", name="Menu utama")
-    menu.get_by_role("button", name="Kelola", exact=True).click()
-    menu.get_by_role("link", name=competition, exact=True).click()
+    link = menu.get_by_role("link", name=competition, exact=True)
+    open_menu(page, menu.get_by_role("button", name="Kelola", exact=True), link)
+    link.click()
     tab(page, name)
 
 
