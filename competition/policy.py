@@ -239,6 +239,16 @@ def can_edit_entry(user: User, entry: Entry) -> bool:
             and works_for(user, entry.organisation) and entry.competition.phase in phases)
 
 
+# Changes of an innovation's status inside the jury's work (scoring reopened): its OPD and verifiers
+# see the change on the timeline but not the organiser's reason, and the OPD is not told of it.
+JURY_ONLY_TRIGGERS = frozenset({"reopen_scoring"})
+
+
+def can_read_status_comment(user: User, entry: Entry, trigger: str) -> bool:
+    """Whether ``user`` reads the comment of a ``trigger`` change on ``entry``'s timeline."""
+    return trigger not in JURY_ONLY_TRIGGERS or is_organiser(user, entry.competition)
+
+
 def can_view_entry(user: User, entry: Entry) -> bool:
     """An OPD sees its own entries; organisers and verifiers see every entry but other OPDs'
     unsubmitted drafts."""

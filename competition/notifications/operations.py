@@ -39,7 +39,7 @@ from competition.models import (
 )
 from competition.models.types import utcnow
 from competition.notifications.models import Notification, OutboxMessage
-from competition.policy import verifiable_entries
+from competition.policy import JURY_ONLY_TRIGGERS, verifiable_entries
 from competition.unit_of_work import in_unit, operation, unit_of_work
 
 # Subject and first line per status an OPD hears about, in Bahasa Indonesia.
@@ -99,8 +99,10 @@ def _queue(recipient: User, subject: str, body: str, *, entry: Entry | None = No
 
 def queue_entry_notifications(entry: Entry, event: EntryEvent) -> None:
     """Tell the entry's OPD operators about a return, verification, rejection or award.
-    Called inside the transaction that makes the change; commits nothing itself."""
-    if event.to_status not in ENTRY_MESSAGES:
+    Called inside the transaction that makes the change; commits nothing itself. Scoring reopened
+    (scored back to verified) is the jury's own business: the OPD heard of the verification once,
+    and the organiser's reason is not for them."""
+    if event.to_status not in ENTRY_MESSAGES or event.trigger in JURY_ONLY_TRIGGERS:
         return
     subject_template, opening = ENTRY_MESSAGES[event.to_status]
     values = {"title": entry.title, "competition": entry.competition.name}

@@ -258,6 +258,22 @@ def test_the_timeline_keeps_the_lines_of_the_verifiers_notes(client, opd):
             "Lengkapi SK.\nSetiap klaim ...: Foto kegiatan tidak terbaca</div>") in shown
 
 
+def test_the_reason_scoring_was_reopened_stays_with_the_organisers(client, app):
+    competition = make_competition(phase="judging")
+    dinkes = make_organisation(competition.region, "Dinas Kesehatan")
+    operator = make_user(competition, "submitter", organisation=dinkes)
+    verifier = make_user(competition, "verifier", organisation=make_organisation(competition.region))
+    organiser = make_user(competition, "organiser")
+    entry = make_entry(competition, dinkes, status="scored")
+    change_entry_status(entry, "reopen_scoring", organiser, comment="Juri 2 salah memasukkan nilai")
+    for reader, reads in ((operator, False), (verifier, False), (organiser, True)):
+        sign_in(client, reader)
+        shown = page(client.get(f"/innovations/{entry.id}"))
+        assert 'class="badge status-verified"' in shown                   # the change itself shows
+        assert ("Juri 2 salah memasukkan nilai" in shown) is reads, reader.name
+        client.post("/logout")
+
+
 def test_each_action_keeps_its_own_inputs(client, opd):
     entry = returned_entry(opd)
     sign_in(client, opd.operator)

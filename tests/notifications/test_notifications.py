@@ -77,6 +77,20 @@ def test_a_return_reaches_the_opd_operators_by_mail_and_in_the_app(smtp, opd):
     assert [(n.user_id, n.entry_id) for n in notes] == [(o.id, entry.id) for o in operators]
 
 
+def test_reopened_scoring_is_not_news_to_the_opd(app):
+    """Reopening a scored innovation takes it back to "verified" inside the jury's work: the OPD was
+    told of its verification once, and the organiser's reason for reopening is not theirs to read."""
+    competition = make_competition(phase="judging")
+    puskesmas = make_organisation(competition.region, "Puskesmas Ngletih")
+    make_user(competition, "submitter", organisation=puskesmas)
+    organiser = make_user(competition, "organiser")
+    entry = make_entry(competition, puskesmas, status="scored", title="Posyandu Digital")
+    change_entry_status(entry, "reopen_scoring", organiser, comment="Juri 2 salah memasukkan nilai")
+    assert entry.status == "verified"
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+    assert db.session.scalars(select(Notification)).all() == []
+
+
 def test_nothing_is_queued_for_a_refused_change(smtp, opd):
     competition, puskesmas, _, verifier = opd
     entry = make_entry(competition, puskesmas, status="submitted")
