@@ -13,9 +13,9 @@ from competition.entries.operations import change_entry_status
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
 from competition.judging import scoring
-from competition.judging.operations import assign_automatically
+from competition.judging.operations import add_criterion, add_round, assign_automatically, move_criterion
 from competition.judging.rounds import open_round
-from competition.models import Assignment, Entry, EntryEvent, RoundOutcome, ScoringEvent, User
+from competition.models import Assignment, Criterion, Entry, EntryEvent, RoundOutcome, ScoringEvent, User
 from tests.conftest import on_postgres
 from tests.factories import make_competition, make_entry, make_organisation, make_user
 from tests.judging.test_operations import Judging
@@ -300,3 +300,50 @@ def test_a_draft_saved_while_the_sheet_is_confirmed_goes_first_or_is_refused(app
     # Every criterion at the same mark: the marks at the top of the scale are none (80 and 60 are
     # below 100), and the points are those of that one mark on every criterion.
     assert sheet.top_marks == 0 and sheet.heaviest_mark == values.pop() * 10_000
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite lets one writer in at a time, so two moves of a "
+                    "criterion cannot interleave; CI runs this on PostgreSQL")
+def test_two_criteria_moved_at_the_same_moment_both_move(app):
+    """Two organisers each press a criterion's arrow on the same rubric page: both moves count,
+    whichever comes first (the second starts from the order the first left)."""
+    competition = make_competition(phase="setup")
+    organiser = make_user(competition, "organiser")
+    second = make_user(competition, "organiser")
+    round_ = add_round(competition, organiser, name="Penilaian")
+    names = ("Kebaruan", "Kemanfaatan", "Keberlanjutan", "Replikasi")
+    ids = [add_criterion(round_, organiser, name=name, weight=25).id for name in names]
+    db.session.commit()
+    round_id, first_id, last_id = round_.id, ids[0], ids[-1]
+    user_ids = {first_id: organiser.id, last_id: second.id}
+    db.session.remove()
+
+    both_loaded = threading.Barrier(2, timeout=10)
+    failures: list[BaseException] = []
+
+    def press(criterion_id: int, step: int) -> None:
+        with app.app_context():
+            try:
+                criterion = db.session.get(Criterion, criterion_id)
+                user = db.session.get(User, user_ids[criterion_id])
+                assert criterion is not None and user is not None
+                criterion.round.criteria  # noqa: B018  (the page showed this order)
+                criterion.round.competition.memberships  # noqa: B018
+                both_loaded.wait()
+                move_criterion(criterion, user, step)
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001  (reported by the main thread)
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press, args=args) for args in ((first_id, 1), (last_id, -1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    order = db.session.scalars(select(Criterion.name).where(Criterion.round_id == round_id)
+                               .order_by(Criterion.position)).all()
+    assert order == ["Kemanfaatan", "Kebaruan", "Replikasi", "Keberlanjutan"]

@@ -311,24 +311,49 @@ def _checked_criterion(round_: Round, keep: Criterion | None, *, name: str, weig
     return min_value, max_value, step
 
 
+def _locked_criteria(round_: Round) -> list[Criterion]:
+    """The round's criteria in their stored order, its row locked until the transaction ends: of
+    two reorderings at the same moment, the second starts from the order the first left."""
+    lock_and_reread_state(round_)
+    db.session.expire(round_, ["criteria"])
+    return list(db.session.scalars(select(Criterion).where(Criterion.round_id == round_.id)
+                                   .order_by(Criterion.position).execution_options(populate_existing=True)))
+
+
 @operation
 def reorder_criteria(round_: Round, organiser: User, criterion_ids: Sequence[int]) -> list[Criterion]:
     """Put a rubric that is still being set up in the order given: every one of the round's
     criteria, each once."""
     require_organiser(organiser, round_.competition)
+    current = _locked_criteria(round_)
     _require_round_in_setup(round_)
-    criteria = {c.id: c for c in round_.criteria}
+    criteria = {c.id: c for c in current}
     if len(criterion_ids) != len(set(criterion_ids)) or set(criterion_ids) != set(criteria):
         raise InvalidInput(t("criterion_ids: name each of the round's criteria once (%(ids)s)",
                              ids=", ".join(str(i) for i in criteria)))
     ordered = [criteria[i] for i in criterion_ids]
-    if ordered == list(round_.criteria):
+    if ordered == current:
         return ordered
     renumber(ordered)
     record("criteria.reordered", organiser, competition=round_.competition_id, subject=round_,
            details={"criteria": list(criterion_ids)})
     db.session.expire(round_, ["criteria"])
     return ordered
+
+
+@operation
+def move_criterion(criterion: Criterion, organiser: User, step: int) -> bool:
+    """One criterion ``step`` places along the rubric (−1 up, +1 down) from where it is once the
+    round is locked, so that two moves at the same moment both count; at either end, nothing
+    (False)."""
+    require_organiser(organiser, criterion.round.competition)
+    order = [c.id for c in _locked_criteria(criterion.round)]
+    index = order.index(criterion.id)
+    if not 0 <= index + step < len(order):
+        return False
+    order[index], order[index + step] = order[index + step], order[index]
+    reorder_criteria(criterion.round, organiser, order)
+    return True
 
 
 def renumber(ordered: Sequence[Any]) -> None:

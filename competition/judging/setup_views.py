@@ -45,10 +45,12 @@ from competition.judging.operations import (
     add_round,
     apply_rubric_template,
     remove_criterion,
-    reorder_criteria,
     setup_refusal,
     update_criterion,
     update_round,
+)
+from competition.judging.operations import (
+    move_criterion as move_along_rubric,
 )
 from competition.models import Competition, Criterion, Round
 from competition.ranking.exact import INPUT_PLACES
@@ -346,17 +348,12 @@ def move_criterion(competition_id: int, round_id: int, criterion_id: int) -> Res
     direction = request.form.get("direction", "")
     if not ConfirmForm().validate_on_submit() or direction not in ("up", "down"):
         abort(400)
-    order = [c.id for c in round_.criteria]
-    index = order.index(criterion.id)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(order):
-        order[index], order[other] = order[other], order[index]
     try:
-        reorder_criteria(round_, current_user, order)
+        moved = move_along_rubric(criterion, current_user, -1 if direction == "up" else 1)
     except AnugerahError as error:
         flash_error(error)
     else:
-        if criterion.position == index + 1:
+        if not moved:
             flash(_("Criterion '%(name)s' is already first.", name=criterion.name) if direction == "up"
                   else _("Criterion '%(name)s' is already last.", name=criterion.name), "info")
         else:
