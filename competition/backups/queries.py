@@ -98,6 +98,8 @@ EXCLUDED: dict[str, str] = {
                       "mail again",
     "api_token": "a personal API token is a credential of its owner on this server, like a password; "
                  "on another server its owner makes a new one",
+    "agreement_figures": "the judge-agreement figures are worked out from the sheets and rubrics the "
+                         "archive holds; the dashboard works them out again on the other server",
     "job": "a background job is work this server did or is doing, with its files in this server's "
            "instance folder; what a finished job changed is in the rows it wrote",
 }

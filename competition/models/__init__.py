@@ -30,6 +30,7 @@ from competition.judging.models import (
     ScoringEvent,
 )
 from competition.models.state import guard_state
+from competition.monitoring.models import AgreementFigures
 from competition.notifications.models import Notification, OutboxMessage
 from competition.people.models import (
     MEMBERSHIP_ROLES,
@@ -63,7 +64,7 @@ AUDIT_MODELS = (EntryEvent, CompetitionEvent, RoundEvent, ScoringEvent, ResultSe
 keep_audit_rows(AUDIT_MODELS)
 
 __all__ = [
-    "ApiToken", "CeremonySettings",
+    "AgreementFigures", "ApiToken", "CeremonySettings",
     "AuditEvent", "Assignment", "Award", "Notification", "OutboxMessage", "ConflictOfInterest", "Criterion",
     "CriterionLevel", "IndicatorLevel", "Job", "RegionLevel", "Panel", "PanelMember",
     "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",

@@ -30,6 +30,8 @@ The rules the figures follow:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -41,6 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from competition.competitions.units import entrant_of
@@ -51,6 +54,7 @@ from competition.models import (
     ENTRY_STATUSES,
     UNITS_OWN,
     UNITS_PARENT,
+    AgreementFigures,
     Assignment,
     Category,
     Competition,
@@ -66,8 +70,11 @@ from competition.models.types import utcnow
 from competition.ranking.aggregation import spread
 from competition.ranking.agreement import Sheet, annex_data
 from competition.ranking.exact import exact, shown
+from competition.ranking.totals import CriterionSpec
 
 HISTOGRAM_BINS = 10
+# Changes when the agreement figures are worked out differently, so that none kept before is read.
+AGREEMENT_KEY_FORMAT = 1
 TOP_DISAGREEMENTS = 10
 DEADLINES = ("submission_closes_at", "verification_closes_at", "judging_closes_at")
 # The phases in which each deadline's phase is over, however early it was closed.
@@ -438,11 +445,53 @@ def disagreements(competition: Competition, rounds: Sequence[Round] | None = Non
 
 def judge_agreement(competition: Competition, rounds: Sequence[Round] | None = None) -> dict[str, Any]:
     """How far the judges agree in each judged round, from confirmed sheets only, in the form
-    sealed results keep it (:func:`competition.ranking.agreement.annex_data`)."""
+    sealed results keep it (:func:`competition.ranking.agreement.annex_data`).
+
+    The figures are kept (:class:`AgreementFigures`) with the key of their inputs, and read from
+    there while the key holds: a national round takes seconds to work out, and its figures change
+    only when a sheet is confirmed, reopened or removed, or a rubric changes."""
     rounds = _rounds(competition) if rounds is None else rounds
+    specs = [(r.id, [criterion_spec(c) for c in r.criteria]) for r in rounds]
+    key = _agreement_key(specs)
+    kept = db.session.get(AgreementFigures, competition.id)
+    if kept is not None and kept.inputs_key == key:
+        return kept.figures
     sheets = raw_sheets([r.id for r in rounds]) if rounds else []
-    return annex_data([(r.id, [criterion_spec(c) for c in r.criteria]) for r in rounds],
-                      [(s.round_id, Sheet(s.entry_id, s.judge_id, s.values)) for s in sheets])
+    figures = annex_data(specs, [(s.round_id, Sheet(s.entry_id, s.judge_id, s.values)) for s in sheets])
+    _keep_agreement(competition.id, key, figures, kept)
+    return figures
+
+
+def _agreement_key(specs: Sequence[tuple[int, Sequence[CriterionSpec]]]) -> str:
+    """What the figures depend on, as one hash: each round's criteria, and per round the number,
+    ids and latest confirmation of its confirmed sheets (a sheet's marks change only while it is
+    not confirmed; confirming it again gives it a later time)."""
+    round_ids = [round_id for round_id, _ in specs]
+    sheets = db.session.execute(
+        select(Assignment.round_id, func.count(), func.sum(Assignment.id), func.max(Assignment.confirmed_at))
+        .where(Assignment.round_id.in_(round_ids), Assignment.status == "confirmed")
+        .group_by(Assignment.round_id).order_by(Assignment.round_id)).all() if round_ids else []
+    inputs = {"format": AGREEMENT_KEY_FORMAT,
+              "rounds": [[round_id, [[c.id, str(c.weight), str(c.min_value), str(c.max_value), c.independent]
+                                     for c in criteria]] for round_id, criteria in specs],
+              "sheets": [[round_id, count, int(ids), at and at.isoformat()]
+                         for round_id, count, ids, at in sheets]}
+    return hashlib.sha256(json.dumps(inputs, separators=(",", ":")).encode()).hexdigest()
+
+
+def _keep_agreement(competition_id: int, key: str, figures: dict[str, Any],
+                    kept: AgreementFigures | None) -> None:
+    """Keep ``figures`` for the next visit. Two visits working them out at the same moment both
+    try; whichever writes second finds the row there and leaves it (the next visit checks its key)."""
+    try:
+        with db.session.begin_nested():
+            if kept is None:
+                db.session.add(AgreementFigures(competition_id=competition_id, inputs_key=key,
+                                                figures=figures, computed_at=utcnow()))
+            else:
+                kept.inputs_key, kept.figures, kept.computed_at = key, figures, utcnow()
+    except IntegrityError:
+        pass
 
 
 @dataclass(frozen=True, slots=True)
