@@ -53,6 +53,7 @@ OWNED: dict[str, Condition] = {
     "entry": _of_competition("entry"),
     "evidence": _under("evidence", "entry_id", "entry"),
     "entry_event": _under("entry_event", "entry_id", "entry"),
+    "submitted_content": _under("submitted_content", "entry_id", "entry"),
     "judging_round": _of_competition("judging_round"),
     "round_event": _under("round_event", "round_id", "judging_round"),
     "criterion": _under("criterion", "round_id", "judging_round"),

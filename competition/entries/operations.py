@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ from competition.entries.models import BENTUK, INISIATOR, JENIS, TAHAPAN
 from competition.entries.similarity import most_alike, similarity
 from competition.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
-from competition.models import Category, Competition, Entry, EntryEvent, Organisation, User
+from competition.models import Category, Competition, Entry, EntryEvent, Organisation, SubmittedContent, User
 from competition.models.types import utcnow
 from competition.notifications.operations import queue_entry_notifications
 from competition.policy import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
@@ -242,6 +243,9 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
                        from_status=from_status, to_status=to_status, actor_id=acting.user_id,
                        comment=cleaned_comment, created_at=now)
     session.add(event)
+    if to_status == "submitted":
+        session.add(SubmittedContent(entry_id=entry.id, entry_version=event.entry_version,
+                                     content=submitted_content(entry), digest=submission_digest(entry)))
     try:
         session.flush()
     except (StaleDataError, IntegrityError) as exc:
@@ -299,6 +303,77 @@ def submission_digest(entry: Entry) -> str:
     content["evidence"] = [[item.kind, item.title, item.sha256 or item.url or ""] for item in entry.evidence]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def submitted_content(entry: Entry) -> dict[str, Any]:
+    """What a receipt shows of the innovation, as JSON kept with its submission: the fields
+    (dates as ISO text), its OPD and category by name, and each item of evidence."""
+    return {"organisation": entry.organisation.name,
+            "category": entry.category.name if entry.category else None,
+            **{name: _json_value(getattr(entry, name)) for name in SUBMITTED_FIELDS},
+            "evidence": [{"kind": item.kind, "title": item.title, "original_name": item.original_name,
+                          "sha256": item.sha256, "url": item.url} for item in entry.evidence]}
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+
+
+@dataclass(frozen=True)
+class SubmittedEvidence:
+    kind: str
+    title: str
+    original_name: str | None
+    sha256: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class SubmittedInnovation:
+    """An innovation as a submission kept it (:func:`submitted_content`), read as the receipt's
+    template reads an :class:`Entry`."""
+
+    competition: Competition
+    organisation: Named
+    category: Named | None
+    title: str
+    inisiator: str
+    tahapan: str
+    jenis: str
+    bentuk: str
+    urusan: str
+    urusan_terkait: str
+    trial_started_on: date | None
+    implemented_on: date | None
+    rancang_bangun: str
+    tujuan: str
+    manfaat: str
+    hasil: str
+    anggaran_rupiah: int | None
+    evidence: tuple[SubmittedEvidence, ...]
+
+
+def kept_submission(event: EntryEvent) -> SubmittedContent | None:
+    """What the submission ``event`` kept of the innovation (none for one made before they kept it)."""
+    return db.session.scalar(select(SubmittedContent).where(
+        SubmittedContent.entry_id == event.entry_id, SubmittedContent.entry_version == event.entry_version))
+
+
+def as_submitted(entry: Entry, kept: SubmittedContent) -> SubmittedInnovation:
+    """``entry`` as its submission ``kept`` it."""
+    content = kept.content
+    fields: dict[str, Any] = {name: content.get(name) for name in SUBMITTED_FIELDS}
+    for name in ("trial_started_on", "implemented_on"):
+        fields[name] = date.fromisoformat(fields[name]) if fields[name] else None
+    return SubmittedInnovation(
+        competition=entry.competition, organisation=Named(content["organisation"]),
+        category=Named(content["category"]) if content.get("category") else None,
+        evidence=tuple(SubmittedEvidence(**item) for item in content.get("evidence", [])), **fields)
 
 
 def copy_warnings(entries: Sequence[Entry],

@@ -34,8 +34,10 @@ from competition.entries.evidence import (
 )
 from competition.entries.models import RANCANG_BANGUN_MIN_WORDS
 from competition.entries.operations import (
+    as_submitted,
     create_entry,
     entry_timeline,
+    kept_submission,
     near_duplicates,
     refusal_reasons,
     submission_digest,
@@ -448,8 +450,12 @@ def receipt(entry_id: int) -> Response:
     event = submission_event(entry)
     if event is None:
         abort(404)
-    html = render_template("entries/receipt.html", entry=entry, event=event,
-                           digest=submission_digest(entry), words=len(entry.rancang_bangun.split()),
+    kept = kept_submission(event)
+    # A submission made before submissions kept their content: the innovation as it is now.
+    shown, digest = (as_submitted(entry, kept), kept.digest) if kept else (entry, submission_digest(entry))
+    html = render_template("entries/receipt.html", entry=shown, event=event, kept=kept is not None,
+                           changed_since=kept is not None and submission_digest(entry) != kept.digest,
+                           digest=digest, words=len(shown.rancang_bangun.split()),
                            workflow_label=get_workflow(ENTRY_WORKFLOW).label(entry.status,
                                                                              str(get_locale() or "id")),
                            choices={name: dict(pairs) for name, pairs in CHOICES.items()})

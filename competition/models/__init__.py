@@ -13,7 +13,7 @@ from competition.competitions.models import (
     CompetitionEvent,
     ScheduledPhaseChange,
 )
-from competition.entries.models import ENTRY_STATUSES, Entry, EntryEvent, Evidence
+from competition.entries.models import ENTRY_STATUSES, Entry, EntryEvent, Evidence, SubmittedContent
 from competition.iid.models import IndicatorLevel, RegionLevel
 from competition.jobs.models import Job
 from competition.judging.models import (
@@ -70,7 +70,7 @@ __all__ = [
     "ResultRow", "ResultSet", "ResultSetEvent", "ResultVerification", "Round", "RoundEvent", "RoundOutcome",
     "Score",
     "ScheduledPhaseChange", "SCHEDULABLE_CHANGES",
-    "ScoringEvent",
+    "ScoringEvent", "SubmittedContent",
     "TieDecision",
     "COMPETITION_PHASES", "Category", "Competition", "CompetitionEvent", "ENTRY_STATUSES", "Entry",
     "EntryEvent", "Evidence", "MEMBERSHIP_ROLES", "Membership", "Organisation", "Region", "User",

@@ -474,3 +474,32 @@ def test_a_receipt_of_what_was_submitted(client, opd):
     client.post("/logout")
     sign_in(client, opd.other)
     assert client.get(f"/innovations/{entry.id}/receipt.pdf").status_code == 404   # another OPD's
+
+
+def test_the_receipt_keeps_what_was_submitted_after_a_return(client, opd):
+    """Edited after a return, the innovation's receipt still shows the submission it stands for,
+    with that submission's digest; resubmitted, the new receipt shows the new content."""
+    entry = returned_entry(opd)
+    submitted_digest = submission_digest(entry)
+    sign_in(client, opd.operator)
+    edited = client.post(f"/innovations/{entry.id}/edit",
+                         data=draft_form(title="Si-Sehat Plus", version=entry.version,
+                                         category_id=opd.competition.categories[0].id))
+    assert edited.status_code == 302
+    entry = db.session.get(Entry, entry.id)
+    assert entry.title == "Si-Sehat Plus" and submission_digest(entry) != submitted_digest
+    if not pdf_available():
+        pytest.skip("PDF needs the Pango system library; .ci/run installs it")
+
+    def receipt_text() -> str:
+        answer = client.get(f"/innovations/{entry.id}/receipt.pdf")
+        assert answer.status_code == 200
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.data)).pages).replace("\n", "")
+
+    text = receipt_text()
+    assert "Si-Sehat" in text and "Si-Sehat Plus" not in text
+    assert submitted_digest in text and "diubah sejak pengajuan ini" in text
+    assert "Dinas Kesehatan" in text and "SK Inovasi" in text and "320 kata" in text
+    change_entry_status(entry, "resubmit", opd.operator)
+    text = receipt_text()
+    assert "Si-Sehat Plus" in text and submission_digest(entry) in text and "diubah" not in text
