@@ -169,7 +169,8 @@ def _interval(msr: float, msc: float, mse: float, single: float, n: int, k: int
 
 def _pairable(data: Matrix) -> Matrix:
     """The innovations rated by at least two judges (the only ones alpha can use)."""
-    return data[(~np.isnan(data)).sum(axis=1) >= 2]
+    pairable = np.count_nonzero(~np.isnan(data), axis=1) >= 2
+    return data if pairable.all() else data[pairable]
 
 
 def alpha(matrix: Matrix | Sequence[Sequence[float | Fraction | None]]) -> Estimate:
@@ -187,21 +188,24 @@ def alpha(matrix: Matrix | Sequence[Sequence[float | Fraction | None]]) -> Estim
     if data.size * distinct <= PACKAGE_CELLS:
         value = float(krippendorff.alpha(reliability_data=data.T, level_of_measurement="interval"))
     else:
-        value = alpha_closed_form(data)
+        value = _closed_form(data)
     return Estimate(value)
 
 
 def alpha_closed_form(data: Matrix) -> float:
     """Alpha with the interval metric without value counts: within each innovation the sum of
     squared differences over ordered pairs is 2·m·SS, so D_o = Σ 2·SS_u/(m_u − 1) / n and
-    D_e = 2·SS / (n − 1), n being the number of pairable values."""
-    data = _pairable(data)
-    present = ~np.isnan(data)
-    m = present.sum(axis=1)
-    filled = np.where(present, data, 0.0)
-    means = filled.sum(axis=1) / m
-    within = (np.where(present, data - means[:, None], 0.0) ** 2).sum(axis=1)
-    values = data[present]
+    D_e = 2·SS / (n − 1), n being the number of pairable values. Worked out on the ratings present
+    only (a national round's matrix is mostly empty)."""
+    return _closed_form(_pairable(data))
+
+
+def _closed_form(data: Matrix) -> float:
+    rows, columns = np.nonzero(~np.isnan(data))
+    values = data[rows, columns]
+    m = np.bincount(rows, minlength=len(data))
+    means = np.bincount(rows, weights=values, minlength=len(data)) / m
+    within = np.bincount(rows, weights=(values - means[rows]) ** 2, minlength=len(data))
     n = len(values)
     observed = float((2 * m * within / (m - 1)).sum()) / n
     expected = 2 * float(((values - values.mean()) ** 2).sum()) / (n - 1)
@@ -390,11 +394,16 @@ def _per_judge(judges: Sequence[int], data: Matrix, sheets: Sequence[Sheet],
     """Each judge against the others, from the innovation × judge matrix of totals (in floating
     point: these figures are shown to two places, nothing is ranked by them)."""
     present = ~np.isnan(data)
-    judged = present.sum(axis=1)
-    filled = np.where(present, data, 0.0)
-    others = np.where(judged > 1, judged - 1, 1)[:, None]
-    gaps = np.where(present & (judged > 1)[:, None], filled - (filled.sum(axis=1)[:, None] - filled) / others,
-                    np.nan)
+    judged = np.count_nonzero(present, axis=1)
+    row_sums = np.where(present, data, 0.0).sum(axis=1)
+    others = np.where(judged > 1, judged - 1, 1)
+    # The ratings present, judge by judge and within a judge by innovation: a national round's
+    # matrix is mostly empty. Each gap is the rating less the mean of the innovation's other ratings.
+    where_judge, where_row = np.nonzero(present.T)
+    ratings = data[where_row, where_judge]
+    gaps = ratings - (row_sums[where_row] - ratings) / others[where_row]
+    shared_with_others = judged[where_row] > 1
+    ends = np.cumsum(np.bincount(where_judge, minlength=len(judges)))
     maxima = {c.id: float(c.max_value) for c in counted(criteria)}
     top: dict[int, int] = defaultdict(int)
     marks: dict[int, int] = defaultdict(int)
@@ -405,8 +414,9 @@ def _per_judge(judges: Sequence[int], data: Matrix, sheets: Sequence[Sheet],
                 top[s.judge_id] += float(value) >= maxima[cid] - 1e-9
     figures = []
     for column, judge in enumerate(judges):
-        own = data[present[:, column], column]
-        shared = gaps[:, column][~np.isnan(gaps[:, column])]
+        start, end = (ends[column - 1] if column else 0), ends[column]
+        own = ratings[start:end]
+        shared = gaps[start:end][shared_with_others[start:end]]
         figures.append(JudgeFigures(
             judge, len(own), Fraction(float(shared.mean())) if len(shared) else None,
             Fraction(float(own.std(ddof=1))) if len(own) > 1 else None, top[judge], marks[judge]))
@@ -434,6 +444,13 @@ def normalised_totals(totals: Mapping[tuple[int, int], Fraction], bounds: tuple[
     return {k: Fraction(float(v)) for k, v in zip(keys, np.clip(normalised, low, high), strict=True)}
 
 
+def _exact_mean(values: Sequence[Fraction]) -> Fraction:
+    """The mean of exact values, added in whole numbers over their common denominator: the same
+    value as adding the fractions one by one, without reducing each partial sum."""
+    common = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common * len(values))
+
+
 def _per_innovation(totals: Mapping[tuple[int, int], Fraction], criteria: tuple[CriterionSpec, ...]
                     ) -> tuple[InnovationFigures, ...]:
     normalised = normalised_totals(totals, rubric_range(criteria))
@@ -444,8 +461,8 @@ def _per_innovation(totals: Mapping[tuple[int, int], Fraction], criteria: tuple[
         raw[key[0]].append(totals[key])
         adjusted[key[0]].append(normalised[key])
         by_entry[key[0]][key[1]] = totals[key]
-    raw_means = {e: sum(v, Fraction(0)) / len(v) for e, v in raw.items()}
-    normalised_means = {e: sum(v, Fraction(0)) / len(v) for e, v in adjusted.items()}
+    raw_means = {e: _exact_mean(v) for e, v in raw.items()}
+    normalised_means = {e: _exact_mean(v) for e, v in adjusted.items()}
     raw_places, normalised_places = _places(raw_means), _places(normalised_means)
     return tuple(sorted((InnovationFigures(e, by_entry[e], raw_means[e], raw_places[e], normalised_means[e],
                                            normalised_places[e]) for e in raw_means),

@@ -79,11 +79,10 @@ def has_at_most(value: float | int, places: int = INPUT_PLACES) -> bool:
 
 def shown(value: Fraction | int) -> Decimal:
     """The score as shown: two places, half-up from the exact value (70.025 -> 70.03, -0.005 -> -0.01)."""
-    value = Fraction(value)
-    sign = -1 if value < 0 else 1
-    numerator, denominator = abs(value.numerator), value.denominator
-    cents = (200 * numerator + denominator) // (2 * denominator)
-    return Decimal(sign * cents).scaleb(-SCORE_PLACES)
+    # A fraction's denominator is positive, so its numerator carries the sign.
+    numerator, denominator = (value, 1) if isinstance(value, int) else (value.numerator, value.denominator)
+    cents = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(-cents if numerator < 0 else cents).scaleb(-SCORE_PLACES)
 
 
 def as_score(value: str | float | int | Decimal) -> Decimal:
