@@ -186,18 +186,19 @@ def round_views(annex: Mapping[str, Any], names: AgreementNames, *, chart_prefix
                             _signed(j["leniency"]), None if j["leniency"] is None else float(j["leniency"]),
                             number(j["spread"], 2), _percent(j["top_share"]), j["far"])
                   for j in data["judges"]]
+        shown = data["innovations"][:limit] if limit else data["innovations"]
         innovations = [InnovationView(
             *names.entries.get(i["entry_id"], (f"#{i['entry_id']}", "")),
             [(judge_names.get(j, f"#{j}"), number(total, 2)) for j, total in i["totals"]],
             number(i["raw_mean"], 2), i["raw_place"], number(i["normalised_mean"], 2), i["normalised_place"],
-            i["change"]) for i in data["innovations"]]
+            i["change"]) for i in shown]
         views.append(RoundView(
             round_id, names.rounds.get(round_id, f"#{round_id}"), names.normalises.get(round_id),
             _measure(data["totals"], _("Judges' totals (0–100)"), names),
             [_measure(c, names.criteria.get(c["criterion_id"], f"#{c['criterion_id']}"), names)
              for c in data["criteria"]],
-            judges, _leniency_chart(f"{chart_prefix}-{round_id}", judges), innovations[:limit] if limit else
-            innovations, len(innovations), number(far, 0)))
+            judges, _leniency_chart(f"{chart_prefix}-{round_id}", judges), innovations,
+            len(data["innovations"]), number(far, 0)))
     return views
 
 

@@ -67,7 +67,7 @@ from competition.models import (
     User,
 )
 from competition.models.types import utcnow
-from competition.ranking.aggregation import spread
+from competition.ranking.aggregation import disagree, judges_range
 from competition.ranking.agreement import Sheet, annex_data
 from competition.ranking.exact import exact, shown
 from competition.ranking.totals import CriterionSpec
@@ -418,10 +418,11 @@ def disagreements(competition: Competition, rounds: Sequence[Round] | None = Non
             (summary.judge_id, scales[summary.round_id].total(summary.points)))
     compared = {key: sheets for key, sheets in by_sheet.items() if len(sheets) >= 2}
     above = []
+    threshold = exact(competition.disagreement_threshold)
     for key, sheets in compared.items():
-        stats = spread([t for _, t in sheets], exact(competition.disagreement_threshold))
-        if stats.disagreement:
-            above.append((stats.range, key))
+        value_range = judges_range([t for _, t in sheets])
+        if disagree(value_range, threshold):
+            above.append((value_range, key))
     above.sort(key=lambda item: (-item[0], item[1]))
     top = [key for _, key in above[:limit]]
     entries = {e.id: e for e in db.session.execute(

@@ -62,8 +62,18 @@ class Spread:
     disagreement: bool  # range above the competition's threshold
 
 
+def judges_range(values: Sequence[Fraction | int]) -> Fraction:
+    """The highest of the judges' totals minus the lowest (0 for none)."""
+    return Fraction(max(values) - min(values)) if values else Fraction(0)
+
+
+def disagree(value_range: Fraction, threshold: Fraction | float) -> bool:
+    """Whether judges whose totals lie ``value_range`` apart disagree: above the threshold."""
+    return value_range > Fraction(threshold)
+
+
 def spread(values: Sequence[Fraction | int], threshold: Fraction | float) -> Spread:
     exact_values = [Fraction(v) for v in values]
-    value_range = max(exact_values) - min(exact_values) if exact_values else Fraction(0)
+    value_range = judges_range(exact_values)
     return Spread(judges=len(exact_values), std_dev=population_std_dev(exact_values), range=value_range,
-                  disagreement=value_range > Fraction(threshold))
+                  disagreement=disagree(value_range, threshold))
