@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from competition.documents.formatting import format_decimal
 from competition.monitoring import charts
-from competition.monitoring.queries import AgreementNames
+from competition.monitoring.queries import AgreementNames, agreement_names
 from competition.ranking.agreement import (
     FEW_INNOVATIONS,
     FEW_JUDGES,
@@ -171,6 +171,12 @@ def _percent(share: str | None) -> str:
     if share is None:
         return "–"
     return f"{format_decimal(Decimal(share) * 100, 1, _language())}%"
+
+
+def agreement_views(annex: dict[str, Any], *, chart_prefix: str = "chart-agreement",
+                    limit: int | None = INNOVATIONS_SHOWN) -> list[RoundView]:
+    """Every judged round of ``annex`` as people read it, with the names of what it shows."""
+    return round_views(annex, agreement_names(annex, limit), chart_prefix=chart_prefix, limit=limit)
 
 
 def round_views(annex: Mapping[str, Any], names: AgreementNames, *, chart_prefix: str = "chart-agreement",

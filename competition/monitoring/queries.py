@@ -506,13 +506,14 @@ class AgreementNames:
     normalises: dict[int, bool]             # round id -> its results normalise per judge
 
 
-def agreement_names(annex: dict[str, Any]) -> AgreementNames:
-    """The names behind ``annex``'s ids, in four queries."""
+def agreement_names(annex: dict[str, Any], innovations: int | None = None) -> AgreementNames:
+    """The names behind ``annex``'s ids, in four queries; of each round's innovations, the first
+    ``innovations`` (by place) only, when given."""
     rounds = annex.get("rounds", [])
     round_ids = [r["round_id"] for r in rounds]
     criterion_ids = [c["criterion_id"] for r in rounds for c in r["criteria"]]
     judge_ids = sorted({j["judge_id"] for r in rounds for j in r["judges"]})
-    entry_ids = sorted({i["entry_id"] for r in rounds for i in r["innovations"]})
+    entry_ids = sorted({i["entry_id"] for r in rounds for i in r["innovations"][:innovations]})
     found = db.session.execute(select(Round.id, Round.name, Round.normalise)
                                .where(Round.id.in_(round_ids))).all()
     criteria = db.session.execute(select(Criterion.id, Criterion.name).where(Criterion.id.in_(criterion_ids)))

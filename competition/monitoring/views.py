@@ -29,7 +29,7 @@ from competition.models import UNITS_OWN, Competition
 from competition.models.types import utcnow
 from competition.monitoring import charts
 from competition.monitoring import queries as monitoring
-from competition.monitoring.agreement_views import round_views
+from competition.monitoring.agreement_views import agreement_views
 from competition.monitoring.charts import Series
 from competition.policy import ENTRY_WORKFLOW
 from workflows import get_workflow
@@ -350,8 +350,7 @@ def index(competition_id: int) -> str:
                            charts=_charts(figures), tables=_tables(figures), titles=FIGURES,
                            deadline_labels=DEADLINE_LABELS, days_text=days_text, now=now,
                            status_label=_status_label, bin_label=_bin_label,
-                           agreement=round_views(figures.agreement,
-                                                 monitoring.agreement_names(figures.agreement)))
+                           agreement=agreement_views(figures.agreement))
 
 
 @bp.get("/<int:competition_id>/dashboard/<figure>.<any(csv, xlsx):kind>")

@@ -25,8 +25,7 @@ from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.models import Award, Competition, Entry, ResultSet, TieDecision
 from competition.models.types import utcnow
-from competition.monitoring.agreement_views import round_views
-from competition.monitoring.queries import agreement_names
+from competition.monitoring.agreement_views import agreement_views
 from competition.ranking.awards import AwardRow
 from competition.results.operations import (
     latest_result_set,
@@ -331,8 +330,7 @@ def version(competition_id: int, version: int) -> str:
         problems=check.problems if check else None, standings=_award_pages(result_set),
         is_latest=latest is not None and latest.id == result_set.id, rule_labels=RULE_LABELS,
         subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set),
-        agreement=None if annex is None else round_views(annex, agreement_names(annex),
-                                                         chart_prefix="chart-sealed-agreement"))
+        agreement=None if annex is None else agreement_views(annex, chart_prefix="chart-sealed-agreement"))
 
 
 @bp.get("/<int:competition_id>/results/versions/<int:version>/agreement.pdf")
@@ -347,8 +345,7 @@ def agreement_pdf(competition_id: int, version: int) -> Response:
         abort(404)
     language = str(get_locale() or "id")
     html = render_template("results/agreement_pdf.html", competition=competition, result_set=result_set,
-                           agreement=round_views(annex, agreement_names(annex),
-                                                 chart_prefix="chart-pdf-agreement", limit=None),
+                           agreement=agreement_views(annex, chart_prefix="chart-pdf-agreement", limit=None),
                            language=language, printed=format_date(utcnow(), locale=language))
     name = f"kesepakatan-juri-{competition.id}-v{result_set.version}.pdf"
     return Response(render_pdf(html), mimetype="application/pdf",
