@@ -253,9 +253,12 @@ def crossed_blocks(data: Matrix) -> tuple[list[Block], int]:
     keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
     _, first, which = np.unique(keys, return_index=True, return_inverse=True)
     which = which.reshape(-1)
+    # The rows of each pattern, in row order: a stable sort by pattern, cut where the pattern changes.
+    by_pattern = np.argsort(which, kind="stable")
+    ends = np.cumsum(np.bincount(which, minlength=len(first)))
     blocks = []
     for index, pattern in enumerate(present[first]):
-        rows = np.flatnonzero(which == index)
+        rows = by_pattern[(ends[index - 1] if index else 0):ends[index]]
         columns = tuple(int(c) for c in np.flatnonzero(pattern))
         if len(columns) >= 2 and len(rows) >= 2:
             blocks.append(Block(tuple(int(r) for r in rows), columns))

@@ -63,6 +63,9 @@ def ten_thousandths(value: float | int | str | Decimal | Fraction) -> int:
         return round(value * INPUT_UNIT)
     if isinstance(value, int):
         return value * INPUT_UNIT
+    if isinstance(value, Fraction):   # as int(value * INPUT_UNIT), without reducing a new fraction
+        units, rest = divmod(value.numerator * INPUT_UNIT, value.denominator)
+        return units + 1 if rest and units < 0 else units
     return int(exact(value) * INPUT_UNIT)
 
 
