@@ -20,7 +20,7 @@ from competition.entries.models import ENTRY_STATUSES
 from competition.entries.operations import (
     change_entry_status,
     create_entry,
-    entry_timeline,
+    timeline_for,
     triggers_for,
     update_entry,
 )
@@ -214,5 +214,5 @@ def fire(body: dict[str, Any], entry_id: int) -> Response:
 @bp.response(200, EventOut(many=True))
 @needs("read")
 def history(entry_id: int) -> list[Any]:
-    """Every change of status, oldest first."""
-    return entry_timeline(_entry(entry_id))
+    """Every change of status, oldest first (the reason scoring was reopened for organisers only)."""
+    return timeline_for(_entry(entry_id), current_user)

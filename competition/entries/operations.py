@@ -31,7 +31,13 @@ from competition.extensions import db
 from competition.models import Category, Competition, Entry, EntryEvent, Organisation, SubmittedContent, User
 from competition.models.types import utcnow
 from competition.notifications.operations import queue_entry_notifications
-from competition.policy import ENTRY_WORKFLOW, actor_for, can_create_entry, can_edit_entry
+from competition.policy import (
+    ENTRY_WORKFLOW,
+    actor_for,
+    can_create_entry,
+    can_edit_entry,
+    can_read_status_comment,
+)
 from competition.unit_of_work import operation
 from workflows import Actor, get_workflow
 from workflows.messages import t
@@ -264,6 +270,30 @@ def entry_timeline(entry: Entry) -> list[EntryEvent]:
     """The entry's audit trail, oldest first, with the people who acted."""
     return list(db.session.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)
                                    .options(selectinload(EntryEvent.actor)).order_by(EntryEvent.id)))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A change of an innovation's status as one reader may see it (an :class:`EntryEvent`, whose
+    audit row is never changed)."""
+
+    id: int
+    trigger: str
+    from_status: str
+    to_status: str
+    actor: User | None
+    comment: str | None
+    created_at: datetime
+    entry_version: int
+
+
+def timeline_for(entry: Entry, user: User) -> list[TimelineEvent]:
+    """The entry's timeline as ``user`` reads it: a comment the policy keeps from them
+    (:func:`competition.policy.can_read_status_comment`, the reason scoring was reopened) left out."""
+    return [TimelineEvent(event.id, event.trigger, event.from_status, event.to_status, event.actor,
+                          event.comment if can_read_status_comment(user, entry, event.trigger) else None,
+                          event.created_at, event.entry_version)
+            for event in entry_timeline(entry)]
 
 
 def triggers_for(entry: Entry, user: User, now: datetime | None = None) -> list[str]:

@@ -20,8 +20,8 @@ from competition.entries.actions import fire_from_page
 from competition.entries.operations import (
     change_entry_status,
     copy_warnings,
-    entry_timeline,
     refusal_reasons,
+    timeline_for,
     triggers_for,
 )
 from competition.errors import AnugerahError, ConcurrentChange
@@ -118,7 +118,8 @@ def review(entry_id: int) -> str:
 
 def _review_page(entry: Entry, sent: dict[str, str] | None = None) -> str:
     """The review of ``entry``; ``sent`` is a refused decision's form, shown again as it was filled in."""
-    return render_template("entries/verification/review.html", entry=entry, events=entry_timeline(entry),
+    return render_template("entries/verification/review.html", entry=entry,
+                           events=timeline_for(entry, current_user),
                            workflow=get_workflow(ENTRY_WORKFLOW), checklist=CHECKLIST,
                            available=[name for name in triggers_for(entry, current_user)
                                       if name in VERIFIER_TRIGGERS],

@@ -42,6 +42,7 @@ from competition.entries.operations import (
     refusal_reasons,
     submission_digest,
     submission_event,
+    timeline_for,
     update_entry,
 )
 from competition.errors import AnugerahError
@@ -52,7 +53,6 @@ from competition.policy import (
     can_create_entry,
     can_edit_entry,
     can_read_feedback,
-    can_read_status_comment,
     can_see_evidence,
     can_see_result,
     can_view_entry,
@@ -248,9 +248,7 @@ def _latest_return(entry: Entry) -> EntryEvent | None:
 @login_required
 def show(entry_id: int) -> str:
     entry = _entry_or_404(entry_id)
-    events = entry_timeline(entry)
-    unread_comments = {event.id for event in events
-                       if not can_read_status_comment(current_user, entry, event.trigger)}
+    events = timeline_for(entry, current_user)
     workflow = get_workflow(ENTRY_WORKFLOW)
     own_triggers = [name for name in ("submit", "resubmit", "withdraw")
                     if entry.status in workflow.transition(name).sources]
@@ -261,7 +259,6 @@ def show(entry_id: int) -> str:
              for other, score in near_duplicates(entry)] if editable else []
     result = _published_result(entry)
     return render_template("entries/show.html", entry=entry, events=events, workflow=workflow,
-                           unread_comments=unread_comments,
                            blocked=blocked, editable=editable, alike=alike, result=result,
                            feedback=_feedback(entry, result),
                            missing=entry.missing_for_submission(),

@@ -33,6 +33,7 @@ from competition.models import (
     PanelMember,
     Round,
     Score,
+    ScoringEvent,
     User,
 )
 from competition.models.types import utcnow
@@ -420,6 +421,17 @@ def assignment_rows(round_: Round, judge: User | None = None) -> list[dict[str, 
 # -- what a judge may read of an innovation ---------------------------------------------------------
 
 OPD_PLACEHOLDER = "[OPD]"
+
+
+def reopened_reason(assignment: Assignment, redact: Callable[[str | None], str]) -> str | None:
+    """Why the organisers reopened the judge's confirmed scores, as the judge may read it
+    (``redact``: :func:`masking`), while the sheet is open again after that (until the judge
+    confirms it once more); otherwise None."""
+    if assignment.status != "open":
+        return None
+    last = db.session.scalar(select(ScoringEvent).where(ScoringEvent.assignment_id == assignment.id)
+                             .order_by(ScoringEvent.id.desc()).limit(1))
+    return redact(last.reason) if last is not None and last.action == "reopen" else None
 
 
 def masking(entry: Entry, blind: bool) -> Callable[[str | None], str]:

@@ -31,7 +31,13 @@ from competition.entries.views import CHOICES
 from competition.errors import AnugerahError, InvalidInput
 from competition.extensions import db
 from competition.judging.operations import declare_conflict
-from competition.judging.queries import judge_rounds, judge_sheet, masking, next_open_assignment
+from competition.judging.queries import (
+    judge_rounds,
+    judge_sheet,
+    masking,
+    next_open_assignment,
+    reopened_reason,
+)
 from competition.judging.scoring import ScoreInput, confirm_scores, save_scores, value_problem
 from competition.judging.sheets import criterion_spec
 from competition.models import (
@@ -39,7 +45,6 @@ from competition.models import (
     Criterion,
     Evidence,
     Score,
-    ScoringEvent,
 )
 from competition.models.types import utcnow
 from competition.policy import can_score, competitions_where
@@ -165,7 +170,7 @@ def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None
     following = next_open_assignment(assignment, current_user)
     page = render_template(
         "judging/scoring/entry.html", assignment=assignment, entry=assignment.entry, round=assignment.round,
-        reopened_reason=reopened_reason(assignment),
+        reopened_reason=reopened_reason(assignment, redact),
         criteria=criteria, values=values, comments=comments, shown=shown, notes=notes,
         errors=errors or {}, blind=blind, editable=editable, evidence=evidence,
         total=running_total(criteria, values), missing=[c for c in criteria if c.id not in values],
@@ -173,16 +178,6 @@ def _entry_page(assignment: Assignment, *, sent: Mapping[str, str] | None = None
         form=ScoringForm(), conflict_form=ConflictForm(), redact=redact,
         choices={name: dict(pairs) for name, pairs in CHOICES.items()}, number=_number)
     return page, status
-
-
-def reopened_reason(assignment: Assignment) -> str | None:
-    """Why the organisers reopened the judge's confirmed scores, while the sheet is open again
-    after that (until the judge confirms it once more); otherwise None."""
-    if assignment.status != "open":
-        return None
-    last = db.session.scalar(select(ScoringEvent).where(ScoringEvent.assignment_id == assignment.id)
-                             .order_by(ScoringEvent.id.desc()).limit(1))
-    return last.reason or "" if last is not None and last.action == "reopen" else None
 
 
 @bp.get("/<int:assignment_id>")

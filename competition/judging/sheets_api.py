@@ -29,7 +29,7 @@ from competition.documents.inputs import NOTE, text_problem
 from competition.errors import InvalidInput, NotFound, NotPermitted
 from competition.extensions import db
 from competition.judging.models import REMOVED
-from competition.judging.queries import ENTRY_NAMING, judge_sheet
+from competition.judging.queries import ENTRY_NAMING, judge_sheet, reopened_reason
 from competition.judging.rounds_api import CriterionOut
 from competition.judging.scoring import confirm_scores, save_scores, value_problem
 from competition.judging.scoring_views import masking, running_total
@@ -111,6 +111,9 @@ class SheetOut(Schema):
     missing = fields.Integer(required=True, metadata={"description": "Criteria without a score yet."})
     total = fields.String(required=True, metadata={"description": "The weighted total so far, 0–100."})
     confirmed_at = fields.AwareDateTime(allow_none=True, required=True)
+    reopened_reason = fields.String(allow_none=True, required=True, metadata={
+        "description": "Why the organisers reopened the confirmed scores, while the sheet is open again "
+                       "after that; none otherwise. In a blind round the OPD is named \"[OPD]\"."})
 
 
 class SheetIn(Schema):
@@ -185,6 +188,7 @@ def sheet_shown(assignment: Assignment, hidden: bool) -> dict[str, Any]:
         "missing": sum(1 for c in criteria if c.id not in given),
         "total": str(running_total(criteria, {k: s.value for k, s in given.items()})),
         "confirmed_at": assignment.confirmed_at,
+        "reopened_reason": reopened_reason(assignment, masking(entry, hidden)),
     }
 
 

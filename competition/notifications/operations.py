@@ -145,9 +145,14 @@ def _assigned_counts(round_: Round) -> dict[int, int]:
 
 
 def _title_for_judge(entry: Entry, round_: Round) -> str:
+    return _text_for_judge(entry, round_, entry.title)
+
+
+def _text_for_judge(entry: Entry, round_: Round, text: str | None) -> str:
+    """A text about ``entry`` as its judges may read it: in a blind round without its OPD's name."""
     from competition.judging.queries import masking
 
-    return masking(entry, round_.blind)(entry.title)
+    return masking(entry, round_.blind)(text)
 
 
 def _named(titles: Sequence[str]) -> list[str]:
@@ -248,8 +253,9 @@ def notify_scores_reopened(assignment: Assignment, event: ScoringEvent) -> bool:
         return False
     title = _title_for_judge(assignment.entry, round_)
     link = app_path("scoring.entry", assignment_id=assignment.id)
+    reason = _text_for_judge(assignment.entry, round_, event.reason)
     body = [f"Panitia membuka kembali nilai Anda untuk inovasi \"{title}\" pada tahap penilaian "
-            f"\"{round_.name}\".", *_reason_lines(event.reason), "",
+            f"\"{round_.name}\".", *_reason_lines(reason), "",
             "Periksa nilai Anda, lalu konfirmasi dan kunci kembali.", "",
             f"Buka lembar penilaian: {absolute_path(link)}", "", "— Anugerah"]
     return _queue(judges[0], f"Nilai Anda untuk \"{title}\" dibuka kembali", "\n".join(body), link=link,

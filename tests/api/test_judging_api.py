@@ -407,8 +407,9 @@ def test_the_organiser_lists_declared_conflicts(client, judging):
 
 # Per request, counted on PostgreSQL (SQLite needs one fewer for saving and confirming): the token's
 # look-up, the savepoints and audit chains included, and the sheet read again for the answer and its
-# ETag. The sheet confirmed is the last of its innovation, so confirming also ends its judging.
-SHEET_BUDGET = {"list": 6, "sheet": 6, "save": 15, "confirm": 26}
+# ETag, with the sheet's last event (why it was reopened, if it was). The sheet confirmed is the last
+# of its innovation, so confirming also ends its judging.
+SHEET_BUDGET = {"list": 6, "sheet": 7, "save": 17, "confirm": 27}
 
 
 def sheet_path_counts(client, size, *, blind: bool) -> dict[str, tuple[int, list[str]]]:

@@ -15,6 +15,7 @@ from competition.entries.operations import change_entry_status, submission_diges
 from competition.extensions import db
 from competition.models import Entry, EntryEvent, Evidence
 from competition.notifications.models import Notification
+from competition.people.tokens import create_token
 from tests.conftest import pdf_available
 from tests.factories import PASSWORD, make_competition, make_entry, make_organisation, make_user, words
 
@@ -266,11 +267,22 @@ def test_the_reason_scoring_was_reopened_stays_with_the_organisers(client, app):
     organiser = make_user(competition, "organiser")
     entry = make_entry(competition, dinkes, status="scored")
     change_entry_status(entry, "reopen_scoring", organiser, comment="Juri 2 salah memasukkan nilai")
+    reason = "Juri 2 salah memasukkan nilai"
     for reader, reads in ((operator, False), (verifier, False), (organiser, True)):
         sign_in(client, reader)
         shown = page(client.get(f"/innovations/{entry.id}"))
         assert 'class="badge status-verified"' in shown                   # the change itself shows
-        assert ("Juri 2 salah memasukkan nilai" in shown) is reads, reader.name
+        assert (reason in shown) is reads, reader.name
+        if reader is verifier:                                             # the review's timeline too
+            review = client.get(f"/verification/{entry.id}")
+            assert review.status_code == 200 and 'class="badge status-verified"' in page(review)
+            assert reason not in page(review)
+        secret = create_token(reader, name="skrip", scopes=("read",), days=30).secret
+        db.session.commit()
+        history = client.get(f"/api/v1/innovations/{entry.id}/history",
+                             headers={"Authorization": f"Bearer {secret}"}).get_json()
+        assert history[-1]["trigger"] == "reopen_scoring"
+        assert history[-1]["comment"] == (reason if reads else None), reader.name
         client.post("/logout")
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from competition.extensions import db
 from competition.jobs.schedule import tick
 from competition.judging.scoring import confirm_scores, reopen_scores
-from competition.models import Notification
+from competition.models import Notification, OutboxMessage
 from competition.models.types import utcnow
 from competition.people.tokens import create_token
 from tests.factories import make_entry, make_organisation, make_user
@@ -125,3 +125,39 @@ def test_a_refused_scheduled_change_leads_to_the_schedule(app):
     assert tick(now=NOW, send_mail=False).refused
     [note] = db.session.scalars(select(Notification).where(Notification.user_id == organiser.id)).all()
     assert note.link == f"/manage/{competition.id}/setup#schedule"
+
+
+def test_a_blind_rounds_reason_names_no_opd_on_the_sheet_in_the_mail_or_in_the_api(client, app):
+    """The organiser's reason may name the innovation's OPD; in a blind round the judge reads it
+    with "[OPD]" there, as every other text of the innovation."""
+    app.config["BASE_URL"] = BASE
+    jury = Jury(blind=True)
+    reopen_scores(confirmed(jury, jury.first), jury.organiser,
+                  "Nilai untuk Dinas Kesehatan perlu dicek ulang; dinas kesehatan sudah dihubungi.")
+    db.session.commit()
+    masked = "Nilai untuk [OPD] perlu dicek ulang; [OPD] sudah dihubungi."
+    sign_in(client, jury.judge, language=None)
+    shown = page(client.get(f"/scoring/{jury.first.id}"))
+    assert f"Dibuka kembali oleh panitia: {masked}" in shown and "Dinas Kesehatan" not in shown
+    [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == jury.judge.email,
+                                                            OutboxMessage.subject.contains("dibuka kembali")))
+    assert masked in mail.body and "Kesehatan" not in mail.body
+    secret = create_token(jury.judge, name="skrip", scopes=("read",), days=30).secret
+    db.session.commit()
+    answer = client.get(f"/api/v1/assignments/{jury.first.id}/sheet",
+                        headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert answer["reopened_reason"] == masked
+
+
+def test_the_api_sheet_gives_the_reason_until_it_is_confirmed_again(client, jury):
+    secret = create_token(jury.judge, name="skrip", scopes=("read",), days=30).secret
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get(f"/api/v1/assignments/{jury.first.id}/sheet", headers=headers
+                      ).get_json()["reopened_reason"] == REASON
+    assert client.get(f"/api/v1/assignments/{jury.second.id}/sheet", headers=headers
+                      ).get_json()["reopened_reason"] is None
+    confirm_scores(jury.first, jury.judge)
+    db.session.commit()
+    assert client.get(f"/api/v1/assignments/{jury.first.id}/sheet", headers=headers
+                      ).get_json()["reopened_reason"] is None
