@@ -43,7 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 
 from competition.competitions.units import entrant_of
@@ -64,6 +64,7 @@ from competition.models import (
     Organisation,
     Round,
     Score,
+    ScoringEvent,
     User,
 )
 from competition.models.types import utcnow
@@ -74,7 +75,10 @@ from competition.ranking.totals import CriterionSpec
 
 HISTOGRAM_BINS = 10
 # Changes when the agreement figures are worked out differently, so that none kept before is read.
-AGREEMENT_KEY_FORMAT = 1
+AGREEMENT_KEY_FORMAT = 2
+# Confirmed sheets from which the agreement figures are kept for the next visit: a Kota's
+# competition (a few hundred) takes milliseconds to work out and writes nothing on a visit.
+KEEP_AGREEMENT_FROM = 5000
 TOP_DISAGREEMENTS = 10
 DEADLINES = ("submission_closes_at", "verification_closes_at", "judging_closes_at")
 # The phases in which each deadline's phase is over, however early it was closed.
@@ -448,42 +452,53 @@ def judge_agreement(competition: Competition, rounds: Sequence[Round] | None = N
     """How far the judges agree in each judged round, from confirmed sheets only, in the form
     sealed results keep it (:func:`competition.ranking.agreement.annex_data`).
 
-    The figures are kept (:class:`AgreementFigures`) with the key of their inputs, and read from
-    there while the key holds: a national round takes seconds to work out, and its figures change
-    only when a sheet is confirmed, reopened or removed, or a rubric changes."""
+    Figures from at least :data:`KEEP_AGREEMENT_FROM` confirmed sheets (a national round's take
+    seconds to work out) are kept (:class:`AgreementFigures`) with the key of their inputs, and read from
+    there while the key holds: they change only when a sheet is confirmed, reopened or removed, or
+    a rubric changes. What is returned is shared with the session: read it, never change it."""
     rounds = _rounds(competition) if rounds is None else rounds
     specs = [(r.id, [criterion_spec(c) for c in r.criteria]) for r in rounds]
-    key = _agreement_key(specs)
-    kept = db.session.get(AgreementFigures, competition.id)
+    key, confirmed = _agreement_key(specs)
+    kept = db.session.get(AgreementFigures, competition.id) if confirmed >= KEEP_AGREEMENT_FROM else None
     if kept is not None and kept.inputs_key == key:
         return kept.figures
     sheets = raw_sheets([r.id for r in rounds]) if rounds else []
     figures = annex_data(specs, [(s.round_id, Sheet(s.entry_id, s.judge_id, s.values)) for s in sheets])
-    _keep_agreement(competition.id, key, figures, kept)
+    if confirmed >= KEEP_AGREEMENT_FROM:
+        _keep_agreement(competition.id, key, figures, kept)
     return figures
 
 
-def _agreement_key(specs: Sequence[tuple[int, Sequence[CriterionSpec]]]) -> str:
-    """What the figures depend on, as one hash: each round's criteria, and per round the number,
-    ids and latest confirmation of its confirmed sheets (a sheet's marks change only while it is
-    not confirmed; confirming it again gives it a later time)."""
+def _agreement_key(specs: Sequence[tuple[int, Sequence[CriterionSpec]]]) -> tuple[str, int]:
+    """What the figures depend on, as one hash: each round's criteria, and per round the number
+    and ids of its confirmed sheets and the last event of any of its sheets (every confirmation,
+    reopening or removal is one; a sheet's marks change only while it is not confirmed); and the
+    number of confirmed sheets."""
     round_ids = [round_id for round_id, _ in specs]
     sheets = db.session.execute(
-        select(Assignment.round_id, func.count(), func.sum(Assignment.id), func.max(Assignment.confirmed_at))
+        select(Assignment.round_id, func.count(), func.sum(Assignment.id))
         .where(Assignment.round_id.in_(round_ids), Assignment.status == "confirmed")
+        .group_by(Assignment.round_id).order_by(Assignment.round_id)).all() if round_ids else []
+    events = db.session.execute(
+        select(Assignment.round_id, func.max(ScoringEvent.id))
+        .join(ScoringEvent, ScoringEvent.assignment_id == Assignment.id)
+        .where(Assignment.round_id.in_(round_ids))
         .group_by(Assignment.round_id).order_by(Assignment.round_id)).all() if round_ids else []
     inputs = {"format": AGREEMENT_KEY_FORMAT,
               "rounds": [[round_id, [[c.id, str(c.weight), str(c.min_value), str(c.max_value), c.independent]
                                      for c in criteria]] for round_id, criteria in specs],
-              "sheets": [[round_id, count, int(ids), at and at.isoformat()]
-                         for round_id, count, ids, at in sheets]}
-    return hashlib.sha256(json.dumps(inputs, separators=(",", ":")).encode()).hexdigest()
+              "sheets": [[round_id, count, int(ids)] for round_id, count, ids in sheets],
+              "events": [[round_id, last] for round_id, last in events]}
+    return (hashlib.sha256(json.dumps(inputs, separators=(",", ":")).encode()).hexdigest(),
+            sum(count for _, count, _ in sheets))
 
 
 def _keep_agreement(competition_id: int, key: str, figures: dict[str, Any],
                     kept: AgreementFigures | None) -> None:
-    """Keep ``figures`` for the next visit. Two visits working them out at the same moment both
-    try; whichever writes second finds the row there and leaves it (the next visit checks its key)."""
+    """Keep ``figures`` for the next visit, if the database lets this request write now. Two
+    visits working them out at the same moment both try; whichever writes second finds the row
+    there and leaves it (the next visit checks its key). On SQLite, a visit that would wait for
+    another writer longer than its busy timeout keeps nothing and shows its figures all the same."""
     try:
         with db.session.begin_nested():
             if kept is None:
@@ -491,7 +506,7 @@ def _keep_agreement(competition_id: int, key: str, figures: dict[str, Any],
                                                 figures=figures, computed_at=utcnow()))
             else:
                 kept.inputs_key, kept.figures, kept.computed_at = key, figures, utcnow()
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
         pass
 
 
