@@ -13,7 +13,13 @@ from competition.entries.operations import change_entry_status
 from competition.errors import ConcurrentChange, InvalidInput
 from competition.extensions import db
 from competition.judging import scoring
-from competition.judging.operations import add_criterion, add_round, assign_automatically, move_criterion
+from competition.judging.operations import (
+    add_criterion,
+    add_round,
+    assign_automatically,
+    move_criterion,
+    remove_criterion,
+)
 from competition.judging.rounds import open_round
 from competition.models import Assignment, Criterion, Entry, EntryEvent, RoundOutcome, ScoringEvent, User
 from tests.conftest import on_postgres
@@ -347,3 +353,57 @@ def test_two_criteria_moved_at_the_same_moment_both_move(app):
     order = db.session.scalars(select(Criterion.name).where(Criterion.round_id == round_id)
                                .order_by(Criterion.position)).all()
     assert order == ["Kemanfaatan", "Kebaruan", "Replikasi", "Keberlanjutan"]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite lets one writer in at a time, so an addition and a "
+                    "move cannot interleave; CI runs this on PostgreSQL")
+@pytest.mark.parametrize("change", ["add", "remove"])
+def test_a_criterion_added_or_removed_while_another_moves(app, change):
+    """One organiser adds (or removes) a criterion while another moves one: both happen, in
+    either order, and the positions stay 1, 2, … (each took the round's lock first)."""
+    competition = make_competition(phase="setup")
+    organiser, second = make_user(competition, "organiser"), make_user(competition, "organiser")
+    round_ = add_round(competition, organiser, name="Penilaian")
+    ids = [add_criterion(round_, organiser, name=name, weight=25).id
+           for name in ("Kebaruan", "Kemanfaatan", "Keberlanjutan", "Replikasi")]
+    db.session.commit()
+    round_id, organiser_id, second_id = round_.id, organiser.id, second.id
+    db.session.remove()
+    both_loaded = threading.Barrier(2, timeout=10)
+    failures: list[BaseException] = []
+
+    def act(which: str) -> None:
+        with app.app_context():
+            try:
+                moved = db.session.get(Criterion, ids[0])
+                removed = db.session.get(Criterion, ids[2])
+                user = db.session.get(User, organiser_id if which == "move" else second_id)
+                assert moved is not None and removed is not None and user is not None
+                moved.round.criteria  # noqa: B018  (the page showed this rubric)
+                moved.round.competition.memberships  # noqa: B018
+                both_loaded.wait()
+                if which == "move":
+                    move_criterion(moved, user, 1)
+                elif change == "add":
+                    add_criterion(moved.round, user, name="Video", weight=10)
+                else:
+                    remove_criterion(removed, user)
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001  (reported by the main thread)
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=act, args=(which,)) for which in ("move", change)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    stored = db.session.execute(select(Criterion.position, Criterion.name)
+                                .where(Criterion.round_id == round_id).order_by(Criterion.position)).all()
+    assert [position for position, _ in stored] == list(range(1, len(stored) + 1))
+    names = [name for _, name in stored]
+    assert names[:2] == ["Kemanfaatan", "Kebaruan"]
+    assert names[2:] == (["Keberlanjutan", "Replikasi", "Video"] if change == "add" else ["Replikasi"])

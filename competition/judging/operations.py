@@ -208,11 +208,12 @@ def add_criterion(round_: Round, organiser: User, *, name: str, weight: float, g
                   levels: Sequence[tuple[float, str]] = ()) -> Criterion:
     """Add a criterion to a round's rubric: numeric (min, max, step) or labelled levels."""
     require_organiser(organiser, round_.competition)
+    current = _locked_criteria(round_)
     _require_round_in_setup(round_)
     min_value, max_value, step = _checked_criterion(
         round_, None, name=name, weight=weight, guidance=guidance, scale=scale, min_value=min_value,
         max_value=max_value, step=step, independent=independent, levels=levels)
-    criterion = Criterion(round=round_, position=len(round_.criteria) + 1, name=name.strip(),
+    criterion = Criterion(round=round_, position=len(current) + 1, name=name.strip(),
                           guidance=guidance.strip(), weight=weight, scale=scale,
                           min_value=min_value, max_value=max_value, step=step,
                           independent=independent)
@@ -311,13 +312,16 @@ def _checked_criterion(round_: Round, keep: Criterion | None, *, name: str, weig
     return min_value, max_value, step
 
 
-def _locked_criteria(round_: Round) -> list[Criterion]:
-    """The round's criteria in their stored order, its row locked until the transaction ends: of
-    two reorderings at the same moment, the second starts from the order the first left."""
+def _locked_criteria(round_: Round, still: Criterion | None = None) -> list[Criterion]:
+    """The round's criteria as stored, its row locked until the transaction ends: of two changes of
+    the rubric at once, the second starts from what the first left (refused without ``still``)."""
     lock_and_reread_state(round_)
     db.session.expire(round_, ["criteria"])
-    return list(db.session.scalars(select(Criterion).where(Criterion.round_id == round_.id)
-                                   .order_by(Criterion.position).execution_options(populate_existing=True)))
+    current = list(db.session.scalars(select(Criterion).where(Criterion.round_id == round_.id)
+                                      .order_by(Criterion.position).execution_options(populate_existing=True)))
+    if still is not None and still not in current:
+        raise InvalidInput(t("criterion '%(name)s' was removed meanwhile", name=still.name))
+    return current
 
 
 @operation
@@ -347,7 +351,8 @@ def move_criterion(criterion: Criterion, organiser: User, step: int) -> bool:
     round is locked, so that two moves at the same moment both count; at either end, nothing
     (False)."""
     require_organiser(organiser, criterion.round.competition)
-    order = [c.id for c in _locked_criteria(criterion.round)]
+    order = [c.id for c in _locked_criteria(criterion.round, criterion)]
+    _require_round_in_setup(criterion.round)
     index = order.index(criterion.id)
     if not 0 <= index + step < len(order):
         return False
@@ -603,10 +608,8 @@ def remove_criterion(criterion: Criterion, organiser: User) -> None:
     """Take a criterion out of a rubric that is still being set up; the criteria after it move up."""
     round_ = criterion.round
     require_organiser(organiser, round_.competition)
-    if round_.status != "setup":
-        raise InvalidInput(t("Round '%(name)s' is no longer being set up; its rubric cannot change.",
-                             name=round_.name))
-    following = [c for c in round_.criteria if c.position > criterion.position]
+    following = [c for c in _locked_criteria(round_, criterion) if c.position > criterion.position]
+    _require_round_in_setup(round_)
     record("criterion.removed", organiser, competition=round_.competition_id, subject=criterion,
            details={"name": criterion.name})
     round_.criteria.remove(criterion)
@@ -615,4 +618,3 @@ def remove_criterion(criterion: Criterion, organiser: User) -> None:
     for later in sorted(following, key=lambda c: c.position):
         later.position -= 1
         db.session.flush()
-    db.session.flush()

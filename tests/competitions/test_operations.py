@@ -203,7 +203,7 @@ def test_removing_a_criterion_moves_the_later_ones_up(app):
         (5, "Dampak", 25)]
     round_ = db.session.get(type(round_), round_.id)
     force_status(round_, "open")
-    with pytest.raises(InvalidInput, match="no longer being set up"):
+    with pytest.raises(InvalidInput, match="its set-up can no longer change"):
         remove_criterion(round_.criteria[0], organiser)
 
 
