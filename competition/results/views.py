@@ -324,12 +324,23 @@ def version(competition_id: int, version: int) -> str:
     result_set = _version_or_404(competition, version)
     latest = latest_result_set(competition)
     check = latest_verifications([result_set]).get(result_set.id)
-    annex = sealed_agreement(result_set)
     return render_template(
         "results/version.html", competition=competition, result_set=result_set, check=check,
         problems=check.problems if check else None, standings=_award_pages(result_set),
         is_latest=latest is not None and latest.id == result_set.id, rule_labels=RULE_LABELS,
-        subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set),
+        subject_labels=SUBJECT_LABELS, form=ConfirmForm(), heaviest_name=heaviest_name(result_set))
+
+
+@bp.get("/<int:competition_id>/results/versions/<int:version>/agreement")
+@login_required
+def version_agreement(competition_id: int, version: int) -> str:
+    """A sealed version's judge-agreement annex, on a page of its own: the version's page does not
+    read it (at national scale it holds every innovation's judge totals)."""
+    competition = organised_competition(competition_id)
+    result_set = _version_or_404(competition, version)
+    annex = sealed_agreement(result_set)
+    return render_template(
+        "results/version_agreement.html", competition=competition, result_set=result_set,
         agreement=None if annex is None else agreement_views(annex, chart_prefix="chart-sealed-agreement"))
 
 

@@ -92,7 +92,10 @@ def test_the_sealed_version_keeps_the_annex_and_verifies(demo_app):
     assert verify_result_set(result_set) == []
     client = demo_app.test_client()
     sign_in(client)
-    html = page(client.get(f"/manage/{competition.id}/results/versions/{result_set.version}"))
+    version_page = page(client.get(f"/manage/{competition.id}/results/versions/{result_set.version}"))
+    assert f'href="/manage/{competition.id}/results/versions/{result_set.version}/agreement"' in version_page
+    assert "ICC(2,1)" not in version_page           # the version's page does not read the annex
+    html = page(client.get(f"/manage/{competition.id}/results/versions/{result_set.version}/agreement"))
     section = html.split('id="agreement"')[1]
     assert "Presentasi dan wawancara" in section and "ICC(2,1)" in section
     assert f"/results/versions/{result_set.version}/agreement.pdf" in html
@@ -142,7 +145,7 @@ def test_a_version_sealed_before_the_annex_still_verifies(demo_app):
     assert verify_result_set(older) == []
     client = demo_app.test_client()
     sign_in(client)
-    html = page(client.get(f"/manage/{competition.id}/results/versions/{older.version}"))
+    html = page(client.get(f"/manage/{competition.id}/results/versions/{older.version}/agreement"))
     assert "sealed before judge agreement was kept" in html
     assert client.get(f"/manage/{competition.id}/results/versions/{older.version}/agreement.pdf"
                       ).status_code == 404

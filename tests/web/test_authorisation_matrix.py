@@ -270,6 +270,7 @@ def route_values() -> dict[str, dict]:
         "setup.rename_category_": {**this, "category_id": this_year.categories[0].id},
         "results.version": {**last, "version": version},
         "results.agreement_pdf": {**last, "version": version},
+        "results.version_agreement": {**last, "version": version},
         "results.publish": {**last, "version": version},
         "results.seal": last,
         "results.verify": {**last, "version": version},

@@ -211,6 +211,7 @@ def urls_for(app: Flask) -> dict[str, list[str]]:
         "setup.clone_competition_": [{"source_id": c.id} for c in (this_year, last_year)],
         "setup.phase": [{"competition_id": this_year.id, "trigger": "close_submissions"}],
         "results.version": [{"competition_id": last_year.id, "version": 1}],
+        "results.version_agreement": [{"competition_id": last_year.id, "version": 1}],
         "results.publish": [{"competition_id": last_year.id, "version": 1}],
     }
     urls: dict[str, list[str]] = {}
@@ -236,7 +237,8 @@ MUST_OPEN = {
     "organiser": {"people.index", "people.show", "people.new", "people.import_file", "setup.overview",
                   "setup.round_", "setup.edit_criterion", "setup.clone_competition_", "panels.index",
                   "panels.assignments", "dashboard.index", "results.preview",
-                  "results.version", "ceremony.index", "ceremony.reveal", "ceremony.settings", "audit.index",
+                  "results.version", "results.version_agreement", "ceremony.index", "ceremony.reveal",
+                  "ceremony.settings", "audit.index",
                   "messages.index",
                   "jobs.show",
                   "iid.index", "iid.region", "iid.innovation"},
