@@ -200,17 +200,13 @@ class EntryEvent(HashChained, Model):
 class SubmittedContent(Model):
     """What an innovation held when it was submitted or resubmitted: the receipt of that submission
     (the :class:`EntryEvent` of the same entry and version) shows it, whatever the OPD changes
-    after a return. Written once by ``change_entry_status`` and never changed. ``digest`` is the
-    SHA-256 the receipt quotes (:func:`competition.entries.operations.submission_digest` then)."""
+    after a return. Written once by ``change_entry_status`` and never changed; the receipt quotes
+    its digest (:func:`competition.entries.operations.content_digest`)."""
 
     __tablename__ = "submitted_content"
-    __table_args__ = (
-        UniqueConstraint("entry_id", "entry_version"),
-        CheckConstraint("length(digest) = 64", name="digest_length"),
-    )
+    __table_args__ = (UniqueConstraint("entry_id", "entry_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"))
     entry_version: Mapped[int]
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    digest: Mapped[str] = mapped_column(String(64))

@@ -251,7 +251,7 @@ def change_entry_status(entry: Entry | int, trigger: str, actor: User | Actor, *
     session.add(event)
     if to_status == "submitted":
         session.add(SubmittedContent(entry_id=entry.id, entry_version=event.entry_version,
-                                     content=submitted_content(entry), digest=submission_digest(entry)))
+                                     content=submitted_content(entry)))
     try:
         session.flush()
     except (StaleDataError, IntegrityError) as exc:
@@ -328,10 +328,17 @@ SUBMITTED_FIELDS = ("title", "inisiator", "tahapan", "jenis", "bentuk", "urusan"
 def submission_digest(entry: Entry) -> str:
     """SHA-256 of what the innovation holds (its fields, category and evidence), as a receipt
     quotes it: the same content gives the same digest, any change another."""
-    content: dict[str, object] = {name: str(getattr(entry, name) or "") for name in SUBMITTED_FIELDS}
-    content["category"] = entry.category.name if entry.category else ""
-    content["evidence"] = [[item.kind, item.title, item.sha256 or item.url or ""] for item in entry.evidence]
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return content_digest(submitted_content(entry))
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    """The digest of an innovation's content as :func:`submitted_content` gives it (and a
+    submission keeps it): its fields as text, its category's name and each item of evidence."""
+    digested: dict[str, object] = {name: str(content[name] or "") for name in SUBMITTED_FIELDS}
+    digested["category"] = content["category"] or ""
+    digested["evidence"] = [[item["kind"], item["title"], item["sha256"] or item["url"] or ""]
+                            for item in content["evidence"]]
+    canonical = json.dumps(digested, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -35,6 +35,7 @@ from competition.entries.evidence import (
 from competition.entries.models import RANCANG_BANGUN_MIN_WORDS
 from competition.entries.operations import (
     as_submitted,
+    content_digest,
     create_entry,
     entry_timeline,
     kept_submission,
@@ -449,9 +450,10 @@ def receipt(entry_id: int) -> Response:
         abort(404)
     kept = kept_submission(event)
     # A submission made before submissions kept their content: the innovation as it is now.
-    shown, digest = (as_submitted(entry, kept), kept.digest) if kept else (entry, submission_digest(entry))
+    shown, digest = (as_submitted(entry, kept), content_digest(kept.content)) if kept else \
+        (entry, submission_digest(entry))
     html = render_template("entries/receipt.html", entry=shown, event=event, kept=kept is not None,
-                           changed_since=kept is not None and submission_digest(entry) != kept.digest,
+                           changed_since=kept is not None and submission_digest(entry) != digest,
                            digest=digest, words=len(shown.rancang_bangun.split()),
                            workflow_label=get_workflow(ENTRY_WORKFLOW).label(entry.status,
                                                                              str(get_locale() or "id")),

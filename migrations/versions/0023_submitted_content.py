@@ -1,7 +1,7 @@
 """What each submission held, for its receipt
 
 One row per submission or resubmission (the entry and version of its entry_event): the innovation's fields,
-OPD, category and evidence as they were, and the digest the receipt quotes. Submissions made
+OPD, category and evidence as they were, from which the receipt works out its digest. Submissions made
 before this have none; their receipt shows the innovation as it is and says so.
 
 Revision ID: 0023
@@ -27,8 +27,6 @@ def upgrade():
         sa.Column('entry_id', sa.Integer(), nullable=False),
         sa.Column('entry_version', sa.Integer(), nullable=False),
         sa.Column('content', sa.JSON(), nullable=False),
-        sa.Column('digest', sa.String(length=64), nullable=False),
-        sa.CheckConstraint('length(digest) = 64', name=op.f('ck_submitted_content_digest_length')),
         sa.ForeignKeyConstraint(['entry_id'], ['entry.id'], name=op.f('fk_submitted_content_entry_id_entry')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_submitted_content')),
         sa.UniqueConstraint('entry_id', 'entry_version', name=op.f('uq_submitted_content_entry_id_entry_version')),
