@@ -35,6 +35,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -499,15 +500,12 @@ def _keep_agreement(competition_id: int, key: str, figures: dict[str, Any],
     visits working them out at the same moment both try; whichever writes second finds the row
     there and leaves it (the next visit checks its key). On SQLite, a visit that would wait for
     another writer longer than its busy timeout keeps nothing and shows its figures all the same."""
-    try:
-        with db.session.begin_nested():
-            if kept is None:
-                db.session.add(AgreementFigures(competition_id=competition_id, inputs_key=key,
-                                                figures=figures, computed_at=utcnow()))
-            else:
-                kept.inputs_key, kept.figures, kept.computed_at = key, figures, utcnow()
-    except (IntegrityError, OperationalError):
-        pass
+    with suppress(IntegrityError, OperationalError), db.session.begin_nested():
+        if kept is None:
+            db.session.add(AgreementFigures(competition_id=competition_id, inputs_key=key,
+                                            figures=figures, computed_at=utcnow()))
+        else:
+            kept.inputs_key, kept.figures, kept.computed_at = key, figures, utcnow()
 
 
 @dataclass(frozen=True, slots=True)

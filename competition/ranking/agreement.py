@@ -240,6 +240,12 @@ class Block:
     columns: tuple[int, ...]
 
 
+def _group_bounds(groups: NDArray[np.intp], count: int) -> NDArray[np.intp]:
+    """Where each of ``count`` groups starts and ends in ``groups`` sorted: group i is
+    ``[bounds[i]:bounds[i + 1]]``."""
+    return np.concatenate(([0], np.cumsum(np.bincount(groups, minlength=count))))
+
+
 def crossed_blocks(data: Matrix) -> tuple[list[Block], int]:
     """The blocks of innovations rated by exactly the same two or more judges, each with at least
     two innovations, largest first; and how many rated innovations no block holds."""
@@ -254,11 +260,10 @@ def crossed_blocks(data: Matrix) -> tuple[list[Block], int]:
     _, first, which = np.unique(keys, return_index=True, return_inverse=True)
     which = which.reshape(-1)
     # The rows of each pattern, in row order: a stable sort by pattern, cut where the pattern changes.
-    by_pattern = np.argsort(which, kind="stable")
-    ends = np.cumsum(np.bincount(which, minlength=len(first)))
+    by_pattern, bounds = np.argsort(which, kind="stable"), _group_bounds(which, len(first))
     blocks = []
     for index, pattern in enumerate(present[first]):
-        rows = by_pattern[(ends[index - 1] if index else 0):ends[index]]
+        rows = by_pattern[bounds[index]:bounds[index + 1]]
         columns = tuple(int(c) for c in np.flatnonzero(pattern))
         if len(columns) >= 2 and len(rows) >= 2:
             blocks.append(Block(tuple(int(r) for r in rows), columns))
@@ -406,7 +411,7 @@ def _per_judge(judges: Sequence[int], data: Matrix, sheets: Sequence[Sheet],
     ratings = data[where_row, where_judge]
     gaps = ratings - (row_sums[where_row] - ratings) / others[where_row]
     shared_with_others = judged[where_row] > 1
-    ends = np.cumsum(np.bincount(where_judge, minlength=len(judges)))
+    bounds = _group_bounds(where_judge, len(judges))
     maxima = {c.id: float(c.max_value) for c in counted(criteria)}
     top: dict[int, int] = defaultdict(int)
     marks: dict[int, int] = defaultdict(int)
@@ -417,9 +422,8 @@ def _per_judge(judges: Sequence[int], data: Matrix, sheets: Sequence[Sheet],
                 top[s.judge_id] += float(value) >= maxima[cid] - 1e-9
     figures = []
     for column, judge in enumerate(judges):
-        start, end = (ends[column - 1] if column else 0), ends[column]
-        own = ratings[start:end]
-        shared = gaps[start:end][shared_with_others[start:end]]
+        judges_own = slice(bounds[column], bounds[column + 1])
+        own, shared = ratings[judges_own], gaps[judges_own][shared_with_others[judges_own]]
         figures.append(JudgeFigures(
             judge, len(own), Fraction(float(shared.mean())) if len(shared) else None,
             Fraction(float(own.std(ddof=1))) if len(own) > 1 else None, top[judge], marks[judge]))
