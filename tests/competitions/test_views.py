@@ -351,7 +351,9 @@ def test_awards_are_added_shown_and_removed(client, office):
                                      "policy": "index", "index_floor": "3", "count_bonus": "1",
                                      "count_bonus_cap": "5"})
     assert "already has an award called" in page(refused)
-    first = db.session.scalar(select(Award).where(Award.name == "OPD Terinovatif"))
+    # The competition's own: the neighbouring competition has an "OPD Terinovatif" of its own.
+    first = db.session.scalar(select(Award).where(Award.competition_id == office.competition.id,
+                                                  Award.name == "OPD Terinovatif"))
     client.post(f"{url}/{first.id}/remove")
     db.session.expire_all()
     assert [(a.position, a.name) for a in db.session.scalars(select(Award).where(
